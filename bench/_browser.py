@@ -1,0 +1,53 @@
+"""Drive benchmark pages in Debian's Chromium: build web/bench (the benchmark pages) with Vite, serve it with privpix's
+own server (same headers as the app) and hand the page whatever it needs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from _common import ROOT
+
+from privpix.server import make_server
+
+OUT = ROOT / "bench" / "out" / "browser"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def build_pages() -> Path:
+    subprocess.run([str(ROOT / "web" / "node_modules" / ".bin" / "vite"), "build", "--config",
+                    str(ROOT / "web" / "bench" / "vite.config.ts")], cwd=ROOT / "web", check=True)
+    return OUT
+
+
+@contextmanager
+def serve(root: Path, files: list[Path]) -> Iterator[str]:
+    """Serve ``root`` plus copies of ``files`` under /files/, yielding the base URL."""
+    (root / "files").mkdir(exist_ok=True)
+    for f in files:
+        shutil.copyfile(f, root / "files" / f.name)
+    server = make_server("127.0.0.1", 0, root=root, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

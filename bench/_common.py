@@ -1,0 +1,38 @@
+"""Helpers shared by the benchmarks: the corpus, timing with repeats, and plain tables."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("PRIVPIX_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def corpus_files(*, include_broken: bool = False) -> list[Path]:
+    entries = json.loads((CORPUS / "manifest.json").read_text())
+    return [CORPUS / e["file"] for e in entries if include_broken or not e["file"].startswith("broken_")]
+
+
+def timed(fn: Callable[[], object], repeats: int) -> list[float]:
+    """Wall-clock seconds of ``repeats`` runs (the machine is shared: report the median and spread)."""
+    out = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def summary(times: list[float]) -> str:
+    return f"{statistics.median(times) * 1000:8.1f} ms  (min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f})"
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])

@@ -1,0 +1,122 @@
+"""Files for the command line: which inputs a batch covers, where each output goes, and how it is
+written (atomically, never over the input unless asked).
+
+Every tool's CLI face uses these, so output naming and ``--in-place`` behave the same everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# Directory walks pick files by name; their content is still sniffed, never trusted.
+IMAGE_SUFFIXES = frozenset(
+    ".jpg .jpeg .jpe .jfif .mpo .png .apng .webp .gif .heic .heif .hif .avif .tif .tiff".split()
+)
+
+
+class InputError(Exception):
+    """An input path that cannot be processed (missing, a directory without -r, …)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    source: Path
+    output: Path
+
+
+def collect(paths: list[Path], recursive: bool) -> tuple[list[tuple[Path, Path]], list[tuple[Path, str]]]:
+    """Expand the command-line paths into (file, root) pairs; ``root`` is what ``-o DIR`` mirrors
+    relative paths against. Returns the files and the paths that could not be used, with why."""
+    files: list[tuple[Path, Path]] = []
+    problems: list[tuple[Path, str]] = []
+    for path in paths:
+        if path.is_dir():
+            walker = path.rglob("*") if recursive else path.glob("*")
+            found = sorted(
+                p for p in walker
+                if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append((path, "no image files in this directory" + ("" if recursive else " (use -r to descend)")))
+            files.extend((p, path) for p in found)
+        elif path.is_file():
+            files.append((path, path.parent))
+        elif path.exists():
+            problems.append((path, "not a regular file"))
+        else:
+            problems.append((path, "no such file or directory"))
+    return files, problems
+
+
+def plan(
+    files: list[tuple[Path, Path]],
+    out_dir: Path | None,
+    in_place: bool,
+    tag: str,
+    suffix: str | None = None,
+) -> tuple[list[Job], list[tuple[Path, str]]]:
+    """Where each output goes.
+
+    - ``--in-place``: the input itself (replaced atomically).
+    - ``-o DIR``: ``DIR/<same relative path>`` (with ``suffix`` if the tool changes the format).
+    - otherwise: beside the input as ``<stem>-<tag><suffix>``.
+    An output that would land on its own input without ``--in-place`` is refused.
+    """
+    jobs: list[Job] = []
+    problems: list[tuple[Path, str]] = []
+    for source, root in files:
+        ext = suffix if suffix is not None else source.suffix
+        if in_place:
+            output = source
+        elif out_dir is not None:
+            rel = source.relative_to(root) if source.is_relative_to(root) else Path(source.name)
+            output = out_dir / rel.with_suffix(ext)
+        else:
+            output = source.with_name(f"{source.stem}-{tag}{ext}")
+        if not in_place and _same_file(output, source):
+            problems.append((source, "the output would overwrite the input; choose another -o DIR or pass --in-place"))
+            continue
+        jobs.append(Job(source, output))
+    return jobs, problems
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def write_atomic(path: Path, data: bytes, mode_from: Path | None = None, *, durable: bool = False) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same directory, then rename, so no one
+    ever sees a half-written file. ``durable`` (used when replacing an original) also fsyncs before
+    the rename, so a crash cannot leave a damaged original either."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if mode_from is not None:
+            os.chmod(tmp, os.stat(mode_from).st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,221 @@
+"""GIF (87a/89a, still or animated): a 6-byte header, a 7-byte logical screen descriptor, an optional
+global colour table, then blocks until the trailer byte 0x3b. Anything after the trailer is not
+part of the picture.
+
+Blocks:
+
+- image: 0x2c, a 9-byte image descriptor (left, top, width, height as u16le, packed flags), an
+  optional local colour table (3 * 2^(n+1) bytes when packed & 0x80, n = packed & 7), the LZW
+  minimum code size byte, then data sub-blocks;
+- extension: 0x21, a label byte, then data sub-blocks. Labels: 0xf9 graphic control, 0xfe comment,
+  0x01 plain text, 0xff application (its first sub-block is 11 bytes: an 8-byte identifier and a
+  3-byte authentication code, e.g. "NETSCAPE2.0").
+
+Data sub-blocks are a size byte (1-255) and that many bytes, ended by a zero size byte. The XMP
+application extension ("XMP DataXMP") stores the packet raw, followed by a 258-byte "magic trailer"
+that makes the packet readable as sub-blocks, so the generic sub-block walk skips it correctly.
+
+Byte layout of a strip (the TypeScript twin writes the same bytes): the input's bytes from 0 to the
+end of the global colour table verbatim; then every kept block verbatim (from its introducer to
+just past its zero terminator), in input order; then the trailer 0x3b. Kept blocks: images; graphic
+control (0xf9) and plain text (0x01) extensions; application extensions "NETSCAPE2.0" and
+"ANIMEXTS1.0" (looping); "ICCRGBG1012" (ICC profile) only with ``options.keep_icc``. Dropped:
+comments, XMP, every other application extension, extensions with any other label, and everything
+after the trailer. GIF has no EXIF, so there is no orientation to keep.
+
+Parsing rules (FormatError at the offset named): "GIF87a"/"GIF89a"; the screen descriptor and
+colour tables must fit; each block must start with 0x2c, 0x21 or 0x3b; every sub-block must fit
+and the chain must end with a zero byte; a file that ends before the trailer is truncated.
+
+Inspect: width/height from the logical screen descriptor. Findings in block order, ``offset`` =
+the block's introducer byte, ``length`` = up to its terminator: comments (UTF-8 with replacement,
+NULs at the end removed, trimmed of `` \\t\\n\\r\\0``), XMP (XMP findings + block), ICC (kept, named by
+``icc.description`` of the joined sub-blocks), other application and unknown extensions, then
+data after the trailer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..options import StripOptions
+from . import xmp
+from .binary import need, preview, u8, u16le
+from .errors import FormatError
+from .findings import Finding, Inspection, format_bytes, trim
+from .icc import description as icc_description
+from .memo import parse_once
+
+NAME = "gif"
+MIME = "image/gif"
+FMT = "GIF"
+
+IMAGE, EXTENSION, TRAILER = 0x2C, 0x21, 0x3B
+GRAPHIC_CONTROL, COMMENT, PLAIN_TEXT, APPLICATION = 0xF9, 0xFE, 0x01, 0xFF
+
+LOOPING_APPS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
+ICC_APP = b"ICCRGBG1012"
+XMP_APP = b"XMP DataXMP"
+XMP_MAGIC_TRAILER = b"\x01" + bytes(range(255, -1, -1)) + b"\x00"  # 258 bytes
+
+
+@dataclass(frozen=True)
+class Block:
+    introducer: int  # 0x2c or 0x21
+    label: int  # extension label; -1 for images
+    start: int
+    body_start: int  # first sub-block size byte
+    end: int  # just past the zero terminator
+
+
+@dataclass
+class Layout:
+    screen_end: int  # end of the logical screen descriptor and global colour table
+    blocks: list[Block]
+    trailer_end: int  # just past the trailer byte
+
+
+def sniff(data: bytes) -> bool:
+    return data[:6] in (b"GIF87a", b"GIF89a")
+
+
+def _table_size(packed: int) -> int:
+    return 3 << ((packed & 7) + 1) if packed & 0x80 else 0
+
+
+def _skip_sub_blocks(data: bytes, pos: int) -> int:
+    while True:
+        size = u8(data, pos, FMT, "a sub-block size (the file ends before the block's zero terminator)")
+        pos += 1
+        if size == 0:
+            return pos
+        need(data, pos, size, FMT, "a data sub-block")
+        pos += size
+
+
+@parse_once
+def parse(data: bytes) -> Layout:
+    if not sniff(data):
+        raise FormatError(FMT, 0, "expected a GIF header 'GIF87a' or 'GIF89a'", preview(data, 0, 6))
+    need(data, 6, 7, FMT, "the logical screen descriptor")
+    table = _table_size(data[10])
+    need(data, 13, table, FMT, "the global colour table")
+    pos = 13 + table
+    screen_end = pos
+    blocks: list[Block] = []
+    while True:
+        if pos >= len(data):
+            raise FormatError(FMT, pos, "truncated: expected another block or the trailer 0x3b, but the file ends")
+        intro = data[pos]
+        if intro == TRAILER:
+            return Layout(screen_end, blocks, pos + 1)
+        if intro == IMAGE:
+            need(data, pos + 1, 9, FMT, "an image descriptor")
+            table = _table_size(data[pos + 9])
+            need(data, pos + 10, table + 1, FMT, "the local colour table and LZW code size")
+            body = pos + 10 + table + 1
+            end = _skip_sub_blocks(data, body)
+            blocks.append(Block(IMAGE, -1, pos, body, end))
+        elif intro == EXTENSION:
+            label = u8(data, pos + 1, FMT, "an extension label")
+            end = _skip_sub_blocks(data, pos + 2)
+            blocks.append(Block(EXTENSION, label, pos, pos + 2, end))
+        else:
+            raise FormatError(
+                FMT, pos, "expected a block: image 0x2c, extension 0x21 or trailer 0x3b", preview(data, pos, 1)
+            )
+        pos = end
+
+
+def _app_id(block: Block, data: bytes) -> bytes:
+    """The 11-byte identifier + authentication code of an application extension, or b""."""
+    p = block.body_start
+    if data[p] != 11:
+        return b""
+    return data[p + 1 : p + 12]
+
+
+def _sub_block_data(data: bytes, pos: int, end: int) -> bytes:
+    parts = []
+    while pos < end:
+        size = data[pos]
+        if size == 0:
+            break
+        parts.append(data[pos + 1 : pos + 1 + size])
+        pos += 1 + size
+    return b"".join(parts)
+
+
+def _printable(raw: bytes) -> str:
+    return "".join(chr(b) if 32 <= b < 127 else "." for b in raw)
+
+
+# ---- inspect ------------------------------------------------------------------------------------------
+
+
+def read_metadata(data: bytes) -> Inspection:
+    layout = parse(data)
+    width = u16le(data, 6, FMT, "the screen width")
+    height = u16le(data, 8, FMT, "the screen height")
+    out: list[Finding] = []
+    for block in layout.blocks:
+        if block.introducer != EXTENSION or block.label in (GRAPHIC_CONTROL, PLAIN_TEXT):
+            continue
+        off, size = block.start, block.end - block.start
+        if block.label == COMMENT:
+            raw = _sub_block_data(data, block.body_start, block.end)
+            text = trim(raw.decode("utf-8", "replace"))
+            out.append(Finding("blocks", "Comment", text or "(empty)", "Comment extension", off, size))
+            continue
+        if block.label != APPLICATION:
+            out.append(
+                Finding("blocks", "Unknown extension", f"label 0x{block.label:02x}, {format_bytes(size)}",
+                        f"Extension 0x{block.label:02x}", off, size)
+            )
+            continue
+        ident = _app_id(block, data)
+        if ident in LOOPING_APPS:
+            continue
+        name = f"Application {_printable(ident)}" if ident else "Application"
+        if ident == XMP_APP:
+            raw = data[block.body_start + 12 : block.end]
+            if raw.endswith(XMP_MAGIC_TRAILER):
+                raw = raw[: -len(XMP_MAGIC_TRAILER)]
+            packet = xmp.decode_packet(raw)
+            out.extend(xmp.findings(packet, name, off, size))
+            out.append(xmp.block_finding(name, off, size))
+        elif ident == ICC_APP:
+            profile = _sub_block_data(data, block.body_start + 12, block.end)
+            label = icc_description(profile) or "unnamed"
+            out.append(Finding("kept", "ICC profile", label, name, off, size, {"bytes": len(profile)}))
+        else:
+            out.append(
+                Finding("blocks", "Application extension", f"{_printable(ident) or 'unnamed'}, {format_bytes(size)}",
+                        name, off, size)
+            )
+    trailing = len(data) - layout.trailer_end
+    if trailing > 0:
+        out.append(
+            Finding("blocks", "Data after the end of the image", format_bytes(trailing), "trailer", layout.trailer_end, trailing)
+        )
+    return Inspection(NAME, MIME, width, height, out, [])
+
+
+# ---- strip --------------------------------------------------------------------------------------------
+
+
+def _keep_block(block: Block, data: bytes, options: StripOptions) -> bool:
+    if block.introducer == IMAGE or block.label in (GRAPHIC_CONTROL, PLAIN_TEXT):
+        return True
+    if block.label != APPLICATION:
+        return False
+    ident = _app_id(block, data)
+    return ident in LOOPING_APPS or (ident == ICC_APP and options.keep_icc)
+
+
+def strip(data: bytes, options: StripOptions) -> bytes:
+    layout = parse(data)
+    out = [data[: layout.screen_end]]
+    out.extend(data[b.start : b.end] for b in layout.blocks if _keep_block(b, data, options))
+    out.append(bytes((TRAILER,)))
+    return b"".join(out)

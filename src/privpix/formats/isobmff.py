@@ -1,0 +1,1047 @@
+"""HEIF / HEIC / AVIF: an ISO base media file (ISO/IEC 14496-12) holding still images as *items*
+(ISO/IEC 23008-12). The picture is the primary item (``pitm``); a coded image (``hvc1``, ``av01``) or a
+derived image (``grid``, ``iden``, ``iovl``) whose inputs are other items (``dimg`` references). Each
+item's bytes are found through ``iloc`` (in the file, usually inside ``mdat``, or inside ``idat``);
+its properties (codec configuration, size, colour, rotation) live once in ``ipco`` and are bound to
+items by ``ipma``. EXIF and XMP are items too (types ``Exif`` and ``mime`` application/rdf+xml), linked
+to the image by ``cdsc`` references; thumbnails are images with a ``thmb`` reference; depth maps,
+portrait mattes and HDR gain maps are auxiliary images (``auxl`` + an ``auxC`` property naming the kind).
+
+A strip never decodes: it keeps the primary item and everything it needs to render, and rebuilds the
+container around exactly those bytes. Orientation stays in ``irot``/``imir`` (never an EXIF
+Orientation, which HEIF readers must ignore, so that nothing is rotated twice).
+
+Kept and removed (the policy)
+-----------------------------
+Kept items: the primary, every item reachable from a kept item through ``dimg`` (grid tiles,
+recursively), and every item whose ``auxl`` reference targets a kept item and whose ``auxC`` type is
+alpha (``urn:mpeg:mpegB:cicp:systems:auxiliary:alpha``, ``urn:mpeg:hevc:2015:auxid:1``,
+``urn:mpeg:avc:2015:auxid:1``), with its own ``dimg`` closure; repeated until nothing is added.
+Everything else goes: Exif and XMP items, thumbnails, non-alpha auxiliary images, tone-map/gain-map
+items, any unreferenced item, ``grpl``/``ipro``/``xml``/``bxml``/unknown boxes in ``meta``, every
+top-level box other than ``ftyp``/``meta``/``mdat`` (``free``, ``skip``, ``uuid``, unknown) and all
+bytes after the last box. ``moov`` (an image sequence) raises UnsupportedError, as does any kept item
+that is protected (``protection_index`` != 0), stored in another file (a ``dref`` entry that is not
+self-contained), built by ``iloc`` construction method 2, or described by an old infe (version 0/1,
+no item type).
+
+Kept properties: those associated with a kept item, except metadata-bearing ones (``udes`` user
+description, ``crtt``/``mdft`` creation/modification time, ``altt`` accessibility text, ``taic``/``itai``
+TAI timestamps) and, unless ``keep_icc``, ``colr`` boxes of type ``prof``/``rICC``. Associations with
+property index 0 ("no property") are dropped.
+
+Keep-groups (``options.keep``): the source Exif item (the first ``Exif`` item in ``iinf`` order that
+has a ``cdsc`` reference to the primary, else the first ``Exif`` item) is replaced by one holding
+``exif.build(info, exif.kept_tags(keep, orientation=False))``; nothing is written if that is None.
+It keeps its item ID and its place in ``iinf`` and ``iloc`` order, gets no ``ipma`` entry, and its data
+goes to ``mdat``; all source references *from* it are dropped and one ``cdsc`` reference to the
+primary is appended as the last child of ``iref``.
+
+Output byte layout (the TypeScript engine must write exactly these bytes)
+-------------------------------------------------------------------------
+All integers are big-endian. ``box(T, P)`` is ``u32 size, T, P`` (``size`` = 8 + len(P)); when that size
+exceeds 0xFFFFFFFF it is ``u32 1, T, u64 size, P`` with size = 16 + len(P). ``fullbox(T, v, f, P)`` is
+``box(T, u8 v, u24 f, P)``. "Small IDs" means every kept item ID (and the primary) is <= 0xFFFF.
+
+Top level, in this order: the source ``ftyp`` box copied byte for byte; ``meta``; ``mdat`` (omitted when
+every kept item's bytes are in ``idat``). Nothing else.
+
+``meta`` = fullbox('meta', 0, 0, hdlr + dinf + pitm + iinf + iref + iprp + idat + iloc) with:
+
+- hdlr = fullbox('hdlr', 0, 0, u32 0 + handler_type (source, must be 'pict') + 12 zero bytes + b"\\0")
+  (the source's handler name, e.g. "libavif", is not kept).
+- dinf, only when the source ``meta`` has a ``dinf``: box('dinf', fullbox('dref', 0, 0, u32 1 +
+  fullbox('url ', 0, 1, b""))).
+- pitm = fullbox('pitm', 0, 0, u16 id) if id <= 0xFFFF else fullbox('pitm', 1, 0, u32 id).
+- iinf = fullbox('iinf', 0, 0, u16 count + infe...) (version 1 and u32 count if count > 0xFFFF). Items in
+  source ``iinf`` order. Each infe is rewritten: fullbox('infe', 2, flags, u16 id + u16 0 + item_type +
+  b"\\0") or, for id > 0xFFFF, version 3 with u32 id; ``flags`` are the source infe's flags (bit 0 =
+  hidden); the item name is emptied; for 'mime' and 'uri ' items the source bytes after the name's
+  terminator (content type/encoding, URI type) follow verbatim.
+- iref, omitted when no reference is left: fullbox('iref', v, 0, children), v = 0 with u16 IDs if small
+  IDs else 1 with u32 IDs. Children in source order (all ``iref`` boxes, then their children, in
+  order): box(ref_type, from + u16 count + to...) for every source reference whose ``from`` is kept,
+  with ``to`` filtered to kept items (order preserved); dropped when none is left. Then the Exif
+  ``cdsc`` reference, if any.
+- iprp = box('iprp', box('ipco', kept properties) + ipma). Kept properties are the source property
+  boxes copied byte for byte in source ``ipco`` order; the property with source index ``i`` gets the new
+  index 1 + (number of kept properties before it). ipma = fullbox('ipma', v, f, u32 count + entries):
+  v = 0 (u16 item IDs) if small IDs else 1 (u32); f = 1 (u16 associations: essential << 15 | index)
+  if more than 127 properties are kept, else 0 (u8: essential << 7 | index). Entries: kept items with
+  at least one kept association, in source ``ipma`` order (all ipma boxes in order; an item listed twice
+  has its associations concatenated at its first place); each is id + u8 count + associations in
+  source order.
+- idat, omitted when empty: box('idat', the kept construction-method-1 items' bytes, in ``iloc`` order).
+- iloc = fullbox('iloc', v, 0, ...): v = 2 if not small IDs, else 1 if any kept item is in ``idat``,
+  else 0. Then u8 (offset_size << 4 | length_size), u8 0 (base_offset_size 0, index_size 0); item count
+  (u16, u32 for v 2); per item in source ``iloc`` order: id (u16, u32 for v 2); for v >= 1 u16
+  construction_method (0 = file, 1 = idat); u16 data_reference_index 0; u16 extent_count, 1 (0 for an
+  item with no bytes); then extent_offset (offset_size bytes) and extent_length (length_size bytes).
+  An item's source extents are concatenated into that one extent. offset_size is 4 unless an
+  offset exceeds 0xFFFFFFFF (then 8); length_size likewise for lengths.
+- mdat = box('mdat', the kept construction-method-0 items' bytes, in ``iloc`` order), so the first
+  item's offset is len(ftyp) + len(meta) + 8 (16 for a 64-bit mdat header).
+
+Reading rules (both engines): the file starts with an ``ftyp`` box naming a HEIF/AVIF brand; the
+format is "avif" if the major brand is avif/avis/avio, "heic" if it is a HEVC brand, else decided the
+same way by the compatible brands (mime image/heif when neither appears). Box size 0 means "to the end
+of the file" and is allowed only at top level; sizes 2-7 (or a 64-bit size under 16) are errors, as
+is a child running past its parent. iloc versions 0-2, field sizes 0/4/8; base_offset is added to
+each extent_offset; an extent length of 0 means "to the end of the file" (method 0) or "of the idat"
+(method 1). Items may live in any number of ``mdat`` boxes (offsets are absolute). After ``meta`` has
+been read, top-level bytes that do not start a plausible box (fewer than 8 bytes left, a size of 2-7,
+a type that is not printable ASCII, or a box other than ``mdat`` running past the end of the file)
+are trailing data. Truncation: the first item, in ``iloc`` order, with an extent beyond the end of the
+file gives FormatError(offset = extent start, "truncated: item N's data (bytes START–END) lies beyond
+the end of the file (SIZE bytes)", END exclusive); then a top-level ``mdat`` running past the end is
+"truncated: the 'mdat' box (bytes START–END) runs past the end of the file (SIZE bytes)".
+
+Inspect reports, in this order: for each item not kept, in ``iinf`` order: EXIF findings of an Exif
+item (block "Exif item N"; the EXIF Orientation is not reported as kept, HEIF readers ignore it), XMP
+findings of each XMP item (block "XMP item N"), other metadata items, removed images (thumbnails,
+auxiliary images by kind, gain maps, other images; one finding per removed image that is not itself
+an input of another removed image, its size counting its removed inputs) and other items. Offsets
+are the item's first byte in the file, lengths its total bytes. Then the metadata properties of kept
+items (in ``iinf`` then association order, each once); the kept orientation (irot/imir of the
+primary, data {"irot": degrees counter-clockwise, "imir": axis or null}); the ICC profile (of the
+primary or, for a grid without one, of its first input, as libheif shows it); then dropped boxes
+(top-level and in ``meta``) in file order, and trailing data. Width and height are the primary's
+``ispe``, swapped for irot 90/270.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from ..options import StripOptions
+from . import exif as exif_mod
+from . import xmp
+from .binary import ascii4, need, pack_u16be, pack_u32be, pack_u64be, preview, u32be, u64be
+from .errors import FormatError, UnsupportedError
+from .findings import Finding, Inspection, format_bytes
+from .icc import description as icc_description
+from .memo import parse_once
+
+NAME = "heic"
+MIME = "image/heic"
+
+HEIC_BRANDS = frozenset((b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"))
+AVIF_BRANDS = frozenset((b"avif", b"avis", b"avio"))
+HEIF_BRANDS = frozenset((b"mif1", b"mif2", b"msf1")) | HEIC_BRANDS | AVIF_BRANDS
+
+IMAGE_TYPES = frozenset(
+    ("hvc1", "av01", "grid", "iden", "iovl", "tmap", "jpeg", "avc1", "vvc1", "unci", "j2k1", "hvt1", "lhv1")
+)
+ALPHA_URNS = frozenset(
+    ("urn:mpeg:mpegB:cicp:systems:auxiliary:alpha", "urn:mpeg:hevc:2015:auxid:1", "urn:mpeg:avc:2015:auxid:1")
+)
+DEPTH_URNS = frozenset(
+    ("urn:mpeg:mpegB:cicp:systems:auxiliary:depth", "urn:mpeg:hevc:2015:auxid:2", "urn:mpeg:avc:2015:auxid:2")
+)
+# Properties that describe the photo rather than render it: never copied.
+METADATA_PROPERTIES = {
+    "udes": ("people", "Description property"),
+    "crtt": ("time", "Created"),
+    "mdft": ("time", "Modified"),
+    "altt": ("people", "Accessibility text"),
+    "taic": ("blocks", "TAI clock information"),
+    "itai": ("time", "TAI timestamp"),
+}
+ICC_COLR_TYPES = frozenset((b"prof", b"rICC"))
+XMP_MIME = "application/rdf+xml"
+DROPPED_BOX_LABELS = {
+    "free": "Padding",
+    "skip": "Padding",
+    "xml ": "XML metadata",
+    "bxml": "Binary XML metadata",
+    "grpl": "Item groups",
+    "ipro": "Item protection",
+}
+# meta children that are understood (anything else is reported and dropped)
+META_CHILDREN = frozenset(("hdlr", "dinf", "pitm", "iinf", "iref", "iprp", "idat", "iloc"))
+MAX_U32 = 0xFFFFFFFF
+
+
+# ---- boxes --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Box:
+    type: str
+    start: int
+    end: int
+    payload: int  # offset of the first byte after the (possibly 64-bit) header
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start
+
+
+def _fourcc(data: bytes, pos: int) -> str:
+    """A four-character code, one character per byte (latin-1), so it writes back unchanged."""
+    return data[pos : pos + 4].decode("latin-1")
+
+
+def _show(kind: str) -> str:
+    """A four-character code for people: non-printable bytes as escapes."""
+    return ascii4(kind.encode("latin-1"), 0)
+
+
+def _plausible_type(data: bytes, pos: int) -> bool:
+    return all(32 <= b < 127 for b in data[pos : pos + 4])
+
+
+def _box_at(data: bytes, pos: int, end: int, fmt: str, parent: str, top: bool) -> Box:
+    """The box starting at ``pos`` inside ``[.., end)``; raises FormatError if it does not fit."""
+    need(data, pos, 8, fmt, f"a box header inside {parent}")
+    if pos + 8 > end:
+        raise FormatError(fmt, pos, f"expected a box header inside {parent}, but {parent} ends at byte {end}")
+    size = u32be(data, pos, fmt, "a box size")
+    kind = _fourcc(data, pos + 4)
+    shown = _show(kind)
+    header = 8
+    if size == 1:
+        if pos + 16 > end:
+            raise FormatError(fmt, pos, f"expected a 64-bit size for the '{shown}' box inside {parent}, but {parent} ends at byte {end}")
+        size = u64be(data, pos + 8, fmt, f"the 64-bit size of the '{shown}' box")
+        header = 16
+        if size < 16:
+            raise FormatError(fmt, pos, f"the '{shown}' box has a 64-bit size of {size}, smaller than its 16-byte header")
+    elif size == 0:
+        if not top:
+            raise FormatError(fmt, pos, f"the '{shown}' box inside {parent} has size 0 (only allowed for the last top-level box)")
+        size = end - pos
+    elif size < 8:
+        raise FormatError(fmt, pos, f"the '{shown}' box has size {size}, smaller than its 8-byte header")
+    return Box(kind, pos, pos + size, pos + header)
+
+
+def _children(data: bytes, start: int, end: int, fmt: str, parent: str) -> list[Box]:
+    out: list[Box] = []
+    pos = start
+    while pos < end:
+        box = _box_at(data, pos, end, fmt, parent, top=False)
+        if box.end > end:
+            raise FormatError(
+                fmt, box.start,
+                f"the '{_show(box.type)}' box (bytes {box.start}–{box.end}) runs past the end of {parent} (byte {end})",
+            )
+        out.append(box)
+        pos = box.end
+    return out
+
+
+def _full(data: bytes, box: Box, fmt: str) -> tuple[int, int, int]:
+    """(version, flags, offset of the body) of a full box."""
+    if box.payload + 4 > box.end:
+        raise FormatError(fmt, box.start, f"expected a version and flags in the '{_show(box.type)}' box ({box.size} bytes)")
+    word = u32be(data, box.payload, fmt, f"the version of the '{_show(box.type)}' box")
+    return word >> 24, word & 0xFFFFFF, box.payload + 4
+
+
+class _Cursor:
+    """Bounds-checked reads inside one box: a short box is a FormatError naming the box."""
+
+    def __init__(self, data: bytes, pos: int, end: int, fmt: str, box: str) -> None:
+        self.data, self.pos, self.end, self.fmt, self.box = data, pos, end, fmt, box
+
+    def _need(self, n: int, what: str) -> None:
+        if self.pos + n > self.end:
+            raise FormatError(self.fmt, self.pos, f"expected {what} ({n} bytes) in the {self.box} box, but the box ends at byte {self.end}")
+
+    def uint(self, n: int, what: str) -> int:
+        if n == 0:
+            return 0
+        self._need(n, what)
+        value = int.from_bytes(self.data[self.pos : self.pos + n], "big")
+        self.pos += n
+        return value
+
+    def fourcc(self, what: str) -> str:
+        self._need(4, what)
+        value = _fourcc(self.data, self.pos)
+        self.pos += 4
+        return value
+
+    def cstring(self) -> str:
+        """A NUL-terminated UTF-8 string (or the rest of the box when the NUL is missing)."""
+        nul = self.data.find(b"\x00", self.pos, self.end)
+        stop = self.end if nul < 0 else nul
+        value = self.data[self.pos : stop].decode("utf-8", "replace")
+        self.pos = self.end if nul < 0 else nul + 1
+        return value
+
+
+# ---- the parsed file ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    id: int
+    type: str  # "" for infe versions 0/1
+    box: Box
+    version: int
+    flags: int
+    protection: int
+    content_type: str = ""
+    content_encoding: str = ""
+    tail: bytes = b""  # source bytes after the item name (mime/uri fields)
+
+
+@dataclass
+class Location:
+    id: int
+    method: int
+    dref: int
+    extents: list[tuple[int, int]]  # (offset, length): absolute for method 0, inside idat for 1
+
+    @property
+    def length(self) -> int:
+        return sum(n for _, n in self.extents)
+
+
+@dataclass
+class Heif:
+    fmt: str  # "HEIC" or "AVIF", for messages
+    kind: str  # inspection format: "heic" or "avif"
+    mime: str
+    ftyp: Box
+    meta: Box
+    handler: str
+    primary: int
+    items: dict[int, Item]  # iinf order
+    refs: list[tuple[str, int, list[int]]]  # (type, from, to), source order
+    properties: list[Box]  # ipco children; index i + 1
+    assoc: dict[int, list[tuple[int, bool]]]  # item -> [(property index, essential)], ipma order
+    locations: dict[int, Location]  # iloc order
+    idat: Box | None
+    has_dinf: bool
+    dref_self: list[bool]  # per dref entry: does it point into this file?
+    dropped: list[Box] = field(default_factory=list)  # top-level and meta-level boxes a strip drops
+    trailing: int = -1  # offset where trailing data starts, or -1
+
+
+def _brands(data: bytes, ftyp: Box) -> list[bytes]:
+    out = [data[ftyp.payload : ftyp.payload + 4]]
+    for pos in range(ftyp.payload + 8, ftyp.end - 3, 4):
+        out.append(data[pos : pos + 4])
+    return out
+
+
+def _kind(brands: list[bytes]) -> tuple[str, str]:
+    """(format, mime) from the major brand, then the compatible brands."""
+    major = brands[0]
+    if major in AVIF_BRANDS:
+        return "avif", "image/avif"
+    if major in HEIC_BRANDS:
+        return "heic", "image/heic"
+    if any(b in AVIF_BRANDS for b in brands[1:]):
+        return "avif", "image/avif"
+    if any(b in HEIC_BRANDS for b in brands[1:]):
+        return "heic", "image/heic"
+    return "heic", "image/heif"
+
+
+def sniff(data: bytes) -> bool:
+    if len(data) < 16 or data[4:8] != b"ftyp":
+        return False
+    size = int.from_bytes(data[0:4], "big")
+    if size < 16 or size > len(data):
+        return False
+    return any(data[pos : pos + 4] in HEIF_BRANDS for pos in range(8, size - 3, 4) if pos != 12)
+
+
+def _top_level(data: bytes, fmt: str) -> tuple[list[Box], int]:
+    """Top-level boxes, and the offset of trailing data (-1 if none)."""
+    boxes: list[Box] = []
+    pos = 0
+    n = len(data)
+    seen_meta = False
+    while pos < n:
+        if seen_meta:
+            left = n - pos
+            size = int.from_bytes(data[pos : pos + 4], "big") if left >= 4 else 0
+            if left < 8 or not _plausible_type(data, pos + 4) or size in (2, 3, 4, 5, 6, 7) or (
+                size == 1 and (left < 16 or int.from_bytes(data[pos + 8 : pos + 16], "big") < 16)
+            ):
+                return boxes, pos
+        box = _box_at(data, pos, n, fmt, "the file", top=True)
+        if box.end > n and box.type != "mdat":
+            if seen_meta:  # leftover bytes that happen to look like a box header
+                return boxes, pos
+            raise FormatError(
+                fmt, box.start,
+                f"truncated: the '{_show(box.type)}' box (bytes {box.start}–{box.end}) runs past the end of the file ({n} bytes)",
+            )
+        boxes.append(box)
+        seen_meta = seen_meta or box.type == "meta"
+        pos = box.end
+    return boxes, -1
+
+
+@parse_once
+def parse(data: bytes) -> Heif:
+    if not sniff(data):
+        raise FormatError("HEIF", 0, "expected an 'ftyp' box with a HEIF or AVIF brand", preview(data, 0, 12))
+    ftyp = _box_at(data, 0, len(data), "HEIF", "the file", top=True)
+    kind, mime = _kind(_brands(data, ftyp))
+    fmt = "AVIF" if kind == "avif" else "HEIC"
+    boxes, trailing = _top_level(data, fmt)
+    metas = [b for b in boxes if b.type == "meta"]
+    if any(b.type == "moov" for b in boxes):
+        raise UnsupportedError(fmt, next(b.start for b in boxes if b.type == "moov"),
+                               "this is an image sequence (a 'moov' box with tracks); privpix strips still images only")
+    if not metas:
+        raise FormatError(fmt, -1, "expected a 'meta' box (the item index), but there is none")
+    if len(metas) > 1:
+        raise FormatError(fmt, metas[1].start, "expected one top-level 'meta' box", "a second one")
+    meta = metas[0]
+    dropped = [b for b in boxes[1:] if b.type not in ("meta", "mdat")]
+
+    _, _, body = _full(data, meta, fmt)
+    children = _children(data, body, meta.end, fmt, "the 'meta' box")
+    by_type: dict[str, list[Box]] = {}
+    for child in children:
+        by_type.setdefault(child.type, []).append(child)
+        if child.type not in META_CHILDREN:
+            dropped.append(child)
+
+    def one(kind4: str, required: bool = True) -> Box | None:
+        found = by_type.get(kind4, [])
+        if len(found) > 1:
+            raise FormatError(fmt, found[1].start, f"expected at most one '{kind4}' box in 'meta'", "two")
+        if not found and required:
+            raise FormatError(fmt, meta.start, f"expected a '{kind4}' box in the 'meta' box, but there is none")
+        return found[0] if found else None
+
+    hdlr = one("hdlr")
+    assert hdlr is not None
+    handler = _Cursor(data, _full(data, hdlr, fmt)[2] + 4, hdlr.end, fmt, "'hdlr'").fourcc("a handler type")
+    if handler != "pict":
+        raise UnsupportedError(fmt, hdlr.start, "expected the 'pict' handler of an image file", f"'{_show(handler)}'")
+
+    pitm = one("pitm")
+    assert pitm is not None
+    v, _, p = _full(data, pitm, fmt)
+    primary = _Cursor(data, p, pitm.end, fmt, "'pitm'").uint(2 if v == 0 else 4, "the primary item ID")
+
+    items = _read_iinf(data, one("iinf"), fmt)  # type: ignore[arg-type]
+    if primary not in items:
+        raise FormatError(fmt, pitm.start, f"the primary item {primary} is not listed in 'iinf'")
+    refs = _read_iref(data, by_type.get("iref", []), fmt)
+    properties, assoc = _read_iprp(data, one("iprp", required=False), fmt)
+    idat = one("idat", required=False)
+    dref = _read_dinf(data, one("dinf", required=False), fmt)
+    iloc = one("iloc", required=False)
+    locations = _read_iloc(data, iloc, idat, fmt) if iloc else {}
+    heif = Heif(fmt, kind, mime, ftyp, meta, handler, primary, items, refs, properties, assoc, locations, idat,
+                "dinf" in by_type, dref, sorted(dropped, key=lambda b: b.start), trailing)
+    _check_extents(data, heif, boxes)
+    return heif
+
+
+def _read_iinf(data: bytes, iinf: Box, fmt: str) -> dict[int, Item]:
+    v, _, p = _full(data, iinf, fmt)
+    _Cursor(data, p, iinf.end, fmt, "'iinf'").uint(2 if v == 0 else 4, "the item count")
+    items: dict[int, Item] = {}
+    for infe in _children(data, p + (2 if v == 0 else 4), iinf.end, fmt, "the 'iinf' box"):
+        if infe.type != "infe":
+            continue
+        iv, flags, q = _full(data, infe, fmt)
+        cur = _Cursor(data, q, infe.end, fmt, f"'infe' at byte {infe.start}")
+        if iv > 3:
+            raise UnsupportedError(fmt, infe.start, f"'infe' version {iv} is not defined")
+        item_id = cur.uint(4 if iv == 3 else 2, "an item ID")
+        protection = cur.uint(2, "a protection index")
+        if iv >= 2:
+            item = Item(item_id, cur.fourcc("an item type"), infe, iv, flags, protection)
+            cur.cstring()  # item name
+            item.tail = data[cur.pos : infe.end]
+            if item.type == "mime":
+                item.content_type = cur.cstring()
+                item.content_encoding = cur.cstring() if cur.pos < cur.end else ""
+        else:
+            item = Item(item_id, "", infe, iv, flags, protection)
+            cur.cstring()
+            item.content_type = cur.cstring() if cur.pos < cur.end else ""
+            item.content_encoding = cur.cstring() if cur.pos < cur.end else ""
+        if item_id in items:
+            raise FormatError(fmt, infe.start, f"item {item_id} is listed twice in 'iinf'")
+        items[item_id] = item
+    return items
+
+
+def _read_iref(data: bytes, boxes: list[Box], fmt: str) -> list[tuple[str, int, list[int]]]:
+    refs: list[tuple[str, int, list[int]]] = []
+    for iref in boxes:
+        v, _, p = _full(data, iref, fmt)
+        width = 2 if v == 0 else 4
+        for child in _children(data, p, iref.end, fmt, "the 'iref' box"):
+            cur = _Cursor(data, child.payload, child.end, fmt, f"'iref' '{_show(child.type)}'")
+            source = cur.uint(width, "a from-item ID")
+            count = cur.uint(2, "a reference count")
+            refs.append((child.type, source, [cur.uint(width, "a to-item ID") for _ in range(count)]))
+    return refs
+
+
+def _read_iprp(data: bytes, iprp: Box | None, fmt: str) -> tuple[list[Box], dict[int, list[tuple[int, bool]]]]:
+    if iprp is None:
+        return [], {}
+    kids = _children(data, iprp.payload, iprp.end, fmt, "the 'iprp' box")
+    ipco = [k for k in kids if k.type == "ipco"]
+    properties = _children(data, ipco[0].payload, ipco[0].end, fmt, "the 'ipco' box") if ipco else []
+    assoc: dict[int, list[tuple[int, bool]]] = {}
+    for ipma in (k for k in kids if k.type == "ipma"):
+        v, flags, p = _full(data, ipma, fmt)
+        cur = _Cursor(data, p, ipma.end, fmt, "'ipma'")
+        for _ in range(cur.uint(4, "the entry count")):
+            item_id = cur.uint(2 if v == 0 else 4, "an item ID")
+            entries = assoc.setdefault(item_id, [])
+            for _ in range(cur.uint(1, "an association count")):
+                if flags & 1:
+                    raw = cur.uint(2, "a property association")
+                    index, essential = raw & 0x7FFF, bool(raw >> 15)
+                else:
+                    raw = cur.uint(1, "a property association")
+                    index, essential = raw & 0x7F, bool(raw >> 7)
+                if index > len(properties):
+                    raise FormatError(fmt, cur.pos, f"item {item_id} uses property {index}, but 'ipco' has only {len(properties)}")
+                entries.append((index, essential))
+    return properties, assoc
+
+
+def _read_dinf(data: bytes, dinf: Box | None, fmt: str) -> list[bool]:
+    """For each dref entry (1-based index - 1): is it this file?"""
+    out: list[bool] = []
+    if dinf is None:
+        return out
+    for dref in _children(data, dinf.payload, dinf.end, fmt, "the 'dinf' box"):
+        if dref.type != "dref":
+            continue
+        _, _, p = _full(data, dref, fmt)
+        for entry in _children(data, p + 4, dref.end, fmt, "the 'dref' box"):
+            _, flags, _ = _full(data, entry, fmt)
+            out.append(entry.type in ("url ", "urn ") and bool(flags & 1))
+    return out
+
+
+def _read_iloc(data: bytes, iloc: Box, idat: Box | None, fmt: str) -> dict[int, Location]:
+    v, _, p = _full(data, iloc, fmt)
+    if v > 2:
+        raise UnsupportedError(fmt, iloc.start, f"'iloc' version {v} is not defined (expected 0, 1 or 2)")
+    cur = _Cursor(data, p, iloc.end, fmt, "'iloc'")
+    sizes = cur.uint(1, "the offset and length sizes")
+    offset_size, length_size = sizes >> 4, sizes & 15
+    sizes = cur.uint(1, "the base offset and index sizes")
+    base_size, index_size = sizes >> 4, (sizes & 15 if v >= 1 else 0)
+    for name, size in (("offset", offset_size), ("length", length_size), ("base offset", base_size), ("index", index_size)):
+        if size not in (0, 4, 8):
+            raise FormatError(fmt, iloc.start, f"expected an iloc {name} size of 0, 4 or 8", str(size))
+    locations: dict[int, Location] = {}
+    idat_len = idat.end - idat.payload if idat else 0
+    for _ in range(cur.uint(4 if v == 2 else 2, "the item count")):
+        item_id = cur.uint(4 if v == 2 else 2, "an item ID")
+        method = cur.uint(2, "a construction method") & 15 if v >= 1 else 0
+        dref = cur.uint(2, "a data reference index")
+        base = cur.uint(base_size, "a base offset")
+        extents: list[tuple[int, int]] = []
+        for _ in range(cur.uint(2, "an extent count")):
+            cur.uint(index_size, "an extent index")
+            offset = base + cur.uint(offset_size, "an extent offset")
+            length = cur.uint(length_size, "an extent length")
+            if length == 0 and method in (0, 1):  # "the whole resource"
+                length = max((len(data) if method == 0 else idat_len) - offset, 0)
+            extents.append((offset, length))
+        if item_id in locations:
+            raise FormatError(fmt, iloc.start, f"item {item_id} is listed twice in 'iloc'")
+        locations[item_id] = Location(item_id, method, dref, extents)
+    return locations
+
+
+def _check_extents(data: bytes, heif: Heif, boxes: list[Box]) -> None:
+    n = len(data)
+    idat_len = heif.idat.end - heif.idat.payload if heif.idat else 0
+    for loc in heif.locations.values():
+        if loc.method == 0 and _self_contained(heif, loc):
+            for off, length in loc.extents:
+                if off + length > n:
+                    raise FormatError(
+                        heif.fmt, off,
+                        f"truncated: item {loc.id}'s data (bytes {off}–{off + length}) lies beyond the end of the file ({n} bytes)",
+                    )
+        elif loc.method == 1:
+            if heif.idat is None and loc.extents:
+                raise FormatError(heif.fmt, heif.meta.start, f"item {loc.id}'s data is in an 'idat' box, but there is none")
+            for off, length in loc.extents:
+                if off + length > idat_len:
+                    raise FormatError(
+                        heif.fmt, heif.idat.payload + off if heif.idat else -1,
+                        f"item {loc.id}'s data (bytes {off}–{off + length} of 'idat') lies beyond the end of the 'idat' box ({idat_len} bytes)",
+                    )
+    for box in boxes:
+        if box.end > n:
+            raise FormatError(
+                heif.fmt, box.start,
+                f"truncated: the '{_show(box.type)}' box (bytes {box.start}–{box.end}) runs past the end of the file ({n} bytes)",
+            )
+
+
+def _self_contained(heif: Heif, loc: Location) -> bool:
+    if loc.dref == 0:
+        return True
+    return loc.dref <= len(heif.dref_self) and heif.dref_self[loc.dref - 1]
+
+
+def _in_file(heif: Heif, loc: Location | None) -> bool:
+    """Whether an item's bytes are in this file (not in another file, not constructed)."""
+    return loc is not None and loc.method in (0, 1) and _self_contained(heif, loc)
+
+
+def item_bytes(data: bytes, heif: Heif, loc: Location) -> bytes:
+    if loc.method == 1:
+        assert heif.idat is not None
+        base = heif.idat.payload
+        return b"".join(data[base + off : base + off + length] for off, length in loc.extents)
+    return b"".join(data[off : off + length] for off, length in loc.extents)
+
+
+def _item_offset(heif: Heif, loc: Location | None) -> int:
+    """Absolute file offset of an item's first byte (-1 when it has none)."""
+    if loc is None or not loc.extents:
+        return -1
+    off = loc.extents[0][0]
+    if loc.method == 1 and heif.idat is not None:
+        return heif.idat.payload + off
+    return off
+
+
+# ---- relations ----------------------------------------------------------------------------------------
+
+
+def _targets(heif: Heif, ref_type: str, source: int) -> list[int]:
+    out: list[int] = []
+    for kind, src, to in heif.refs:
+        if kind == ref_type and src == source:
+            out.extend(to)
+    return out
+
+
+def _property(data: bytes, heif: Heif, item_id: int, kind: str) -> Box | None:
+    for index, _ in heif.assoc.get(item_id, []):
+        if index and heif.properties[index - 1].type == kind:
+            return heif.properties[index - 1]
+    return None
+
+
+def _aux_type(data: bytes, heif: Heif, item_id: int) -> str:
+    box = _property(data, heif, item_id, "auxC")
+    if box is None:
+        return ""
+    _, _, p = _full(data, box, heif.fmt)
+    return _Cursor(data, p, box.end, heif.fmt, "'auxC'").cstring()
+
+
+def _aux_label(urn: str) -> str:
+    if urn in ALPHA_URNS:
+        return "Alpha channel"
+    if urn in DEPTH_URNS or "depth" in urn.lower():
+        return "Depth map"
+    if "matte" in urn.lower():
+        return "Portrait matte"
+    if "gainmap" in urn.lower():
+        return "HDR gain map"
+    return "Auxiliary image"
+
+
+def _ispe(data: bytes, heif: Heif, item_id: int) -> tuple[int, int] | None:
+    box = _property(data, heif, item_id, "ispe")
+    if box is None:
+        return None
+    _, _, p = _full(data, box, heif.fmt)
+    cur = _Cursor(data, p, box.end, heif.fmt, "'ispe'")
+    return cur.uint(4, "the image width"), cur.uint(4, "the image height")
+
+
+def _closure(heif: Heif, roots: list[int], strict: bool = True) -> set[int]:
+    """``roots`` and every item reachable from them through ``dimg``. A reference to an item that
+    'iinf' does not list is an error when ``strict`` (a kept image needs it), else skipped."""
+    out: set[int] = set()
+    stack = list(roots)
+    while stack:
+        item_id = stack.pop()
+        if item_id in out:
+            continue
+        if item_id not in heif.items:
+            if not strict:
+                continue
+            raise FormatError(heif.fmt, heif.meta.start, f"a 'dimg' reference names item {item_id}, which 'iinf' does not list")
+        out.add(item_id)
+        stack.extend(_targets(heif, "dimg", item_id))
+    return out
+
+
+def needed_items(data: bytes, heif: Heif) -> set[int]:
+    """The primary, its inputs (recursively) and its alpha planes with theirs."""
+    kept = _closure(heif, [heif.primary])
+    while True:
+        extra = [
+            src for kind, src, to in heif.refs
+            if kind == "auxl" and src not in kept and src in heif.items and any(t in kept for t in to)
+            and _aux_type(data, heif, src) in ALPHA_URNS
+        ]
+        if not extra:
+            return kept
+        kept |= _closure(heif, extra)
+
+
+# ---- inspect ------------------------------------------------------------------------------------------
+
+
+def _exif_tiff(payload: bytes) -> bytes | None:
+    """The TIFF block of an Exif item: after a 4-byte offset and that many prefix bytes."""
+    if len(payload) < 4:
+        return None
+    skip = 4 + int.from_bytes(payload[:4], "big")
+    return payload[skip:] if skip < len(payload) else None
+
+
+def _orientation(data: bytes, heif: Heif) -> Finding | None:
+    irot = _property(data, heif, heif.primary, "irot")
+    imir = _property(data, heif, heif.primary, "imir")
+    if irot is None and imir is None:
+        return None
+    angle = (data[irot.payload] & 3) * 90 if irot is not None and irot.payload < irot.end else 0
+    axis = data[imir.payload] & 1 if imir is not None and imir.payload < imir.end else None
+    text = {0: "upright", 90: "rotated 90° counter-clockwise", 180: "rotated 180°", 270: "rotated 90° clockwise"}[angle]
+    if axis is not None:
+        text += ", mirrored left–right" if axis == 0 else ", mirrored top–bottom"
+    where = irot if irot is not None else imir
+    assert where is not None
+    block = "irot" if irot is not None else "imir"
+    if irot is not None and imir is not None:
+        block = "irot + imir"
+    return Finding("kept", "Orientation", text, block, where.start, where.size, {"irot": angle, "imir": axis})
+
+
+def _icc(data: bytes, heif: Heif) -> Finding | None:
+    """The primary's ICC profile; a grid without one shows its first input's (as libheif does)."""
+    item_id: int | None = heif.primary
+    seen: set[int] = set()
+    while item_id is not None and item_id not in seen:
+        seen.add(item_id)
+        for index, _ in heif.assoc.get(item_id, []):
+            box = heif.properties[index - 1] if index else None
+            if box is not None and box.type == "colr":
+                if data[box.payload : box.payload + 4] not in ICC_COLR_TYPES:
+                    continue
+                profile = data[box.payload + 4 : box.end]
+                name = icc_description(profile) or "unnamed"
+                return Finding("kept", "ICC profile", name, "colr", box.start, box.size, {"bytes": len(profile)})
+        inputs = _targets(heif, "dimg", item_id)
+        item_id = inputs[0] if inputs else None
+    return None
+
+
+def _time_property(data: bytes, box: Box, fmt: str) -> str:
+    """crtt/mdft: microseconds since 1904-01-01 00:00 UTC."""
+    _, _, p = _full(data, box, fmt)
+    micros = _Cursor(data, p, box.end, fmt, f"'{_show(box.type)}'").uint(8, "a time")
+    try:
+        when = datetime.datetime(1904, 1, 1) + datetime.timedelta(seconds=micros // 1_000_000)
+    except OverflowError:
+        return f"{micros} µs after 1904"
+    return f"{when.year:04d}-{when.month:02d}-{when.day:02d} {when.hour:02d}:{when.minute:02d}:{when.second:02d} UTC"
+
+
+def _property_finding(data: bytes, heif: Heif, box: Box) -> Finding:
+    category, label = METADATA_PROPERTIES[box.type]
+    if box.type in ("crtt", "mdft"):
+        value = _time_property(data, box, heif.fmt)
+    elif box.type in ("udes", "altt"):
+        _, _, p = _full(data, box, heif.fmt)
+        cur = _Cursor(data, p, box.end, heif.fmt, f"'{_show(box.type)}'")
+        parts = [cur.cstring() for _ in range(4 if box.type == "udes" else 2) if cur.pos < cur.end]
+        # udes: lang, name, description, tags; altt: text, lang
+        shown = parts[1:] if box.type == "udes" else parts[:1]
+        value = " / ".join(part for part in shown if part) or "(empty)"
+    else:
+        value = format_bytes(box.size)
+    return Finding(category, label, value, f"{_show(box.type)} property", box.start, box.size)
+
+
+def _removed_image(data: bytes, heif: Heif, item: Item, kept: set[int], tmap_inputs: set[int]) -> Finding:
+    size = _ispe(data, heif, item.id)
+    parts = _closure(heif, [item.id], strict=False) - kept
+    total = sum(heif.locations[i].length for i in parts if _in_file(heif, heif.locations.get(i)))
+    if _targets(heif, "thmb", item.id):
+        label = "Thumbnail"
+    elif _targets(heif, "auxl", item.id):
+        label = _aux_label(_aux_type(data, heif, item.id))
+    elif item.type == "tmap" or item.id in tmap_inputs:
+        label = "HDR gain map"
+    else:
+        label = "Other image"
+    dims = f"{size[0]}×{size[1]} pixels, " if size else ""
+    value = f"{dims}{format_bytes(total)}"
+    loc = heif.locations.get(item.id)
+    offset = _item_offset(heif, loc) if _in_file(heif, loc) else -1
+    return Finding("embedded", label, value, f"{_show(item.type)} item {item.id}", offset, total)
+
+
+def read_metadata(data: bytes) -> Inspection:
+    heif = parse(data)
+    kept = needed_items(data, heif)
+    out: list[Finding] = []
+    warnings: list[str] = []
+    tmap_inputs = {t for i in heif.items.values() if i.type == "tmap" for t in _targets(heif, "dimg", i.id)}
+    removed_images = {i.id for i in heif.items.values() if i.type in IMAGE_TYPES and i.id not in kept}
+    inputs_of_removed = {t for r in removed_images for t in _targets(heif, "dimg", r)}
+    for item in heif.items.values():
+        if item.id in kept:
+            continue
+        loc = heif.locations.get(item.id)
+        readable = _in_file(heif, loc)
+        # an item stored elsewhere (another file, construction method 2) has no place in this file
+        off = _item_offset(heif, loc) if readable else -1
+        length = loc.length if loc is not None and readable else 0
+        payload = item_bytes(data, heif, loc) if loc is not None and readable else b""
+        if item.type == "Exif":
+            block = f"Exif item {item.id}"
+            tiff = _exif_tiff(payload)
+            if tiff is None:
+                warnings.append(f"{block} at byte {off}: the EXIF block is unreadable (no TIFF header)")
+                out.append(Finding("blocks", "EXIF", f"{format_bytes(length)}, unreadable", block, off, length))
+                continue
+            # HEIF readers ignore EXIF Orientation; the kept orientation is irot/imir (reported below).
+            out.extend(exif_mod.block_findings(tiff, block, off, length, warnings, off + len(payload) - len(tiff), orientation=False))
+        elif item.type == "mime" or (item.type == "" and item.content_type):
+            ctype = item.content_type.split(";")[0].strip().lower()
+            if ctype == XMP_MIME and not item.content_encoding:
+                block = f"XMP item {item.id}"
+                out.extend(xmp.findings(xmp.decode_packet(payload), block, off, length))
+                out.append(xmp.block_finding(block, off, length))
+            else:
+                enc = f", {item.content_encoding}" if item.content_encoding else ""
+                out.append(Finding("blocks", "Metadata item", f"{item.content_type or 'unknown type'}{enc}, {format_bytes(length)}",
+                                   f"mime item {item.id}", off, length))
+        elif item.id in removed_images:
+            if item.id not in inputs_of_removed:
+                out.append(_removed_image(data, heif, item, kept, tmap_inputs))
+        else:
+            out.append(Finding("blocks", "Item", f"'{_show(item.type)}' item, {format_bytes(length)}", f"{_show(item.type)} item {item.id}", off, length))
+    seen: set[int] = set()
+    for item_id in (i for i in heif.items if i in kept):
+        for index, _ in heif.assoc.get(item_id, []):
+            if index and index not in seen and heif.properties[index - 1].type in METADATA_PROPERTIES:
+                seen.add(index)
+                out.append(_property_finding(data, heif, heif.properties[index - 1]))
+    for extra in (_orientation(data, heif), _icc(data, heif)):
+        if extra is not None:
+            out.append(extra)
+    for box in heif.dropped:
+        block = f"{_show(box.type)} box"
+        if box.type == "xml ":  # an XML box in 'meta' (full box): XMP as often as not
+            _, _, p = _full(data, box, heif.fmt)
+            out.extend(xmp.findings(xmp.decode_packet(data[p : box.end]), block, box.start, box.size))
+        if box.type == "uuid":
+            label, value = "Vendor block", f"uuid {data[box.payload : box.payload + 16].hex()}, {format_bytes(box.size)}"
+        else:
+            label = DROPPED_BOX_LABELS.get(box.type, "Unknown box")
+            value = f"'{_show(box.type)}' box, {format_bytes(box.size)}"
+        out.append(Finding("blocks", label, value, block, box.start, box.size))
+    if heif.trailing >= 0:
+        left = len(data) - heif.trailing
+        out.append(Finding("blocks", "Data after the end of the image", format_bytes(left), "trailer", heif.trailing, left))
+    width = height = None
+    size = _ispe(data, heif, heif.primary)
+    if size is not None:
+        width, height = size
+        irot = _property(data, heif, heif.primary, "irot")
+        if irot is not None and irot.payload < irot.end and data[irot.payload] & 1:
+            width, height = height, width
+    return Inspection(heif.kind, heif.mime, width, height, out, warnings)
+
+
+# ---- strip --------------------------------------------------------------------------------------------
+
+
+def _box(kind: str, payload: bytes) -> bytes:
+    if 8 + len(payload) <= MAX_U32:
+        return pack_u32be(8 + len(payload)) + kind.encode("latin-1") + payload
+    return pack_u32be(1) + kind.encode("latin-1") + pack_u64be(16 + len(payload)) + payload
+
+
+def _full_box(kind: str, version: int, flags: int, payload: bytes) -> bytes:
+    return _box(kind, pack_u32be((version << 24) | flags) + payload)
+
+
+def _uint(value: int, size: int) -> bytes:
+    return value.to_bytes(size, "big")
+
+
+def _infe(item: Item, item_type: str) -> bytes:
+    big = item.id > 0xFFFF
+    body = _uint(item.id, 4 if big else 2) + pack_u16be(0) + item_type.encode("latin-1") + b"\x00"
+    if item_type in ("mime", "uri ") and item_type == item.type:
+        body += item.tail
+    return _full_box("infe", 3 if big else 2, item.flags, body)
+
+
+def _source_exif(data: bytes, heif: Heif) -> Item | None:
+    exifs = [i for i in heif.items.values() if i.type == "Exif" and i.id in heif.locations]
+    for item in exifs:
+        if heif.primary in _targets(heif, "cdsc", item.id):
+            return item
+    return exifs[0] if exifs else None
+
+
+def _kept_exif(data: bytes, heif: Heif, options: StripOptions) -> tuple[int, bytes] | None:
+    """(item ID, payload) of the Exif item that keeps the user's keep-groups, or None."""
+    if not options.keep:
+        return None
+    item = _source_exif(data, heif)
+    if item is None:
+        return None
+    loc = heif.locations[item.id]
+    if loc.method not in (0, 1) or not _self_contained(heif, loc):
+        return None
+    tiff = _exif_tiff(item_bytes(data, heif, loc))
+    if tiff is None:
+        return None
+    try:
+        info = exif_mod.parse(tiff, "EXIF")
+    except FormatError:
+        return None
+    block = exif_mod.build(info, exif_mod.kept_tags(options.keep, orientation=False))
+    if block is None:
+        return None
+    return item.id, b"\x00\x00\x00\x00" + block
+
+
+def _check_keepable(heif: Heif, kept: set[int]) -> None:
+    for item_id in sorted(kept):
+        item = heif.items[item_id]
+        where = item.box.start
+        if item.version < 2:
+            raise UnsupportedError(heif.fmt, where, f"item {item_id} has an old-style 'infe' (version {item.version}) without an item type")
+        if item.protection:
+            raise UnsupportedError(heif.fmt, where, f"item {item_id} is protected (encrypted); privpix cannot rewrite it")
+        loc = heif.locations.get(item_id)
+        if loc is None:
+            if item.type != "iden":
+                raise FormatError(heif.fmt, where, f"item {item_id} ('{_show(item.type)}') has no location in 'iloc'")
+            continue
+        if loc.method not in (0, 1):
+            raise UnsupportedError(heif.fmt, where, f"item {item_id} is built from other items (iloc construction method {loc.method})")
+        if not _self_contained(heif, loc):
+            raise UnsupportedError(heif.fmt, where, f"item {item_id}'s data lives in another file (data reference {loc.dref})")
+
+
+def strip(data: bytes, options: StripOptions) -> bytes:
+    heif = parse(data)
+    kept = needed_items(data, heif)
+    _check_keepable(heif, kept)
+    exif = _kept_exif(data, heif, options)
+    exif_id = exif[0] if exif else -1
+    written = kept | ({exif_id} if exif else set())
+    big_ids = max(written | {heif.primary}) > 0xFFFF
+
+    # properties: keep what kept items use, minus metadata (and ICC unless asked), renumbered
+    def keep_property(index: int) -> bool:
+        if index == 0:
+            return False
+        box = heif.properties[index - 1]
+        if box.type in METADATA_PROPERTIES:
+            return False
+        if box.type == "colr" and not options.keep_icc and data[box.payload : box.payload + 4] in ICC_COLR_TYPES:
+            return False
+        return True
+
+    assoc = {i: [(x, e) for x, e in heif.assoc[i] if keep_property(x)] for i in heif.assoc if i in kept}
+    used = sorted({x for entries in assoc.values() for x, _ in entries})
+    renumber = {old: new for new, old in enumerate(used, start=1)}
+    wide = len(used) > 127
+    ipma_body = bytearray()
+    count = 0
+    for item_id, entries in assoc.items():
+        if not entries:
+            continue
+        count += 1
+        ipma_body += _uint(item_id, 4 if big_ids else 2) + bytes([len(entries)])
+        for index, essential in entries:
+            if wide:
+                ipma_body += pack_u16be((essential << 15) | renumber[index])
+            else:
+                ipma_body += bytes([(essential << 7) | renumber[index]])
+    ipco = b"".join(data[heif.properties[i - 1].start : heif.properties[i - 1].end] for i in used)
+    iprp = _box("iprp", _box("ipco", ipco) + _full_box("ipma", 1 if big_ids else 0, 1 if wide else 0, pack_u32be(count) + bytes(ipma_body)))
+
+    # items, references
+    items = [i for i in heif.items.values() if i.id in written]
+    infes = b"".join(_infe(i, "Exif" if i.id == exif_id else i.type) for i in items)
+    iinf = _full_box("iinf", 0, 0, pack_u16be(len(items)) + infes) if len(items) <= 0xFFFF else \
+        _full_box("iinf", 1, 0, pack_u32be(len(items)) + infes)
+    width = 4 if big_ids else 2
+    refs = b""
+    for kind, source, targets in heif.refs:
+        if source not in kept:
+            continue
+        to = [t for t in targets if t in kept]
+        if to:
+            refs += _box(kind, _uint(source, width) + pack_u16be(len(to)) + b"".join(_uint(t, width) for t in to))
+    if exif:
+        refs += _box("cdsc", _uint(exif_id, width) + pack_u16be(1) + _uint(heif.primary, width))
+    iref = _full_box("iref", 1 if big_ids else 0, 0, refs) if refs else b""
+
+    # data: method-1 items into idat, everything else into mdat, in iloc order
+    placed: list[tuple[int, int, int, int]] = []  # (item, method, offset in its store, length)
+    idat = bytearray()
+    mdat = bytearray()
+    for loc in heif.locations.values():
+        if loc.id not in written:
+            continue
+        if loc.id == exif_id:
+            assert exif is not None
+            payload, method = exif[1], 0
+        else:
+            payload, method = item_bytes(data, heif, loc), loc.method
+        store = idat if method == 1 else mdat
+        placed.append((loc.id, method, len(store), len(payload)))
+        store += payload
+    version = 2 if big_ids else (1 if any(m == 1 for _, m, _, _ in placed) else 0)
+    length_size = 8 if any(n > MAX_U32 for *_, n in placed) else 4
+
+    hdlr = _full_box("hdlr", 0, 0, pack_u32be(0) + heif.handler.encode("latin-1") + bytes(12) + b"\x00")
+    dinf = _box("dinf", _full_box("dref", 0, 0, pack_u32be(1) + _full_box("url ", 0, 1, b""))) if heif.has_dinf else b""
+    pitm = _full_box("pitm", 0, 0, pack_u16be(heif.primary)) if heif.primary <= 0xFFFF else \
+        _full_box("pitm", 1, 0, pack_u32be(heif.primary))
+    head = hdlr + dinf + pitm + iinf + iref + iprp + (_box("idat", bytes(idat)) if idat else b"")
+    ftyp = data[heif.ftyp.start : heif.ftyp.end]
+    mdat_header = 8 if 8 + len(mdat) <= MAX_U32 else 16
+
+    def build_iloc(offset_size: int, mdat_start: int) -> bytes:
+        body = bytearray([(offset_size << 4) | length_size, 0])
+        body += _uint(len(placed), 4 if version == 2 else 2)
+        for item_id, method, offset, length in placed:
+            body += _uint(item_id, 4 if version == 2 else 2)
+            if version >= 1:
+                body += pack_u16be(method)
+            body += pack_u16be(0)
+            if length == 0:
+                body += pack_u16be(0)
+                continue
+            body += pack_u16be(1)
+            body += _uint(offset + (mdat_start if method == 0 else 0), offset_size)
+            body += _uint(length, length_size)
+        return _full_box("iloc", version, 0, bytes(body))
+
+    def meta_for(offset_size: int) -> tuple[bytes, int]:
+        probe = _full_box("meta", 0, 0, head + build_iloc(offset_size, 0))
+        start = len(ftyp) + len(probe) + mdat_header
+        return _full_box("meta", 0, 0, head + build_iloc(offset_size, start)), start
+
+    meta, mdat_start = meta_for(4)
+    if any(m == 0 and mdat_start + off > MAX_U32 for _, m, off, _ in placed):
+        meta, mdat_start = meta_for(8)
+    return ftyp + meta + (_box("mdat", bytes(mdat)) if mdat else b"")

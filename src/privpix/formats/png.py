@@ -1,0 +1,402 @@
+"""PNG (and APNG): an 8-byte signature, then chunks until IEND; anything after IEND is not part of
+the picture (aCropalypse leftovers, appended archives).
+
+Chunk layout: 4-byte big-endian data length, 4-byte type (ASCII letters), data, 4-byte CRC-32 of
+type + data. A type whose first letter is uppercase is *critical* (the decoder must understand it);
+lowercase is *ancillary* (safe to ignore).
+
+A strip is an allowlist. Byte layout of the output (the TypeScript twin writes the same bytes):
+
+1. The 8-byte PNG signature.
+2. Every chunk from IHDR up to (not including) IEND, in input order, where the chunk is kept
+   (``KEEP``, plus ``iCCP`` when ``options.keep_icc``) copied verbatim: length, type, data and the
+   CRC *as found* (a bad CRC is reported as a warning by inspect, never "fixed" and never a reason
+   to refuse).
+3. The first ``eXIf`` chunk is replaced, at its position, by a fresh ``eXIf`` holding
+   ``exif.build(parsed, exif.kept_tags(options.keep, orientation=...))`` (the TIFF header directly,
+   no "Exif\\0\\0" prefix, as the PNG spec says), with its CRC computed over ``b"eXIf" + block``. If
+   nothing is left to keep (no Orientation, no keep-group tag) or the block is unreadable, no eXIf
+   is written. Later eXIf chunks are dropped. Input eXIf data that starts with "Exif\\0\\0" is read
+   from after those six bytes.
+4. A canonical empty IEND chunk: ``00 00 00 00 49 45 4e 44 ae 42 60 82`` (even if the input's IEND
+   carried data).
+Everything else is dropped: tEXt, zTXt, iTXt, tIME, caBX (C2PA) and every ancillary chunk not in
+``KEEP``, and all bytes after IEND. An unknown *critical* chunk (e.g. Apple's ``CgBI``) makes strip
+raise ``UnsupportedError``: dropping it could change the pixels, keeping it could keep data.
+
+Parsing rules: the signature must match; the first chunk must be IHDR with 13 bytes of data; a
+length above 2^31-1, a type that is not four ASCII letters, or a chunk (including its CRC) that runs
+past the end of the file raise FormatError at the chunk's offset; a file without IEND raises
+FormatError where the next chunk header was expected.
+
+Inspect: width/height from IHDR. Findings, in chunk order, each with ``offset`` = the chunk's
+first byte (its length field) and ``length`` = 12 + data length:
+
+- tEXt (Latin-1: each byte is the code point of the same value, *not* windows-1252), zTXt
+  (Latin-1 after inflating; the method byte must be 0), iTXt (UTF-8 with replacement; flag byte 0:
+  plain text, any other value: inflated, method byte must be 0; the language tag and translated
+  keyword are skipped, and fewer than two NULs after the flags is "malformed"). The keyword (Latin-1) is
+  everything before the first NUL; the block is "<type> <keyword>". By keyword: ``TEXT_KEYWORDS``;
+  "XML:com.adobe.xmp" is read as XMP; ImageMagick's "Raw profile type NAME" (see
+  ``raw_profile``) is decoded and read as EXIF ("exif", "app1"), IPTC or a Photoshop IRB ("iptc",
+  "8bim") or XMP ("xmp"); any other keyword is a "Text" finding "<keyword>: <text>", or
+  "<keyword>: <size> of text" when the (inflated) text is over 200 bytes. Text values are trimmed
+  of exactly the characters `` \\t\\n\\r\\0`` at both ends; an empty value reads "(empty)".
+- eXIf: ``exif.findings`` plus an "EXIF" block finding; iCCP: a "kept" ICC profile finding named
+  by ``icc.description`` of the inflated profile; tIME: "Modified" as ``YYYY-MM-DD HH:MM:SS``;
+  caBX: C2PA; other ancillary chunks not in ``KEEP``: "Other chunk"; data after IEND: trailer.
+- zlib data (zTXt, compressed iTXt, iCCP) is inflated by ``inflate`` below: 2-byte header checked
+  (CM 8, CINFO <= 7, FCHECK, no preset dictionary), raw deflate that must reach its final block,
+  the Adler-32 trailer is not verified, output capped at ``INFLATE_LIMIT`` bytes. Anything else
+  is "unreadable" with a warning.
+- Warnings, in chunk order: for every chunk (IEND included) first "bad CRC" if the stored CRC-32
+  differs from the one computed over type + data, then whatever reading the chunk found.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+from ..options import StripOptions
+from . import exif as exif_mod
+from . import iptc, xmp
+from .binary import ascii4, need, pack_u32be, preview, u32be
+from .errors import FormatError, UnsupportedError
+from .findings import Finding, Inspection, format_bytes, trim
+from .icc import description as icc_description
+from .memo import parse_once
+
+NAME = "png"
+MIME = "image/png"
+FMT = "PNG"
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+IEND_CHUNK = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+MAX_LENGTH = 0x7FFFFFFF
+INFLATE_LIMIT = 16_000_000
+
+CRITICAL = frozenset((b"IHDR", b"PLTE", b"IDAT", b"IEND"))
+# Ancillary chunks a strip keeps: rendering (colour, transparency, density) and APNG animation.
+KEEP = frozenset(
+    (
+        b"IHDR", b"PLTE", b"IDAT",
+        b"gAMA", b"cHRM", b"sRGB", b"cICP", b"mDCV", b"cLLI", b"sBIT",
+        b"bKGD", b"hIST", b"tRNS", b"pHYs", b"sPLT",
+        b"acTL", b"fcTL", b"fdAT",
+    )
+)
+TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt")
+
+XMP_KEYWORD = "XML:com.adobe.xmp"
+RAW_PROFILE = "Raw profile type "
+EXIF_PREFIX = b"Exif\x00\x00"
+XMP_APP1_ID = b"http://ns.adobe.com/xap/1.0/\x00"
+TEXT_PREVIEW_LIMIT = 200
+
+# keyword -> (category, label). Keywords are case-sensitive (PNG spec).
+TEXT_KEYWORDS: dict[str, tuple[str, str]] = {
+    "Title": ("people", "Title"),
+    "Author": ("people", "Author"),
+    "Description": ("people", "Description"),
+    "Copyright": ("people", "Copyright"),
+    "Disclaimer": ("people", "Disclaimer"),
+    "Source": ("device", "Source device"),
+    "Software": ("device", "Software"),
+    "Creation Time": ("time", "Created"),
+    "Comment": ("blocks", "Comment"),
+    "Warning": ("blocks", "Warning"),
+}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    type: bytes
+    start: int  # offset of the length field
+    length: int  # data length
+
+    @property
+    def data_start(self) -> int:
+        return self.start + 8
+
+    @property
+    def end(self) -> int:  # just past the CRC
+        return self.start + 12 + self.length
+
+    def body(self, data: bytes) -> bytes:
+        return data[self.start + 8 : self.start + 8 + self.length]
+
+    def crc(self, data: bytes) -> int:
+        return u32be(data, self.start + 8 + self.length, FMT, "a chunk CRC")
+
+
+@dataclass
+class Layout:
+    chunks: list[Chunk]  # IHDR .. the chunk before IEND
+    iend: Chunk
+
+
+def sniff(data: bytes) -> bool:
+    return data[:8] == SIGNATURE
+
+
+def _is_letters(kind: bytes) -> bool:
+    return len(kind) == 4 and all(65 <= b <= 90 or 97 <= b <= 122 for b in kind)
+
+
+def is_critical(kind: bytes) -> bool:
+    return 65 <= kind[0] <= 90
+
+
+@parse_once
+def parse(data: bytes) -> Layout:
+    if not sniff(data):
+        raise FormatError(FMT, 0, "expected the PNG signature 89 50 4e 47 0d 0a 1a 0a", preview(data, 0))
+    chunks: list[Chunk] = []
+    pos = 8
+    while True:
+        if pos + 8 > len(data):
+            raise FormatError(
+                FMT, pos, "truncated: expected another chunk header (the file ends before the IEND chunk)"
+            )
+        length = u32be(data, pos, FMT, "a chunk length")
+        kind = data[pos + 4 : pos + 8]
+        if not _is_letters(kind):
+            raise FormatError(FMT, pos + 4, "expected a chunk type of four ASCII letters", preview(data, pos + 4, 4))
+        if length > MAX_LENGTH:
+            raise FormatError(FMT, pos, f"expected a chunk length below 2^31 for chunk {ascii4(data, pos + 4)}", str(length))
+        need(data, pos + 8, length + 4, FMT, f"the data and CRC of chunk {ascii4(data, pos + 4)}")
+        chunk = Chunk(kind, pos, length)
+        if not chunks:
+            if kind != b"IHDR":
+                raise FormatError(FMT, pos, "expected the IHDR chunk first", ascii4(data, pos + 4))
+            if length != 13:
+                raise FormatError(FMT, pos, "expected an IHDR chunk of 13 bytes", f"{length} bytes")
+        if kind == b"IEND":
+            return Layout(chunks, chunk)
+        chunks.append(chunk)
+        pos = chunk.end
+
+
+# ---- zlib and text helpers (inspect only) -------------------------------------------------------------
+
+
+def inflate(stream: bytes) -> bytes | None:
+    """A zlib stream's content, or None if it is damaged or inflates past ``INFLATE_LIMIT``."""
+    if len(stream) < 2:
+        return None
+    cmf, flg = stream[0], stream[1]
+    if cmf & 0x0F != 8 or cmf >> 4 > 7 or (cmf * 256 + flg) % 31 != 0 or flg & 0x20:
+        return None
+    inflater = zlib.decompressobj(-15)
+    try:
+        out = inflater.decompress(stream[2:], INFLATE_LIMIT + 1)
+    except zlib.error:
+        return None
+    if len(out) > INFLATE_LIMIT or not inflater.eof:
+        return None
+    return out
+
+
+def _latin1(raw: bytes) -> str:
+    return raw.decode("latin-1")
+
+
+def _utf8(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def raw_profile(text: bytes) -> bytes | None:
+    """The bytes of an ImageMagick "Raw profile type" text, or None if it does not have that shape.
+
+    The text is "\\n" NAME "\\n" LENGTH "\\n" HEX... where NAME may contain spaces, LENGTH is
+    decimal (space-padded) and HEX is the payload in hex digits broken into lines. Rule: skip the
+    first byte, skip up to and including the next "\\n" (the name line); split the rest on ASCII
+    whitespace (space \\t \\n \\r \\x0b \\x0c); the first token is LENGTH (ASCII digits only),
+    the others joined are the hex digits (an even number, 0-9a-fA-F only); the payload must have
+    at least LENGTH bytes and is cut to LENGTH.
+    """
+    newline = text.find(b"\n", 1)
+    if newline < 0:
+        return None
+    tokens = text[newline + 1 :].split()
+    if not tokens or not tokens[0].isdigit():
+        return None
+    size = int(tokens[0])
+    digits = b"".join(tokens[1:])
+    if len(digits) % 2 or any(b not in b"0123456789abcdefABCDEF" for b in digits):
+        return None
+    payload = bytes.fromhex(digits.decode("ascii"))
+    if len(payload) < size:
+        return None
+    return payload[:size]
+
+
+def _raw_profile_findings(
+    name: str, text: bytes, block: str, off: int, size: int, warnings: list[str]
+) -> list[Finding]:
+    payload = raw_profile(text)
+    kind = name.lower()
+    if payload is None:
+        warnings.append(f"{block} at byte {off} is not a readable raw profile")
+        return [Finding("blocks", "Raw profile", f"{name}, unreadable", block, off, size)]
+    if kind in ("exif", "app1"):
+        tiff = payload[6:] if payload.startswith(EXIF_PREFIX) else payload
+        if tiff[:4] in (b"II*\x00", b"MM\x00*"):
+            return exif_mod.block_findings(tiff, block, off, size, warnings, off)
+        if payload.startswith(XMP_APP1_ID):
+            packet = xmp.decode_packet(payload[len(XMP_APP1_ID) :])
+            return [*xmp.findings(packet, block, off, size), xmp.block_finding(block, off, size)]
+    elif kind in ("iptc", "8bim"):
+        if payload.startswith(b"8BIM"):
+            return iptc.irb_findings(payload, block, off, size)
+        if payload[:1] == b"\x1c":
+            found = iptc.iim_findings(payload, block, off, size)
+            return [*found, Finding("blocks", "IPTC", f"{format_bytes(size)} of IPTC data", block, off, size)]
+    elif kind == "xmp":
+        packet = xmp.decode_packet(payload)
+        return [*xmp.findings(packet, block, off, size), xmp.block_finding(block, off, size)]
+    return [Finding("blocks", "Raw profile", f"{name}, {format_bytes(len(payload))}", block, off, size)]
+
+
+def _text_findings(
+    keyword: str, text: bytes, decode_latin1: bool, block: str, off: int, size: int, warnings: list[str]
+) -> list[Finding]:
+    if keyword == XMP_KEYWORD:
+        packet = xmp.decode_packet(text)
+        return [*xmp.findings(packet, block, off, size), xmp.block_finding(block, off, size)]
+    if keyword.startswith(RAW_PROFILE):
+        return _raw_profile_findings(keyword[len(RAW_PROFILE) :], text, block, off, size, warnings)
+    value = trim(_latin1(text) if decode_latin1 else _utf8(text))
+    known = TEXT_KEYWORDS.get(keyword)
+    if known is not None:
+        return [Finding(known[0], known[1], value or "(empty)", block, off, size)]
+    if len(text) > TEXT_PREVIEW_LIMIT:
+        value = f"{format_bytes(len(text))} of text"
+    return [Finding("blocks", "Text", f"{keyword}: {value or '(empty)'}", block, off, size)]
+
+
+def _unreadable_text(kind: str, keyword: str, block: str, off: int, size: int, warnings: list[str]) -> Finding:
+    warnings.append(f"{kind} chunk at byte {off} ({keyword}): the compressed text is unreadable")
+    return Finding("blocks", "Text", f"{keyword}: compressed text, unreadable ({format_bytes(size)})", block, off, size)
+
+
+def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str]) -> list[Finding]:
+    kind, off, size = chunk.type, chunk.start, chunk.end - chunk.start
+    body = chunk.body(data)
+    if kind == b"tEXt":
+        raw_key, _, text = body.partition(b"\x00")
+        keyword = _latin1(raw_key)
+        return _text_findings(keyword, text, True, f"tEXt {keyword}", off, size, warnings)
+    if kind == b"zTXt":
+        raw_key, _, rest = body.partition(b"\x00")
+        keyword = _latin1(raw_key)
+        block = f"zTXt {keyword}"
+        text = inflate(rest[1:]) if rest[:1] == b"\x00" else None
+        if text is None:
+            return [_unreadable_text("zTXt", keyword, block, off, size, warnings)]
+        return _text_findings(keyword, text, True, block, off, size, warnings)
+    if kind == b"iTXt":
+        raw_key, _, rest = body.partition(b"\x00")
+        keyword = _latin1(raw_key)
+        block = f"iTXt {keyword}"
+        # compression flag, compression method, language tag \0, translated keyword \0, text
+        fields = rest[2:].split(b"\x00", 2)
+        if len(rest) < 2 or len(fields) < 3:
+            warnings.append(f"iTXt chunk at byte {off} ({keyword}) is malformed")
+            return [Finding("blocks", "Text", f"{keyword}: malformed ({format_bytes(size)})", block, off, size)]
+        if rest[0] == 0:
+            return _text_findings(keyword, fields[2], False, block, off, size, warnings)
+        text = inflate(fields[2]) if rest[1] == 0 else None
+        if text is None:
+            return [_unreadable_text("iTXt", keyword, block, off, size, warnings)]
+        return _text_findings(keyword, text, False, block, off, size, warnings)
+    if kind == b"eXIf":
+        tiff = body[6:] if body.startswith(EXIF_PREFIX) else body
+        return exif_mod.block_findings(tiff, "eXIf", off, size, warnings, chunk.data_start + (len(body) - len(tiff)))
+    if kind == b"iCCP":
+        _, _, rest = body.partition(b"\x00")
+        profile = inflate(rest[1:]) if rest[:1] == b"\x00" else None
+        if profile is None:
+            warnings.append(f"iCCP chunk at byte {off}: the compressed ICC profile is unreadable")
+            return [Finding("kept", "ICC profile", "unreadable", "iCCP", off, size)]
+        name = icc_description(profile) or "unnamed"
+        return [Finding("kept", "ICC profile", name, "iCCP", off, size, {"bytes": len(profile)})]
+    if kind == b"tIME":
+        if len(body) != 7:
+            warnings.append(f"tIME chunk at byte {off} has {len(body)} bytes instead of 7")
+            return [Finding("time", "Modified", "malformed", "tIME", off, size)]
+        year = (body[0] << 8) | body[1]
+        stamp = f"{year:04d}-{body[2]:02d}-{body[3]:02d} {body[4]:02d}:{body[5]:02d}:{body[6]:02d}"
+        return [Finding("time", "Modified", stamp, "tIME", off, size)]
+    if kind == b"caBX":
+        return [Finding("blocks", "C2PA / JUMBF", f"content-credentials manifest, {format_bytes(size)}", "caBX", off, size)]
+    if kind in KEEP or kind == b"IEND":
+        return []
+    if is_critical(kind):
+        warnings.append(
+            f"unknown critical chunk {ascii4(kind, 0)} at byte {off}: a strip will refuse this file"
+        )
+        return [Finding("blocks", "Other chunk", f"{ascii4(kind, 0)} (critical, unknown), {format_bytes(size)}", ascii4(kind, 0), off, size)]
+    return [Finding("blocks", "Other chunk", f"{ascii4(kind, 0)}, {format_bytes(size)}", ascii4(kind, 0), off, size)]
+
+
+def read_metadata(data: bytes) -> Inspection:
+    layout = parse(data)
+    ihdr = layout.chunks[0]
+    width = u32be(data, ihdr.data_start, FMT, "the IHDR width")
+    height = u32be(data, ihdr.data_start + 4, FMT, "the IHDR height")
+    out: list[Finding] = []
+    warnings: list[str] = []
+    for chunk in [*layout.chunks, layout.iend]:
+        if zlib.crc32(data[chunk.start + 4 : chunk.end - 4]) != chunk.crc(data):
+            warnings.append(f"chunk {ascii4(chunk.type, 0)} at byte {chunk.start} has a bad CRC")
+        out.extend(_chunk_findings(chunk, data, warnings))
+    end = layout.iend.end
+    trailing = len(data) - end
+    if trailing > 0:
+        out.append(Finding("blocks", "Data after the end of the image", format_bytes(trailing), "trailer", end, trailing))
+    return Inspection(NAME, MIME, width, height, out, warnings)
+
+
+# ---- strip --------------------------------------------------------------------------------------------
+
+
+def make_chunk(kind: bytes, body: bytes) -> bytes:
+    return pack_u32be(len(body)) + kind + body + pack_u32be(zlib.crc32(kind + body))
+
+
+def _kept_exif(chunk: Chunk, data: bytes, options: StripOptions) -> bytes | None:
+    body = chunk.body(data)
+    tiff = body[6:] if body.startswith(EXIF_PREFIX) else body
+    try:
+        info = exif_mod.parse(tiff, "EXIF")
+    except FormatError:
+        return None
+    block = exif_mod.build(info, exif_mod.kept_tags(options.keep, orientation=info.orientation is not None))
+    return None if block is None else make_chunk(b"eXIf", block)
+
+
+def strip(data: bytes, options: StripOptions) -> bytes:
+    layout = parse(data)
+    out = [SIGNATURE]
+    exif_done = False
+    for chunk in layout.chunks:
+        kind = chunk.type
+        if kind == b"eXIf":
+            if not exif_done:
+                exif_done = True
+                kept = _kept_exif(chunk, data, options)
+                if kept is not None:
+                    out.append(kept)
+        elif kind in KEEP or (kind == b"iCCP" and options.keep_icc):
+            out.append(data[chunk.start : chunk.end])
+        elif is_critical(kind) and kind not in CRITICAL:
+            raise UnsupportedError(
+                FMT,
+                chunk.start,
+                f"unknown critical chunk {ascii4(kind, 0)}: the image may depend on it, so privpix "
+                "will neither drop it nor copy it",
+            )
+    out.append(IEND_CHUNK)
+    return b"".join(out)

@@ -1,0 +1,261 @@
+"""WebP: a RIFF container. "RIFF", a 4-byte little-endian size (bytes that follow it), "WEBP", then
+chunks: a 4-byte FourCC, a 4-byte little-endian payload size, the payload and, when the size is odd,
+one padding byte (not counted in the size). Bytes after the end the RIFF size gives are not part of
+the file.
+
+The *simple* formats hold one image chunk, "VP8 " (lossy) or "VP8L" (lossless), first. The
+*extended* format starts with "VP8X" (10 bytes: a flags byte, 3 reserved bytes, canvas width - 1
+and height - 1 as 24-bit little-endian) and may be followed by ICCP, ANIM, ANMF (animation frames,
+each holding its own ALPH/VP8/VP8L), ALPH, VP8, VP8L, EXIF and "XMP " chunks. VP8X flag bits:
+ICC 0x20, alpha 0x10, EXIF 0x08, XMP 0x04, animation 0x02; 0xC1 are reserved.
+
+Byte layout of a strip (the TypeScript twin writes the same bytes):
+
+- Output = "RIFF" + u32le(4 + total size of the chunks written) + "WEBP" + the chunks written.
+- Every chunk written is FourCC + u32le(payload size) + payload + one zero byte if the size is odd
+  (the input's padding byte is not copied; a missing final padding byte is tolerated on input).
+- Simple format (first chunk "VP8 " or "VP8L"): only that first chunk is written; any chunk after
+  it is not part of the simple format (decoders ignore it) and is dropped.
+- Extended format (first chunk "VP8X"), chunks in input order:
+  - VP8X: its payload verbatim except the flags byte (payload[0]), which becomes
+    ``(input flags & (alpha | animation)) | ICC if an ICCP chunk is written | EXIF if an EXIF
+    chunk is written | XMP if an XMP chunk is written`` (never: XMP is always removed). Reserved
+    bits are cleared. VP8X is kept even if no flag is left (the file stays valid).
+  - ICCP: written only with ``options.keep_icc``; payload verbatim.
+  - ANIM, ANMF, ALPH, "VP8 ", VP8L: payload verbatim (ANMF sub-chunks are not rewritten).
+  - EXIF: the first one is replaced, at its position, by an EXIF chunk whose payload is
+    ``exif.build(parsed, exif.kept_tags(options.keep, orientation=...))`` - the TIFF header
+    directly, *without* an "Exif\\0\\0" prefix, as the WebP spec says - or dropped if that gives
+    nothing (or the input block is unreadable). An input payload starting with "Exif\\0\\0" is read
+    from after those six bytes. Later EXIF chunks are dropped.
+  - "XMP ", the malformed "XMP\\0" some iPhones write, a later VP8X and every unknown chunk: dropped.
+- Nothing after the RIFF end is written.
+
+Parsing rules (FormatError at the offset named): "RIFF" and "WEBP" at 0 and 8; the RIFF size must be
+at least 4 and must not run past the end of the file; each chunk header (8 bytes) and payload must
+fit inside the RIFF data; the first chunk must be "VP8 ", "VP8L" or "VP8X"; VP8X must hold at
+least 10 bytes.
+
+Inspect: width/height from VP8X (canvas), else from the "VP8 " frame header (14-bit fields at
+payload bytes 6-9, after the start code 9d 01 2a) or the VP8L header (signature 0x2f, then 14-bit
+width - 1 and height - 1). Findings in chunk order, ``offset`` = the chunk's FourCC, ``length`` =
+8 + size + padding: EXIF (``exif.findings`` + an "EXIF" block finding), XMP/"XMP\\0" (XMP
+findings + block), ICCP (kept ICC profile), unknown chunks ("Other chunk"; in the simple format,
+any chunk after the image), then data after the RIFF end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..options import StripOptions
+from . import exif as exif_mod
+from . import xmp
+from .binary import ascii4, need, pack_u32le, preview, u16le, u32le
+from .errors import FormatError
+from .findings import Finding, Inspection, format_bytes
+from .icc import description as icc_description
+from .memo import parse_once
+
+NAME = "webp"
+MIME = "image/webp"
+FMT = "WebP"
+
+FLAG_ICC = 0x20
+FLAG_ALPHA = 0x10
+FLAG_EXIF = 0x08
+FLAG_XMP = 0x04
+FLAG_ANIMATION = 0x02
+
+VP8, VP8L, VP8X = b"VP8 ", b"VP8L", b"VP8X"
+ICCP, ANIM, ANMF, ALPH, EXIF = b"ICCP", b"ANIM", b"ANMF", b"ALPH", b"EXIF"
+XMP_CHUNKS = (b"XMP ", b"XMP\x00")
+KEEP = frozenset((ANIM, ANMF, ALPH, VP8, VP8L))
+EXIF_PREFIX = b"Exif\x00\x00"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    fourcc: bytes
+    start: int  # offset of the FourCC
+    size: int  # payload size as stored
+    end: int  # past the padding byte (or the RIFF end, if the final padding byte is missing)
+
+    @property
+    def payload_start(self) -> int:
+        return self.start + 8
+
+    def payload(self, data: bytes) -> bytes:
+        return data[self.start + 8 : self.start + 8 + self.size]
+
+
+@dataclass
+class Layout:
+    chunks: list[Chunk]
+    riff_end: int
+    warnings: list[str]
+
+    @property
+    def extended(self) -> bool:
+        return self.chunks[0].fourcc == VP8X
+
+
+def sniff(data: bytes) -> bool:
+    return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+
+
+@parse_once
+def parse(data: bytes) -> Layout:
+    if not sniff(data):
+        raise FormatError(FMT, 0, "expected a RIFF header 'RIFF' .... 'WEBP'", preview(data, 0, 12))
+    riff_size = u32le(data, 4, FMT, "the RIFF size")
+    riff_end = 8 + riff_size
+    if riff_size < 4:
+        raise FormatError(FMT, 4, "expected a RIFF size of at least 4", str(riff_size))
+    if riff_end > len(data):
+        raise FormatError(
+            FMT, 4, f"truncated: the RIFF size says the file has {riff_end} bytes, but it ends at byte {len(data)}"
+        )
+    chunks: list[Chunk] = []
+    warnings: list[str] = []
+    pos = 12
+    while pos < riff_end:
+        if pos + 8 > riff_end:
+            raise FormatError(FMT, pos, f"expected an 8-byte chunk header, but the RIFF data ends at byte {riff_end}")
+        size = u32le(data, pos + 4, FMT, "a chunk size")
+        if pos + 8 + size > riff_end:
+            raise FormatError(
+                FMT, pos, f"expected {size} bytes of chunk {ascii4(data, pos)}, but the RIFF data ends at byte {riff_end}"
+            )
+        end = pos + 8 + size + (size & 1)
+        if end > riff_end:
+            warnings.append(f"chunk {ascii4(data, pos)} at byte {pos} lacks its padding byte")
+            end = riff_end
+        chunks.append(Chunk(data[pos : pos + 4], pos, size, end))
+        pos = end
+    if not chunks:
+        raise FormatError(FMT, 12, "expected an image chunk (VP8, VP8L or VP8X), but the RIFF data is empty")
+    first = chunks[0]
+    if first.fourcc not in (VP8, VP8L, VP8X):
+        raise FormatError(FMT, 12, "expected the first chunk to be VP8, VP8L or VP8X", ascii4(data, 12))
+    if first.fourcc == VP8X and first.size < 10:
+        raise FormatError(FMT, 12, "expected a VP8X chunk of 10 bytes", f"{first.size} bytes")
+    return Layout(chunks, riff_end, warnings)
+
+
+# ---- inspect ------------------------------------------------------------------------------------------
+
+
+def _u24le(data: bytes, offset: int) -> int:
+    return data[offset] | (data[offset + 1] << 8) | (data[offset + 2] << 16)
+
+
+def _dimensions(layout: Layout, data: bytes) -> tuple[int | None, int | None]:
+    first = layout.chunks[0]
+    p = first.payload_start
+    if first.fourcc == VP8X:
+        return _u24le(data, p + 4) + 1, _u24le(data, p + 7) + 1
+    if first.fourcc == VP8:
+        need(data, p, 10, FMT, "a VP8 frame header")
+        if data[p + 3 : p + 6] != b"\x9d\x01\x2a":
+            raise FormatError(FMT, p + 3, "expected the VP8 start code 9d 01 2a", preview(data, p + 3, 3))
+        return u16le(data, p + 6, FMT, "the VP8 width") & 0x3FFF, u16le(data, p + 8, FMT, "the VP8 height") & 0x3FFF
+    need(data, p, 5, FMT, "a VP8L header")
+    if data[p] != 0x2F:
+        raise FormatError(FMT, p, "expected the VP8L signature 2f", preview(data, p, 1))
+    bits = u32le(data, p + 1, FMT, "the VP8L size")
+    return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+
+
+def _exif_tiff(payload: bytes) -> tuple[bytes, int]:
+    """The TIFF block of an EXIF chunk payload and how many prefix bytes were skipped."""
+    if payload.startswith(EXIF_PREFIX):
+        return payload[6:], 6
+    return payload, 0
+
+
+def read_metadata(data: bytes) -> Inspection:
+    layout = parse(data)
+    width, height = _dimensions(layout, data)
+    out: list[Finding] = []
+    warnings = list(layout.warnings)
+    extended = layout.extended
+    for index, chunk in enumerate(layout.chunks):
+        kind = chunk.fourcc
+        off, size = chunk.start, chunk.end - chunk.start
+        block = ascii4(kind, 0)
+        payload = chunk.payload(data)
+        if index == 0:
+            continue
+        if not extended:
+            out.append(Finding("blocks", "Other chunk", f"{block} after the image, {format_bytes(size)}", block, off, size))
+        elif kind == EXIF:
+            tiff, skipped = _exif_tiff(payload)
+            out.extend(exif_mod.block_findings(tiff, block, off, size, warnings, chunk.payload_start + skipped))
+        elif kind in XMP_CHUNKS:
+            packet = xmp.decode_packet(payload)
+            out.extend(xmp.findings(packet, block, off, size))
+            out.append(xmp.block_finding(block, off, size))
+        elif kind == ICCP:
+            name = icc_description(payload) or "unnamed"
+            out.append(Finding("kept", "ICC profile", name, block, off, size, {"bytes": len(payload)}))
+        elif kind not in KEEP:
+            out.append(Finding("blocks", "Other chunk", f"{block}, {format_bytes(size)}", block, off, size))
+    trailing = len(data) - layout.riff_end
+    if trailing > 0:
+        out.append(
+            Finding("blocks", "Data after the end of the image", format_bytes(trailing), "trailer", layout.riff_end, trailing)
+        )
+    return Inspection(NAME, MIME, width, height, out, warnings)
+
+
+# ---- strip --------------------------------------------------------------------------------------------
+
+
+def make_chunk(fourcc: bytes, payload: bytes) -> bytes:
+    return fourcc + pack_u32le(len(payload)) + payload + (b"\x00" if len(payload) & 1 else b"")
+
+
+def _kept_exif(payload: bytes, options: StripOptions) -> bytes | None:
+    tiff, _ = _exif_tiff(payload)
+    try:
+        info = exif_mod.parse(tiff, "EXIF")
+    except FormatError:
+        return None
+    return exif_mod.build(info, exif_mod.kept_tags(options.keep, orientation=info.orientation is not None))
+
+
+def strip(data: bytes, options: StripOptions) -> bytes:
+    layout = parse(data)
+    first = layout.chunks[0]
+    if not layout.extended:
+        body = [make_chunk(first.fourcc, first.payload(data))]
+    else:
+        body = []
+        flags = 0
+        vp8x_index = -1
+        exif_done = False
+        for index, chunk in enumerate(layout.chunks):
+            kind = chunk.fourcc
+            payload = chunk.payload(data)
+            if index == 0:
+                vp8x_index = len(body)
+                body.append(b"")  # written once the flags are known
+            elif kind == EXIF:
+                if not exif_done:
+                    exif_done = True
+                    block = _kept_exif(payload, options)
+                    if block is not None:
+                        flags |= FLAG_EXIF
+                        body.append(make_chunk(EXIF, block))
+            elif kind == ICCP:
+                if options.keep_icc:
+                    flags |= FLAG_ICC
+                    body.append(make_chunk(ICCP, payload))
+            elif kind in KEEP:
+                body.append(make_chunk(kind, payload))
+        vp8x = bytearray(first.payload(data))
+        vp8x[0] = (vp8x[0] & (FLAG_ALPHA | FLAG_ANIMATION)) | flags
+        body[vp8x_index] = make_chunk(VP8X, bytes(vp8x))
+    chunks = b"".join(body)
+    return b"RIFF" + pack_u32le(4 + len(chunks)) + b"WEBP" + chunks

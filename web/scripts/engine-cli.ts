@@ -1,0 +1,53 @@
+/**
+ * Run the TypeScript engine under Node, for the conformance tests that hold it to the Python engine.
+ *
+ *   tsx scripts/engine-cli.ts strip OUT_DIR [--no-keep-icc] [--keep GROUP]... FILE...
+ *   tsx scripts/engine-cli.ts inspect FILE...
+ *
+ * Prints one JSON document: {"files": [{"path", "ok", "error", "result"}]} shaped like the Python
+ * CLI's `--json` output; `strip` also writes OUT_DIR/<file name>.
+ */
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { FormatError, inspect, strip, type StripOptions } from '../src/engine/index';
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  const options: StripOptions = { keep_icc: true, keep: [] };
+  let outDir = '';
+  const files: string[] = [];
+  if (command === 'strip') outDir = rest.shift() ?? '';
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '--no-keep-icc') options.keep_icc = false;
+    else if (arg === '--keep') options.keep.push(...(rest[++i] ?? '').split(','));
+    else files.push(arg);
+  }
+  if ((command !== 'strip' && command !== 'inspect') || (command === 'strip' && !outDir)) {
+    process.stderr.write('usage: engine-cli.ts strip OUT_DIR [--no-keep-icc] [--keep G] FILE... | inspect FILE...\n');
+    return 2;
+  }
+  if (outDir) mkdirSync(outDir, { recursive: true });
+  const entries: unknown[] = [];
+  for (const path of files) {
+    const data = new Uint8Array(readFileSync(path));
+    try {
+      if (command === 'inspect') {
+        entries.push({ path, ok: true, error: null, result: inspect(data) });
+      } else {
+        const result = strip(data, options);
+        writeFileSync(join(outDir, basename(path)), result.data);
+        const { data: _bytes, ...report } = result;
+        entries.push({ path, ok: true, error: null, result: report });
+      }
+    } catch (err) {
+      if (!(err instanceof FormatError)) throw err;
+      entries.push({ path, ok: false, error: err.message, result: null });
+    }
+  }
+  process.stdout.write(JSON.stringify({ files: entries }, null, 2) + '\n');
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

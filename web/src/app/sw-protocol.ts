@@ -1,0 +1,25 @@
+/** Messages between the service worker (src/sw.ts) and the pages. Types only. */
+
+/** One request the service worker saw (a fetch event) or made (precaching), or its timing entry. */
+export interface SwNetEntry {
+  seq: number;
+  /** Epoch milliseconds. */
+  at: number;
+  url: string;
+  /** Null for timing entries, which do not know the method. */
+  method: string | null;
+  hasBody: boolean;
+  /** Request.destination for fetch events, initiatorType for timing entries. */
+  destination: string;
+  /** Id of the window client the request belongs to, 'sw' for the service worker's own, or 'unknown'. */
+  owner: string;
+  context: 'page' | 'worker' | 'sw';
+  kind: 'fetch' | 'timing';
+  answeredBy: string | null;
+  size: number | null;
+}
+
+export type SwMessage =
+  | { type: 'privpix:net'; entries: SwNetEntry[] }
+  | { type: 'privpix:hello'; me: string; entries: SwNetEntry[] }
+  | { type: 'privpix:status'; ready: boolean; total: number; missing: number };

@@ -1,0 +1,37 @@
+/**
+ * The one error every container parser raises (mirrors src/privpix/formats/errors.py).
+ *
+ * A parser that meets bytes it cannot make sense of throws `FormatError` naming the format, the byte
+ * offset and what it expected there, so a person can tell "truncated HEIC" from "not an image at all".
+ */
+
+export class FormatError extends Error {
+  readonly format: string;
+  readonly offset: number;
+  readonly expected: string;
+  readonly found: string | null;
+
+  constructor(format: string, offset: number, expected: string, found: string | null = null) {
+    super(describe(format, offset, expected, found));
+    this.name = 'FormatError';
+    this.format = format;
+    this.offset = offset;
+    this.expected = expected;
+    this.found = found;
+  }
+}
+
+/** The file is well-formed, but uses a feature privpix will not rewrite safely. */
+export class UnsupportedError extends FormatError {
+  constructor(format: string, offset: number, expected: string, found: string | null = null) {
+    super(format, offset, expected, found);
+    this.name = 'UnsupportedError';
+  }
+}
+
+function describe(format: string, offset: number, expected: string, found: string | null): string {
+  const prefix = format ? `${format}: ` : '';
+  let text = (offset >= 0 ? `${prefix}at byte ${offset}: ` : prefix) + expected;
+  if (found !== null) text += ` (found ${found})`;
+  return text;
+}

@@ -1,0 +1,190 @@
+/**
+ * GIF (87a/89a, still or animated) — mirrors src/privpix/formats/gif.py, whose docstring specifies
+ * the output layout.
+ *
+ * A 6-byte header, a 7-byte logical screen descriptor, an optional global colour table, then blocks
+ * (images 0x2c, extensions 0x21) until the trailer byte 0x3b; anything after the trailer is not part
+ * of the picture. Data sub-blocks are a size byte (1-255) and that many bytes, ended by a zero size
+ * byte. A strip copies the header and global colour table, then every kept block verbatim (images,
+ * graphic control, plain text, looping application extensions, the ICC one with `keep_icc`), then the
+ * trailer.
+ */
+
+import type { StripOptions } from '../options';
+import { type Bytes, ascii, concat, equalBytes, need, preview, startsWith, u16le, u8, utf8 } from './binary';
+import { FormatError } from './errors';
+import { type Finding, type Inspection, finding, formatBytes, trim } from './findings';
+import { description as iccDescription } from './icc';
+import { parseOnce } from './memo';
+import * as xmp from './xmp';
+
+export const NAME = 'gif';
+export const MIME = 'image/gif';
+const FMT = 'GIF';
+
+const IMAGE = 0x2c, EXTENSION = 0x21, TRAILER = 0x3b;
+const GRAPHIC_CONTROL = 0xf9, COMMENT = 0xfe, PLAIN_TEXT = 0x01, APPLICATION = 0xff;
+
+const LOOPING_APPS = [ascii('NETSCAPE2.0'), ascii('ANIMEXTS1.0')];
+const ICC_APP = ascii('ICCRGBG1012');
+const XMP_APP = ascii('XMP DataXMP');
+// 258 bytes: 0x01, then 0xff down to 0x00, then 0x00
+export const XMP_MAGIC_TRAILER = concat([Uint8Array.of(1), Uint8Array.from({ length: 256 }, (_, i) => 255 - i), Uint8Array.of(0)]);
+
+export interface Block {
+  introducer: number; // 0x2c or 0x21
+  label: number; // extension label; -1 for images
+  start: number;
+  bodyStart: number; // first sub-block size byte
+  end: number; // just past the zero terminator
+}
+
+export interface Layout {
+  screenEnd: number; // end of the logical screen descriptor and global colour table
+  blocks: Block[];
+  trailerEnd: number; // just past the trailer byte
+}
+
+export function sniff(data: Bytes): boolean {
+  return startsWith(data, ascii('GIF87a')) || startsWith(data, ascii('GIF89a'));
+}
+
+function tableSize(packed: number): number {
+  return packed & 0x80 ? 3 << ((packed & 7) + 1) : 0;
+}
+
+function skipSubBlocks(data: Bytes, pos: number): number {
+  for (;;) {
+    const size = u8(data, pos, FMT, "a sub-block size (the file ends before the block's zero terminator)");
+    pos += 1;
+    if (size === 0) return pos;
+    need(data, pos, size, FMT, 'a data sub-block');
+    pos += size;
+  }
+}
+
+export const parse = parseOnce(function parse(data: Bytes): Layout {
+  if (!sniff(data)) throw new FormatError(FMT, 0, "expected a GIF header 'GIF87a' or 'GIF89a'", preview(data, 0, 6));
+  need(data, 6, 7, FMT, 'the logical screen descriptor');
+  let table = tableSize(data[10]!);
+  need(data, 13, table, FMT, 'the global colour table');
+  let pos = 13 + table;
+  const screenEnd = pos;
+  const blocks: Block[] = [];
+  for (;;) {
+    if (pos >= data.length) {
+      throw new FormatError(FMT, pos, 'truncated: expected another block or the trailer 0x3b, but the file ends');
+    }
+    const intro = data[pos]!;
+    if (intro === TRAILER) return { screenEnd, blocks, trailerEnd: pos + 1 };
+    let end: number;
+    if (intro === IMAGE) {
+      need(data, pos + 1, 9, FMT, 'an image descriptor');
+      table = tableSize(data[pos + 9]!);
+      need(data, pos + 10, table + 1, FMT, 'the local colour table and LZW code size');
+      const body = pos + 10 + table + 1;
+      end = skipSubBlocks(data, body);
+      blocks.push({ introducer: IMAGE, label: -1, start: pos, bodyStart: body, end });
+    } else if (intro === EXTENSION) {
+      const label = u8(data, pos + 1, FMT, 'an extension label');
+      end = skipSubBlocks(data, pos + 2);
+      blocks.push({ introducer: EXTENSION, label, start: pos, bodyStart: pos + 2, end });
+    } else {
+      throw new FormatError(FMT, pos, 'expected a block: image 0x2c, extension 0x21 or trailer 0x3b', preview(data, pos, 1));
+    }
+    pos = end;
+  }
+});
+
+/** The 11-byte identifier + authentication code of an application extension, or empty. */
+function appId(block: Block, data: Bytes): Bytes {
+  const p = block.bodyStart;
+  if (data[p] !== 11) return new Uint8Array(0);
+  return data.subarray(p + 1, p + 12);
+}
+
+function subBlockData(data: Bytes, pos: number, end: number): Bytes {
+  const parts: Bytes[] = [];
+  while (pos < end) {
+    const size = data[pos]!;
+    if (size === 0) break;
+    parts.push(data.subarray(pos + 1, pos + 1 + size));
+    pos += 1 + size;
+  }
+  return concat(parts);
+}
+
+function printable(raw: Bytes): string {
+  return Array.from(raw, (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '.')).join('');
+}
+
+const isLoopingApp = (ident: Bytes): boolean => LOOPING_APPS.some((app) => equalBytes(ident, app));
+const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+
+// ---- inspect ----------------------------------------------------------------------------------------
+
+export function readMetadata(data: Bytes): Inspection {
+  const layout = parse(data);
+  const width = u16le(data, 6, FMT, 'the screen width');
+  const height = u16le(data, 8, FMT, 'the screen height');
+  const out: Finding[] = [];
+  for (const block of layout.blocks) {
+    if (block.introducer !== EXTENSION || block.label === GRAPHIC_CONTROL || block.label === PLAIN_TEXT) continue;
+    const off = block.start, size = block.end - block.start;
+    if (block.label === COMMENT) {
+      const raw = subBlockData(data, block.bodyStart, block.end);
+      const text = trim(utf8(raw));
+      out.push(finding('blocks', 'Comment', text || '(empty)', 'Comment extension', off, size));
+      continue;
+    }
+    if (block.label !== APPLICATION) {
+      out.push(
+        finding('blocks', 'Unknown extension', `label 0x${hex2(block.label)}, ${formatBytes(size)}`,
+          `Extension 0x${hex2(block.label)}`, off, size),
+      );
+      continue;
+    }
+    const ident = appId(block, data);
+    if (isLoopingApp(ident)) continue;
+    const name = ident.length ? `Application ${printable(ident)}` : 'Application';
+    if (equalBytes(ident, XMP_APP)) {
+      let raw = data.subarray(block.bodyStart + 12, block.end);
+      if (raw.length >= XMP_MAGIC_TRAILER.length && startsWith(raw, XMP_MAGIC_TRAILER, raw.length - XMP_MAGIC_TRAILER.length)) {
+        raw = raw.subarray(0, raw.length - XMP_MAGIC_TRAILER.length);
+      }
+      const packet = xmp.decodePacket(raw);
+      out.push(...xmp.findings(packet, name, off, size));
+      out.push(xmp.blockFinding(name, off, size));
+    } else if (equalBytes(ident, ICC_APP)) {
+      const profile = subBlockData(data, block.bodyStart + 12, block.end);
+      const label = iccDescription(profile) ?? 'unnamed';
+      out.push(finding('kept', 'ICC profile', label, name, off, size, { bytes: profile.length }));
+    } else {
+      out.push(
+        finding('blocks', 'Application extension', `${printable(ident) || 'unnamed'}, ${formatBytes(size)}`, name, off, size),
+      );
+    }
+  }
+  const trailing = data.length - layout.trailerEnd;
+  if (trailing > 0) {
+    out.push(finding('blocks', 'Data after the end of the image', formatBytes(trailing), 'trailer', layout.trailerEnd, trailing));
+  }
+  return { format: NAME, mime: MIME, width, height, findings: out, warnings: [] };
+}
+
+// ---- strip ------------------------------------------------------------------------------------------
+
+function keepBlock(block: Block, data: Bytes, options: StripOptions): boolean {
+  if (block.introducer === IMAGE || block.label === GRAPHIC_CONTROL || block.label === PLAIN_TEXT) return true;
+  if (block.label !== APPLICATION) return false;
+  const ident = appId(block, data);
+  return isLoopingApp(ident) || (equalBytes(ident, ICC_APP) && options.keep_icc);
+}
+
+export function strip(data: Bytes, options: StripOptions): Bytes {
+  const layout = parse(data);
+  const out: Bytes[] = [data.subarray(0, layout.screenEnd)];
+  for (const b of layout.blocks) if (keepBlock(b, data, options)) out.push(data.subarray(b.start, b.end));
+  out.push(Uint8Array.of(TRAILER));
+  return concat(out);
+}

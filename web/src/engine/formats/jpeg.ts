@@ -1,0 +1,288 @@
+/**
+ * JPEG (JFIF/EXIF, baseline or progressive, CMYK, MPO) — mirrors src/privpix/formats/jpeg.py.
+ *
+ * A chain of marker segments, entropy-coded scans, and an end-of-image marker after which anything
+ * (MPF secondary images, vendor previews, aCropalypse leftovers) is not part of the picture. A strip
+ * copies every segment the decoder needs byte for byte and drops the rest; the EXIF block is replaced
+ * by a minimal one holding only the orientation (and any groups the user keeps).
+ */
+
+import type { StripOptions } from '../options';
+import { type Bytes, ascii, concat, need, packU16, preview, readU32, readU16, startsWith, u16be, utf8 } from './binary';
+import { FormatError } from './errors';
+import * as exifMod from './exif';
+import { type Finding, type Inspection, finding, formatBytes, trim } from './findings';
+import { description as iccDescription } from './icc';
+import * as iptc from './iptc';
+import { parseOnce } from './memo';
+import * as xmp from './xmp';
+
+export const NAME = 'jpeg';
+export const MIME = 'image/jpeg';
+const FMT = 'JPEG';
+
+const EOI = 0xd9, SOS = 0xda, COM = 0xfe;
+const APP0 = 0xe0, APP1 = 0xe1, APP2 = 0xe2, APP11 = 0xeb, APP13 = 0xed, APP14 = 0xee, APP15 = 0xef;
+const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+const EXIF_ID = ascii('Exif\x00');
+const XMP_ID = ascii('http://ns.adobe.com/xap/1.0/\x00');
+const XMP_EXT_ID = ascii('http://ns.adobe.com/xmp/extension/\x00');
+const ICC_ID = ascii('ICC_PROFILE\x00');
+const MPF_ID = ascii('MPF\x00');
+const JFIF_ID = ascii('JFIF\x00');
+const JFXX_ID = ascii('JFXX\x00');
+const ADOBE_ID = ascii('Adobe');
+const IRB_ID = ascii('Photoshop 3.0\x00');
+
+/** A marker segment from its 0xFF to its end; an SOS segment includes the scan data after it. */
+export interface Segment {
+  marker: number;
+  start: number;
+  end: number;
+  payloadStart: number;
+  payloadEnd: number;
+}
+
+export interface Layout {
+  segments: Segment[];
+  eoiEnd: number;
+  warnings: string[];
+}
+
+const isStandalone = (m: number): boolean => m === 0x01 || (m >= 0xd0 && m <= 0xd7);
+
+export function sniff(data: Bytes): boolean {
+  return data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff;
+}
+
+/**
+ * Offset of the 0xff that starts the first marker after entropy-coded data at `pos`. In scan data
+ * 0xff is followed by 0x00 (a stuffed byte), a restart marker d0-d7 or another 0xff (fill).
+ */
+function scanEnd(data: Bytes, pos: number): number {
+  let j = data.indexOf(0xff, pos);
+  while (j >= 0 && j + 1 < data.length) {
+    const nxt = data[j + 1]!;
+    if ((nxt >= 0x01 && nxt <= 0xcf) || (nxt >= 0xd8 && nxt <= 0xfe)) return j;
+    j = data.indexOf(0xff, j + 1);
+  }
+  throw new FormatError(FMT, pos, 'truncated: the image data ends without an end-of-image marker (the file was cut short)');
+}
+
+export const parse = parseOnce(function parse(data: Bytes): Layout {
+  if (!sniff(data)) throw new FormatError(FMT, 0, 'expected a JPEG start-of-image marker ff d8 ff', preview(data, 0));
+  const segments: Segment[] = [];
+  const warnings: string[] = [];
+  let pos = 2;
+  const n = data.length;
+  for (;;) {
+    if (pos >= n) throw new FormatError(FMT, pos, 'truncated: expected another marker, but the file ends');
+    if (data[pos] !== 0xff) {
+      const nxt = data.indexOf(0xff, pos);
+      if (nxt < 0) throw new FormatError(FMT, pos, 'expected a marker (0xff)', preview(data, pos));
+      warnings.push(`${nxt - pos} stray bytes before the marker at byte ${nxt} were dropped`);
+      pos = nxt;
+    }
+    while (pos + 1 < n && data[pos + 1] === 0xff) pos += 1;
+    if (pos + 1 >= n) throw new FormatError(FMT, pos, 'truncated: expected a marker code, but the file ends');
+    const marker = data[pos + 1]!;
+    const start = pos;
+    if (marker === EOI) return { segments, eoiEnd: pos + 2, warnings };
+    if (isStandalone(marker) || marker === 0x00) {
+      segments.push({ marker, start, end: pos + 2, payloadStart: pos + 2, payloadEnd: pos + 2 });
+      pos += 2;
+      continue;
+    }
+    const hex = marker.toString(16).padStart(2, '0');
+    const length = u16be(data, pos + 2, FMT, `the length of marker ff ${hex}`);
+    if (length < 2) throw new FormatError(FMT, pos + 2, `expected a segment length of at least 2 for marker ff ${hex}`, String(length));
+    const end = pos + 2 + length;
+    need(data, pos + 4, length - 2, FMT, `the payload of marker ff ${hex}`);
+    const segEnd = marker === SOS ? scanEnd(data, end) : end;
+    segments.push({ marker, start, end: segEnd, payloadStart: pos + 4, payloadEnd: end });
+    pos = segEnd;
+  }
+});
+
+const payloadOf = (seg: Segment, data: Bytes): Bytes => data.subarray(seg.payloadStart, seg.payloadEnd);
+
+// ---- inspect ----------------------------------------------------------------------------------------
+
+function appName(seg: Segment, data: Bytes): string {
+  const payload = data.subarray(seg.payloadStart, Math.min(seg.payloadEnd, seg.payloadStart + 40));
+  const nul = payload.indexOf(0);
+  const ident = (nul < 0 ? payload : payload.subarray(0, nul)).subarray(0, 32);
+  const label = Array.from(ident, (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '.')).join('');
+  return `APP${seg.marker - APP0}` + (label ? ` ${label}` : '');
+}
+
+/** [count, bytes] of the secondary images an MPF index lists. */
+function mpfImages(payload: Bytes): [number, number] {
+  let info: exifMod.Exif;
+  try {
+    info = exifMod.parse(payload.subarray(4), 'MPF');
+  } catch (err) {
+    if (err instanceof FormatError) return [0, 0];
+    throw err;
+  }
+  const entry = info.ifd0?.entries.get(0xb002);
+  if (entry === undefined) return [0, 0];
+  // each MP entry is 16 bytes: attribute, size, offset, two dependent-image numbers; the first
+  // image (offset 0) is this one
+  const raw = entry.raw;
+  let count = 0, total = 0;
+  for (let i = 0; i + 15 < raw.length; i += 16) {
+    if (readU32(raw, i + 8, info.little) !== 0) {
+      count += 1;
+      total += readU32(raw, i + 4, info.little);
+    }
+  }
+  return [count, total];
+}
+
+export function readMetadata(data: Bytes): Inspection {
+  const layout = parse(data);
+  let width: number | null = null;
+  let height: number | null = null;
+  const out: Finding[] = [];
+  const iccChunks: [number, Bytes][] = [];
+  const iccSpan: number[] = [];
+  const extXmp: [number, Bytes][] = [];
+  const extSpan: number[] = [];
+  const warnings = [...layout.warnings];
+  for (const seg of layout.segments) {
+    const m = seg.marker;
+    const payload = payloadOf(seg, data);
+    const off = seg.start;
+    const size = seg.end - seg.start;
+    if (SOF_MARKERS.has(m) && width === null && payload.length >= 5) {
+      height = readU16(payload, 1, false);
+      width = readU16(payload, 3, false);
+    } else if (m === APP0 && startsWith(payload, JFIF_ID) && payload.length >= 14 && payload[12]! * payload[13]!) {
+      out.push(finding('embedded', 'JFIF thumbnail', `${payload[12]}×${payload[13]} pixels`, 'APP0 JFIF', off, size));
+    } else if (m === APP0 && startsWith(payload, JFXX_ID)) {
+      out.push(finding('embedded', 'JFIF extension thumbnail', formatBytes(size), 'APP0 JFXX', off, size));
+    } else if (m === APP1 && startsWith(payload, EXIF_ID)) {
+      out.push(...exifMod.blockFindings(payload.subarray(6), 'APP1 EXIF', off, size, warnings, seg.payloadStart + 6));
+    } else if (m === APP1 && startsWith(payload, XMP_ID)) {
+      const packet = xmp.decodePacket(payload.subarray(XMP_ID.length));
+      out.push(...xmp.findings(packet, 'APP1 XMP', off, size));
+      out.push(xmp.blockFinding('APP1 XMP', off, size));
+    } else if (m === APP1 && startsWith(payload, XMP_EXT_ID)) {
+      const body = payload.subarray(XMP_EXT_ID.length);
+      if (body.length >= 40) extXmp.push([readU32(body, 36, false), body.subarray(40)]);
+      extSpan.push(off, size);
+    } else if (m === APP2 && startsWith(payload, ICC_ID) && payload.length >= 14) {
+      iccChunks.push([payload[12]!, payload.subarray(14)]);
+      iccSpan.push(off, size);
+    } else if (m === APP2 && startsWith(payload, MPF_ID)) {
+      const [count, total] = mpfImages(payload);
+      const value = count
+        ? `${count} more image${count !== 1 ? 's' : ''} after this one (${formatBytes(total)})`
+        : 'multi-picture index';
+      out.push(finding('embedded', 'MPF images', value, 'APP2 MPF', off, size));
+    } else if (m === APP13 && startsWith(payload, IRB_ID)) {
+      out.push(...iptc.irbFindings(payload.subarray(IRB_ID.length), 'APP13 Photoshop', off, size));
+    } else if (m === APP11 && payload[0] === 0x4a && payload[1] === 0x50) {
+      out.push(finding('blocks', 'C2PA / JUMBF', `content-credentials manifest, ${formatBytes(size)}`, 'APP11 JUMBF', off, size));
+    } else if (m === COM) {
+      let end = payload.length;
+      while (end > 0 && payload[end - 1] === 0) end -= 1;
+      const comment = trim(utf8(payload.subarray(0, end)));
+      out.push(finding('blocks', 'Comment', comment || '(empty)', 'COM', off, size));
+    } else if (
+      m >= APP0 && m <= APP15 &&
+      !(m === APP14 && startsWith(payload, ADOBE_ID)) &&
+      !(m === APP0 && startsWith(payload, JFIF_ID))
+    ) {
+      const name = appName(seg, data);
+      out.push(finding('blocks', 'Vendor block', `${name}, ${formatBytes(size)}`, name, off, size));
+    }
+  }
+  if (extXmp.length) {
+    extXmp.sort((a, b) => a[0] - b[0]);
+    const packet = xmp.decodePacket(concat(extXmp.map(([, part]) => part)));
+    const total = sumOdd(extSpan);
+    out.push(...xmp.findings(packet, 'APP1 Extended XMP', extSpan[0]!, total));
+    out.push(finding('blocks', 'Extended XMP', `${extXmp.length} parts, ${formatBytes(total)}`, 'APP1 Extended XMP', extSpan[0]!, total));
+  }
+  if (iccChunks.length) {
+    iccChunks.sort((a, b) => a[0] - b[0]);
+    const profile = concat(iccChunks.map(([, part]) => part));
+    const name = iccDescription(profile) ?? 'unnamed';
+    out.push(finding('kept', 'ICC profile', name, 'APP2 ICC_PROFILE', iccSpan[0]!, sumOdd(iccSpan), { bytes: profile.length }));
+  }
+  const trailing = data.length - layout.eoiEnd;
+  if (trailing > 0) {
+    out.push(finding('blocks', 'Data after the end of the image', formatBytes(trailing), 'trailer', layout.eoiEnd, trailing));
+  }
+  return { format: NAME, mime: MIME, width, height, findings: out, warnings };
+}
+
+/** Sum of the lengths in a flat [offset, length, offset, length, …] list. */
+function sumOdd(spans: number[]): number {
+  let total = 0;
+  for (let i = 1; i < spans.length; i += 2) total += spans[i]!;
+  return total;
+}
+
+// ---- strip ------------------------------------------------------------------------------------------
+
+function keepSegment(seg: Segment, data: Bytes, options: StripOptions): boolean {
+  const m = seg.marker;
+  if (!(m >= APP0 && m <= APP15) && m !== COM) return true;
+  const payload = data.subarray(seg.payloadStart, seg.payloadStart + 14);
+  if (m === APP0) return startsWith(payload, JFIF_ID);
+  if (m === APP2) return options.keep_icc && startsWith(payload, ICC_ID);
+  if (m === APP14) return startsWith(payload, ADOBE_ID);
+  return false;
+}
+
+/** The JFIF APP0 segment with any thumbnail removed (its header is 14 bytes + thumbnail). */
+function jfifWithoutThumbnail(seg: Segment, data: Bytes): Bytes {
+  const payload = payloadOf(seg, data);
+  if (payload.length < 14 || (payload.length === 14 && payload[12] === 0 && payload[13] === 0)) {
+    return data.subarray(seg.start, seg.end);
+  }
+  const head = payload.slice(0, 14);
+  head[12] = 0;
+  head[13] = 0;
+  return concat([Uint8Array.of(0xff, 0xe0), packU16(head.length + 2), head]);
+}
+
+function keptExif(seg: Segment, data: Bytes, options: StripOptions): Bytes | null {
+  let info: exifMod.Exif;
+  try {
+    info = exifMod.parse(payloadOf(seg, data).subarray(6), 'EXIF', seg.payloadStart + 6);
+  } catch (err) {
+    if (err instanceof FormatError) return null;
+    throw err;
+  }
+  const tags = exifMod.keptTags(options.keep, info.orientation !== null);
+  const block = exifMod.build(info, tags);
+  if (block === null) return null;
+  const payload = concat([EXIF_ID, Uint8Array.of(0), block]);
+  if (payload.length + 2 > 0xffff) return null;
+  return concat([Uint8Array.of(0xff, 0xe1), packU16(payload.length + 2), payload]);
+}
+
+export function strip(data: Bytes, options: StripOptions): Bytes {
+  const layout = parse(data);
+  const out: Bytes[] = [Uint8Array.of(0xff, 0xd8)];
+  let exifDone = false;
+  for (const seg of layout.segments) {
+    if (seg.marker === APP1 && startsWith(data, EXIF_ID, seg.payloadStart)) {
+      if (!exifDone) {
+        exifDone = true;
+        const kept = keptExif(seg, data, options);
+        if (kept !== null) out.push(kept);
+      }
+      continue;
+    }
+    if (!keepSegment(seg, data, options)) continue;
+    out.push(seg.marker === APP0 ? jfifWithoutThumbnail(seg, data) : data.subarray(seg.start, seg.end));
+  }
+  out.push(Uint8Array.of(0xff, 0xd9));
+  return concat(out);
+}

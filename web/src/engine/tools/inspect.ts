@@ -1,0 +1,9 @@
+/** Inspect: what private data a file carries, without changing it (mirrors tools/inspect.py). */
+
+import type { Bytes } from '../formats/binary';
+import type { Inspection } from '../formats/findings';
+import { containerFor } from '../formats/sniff';
+
+export function inspect(data: Bytes): Inspection {
+  return containerFor(data).readMetadata(data);
+}

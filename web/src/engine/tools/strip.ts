@@ -1,0 +1,40 @@
+/**
+ * Strip: remove metadata losslessly (no decode, no re-encode), mirrors tools/strip.py.
+ *
+ * The report is computed by inspecting the output as well as the input, so "removed" and "kept" say
+ * what the written bytes really hold, not what the stripper meant to do.
+ */
+
+import type { Bytes } from '../formats/binary';
+import type { Finding } from '../formats/findings';
+import { containerFor } from '../formats/sniff';
+import { type StripOptions, defaultStripOptions } from '../options';
+
+export interface StripResult {
+  data: Bytes;
+  format: string;
+  bytes_before: number;
+  bytes_after: number;
+  removed: Finding[];
+  kept: Finding[];
+  warnings: string[];
+}
+
+const key = (f: Finding): string => JSON.stringify([f.category, f.label, f.value]);
+
+export function strip(data: Bytes, options: StripOptions = defaultStripOptions()): StripResult {
+  const container = containerFor(data);
+  const before = container.readMetadata(data);
+  const out = container.strip(data, options);
+  const after = container.readMetadata(out);
+  const remaining = new Set(after.findings.map(key));
+  return {
+    data: out,
+    format: before.format,
+    bytes_before: data.length,
+    bytes_after: out.length,
+    removed: before.findings.filter((f) => !remaining.has(key(f))),
+    kept: after.findings,
+    warnings: before.warnings,
+  };
+}

@@ -1,0 +1,11 @@
+import './styles/global.css';
+import { mount } from 'svelte';
+import App from './app/App.svelte';
+import { network } from './app/network.svelte';
+import { router } from './app/router.svelte';
+import { offline } from './app/offline.svelte';
+
+network.start(); // first, so it sees everything (it also reads the buffered entries from before)
+router.start();
+mount(App, { target: document.getElementById('app')! });
+void offline.start();

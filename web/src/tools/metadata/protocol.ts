@@ -1,0 +1,32 @@
+/** What the metadata worker answers. Types only; the main thread never imports the engine's code. */
+import type { Finding, Inspection, StripOptions } from '../../engine/index';
+
+export type { Finding, Inspection, StripOptions };
+
+export interface StripReport {
+  format: string;
+  bytesBefore: number;
+  bytesAfter: number;
+  removed: Finding[];
+  kept: Finding[];
+  warnings: string[];
+  /** Sizes for people, formatted by the engine (so the main thread loads none of its code). */
+  sizes: { before: string; after: string; saved: string };
+  /** The stripped file; its buffer is transferred, not copied. */
+  data: Uint8Array;
+}
+
+export interface FileProblem {
+  /** For people: the FormatError message ("jpeg: at byte 2: expected ... (found ...)"). */
+  message: string;
+  /** True for FormatError (the file), false for anything else (a bug in privpix). */
+  isFormatError: boolean;
+  format: string | null;
+  offset: number | null;
+}
+
+export type Analysis =
+  | { ok: true; inspection: Inspection; report: StripReport; categories: [string, string][] }
+  | { ok: false; problem: FileProblem };
+
+export type Restrip = { ok: true; inspection?: undefined; report: StripReport } | { ok: false; problem: FileProblem };

@@ -1,0 +1,70 @@
+/**
+ * The metadata tool's worker: all byte work (read, inspect, strip) happens here. Files arrive as
+ * File/Blob handles (no copy of the bytes on the main thread); stripped bytes go back as transferred
+ * ArrayBuffers.
+ */
+import * as Comlink from 'comlink';
+import { CATEGORIES, FormatError, formatBytes, inspect, strip, type StripOptions } from '../../engine/index';
+import { reportNetwork } from '../../app/worker-net';
+import type { Analysis, FileProblem, Restrip, StripReport } from './protocol';
+
+reportNetwork('metadata worker');
+
+function problem(e: unknown): FileProblem {
+  if (e instanceof FormatError) {
+    return { message: e.message, isFormatError: true, format: e.format, offset: e.offset };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { message: `Unexpected error in privpix: ${message}`, isFormatError: false, format: null, offset: null };
+}
+
+function run(data: Uint8Array, options: StripOptions): StripReport {
+  const r = strip(data, options);
+  return {
+    format: r.format,
+    bytesBefore: r.bytes_before,
+    bytesAfter: r.bytes_after,
+    removed: r.removed,
+    kept: r.kept,
+    warnings: r.warnings,
+    sizes: {
+      before: formatBytes(r.bytes_before),
+      after: formatBytes(r.bytes_after),
+      saved: formatBytes(Math.max(0, r.bytes_before - r.bytes_after)),
+    },
+    data: r.data,
+  };
+}
+
+function transferable(report: StripReport): Transferable[] {
+  return [report.data.buffer as ArrayBuffer];
+}
+
+const api = {
+  /** Inspect and strip one file. */
+  async analyse(file: Blob, options: StripOptions): Promise<Analysis> {
+    const data = new Uint8Array(await file.arrayBuffer());
+    try {
+      const inspection = inspect(data);
+      const report = run(data, options);
+      const categories = CATEGORIES.map(([key, heading]): [string, string] => [key, heading]);
+      return Comlink.transfer({ ok: true, inspection, report, categories }, transferable(report));
+    } catch (e) {
+      return { ok: false, problem: problem(e) };
+    }
+  },
+
+  /** Strip again with other options (the inspection does not change). */
+  async strip(file: Blob, options: StripOptions): Promise<Restrip> {
+    const data = new Uint8Array(await file.arrayBuffer());
+    try {
+      const report = run(data, options);
+      return Comlink.transfer({ ok: true, report }, transferable(report));
+    } catch (e) {
+      return { ok: false, problem: problem(e) };
+    }
+  },
+};
+
+export type MetadataApi = typeof api;
+Comlink.expose(api);
