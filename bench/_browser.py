@@ -15,13 +15,27 @@ from _common import ROOT
 from privpix.server import make_server
 
 OUT = ROOT / "bench" / "out" / "browser"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def build_pages() -> Path:
-    subprocess.run([str(ROOT / "web" / "node_modules" / ".bin" / "vite"), "build", "--config",
-                    str(ROOT / "web" / "bench" / "vite.config.ts")], cwd=ROOT / "web", check=True)
+    subprocess.run(
+        [
+            str(ROOT / "web" / "node_modules" / ".bin" / "vite"),
+            "build",
+            "--config",
+            str(ROOT / "web" / "bench" / "vite.config.ts"),
+        ],
+        cwd=ROOT / "web",
+        check=True,
+    )
     return OUT
 
 

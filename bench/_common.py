@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
+import sys
 import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("PRIVPIX_CORPUS", ROOT.parent / "shared" / "corpus"))
+sys.path.insert(0, str(ROOT))
+from tests.corpus import CORPUS  # noqa: E402  (one place knows where the corpus is)
 
 
 def corpus_files(*, include_broken: bool = False) -> list[Path]:

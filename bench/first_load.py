@@ -46,8 +46,10 @@ def main() -> None:
             total_gz += gz
         rows.append([path, kind, f"{len(raw) / 1024:.1f}", f"{gz / 1024:.1f}"])
     print(table(["requested by the page", "kind", "KiB as served", "KiB gzip"], rows))
-    print(f"\nJS+CSS on first load (page only; service worker and its precache not counted): "
-          f"{total_js_css / 1024:.1f} KiB, {total_gz / 1024:.1f} KiB gzip (target < 200 KB)")
+    print(
+        f"\nJS+CSS on first load (page only; service worker and its precache not counted): "
+        f"{total_js_css / 1024:.1f} KiB, {total_gz / 1024:.1f} KiB gzip (target < 200 KB)"
+    )
 
 
 if __name__ == "__main__":

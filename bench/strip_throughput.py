@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -36,6 +37,13 @@ def batch(files: list[Path], copies: int, into: Path) -> list[Path]:
     return out
 
 
+def run_fresh(command: list[str], out: Path) -> None:
+    """Run ``command`` into an empty ``out`` (ExifTool refuses to overwrite)."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3)
@@ -50,29 +58,27 @@ def main() -> None:
             files = batch(corpus_files(), copies, work / "in")
             size = sum(f.stat().st_size for f in files)
             out = work / "out"
-
-            def fresh() -> Path:
-                shutil.rmtree(out, ignore_errors=True)
-                out.mkdir()
-                return out
-
+            exiftool = ["exiftool", "-q", "-q", "-all=", "--icc_profile:all", "-tagsfromfile", "@", "-Orientation", "-o"]
             commands = {
-                "exiftool": lambda: subprocess.run(
-                    ["exiftool", "-q", "-q", "-all=", "--icc_profile:all", "-tagsfromfile", "@", "-Orientation",
-                     "-o", f"{fresh()}/", *map(str, files)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-                "privpix strip -j 1": lambda: subprocess.run(
-                    [str(PRIVPIX), "strip", "-j", "1", "-o", str(fresh()), *map(str, files)], check=True,
-                    stdout=subprocess.DEVNULL),
-                "privpix strip (auto: a process per core)": lambda: subprocess.run(
-                    [str(PRIVPIX), "strip", "-o", str(fresh()), *map(str, files)], check=True, stdout=subprocess.DEVNULL),
+                "exiftool": [*exiftool, f"{out}/", *map(str, files)],
+                "privpix strip -j 1": [str(PRIVPIX), "strip", "-j", "1", "-o", str(out), *map(str, files)],
+                "privpix strip (auto: a process per core)": [str(PRIVPIX), "strip", "-o", str(out), *map(str, files)],
             }
             base = None
-            for name, run in commands.items():
-                times = timed(run, args.repeats)
+            for name, command in commands.items():
+                times = timed(partial(run_fresh, command, out), args.repeats)
                 med = statistics.median(times)
                 base = base or med
-                rows.append([f"{len(files)} files, {size / 1e6:.0f} MB", name, f"{med:.3f} s",
-                             f"{len(files) / med:.0f}", f"{size / med / 1e6:.0f}", f"{base / med:.1f}x"])
+                rows.append(
+                    [
+                        f"{len(files)} files, {size / 1e6:.0f} MB",
+                        name,
+                        f"{med:.3f} s",
+                        f"{len(files) / med:.0f}",
+                        f"{size / med / 1e6:.0f}",
+                        f"{base / med:.1f}x",
+                    ]
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"median of {args.repeats} runs each; 2 cores")

@@ -4,7 +4,6 @@ judge of metadata, and the TypeScript engine run under Node for conformance test
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from functools import cache
@@ -13,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from .corpus import CORPUS
+
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("PRIVPIX_CORPUS", ROOT.parent / "shared" / "corpus"))
 WEB = ROOT / "web"
 
 
@@ -46,7 +46,9 @@ def exiftool_json(paths: list[Path], *extra: str) -> dict[str, dict[str, Any]]:
         pytest.fail("exiftool is required (Debian package libimage-exiftool-perl); the README's test command installs it")
     out = subprocess.run(
         [exe, "-j", "-a", "-G1", "-u", "-s", "-struct", *extra, *map(str, paths)],
-        capture_output=True, check=False, text=True,
+        capture_output=True,
+        check=False,
+        text=True,
     )
     if not out.stdout.strip():
         raise AssertionError(f"exiftool printed nothing: {out.stderr}")

@@ -19,7 +19,7 @@ from .conftest import corpus_entries, corpus_ids
 BROKEN = corpus_entries(broken=True)
 EXPECTED = {
     "broken_zero_bytes.jpg": "empty file (0 bytes)",
-    "broken_text_file.jpg": 'not an image privpix can read',
+    "broken_text_file.jpg": "not an image privpix can read",
     "broken_truncated.jpg": "truncated",
     "broken_truncated.heic": "truncated",
 }
@@ -64,7 +64,8 @@ def test_one_broken_file_does_not_stop_the_batch(corpus: Path, tmp_path: Path) -
     files = [corpus / "broken_truncated.jpg", corpus / "exifsamples_DSCN0010.jpg"]
     proc = subprocess.run(
         [sys.executable, "-m", "privpix", "strip", *map(str, files), "-o", str(tmp_path), "--json"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 1
     doc = json.loads(proc.stdout)

@@ -135,7 +135,16 @@ def test_library_keep_groups_match_cli(corpus: Path) -> None:
 def test_inspect_human_and_json(corpus: Path) -> None:
     human = cli("inspect", corpus / GPS_JPEG)
     assert human.returncode == 0
-    for text in ("Location", "GPS position", "43.46745° N, 11.88513° E", "NIKON", "COOLPIX P6000", "Taken", "2008-10-22 16:28:39", "Kept by a strip"):
+    for text in (
+        "Location",
+        "GPS position",
+        "43.46745° N, 11.88513° E",
+        "NIKON",
+        "COOLPIX P6000",
+        "Taken",
+        "2008-10-22 16:28:39",
+        "Kept by a strip",
+    ):
         assert text in human.stdout
     doc = json.loads(cli("inspect", "--json", corpus / GPS_JPEG).stdout)
     (entry,) = doc["files"]
@@ -150,8 +159,13 @@ def test_progress_bar_on_a_terminal(photos: Path, tmp_path: Path) -> None:
     """With stderr on a terminal and several files, a progress bar is drawn there (not on stdout)."""
     main, side = pty.openpty()
     files = [photos / GPS_JPEG, photos / "trip" / ICC_JPEG]
-    proc = subprocess.run([sys.executable, "-m", "privpix", "strip", *map(str, files), "-o", str(tmp_path)],
-                          stdout=subprocess.PIPE, stderr=side, text=True, env={**os.environ, "COLUMNS": "100"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "privpix", "strip", *map(str, files), "-o", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=side,
+        text=True,
+        env={**os.environ, "COLUMNS": "100"},
+    )
     os.close(side)
     seen = b""
     while True:

@@ -28,7 +28,7 @@ def _files(corpus: Path) -> list[Path]:
 def _python_entry(path: Path, options: StripOptions | None) -> dict[str, Any]:
     try:
         data = path.read_bytes()
-        result = (privpix.strip(data, options).to_json() if options else privpix.inspect(data).to_json())
+        result = privpix.strip(data, options).to_json() if options else privpix.inspect(data).to_json()
     except privpix.FormatError as err:
         return {"ok": False, "error": str(err), "result": None}
     return {"ok": True, "error": None, "result": result}

@@ -87,8 +87,17 @@ def test_caching_policy(server: tuple[str, int]) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/../secret.txt", "/assets/../../secret.txt", "/%2e%2e/secret.txt", "/assets/%2E%2E/%2e%2e/secret.txt",
-     "/..%2fsecret.txt", "/..\\secret.txt", "/%00index.html", "/missing.js", "/assets/"],
+    [
+        "/../secret.txt",
+        "/assets/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/assets/%2E%2E/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/%00index.html",
+        "/missing.js",
+        "/assets/",
+    ],
 )
 def test_traversal_and_missing_paths_are_refused_with_headers(server: tuple[str, int], path: str) -> None:
     resp = request(server, "GET", path)
@@ -116,8 +125,12 @@ def test_head_has_headers_and_no_body(server: tuple[str, int]) -> None:
 def test_cli_serve_binds_to_loopback_by_default() -> None:
     if not (SITE_DIR / "index.html").is_file():
         pytest.fail(f"the web app is not built ({SITE_DIR}); the README's test command builds it")
-    proc = subprocess.Popen([sys.executable, "-m", "privpix", "serve", "--port", "0", "--no-open"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "privpix", "serve", "--port", "0", "--no-open"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()

@@ -59,7 +59,9 @@ def strip_file(
     source = Path(path)
     if in_place and output is not None:
         raise ValueError("pass either output or in_place, not both")
-    target = source if in_place else Path(output) if output is not None else source.with_name(f"{source.stem}-stripped{source.suffix}")
+    target = (
+        source if in_place else Path(output) if output is not None else source.with_name(f"{source.stem}-stripped{source.suffix}")
+    )
     if not in_place and target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: the output would overwrite the input; pass in_place=True")
     result = strip(source.read_bytes(), options)

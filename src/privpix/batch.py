@@ -53,7 +53,9 @@ def _results(jobs: list[Job], fn: JobFunction, options: Any, workers: int) -> It
         return
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         # map keeps input order, so output lines come out in the order files were named
-        yield from pool.map(fn, jobs, [options] * len(jobs), chunksize=1)
+        # a few chunks per worker: fewer round trips than one job at a time, still balanced
+        chunk = max(1, len(jobs) // (workers * 4))
+        yield from pool.map(fn, jobs, [options] * len(jobs), chunksize=chunk)
 
 
 def run(

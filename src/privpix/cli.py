@@ -126,7 +126,11 @@ def strip(
     keep_icc: Annotated[bool, typer.Option("--keep-icc/--no-keep-icc", help="Keep the ICC colour profile.")] = True,
     keep: Annotated[
         list[str] | None,
-        typer.Option("--keep", metavar="GROUP", help="Also keep a metadata group in EXIF: camera, time, rights, location (repeat or comma-separate)."),
+        typer.Option(
+            "--keep",
+            metavar="GROUP",
+            help="Also keep a metadata group in EXIF: camera, time, rights, location (repeat or comma-separate).",
+        ),
     ] = None,
     in_place: InPlace = False,
     jobs_flag: Jobs = 0,
@@ -154,13 +158,15 @@ def strip(
 
     for outcome in run(jobs, _strip_job, options, workers=workers_for(jobs, jobs_flag), label="Stripping"):
         job = outcome.job
-        entries.append({
-            "path": str(job.source),
-            "output": str(job.output) if outcome.ok else None,
-            "ok": outcome.ok,
-            "error": outcome.error,
-            "result": outcome.report,
-        })
+        entries.append(
+            {
+                "path": str(job.source),
+                "output": str(job.output) if outcome.ok else None,
+                "ok": outcome.ok,
+                "error": outcome.error,
+                "result": outcome.report,
+            }
+        )
         if not outcome.ok:
             _fail(job.source, outcome.error or "failed")
         elif not json_out:
@@ -176,7 +182,9 @@ def strip(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on. Loopback by default: only this machine can connect.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on. Loopback by default: only this machine can connect.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (0 picks a free one).", min=0, max=65535)] = 8765,
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the app in the default browser.")] = True,
 ) -> None:

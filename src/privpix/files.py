@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Directory walks pick files by name; their content is still sniffed, never trusted.
-IMAGE_SUFFIXES = frozenset(
-    ".jpg .jpeg .jpe .jfif .mpo .png .apng .webp .gif .heic .heif .hif .avif .tif .tiff".split()
-)
+IMAGE_SUFFIXES = frozenset(".jpg .jpeg .jpe .jfif .mpo .png .apng .webp .gif .heic .heif .hif .avif .tif .tiff".split())
 
 
 class InputError(Exception):
@@ -36,8 +34,10 @@ def collect(paths: list[Path], recursive: bool) -> tuple[list[tuple[Path, Path]]
         if path.is_dir():
             walker = path.rglob("*") if recursive else path.glob("*")
             found = sorted(
-                p for p in walker
-                if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+                p
+                for p in walker
+                if p.is_file()
+                and p.suffix.lower() in IMAGE_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:

@@ -98,9 +98,7 @@ class StripOptions:
     def __post_init__(self) -> None:
         unknown = set(self.keep) - set(KEEP_GROUP_NAMES)
         if unknown:
-            raise ValueError(
-                f"unknown keep group(s): {', '.join(sorted(unknown))}; choose from {', '.join(KEEP_GROUP_NAMES)}"
-            )
+            raise ValueError(f"unknown keep group(s): {', '.join(sorted(unknown))}; choose from {', '.join(KEEP_GROUP_NAMES)}")
         object.__setattr__(self, "keep", frozenset(self.keep))
 
 

@@ -171,8 +171,11 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     url = f"http://{shown}:{bound_port}/"
     print(f"privpix is running at {url}  (Ctrl+C to stop)", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"note: listening on {host}, so other machines on your network can load the app "
-              "(they still process photos on their own device)", flush=True)
+        print(
+            f"note: listening on {host}, so other machines on your network can load the app "
+            "(they still process photos on their own device)",
+            flush=True,
+        )
     if open_browser:
         threading.Timer(0.3, webbrowser.open, args=(url,)).start()
     try:

@@ -38,7 +38,6 @@ from tests.formats.test_isobmff import (
     GRID,
     HEIF_FILES,
     HVCC,
-    ICC,
     ILOC_VARIANTS,
     IMIR_0,
     IROT_90,
@@ -74,7 +73,7 @@ CASES: dict[str, bytes] = {}
 
 def case(fn: Callable[[], bytes | dict[str, bytes]]) -> Callable[[], Any]:
     made = fn()
-    for key, data in (made.items() if isinstance(made, dict) else [("", made)]):
+    for key, data in made.items() if isinstance(made, dict) else [("", made)]:
         name = f"{fn.__name__}_{key}" if key else fn.__name__
         assert name not in CASES, name
         CASES[name] = data
@@ -87,8 +86,9 @@ HDLR = full(b"hdlr", 0, 0, bytes(4) + b"pict" + bytes(12) + b"raw-writer\x00")
 DINF = box(b"dinf", full(b"dref", 0, 0, struct.pack(">I", 1) + full(b"url ", 0, 1, b"")))
 
 
-def infe(item_id: int, kind: bytes, version: int = 2, flags: int = 0, name: bytes = b"", extra: bytes = b"",
-         protection: int = 0) -> bytes:
+def infe(
+    item_id: int, kind: bytes, version: int = 2, flags: int = 0, name: bytes = b"", extra: bytes = b"", protection: int = 0
+) -> bytes:
     if version >= 2:
         body = uint(item_id, 4 if version == 3 else 2) + struct.pack(">H", protection) + kind + name + b"\x00" + extra
     else:
@@ -106,8 +106,14 @@ def pitm(item_id: int, version: int = 0) -> bytes:
 
 def iref(*refs: tuple[bytes, int, list[int]], version: int = 0) -> bytes:
     w = 2 if version == 0 else 4
-    return full(b"iref", version, 0, b"".join(
-        box(kind, uint(src, w) + struct.pack(">H", len(to)) + b"".join(uint(t, w) for t in to)) for kind, src, to in refs))
+    return full(
+        b"iref",
+        version,
+        0,
+        b"".join(
+            box(kind, uint(src, w) + struct.pack(">H", len(to)) + b"".join(uint(t, w) for t in to)) for kind, src, to in refs
+        ),
+    )
 
 
 def ipma(*entries: tuple[int, list[tuple[int, bool]]], version: int = 0, flags: int = 0) -> bytes:
@@ -126,8 +132,13 @@ def iprp(props: list[bytes], *ipmas: bytes) -> bytes:
 Extent = tuple[int, int]
 
 
-def iloc(entries: list[tuple[int, int, int, list[Extent]]], mdat_start: int, version: int = 1, offset_size: int = 4,
-         length_size: int = 4) -> bytes:
+def iloc(
+    entries: list[tuple[int, int, int, list[Extent]]],
+    mdat_start: int,
+    version: int = 1,
+    offset_size: int = 4,
+    length_size: int = 4,
+) -> bytes:
     """entries: (item, method, data reference, extents); method-0 offsets are relative to the mdat payload."""
     body = bytes([(offset_size << 4) | length_size, 0]) + uint(len(entries), 4 if version == 2 else 2)
     for item_id, method, dref, extents in entries:
@@ -140,8 +151,9 @@ def iloc(entries: list[tuple[int, int, int, list[Extent]]], mdat_start: int, ver
     return full(b"iloc", version, 0, body)
 
 
-def raw_heif(meta: Callable[[int], list[bytes]], mdat: bytes, brand: bytes = b"heic", extra_top: bytes = b"",
-             trailing: bytes = b"") -> bytes:
+def raw_heif(
+    meta: Callable[[int], list[bytes]], mdat: bytes, brand: bytes = b"heic", extra_top: bytes = b"", trailing: bytes = b""
+) -> bytes:
     """ftyp, meta (its children from ``meta(mdat payload offset)``), extra_top, mdat, trailing."""
     ftyp = box(b"ftyp", brand + bytes(4) + b"mif1" + brand)
     probe = full(b"meta", 0, 0, b"".join(meta(0)))
@@ -149,8 +161,13 @@ def raw_heif(meta: Callable[[int], list[bytes]], mdat: bytes, brand: bytes = b"h
     return ftyp + full(b"meta", 0, 0, b"".join(meta(start))) + extra_top + box(b"mdat", mdat) + trailing
 
 
-def one_image(props: list[bytes], layout: Layout | None = None, essential: tuple[int, ...] = (1,),
-              extra: list[Spec] | None = None, refs: list[tuple[bytes, int, list[int]]] | None = None) -> bytes:
+def one_image(
+    props: list[bytes],
+    layout: Layout | None = None,
+    essential: tuple[int, ...] = (1,),
+    extra: list[Spec] | None = None,
+    refs: list[tuple[bytes, int, list[int]]] | None = None,
+) -> bytes:
     """Item 1 (hvc1, PRIMARY_DATA) associated with every property in ``props``, plus ``extra`` items."""
     items = [Spec(1, b"hvc1", PRIMARY_DATA, props=tuple(range(1, len(props) + 1)), essential=essential)] + (extra or [])
     return make_heif(items, props, refs or [], 1, layout)
@@ -222,8 +239,9 @@ def iloc_to_the_end() -> dict[str, bytes]:
         "v1_length0": make_heif(items, [HVCC, ISPE_64x48], [], 1, Layout(iloc_version=1, length_size=0)),
         "v0_length0": make_heif(items, [HVCC, ISPE_64x48], [], 1, Layout(iloc_version=0, length_size=0)),
         "v2_length0_base8": make_heif(items, [HVCC, ISPE_64x48], [], 1, Layout(iloc_version=2, length_size=0, base_size=8)),
-        "idat_length0": make_heif(grid_items, [HVCC, ISPE_64x48], [(b"dimg", 10, [11, 12])], 10,
-                                  Layout(iloc_version=1, length_size=0)),
+        "idat_length0": make_heif(
+            grid_items, [HVCC, ISPE_64x48], [(b"dimg", 10, [11, 12])], 10, Layout(iloc_version=1, length_size=0)
+        ),
     }
 
 
@@ -251,8 +269,10 @@ def grids() -> dict[str, bytes]:
 
 @case
 def all_in_idat() -> bytes:
-    items = [Spec(1, b"hvc1", PRIMARY_DATA, props=(1, 2), essential=(1,), idat=True, extents=2),
-             Spec(2, b"Exif", EXIF_PAYLOAD, idat=True)]
+    items = [
+        Spec(1, b"hvc1", PRIMARY_DATA, props=(1, 2), essential=(1,), idat=True, extents=2),
+        Spec(2, b"Exif", EXIF_PAYLOAD, idat=True),
+    ]
     return make_heif(items, [HVCC, ISPE_64x48], [(b"cdsc", 2, [1])], 1)
 
 
@@ -301,8 +321,15 @@ def auxiliary_images() -> dict[str, bytes]:
         Spec(7, b"hvc1", b"ALPHA2" * 10, props=(1, 9), flags=1),
         Spec(8, b"hvc1", b"ORPHAN-ALPHA" * 3, props=(1, 4), flags=1),
     ]
-    refs = [(b"auxl", 2, [1]), (b"auxl", 3, [1]), (b"auxl", 4, [1]), (b"auxl", 5, [1]), (b"auxl", 6, [1]),
-            (b"auxl", 7, [99, 1]), (b"auxl", 8, [3])]
+    refs = [
+        (b"auxl", 2, [1]),
+        (b"auxl", 3, [1]),
+        (b"auxl", 4, [1]),
+        (b"auxl", 5, [1]),
+        (b"auxl", 6, [1]),
+        (b"auxl", 7, [99, 1]),
+        (b"auxl", 8, [3]),
+    ]
     tmap_items = [
         Spec(1, b"hvc1", PRIMARY_DATA, props=(1, 2), essential=(1,)),
         Spec(2, b"tmap", b"\x00TMAP-METADATA", props=(2,), flags=1),
@@ -339,8 +366,9 @@ def derived_images() -> dict[str, bytes]:
         "iden_without_location": make_heif(iden, [HVCC, ISPE_64x48, IROT_90], [(b"dimg", 1, [2]), (b"thmb", 3, [1])], 1),
         "cyclic_dimg": make_heif(cyclic, [HVCC, ISPE_64x48], [(b"dimg", 1, [2, 3]), (b"dimg", 2, [1, 3])], 1),
         # a removed grid thumbnail (its tiles counted in its size) and a removed grid naming a missing tile
-        "removed_grid_thumbnail": make_heif(removed_grid, [HVCC, ISPE_64x48, ISPE_8x6],
-                                            [(b"dimg", 2, [3, 4]), (b"thmb", 2, [1]), (b"dimg", 5, [3, 77])], 1),
+        "removed_grid_thumbnail": make_heif(
+            removed_grid, [HVCC, ISPE_64x48, ISPE_8x6], [(b"dimg", 2, [3, 4]), (b"thmb", 2, [1]), (b"dimg", 5, [3, 77])], 1
+        ),
     }
 
 
@@ -382,8 +410,9 @@ def metadata_properties() -> dict[str, bytes]:
     limit = 255485145600 * 1_000_000  # 10000-01-01: Python's datetime overflows from here on
     out = {
         "all_kinds": one_image([HVCC, UDES, ISPE_64x48, CRTT, mdft(0), altt, taic, itai]),
-        "udes_empty_and_short": one_image([HVCC, ISPE_64x48, full(b"udes", 0, 0, b"en\x00\x00\x00\x00"),
-                                           full(b"altt", 0, 0, b"")]),
+        "udes_empty_and_short": one_image(
+            [HVCC, ISPE_64x48, full(b"udes", 0, 0, b"en\x00\x00\x00\x00"), full(b"altt", 0, 0, b"")]
+        ),
         "udes_no_nul_bad_utf8": one_image([HVCC, ISPE_64x48, full(b"udes", 0, 0, b"de\x00Gr\xfc\xdfe \xe2\x82 \xed\xa0\x80x")]),
         "udes_two_parts": one_image([HVCC, ISPE_64x48, full(b"udes", 0, 0, b"en\x00Only a name")]),
         "crtt_last_second": one_image([HVCC, ISPE_64x48, crtt(limit - 1)]),
@@ -401,24 +430,42 @@ def metadata_properties() -> dict[str, bytes]:
         Spec(12, b"hvc1", b"TILE-B" * 20, props=(1, 3), essential=(1,)),
         Spec(13, b"hvc1", THUMB_DATA, props=(1, 5)),
     ]
-    out["shared_and_removed"] = make_heif(items, [HVCC, ISPE_64x48, UDES, CRTT, mdft(5)],
-                                          [(b"dimg", 10, [11, 12]), (b"thmb", 13, [10])], 10)
+    out["shared_and_removed"] = make_heif(
+        items, [HVCC, ISPE_64x48, UDES, CRTT, mdft(5)], [(b"dimg", 10, [11, 12]), (b"thmb", 13, [10])], 10
+    )
     return out
 
 
 @case
 def dropped_boxes() -> dict[str, bytes]:
     uuid = box(b"uuid", bytes(range(16)) + b"vendor")
-    meta_extra = (full(b"xml ", 0, 0, XMP_PACKET) + box(b"bxml", b"\x01\x02") + box(b"grpl", box(b"altr", bytes(8)))
-                  + full(b"ipro", 0, 0, bytes(2)) + box(b"wxyz", b"?"))
+    meta_extra = (
+        full(b"xml ", 0, 0, XMP_PACKET)
+        + box(b"bxml", b"\x01\x02")
+        + box(b"grpl", box(b"altr", bytes(8)))
+        + full(b"ipro", 0, 0, bytes(2))
+        + box(b"wxyz", b"?")
+    )
     return {
-        "everything": photo(Layout(extra_top=box(b"free", bytes(10)) + uuid + box(b"abcd", b"x") + box(b"skip", b""),
-                                   extra_meta=meta_extra, trailing=b"\x00\x01\x02 secret trailing data")),
+        "everything": photo(
+            Layout(
+                extra_top=box(b"free", bytes(10)) + uuid + box(b"abcd", b"x") + box(b"skip", b""),
+                extra_meta=meta_extra,
+                trailing=b"\x00\x01\x02 secret trailing data",
+            )
+        ),
         "short_uuid": photo(Layout(extra_top=box(b"uuid", b"\x01\x02"))),
-        "uuid_at_top_before_meta_in_raw": raw_heif(lambda s: [HDLR, pitm(1), iinf(infe(1, b"hvc1")),
-                                                              iprp([HVCC], ipma((1, [(1, True)]))),
-                                                              iloc([(1, 0, 0, [(0, 40)])], s)],
-                                                   PRIMARY_DATA[:40], extra_top=box(b"uuid", bytes(20))),
+        "uuid_at_top_before_meta_in_raw": raw_heif(
+            lambda s: [
+                HDLR,
+                pitm(1),
+                iinf(infe(1, b"hvc1")),
+                iprp([HVCC], ipma((1, [(1, True)]))),
+                iloc([(1, 0, 0, [(0, 40)])], s),
+            ],
+            PRIMARY_DATA[:40],
+            extra_top=box(b"uuid", bytes(20)),
+        ),
         "trailing_short": photo(Layout(trailing=b"\x00\x00\x00")),
         "trailing_bad_type": photo(Layout(trailing=struct.pack(">I", 12) + b"a\x01cd" + bytes(4))),
         "trailing_size_3": photo(Layout(trailing=struct.pack(">I", 3) + b"free" + bytes(4))),
@@ -459,22 +506,37 @@ def exif_items() -> dict[str, bytes]:
     props = [HVCC, ISPE_64x48]
     return {
         "no_cdsc": make_heif(base_items + [Spec(2, b"Exif", EXIF_PAYLOAD)], props, [], 1),
-        "second_has_cdsc": make_heif(base_items + [Spec(2, b"Exif", exif_payload(make_only_tiff())),
-                                                   Spec(3, b"Exif", EXIF_PAYLOAD)], props, [(b"cdsc", 3, [1])], 1),
-        "first_without_location": make_heif(base_items + [Spec(2, b"Exif", EXIF_PAYLOAD, no_location=True),
-                                                          Spec(3, b"Exif", EXIF_PAYLOAD)], props, [(b"cdsc", 2, [1])], 1),
-        "without_gps": make_heif(base_items + [Spec(2, b"Exif", exif_payload(make_only_tiff(), b"Exif\x00\x00"))],
-                                 props, [(b"cdsc", 2, [1])], 1),
+        "second_has_cdsc": make_heif(
+            base_items + [Spec(2, b"Exif", exif_payload(make_only_tiff())), Spec(3, b"Exif", EXIF_PAYLOAD)],
+            props,
+            [(b"cdsc", 3, [1])],
+            1,
+        ),
+        "first_without_location": make_heif(
+            base_items + [Spec(2, b"Exif", EXIF_PAYLOAD, no_location=True), Spec(3, b"Exif", EXIF_PAYLOAD)],
+            props,
+            [(b"cdsc", 2, [1])],
+            1,
+        ),
+        "without_gps": make_heif(
+            base_items + [Spec(2, b"Exif", exif_payload(make_only_tiff(), b"Exif\x00\x00"))], props, [(b"cdsc", 2, [1])], 1
+        ),
         "no_tiff_header": make_heif(base_items + [Spec(2, b"Exif", b"\x00\x00\x00\x00NOT A TIFF")], props, [], 1),
         "prefix_beyond": make_heif(base_items + [Spec(2, b"Exif", b"\x00\x00\x01\x00" + bytes(8))], props, [], 1),
         "too_short": make_heif(base_items + [Spec(2, b"Exif", b"\x00\x00")], props, [], 1),
-        "broken_ifd": make_heif(base_items + [Spec(2, b"Exif", exif_payload(b"MM\x00*" + struct.pack(">I", 4000)))], props, [], 1),
-        "in_idat_two_extents": make_heif(base_items + [Spec(2, b"Exif", EXIF_PAYLOAD, idat=True, extents=2)], props,
-                                         [(b"cdsc", 2, [1])], 1),
+        "broken_ifd": make_heif(
+            base_items + [Spec(2, b"Exif", exif_payload(b"MM\x00*" + struct.pack(">I", 4000)))], props, [], 1
+        ),
+        "in_idat_two_extents": make_heif(
+            base_items + [Spec(2, b"Exif", EXIF_PAYLOAD, idat=True, extents=2)], props, [(b"cdsc", 2, [1])], 1
+        ),
         "method_2": make_heif(base_items + [Spec(2, b"Exif", EXIF_PAYLOAD, method=2)], props, [(b"cdsc", 2, [1])], 1),
-        "keeps_id_and_place": make_heif([Spec(7, b"Exif", EXIF_PAYLOAD, flags=1)]
-                                        + [Spec(1, b"hvc1", PRIMARY_DATA, props=(1, 2), essential=(1,))], props,
-                                        [(b"cdsc", 7, [1]), (b"cdsc", 7, [1])], 1),
+        "keeps_id_and_place": make_heif(
+            [Spec(7, b"Exif", EXIF_PAYLOAD, flags=1)] + [Spec(1, b"hvc1", PRIMARY_DATA, props=(1, 2), essential=(1,))],
+            props,
+            [(b"cdsc", 7, [1]), (b"cdsc", 7, [1])],
+            1,
+        ),
     }
 
 
@@ -488,29 +550,62 @@ def raw_structures() -> dict[str, bytes]:
         return iloc([(1, 0, 0, [(0, p)]), (2, 0, dref_thumb, [(p, t)]), (3, 0, dref_exif, [(p + t, e)])], s)
 
     def two_ipma(s: int) -> list[bytes]:
-        return [HDLR, DINF, pitm(1), iinf(infe(1, b"hvc1"), infe(2, b"hvc1", flags=1), infe(3, b"Exif")),
-                iref((b"thmb", 2, [1])), iref((b"cdsc", 3, [1, 2]), version=1),
-                iprp(props, ipma((1, [(1, True), (0, False)]), (2, []), (1, [(2, False)])),
-                     ipma((2, [(1, True), (5, False)]), (1, [(3, False), (4, True), (5, False)]), flags=1)),
-                locs(s)]
+        return [
+            HDLR,
+            DINF,
+            pitm(1),
+            iinf(infe(1, b"hvc1"), infe(2, b"hvc1", flags=1), infe(3, b"Exif")),
+            iref((b"thmb", 2, [1])),
+            iref((b"cdsc", 3, [1, 2]), version=1),
+            iprp(
+                props,
+                ipma((1, [(1, True), (0, False)]), (2, []), (1, [(2, False)])),
+                ipma((2, [(1, True), (5, False)]), (1, [(3, False), (4, True), (5, False)]), flags=1),
+            ),
+            locs(s),
+        ]
 
     def old_infes(s: int) -> list[bytes]:
-        return [HDLR, DINF, pitm(1, version=1),
-                iinf(infe(1, b"hvc1"), box(b"free", b"not an infe"),
-                     infe(2, b"", version=0, name=b"xmp", extra=XMP_CT + b"\x00"),
-                     infe(3, b"", version=1, name=b"text", extra=b"text/plain\x00gzip\x00"), version=1),
-                iprp(props[:2], ipma((1, [(1, True), (2, False)]))),
-                iloc([(1, 0, 0, [(0, p)]), (2, 0, 0, [(p, 50)]), (3, 0, 0, [(p + 50, 20)])], s)]
+        return [
+            HDLR,
+            DINF,
+            pitm(1, version=1),
+            iinf(
+                infe(1, b"hvc1"),
+                box(b"free", b"not an infe"),
+                infe(2, b"", version=0, name=b"xmp", extra=XMP_CT + b"\x00"),
+                infe(3, b"", version=1, name=b"text", extra=b"text/plain\x00gzip\x00"),
+                version=1,
+            ),
+            iprp(props[:2], ipma((1, [(1, True), (2, False)]))),
+            iloc([(1, 0, 0, [(0, p)]), (2, 0, 0, [(p, 50)]), (3, 0, 0, [(p + 50, 20)])], s),
+        ]
 
     def external(dref_exif: int, dref_thumb: int, primary_dref: int = 0) -> Callable[[int], list[bytes]]:
-        dinf = box(b"dinf", full(b"dref", 0, 0, struct.pack(">I", 3) + full(b"url ", 0, 1, b"")
-                                 + full(b"url ", 0, 0, b"https://example.com/x.heic\x00") + full(b"urn ", 0, 1, b"")))
+        dinf = box(
+            b"dinf",
+            full(
+                b"dref",
+                0,
+                0,
+                struct.pack(">I", 3)
+                + full(b"url ", 0, 1, b"")
+                + full(b"url ", 0, 0, b"https://example.com/x.heic\x00")
+                + full(b"urn ", 0, 1, b""),
+            ),
+        )
 
         def meta(s: int) -> list[bytes]:
-            return [HDLR, dinf, pitm(1), iinf(infe(1, b"hvc1"), infe(2, b"hvc1"), infe(3, b"Exif")),
-                    iref((b"thmb", 2, [1]), (b"cdsc", 3, [1])),
-                    iprp(props[:2], ipma((1, [(1, True), (2, False)]), (2, [(1, True)]))),
-                    iloc([(1, 0, primary_dref, [(0, p)]), (2, 0, dref_thumb, [(p, t)]), (3, 0, dref_exif, [(p + t, e)])], s)]
+            return [
+                HDLR,
+                dinf,
+                pitm(1),
+                iinf(infe(1, b"hvc1"), infe(2, b"hvc1"), infe(3, b"Exif")),
+                iref((b"thmb", 2, [1]), (b"cdsc", 3, [1])),
+                iprp(props[:2], ipma((1, [(1, True), (2, False)]), (2, [(1, True)]))),
+                iloc([(1, 0, primary_dref, [(0, p)]), (2, 0, dref_thumb, [(p, t)]), (3, 0, dref_exif, [(p + t, e)])], s),
+            ]
+
         return meta
 
     def no_iprp_no_iloc(s: int) -> list[bytes]:
@@ -520,14 +615,24 @@ def raw_structures() -> dict[str, bytes]:
         return [HDLR, pitm(1), iinf(infe(1, b"hvc1")), iloc([(1, 0, 0, [(0, p)])], s)]
 
     def empty_extents(s: int) -> list[bytes]:
-        return [HDLR, pitm(1), iinf(infe(1, b"hvc1"), infe(2, b"grid")), iref((b"dimg", 1, [2])),
-                iprp(props[:2], ipma((1, [(1, True)]), (2, [(2, False)]))),
-                iloc([(2, 0, 0, []), (1, 0, 0, [(0, 10), (10, 0)])], s, version=0)]
+        return [
+            HDLR,
+            pitm(1),
+            iinf(infe(1, b"hvc1"), infe(2, b"grid")),
+            iref((b"dimg", 1, [2])),
+            iprp(props[:2], ipma((1, [(1, True)]), (2, [(2, False)]))),
+            iloc([(2, 0, 0, []), (1, 0, 0, [(0, 10), (10, 0)])], s, version=0),
+        ]
 
     def iref_v1_small(s: int) -> list[bytes]:
-        return [HDLR, pitm(1), iinf(infe(1, b"hvc1"), infe(2, b"hvc1", flags=1)),
-                iref((b"auxl", 2, [1]), version=1), iprp([HVCC, ISPE_64x48, AUXC_ALPHA], ipma((1, [(1, True)]), (2, [(1, True), (3, False)]), version=1)),
-                iloc([(1, 0, 0, [(0, p)]), (2, 0, 0, [(p, t)])], s)]
+        return [
+            HDLR,
+            pitm(1),
+            iinf(infe(1, b"hvc1"), infe(2, b"hvc1", flags=1)),
+            iref((b"auxl", 2, [1]), version=1),
+            iprp([HVCC, ISPE_64x48, AUXC_ALPHA], ipma((1, [(1, True)]), (2, [(1, True), (3, False)]), version=1)),
+            iloc([(1, 0, 0, [(0, p)]), (2, 0, 0, [(p, t)])], s),
+        ]
 
     return {
         "two_ipma_two_iref": raw_heif(two_ipma, data),
@@ -551,13 +656,19 @@ def huge_values() -> dict[str, bytes]:
 
     def single(offset: int, length: int, method: int = 0) -> Callable[[int], list[bytes]]:
         def meta(s: int) -> list[bytes]:
-            return [HDLR, pitm(1), iinf(infe(1, b"hvc1")), iprp([HVCC], ipma((1, [(1, True)]))),
-                    *( [box(b"idat", bytes(16))] if method == 1 else []),
-                    iloc([(1, method, 0, [(offset - (s if method == 0 else 0), length)])], s, offset_size=8, length_size=8)]
+            return [
+                HDLR,
+                pitm(1),
+                iinf(infe(1, b"hvc1")),
+                iprp([HVCC], ipma((1, [(1, True)]))),
+                *([box(b"idat", bytes(16))] if method == 1 else []),
+                iloc([(1, method, 0, [(offset - (s if method == 0 else 0), length)])], s, offset_size=8, length_size=8),
+            ]
+
         return meta
 
     top = box(b"ftyp", b"heic" + bytes(4) + b"mif1heic")
-    rest = photo()[len(top):]
+    rest = photo()[len(top) :]
     mdat64 = photo(Layout(mdat64=True))
     at = mdat64.rindex(b"mdat") - 4
     return {
@@ -582,12 +693,16 @@ def huge_values() -> dict[str, bytes]:
 @case
 def huge_unchecked() -> bytes:
     def meta(s: int) -> list[bytes]:
-        return [HDLR, pitm(1), iinf(infe(1, b"hvc1"), infe(2, b"hvc1")), iref((b"thmb", 2, [1])),
-                iprp([HVCC], ipma((1, [(1, True)]))),
-                iloc([(1, 0, 0, [(0, 100)]), (2, 2, 0, [(2**60 + 1 - s, 2**59 + 3)])], s, offset_size=8, length_size=8)]
+        return [
+            HDLR,
+            pitm(1),
+            iinf(infe(1, b"hvc1"), infe(2, b"hvc1")),
+            iref((b"thmb", 2, [1])),
+            iprp([HVCC], ipma((1, [(1, True)]))),
+            iloc([(1, 0, 0, [(0, 100)]), (2, 2, 0, [(2**60 + 1 - s, 2**59 + 3)])], s, offset_size=8, length_size=8),
+        ]
+
     return raw_heif(meta, PRIMARY_DATA)
-
-
 
 
 # ---- errors ------------------------------------------------------------------------------------------------
@@ -602,7 +717,9 @@ def errors() -> dict[str, bytes]:
     heif = isobmff.parse(data)
     off, length = heif.locations[1].extents[0]
     out["item_beyond_end"] = data[: off + 10]
-    out["item_length0_offset_beyond"] = make_heif(items, [HVCC, ISPE_64x48], [], 1, Layout(length_size=0))[:-len(PRIMARY_DATA) - 1]
+    out["item_length0_offset_beyond"] = make_heif(items, [HVCC, ISPE_64x48], [], 1, Layout(length_size=0))[
+        : -len(PRIMARY_DATA) - 1
+    ]
     mdat = simple.rindex(b"mdat") - 4
     out["mdat_past_end"] = simple[:mdat] + struct.pack(">I", len(simple) - mdat + 100) + simple[mdat + 4 :]
     grid = grid_photo()
@@ -635,31 +752,49 @@ def errors() -> dict[str, bytes]:
     bad = bytearray(p)
     bad[iloc_box.payload] = 3
     out["iloc_v3"] = bytes(bad)
-    out["property_beyond_ipco"] = make_heif([Spec(1, b"hvc1", PRIMARY_DATA, props=(1, 9), essential=(1,))],
-                                            [HVCC, ISPE_64x48], [], 1)
+    out["property_beyond_ipco"] = make_heif(
+        [Spec(1, b"hvc1", PRIMARY_DATA, props=(1, 9), essential=(1,))], [HVCC, ISPE_64x48], [], 1
+    )
     out["no_meta"] = box(b"ftyp", b"heic" + bytes(4) + b"mif1heic") + box(b"mdat", b"x")
     out["moov"] = photo(Layout(brand=b"msf1", extra_top=box(b"moov", box(b"mvhd", bytes(100)))))
     meta = p[ph.meta.start : ph.meta.end]
     out["two_metas"] = p[: ph.meta.end] + meta + p[ph.meta.end :]
     out["meta_without_version"] = box(b"ftyp", b"heic" + bytes(4) + b"mif1heic") + box(b"meta", b"") + box(b"mdat", b"")
     for name, spec in (("method2", dict(method=2)), ("protected", dict(protection=1)), ("no_location", dict(no_location=True))):
-        out[f"primary_{name}"] = make_heif([Spec(1, b"hvc1", PRIMARY_DATA, props=(1, 2), essential=(1,), **spec)],  # type: ignore[arg-type]
-                                           [HVCC, ISPE_64x48], [], 1)
-    out["old_infe_primary"] = make_heif([Spec(1, b"", PRIMARY_DATA, props=(1, 2), essential=(1,))], [HVCC, ISPE_64x48],
-                                        [], 1, Layout(infe_version=1))
-    out["protected_tile"] = make_heif([Spec(10, b"grid", GRID, idat=True), Spec(11, b"hvc1", b"T" * 40, protection=2),
-                                       Spec(3, b"hvc1", b"U" * 40, method=2)], [HVCC], [(b"dimg", 10, [11, 3])], 10)
-    out["missing_tile"] = make_heif([Spec(10, b"grid", GRID, idat=True), Spec(11, b"hvc1", b"T" * 40)], [HVCC],
-                                    [(b"dimg", 10, [11, 12])], 10)
-    out["iovl_without_location"] = make_heif([Spec(1, b"iovl", no_location=True), Spec(2, b"hvc1", PRIMARY_DATA)], [HVCC],
-                                             [(b"dimg", 1, [2])], 1)
+        out[f"primary_{name}"] = make_heif(
+            [Spec(1, b"hvc1", PRIMARY_DATA, props=(1, 2), essential=(1,), **spec)],  # type: ignore[arg-type]
+            [HVCC, ISPE_64x48],
+            [],
+            1,
+        )
+    out["old_infe_primary"] = make_heif(
+        [Spec(1, b"", PRIMARY_DATA, props=(1, 2), essential=(1,))], [HVCC, ISPE_64x48], [], 1, Layout(infe_version=1)
+    )
+    out["protected_tile"] = make_heif(
+        [Spec(10, b"grid", GRID, idat=True), Spec(11, b"hvc1", b"T" * 40, protection=2), Spec(3, b"hvc1", b"U" * 40, method=2)],
+        [HVCC],
+        [(b"dimg", 10, [11, 3])],
+        10,
+    )
+    out["missing_tile"] = make_heif(
+        [Spec(10, b"grid", GRID, idat=True), Spec(11, b"hvc1", b"T" * 40)], [HVCC], [(b"dimg", 10, [11, 12])], 10
+    )
+    out["iovl_without_location"] = make_heif(
+        [Spec(1, b"iovl", no_location=True), Spec(2, b"hvc1", PRIMARY_DATA)], [HVCC], [(b"dimg", 1, [2])], 1
+    )
     out["handler_vide"] = replace_once(simple, b"\x00\x00\x00\x00pict", b"\x00\x00\x00\x00vide")
     out["handler_odd"] = replace_once(simple, b"\x00\x00\x00\x00pict", b"\x00\x00\x00\x00\x01\xffic")
-    out["primary_not_listed"] = replace_once(make_heif([Spec(2, b"hvc1", PRIMARY_DATA, props=(1,))], [HVCC], [], 2),
-                                             full(b"pitm", 0, 0, b"\x00\x02"), full(b"pitm", 0, 0, b"\x00\x05"))
-    out["infe_v4"] = replace_once(simple, full(b"infe", 2, 0, b"\x00\x01\x00\x00hvc1\x00"), full(b"infe", 4, 0, b"\x00\x01\x00\x00hvc1\x00"))
-    out["infe_short"] = replace_once(simple, full(b"infe", 2, 0, b"\x00\x01\x00\x00hvc1\x00"),
-                                     box(b"infe", b"\x03\x00\x00\x00\x00\x00\x00\x01\x00\x00hvc"))
+    out["primary_not_listed"] = replace_once(
+        make_heif([Spec(2, b"hvc1", PRIMARY_DATA, props=(1,))], [HVCC], [], 2),
+        full(b"pitm", 0, 0, b"\x00\x02"),
+        full(b"pitm", 0, 0, b"\x00\x05"),
+    )
+    out["infe_v4"] = replace_once(
+        simple, full(b"infe", 2, 0, b"\x00\x01\x00\x00hvc1\x00"), full(b"infe", 4, 0, b"\x00\x01\x00\x00hvc1\x00")
+    )
+    out["infe_short"] = replace_once(
+        simple, full(b"infe", 2, 0, b"\x00\x01\x00\x00hvc1\x00"), box(b"infe", b"\x03\x00\x00\x00\x00\x00\x00\x01\x00\x00hvc")
+    )
     s = len(PRIMARY_DATA)
 
     def meta_of(children: Callable[[int], list[bytes]]) -> bytes:
@@ -676,23 +811,59 @@ def errors() -> dict[str, bytes]:
     out["missing_iinf"] = meta_of(lambda st: [HDLR, pitm(1), pr, loc(st)])
     out["iinf_without_count"] = meta_of(lambda st: [HDLR, pitm(1), full(b"iinf", 1, 0, b"\x00\x00"), pr, loc(st)])
     out["duplicate_infe"] = meta_of(lambda st: [HDLR, pitm(1), iinf(hv, hv), pr, loc(st)])
-    out["duplicate_iloc"] = meta_of(lambda st: [HDLR, pitm(1), iinf(hv), pr, iloc([(1, 0, 0, [(0, 9)]), (1, 0, 0, [(9, 9)])], st)])
+    out["duplicate_iloc"] = meta_of(
+        lambda st: [HDLR, pitm(1), iinf(hv), pr, iloc([(1, 0, 0, [(0, 9)]), (1, 0, 0, [(9, 9)])], st)]
+    )
     out["two_iprp"] = meta_of(lambda st: [HDLR, pitm(1), iinf(hv), pr, pr, loc(st)])
-    out["ipma_truncated"] = meta_of(lambda st: [HDLR, pitm(1), iinf(hv), iprp([HVCC], full(b"ipma", 0, 0, struct.pack(">IHB", 2, 1, 1) + b"\x81")), loc(st)])
-    out["ipma_assoc_truncated"] = meta_of(lambda st: [HDLR, pitm(1), iinf(hv), iprp([HVCC], full(b"ipma", 0, 1, struct.pack(">IHBB", 1, 1, 1, 0x80))), loc(st)])
-    out["iref_truncated"] = meta_of(lambda st: [HDLR, pitm(1), iinf(hv), full(b"iref", 0, 0, box(b"dimg", b"\x00\x01\x00\x03\x00\x02")), pr, loc(st)])
-    out["iloc_truncated"] = meta_of(lambda st: [HDLR, pitm(1), iinf(hv), pr, full(b"iloc", 1, 0, b"\x44\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x01\x00\x00")])
-    out["dref_external_primary"] = raw_heif(lambda st: [HDLR, box(b"dinf", full(b"dref", 0, 0, struct.pack(">I", 1) + full(b"url ", 0, 0, b"x\x00"))),
-                                                        pitm(1), iinf(hv), pr, iloc([(1, 0, 1, [(0, s)])], st)], PRIMARY_DATA)
-    out["dref_beyond_list_primary"] = raw_heif(lambda st: [HDLR, DINF, pitm(1), iinf(hv), pr, iloc([(1, 0, 4, [(0, s)])], st)], PRIMARY_DATA)
-    out["dref_entry_short"] = raw_heif(lambda st: [HDLR, box(b"dinf", full(b"dref", 0, 0, struct.pack(">I", 1) + box(b"url ", b"\x00"))),
-                                                   pitm(1), iinf(hv), pr, loc(st)], PRIMARY_DATA)
+    out["ipma_truncated"] = meta_of(
+        lambda st: [HDLR, pitm(1), iinf(hv), iprp([HVCC], full(b"ipma", 0, 0, struct.pack(">IHB", 2, 1, 1) + b"\x81")), loc(st)]
+    )
+    out["ipma_assoc_truncated"] = meta_of(
+        lambda st: [HDLR, pitm(1), iinf(hv), iprp([HVCC], full(b"ipma", 0, 1, struct.pack(">IHBB", 1, 1, 1, 0x80))), loc(st)]
+    )
+    out["iref_truncated"] = meta_of(
+        lambda st: [HDLR, pitm(1), iinf(hv), full(b"iref", 0, 0, box(b"dimg", b"\x00\x01\x00\x03\x00\x02")), pr, loc(st)]
+    )
+    out["iloc_truncated"] = meta_of(
+        lambda st: [HDLR, pitm(1), iinf(hv), pr, full(b"iloc", 1, 0, b"\x44\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x01\x00\x00")]
+    )
+    out["dref_external_primary"] = raw_heif(
+        lambda st: [
+            HDLR,
+            box(b"dinf", full(b"dref", 0, 0, struct.pack(">I", 1) + full(b"url ", 0, 0, b"x\x00"))),
+            pitm(1),
+            iinf(hv),
+            pr,
+            iloc([(1, 0, 1, [(0, s)])], st),
+        ],
+        PRIMARY_DATA,
+    )
+    out["dref_beyond_list_primary"] = raw_heif(
+        lambda st: [HDLR, DINF, pitm(1), iinf(hv), pr, iloc([(1, 0, 4, [(0, s)])], st)], PRIMARY_DATA
+    )
+    out["dref_entry_short"] = raw_heif(
+        lambda st: [
+            HDLR,
+            box(b"dinf", full(b"dref", 0, 0, struct.pack(">I", 1) + box(b"url ", b"\x00"))),
+            pitm(1),
+            iinf(hv),
+            pr,
+            loc(st),
+        ],
+        PRIMARY_DATA,
+    )
     out["dimg_to_unlisted_via_alpha"] = make_heif(
         [Spec(1, b"hvc1", PRIMARY_DATA, props=(1,)), Spec(2, b"grid", GRID, props=(2,), idat=True)],
-        [HVCC, AUXC_ALPHA], [(b"auxl", 2, [1]), (b"dimg", 2, [40])], 1)
+        [HVCC, AUXC_ALPHA],
+        [(b"auxl", 2, [1]), (b"dimg", 2, [40])],
+        1,
+    )
     out["auxc_without_version"] = make_heif(
         [Spec(1, b"hvc1", PRIMARY_DATA, props=(1,)), Spec(2, b"hvc1", b"A" * 20, props=(2,))],
-        [HVCC, box(b"auxC", b"ur")], [(b"auxl", 2, [1])], 1)
+        [HVCC, box(b"auxC", b"ur")],
+        [(b"auxl", 2, [1])],
+        1,
+    )
     out["ispe_short"] = one_image([HVCC, full(b"ispe", 0, 0, bytes(6))])
     out["sniff_size_beyond"] = struct.pack(">I", 10**6) + simple[4:]
     out["ftyp_only"] = box(b"ftyp", b"avif" + bytes(4) + b"mif1avif")

@@ -50,7 +50,7 @@ CASES: dict[str, bytes] = {}  # name (with its extension) -> bytes
 def case(ext: str) -> Callable[[Callable[[], bytes | dict[str, bytes]]], Callable[[], Any]]:
     def register(fn: Callable[[], bytes | dict[str, bytes]]) -> Callable[[], Any]:
         made = fn()
-        for key, data in (made.items() if isinstance(made, dict) else [("", made)]):
+        for key, data in made.items() if isinstance(made, dict) else [("", made)]:
             CASES[f"{fn.__name__}{'_' + key if key else ''}.{ext}"] = data
         return fn
 
@@ -149,17 +149,44 @@ def _header(cmf: int, fdict: bool = False) -> bytes:
 
 def _two_blocks(a: bytes, b: bytes) -> bytes:
     """A raw deflate stream of a non-final stored block then a final stored block."""
-    return (b"\x00" + struct.pack("<HH", len(a), len(a) ^ 0xFFFF) + a
-            + b"\x01" + struct.pack("<HH", len(b), len(b) ^ 0xFFFF) + b)
+    return b"\x00" + struct.pack("<HH", len(a), len(a) ^ 0xFFFF) + a + b"\x01" + struct.pack("<HH", len(b), len(b) ^ 0xFFFF) + b
 
 
 class Deflate:
     """A hand-written raw deflate stream, to reach the corners of zlib's rules that random damage
     rarely hits (code sets, repeat codes, symbols outside the alphabet)."""
 
-    LENGTHS = [(3, 0), (4, 0), (5, 0), (6, 0), (7, 0), (8, 0), (9, 0), (10, 0), (11, 1), (13, 1), (15, 1), (17, 1),
-               (19, 2), (23, 2), (27, 2), (31, 2), (35, 3), (43, 3), (51, 3), (59, 3), (67, 4), (83, 4), (99, 4),
-               (115, 4), (131, 5), (163, 5), (195, 5), (227, 5), (258, 0)]
+    LENGTHS = [
+        (3, 0),
+        (4, 0),
+        (5, 0),
+        (6, 0),
+        (7, 0),
+        (8, 0),
+        (9, 0),
+        (10, 0),
+        (11, 1),
+        (13, 1),
+        (15, 1),
+        (17, 1),
+        (19, 2),
+        (23, 2),
+        (27, 2),
+        (31, 2),
+        (35, 3),
+        (43, 3),
+        (51, 3),
+        (59, 3),
+        (67, 4),
+        (83, 4),
+        (99, 4),
+        (115, 4),
+        (131, 5),
+        (163, 5),
+        (195, 5),
+        (227, 5),
+        (258, 0),
+    ]
     CL_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
     # a complete code-length code for all 19 symbols: 13 of 4 bits, 6 of 5 bits
     CL_LENGTHS = [4] * 13 + [5] * 6
@@ -194,9 +221,17 @@ class Deflate:
                 next_code[n] += 1
         return out
 
-    def dynamic_header(self, lit: list[int], dist: list[int], ops: list[tuple[int, int]] | None = None,
-                       cl: list[int] | None = None, final: bool = True, hlit: int | None = None,
-                       hdist: int | None = None, hclen: int = 19) -> Deflate:
+    def dynamic_header(
+        self,
+        lit: list[int],
+        dist: list[int],
+        ops: list[tuple[int, int]] | None = None,
+        cl: list[int] | None = None,
+        final: bool = True,
+        hlit: int | None = None,
+        hdist: int | None = None,
+        hclen: int = 19,
+    ) -> Deflate:
         """A dynamic block header: code lengths sent as ``ops`` (code-length symbol, extra bits
         value), by default one literal length per symbol."""
         cl = self.CL_LENGTHS if cl is None else cl
@@ -260,8 +295,13 @@ def _le_exif() -> bytes:
     entries = [(0x0112, 3, 1, struct.pack("<HH", 8, 0)), (0x8825, 4, 1, struct.pack("<I", 38))]
     ifd0 = struct.pack("<H", 2) + b"".join(struct.pack("<HHI", t, ty, n) + v for t, ty, n, v in entries) + bytes(4)
     gps_values = struct.pack("<6I", 40, 1, 26, 1, 4660, 100)
-    gps = (struct.pack("<H", 2) + struct.pack("<HHI", 1, 2, 2) + b"N\x00\x00\x00"
-           + struct.pack("<HHII", 2, 5, 3, 38 + 2 + 24 + 4) + bytes(4))
+    gps = (
+        struct.pack("<H", 2)
+        + struct.pack("<HHI", 1, 2, 2)
+        + b"N\x00\x00\x00"
+        + struct.pack("<HHII", 2, 5, 3, 38 + 2 + 24 + 4)
+        + bytes(4)
+    )
     assert len(ifd0) == 30
     return b"II*\x00" + struct.pack("<I", 8) + ifd0 + gps + gps_values
 
@@ -308,27 +348,55 @@ def apng() -> dict[str, bytes]:
     data = buf.getvalue()
     return {
         "plain": data,
-        "with_text_exif": P.with_chunks(data, before_idat=[(b"tEXt", b"Software\x00animator"), (b"eXIf", P.exif_block(3))],
-                                        after_idat=[(b"tIME", b"\x07\xe8\x05\x11\x0c\x22\x38")]),
+        "with_text_exif": P.with_chunks(
+            data,
+            before_idat=[(b"tEXt", b"Software\x00animator"), (b"eXIf", P.exif_block(3))],
+            after_idat=[(b"tIME", b"\x07\xe8\x05\x11\x0c\x22\x38")],
+        ),
     }
 
 
 @case("png")
 def png_rendering_chunks() -> bytes:
     return png_with(
-        (b"gAMA", struct.pack(">I", 45455)), (b"cHRM", bytes(32)), (b"sRGB", b"\x00"), (b"cICP", b"\x01\x0d\x00\x01"),
-        (b"mDCV", bytes(24)), (b"cLLI", bytes(8)), (b"sBIT", b"\x08\x08\x08"), (b"bKGD", bytes(6)),
-        (b"pHYs", b"\x00\x00\x0b\x13\x00\x00\x0b\x13\x01"), (b"sPLT", b"pal\x00\x08" + bytes(6)),
-        (b"tRNS", bytes(6)), (b"iCCP", b"ICC\x00\x00" + zlib.compress(ICC)),
+        (b"gAMA", struct.pack(">I", 45455)),
+        (b"cHRM", bytes(32)),
+        (b"sRGB", b"\x00"),
+        (b"cICP", b"\x01\x0d\x00\x01"),
+        (b"mDCV", bytes(24)),
+        (b"cLLI", bytes(8)),
+        (b"sBIT", b"\x08\x08\x08"),
+        (b"bKGD", bytes(6)),
+        (b"pHYs", b"\x00\x00\x0b\x13\x00\x00\x0b\x13\x01"),
+        (b"sPLT", b"pal\x00\x08" + bytes(6)),
+        (b"tRNS", bytes(6)),
+        (b"iCCP", b"ICC\x00\x00" + zlib.compress(ICC)),
     )
 
 
 @case("png")
 def png_text_keywords() -> dict[str, bytes]:
     out = {}
-    for keyword in ["Title", "Author", "Description", "Copyright", "Disclaimer", "Source", "Software", "Creation Time",
-                    "Comment", "Warning", "Location", "parameters", "constructor", "__proto__", "toString", "hasOwnProperty",
-                    "title", ""]:
+    for keyword in [
+        "Title",
+        "Author",
+        "Description",
+        "Copyright",
+        "Disclaimer",
+        "Source",
+        "Software",
+        "Creation Time",
+        "Comment",
+        "Warning",
+        "Location",
+        "parameters",
+        "constructor",
+        "__proto__",
+        "toString",
+        "hasOwnProperty",
+        "title",
+        "",
+    ]:
         key = keyword.replace(" ", "_") or "empty_keyword"
         out[key] = png_with(
             text(b"tEXt", keyword.encode(), b"  value of " + keyword.encode() + b" \t"),
@@ -343,17 +411,31 @@ def png_text_values() -> dict[str, bytes]:
     latin = bytes(range(0x20, 0x100))  # includes 0x80-0x9f, which windows-1252 would decode differently
     return {
         "latin1_all": png_with(text(b"tEXt", b"Comment", latin), text(b"zTXt", b"Author", latin)),
-        "latin1_keyword": png_with((b"tEXt", b"Autor \xe9\xff\x00Jos\xe9"), (b"zTXt", b"K\x80\x9f\x00\x00" + zlib.compress(b"x"))),
-        "trim_set": png_with(text(b"tEXt", b"Author", b"\x00\x0b\x0c \t\r\nJane\x00\x0b\x0c \t\r\n"),
-                             text(b"tEXt", b"Title", "\u00a0nbsp\u00a0".encode("latin-1")),
-                             text(b"iTXt", b"Copyright", "\u2003em space\u2003\u3000".encode()),
-                             text(b"iTXt", b"Source", "\ufeffbom".encode())),
-        "empty_values": png_with(text(b"tEXt", b"Author", b""), text(b"tEXt", b"Other", b""), text(b"tEXt", b"Other2", b" \x00 "),
-                                 (b"tEXt", b"NoNulAtAll")),
-        "preview_limit": png_with(text(b"tEXt", b"p200", b"a" * 200), text(b"tEXt", b"p201", b"a" * 201),
-                                  text(b"iTXt", b"u201", "é".encode() * 100 + b"a"), text(b"tEXt", b"Author", b"b" * 5000)),
-        "bad_utf8": png_with(text(b"iTXt", b"Author", b"ok \xff\xfe \xc3 \xe2\x82 \xed\xa0\x80 \xf4\x90\x80\x80 \xc0\xaf end"),
-                             text(b"iTXt", b"Other", b"\xf0\x9f\x98\x80 \xf0\x9f \xe0\x80\x80 \xef\xbf\xbf")),
+        "latin1_keyword": png_with(
+            (b"tEXt", b"Autor \xe9\xff\x00Jos\xe9"), (b"zTXt", b"K\x80\x9f\x00\x00" + zlib.compress(b"x"))
+        ),
+        "trim_set": png_with(
+            text(b"tEXt", b"Author", b"\x00\x0b\x0c \t\r\nJane\x00\x0b\x0c \t\r\n"),
+            text(b"tEXt", b"Title", "\u00a0nbsp\u00a0".encode("latin-1")),
+            text(b"iTXt", b"Copyright", "\u2003em space\u2003\u3000".encode()),
+            text(b"iTXt", b"Source", "\ufeffbom".encode()),
+        ),
+        "empty_values": png_with(
+            text(b"tEXt", b"Author", b""),
+            text(b"tEXt", b"Other", b""),
+            text(b"tEXt", b"Other2", b" \x00 "),
+            (b"tEXt", b"NoNulAtAll"),
+        ),
+        "preview_limit": png_with(
+            text(b"tEXt", b"p200", b"a" * 200),
+            text(b"tEXt", b"p201", b"a" * 201),
+            text(b"iTXt", b"u201", "é".encode() * 100 + b"a"),
+            text(b"tEXt", b"Author", b"b" * 5000),
+        ),
+        "bad_utf8": png_with(
+            text(b"iTXt", b"Author", b"ok \xff\xfe \xc3 \xe2\x82 \xed\xa0\x80 \xf4\x90\x80\x80 \xc0\xaf end"),
+            text(b"iTXt", b"Other", b"\xf0\x9f\x98\x80 \xf0\x9f \xe0\x80\x80 \xef\xbf\xbf"),
+        ),
         "keyword_with_nuls": png_with((b"tEXt", b"Author\x00Jane\x00Doe"), (b"tEXt", b"\x00starts with nul")),
     }
 
@@ -392,28 +474,30 @@ def png_ztxt_variants() -> dict[str, bytes]:
         out[name + "_cut"] = png_with((b"zTXt", b"Copyright\x00\x00" + stream[:-5]))
         out[name + "_trailing"] = png_with((b"zTXt", b"Copyright\x00\x00" + stream + b"garbage after the stream"))
     good = zlib.compress(b"hello")
-    out.update({
-        "method_1": png_with((b"zTXt", b"Comment\x00\x01" + good)),
-        "no_method": png_with((b"zTXt", b"Comment\x00")),
-        "no_nul": png_with((b"zTXt", b"Comment")),
-        "empty_stream": png_with((b"zTXt", b"Comment\x00\x00")),
-        "one_byte_stream": png_with((b"zTXt", b"Comment\x00\x00\x78")),
-        "header_only": png_with((b"zTXt", b"Comment\x00\x00\x78\x9c")),
-        "bad_fcheck": png_with((b"zTXt", b"Comment\x00\x00\x78\x9d" + good[2:])),
-        "cm_not_8": png_with((b"zTXt", b"Comment\x00\x00\x79\x9c" + good[2:])),
-        "cinfo_8": png_with((b"zTXt", b"Comment\x00\x00" + _header(0x88) + good[2:])),
-        "cinfo_0": png_with((b"zTXt", b"Comment\x00\x00" + _header(0x08) + good[2:])),
-        "preset_dict": png_with((b"zTXt", b"Comment\x00\x00" + _header(0x78, fdict=True) + good[2:])),
-        "raw_deflate_no_header": png_with((b"zTXt", b"Comment\x00\x00" + good[2:])),
-        "empty_text": png_with((b"zTXt", b"Comment\x00\x00" + zlib.compress(b""))),
-        "empty_stored_final": png_with((b"zTXt", b"Comment\x00\x00\x78\x9c\x01\x00\x00\xff\xff")),
-        "stored_bad_nlen": png_with((b"zTXt", b"Comment\x00\x00\x78\x9c\x01\x01\x00\xff\xff" + b"a")),
-        "block_type_3": png_with((b"zTXt", b"Comment\x00\x00\x78\x9c\x07\x00")),
-        "non_final_then_end": png_with((b"zTXt", b"Comment\x00\x00\x78\x9c\x00\x00\x00\xff\xff")),
-        "two_blocks": png_with((b"zTXt", b"Comment\x00\x00\x78\x9c" + _two_blocks(b"first ", b"second"))),
-        "at_limit": png_with((b"zTXt", b"Comment\x00\x00" + zlib.compress(b"a" * png.INFLATE_LIMIT, 9))),
-        "over_limit": png_with((b"zTXt", b"Comment\x00\x00" + zlib.compress(b"a" * (png.INFLATE_LIMIT + 1), 9))),
-    })
+    out.update(
+        {
+            "method_1": png_with((b"zTXt", b"Comment\x00\x01" + good)),
+            "no_method": png_with((b"zTXt", b"Comment\x00")),
+            "no_nul": png_with((b"zTXt", b"Comment")),
+            "empty_stream": png_with((b"zTXt", b"Comment\x00\x00")),
+            "one_byte_stream": png_with((b"zTXt", b"Comment\x00\x00\x78")),
+            "header_only": png_with((b"zTXt", b"Comment\x00\x00\x78\x9c")),
+            "bad_fcheck": png_with((b"zTXt", b"Comment\x00\x00\x78\x9d" + good[2:])),
+            "cm_not_8": png_with((b"zTXt", b"Comment\x00\x00\x79\x9c" + good[2:])),
+            "cinfo_8": png_with((b"zTXt", b"Comment\x00\x00" + _header(0x88) + good[2:])),
+            "cinfo_0": png_with((b"zTXt", b"Comment\x00\x00" + _header(0x08) + good[2:])),
+            "preset_dict": png_with((b"zTXt", b"Comment\x00\x00" + _header(0x78, fdict=True) + good[2:])),
+            "raw_deflate_no_header": png_with((b"zTXt", b"Comment\x00\x00" + good[2:])),
+            "empty_text": png_with((b"zTXt", b"Comment\x00\x00" + zlib.compress(b""))),
+            "empty_stored_final": png_with((b"zTXt", b"Comment\x00\x00\x78\x9c\x01\x00\x00\xff\xff")),
+            "stored_bad_nlen": png_with((b"zTXt", b"Comment\x00\x00\x78\x9c\x01\x01\x00\xff\xff" + b"a")),
+            "block_type_3": png_with((b"zTXt", b"Comment\x00\x00\x78\x9c\x07\x00")),
+            "non_final_then_end": png_with((b"zTXt", b"Comment\x00\x00\x78\x9c\x00\x00\x00\xff\xff")),
+            "two_blocks": png_with((b"zTXt", b"Comment\x00\x00\x78\x9c" + _two_blocks(b"first ", b"second"))),
+            "at_limit": png_with((b"zTXt", b"Comment\x00\x00" + zlib.compress(b"a" * png.INFLATE_LIMIT, 9))),
+            "over_limit": png_with((b"zTXt", b"Comment\x00\x00" + zlib.compress(b"a" * (png.INFLATE_LIMIT + 1), 9))),
+        }
+    )
     return out
 
 
@@ -430,17 +514,47 @@ def _crafted() -> dict[str, tuple[Deflate, bytes | None]]:
         "fixed_sym_287": (_fixed([a, 287, eob]), None),
         "fixed_dist_30": (Deflate().put(1, 1).put(1, 2).code(fl, a).code(fl, 257).code(fd, 30).code(fl, eob), None),
         "fixed_dist_31": (Deflate().put(1, 1).put(1, 2).code(fl, a).code(fl, 257).code(fd, 31).code(fl, eob), None),
-        "fixed_length_284_31": (Deflate().put(1, 1).put(1, 2).code(fl, a).code(fl, 284).put(31, 5).code(fd, 0).code(fl, eob),
-                                b"a" * 259),
+        "fixed_length_284_31": (
+            Deflate().put(1, 1).put(1, 2).code(fl, a).code(fl, 284).put(31, 5).code(fd, 0).code(fl, eob),
+            b"a" * 259,
+        ),
         "fixed_not_final_then_end": (_fixed([a, eob], final=False), None),
-        "fixed_then_fixed": (Deflate().put(0, 1).put(1, 2).symbols(FIXED_LIT, FIXED_DIST, [a, eob])
-                             .put(1, 1).put(1, 2).symbols(FIXED_LIT, FIXED_DIST, [b, eob]), b"ab"),
-        "stored_then_far_match": (Deflate().put(0, 1).put(0, 2).put(0, 5).put(32767, 16).put(32767 ^ 0xFFFF, 16)
-                                  .put(int.from_bytes(b"a" * 32767, "little"), 8 * 32767)
-                                  .put(1, 1).put(1, 2).symbols(FIXED_LIT, FIXED_DIST, [(3, 32768), eob]), None),
-        "stored_then_max_match": (Deflate().put(0, 1).put(0, 2).put(0, 5).put(32768, 16).put(32768 ^ 0xFFFF, 16)
-                                  .put(int.from_bytes(b"a" * 32768, "little"), 8 * 32768)
-                                  .put(1, 1).put(1, 2).symbols(FIXED_LIT, FIXED_DIST, [(3, 32768), eob]), b"a" * 32771),
+        "fixed_then_fixed": (
+            Deflate()
+            .put(0, 1)
+            .put(1, 2)
+            .symbols(FIXED_LIT, FIXED_DIST, [a, eob])
+            .put(1, 1)
+            .put(1, 2)
+            .symbols(FIXED_LIT, FIXED_DIST, [b, eob]),
+            b"ab",
+        ),
+        "stored_then_far_match": (
+            Deflate()
+            .put(0, 1)
+            .put(0, 2)
+            .put(0, 5)
+            .put(32767, 16)
+            .put(32767 ^ 0xFFFF, 16)
+            .put(int.from_bytes(b"a" * 32767, "little"), 8 * 32767)
+            .put(1, 1)
+            .put(1, 2)
+            .symbols(FIXED_LIT, FIXED_DIST, [(3, 32768), eob]),
+            None,
+        ),
+        "stored_then_max_match": (
+            Deflate()
+            .put(0, 1)
+            .put(0, 2)
+            .put(0, 5)
+            .put(32768, 16)
+            .put(32768 ^ 0xFFFF, 16)
+            .put(int.from_bytes(b"a" * 32768, "little"), 8 * 32768)
+            .put(1, 1)
+            .put(1, 2)
+            .symbols(FIXED_LIT, FIXED_DIST, [(3, 32768), eob]),
+            b"a" * 32771,
+        ),
         "stored_cut": (Deflate().put(1, 1).put(0, 2).put(0, 5).put(10, 16).put(10 ^ 0xFFFF, 16).put(0x6161, 16), None),
         "stored_bad_complement": (Deflate().put(1, 1).put(0, 2).put(0, 5).put(1, 16).put(1, 16).put(0x61, 8), None),
     }
@@ -460,8 +574,10 @@ def _crafted() -> dict[str, tuple[Deflate, bytes | None]]:
     out["dynamic_oversubscribed_lit"] = (Deflate().dynamic_header(lit, [0]).put(0, 8), None)
     lit, dist = _lit(a, eob, 257, 258, dist=[1])
     out["dynamic_single_dist"] = (Deflate().dynamic_header(lit, dist).symbols(lit, dist, [a, (3, 1), eob]), b"aaaa")
-    out["dynamic_single_dist_other_bit"] = (Deflate().dynamic_header(lit, dist).symbols(lit, dist, [a, 257]).put(1, 1)
-                                            .symbols(lit, dist, [eob]), None)
+    out["dynamic_single_dist_other_bit"] = (
+        Deflate().dynamic_header(lit, dist).symbols(lit, dist, [a, 257]).put(1, 1).symbols(lit, dist, [eob]),
+        None,
+    )
     lit, dist = _lit(a, eob, 257, 258, dist=[2, 2, 2])
     out["dynamic_incomplete_dist"] = (Deflate().dynamic_header(lit, dist).symbols(lit, dist, [a, eob]), None)
     lit, dist = _lit(a, eob, 257, 258, dist=[1, 1, 1])
@@ -491,11 +607,15 @@ def _crafted() -> dict[str, tuple[Deflate, bytes | None]]:
     lit[eob] = 1
     ops = [(18, 97 - 11), (3, 0), (16, 0), (18, 138 - 11), (18, 17 - 11), (1, 0), (0, 0)]
     out["repeats"] = (Deflate().dynamic_header(lit, [0], ops=ops).symbols(lit, [0], [a, a + 3, eob]), b"ad")
-    out["repeat_16_first"] = (Deflate().dynamic_header(lit, [0], ops=[(16, 0), (18, 94 - 11)] + ops[1:])
-                              .symbols(lit, [0], [a, eob]), None)
+    out["repeat_16_first"] = (
+        Deflate().dynamic_header(lit, [0], ops=[(16, 0), (18, 94 - 11)] + ops[1:]).symbols(lit, [0], [a, eob]),
+        None,
+    )
     out["repeat_past_end"] = (Deflate().dynamic_header(lit, [0], ops=ops[:-1] + [(17, 7)]).symbols(lit, [0], [a, eob]), None)
-    out["repeat_16_of_zero"] = (Deflate().dynamic_header(lit, [0], ops=[(0, 0), (16, 3)] + [(18, 97 - 11 - 7)] + ops[1:])
-                                .symbols(lit, [0], [a, eob]), b"a")
+    out["repeat_16_of_zero"] = (
+        Deflate().dynamic_header(lit, [0], ops=[(0, 0), (16, 3)] + [(18, 97 - 11 - 7)] + ops[1:]).symbols(lit, [0], [a, eob]),
+        b"a",
+    )
     lit = [0] * 260
     lit[a] = lit[eob] = 1
     ops = [(18, 97 - 11), (1, 0), (18, 138 - 11), (18, 20 - 11), (1, 0), (17, 5 - 3)]
@@ -564,20 +684,22 @@ def png_exif() -> dict[str, bytes]:
     out = {}
     for o in (None, 1, 3, 6, 8, 9, 0):
         out[f"orientation_{o}"] = png_with((b"eXIf", P.exif_block(o)))
-    out.update({
-        "prefix": png_with((b"eXIf", P.exif_block(8, prefix=True))),
-        "rich": png_with((b"eXIf", exif_rich(6))),
-        "rich_prefix_after_idat": png_with(after=((b"eXIf", exif_rich(5, prefix=True)),)),
-        "little_endian": png_with((b"eXIf", _le_exif())),
-        "two": png_with((b"eXIf", P.exif_block(None)), after=((b"eXIf", P.exif_block(3)),)),
-        "first_unreadable": png_with((b"eXIf", b"not a tiff header at all"), after=((b"eXIf", P.exif_block(3)),)),
-        "empty": png_with((b"eXIf", b"")),
-        "prefix_only": png_with((b"eXIf", b"Exif\x00\x00")),
-        "header_only": png_with((b"eXIf", b"MM\x00*")),
-        "bad_ifd_offset": png_with((b"eXIf", b"MM\x00*\x00\x00\x10\x00" + bytes(8))),
-        "truncated_ifd": png_with((b"eXIf", P.exif_block(6)[:20])),
-        "no_make": png_with((b"eXIf", P.exif_block(6, make=None, gps=False))),
-    })
+    out.update(
+        {
+            "prefix": png_with((b"eXIf", P.exif_block(8, prefix=True))),
+            "rich": png_with((b"eXIf", exif_rich(6))),
+            "rich_prefix_after_idat": png_with(after=((b"eXIf", exif_rich(5, prefix=True)),)),
+            "little_endian": png_with((b"eXIf", _le_exif())),
+            "two": png_with((b"eXIf", P.exif_block(None)), after=((b"eXIf", P.exif_block(3)),)),
+            "first_unreadable": png_with((b"eXIf", b"not a tiff header at all"), after=((b"eXIf", P.exif_block(3)),)),
+            "empty": png_with((b"eXIf", b"")),
+            "prefix_only": png_with((b"eXIf", b"Exif\x00\x00")),
+            "header_only": png_with((b"eXIf", b"MM\x00*")),
+            "bad_ifd_offset": png_with((b"eXIf", b"MM\x00*\x00\x00\x10\x00" + bytes(8))),
+            "truncated_ifd": png_with((b"eXIf", P.exif_block(6)[:20])),
+            "no_make": png_with((b"eXIf", P.exif_block(6, make=None, gps=False))),
+        }
+    )
     return out
 
 
@@ -652,7 +774,9 @@ def png_structure() -> dict[str, bytes]:
         "iend_no_crc": base[:-4],
         "iend_half_crc": base[:-2],
         "zero_width": png.SIGNATURE + P.chunk(b"IHDR", bytes(13)) + P.chunk(b"IEND", b""),
-        "huge_dimensions": png.SIGNATURE + P.chunk(b"IHDR", b"\xff\xff\xff\xff\x80\x00\x00\x00" + bytes(5)) + P.chunk(b"IEND", b""),
+        "huge_dimensions": png.SIGNATURE
+        + P.chunk(b"IHDR", b"\xff\xff\xff\xff\x80\x00\x00\x00" + bytes(5))
+        + P.chunk(b"IEND", b""),
     }
     for cut in (1, 7, 8, 12, 16, 20, 32, 33, 40, 50, len(base) // 2, len(base) - 13, len(base) - 1):
         out[f"truncated_{cut}"] = base[:cut]
@@ -678,8 +802,18 @@ def _vp8x(flags: int, w: int = 9, h: int = 7) -> bytes:
 def webp_pillow() -> dict[str, bytes]:
     frames = [W.picture("RGBA").rotate(90 * i) for i in range(3)]
     buf = io.BytesIO()
-    frames[0].save(buf, "WEBP", save_all=True, append_images=frames[1:], duration=50, loop=3, lossless=True,
-                   exif=W.exif_block(1), xmp=W.XMP_PACKET, icc_profile=ICC)
+    frames[0].save(
+        buf,
+        "WEBP",
+        save_all=True,
+        append_images=frames[1:],
+        duration=50,
+        loop=3,
+        lossless=True,
+        exif=W.exif_block(1),
+        xmp=W.XMP_PACKET,
+        icc_profile=ICC,
+    )
     animated = buf.getvalue()
     buf = io.BytesIO()
     frames[0].save(buf, "WEBP", save_all=True, append_images=frames[1:], duration=70, quality=50)
@@ -713,9 +847,17 @@ def webp_hand_built() -> dict[str, bytes]:
         "reserved_alpha_anim": W.riff([(b"VP8X", _vp8x(0xD3)), (b"ALPH", b"\x00abc"), (b"VP8 ", vp8)]),
         "vp8x_long": W.riff([(b"VP8X", _vp8x(0x08) + b"extra"), (b"VP8 ", vp8), (b"EXIF", exif)]),
         "xmp_nul": W.riff([(b"VP8X", _vp8x(0x04)), (b"VP8 ", vp8), (b"XMP\x00", XMP_GPS + b"!")]),
-        "unknown_and_padding": W.riff([(b"VP8X", _vp8x(0x24)), (b"ICCP", b"\x00" * 131), (b"VP8 ", vp8),
-                                       (b"XMP\x00", W.XMP_PACKET + b"!"), (b"ABCD", b"odd"), (b"\x00\x01\xfe\xff", b"")],
-                                      pad=b"\xff"),
+        "unknown_and_padding": W.riff(
+            [
+                (b"VP8X", _vp8x(0x24)),
+                (b"ICCP", b"\x00" * 131),
+                (b"VP8 ", vp8),
+                (b"XMP\x00", W.XMP_PACKET + b"!"),
+                (b"ABCD", b"odd"),
+                (b"\x00\x01\xfe\xff", b""),
+            ],
+            pad=b"\xff",
+        ),
         "two_exif": W.riff([(b"VP8X", _vp8x(0x08)), (b"VP8 ", vp8), (b"EXIF", W.exif_block(None)), (b"EXIF", exif)]),
         "exif_before_image": W.riff([(b"VP8X", _vp8x(0x08)), (b"EXIF", exif_rich(6)), (b"VP8L", vp8l)]),
         "exif_unreadable": W.riff([(b"VP8X", _vp8x(0x08)), (b"VP8 ", vp8), (b"EXIF", b"garbage!")]),
@@ -725,8 +867,14 @@ def webp_hand_built() -> dict[str, bytes]:
         "second_vp8x": W.riff([(b"VP8X", _vp8x(0)), (b"VP8 ", vp8), (b"VP8X", _vp8x(0x3E))]),
         "iccp_named": W.riff([(b"VP8X", _vp8x(0x20)), (b"ICCP", icc_with_desc(b"My \xa0profile")), (b"VP8 ", vp8)]),
         "iccp_junk": W.riff([(b"VP8X", _vp8x(0x20)), (b"ICCP", b"abc"), (b"VP8 ", vp8)]),
-        "anim_chunks": W.riff([(b"VP8X", _vp8x(0x12)), (b"ANIM", bytes(6)), (b"ANMF", bytes(16) + b"ALPH\x01\x00\x00\x00x\x00"),
-                               (b"ANMF", bytes(17))]),
+        "anim_chunks": W.riff(
+            [
+                (b"VP8X", _vp8x(0x12)),
+                (b"ANIM", bytes(6)),
+                (b"ANMF", bytes(16) + b"ALPH\x01\x00\x00\x00x\x00"),
+                (b"ANMF", bytes(17)),
+            ]
+        ),
         "big_canvas": W.riff([(b"VP8X", _vp8x(0, 1 << 24, 1 << 24)), (b"VP8 ", vp8)]),
         "trailing": W.encode() + b"leftover bytes of an earlier, longer file",
         "trailing_extended": W.extended() + b"\x00",
@@ -790,8 +938,11 @@ def gif_cases() -> dict[str, bytes]:
         "animated": animated,
         "animated_87a": _gif87(animated),
         "comment_pillow": G.still(comment=b"made with love"),
-        "comments": G.insert(still, before_image=G.extension(0xFE, b"  hello\x00\x00") + comment_long,
-                             before_trailer=G.extension(0xFE, b"") + G.extension(0xFE, b"\xff\xfe bad \xc3 utf8\x00 ")),
+        "comments": G.insert(
+            still,
+            before_image=G.extension(0xFE, b"  hello\x00\x00") + comment_long,
+            before_trailer=G.extension(0xFE, b"") + G.extension(0xFE, b"\xff\xfe bad \xc3 utf8\x00 "),
+        ),
         "empty_comment_no_sub_blocks": G.insert(still, before_image=b"\x21\xfe\x00"),
         "xmp": G.insert(still, before_image=G.xmp_extension(XMP_GPS)),
         "xmp_no_magic": G.insert(still, before_image=b"\x21\xff\x0bXMP DataXMP" + G.sub_blocks(W.XMP_PACKET)),
@@ -799,11 +950,16 @@ def gif_cases() -> dict[str, bytes]:
         "icc": G.insert(still, before_image=G.application(b"ICCRGBG1012", ICC)),
         "icc_named": G.insert(still, before_image=G.application(b"ICCRGBG1012", icc_with_desc(b"gif \xffprofile"))),
         "icc_junk": G.insert(still, before_image=G.application(b"ICCRGBG1012", b"junk")),
-        "looping": G.insert(animated, before_image=G.application(b"ANIMEXTS1.0", b"\x01\x00\x00"),
-                            before_trailer=gce + plain_text),
+        "looping": G.insert(
+            animated, before_image=G.application(b"ANIMEXTS1.0", b"\x01\x00\x00"), before_trailer=gce + plain_text
+        ),
         "netscape_only": G.insert(still, before_image=G.application(b"NETSCAPE2.0", b"\x01\x05\x00")),
-        "foreign_apps": G.insert(still, before_image=G.application(b"MGK8BIM0000", IRB) + G.application(b"ImageMagick", b"gamma=0.45")
-                                 + G.application(b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a", b"x")),
+        "foreign_apps": G.insert(
+            still,
+            before_image=G.application(b"MGK8BIM0000", IRB)
+            + G.application(b"ImageMagick", b"gamma=0.45")
+            + G.application(b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a", b"x"),
+        ),
         "app_short_id": G.insert(still, before_image=b"\x21\xff\x05ABCDE\x00"),
         "app_long_id": G.insert(still, before_image=b"\x21\xff\x0cNETSCAPE2.0x\x00"),
         "app_no_sub_blocks": G.insert(still, before_image=b"\x21\xff\x00"),
@@ -811,9 +967,15 @@ def gif_cases() -> dict[str, bytes]:
         "plain_text": G.insert(still, before_trailer=plain_text),
         "gce_only": G.insert(still, before_image=gce),
         "trailing": still + b"PK\x03\x04 an appended archive",
-        "everything": G.insert(animated, before_image=G.extension(0xFE, b"c1") + G.xmp_extension(XMP_GPS)
-                               + G.application(b"ICCRGBG1012", ICC) + G.application(b"MGK8BIM0000", IRB),
-                               before_trailer=G.extension(0xFE, b"c2")) + b"\x00\x00",
+        "everything": G.insert(
+            animated,
+            before_image=G.extension(0xFE, b"c1")
+            + G.xmp_extension(XMP_GPS)
+            + G.application(b"ICCRGBG1012", ICC)
+            + G.application(b"MGK8BIM0000", IRB),
+            before_trailer=G.extension(0xFE, b"c2"),
+        )
+        + b"\x00\x00",
     }
 
 
@@ -825,7 +987,7 @@ def gif_broken() -> dict[str, bytes]:
         "not_gif": b"GIF88a" + still[6:],
         "header_only": still[:6],
         "short_screen": still[:12],
-        "short_table": still[:13 + 10],
+        "short_table": still[: 13 + 10],
         "no_trailer": still[:-1],
         "bad_introducer": still[:at] + b"\x00" + still[at:],
         "bad_introducer_at_end": still[:-1] + b"\x3a",
@@ -897,8 +1059,11 @@ def fuzz_zlib() -> dict[str, bytes]:
 
 
 def _corpus_files() -> list[Path]:
-    return [CORPUS / e["file"] for e in manifest()
-            if e["file"].rsplit(".", 1)[-1] in ("png", "webp", "gif") and not e["file"].startswith("broken_")]
+    return [
+        CORPUS / e["file"]
+        for e in manifest()
+        if e["file"].rsplit(".", 1)[-1] in ("png", "webp", "gif") and not e["file"].startswith("broken_")
+    ]
 
 
 def _structure_ranges(path: Path, data: bytes) -> list[tuple[int, int]]:

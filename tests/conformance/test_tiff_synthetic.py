@@ -51,8 +51,10 @@ VARIANTS: dict[str, tuple[list[str], StripOptions]] = {
     "default": ([], StripOptions()),
     "no-icc": (["--no-keep-icc"], StripOptions(keep_icc=False)),
     "keep-camera-location": (["--keep", "camera,location"], StripOptions(keep=frozenset({"camera", "location"}))),
-    "keep-all": (["--keep", "camera,time,rights,location"],
-                 StripOptions(keep=frozenset({"camera", "time", "rights", "location"}))),
+    "keep-all": (
+        ["--keep", "camera,time,rights,location"],
+        StripOptions(keep=frozenset({"camera", "time", "rights", "location"})),
+    ),
 }
 
 
@@ -88,8 +90,9 @@ class Builder(TiffBuilder):
         self.next_fields[at] = at + 2 + 12 * len(rows)
         return at
 
-    def gray_page(self, w: int, h: int, seed: int, extra: list[tuple[int, int, int, bytes | int]] | None = None,
-                  rows: int | None = None) -> list[tuple[int, int, int, bytes | int]]:
+    def gray_page(
+        self, w: int, h: int, seed: int, extra: list[tuple[int, int, int, bytes | int]] | None = None, rows: int | None = None
+    ) -> list[tuple[int, int, int, bytes | int]]:
         """Entries of an uncompressed 8-bit grey page (strips of ``rows`` rows), data written now."""
         pixels = np.random.default_rng(seed).integers(0, 256, (h, w), dtype=np.uint8).tobytes()
         rows = rows or h
@@ -111,8 +114,9 @@ class Builder(TiffBuilder):
             by_tag[row[0]] = row
         return [by_tag[t] for t in sorted(by_tag)]
 
-    def page(self, w: int, h: int, seed: int, extra: list[tuple[int, int, int, bytes | int]] | None = None,
-             rows: int | None = None) -> int:
+    def page(
+        self, w: int, h: int, seed: int, extra: list[tuple[int, int, int, bytes | int]] | None = None, rows: int | None = None
+    ) -> int:
         return self.raw_ifd(self.gray_page(w, h, seed, extra, rows))
 
 
@@ -187,8 +191,11 @@ def case(fn: Callable[[], bytes | dict[str, bytes] | None]) -> Callable[[], Any]
 @case
 def pil_multipage() -> bytes:
     px = rgb(40, 50, 5)
-    return pil_tiff(Image.fromarray(px), save_all=True,
-                    append_images=[Image.fromarray(px[::-1]).convert("L"), Image.fromarray(px).convert("P")])
+    return pil_tiff(
+        Image.fromarray(px),
+        save_all=True,
+        append_images=[Image.fromarray(px[::-1]).convert("L"), Image.fromarray(px).convert("P")],
+    )
 
 
 @case
@@ -258,8 +265,12 @@ def pil_tiffinfo_metadata() -> bytes:
 @case
 def pil_multipage_jpeg_and_deflate() -> bytes:
     first = Image.fromarray(rgb(32, 40, 17))
-    return pil_tiff(first, save_all=True, compression="tiff_deflate",
-                    append_images=[Image.fromarray(rgb(16, 24, 18)), Image.fromarray(rgb(8, 8, 19)).convert("L")])
+    return pil_tiff(
+        first,
+        save_all=True,
+        compression="tiff_deflate",
+        append_images=[Image.fromarray(rgb(16, 24, 18)), Image.fromarray(rgb(8, 8, 19)).convert("L")],
+    )
 
 
 # Hand-built files
@@ -301,11 +312,22 @@ def reduced_and_subfile_types() -> bytes:
 def exact_layout_le() -> bytes:
     b = TiffBuilder(True)
     s0, s1 = b.blob(b"\x01\x02"), b.blob(b"\x03\x04")
-    ifd = b.ifd({
-        256: (SHORT, [2]), 257: (SHORT, [2]), 258: (SHORT, [8]), 259: (SHORT, [1]), 262: (SHORT, [1]),
-        273: (SHORT, [s0, s1]), 274: (SHORT, [3]), 277: (SHORT, [1]), 278: (SHORT, [1]),
-        279: (SHORT, [2, 2]), 305: (ASCII, "Secret Software"), 282: (RATIONAL, [(72, 1)]),
-    })
+    ifd = b.ifd(
+        {
+            256: (SHORT, [2]),
+            257: (SHORT, [2]),
+            258: (SHORT, [8]),
+            259: (SHORT, [1]),
+            262: (SHORT, [1]),
+            273: (SHORT, [s0, s1]),
+            274: (SHORT, [3]),
+            277: (SHORT, [1]),
+            278: (SHORT, [1]),
+            279: (SHORT, [2, 2]),
+            305: (ASCII, "Secret Software"),
+            282: (RATIONAL, [(72, 1)]),
+        }
+    )
     return b.link(ifd)
 
 
@@ -314,10 +336,30 @@ def two_pages_be_sparse_odd() -> bytes:
     b = TiffBuilder(False)
     s0 = b.blob(b"\xaa\xbb\xcc")
     s1 = b.blob(b"\x10\x20\x30")
-    ifd0 = b.ifd({256: (SHORT, [3]), 257: (SHORT, [2]), 258: (SHORT, [8]), 259: (SHORT, [1]), 262: (SHORT, [1]),
-                  273: (LONG, [s0, 999_999]), 278: (SHORT, [1]), 279: (LONG, [3, 0])})
-    ifd1 = b.ifd({256: (SHORT, [3]), 257: (SHORT, [1]), 258: (SHORT, [8]), 259: (SHORT, [1]), 262: (SHORT, [1]),
-                  273: (LONG, [s1]), 279: (LONG, [3]), 0x010F: (ASCII, "Cam")})
+    ifd0 = b.ifd(
+        {
+            256: (SHORT, [3]),
+            257: (SHORT, [2]),
+            258: (SHORT, [8]),
+            259: (SHORT, [1]),
+            262: (SHORT, [1]),
+            273: (LONG, [s0, 999_999]),
+            278: (SHORT, [1]),
+            279: (LONG, [3, 0]),
+        }
+    )
+    ifd1 = b.ifd(
+        {
+            256: (SHORT, [3]),
+            257: (SHORT, [1]),
+            258: (SHORT, [8]),
+            259: (SHORT, [1]),
+            262: (SHORT, [1]),
+            273: (LONG, [s1]),
+            279: (LONG, [3]),
+            0x010F: (ASCII, "Cam"),
+        }
+    )
     return b.link(ifd0, ifd1)
 
 
@@ -331,9 +373,20 @@ def tiled() -> dict[str, bytes]:
         # tile offsets and counts written as SHORT
         px = rgb(16, 16, 22)
         t = b.blob(px.tobytes())
-        p2 = b.ifd({256: (SHORT, [16]), 257: (SHORT, [16]), 258: (SHORT, [8, 8, 8]), 259: (SHORT, [1]),
-                    262: (SHORT, [2]), 277: (SHORT, [3]), 322: (SHORT, [16]), 323: (SHORT, [16]),
-                    324: (SHORT, [t]), 325: (SHORT, [len(px.tobytes())])})
+        p2 = b.ifd(
+            {
+                256: (SHORT, [16]),
+                257: (SHORT, [16]),
+                258: (SHORT, [8, 8, 8]),
+                259: (SHORT, [1]),
+                262: (SHORT, [2]),
+                277: (SHORT, [3]),
+                322: (SHORT, [16]),
+                323: (SHORT, [16]),
+                324: (SHORT, [t]),
+                325: (SHORT, [len(px.tobytes())]),
+            }
+        )
         out["le" if little else "be"] = b.link(p0, p1, p2)
     return out
 
@@ -344,10 +397,22 @@ def planar_separate() -> bytes:
     planes = [np.random.default_rng(30 + i).integers(0, 256, (6, 5), dtype=np.uint8).tobytes() for i in range(3)]
     offs = [b.blob(p[:15]) for p in planes] + [b.blob(p[15:]) for p in planes]
     counts = [15] * 6
-    return b.link(b.raw_ifd([
-        sh(b, 256, 5), sh(b, 257, 6), sh(b, 258, 8, 8, 8), sh(b, 259, 1), sh(b, 262, 2),
-        lg(b, 273, *offs), sh(b, 277, 3), sh(b, 278, 3), lg(b, 279, *counts), sh(b, 284, 2),
-    ]))
+    return b.link(
+        b.raw_ifd(
+            [
+                sh(b, 256, 5),
+                sh(b, 257, 6),
+                sh(b, 258, 8, 8, 8),
+                sh(b, 259, 1),
+                sh(b, 262, 2),
+                lg(b, 273, *offs),
+                sh(b, 277, 3),
+                sh(b, 278, 3),
+                lg(b, 279, *counts),
+                sh(b, 284, 2),
+            ]
+        )
+    )
 
 
 @case
@@ -355,25 +420,62 @@ def exif_gps_keep_groups() -> dict[str, bytes]:
     out = {}
     for little in (True, False):
         b = Builder(little)
-        exif_ifd = b.raw_ifd([
-            rat(b, 0x829A, (1, 250)), rat(b, 0x829D, (28, 10)), sh(b, 0x8827, 400),
-            u(0x9000, b"0232"), a(0x9003, "2020:01:01 10:00:00"), a(0x9004, "2020:01:01 10:00:01"),
-            a(0x9010, "+01:00"), rat(b, 0x920A, (50, 1)), u(0x927C, b"SONY DSC \x00\x00\x00private"),
-            u(0x9286, b"ASCII\x00\x00\x00my comment"), u(0xA000, b"0100"), sh(b, 0xA001, 1),
-            a(0xA430, "Owner Name"), a(0xA431, "BODY123"), a(0xA433, "LensCo"), a(0xA434, "50mm F1.8"),
-            a(0xA435, "LENS-SN"), a(0xA420, "0123456789abcdef"),
-        ])
-        gps_ifd = b.raw_ifd([
-            u(0, b"\x02\x03\x00\x00", BYTE), a(1, "S"), rat(b, 2, (33, 1), (51, 1), (5434, 100)),
-            a(3, "W"), rat(b, 4, (151, 1), (12, 1), (3000, 1000)), u(5, b"\x01", BYTE), rat(b, 6, (1234, 10)),
-            rat(b, 7, (23, 1), (59, 1), (5999, 100)), a(0x12, "WGS-84"), a(0x1D, "2020:01:01"),
-            a(0x1B, b"ASCII\x00\x00\x00GPS"),
-        ])
-        ifd0 = b.page(9, 7, 40, [
-            a(0x010F, "Canon"), a(0x0110, "Canon EOS R5"), a(0x0131, "Firmware 1.1"), a(0x0132, "2020:01:02 03:04:05"),
-            a(0x013B, "Photographer"), a(0x8298, "Copyright holder"), lg(b, 34665, exif_ifd), lg(b, 34853, gps_ifd),
-            sh(b, 274, 3), rat(b, 282, (72, 1)), rat(b, 283, (72, 1)), sh(b, 296, 2),
-        ])
+        exif_ifd = b.raw_ifd(
+            [
+                rat(b, 0x829A, (1, 250)),
+                rat(b, 0x829D, (28, 10)),
+                sh(b, 0x8827, 400),
+                u(0x9000, b"0232"),
+                a(0x9003, "2020:01:01 10:00:00"),
+                a(0x9004, "2020:01:01 10:00:01"),
+                a(0x9010, "+01:00"),
+                rat(b, 0x920A, (50, 1)),
+                u(0x927C, b"SONY DSC \x00\x00\x00private"),
+                u(0x9286, b"ASCII\x00\x00\x00my comment"),
+                u(0xA000, b"0100"),
+                sh(b, 0xA001, 1),
+                a(0xA430, "Owner Name"),
+                a(0xA431, "BODY123"),
+                a(0xA433, "LensCo"),
+                a(0xA434, "50mm F1.8"),
+                a(0xA435, "LENS-SN"),
+                a(0xA420, "0123456789abcdef"),
+            ]
+        )
+        gps_ifd = b.raw_ifd(
+            [
+                u(0, b"\x02\x03\x00\x00", BYTE),
+                a(1, "S"),
+                rat(b, 2, (33, 1), (51, 1), (5434, 100)),
+                a(3, "W"),
+                rat(b, 4, (151, 1), (12, 1), (3000, 1000)),
+                u(5, b"\x01", BYTE),
+                rat(b, 6, (1234, 10)),
+                rat(b, 7, (23, 1), (59, 1), (5999, 100)),
+                a(0x12, "WGS-84"),
+                a(0x1D, "2020:01:01"),
+                a(0x1B, b"ASCII\x00\x00\x00GPS"),
+            ]
+        )
+        ifd0 = b.page(
+            9,
+            7,
+            40,
+            [
+                a(0x010F, "Canon"),
+                a(0x0110, "Canon EOS R5"),
+                a(0x0131, "Firmware 1.1"),
+                a(0x0132, "2020:01:02 03:04:05"),
+                a(0x013B, "Photographer"),
+                a(0x8298, "Copyright holder"),
+                lg(b, 34665, exif_ifd),
+                lg(b, 34853, gps_ifd),
+                sh(b, 274, 3),
+                rat(b, 282, (72, 1)),
+                rat(b, 283, (72, 1)),
+                sh(b, 296, 2),
+            ],
+        )
         out["le" if little else "be"] = b.link(ifd0)
     return out
 
@@ -385,8 +487,14 @@ def pages_with_own_exif_and_gps() -> bytes:
     for i in range(3):
         exif_ifd = b.raw_ifd([rat(b, 0x829D, (18 + i, 10)), a(0x9003, f"2021:0{i + 1}:01 00:00:00"), u(0x9000, b"0231")])
         gps_ifd = b.raw_ifd([a(1, "N"), rat(b, 2, (10 + i, 1), (0, 1), (0, 1)), a(3, "E"), rat(b, 4, (20, 1), (i, 1), (0, 1))])
-        extra = [a(0x010F, f"Make{i}"), a(0x0132, "2021:01:01 00:00:00"), a(0x013B, f"Artist {i}"),
-                 lg(b, 34665, exif_ifd), lg(b, 34853, gps_ifd), lg(b, 254, 2)]
+        extra = [
+            a(0x010F, f"Make{i}"),
+            a(0x0132, "2021:01:01 00:00:00"),
+            a(0x013B, f"Artist {i}"),
+            lg(b, 34665, exif_ifd),
+            lg(b, 34853, gps_ifd),
+            lg(b, 254, 2),
+        ]
         if i == 1:
             extra.append(a(0x8298, "odd length copyright!"))  # odd out-of-line value: padded
         pages.append(b.page(5 + i, 3 + i, 50 + i, extra, rows=2))
@@ -397,12 +505,24 @@ def pages_with_own_exif_and_gps() -> bytes:
 def exif_tags_in_ifd0() -> bytes:
     b = Builder(True)
     exif_ifd = b.raw_ifd([a(0x9003, "2011:11:11 11:11:11"), rat(b, 0x829D, (56, 10))])
-    ifd0 = b.page(6, 4, 60, [
-        a(0x010F, "OLYMPUS IMAGING CORP.  "), a(0x0110, "FE190/X750"), rat(b, 0x829A, (10, 300)),
-        rat(b, 0x829D, (31, 10)), a(0x9003, "2009:01:19 22:56:26"), a(0x9004, "2009:01:19 22:56:26"),
-        u(0x927C, b"OLYMP\x00\x01\x00" + b"\x00" * 40), u(0x9000, b"0220"), sh(b, 0xA001, 1),
-        u(0x9286, b"UNICODE\x00" + "wide comment".encode("utf-16-be")), lg(b, 34665, exif_ifd),
-    ])
+    ifd0 = b.page(
+        6,
+        4,
+        60,
+        [
+            a(0x010F, "OLYMPUS IMAGING CORP.  "),
+            a(0x0110, "FE190/X750"),
+            rat(b, 0x829A, (10, 300)),
+            rat(b, 0x829D, (31, 10)),
+            a(0x9003, "2009:01:19 22:56:26"),
+            a(0x9004, "2009:01:19 22:56:26"),
+            u(0x927C, b"OLYMP\x00\x01\x00" + b"\x00" * 40),
+            u(0x9000, b"0220"),
+            sh(b, 0xA001, 1),
+            u(0x9286, b"UNICODE\x00" + "wide comment".encode("utf-16-be")),
+            lg(b, 34665, exif_ifd),
+        ],
+    )
     return b.link(ifd0)
 
 
@@ -434,29 +554,38 @@ def makernote_vendors() -> dict[str, bytes]:
 @case
 def awkward_strings() -> bytes:
     b = Builder(True)
-    exif_ifd = b.raw_ifd([
-        u(0x9286, b"UNICODE\x00" + "\u00a0 big-endian comment ".encode("utf-16-be")),
-        a(0xA430, b"\xff\xfeowner"), a(0xA431, "  "), a(0xA434, b"lens\xe2\x82"),
-        a(0x9011, "\u2003+02:00\u2003"),
-    ])
+    exif_ifd = b.raw_ifd(
+        [
+            u(0x9286, b"UNICODE\x00" + "\u00a0 big-endian comment ".encode("utf-16-be")),
+            a(0xA430, b"\xff\xfeowner"),
+            a(0xA431, "  "),
+            a(0xA434, b"lens\xe2\x82"),
+            a(0x9011, "\u2003+02:00\u2003"),
+        ]
+    )
     exif2 = b.raw_ifd([u(0x9286, b"UNICODE\x00" + "le comment\x00".encode("utf-16-le") + b"\x41")])
-    p0 = b.page(5, 4, 80, [
-        a(0x010E, b"\x1c\x1d description \x1e\x1f"),
-        a(0x010D, "\u0085doc\u0085"),
-        a(0x011D, "   "),
-        a(0x0131, b"soft\xed\xa0\x80ware\xc0\xaf\xf0\x9fA"),
-        a(0x013C, "host\x00hidden"),
-        a(0x013B, "\u3000Artist\u3000"),
-        a(0x8298, "\t\n(c)\r\x0b\x0c"),
-        a(0x0132, "2021-05-06T07:08"),
-        a(0x010F, "日本のカメラ"),
-        u(0x9C9B, "Title ☃\x00".encode("utf-16-le"), BYTE),
-        u(0x9C9C, "odd".encode("utf-16-le") + b"\x00\xd8", BYTE),
-        u(0x9C9D, b"\x00\xd8\x41\x00", BYTE),
-        u(0x9C9E, "kw1;kw2".encode("utf-16-le") + b"\x20", BYTE),
-        u(0x9C9F, b"", BYTE),
-        lg(b, 34665, exif_ifd),
-    ])
+    p0 = b.page(
+        5,
+        4,
+        80,
+        [
+            a(0x010E, b"\x1c\x1d description \x1e\x1f"),
+            a(0x010D, "\u0085doc\u0085"),
+            a(0x011D, "   "),
+            a(0x0131, b"soft\xed\xa0\x80ware\xc0\xaf\xf0\x9fA"),
+            a(0x013C, "host\x00hidden"),
+            a(0x013B, "\u3000Artist\u3000"),
+            a(0x8298, "\t\n(c)\r\x0b\x0c"),
+            a(0x0132, "2021-05-06T07:08"),
+            a(0x010F, "日本のカメラ"),
+            u(0x9C9B, "Title ☃\x00".encode("utf-16-le"), BYTE),
+            u(0x9C9C, "odd".encode("utf-16-le") + b"\x00\xd8", BYTE),
+            u(0x9C9D, b"\x00\xd8\x41\x00", BYTE),
+            u(0x9C9E, "kw1;kw2".encode("utf-16-le") + b"\x20", BYTE),
+            u(0x9C9F, b"", BYTE),
+            lg(b, 34665, exif_ifd),
+        ],
+    )
     p1 = b.page(3, 3, 81, [a(0x0132, "2021:05"), lg(b, 34665, exif2), a(0xC62F, " SN 1 ")])
     return b.link(p0, p1)
 
@@ -466,13 +595,24 @@ def gps_variants() -> bytes:
     b = Builder(False)
     gps_ifds = [
         [a(1, "N"), rat(b, 2, (52, 0), (1, 1), (1, 1)), a(3, "E"), rat(b, 4, (4, 1), (1, 1), (1, 1))],  # zero denominator
-        [a(1, "n"), rat(b, 2, (1, 3), (0, 1), (0, 1)), a(3, "w"), rat(b, 4, (2, 3), (0, 1), (0, 1)),
-         rat(b, 6, (0, 1)), u(5, b"\x00", BYTE)],
+        [
+            a(1, "n"),
+            rat(b, 2, (1, 3), (0, 1), (0, 1)),
+            a(3, "w"),
+            rat(b, 4, (2, 3), (0, 1), (0, 1)),
+            rat(b, 6, (0, 1)),
+            u(5, b"\x00", BYTE),
+        ],
         [rat(b, 2, (10, 1), (20, 1))],  # only two rationals
         [a(0x1D, "2019:10:02"), rat(b, 7, (1, 1), (2, 0), (3, 1))],  # time with a zero denominator
         [a(0x1D, "2019:10:02"), rat(b, 7, (95, 10), (599, 10), (5999, 100)), rat(b, 6, (5, 2)), u(5, b"\x01", BYTE)],
-        [a(1, "S"), rat(b, 2, (0, 1), (0, 1), (1, 1000000)), a(3, "E"), rat(b, 4, (180, 1), (0, 1), (0, 1)),
-         rat(b, 6, (-5, 1), typ=SRATIONAL)],
+        [
+            a(1, "S"),
+            rat(b, 2, (0, 1), (0, 1), (1, 1000000)),
+            a(3, "E"),
+            rat(b, 4, (180, 1), (0, 1), (0, 1)),
+            rat(b, 6, (-5, 1), typ=SRATIONAL),
+        ],
         [(2, SRATIONAL, 3, b.pack("6i", -52, 1, 30, 1, 0, 1)), (4, SRATIONAL, 3, b.pack("6i", 4, 1, 0, 1, 0, 1))],
     ]
     pages = []
@@ -505,35 +645,83 @@ def icc_variants() -> dict[str, bytes]:
 @case
 def embedded_blocks() -> bytes:
     b = Builder(True)
-    irb_thumb = (b"8BIM\x04\x0c\x00\x00" + struct.pack(">I", 40) + jpeg_blob(40)
-                 + b"8BIM\x03\xed\x00\x00" + struct.pack(">I", 3) + b"abc\x00")
-    iptc_latin1 = (b"\x1c\x02\x50\x00\x08" + b"Ren\xe9 \x80\x93\x9f" + b"\x1c\x02\x19\x00\x03" + b"tag"
-                   + b"\x1c\x02\x19\x00\x04" + b"tag2" + b"\x1c\x02\x5a\x00\x05K\xf6ln")
+    irb_thumb = (
+        b"8BIM\x04\x0c\x00\x00"
+        + struct.pack(">I", 40)
+        + jpeg_blob(40)
+        + b"8BIM\x03\xed\x00\x00"
+        + struct.pack(">I", 3)
+        + b"abc\x00"
+    )
+    iptc_latin1 = (
+        b"\x1c\x02\x50\x00\x08"
+        + b"Ren\xe9 \x80\x93\x9f"
+        + b"\x1c\x02\x19\x00\x03"
+        + b"tag"
+        + b"\x1c\x02\x19\x00\x04"
+        + b"tag2"
+        + b"\x1c\x02\x5a\x00\x05K\xf6ln"
+    )
     iptc_utf8 = b"\x1c\x01\x5a\x00\x03\x1b%G" + b"\x1c\x02\x50\x00\x06" + "Renée".encode()
-    xmp = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description exif:GPSLatitude="52,22.5N" '
-           'exif:GPSLongitude="4,53.5W" exif:GPSAltitude="-1234/10" exif:GPSAltitudeRef="1" '
-           'xmp:CreateDate="2020-01-01T10:00:00" tiff:Make="Xmp &amp; Co" exif:GPSVersionID="2.2">'
-           '<dc:creator><rdf:Seq><rdf:li>Ann</rdf:li><rdf:li>Bo&#233;</rdf:li></rdf:Seq></dc:creator>'
-           '<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">\u00a0(c) me </rdf:li></rdf:Alt></dc:rights>'
-           '</rdf:Description></rdf:RDF></x:xmpmeta>').encode() + b"\xff\xfe"
+    xmp = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description exif:GPSLatitude="52,22.5N" '
+        'exif:GPSLongitude="4,53.5W" exif:GPSAltitude="-1234/10" exif:GPSAltitudeRef="1" '
+        'xmp:CreateDate="2020-01-01T10:00:00" tiff:Make="Xmp &amp; Co" exif:GPSVersionID="2.2">'
+        "<dc:creator><rdf:Seq><rdf:li>Ann</rdf:li><rdf:li>Bo&#233;</rdf:li></rdf:Seq></dc:creator>"
+        '<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">\u00a0(c) me </rdf:li></rdf:Alt></dc:rights>'
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+    ).encode() + b"\xff\xfe"
     jpeg_at = b.blob(jpeg_blob(100))
     not_jpeg_at = b.blob(b"\x00" * 50)
     sub_ok = b.page(2, 2, 110, [lg(b, 254, 1)])
-    p0 = b.page(8, 6, 111, [
-        u(700, xmp, BYTE), u(33723, iptc_latin1), u(34377, irb_thumb, BYTE),
-        lg(b, 0x0201, jpeg_at), lg(b, 0x0202, 100), u(0x501B, jpeg_blob(30), BYTE),
-        (33550, DOUBLE, 3, b.pack("3d", 1.0, 1.0, 0.0)), (33922, DOUBLE, 6, b.pack("6d", *range(6))),
-        sh(b, 34735, 1, 1, 0, 0), lg(b, 330, sub_ok, 1_000_000, 4, sub_ok),
-        u(0xC4A5, b"PrintIM\x000300"), a(65000, "private"), u(40000, b"x" * 9),
-    ])
-    p1 = b.page(8, 6, 112, [
-        u(33723, iptc_utf8), lg(b, 0x0201, not_jpeg_at), lg(b, 0x0202, 50), u(0x501B, b"BM" + b"\x00" * 20, BYTE),
-        lg(b, 254, 2), a(34264, "geo"), u(34377, b"8BIM\x04\x04\x00\x00\x00\x00\x00\x05" + SECRET_IPTC[:5], BYTE),
-    ])
-    p2 = b.page(8, 6, 113, [
-        lg(b, 0x0201, 10_000_000), lg(b, 0x0202, 77), u(0x501B, b"", BYTE), u(700, SECRET_XMP, BYTE),
-        u(33723, SECRET_IPTC), u(34377, SECRET_IRB, BYTE), lg(b, 254, 2),
-    ])
+    p0 = b.page(
+        8,
+        6,
+        111,
+        [
+            u(700, xmp, BYTE),
+            u(33723, iptc_latin1),
+            u(34377, irb_thumb, BYTE),
+            lg(b, 0x0201, jpeg_at),
+            lg(b, 0x0202, 100),
+            u(0x501B, jpeg_blob(30), BYTE),
+            (33550, DOUBLE, 3, b.pack("3d", 1.0, 1.0, 0.0)),
+            (33922, DOUBLE, 6, b.pack("6d", *range(6))),
+            sh(b, 34735, 1, 1, 0, 0),
+            lg(b, 330, sub_ok, 1_000_000, 4, sub_ok),
+            u(0xC4A5, b"PrintIM\x000300"),
+            a(65000, "private"),
+            u(40000, b"x" * 9),
+        ],
+    )
+    p1 = b.page(
+        8,
+        6,
+        112,
+        [
+            u(33723, iptc_utf8),
+            lg(b, 0x0201, not_jpeg_at),
+            lg(b, 0x0202, 50),
+            u(0x501B, b"BM" + b"\x00" * 20, BYTE),
+            lg(b, 254, 2),
+            a(34264, "geo"),
+            u(34377, b"8BIM\x04\x04\x00\x00\x00\x00\x00\x05" + SECRET_IPTC[:5], BYTE),
+        ],
+    )
+    p2 = b.page(
+        8,
+        6,
+        113,
+        [
+            lg(b, 0x0201, 10_000_000),
+            lg(b, 0x0202, 77),
+            u(0x501B, b"", BYTE),
+            u(700, SECRET_XMP, BYTE),
+            u(33723, SECRET_IPTC),
+            u(34377, SECRET_IRB, BYTE),
+            lg(b, 254, 2),
+        ],
+    )
     p3 = b.page(4, 4, 116, [lg(b, 0x0201, jpeg_at), lg(b, 0x0202, 0), lg(b, 254, 2)])  # zero length: no preview
     return b.link(p0, p1, p2, p3)
 
@@ -552,16 +740,38 @@ def kept_tag_types() -> dict[str, bytes]:
     out = {}
     for little in (True, False):
         b = Builder(little)
-        out["le" if little else "be"] = b.link(b.page(4, 3, 120, [
-            (340, DOUBLE, 1, b.pack("d", -1.5)), (341, DOUBLE, 1, b.pack("d", 2.5)), sh(b, 339, 1),
-            rat(b, 282, (300, 1), typ=SRATIONAL), (283, FLOAT, 1, b.pack("f", 72.0)),
-            a(333, "ink one\x00ink two"), sh(b, 301, *range(256)), sh(b, 291, *range(16)), sh(b, 290, 2),
-            u(347, b"\xff\xd8" + b"\x01" * 7, UNDEFINED), (336, SBYTE, 2, b"\x00\xff"), (338, SSHORT, 1, b.pack("h", -1)),
-            sh(b, 529, 1, 2, 3), rat(b, 532, (0, 1), (255, 1), (128, 1), (255, 1), (128, 1), (255, 1)),
-            sh(b, 530, 2, 2), sh(b, 531, 1), rat(b, 318, (3127, 10000), (3290, 10000)), sh(b, 297, 0, 1),
-            (263, SHORT, 1, b.pack("H", 1)), (334, SHORT, 1, b.pack("H", 4)), (265, SLONG, 1, b.pack("i", 3)),
-            (264, IFD, 1, b.pack("I", 4)), sh(b, 274, 7),
-        ]))
+        out["le" if little else "be"] = b.link(
+            b.page(
+                4,
+                3,
+                120,
+                [
+                    (340, DOUBLE, 1, b.pack("d", -1.5)),
+                    (341, DOUBLE, 1, b.pack("d", 2.5)),
+                    sh(b, 339, 1),
+                    rat(b, 282, (300, 1), typ=SRATIONAL),
+                    (283, FLOAT, 1, b.pack("f", 72.0)),
+                    a(333, "ink one\x00ink two"),
+                    sh(b, 301, *range(256)),
+                    sh(b, 291, *range(16)),
+                    sh(b, 290, 2),
+                    u(347, b"\xff\xd8" + b"\x01" * 7, UNDEFINED),
+                    (336, SBYTE, 2, b"\x00\xff"),
+                    (338, SSHORT, 1, b.pack("h", -1)),
+                    sh(b, 529, 1, 2, 3),
+                    rat(b, 532, (0, 1), (255, 1), (128, 1), (255, 1), (128, 1), (255, 1)),
+                    sh(b, 530, 2, 2),
+                    sh(b, 531, 1),
+                    rat(b, 318, (3127, 10000), (3290, 10000)),
+                    sh(b, 297, 0, 1),
+                    (263, SHORT, 1, b.pack("H", 1)),
+                    (334, SHORT, 1, b.pack("H", 4)),
+                    (265, SLONG, 1, b.pack("i", 3)),
+                    (264, IFD, 1, b.pack("I", 4)),
+                    sh(b, 274, 7),
+                ],
+            )
+        )
     return out
 
 
@@ -666,13 +876,24 @@ def broken_entries() -> dict[str, bytes]:
     one("dng_version_only", t50706=(50706, BYTE, 4, b"\x01\x04\x00\x00"))
     one("ifd0_reduced", t254=(254, LONG, 1, b"\x01\x00\x00\x00"))
     one("ifd0_subfiletype2", t255=(255, SHORT, 1, b"\x02\x00"))
-    one("sparse_beyond_end", t273=(273, LONG, 2, struct.pack("<II", 8, 1 << 30)),
-        t279=(279, LONG, 2, struct.pack("<II", 2, 0)))
+    one("sparse_beyond_end", t273=(273, LONG, 2, struct.pack("<II", 8, 1 << 30)), t279=(279, LONG, 2, struct.pack("<II", 2, 0)))
     one("empty_offsets", t273=(273, LONG, 0, b""), t279=(279, LONG, 0, b""))
 
     b = Builder(True)  # tiles without byte counts
-    out["tiles_without_counts"] = b.link(b.raw_ifd([sh(b, 256, 16), sh(b, 257, 16), sh(b, 258, 8), sh(b, 259, 1),
-                                                     sh(b, 262, 1), sh(b, 322, 16), sh(b, 323, 16), lg(b, 324, 8)]))
+    out["tiles_without_counts"] = b.link(
+        b.raw_ifd(
+            [
+                sh(b, 256, 16),
+                sh(b, 257, 16),
+                sh(b, 258, 8),
+                sh(b, 259, 1),
+                sh(b, 262, 1),
+                sh(b, 322, 16),
+                sh(b, 323, 16),
+                lg(b, 324, 8),
+            ]
+        )
+    )
     b = Builder(True)  # an empty IFD0
     out["empty_ifd0"] = b.link(b.raw_ifd([]))
     b = Builder(True)  # a later page has no byte counts
@@ -727,8 +948,19 @@ def four_gib() -> dict[str, bytes]:
         counts = [blob_size] * n
         if name == "exact_end_odd":
             # make page 0 end exactly at 0xFFFFFFFF, so the next page's IFD would start at 2^32
-            probe = b.link(b.raw_ifd([sh(b, 256, 1000), sh(b, 257, 1000), sh(b, 258, 8), sh(b, 259, 1), sh(b, 262, 1),
-                                      lg(b, 273, *[at] * n), lg(b, 279, *counts)]))
+            probe = b.link(
+                b.raw_ifd(
+                    [
+                        sh(b, 256, 1000),
+                        sh(b, 257, 1000),
+                        sh(b, 258, 8),
+                        sh(b, 259, 1),
+                        sh(b, 262, 1),
+                        lg(b, 273, *[at] * n),
+                        lg(b, 279, *counts),
+                    ]
+                )
+            )
             page = tiff.parse(probe).pages[0]
             plan = tiff._plan(page, StripOptions(), {"ifd0": set(), "exif": set(), "gps": set()})
             data_at = 8 + tiff.exif_mod.ifd_size(plan.entries)
@@ -736,8 +968,17 @@ def four_gib() -> dict[str, bytes]:
             assert 0 < counts[-1] <= blob_size
             b = Builder(True)
             at = b.blob(b"\x5a" * blob_size)
-        p0 = b.raw_ifd([sh(b, 256, 1000), sh(b, 257, 1000), sh(b, 258, 8), sh(b, 259, 1), sh(b, 262, 1),
-                        lg(b, 273, *[at] * n), lg(b, 279, *counts)])
+        p0 = b.raw_ifd(
+            [
+                sh(b, 256, 1000),
+                sh(b, 257, 1000),
+                sh(b, 258, 8),
+                sh(b, 259, 1),
+                sh(b, 262, 1),
+                lg(b, 273, *[at] * n),
+                lg(b, 279, *counts),
+            ]
+        )
         p1 = b.page(2, 2, 190)
         out[name] = b.link(p0, p1)
     return out

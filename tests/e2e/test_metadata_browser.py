@@ -107,7 +107,9 @@ def cli_outputs(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     for name in GOOD:
         subprocess.run(
             [sys.executable, "-m", "privpix", "strip", str(corpus / name), "-o", str(out)],
-            cwd=ROOT, check=True, capture_output=True,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
         )
     return {name: (out / name).read_bytes() for name in GOOD}
 
@@ -154,14 +156,16 @@ def test_metadata_offline_session(browser, server: str, corpus: Path, cli_output
     requests: list[dict[str, object]] = []
 
     def on_request(r) -> None:
-        requests.append({
-            "url": r.url,
-            "method": r.method,
-            "body": r.post_data_buffer,
-            "type": r.resource_type,
-            "sw": r.service_worker is not None,
-            "phase": phase,
-        })
+        requests.append(
+            {
+                "url": r.url,
+                "method": r.method,
+                "body": r.post_data_buffer,
+                "type": r.resource_type,
+                "sw": r.service_worker is not None,
+                "phase": phase,
+            }
+        )
 
     phase = "load"
     context.on("request", on_request)
@@ -176,7 +180,9 @@ def test_metadata_offline_session(browser, server: str, corpus: Path, cli_output
         # The promise is visible; the page carries the policy as a <meta> too (minus frame-ancestors).
         expect(page.get_by_text("Your photos never leave this device")).to_be_visible()
         header_csp = urllib.request.urlopen(server).headers["Content-Security-Policy"]
-        expected_meta = "; ".join(d.strip() for d in header_csp.split(";") if d.strip() and not d.strip().startswith("frame-ancestors"))
+        expected_meta = "; ".join(
+            d.strip() for d in header_csp.split(";") if d.strip() and not d.strip().startswith("frame-ancestors")
+        )
         meta = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
         assert meta == expected_meta
         assert page.evaluate("crossOriginIsolated") is True

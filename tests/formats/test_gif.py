@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,8 @@ from privpix.options import StripOptions
 
 from .test_png import exiftool_leaks
 
-CORPUS = Path(os.environ.get("PRIVPIX_CORPUS", Path(__file__).resolve().parents[2].parent / "shared" / "corpus"))
+from ..corpus import CORPUS
+
 CORPUS_GIFS = sorted(CORPUS.rglob("*.gif"))
 DEFAULT = StripOptions()
 
@@ -173,8 +173,10 @@ def test_comment_is_reported_and_removed() -> None:
 
 
 def test_xmp_and_foreign_application_blocks_are_removed() -> None:
-    packet = b'<x:xmpmeta><rdf:Description><dc:creator><rdf:Seq><rdf:li>Jane Doe</rdf:li></rdf:Seq></dc:creator>' \
-             b'</rdf:Description></x:xmpmeta>'
+    packet = (
+        b"<x:xmpmeta><rdf:Description><dc:creator><rdf:Seq><rdf:li>Jane Doe</rdf:li></rdf:Seq></dc:creator>"
+        b"</rdf:Description></x:xmpmeta>"
+    )
     data = insert(
         still(),
         before_image=xmp_extension(packet) + application(b"MGK8BIM0000", b"8BIM\x04\x04" + bytes(10)),

@@ -28,9 +28,10 @@ from privpix.formats import isobmff
 from privpix.formats.errors import FormatError, UnsupportedError
 from privpix.options import StripOptions
 
+from ..corpus import CORPUS
+
 pillow_heif.register_heif_opener()
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 HEIF_FILES = [
     "mei_IMG_1034.heic",
     "pillowheif_arrow.heic",
@@ -198,8 +199,9 @@ class Layout:
     iloc_first: bool = False
 
 
-def make_heif(items: list[Spec], props: list[bytes], refs: list[tuple[bytes, int, list[int]]], primary: int,
-              layout: Layout | None = None) -> bytes:
+def make_heif(
+    items: list[Spec], props: list[bytes], refs: list[tuple[bytes, int, list[int]]], primary: int, layout: Layout | None = None
+) -> bytes:
     lay = layout or Layout()
     big = max([i.id for i in items] + [primary]) > 0xFFFF
     ftyp = box(b"ftyp", lay.brand + bytes(4) + b"mif1" + lay.brand)
@@ -258,10 +260,19 @@ def make_heif(items: list[Spec], props: list[bytes], refs: list[tuple[bytes, int
 
     iinf = full(b"iinf", 0, 0, struct.pack(">H", len(items)) + b"".join(infe(s) for s in items))
     width = 4 if big else 2
-    iref = full(b"iref", 1 if big else 0, 0, b"".join(
-        box(kind, uint(src, width) + struct.pack(">H", len(to)) + b"".join(uint(t, width) for t in to))
-        for kind, src, to in refs
-    )) if refs else b""
+    iref = (
+        full(
+            b"iref",
+            1 if big else 0,
+            0,
+            b"".join(
+                box(kind, uint(src, width) + struct.pack(">H", len(to)) + b"".join(uint(t, width) for t in to))
+                for kind, src, to in refs
+            ),
+        )
+        if refs
+        else b""
+    )
     ipma_v = lay.ipma_version if lay.ipma_version is not None else (1 if big else 0)
     entries = b""
     count = 0
@@ -276,7 +287,9 @@ def make_heif(items: list[Spec], props: list[bytes], refs: list[tuple[bytes, int
     iprp = box(b"iprp", box(b"ipco", b"".join(props)) + full(b"ipma", ipma_v, lay.ipma_flags, struct.pack(">I", count) + entries))
     hdlr = full(b"hdlr", 0, 0, bytes(4) + b"pict" + bytes(12) + lay.hdlr_name)
     dinf = box(b"dinf", full(b"dref", 0, 0, struct.pack(">I", 1) + full(b"url ", 0, 1, b""))) if lay.dinf else b""
-    pitm = full(b"pitm", 1, 0, struct.pack(">I", primary)) if primary > 0xFFFF else full(b"pitm", 0, 0, struct.pack(">H", primary))
+    pitm = (
+        full(b"pitm", 1, 0, struct.pack(">I", primary)) if primary > 0xFFFF else full(b"pitm", 0, 0, struct.pack(">H", primary))
+    )
     idat_box = box(b"idat", idat) if idat else b""
 
     def meta(mdat_start: int) -> bytes:
@@ -399,7 +412,9 @@ def test_inspect_xiaomi_large_item_ids_and_free_box() -> None:
     ins = isobmff.read_metadata(read("pillowheif_xiaomi.heic"))
     assert any(f.label == "GPS position" and f.block == "Exif item 10025" for f in ins.findings)
     assert any(f.label == "EXIF thumbnail" for f in ins.findings)
-    assert [(f.label, f.block, f.offset, f.length) for f in ins.findings if f.label == "Padding"] == [("Padding", "free box", 1486, 12)]
+    assert [(f.label, f.block, f.offset, f.length) for f in ins.findings if f.label == "Padding"] == [
+        ("Padding", "free box", 1486, 12)
+    ]
 
 
 def test_inspect_avif_exif_serial_and_xmp() -> None:
@@ -476,7 +491,9 @@ def test_strip_keeps_item_ids_and_primary_bytes(name: str, stripped: dict[tuple[
     assert set(dst.items) == kept
     for item_id in kept:
         if item_id in src.locations:
-            assert isobmff.item_bytes(out, dst, dst.locations[item_id]) == isobmff.item_bytes(original, src, src.locations[item_id])
+            assert isobmff.item_bytes(out, dst, dst.locations[item_id]) == isobmff.item_bytes(
+                original, src, src.locations[item_id]
+            )
     assert not any(i.type in ("Exif", "mime") for i in dst.items.values())
 
 
@@ -540,15 +557,32 @@ def test_exiftool_finds_nothing_private(tmp_path: Path, stripped: dict[tuple[str
             path.write_bytes(stripped[(name, tag)])
             paths.append(path)
     run = subprocess.run([exe, "-j", "-a", "-G1", "-u", "-s", *map(str, paths)], capture_output=True, text=True, check=False)
-    forbidden = ("GPS", "Make", "Model", "Serial", "Date", "Software", "HostComputer", "Lens", "Thumbnail", "Handler Description", "HandlerDescription")
+    forbidden = (
+        "GPS",
+        "Make",
+        "Model",
+        "Serial",
+        "Date",
+        "Software",
+        "HostComputer",
+        "Lens",
+        "Thumbnail",
+        "Handler Description",
+        "HandlerDescription",
+    )
     for doc in json.loads(run.stdout):
         for key, value in doc.items():
             group = key.split(":", 1)[0]
             if group in ("System", "ExifTool", "File") or group.startswith("ICC"):
                 continue  # file-system dates, and the ICC header's profile date
-            assert group not in ("IFD0", "ExifIFD", "GPS", "XMP", "XMP-x", "MakerNotes", "Apple", "IFD1"), (doc["SourceFile"], key)
+            assert group not in ("IFD0", "ExifIFD", "GPS", "XMP", "XMP-x", "MakerNotes", "Apple", "IFD1"), (
+                doc["SourceFile"],
+                key,
+            )
             assert not any(word in key for word in forbidden), (doc["SourceFile"], key, value)
-    validate = subprocess.run([exe, "-validate", "-warning", "-a", "-s", *map(str, paths)], capture_output=True, text=True, check=False)
+    validate = subprocess.run(
+        [exe, "-validate", "-warning", "-a", "-s", *map(str, paths)], capture_output=True, text=True, check=False
+    )
     assert "Warning" not in validate.stdout and "Error" not in validate.stdout, validate.stdout
 
 
@@ -592,7 +626,9 @@ ILOC_VARIANTS = [
 @pytest.mark.parametrize("variant", ILOC_VARIANTS, ids=[f"v{v}-o{o}-l{l}-b{b}-i{i}" for v, o, l, b, i in ILOC_VARIANTS])
 def test_iloc_variants(variant: tuple[int, int, int, int, int]) -> None:
     version, offset_size, length_size, base_size, index_size = variant
-    layout = Layout(iloc_version=version, offset_size=offset_size, length_size=length_size, base_size=base_size, index_size=index_size)
+    layout = Layout(
+        iloc_version=version, offset_size=offset_size, length_size=length_size, base_size=base_size, index_size=index_size
+    )
     data = photo(layout, extents=1 if offset_size == 0 else 3)
     assert item_data(data, 1) == PRIMARY_DATA
     assert item_data(data, 2) == THUMB_DATA
@@ -680,7 +716,9 @@ def test_grid_keeps_tiles_alpha_and_idat_drops_depth_matte_thumbnail() -> None:
     assert isobmff.strip(out, DEFAULT) == out
     ins = isobmff.read_metadata(data)
     assert [(f.label, f.block) for f in ins.by_category("embedded")] == [
-        ("Depth map", "hvc1 item 30"), ("Portrait matte", "hvc1 item 31"), ("Thumbnail", "hvc1 item 40"),
+        ("Depth map", "hvc1 item 30"),
+        ("Portrait matte", "hvc1 item 31"),
+        ("Thumbnail", "hvc1 item 40"),
     ]
     assert (ins.width, ins.height) == (48, 64)  # irot 90 on the grid
     assert ins.by_category("kept")[0].data == {"irot": 90, "imir": None}
@@ -724,8 +762,11 @@ def test_metadata_properties_are_reported_and_dropped() -> None:
 
 def test_hdlr_name_free_uuid_unknown_boxes_and_trailing_data_go() -> None:
     uuid = box(b"uuid", bytes(range(16)) + b"vendor")
-    layout = Layout(extra_top=box(b"free", bytes(10)) + uuid + box(b"abcd", b"x"),
-                    extra_meta=full(b"xml ", 0, 0, XMP_PACKET), trailing=b"\x00\x01\x02 secret trailing data")
+    layout = Layout(
+        extra_top=box(b"free", bytes(10)) + uuid + box(b"abcd", b"x"),
+        extra_meta=full(b"xml ", 0, 0, XMP_PACKET),
+        trailing=b"\x00\x01\x02 secret trailing data",
+    )
     data = photo(layout)
     ins = isobmff.read_metadata(data)
     blocks = [(f.label, f.block) for f in ins.by_category("blocks")]
@@ -749,7 +790,9 @@ def test_unreferenced_and_other_items_go() -> None:
     data = make_heif(items, [HVCC, ISPE_64x48], [], 1, Layout(iloc_first=True))
     ins = isobmff.read_metadata(data)
     assert [(f.category, f.label) for f in ins.findings] == [
-        ("embedded", "Other image"), ("blocks", "Metadata item"), ("blocks", "Item"),
+        ("embedded", "Other image"),
+        ("blocks", "Metadata item"),
+        ("blocks", "Item"),
     ]
     out = isobmff.strip(data, DEFAULT)
     assert list(isobmff.parse(out).items) == [1]
@@ -814,8 +857,17 @@ def test_more_than_127_properties_use_16bit_indices() -> None:
 
 
 def test_golden_single_image() -> None:
-    data = photo(Layout(iloc_version=1, offset_size=8, length_size=8, base_size=4, index_size=4,
-                        extra_top=box(b"free", b"pad"), trailing=b"junk"))
+    data = photo(
+        Layout(
+            iloc_version=1,
+            offset_size=8,
+            length_size=8,
+            base_size=4,
+            index_size=4,
+            extra_top=box(b"free", b"pad"),
+            trailing=b"junk",
+        )
+    )
     out = isobmff.strip(data, DEFAULT)
     ftyp = box(b"ftyp", b"heic" + bytes(4) + b"mif1heic")
     hdlr = full(b"hdlr", 0, 0, bytes(4) + b"pict" + bytes(12) + b"\x00")
@@ -847,13 +899,40 @@ def test_golden_grid_with_idat_alpha_and_kept_exif() -> None:
     def infe(item_id: int, kind: bytes, flags: int) -> bytes:
         return full(b"infe", 2, flags, struct.pack(">HH", item_id, 0) + kind + b"\x00")
 
-    iinf = full(b"iinf", 0, 0, struct.pack(">H", 7) + infe(10, b"grid", 0) + infe(11, b"hvc1", 1) + infe(12, b"hvc1", 1)
-                + infe(20, b"grid", 1) + infe(21, b"hvc1", 1) + infe(22, b"hvc1", 1) + infe(50, b"Exif", 1))
-    iref = full(b"iref", 0, 0, box(b"dimg", struct.pack(">HHHH", 10, 2, 11, 12)) + box(b"dimg", struct.pack(">HHHH", 20, 2, 21, 22))
-                + box(b"auxl", struct.pack(">HHH", 20, 1, 10)) + box(b"cdsc", struct.pack(">HHH", 50, 1, 10)))
+    iinf = full(
+        b"iinf",
+        0,
+        0,
+        struct.pack(">H", 7)
+        + infe(10, b"grid", 0)
+        + infe(11, b"hvc1", 1)
+        + infe(12, b"hvc1", 1)
+        + infe(20, b"grid", 1)
+        + infe(21, b"hvc1", 1)
+        + infe(22, b"hvc1", 1)
+        + infe(50, b"Exif", 1),
+    )
+    iref = full(
+        b"iref",
+        0,
+        0,
+        box(b"dimg", struct.pack(">HHHH", 10, 2, 11, 12))
+        + box(b"dimg", struct.pack(">HHHH", 20, 2, 21, 22))
+        + box(b"auxl", struct.pack(">HHH", 20, 1, 10))
+        + box(b"cdsc", struct.pack(">HHH", 50, 1, 10)),
+    )
     ipco = box(b"ipco", HVCC + ISPE_64x48 + ISPE_8x6 + IROT_90 + AUXC_ALPHA)
-    entries = [(10, [0x02, 0x84]), (11, [0x81, 0x03]), (12, [0x81, 0x03]), (20, [0x02, 0x85]), (21, [0x81, 0x03]), (22, [0x81, 0x03])]
-    ipma = full(b"ipma", 0, 0, struct.pack(">I", len(entries)) + b"".join(struct.pack(">HB", i, len(a)) + bytes(a) for i, a in entries))
+    entries = [
+        (10, [0x02, 0x84]),
+        (11, [0x81, 0x03]),
+        (12, [0x81, 0x03]),
+        (20, [0x02, 0x85]),
+        (21, [0x81, 0x03]),
+        (22, [0x81, 0x03]),
+    ]
+    ipma = full(
+        b"ipma", 0, 0, struct.pack(">I", len(entries)) + b"".join(struct.pack(">HB", i, len(a)) + bytes(a) for i, a in entries)
+    )
     iprp = box(b"iprp", ipco + ipma)
     idat = box(b"idat", GRID + GRID)
     # iloc order = source order: 10 (idat 0), 11, 12, 20 (idat 8), 21, 22, 50 -> mdat in that order

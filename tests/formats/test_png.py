@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import json
 import re
 import struct
@@ -21,7 +20,8 @@ from privpix.formats import png
 from privpix.formats.errors import FormatError, UnsupportedError
 from privpix.options import StripOptions
 
-CORPUS = Path(os.environ.get("PRIVPIX_CORPUS", Path(__file__).resolve().parents[2].parent / "shared" / "corpus"))
+from ..corpus import CORPUS
+
 CORPUS_PNGS = sorted(CORPUS.rglob("*.png"))
 DEFAULT = StripOptions()
 
@@ -301,9 +301,7 @@ def _text_info() -> PngImagePlugin.PngInfo:
 
 
 def test_exif_is_replaced_in_place_by_orientation_only() -> None:
-    data = with_chunks(
-        base_png(), before_idat=[(b"pHYs", b"\x00\x00\x0b\x13\x00\x00\x0b\x13\x01"), (b"eXIf", exif_block(6))]
-    )
+    data = with_chunks(base_png(), before_idat=[(b"pHYs", b"\x00\x00\x0b\x13\x00\x00\x0b\x13\x01"), (b"eXIf", exif_block(6))])
     before = labels(data)
     assert ("location", "GPS position") in before and ("device", "Camera make") in before
     out = png.strip(data, DEFAULT)

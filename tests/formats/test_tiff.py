@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import struct
 import subprocess
@@ -24,7 +23,8 @@ from privpix.formats import tiff
 from privpix.formats.errors import FormatError, UnsupportedError
 from privpix.options import StripOptions
 
-CORPUS = Path(os.environ.get("PRIVPIX_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "corpus"))
+from ..corpus import CORPUS
+
 OLYMPUS = "mei_olympus_fe190.tif"
 FLIR = "pillow_ifd_tag_type_flir.tiff"
 CORPUS_TIFFS = (OLYMPUS, FLIR)
@@ -197,36 +197,53 @@ def rich_tiff(little: bool) -> tuple[bytes, list[np.ndarray]]:
     b = TiffBuilder(little)
     p1, p2, small = rgb(37, 45, 1), grey16(21, 19, 2), rgb(8, 9, 3)
     sub = b.strip_page(rgb(5, 5, 4), rows=5, extra={254: (LONG, [1])})
-    exif_ifd = b.ifd({0x829A: (RATIONAL, [(1, 250)]), 0x9003: (ASCII, "2021:05:06 07:08:09"),
-                      0x927C: (UNDEFINED, b"Nikon\x00secret makernote"), 0xA431: (ASCII, "SN-BODY-1")})
-    gps_ifd = b.ifd({0: (BYTE, [2, 3, 0, 0]), 1: (ASCII, "N"), 2: (RATIONAL, [(52, 1), (22, 1), (30, 1)]),
-                     3: (ASCII, "E"), 4: (RATIONAL, [(4, 1), (53, 1), (30, 1)])})
-    first = b.tiled_page(p1, tile=16, extra={
-        254: (LONG, [0]),
-        274: (SHORT, [6]),
-        282: (RATIONAL, [(300, 1)]),
-        283: (RATIONAL, [(300, 1)]),
-        296: (SHORT, [2]),
-        0x010E: (ASCII, "my secret description"),
-        0x010F: (ASCII, "MakeCo"),
-        0x0110: (ASCII, "Model-9"),
-        0x0131: (ASCII, "Editor 1.0"),
-        0x0132: (ASCII, "2021:05:06 07:08:09"),
-        0x013B: (ASCII, "Alice Artist"),
-        0x013C: (ASCII, "alice-laptop"),
-        0x8298: (ASCII, "(c) Alice"),
-        285: (ASCII, "page name"),
-        330: (LONG, [sub]),
-        700: (BYTE, SECRET_XMP),
-        33723: (UNDEFINED, SECRET_IPTC),
-        34377: (BYTE, SECRET_IRB),
-        33550: (RATIONAL, [(1, 1)]),  # GeoTIFF ModelPixelScale (type simplified)
-        34665: (LONG, [exif_ifd]),
-        34853: (LONG, [gps_ifd]),
-        0xC62F: (ASCII, "SERIAL-42"),
-        0xC4A5: (UNDEFINED, b"PrintIM\x000300"),
-        65000: (ASCII, "vendor private"),
-    })
+    exif_ifd = b.ifd(
+        {
+            0x829A: (RATIONAL, [(1, 250)]),
+            0x9003: (ASCII, "2021:05:06 07:08:09"),
+            0x927C: (UNDEFINED, b"Nikon\x00secret makernote"),
+            0xA431: (ASCII, "SN-BODY-1"),
+        }
+    )
+    gps_ifd = b.ifd(
+        {
+            0: (BYTE, [2, 3, 0, 0]),
+            1: (ASCII, "N"),
+            2: (RATIONAL, [(52, 1), (22, 1), (30, 1)]),
+            3: (ASCII, "E"),
+            4: (RATIONAL, [(4, 1), (53, 1), (30, 1)]),
+        }
+    )
+    first = b.tiled_page(
+        p1,
+        tile=16,
+        extra={
+            254: (LONG, [0]),
+            274: (SHORT, [6]),
+            282: (RATIONAL, [(300, 1)]),
+            283: (RATIONAL, [(300, 1)]),
+            296: (SHORT, [2]),
+            0x010E: (ASCII, "my secret description"),
+            0x010F: (ASCII, "MakeCo"),
+            0x0110: (ASCII, "Model-9"),
+            0x0131: (ASCII, "Editor 1.0"),
+            0x0132: (ASCII, "2021:05:06 07:08:09"),
+            0x013B: (ASCII, "Alice Artist"),
+            0x013C: (ASCII, "alice-laptop"),
+            0x8298: (ASCII, "(c) Alice"),
+            285: (ASCII, "page name"),
+            330: (LONG, [sub]),
+            700: (BYTE, SECRET_XMP),
+            33723: (UNDEFINED, SECRET_IPTC),
+            34377: (BYTE, SECRET_IRB),
+            33550: (RATIONAL, [(1, 1)]),  # GeoTIFF ModelPixelScale (type simplified)
+            34665: (LONG, [exif_ifd]),
+            34853: (LONG, [gps_ifd]),
+            0xC62F: (ASCII, "SERIAL-42"),
+            0xC4A5: (UNDEFINED, b"PrintIM\x000300"),
+            65000: (ASCII, "vendor private"),
+        },
+    )
     reduced = b.strip_page(small, rows=8, extra={254: (LONG, [1])})
     second = b.strip_page(p2, rows=4, extra={254: (LONG, [2]), 297: (SHORT, [1, 2]), 0x0131: (ASCII, "Editor 1.0")})
     return b.link(first, reduced, second), [p1, p2]
@@ -396,9 +413,24 @@ def test_trailing_bytes_are_dropped() -> None:
 
 EXIFTOOL_ALLOWED_GROUPS = {"ExifTool", "System", "File", "Composite", "IFD0"}
 EXIFTOOL_ALLOWED_IFD0 = {
-    "SubfileType", "ImageWidth", "ImageHeight", "BitsPerSample", "Compression", "PhotometricInterpretation",
-    "StripOffsets", "Orientation", "SamplesPerPixel", "RowsPerStrip", "StripByteCounts", "XResolution",
-    "YResolution", "PlanarConfiguration", "ResolutionUnit", "Predictor", "YCbCrPositioning", "PageNumber",
+    "SubfileType",
+    "ImageWidth",
+    "ImageHeight",
+    "BitsPerSample",
+    "Compression",
+    "PhotometricInterpretation",
+    "StripOffsets",
+    "Orientation",
+    "SamplesPerPixel",
+    "RowsPerStrip",
+    "StripByteCounts",
+    "XResolution",
+    "YResolution",
+    "PlanarConfiguration",
+    "ResolutionUnit",
+    "Predictor",
+    "YCbCrPositioning",
+    "PageNumber",
     "SampleFormat",
 }
 
@@ -425,8 +457,9 @@ def test_exiftool_sees_nothing_private_and_a_valid_file(name: str, tmp_path: Pat
 
 def test_pillow_multipage() -> None:
     a = rgb(40, 50, 5)
-    data = pil_tiff(Image.fromarray(a), save_all=True,
-                    append_images=[Image.fromarray(a[::-1]).convert("L"), Image.fromarray(a).convert("P")])
+    data = pil_tiff(
+        Image.fromarray(a), save_all=True, append_images=[Image.fromarray(a[::-1]).convert("L"), Image.fromarray(a).convert("P")]
+    )
     out = tiff.strip(data, DEFAULT)
     assert_same_pixels(data, out, pages=3)
     layout = tiff.parse(out)
@@ -606,11 +639,22 @@ def test_exif_style_thumbnail_ifd_is_dropped() -> None:
 def test_exact_output_layout_little_endian() -> None:
     b = TiffBuilder(True)
     s0, s1 = b.blob(b"\x01\x02"), b.blob(b"\x03\x04")
-    ifd = b.ifd({
-        256: (SHORT, [2]), 257: (SHORT, [2]), 258: (SHORT, [8]), 259: (SHORT, [1]), 262: (SHORT, [1]),
-        273: (SHORT, [s0, s1]), 274: (SHORT, [3]), 277: (SHORT, [1]), 278: (SHORT, [1]),
-        279: (SHORT, [2, 2]), 305: (ASCII, "Secret Software"), 282: (RATIONAL, [(72, 1)]),
-    })
+    ifd = b.ifd(
+        {
+            256: (SHORT, [2]),
+            257: (SHORT, [2]),
+            258: (SHORT, [8]),
+            259: (SHORT, [1]),
+            262: (SHORT, [1]),
+            273: (SHORT, [s0, s1]),
+            274: (SHORT, [3]),
+            277: (SHORT, [1]),
+            278: (SHORT, [1]),
+            279: (SHORT, [2, 2]),
+            305: (ASCII, "Secret Software"),
+            282: (RATIONAL, [(72, 1)]),
+        }
+    )
     data = b.link(ifd)
 
     def entry(tag: int, typ: int, count: int, field: bytes) -> bytes:
@@ -618,7 +662,8 @@ def test_exact_output_layout_little_endian() -> None:
 
     # 11 entries: table at 8 is 2 + 132 + 4 = 138 bytes; values from 146: XResolution (8), StripOffsets (8)
     expected = (
-        b"II*\x00" + struct.pack("<I", 8)
+        b"II*\x00"
+        + struct.pack("<I", 8)
         + struct.pack("<H", 11)
         + entry(256, SHORT, 1, struct.pack("<H", 2))
         + entry(257, SHORT, 1, struct.pack("<H", 2))
@@ -643,10 +688,30 @@ def test_exact_output_layout_two_pages_big_endian_with_padding_and_sparse_strip(
     b = TiffBuilder(False)
     s0 = b.blob(b"\xaa\xbb\xcc")
     s1 = b.blob(b"\x10\x20\x30")
-    ifd0 = b.ifd({256: (SHORT, [3]), 257: (SHORT, [2]), 258: (SHORT, [8]), 259: (SHORT, [1]), 262: (SHORT, [1]),
-                  273: (LONG, [s0, 0]), 278: (SHORT, [1]), 279: (LONG, [3, 0])})
-    ifd1 = b.ifd({256: (SHORT, [3]), 257: (SHORT, [1]), 258: (SHORT, [8]), 259: (SHORT, [1]), 262: (SHORT, [1]),
-                  273: (LONG, [s1]), 279: (LONG, [3]), 0x010F: (ASCII, "Cam")})
+    ifd0 = b.ifd(
+        {
+            256: (SHORT, [3]),
+            257: (SHORT, [2]),
+            258: (SHORT, [8]),
+            259: (SHORT, [1]),
+            262: (SHORT, [1]),
+            273: (LONG, [s0, 0]),
+            278: (SHORT, [1]),
+            279: (LONG, [3, 0]),
+        }
+    )
+    ifd1 = b.ifd(
+        {
+            256: (SHORT, [3]),
+            257: (SHORT, [1]),
+            258: (SHORT, [8]),
+            259: (SHORT, [1]),
+            262: (SHORT, [1]),
+            273: (LONG, [s1]),
+            279: (LONG, [3]),
+            0x010F: (ASCII, "Cam"),
+        }
+    )
     data = b.link(ifd0, ifd1)
 
     def entry(tag: int, typ: int, count: int, field: bytes) -> bytes:
@@ -656,7 +721,8 @@ def test_exact_output_layout_two_pages_big_endian_with_padding_and_sparse_strip(
     # image data at 126, 3 bytes -> 129, padded to 130 for page 1's IFD (7 entries, 90 bytes, no
     # out-of-line values) -> image data at 220.
     expected = (
-        b"MM\x00*" + struct.pack(">I", 8)
+        b"MM\x00*"
+        + struct.pack(">I", 8)
         + struct.pack(">H", 8)
         + entry(256, SHORT, 1, struct.pack(">H", 3))
         + entry(257, SHORT, 1, struct.pack(">H", 2))
@@ -669,7 +735,8 @@ def test_exact_output_layout_two_pages_big_endian_with_padding_and_sparse_strip(
         + struct.pack(">I", 130)
         + struct.pack(">II", 126, 0)  # a zero-length strip gets offset 0
         + struct.pack(">II", 3, 0)
-        + b"\xaa\xbb\xcc" + b"\x00"
+        + b"\xaa\xbb\xcc"
+        + b"\x00"
         + struct.pack(">H", 7)
         + entry(256, SHORT, 1, struct.pack(">H", 3))
         + entry(257, SHORT, 1, struct.pack(">H", 1))
@@ -689,9 +756,21 @@ def test_exact_layout_of_kept_exif_and_gps_ifds() -> None:
     s0 = b.blob(b"\x07")
     exif_ifd = b.ifd({0x829D: (RATIONAL, [(28, 10)]), 0x9003: (ASCII, "2020:01:01 00:00:00")})
     gps_ifd = b.ifd({1: (ASCII, "N")})
-    ifd0 = b.ifd({256: (SHORT, [1]), 257: (SHORT, [1]), 258: (SHORT, [8]), 259: (SHORT, [1]), 262: (SHORT, [1]),
-                  273: (LONG, [s0]), 279: (LONG, [1]), 0x010F: (ASCII, "Cam"), 0x0131: (ASCII, "Sw"),
-                  34665: (LONG, [exif_ifd]), 34853: (LONG, [gps_ifd])})
+    ifd0 = b.ifd(
+        {
+            256: (SHORT, [1]),
+            257: (SHORT, [1]),
+            258: (SHORT, [8]),
+            259: (SHORT, [1]),
+            262: (SHORT, [1]),
+            273: (LONG, [s0]),
+            279: (LONG, [1]),
+            0x010F: (ASCII, "Cam"),
+            0x0131: (ASCII, "Sw"),
+            34665: (LONG, [exif_ifd]),
+            34853: (LONG, [gps_ifd]),
+        }
+    )
     data = b.link(ifd0)
 
     def entry(tag: int, typ: int, count: int, field: bytes) -> bytes:
@@ -701,7 +780,8 @@ def test_exact_layout_of_kept_exif_and_gps_ifds() -> None:
     # out-of-line values (Make "Cam\0" fits in the entry). Exif IFD at 122: 1 entry (18 bytes) + the
     # FNumber rational (8) -> image data at 148. DateTimeOriginal (time) and Software are gone.
     expected = (
-        b"II*\x00" + struct.pack("<I", 8)
+        b"II*\x00"
+        + struct.pack("<I", 8)
         + struct.pack("<H", 9)
         + entry(256, SHORT, 1, struct.pack("<H", 1))
         + entry(257, SHORT, 1, struct.pack("<H", 1))
@@ -735,8 +815,15 @@ def test_exact_layout_of_kept_exif_and_gps_ifds() -> None:
 
 
 def small_page_tags(offset: int, count: int) -> dict[int, tuple[int, object]]:
-    return {256: (SHORT, [2]), 257: (SHORT, [1]), 258: (SHORT, [8]), 259: (SHORT, [1]), 262: (SHORT, [1]),
-            273: (LONG, [offset]), 279: (LONG, [count])}
+    return {
+        256: (SHORT, [2]),
+        257: (SHORT, [1]),
+        258: (SHORT, [8]),
+        259: (SHORT, [1]),
+        262: (SHORT, [1]),
+        273: (LONG, [offset]),
+        279: (LONG, [count]),
+    }
 
 
 def test_strip_data_beyond_the_end_names_the_offset() -> None:

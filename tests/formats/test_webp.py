@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import struct
 from pathlib import Path
 
@@ -18,7 +17,8 @@ from privpix.options import StripOptions
 
 from .test_png import exiftool_leaks
 
-CORPUS = Path(os.environ.get("PRIVPIX_CORPUS", Path(__file__).resolve().parents[2].parent / "shared" / "corpus"))
+from ..corpus import CORPUS
+
 CORPUS_WEBPS = sorted(CORPUS.rglob("*.webp"))
 DEFAULT = StripOptions()
 
@@ -302,8 +302,17 @@ def test_simple_format_drops_chunks_after_the_image() -> None:
 def test_animated_webp_frames_survive() -> None:
     frames_in = [picture("RGBA").rotate(90 * i) for i in range(3)]
     buf = io.BytesIO()
-    frames_in[0].save(buf, "WEBP", save_all=True, append_images=frames_in[1:], duration=50, loop=3, lossless=True,
-                      exif=exif_block(1), xmp=XMP_PACKET)
+    frames_in[0].save(
+        buf,
+        "WEBP",
+        save_all=True,
+        append_images=frames_in[1:],
+        duration=50,
+        loop=3,
+        lossless=True,
+        exif=exif_block(1),
+        xmp=XMP_PACKET,
+    )
     data = buf.getvalue()
     assert flags_of(data) & ANIM
     out = webp.strip(data, DEFAULT)

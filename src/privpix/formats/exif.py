@@ -34,9 +34,29 @@ KEEP_GROUPS: dict[str, dict[str, tuple[int, ...]]] = {
     "camera": {
         "ifd0": (0x010F, 0x0110),
         "exif": (
-            0x829A, 0x829D, 0x8822, 0x8827, 0x8830, 0x8832, 0x9201, 0x9202, 0x9203, 0x9204,
-            0x9205, 0x9207, 0x9208, 0x9209, 0x920A, 0xA402, 0xA403, 0xA404, 0xA405, 0xA406,
-            0xA432, 0xA433, 0xA434,
+            0x829A,
+            0x829D,
+            0x8822,
+            0x8827,
+            0x8830,
+            0x8832,
+            0x9201,
+            0x9202,
+            0x9203,
+            0x9204,
+            0x9205,
+            0x9207,
+            0x9208,
+            0x9209,
+            0x920A,
+            0xA402,
+            0xA403,
+            0xA404,
+            0xA405,
+            0xA406,
+            0xA432,
+            0xA433,
+            0xA434,
         ),
         "gps": (),
     },
@@ -224,7 +244,7 @@ def xp_text(entry: Entry) -> str:
 
 
 def exif_date(value: str) -> str:
-    """"2008:10:22 16:29:49" -> "2008-10-22 16:29:49"; anything else unchanged."""
+    """ "2008:10:22 16:29:49" -> "2008-10-22 16:29:49"; anything else unchanged."""
     if len(value) >= 10 and value[4] == ":" and value[7] == ":":
         return value[:4] + "-" + value[5:7] + "-" + value[8:]
     return value
@@ -330,8 +350,9 @@ def _gps_findings(exif: Exif, block: str, offset: int, length: int) -> list[Find
         if _ref(g.get(0x0003)) == "W":
             lon = -lon
         out.append(
-            Finding("location", "GPS position", format_position(lat, lon), block, offset, length,
-                    {"latitude": lat, "longitude": lon})
+            Finding(
+                "location", "GPS position", format_position(lat, lon), block, offset, length, {"latitude": lat, "longitude": lon}
+            )
         )
     alt_entry = g.get(0x0006)
     alt = rationals(alt_entry, exif.little) if alt_entry else []
@@ -339,13 +360,18 @@ def _gps_findings(exif: Exif, block: str, offset: int, length: int) -> list[Find
         below = bool(g.get(0x0005) and uints(g[0x0005], exif.little)[:1] == [1])
         metres = -alt[0] if below else alt[0]
         out.append(
-            Finding("location", "Altitude", f"{format_fixed(abs(metres), 1)} m {'below' if metres < 0 else 'above'} sea level",
-                    block, offset, length, {"metres": metres})
+            Finding(
+                "location",
+                "Altitude",
+                f"{format_fixed(abs(metres), 1)} m {'below' if metres < 0 else 'above'} sea level",
+                block,
+                offset,
+                length,
+                {"metres": metres},
+            )
         )
     if not out:
-        out.append(
-            Finding("location", "GPS block", f"{len(g)} GPS tags, no coordinates", block, offset, length)
-        )
+        out.append(Finding("location", "GPS block", f"{len(g)} GPS tags, no coordinates", block, offset, length))
     stamp = g.get(0x0007)
     date = g.get(0x001D)
     if date is not None:
@@ -393,19 +419,21 @@ def findings(exif: Exif, block: str, offset: int, length: int, *, orientation: b
         make_entry = exif.ifd0.entries.get(TAG_MAKE) if exif.ifd0 else None
         vendor = _makernote_vendor(note.raw, text(make_entry) if make_entry else "")
         out.append(
-            Finding("blocks", "MakerNotes", f"{vendor}, {format_bytes(len(note.raw))} of vendor data (can hold serial numbers)",
-                    block, offset, length)
+            Finding(
+                "blocks",
+                "MakerNotes",
+                f"{vendor}, {format_bytes(len(note.raw))} of vendor data (can hold serial numbers)",
+                block,
+                offset,
+                length,
+            )
         )
     thumb = exif.thumbnail()
     if thumb is not None:
-        out.append(
-            Finding("embedded", "EXIF thumbnail", f"JPEG, {format_bytes(thumb[1])}", block, offset, length)
-        )
+        out.append(Finding("embedded", "EXIF thumbnail", f"JPEG, {format_bytes(thumb[1])}", block, offset, length))
     value = exif.orientation
     if orientation and value is not None:
-        out.append(
-            Finding("kept", "Orientation", ORIENTATION_NAMES[value], block, offset, length, {"orientation": value})
-        )
+        out.append(Finding("kept", "Orientation", ORIENTATION_NAMES[value], block, offset, length, {"orientation": value}))
     return out
 
 

@@ -105,5 +105,5 @@ def trim(text: str) -> str:
 
 
 def plural(n: int, noun: str) -> str:
-    """"1 tag", "2 tags"."""
+    """ "1 tag", "2 tags"."""
     return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -121,9 +121,7 @@ def parse(data: bytes) -> Layout:
             end = _skip_sub_blocks(data, pos + 2)
             blocks.append(Block(EXTENSION, label, pos, pos + 2, end))
         else:
-            raise FormatError(
-                FMT, pos, "expected a block: image 0x2c, extension 0x21 or trailer 0x3b", preview(data, pos, 1)
-            )
+            raise FormatError(FMT, pos, "expected a block: image 0x2c, extension 0x21 or trailer 0x3b", preview(data, pos, 1))
         pos = end
 
 
@@ -169,8 +167,14 @@ def read_metadata(data: bytes) -> Inspection:
             continue
         if block.label != APPLICATION:
             out.append(
-                Finding("blocks", "Unknown extension", f"label 0x{block.label:02x}, {format_bytes(size)}",
-                        f"Extension 0x{block.label:02x}", off, size)
+                Finding(
+                    "blocks",
+                    "Unknown extension",
+                    f"label 0x{block.label:02x}, {format_bytes(size)}",
+                    f"Extension 0x{block.label:02x}",
+                    off,
+                    size,
+                )
             )
             continue
         ident = _app_id(block, data)
@@ -190,8 +194,9 @@ def read_metadata(data: bytes) -> Inspection:
             out.append(Finding("kept", "ICC profile", label, name, off, size, {"bytes": len(profile)}))
         else:
             out.append(
-                Finding("blocks", "Application extension", f"{_printable(ident) or 'unnamed'}, {format_bytes(size)}",
-                        name, off, size)
+                Finding(
+                    "blocks", "Application extension", f"{_printable(ident) or 'unnamed'}, {format_bytes(size)}", name, off, size
+                )
             )
     trailing = len(data) - layout.trailer_end
     if trailing > 0:

@@ -124,7 +124,13 @@ def irb_findings(data: bytes, block: str, offset: int, length: int) -> list[Find
             out.append(Finding("embedded", "Photoshop thumbnail", f"JPEG, {format_bytes(res.length)}", block, offset, length))
     names = sorted({IRB_NAMES.get(r.id, "other") for r in resources})
     out.append(
-        Finding("blocks", "Photoshop IRB", f"{len(resources)} resources ({', '.join(names)}), {format_bytes(length)}",
-                block, offset, length)
+        Finding(
+            "blocks",
+            "Photoshop IRB",
+            f"{len(resources)} resources ({', '.join(names)}), {format_bytes(length)}",
+            block,
+            offset,
+            length,
+        )
     )
     return out

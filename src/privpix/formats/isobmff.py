@@ -130,15 +130,9 @@ HEIC_BRANDS = frozenset((b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b
 AVIF_BRANDS = frozenset((b"avif", b"avis", b"avio"))
 HEIF_BRANDS = frozenset((b"mif1", b"mif2", b"msf1")) | HEIC_BRANDS | AVIF_BRANDS
 
-IMAGE_TYPES = frozenset(
-    ("hvc1", "av01", "grid", "iden", "iovl", "tmap", "jpeg", "avc1", "vvc1", "unci", "j2k1", "hvt1", "lhv1")
-)
-ALPHA_URNS = frozenset(
-    ("urn:mpeg:mpegB:cicp:systems:auxiliary:alpha", "urn:mpeg:hevc:2015:auxid:1", "urn:mpeg:avc:2015:auxid:1")
-)
-DEPTH_URNS = frozenset(
-    ("urn:mpeg:mpegB:cicp:systems:auxiliary:depth", "urn:mpeg:hevc:2015:auxid:2", "urn:mpeg:avc:2015:auxid:2")
-)
+IMAGE_TYPES = frozenset(("hvc1", "av01", "grid", "iden", "iovl", "tmap", "jpeg", "avc1", "vvc1", "unci", "j2k1", "hvt1", "lhv1"))
+ALPHA_URNS = frozenset(("urn:mpeg:mpegB:cicp:systems:auxiliary:alpha", "urn:mpeg:hevc:2015:auxid:1", "urn:mpeg:avc:2015:auxid:1"))
+DEPTH_URNS = frozenset(("urn:mpeg:mpegB:cicp:systems:auxiliary:depth", "urn:mpeg:hevc:2015:auxid:2", "urn:mpeg:avc:2015:auxid:2"))
 # Properties that describe the photo rather than render it: never copied.
 METADATA_PROPERTIES = {
     "udes": ("people", "Description property"),
@@ -203,7 +197,9 @@ def _box_at(data: bytes, pos: int, end: int, fmt: str, parent: str, top: bool) -
     header = 8
     if size == 1:
         if pos + 16 > end:
-            raise FormatError(fmt, pos, f"expected a 64-bit size for the '{shown}' box inside {parent}, but {parent} ends at byte {end}")
+            raise FormatError(
+                fmt, pos, f"expected a 64-bit size for the '{shown}' box inside {parent}, but {parent} ends at byte {end}"
+            )
         size = u64be(data, pos + 8, fmt, f"the 64-bit size of the '{shown}' box")
         header = 16
         if size < 16:
@@ -224,7 +220,8 @@ def _children(data: bytes, start: int, end: int, fmt: str, parent: str) -> list[
         box = _box_at(data, pos, end, fmt, parent, top=False)
         if box.end > end:
             raise FormatError(
-                fmt, box.start,
+                fmt,
+                box.start,
                 f"the '{_show(box.type)}' box (bytes {box.start}–{box.end}) runs past the end of {parent} (byte {end})",
             )
         out.append(box)
@@ -248,7 +245,9 @@ class _Cursor:
 
     def _need(self, n: int, what: str) -> None:
         if self.pos + n > self.end:
-            raise FormatError(self.fmt, self.pos, f"expected {what} ({n} bytes) in the {self.box} box, but the box ends at byte {self.end}")
+            raise FormatError(
+                self.fmt, self.pos, f"expected {what} ({n} bytes) in the {self.box} box, but the box ends at byte {self.end}"
+            )
 
     def uint(self, n: int, what: str) -> int:
         if n == 0:
@@ -362,8 +361,11 @@ def _top_level(data: bytes, fmt: str) -> tuple[list[Box], int]:
         if seen_meta:
             left = n - pos
             size = int.from_bytes(data[pos : pos + 4], "big") if left >= 4 else 0
-            if left < 8 or not _plausible_type(data, pos + 4) or size in (2, 3, 4, 5, 6, 7) or (
-                size == 1 and (left < 16 or int.from_bytes(data[pos + 8 : pos + 16], "big") < 16)
+            if (
+                left < 8
+                or not _plausible_type(data, pos + 4)
+                or size in (2, 3, 4, 5, 6, 7)
+                or (size == 1 and (left < 16 or int.from_bytes(data[pos + 8 : pos + 16], "big") < 16))
             ):
                 return boxes, pos
         box = _box_at(data, pos, n, fmt, "the file", top=True)
@@ -371,7 +373,8 @@ def _top_level(data: bytes, fmt: str) -> tuple[list[Box], int]:
             if seen_meta:  # leftover bytes that happen to look like a box header
                 return boxes, pos
             raise FormatError(
-                fmt, box.start,
+                fmt,
+                box.start,
                 f"truncated: the '{_show(box.type)}' box (bytes {box.start}–{box.end}) runs past the end of the file ({n} bytes)",
             )
         boxes.append(box)
@@ -390,8 +393,11 @@ def parse(data: bytes) -> Heif:
     boxes, trailing = _top_level(data, fmt)
     metas = [b for b in boxes if b.type == "meta"]
     if any(b.type == "moov" for b in boxes):
-        raise UnsupportedError(fmt, next(b.start for b in boxes if b.type == "moov"),
-                               "this is an image sequence (a 'moov' box with tracks); privpix strips still images only")
+        raise UnsupportedError(
+            fmt,
+            next(b.start for b in boxes if b.type == "moov"),
+            "this is an image sequence (a 'moov' box with tracks); privpix strips still images only",
+        )
     if not metas:
         raise FormatError(fmt, -1, "expected a 'meta' box (the item index), but there is none")
     if len(metas) > 1:
@@ -435,8 +441,25 @@ def parse(data: bytes) -> Heif:
     dref = _read_dinf(data, one("dinf", required=False), fmt)
     iloc = one("iloc", required=False)
     locations = _read_iloc(data, iloc, idat, fmt) if iloc else {}
-    heif = Heif(fmt, kind, mime, ftyp, meta, handler, primary, items, refs, properties, assoc, locations, idat,
-                "dinf" in by_type, dref, sorted(dropped, key=lambda b: b.start), trailing)
+    heif = Heif(
+        fmt,
+        kind,
+        mime,
+        ftyp,
+        meta,
+        handler,
+        primary,
+        items,
+        refs,
+        properties,
+        assoc,
+        locations,
+        idat,
+        "dinf" in by_type,
+        dref,
+        sorted(dropped, key=lambda b: b.start),
+        trailing,
+    )
     _check_extents(data, heif, boxes)
     return heif
 
@@ -506,7 +529,9 @@ def _read_iprp(data: bytes, iprp: Box | None, fmt: str) -> tuple[list[Box], dict
                     raw = cur.uint(1, "a property association")
                     index, essential = raw & 0x7F, bool(raw >> 7)
                 if index > len(properties):
-                    raise FormatError(fmt, cur.pos, f"item {item_id} uses property {index}, but 'ipco' has only {len(properties)}")
+                    raise FormatError(
+                        fmt, cur.pos, f"item {item_id} uses property {index}, but 'ipco' has only {len(properties)}"
+                    )
                 entries.append((index, essential))
     return properties, assoc
 
@@ -567,8 +592,10 @@ def _check_extents(data: bytes, heif: Heif, boxes: list[Box]) -> None:
             for off, length in loc.extents:
                 if off + length > n:
                     raise FormatError(
-                        heif.fmt, off,
-                        f"truncated: item {loc.id}'s data (bytes {off}–{off + length}) lies beyond the end of the file ({n} bytes)",
+                        heif.fmt,
+                        off,
+                        f"truncated: item {loc.id}'s data (bytes {off}–{off + length}) "
+                        f"lies beyond the end of the file ({n} bytes)",
                     )
         elif loc.method == 1:
             if heif.idat is None and loc.extents:
@@ -576,13 +603,16 @@ def _check_extents(data: bytes, heif: Heif, boxes: list[Box]) -> None:
             for off, length in loc.extents:
                 if off + length > idat_len:
                     raise FormatError(
-                        heif.fmt, heif.idat.payload + off if heif.idat else -1,
-                        f"item {loc.id}'s data (bytes {off}–{off + length} of 'idat') lies beyond the end of the 'idat' box ({idat_len} bytes)",
+                        heif.fmt,
+                        heif.idat.payload + off if heif.idat else -1,
+                        f"item {loc.id}'s data (bytes {off}–{off + length} of 'idat') "
+                        f"lies beyond the end of the 'idat' box ({idat_len} bytes)",
                     )
     for box in boxes:
         if box.end > n:
             raise FormatError(
-                heif.fmt, box.start,
+                heif.fmt,
+                box.start,
                 f"truncated: the '{_show(box.type)}' box (bytes {box.start}–{box.end}) runs past the end of the file ({n} bytes)",
             )
 
@@ -686,8 +716,12 @@ def needed_items(data: bytes, heif: Heif) -> set[int]:
     kept = _closure(heif, [heif.primary])
     while True:
         extra = [
-            src for kind, src, to in heif.refs
-            if kind == "auxl" and src not in kept and src in heif.items and any(t in kept for t in to)
+            src
+            for kind, src, to in heif.refs
+            if kind == "auxl"
+            and src not in kept
+            and src in heif.items
+            and any(t in kept for t in to)
             and _aux_type(data, heif, src) in ALPHA_URNS
         ]
         if not extra:
@@ -814,7 +848,9 @@ def read_metadata(data: bytes) -> Inspection:
                 out.append(Finding("blocks", "EXIF", f"{format_bytes(length)}, unreadable", block, off, length))
                 continue
             # HEIF readers ignore EXIF Orientation; the kept orientation is irot/imir (reported below).
-            out.extend(exif_mod.block_findings(tiff, block, off, length, warnings, off + len(payload) - len(tiff), orientation=False))
+            out.extend(
+                exif_mod.block_findings(tiff, block, off, length, warnings, off + len(payload) - len(tiff), orientation=False)
+            )
         elif item.type == "mime" or (item.type == "" and item.content_type):
             ctype = item.content_type.split(";")[0].strip().lower()
             if ctype == XMP_MIME and not item.content_encoding:
@@ -823,13 +859,30 @@ def read_metadata(data: bytes) -> Inspection:
                 out.append(xmp.block_finding(block, off, length))
             else:
                 enc = f", {item.content_encoding}" if item.content_encoding else ""
-                out.append(Finding("blocks", "Metadata item", f"{item.content_type or 'unknown type'}{enc}, {format_bytes(length)}",
-                                   f"mime item {item.id}", off, length))
+                out.append(
+                    Finding(
+                        "blocks",
+                        "Metadata item",
+                        f"{item.content_type or 'unknown type'}{enc}, {format_bytes(length)}",
+                        f"mime item {item.id}",
+                        off,
+                        length,
+                    )
+                )
         elif item.id in removed_images:
             if item.id not in inputs_of_removed:
                 out.append(_removed_image(data, heif, item, kept, tmap_inputs))
         else:
-            out.append(Finding("blocks", "Item", f"'{_show(item.type)}' item, {format_bytes(length)}", f"{_show(item.type)} item {item.id}", off, length))
+            out.append(
+                Finding(
+                    "blocks",
+                    "Item",
+                    f"'{_show(item.type)}' item, {format_bytes(length)}",
+                    f"{_show(item.type)} item {item.id}",
+                    off,
+                    length,
+                )
+            )
     seen: set[int] = set()
     for item_id in (i for i in heif.items if i in kept):
         for index, _ in heif.assoc.get(item_id, []):
@@ -924,7 +977,9 @@ def _check_keepable(heif: Heif, kept: set[int]) -> None:
         item = heif.items[item_id]
         where = item.box.start
         if item.version < 2:
-            raise UnsupportedError(heif.fmt, where, f"item {item_id} has an old-style 'infe' (version {item.version}) without an item type")
+            raise UnsupportedError(
+                heif.fmt, where, f"item {item_id} has an old-style 'infe' (version {item.version}) without an item type"
+            )
         if item.protection:
             raise UnsupportedError(heif.fmt, where, f"item {item_id} is protected (encrypted); privpix cannot rewrite it")
         loc = heif.locations.get(item_id)
@@ -933,7 +988,9 @@ def _check_keepable(heif: Heif, kept: set[int]) -> None:
                 raise FormatError(heif.fmt, where, f"item {item_id} ('{_show(item.type)}') has no location in 'iloc'")
             continue
         if loc.method not in (0, 1):
-            raise UnsupportedError(heif.fmt, where, f"item {item_id} is built from other items (iloc construction method {loc.method})")
+            raise UnsupportedError(
+                heif.fmt, where, f"item {item_id} is built from other items (iloc construction method {loc.method})"
+            )
         if not _self_contained(heif, loc):
             raise UnsupportedError(heif.fmt, where, f"item {item_id}'s data lives in another file (data reference {loc.dref})")
 
@@ -975,13 +1032,19 @@ def strip(data: bytes, options: StripOptions) -> bytes:
             else:
                 ipma_body += bytes([(essential << 7) | renumber[index]])
     ipco = b"".join(data[heif.properties[i - 1].start : heif.properties[i - 1].end] for i in used)
-    iprp = _box("iprp", _box("ipco", ipco) + _full_box("ipma", 1 if big_ids else 0, 1 if wide else 0, pack_u32be(count) + bytes(ipma_body)))
+    iprp = _box(
+        "iprp",
+        _box("ipco", ipco) + _full_box("ipma", 1 if big_ids else 0, 1 if wide else 0, pack_u32be(count) + bytes(ipma_body)),
+    )
 
     # items, references
     items = [i for i in heif.items.values() if i.id in written]
     infes = b"".join(_infe(i, "Exif" if i.id == exif_id else i.type) for i in items)
-    iinf = _full_box("iinf", 0, 0, pack_u16be(len(items)) + infes) if len(items) <= 0xFFFF else \
-        _full_box("iinf", 1, 0, pack_u32be(len(items)) + infes)
+    iinf = (
+        _full_box("iinf", 0, 0, pack_u16be(len(items)) + infes)
+        if len(items) <= 0xFFFF
+        else _full_box("iinf", 1, 0, pack_u32be(len(items)) + infes)
+    )
     width = 4 if big_ids else 2
     refs = b""
     for kind, source, targets in heif.refs:
@@ -1014,8 +1077,11 @@ def strip(data: bytes, options: StripOptions) -> bytes:
 
     hdlr = _full_box("hdlr", 0, 0, pack_u32be(0) + heif.handler.encode("latin-1") + bytes(12) + b"\x00")
     dinf = _box("dinf", _full_box("dref", 0, 0, pack_u32be(1) + _full_box("url ", 0, 1, b""))) if heif.has_dinf else b""
-    pitm = _full_box("pitm", 0, 0, pack_u16be(heif.primary)) if heif.primary <= 0xFFFF else \
-        _full_box("pitm", 1, 0, pack_u32be(heif.primary))
+    pitm = (
+        _full_box("pitm", 0, 0, pack_u16be(heif.primary))
+        if heif.primary <= 0xFFFF
+        else _full_box("pitm", 1, 0, pack_u32be(heif.primary))
+    )
     head = hdlr + dinf + pitm + iinf + iref + iprp + (_box("idat", bytes(idat)) if idat else b"")
     ftyp = data[heif.ftyp.start : heif.ftyp.end]
     mdat_header = 8 if 8 + len(mdat) <= MAX_U32 else 16

@@ -75,9 +75,7 @@ def _scan_end(data: bytes, pos: int) -> int:
     """Offset of the 0xff that starts the first marker after entropy-coded data at ``pos``."""
     found = _MARKER_IN_SCAN.search(data, pos)
     if found is None:
-        raise FormatError(
-            FMT, pos, "truncated: the image data ends without an end-of-image marker (the file was cut short)"
-        )
+        raise FormatError(FMT, pos, "truncated: the image data ends without an end-of-image marker (the file was cut short)")
     return found.start()
 
 
@@ -143,11 +141,7 @@ def _mpf_images(payload: bytes) -> tuple[int, int]:
     # image (offset 0) is this one
     code = ("<" if info.little else ">") + "IIIHH"
     raw = entry.raw
-    extra = [
-        struct.unpack_from(code, raw, i)[1]
-        for i in range(0, len(raw) - 15, 16)
-        if struct.unpack_from(code, raw, i)[2] != 0
-    ]
+    extra = [struct.unpack_from(code, raw, i)[1] for i in range(0, len(raw) - 15, 16) if struct.unpack_from(code, raw, i)[2] != 0]
     return (len(extra), sum(extra))
 
 
@@ -173,11 +167,11 @@ def read_metadata(data: bytes) -> Inspection:
         elif m == APP1 and payload.startswith(EXIF_ID):
             out.extend(exif_mod.block_findings(payload[6:], "APP1 EXIF", off, size, warnings, seg.payload_start + 6))
         elif m == APP1 and payload.startswith(XMP_ID):
-            packet = xmp.decode_packet(payload[len(XMP_ID):])
+            packet = xmp.decode_packet(payload[len(XMP_ID) :])
             out.extend(xmp.findings(packet, "APP1 XMP", off, size))
             out.append(xmp.block_finding("APP1 XMP", off, size))
         elif m == APP1 and payload.startswith(XMP_EXT_ID):
-            body = payload[len(XMP_EXT_ID):]
+            body = payload[len(XMP_EXT_ID) :]
             if len(body) >= 40:
                 ext_xmp.append((int.from_bytes(body[36:40], "big"), body[40:]))
             ext_span.append(off)
@@ -188,31 +182,53 @@ def read_metadata(data: bytes) -> Inspection:
             icc_span.append(size)
         elif m == APP2 and payload.startswith(MPF_ID):
             count, total = _mpf_images(payload)
-            value = f"{count} more image{'s' if count != 1 else ''} after this one ({format_bytes(total)})" if count else "multi-picture index"
+            value = (
+                f"{count} more image{'s' if count != 1 else ''} after this one ({format_bytes(total)})"
+                if count
+                else "multi-picture index"
+            )
             out.append(Finding("embedded", "MPF images", value, "APP2 MPF", off, size))
         elif m == APP13 and payload.startswith(IRB_ID):
-            out.extend(iptc.irb_findings(payload[len(IRB_ID):], "APP13 Photoshop", off, size))
+            out.extend(iptc.irb_findings(payload[len(IRB_ID) :], "APP13 Photoshop", off, size))
         elif m == APP11 and payload[:2] == b"JP":
-            out.append(Finding("blocks", "C2PA / JUMBF", f"content-credentials manifest, {format_bytes(size)}", "APP11 JUMBF", off, size))
+            out.append(
+                Finding("blocks", "C2PA / JUMBF", f"content-credentials manifest, {format_bytes(size)}", "APP11 JUMBF", off, size)
+            )
         elif m == COM:
             comment = trim(payload.rstrip(b"\x00").decode("utf-8", "replace"))
             out.append(Finding("blocks", "Comment", comment or "(empty)", "COM", off, size))
-        elif APP0 <= m <= APP15 and not (m == APP14 and payload.startswith(ADOBE_ID)) and not (m == APP0 and payload.startswith(JFIF_ID)):
-            out.append(Finding("blocks", "Vendor block", f"{_app_name(seg, data)}, {format_bytes(size)}", _app_name(seg, data), off, size))
+        elif (
+            APP0 <= m <= APP15
+            and not (m == APP14 and payload.startswith(ADOBE_ID))
+            and not (m == APP0 and payload.startswith(JFIF_ID))
+        ):
+            out.append(
+                Finding(
+                    "blocks", "Vendor block", f"{_app_name(seg, data)}, {format_bytes(size)}", _app_name(seg, data), off, size
+                )
+            )
     if ext_xmp:
         ext_xmp.sort(key=lambda part: part[0])
         packet = xmp.decode_packet(b"".join(part for _, part in ext_xmp))
         total = sum(ext_span[1::2])
         out.extend(xmp.findings(packet, "APP1 Extended XMP", ext_span[0], total))
-        out.append(Finding("blocks", "Extended XMP", f"{len(ext_xmp)} parts, {format_bytes(total)}", "APP1 Extended XMP", ext_span[0], total))
+        out.append(
+            Finding(
+                "blocks", "Extended XMP", f"{len(ext_xmp)} parts, {format_bytes(total)}", "APP1 Extended XMP", ext_span[0], total
+            )
+        )
     if icc_chunks:
         icc_chunks.sort(key=lambda part: part[0])
         profile = b"".join(part for _, part in icc_chunks)
         name = icc_description(profile) or "unnamed"
-        out.append(Finding("kept", "ICC profile", name, "APP2 ICC_PROFILE", icc_span[0], sum(icc_span[1::2]), {"bytes": len(profile)}))
+        out.append(
+            Finding("kept", "ICC profile", name, "APP2 ICC_PROFILE", icc_span[0], sum(icc_span[1::2]), {"bytes": len(profile)})
+        )
     trailing = len(data) - layout.eoi_end
     if trailing > 0:
-        out.append(Finding("blocks", "Data after the end of the image", format_bytes(trailing), "trailer", layout.eoi_end, trailing))
+        out.append(
+            Finding("blocks", "Data after the end of the image", format_bytes(trailing), "trailer", layout.eoi_end, trailing)
+        )
     return Inspection(NAME, MIME, width, height, out, warnings)
 
 

@@ -80,10 +80,24 @@ CRITICAL = frozenset((b"IHDR", b"PLTE", b"IDAT", b"IEND"))
 # Ancillary chunks a strip keeps: rendering (colour, transparency, density) and APNG animation.
 KEEP = frozenset(
     (
-        b"IHDR", b"PLTE", b"IDAT",
-        b"gAMA", b"cHRM", b"sRGB", b"cICP", b"mDCV", b"cLLI", b"sBIT",
-        b"bKGD", b"hIST", b"tRNS", b"pHYs", b"sPLT",
-        b"acTL", b"fcTL", b"fdAT",
+        b"IHDR",
+        b"PLTE",
+        b"IDAT",
+        b"gAMA",
+        b"cHRM",
+        b"sRGB",
+        b"cICP",
+        b"mDCV",
+        b"cLLI",
+        b"sBIT",
+        b"bKGD",
+        b"hIST",
+        b"tRNS",
+        b"pHYs",
+        b"sPLT",
+        b"acTL",
+        b"fcTL",
+        b"fdAT",
     )
 )
 TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt")
@@ -156,9 +170,7 @@ def parse(data: bytes) -> Layout:
     pos = 8
     while True:
         if pos + 8 > len(data):
-            raise FormatError(
-                FMT, pos, "truncated: expected another chunk header (the file ends before the IEND chunk)"
-            )
+            raise FormatError(FMT, pos, "truncated: expected another chunk header (the file ends before the IEND chunk)")
         length = u32be(data, pos, FMT, "a chunk length")
         kind = data[pos + 4 : pos + 8]
         if not _is_letters(kind):
@@ -232,9 +244,7 @@ def raw_profile(text: bytes) -> bytes | None:
     return payload[:size]
 
 
-def _raw_profile_findings(
-    name: str, text: bytes, block: str, off: int, size: int, warnings: list[str]
-) -> list[Finding]:
+def _raw_profile_findings(name: str, text: bytes, block: str, off: int, size: int, warnings: list[str]) -> list[Finding]:
     payload = raw_profile(text)
     kind = name.lower()
     if payload is None:
@@ -334,10 +344,17 @@ def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str]) -> list[Find
     if kind in KEEP or kind == b"IEND":
         return []
     if is_critical(kind):
-        warnings.append(
-            f"unknown critical chunk {ascii4(kind, 0)} at byte {off}: a strip will refuse this file"
-        )
-        return [Finding("blocks", "Other chunk", f"{ascii4(kind, 0)} (critical, unknown), {format_bytes(size)}", ascii4(kind, 0), off, size)]
+        warnings.append(f"unknown critical chunk {ascii4(kind, 0)} at byte {off}: a strip will refuse this file")
+        return [
+            Finding(
+                "blocks",
+                "Other chunk",
+                f"{ascii4(kind, 0)} (critical, unknown), {format_bytes(size)}",
+                ascii4(kind, 0),
+                off,
+                size,
+            )
+        ]
     return [Finding("blocks", "Other chunk", f"{ascii4(kind, 0)}, {format_bytes(size)}", ascii4(kind, 0), off, size)]
 
 

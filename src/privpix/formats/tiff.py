@@ -260,8 +260,9 @@ def _int_array(ifd: Ifd, tag: int, little: bool, where: str) -> list[int] | None
     if entry is None:
         return None
     if entry.type not in (exif_mod.TYPE_SHORT, exif_mod.TYPE_LONG):
-        raise FormatError(FMT, entry.value_offset, f"expected SHORT or LONG values for {where} tag {TAG_NAMES[tag]}",
-                          f"type {entry.type}")
+        raise FormatError(
+            FMT, entry.value_offset, f"expected SHORT or LONG values for {where} tag {TAG_NAMES[tag]}", f"type {entry.type}"
+        )
     return exif_mod.uints(entry, little)
 
 
@@ -300,8 +301,12 @@ def _read_page(data: bytes, ifd: Ifd, index: int, little: bool, warnings: list[s
     if counts is None:
         return page  # strip() refuses it; inspect can still say what the file carries
     if len(counts) != len(page.offsets):
-        raise FormatError(FMT, ifd.offset, f"expected as many {TAG_NAMES[counts_tag]} as {TAG_NAMES[page.offsets_tag]} in {where}",
-                          f"{len(counts)} and {len(page.offsets)}")
+        raise FormatError(
+            FMT,
+            ifd.offset,
+            f"expected as many {TAG_NAMES[counts_tag]} as {TAG_NAMES[page.offsets_tag]} in {where}",
+            f"{len(counts)} and {len(page.offsets)}",
+        )
     page.counts = counts
     piece = "tile" if page.offsets_tag == TAG_TILE_OFFSETS else "strip"
     for j, (off, size) in enumerate(zip(page.offsets, counts)):
@@ -387,8 +392,16 @@ def _page_findings(data: bytes, page: Page, little: bool, warnings: list[str]) -
     entry = ifd.entries.get(TAG_IPTC)
     if entry is not None:
         out.extend(iptc.iim_findings(entry.raw, f"{block} IPTC", entry.value_offset, len(entry.raw)))
-        out.append(Finding("blocks", "IPTC", f"{format_bytes(len(entry.raw))} of IPTC-IIM records", f"{block} IPTC",
-                           entry.value_offset, len(entry.raw)))
+        out.append(
+            Finding(
+                "blocks",
+                "IPTC",
+                f"{format_bytes(len(entry.raw))} of IPTC-IIM records",
+                f"{block} IPTC",
+                entry.value_offset,
+                len(entry.raw),
+            )
+        )
     entry = ifd.entries.get(TAG_PHOTOSHOP)
     if entry is not None:
         out.extend(iptc.irb_findings(entry.raw, f"{block} Photoshop", entry.value_offset, len(entry.raw)))
@@ -396,7 +409,9 @@ def _page_findings(data: bytes, page: Page, little: bool, warnings: list[str]) -
     jpeg_len = _first(ifd, TAG_JPEG_IF_LENGTH, little)
     if jpeg_at is not None and jpeg_len and _first(ifd, TAG_COMPRESSION, little) != COMPRESSION_OLD_JPEG:
         is_jpeg = data[jpeg_at : jpeg_at + 2] == b"\xff\xd8"
-        value = f"JPEG, {format_bytes(jpeg_len)}" if is_jpeg else f"{format_bytes(jpeg_len)} (the pointer does not lead to JPEG data)"
+        value = (
+            f"JPEG, {format_bytes(jpeg_len)}" if is_jpeg else f"{format_bytes(jpeg_len)} (the pointer does not lead to JPEG data)"
+        )
         out.append(Finding("embedded", "Embedded JPEG preview", value, block, jpeg_at, jpeg_len))
     entry = ifd.entries.get(TAG_GDI_THUMBNAIL)
     if entry is not None and entry.raw:
@@ -410,18 +425,30 @@ def _page_findings(data: bytes, page: Page, little: bool, warnings: list[str]) -
             warnings.append(f"{sub_block}: {err.expected}; ignored")
             out.append(Finding("embedded", "SubIFD image", "unreadable", sub_block, sub_at, 0))
             continue
-        out.append(Finding("embedded", "SubIFD image", _size_text(sub, little), sub_block, *_table_finding_span(data, sub, little)))
+        out.append(
+            Finding("embedded", "SubIFD image", _size_text(sub, little), sub_block, *_table_finding_span(data, sub, little))
+        )
     if page.exif is not None:
-        out.append(Finding("blocks", "Exif IFD", plural(len(page.exif.entries), "tag"), f"{block} Exif IFD",
-                           *_table_finding_span(data, page.exif, little)))
+        out.append(
+            Finding(
+                "blocks",
+                "Exif IFD",
+                plural(len(page.exif.entries), "tag"),
+                f"{block} Exif IFD",
+                *_table_finding_span(data, page.exif, little),
+            )
+        )
     other = [t for t in ifd.entries if t not in TAG_NAMES]
     if other:
-        out.append(Finding("blocks", "TIFF metadata tags", plural(len(other), "tag") + " not needed to show the image", block, *span))
+        out.append(
+            Finding("blocks", "TIFF metadata tags", plural(len(other), "tag") + " not needed to show the image", block, *span)
+        )
     entry = ifd.entries.get(TAG_ICC)
     if entry is not None:
         name = icc_description(entry.raw) or "unnamed"
-        out.append(Finding("kept", "ICC profile", name, f"{block} ICC", entry.value_offset, len(entry.raw),
-                           {"bytes": len(entry.raw)}))
+        out.append(
+            Finding("kept", "ICC profile", name, f"{block} ICC", entry.value_offset, len(entry.raw), {"bytes": len(entry.raw)})
+        )
     return out
 
 
@@ -458,11 +485,19 @@ def _check_strippable(page: Page, little: bool) -> None:
     ifd = page.ifd
     where = f"IFD{page.index}"
     if _first(ifd, TAG_COMPRESSION, little) == COMPRESSION_OLD_JPEG:
-        raise UnsupportedError(FMT, ifd.offset, f"{where} uses old-style JPEG compression (6), which privpix cannot "
-                                                "rewrite safely; convert the file to a modern TIFF or a JPEG first")
+        raise UnsupportedError(
+            FMT,
+            ifd.offset,
+            f"{where} uses old-style JPEG compression (6), which privpix cannot "
+            "rewrite safely; convert the file to a modern TIFF or a JPEG first",
+        )
     if page.index == 0 and (TAG_DNG_VERSION in ifd.entries or _is_reduced(ifd, little)):
-        raise UnsupportedError(FMT, ifd.offset, "IFD0 is a reduced-resolution preview (a DNG or raw file); the full "
-                                                "image lives in a SubIFD, which a lossless TIFF strip would drop")
+        raise UnsupportedError(
+            FMT,
+            ifd.offset,
+            "IFD0 is a reduced-resolution preview (a DNG or raw file); the full "
+            "image lives in a SubIFD, which a lossless TIFF strip would drop",
+        )
     if TAG_STRIP_OFFSETS in ifd.entries and TAG_TILE_OFFSETS in ifd.entries:
         raise UnsupportedError(FMT, ifd.offset, f"{where} has both strips and tiles")
     if page.offsets_tag == 0 or not page.offsets:
@@ -502,7 +537,8 @@ def _plan(page: Page, options: StripOptions, kept: dict[str, set[int]]) -> _Page
     # the offsets array becomes LONG; its size is known before the offsets are
     entries = [
         Entry(x.tag, exif_mod.TYPE_LONG, len(page.offsets), b"\x00" * (4 * len(page.offsets)), 0)
-        if x.tag == page.offsets_tag else x
+        if x.tag == page.offsets_tag
+        else x
         for x in entries
     ]
     entries.sort(key=lambda x: x.tag)

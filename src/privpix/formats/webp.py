@@ -113,9 +113,7 @@ def parse(data: bytes) -> Layout:
     if riff_size < 4:
         raise FormatError(FMT, 4, "expected a RIFF size of at least 4", str(riff_size))
     if riff_end > len(data):
-        raise FormatError(
-            FMT, 4, f"truncated: the RIFF size says the file has {riff_end} bytes, but it ends at byte {len(data)}"
-        )
+        raise FormatError(FMT, 4, f"truncated: the RIFF size says the file has {riff_end} bytes, but it ends at byte {len(data)}")
     chunks: list[Chunk] = []
     warnings: list[str] = []
     pos = 12

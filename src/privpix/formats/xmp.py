@@ -124,8 +124,11 @@ def findings(packet: str, block: str, offset: int, length: int) -> list[Finding]
     if lat and lon:
         la, lo = gps_coordinate(lat[0]), gps_coordinate(lon[0])
         if la is not None and lo is not None:
-            out.append(Finding("location", "GPS position", format_position(la, lo), block, offset, length,
-                               {"latitude": la, "longitude": lo}))
+            out.append(
+                Finding(
+                    "location", "GPS position", format_position(la, lo), block, offset, length, {"latitude": la, "longitude": lo}
+                )
+            )
     for name, category, label, kind in PROPERTIES:
         values = property_values(packet, name)
         if not values:
