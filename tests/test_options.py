@@ -14,7 +14,7 @@ GENERATED = Path(__file__).resolve().parents[1] / "web" / "src" / "generated" / 
 
 def test_web_copy_is_the_current_export() -> None:
     assert GENERATED.read_text(encoding="utf-8") == export_text(), (
-        "web/src/generated/options.json is stale: run `python -m privpix.options web/src/generated/options.json`"
+        "web/src/generated/options.json is stale: run scripts/setup (it exports the options)"
     )
 
 

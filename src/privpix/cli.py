@@ -21,6 +21,7 @@ import typer
 
 from . import __version__
 from .files import Job
+from .options import STRIP, ToolSpec
 
 app = typer.Typer(
     name="privpix",
@@ -42,6 +43,14 @@ Jobs = Annotated[
     int,
     typer.Option("-j", "--jobs", min=0, help="Files processed at once; 0 picks one per core for large batches."),
 ]
+
+
+def _flag(tool: ToolSpec, name: str, *, metavar: str | None = None, extra: str = "") -> Any:
+    """A typer option whose flag and help come from the tool's spec in options.py (defined once)."""
+    spec = tool.option(name)
+    return typer.Option(
+        *spec.flag.split("/", 1) if spec.kind != "bool" else (spec.flag,), help=spec.help + extra, metavar=metavar
+    )
 
 
 def _fail(path: Path | str, reason: str) -> None:
@@ -123,15 +132,8 @@ def strip(
     files: Inputs,
     out: OutDir = None,
     recursive: Recursive = False,
-    keep_icc: Annotated[bool, typer.Option("--keep-icc/--no-keep-icc", help="Keep the ICC colour profile.")] = True,
-    keep: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--keep",
-            metavar="GROUP",
-            help="Also keep a metadata group in EXIF: camera, time, rights, location (repeat or comma-separate).",
-        ),
-    ] = None,
+    keep_icc: Annotated[bool, _flag(STRIP, "keep_icc")] = STRIP.option("keep_icc").default,
+    keep: Annotated[list[str] | None, _flag(STRIP, "keep", metavar="GROUP", extra=" Repeat or comma-separate.")] = None,
     in_place: InPlace = False,
     jobs_flag: Jobs = 0,
     json_out: JsonFlag = False,

@@ -94,9 +94,17 @@ def _same_file(a: Path, b: Path) -> bool:
 def write_atomic(path: Path, data: bytes, mode_from: Path | None = None, *, durable: bool = False) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same directory, then rename, so no one
     ever sees a half-written file. ``durable`` (used when replacing an original) also fsyncs before
-    the rename, so a crash cannot leave a damaged original either."""
+    the rename, so a crash cannot leave a damaged original either. The new file gets the mode of
+    ``mode_from`` (the original, for --in-place) or the usual 0666 less the umask."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    mode = os.stat(mode_from).st_mode & 0o7777 if mode_from is not None else 0o666
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.privpix-tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:  # left behind by a crashed run with our pid: take a random name instead
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".privpix-tmp", dir=path.parent)
+        tmp = Path(name)
+        os.chmod(tmp, mode & ~_umask())
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -104,15 +112,10 @@ def write_atomic(path: Path, data: bytes, mode_from: Path | None = None, *, dura
                 handle.flush()
                 os.fsync(handle.fileno())
         if mode_from is not None:
-            os.chmod(tmp, os.stat(mode_from).st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.chmod(tmp, mode)  # exactly the original's mode, whatever the umask
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -75,7 +75,10 @@ def pack_u32le(value: int) -> bytes:
 
 def ascii4(data: bytes, offset: int) -> str:
     """A four-character code (box type, chunk type) as text; non-printable bytes as escapes."""
-    return "".join(chr(b) if 32 <= b < 127 else f"\\x{b:02x}" for b in data[offset : offset + 4])
+    code = data[offset : offset + 4]
+    if code.isascii() and code.decode("ascii").isprintable():  # the usual case, without a loop
+        return code.decode("ascii")
+    return "".join(chr(b) if 32 <= b < 127 else f"\\x{b:02x}" for b in code)
 
 
 def preview(data: bytes, offset: int, length: int = 8) -> str:

@@ -276,21 +276,33 @@ def _kept_exif(seg: Segment, data: bytes, options: StripOptions) -> bytes | None
 
 def strip(data: bytes, options: StripOptions) -> bytes:
     layout = parse(data)
-    out = [b"\xff\xd8"]
+    pieces = [b"\xff\xd8"]
+    segments: list[Segment] = []  # the output's own layout, to prime the parse memo with
+    pos = 2
     exif_done = False
     for seg in layout.segments:
         if seg.marker == APP1 and data[seg.payload_start : seg.payload_start + 5] == EXIF_ID:
-            if not exif_done:
-                exif_done = True
-                kept = _kept_exif(seg, data, options)
-                if kept is not None:
-                    out.append(kept)
+            if exif_done:
+                continue
+            exif_done = True
+            kept = _kept_exif(seg, data, options)
+            if kept is None:
+                continue
+            piece, rebuilt = kept, True
+        elif not _keep_segment(seg, data, options):
             continue
-        if not _keep_segment(seg, data, options):
-            continue
-        if seg.marker == APP0:
-            out.append(_jfif_without_thumbnail(seg, data))
+        elif seg.marker == APP0:
+            piece, rebuilt = _jfif_without_thumbnail(seg, data), True
         else:
-            out.append(data[seg.start : seg.end])
-    out.append(b"\xff\xd9")
-    return b"".join(out)
+            piece, rebuilt = data[seg.start : seg.end], False
+        if rebuilt:  # a whole new segment (minimal EXIF, JFIF header): payload to its end
+            payload_start, payload_end = pos + 4, pos + len(piece)
+        else:  # copied verbatim, scan data included: the same shape, moved
+            payload_start, payload_end = pos + seg.payload_start - seg.start, pos + seg.payload_end - seg.start
+        segments.append(Segment(seg.marker, pos, pos + len(piece), payload_start, payload_end))
+        pieces.append(piece)
+        pos += len(piece)
+    pieces.append(b"\xff\xd9")
+    out = b"".join(pieces)
+    parse.prime(out, Layout(segments, pos + 2, []))
+    return out

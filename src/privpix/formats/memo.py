@@ -3,26 +3,36 @@
 ``strip`` inspects its input, rewrites it and reports what it found; all three start with the same
 parse of the same bytes. Keyed on the identity of the (immutable) input, holding a reference so
 the identity cannot be reused while remembered; the parsed layouts are treated as read-only.
+
+A writer that knows the layout of the bytes it just produced may ``prime`` the memo with it, so
+inspecting its output does not parse it again (the JPEG writer does: re-scanning megabytes of
+entropy-coded data it has just copied would double the cost of a strip).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import TypeVar
+from functools import update_wrapper
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
 
-def parse_once(parse: Callable[[bytes], T]) -> Callable[[bytes], T]:
-    last: list[object] = [None, None]
+class ParseOnce(Generic[T]):
+    def __init__(self, parse: Callable[[bytes], T]) -> None:
+        self._parse = parse
+        self._data: bytes | None = None
+        self._layout: T | None = None
+        update_wrapper(self, parse)
 
-    @wraps(parse)
-    def remembered(data: bytes) -> T:
-        if last[0] is data:
-            return last[1]  # type: ignore[return-value]
-        layout = parse(data)
-        last[0], last[1] = data, layout
-        return layout
+    def __call__(self, data: bytes) -> T:
+        if self._data is not data:
+            self.prime(data, self._parse(data))
+        return self._layout  # type: ignore[return-value]
 
-    return remembered
+    def prime(self, data: bytes, layout: T) -> None:
+        self._data, self._layout = data, layout
+
+
+def parse_once(parse: Callable[[bytes], T]) -> ParseOnce[T]:
+    return ParseOnce(parse)

@@ -269,20 +269,38 @@ function keptExif(seg: Segment, data: Bytes, options: StripOptions): Bytes | nul
 
 export function strip(data: Bytes, options: StripOptions): Bytes {
   const layout = parse(data);
-  const out: Bytes[] = [Uint8Array.of(0xff, 0xd8)];
+  const pieces: Bytes[] = [Uint8Array.of(0xff, 0xd8)];
+  const segments: Segment[] = []; // the output's own layout, to prime the parse memo with
+  let pos = 2;
   let exifDone = false;
   for (const seg of layout.segments) {
+    let piece: Bytes;
+    let rebuilt: boolean;
     if (seg.marker === APP1 && startsWith(data, EXIF_ID, seg.payloadStart)) {
-      if (!exifDone) {
-        exifDone = true;
-        const kept = keptExif(seg, data, options);
-        if (kept !== null) out.push(kept);
-      }
+      if (exifDone) continue;
+      exifDone = true;
+      const kept = keptExif(seg, data, options);
+      if (kept === null) continue;
+      piece = kept;
+      rebuilt = true;
+    } else if (!keepSegment(seg, data, options)) {
       continue;
+    } else if (seg.marker === APP0) {
+      piece = jfifWithoutThumbnail(seg, data);
+      rebuilt = true;
+    } else {
+      piece = data.subarray(seg.start, seg.end);
+      rebuilt = false;
     }
-    if (!keepSegment(seg, data, options)) continue;
-    out.push(seg.marker === APP0 ? jfifWithoutThumbnail(seg, data) : data.subarray(seg.start, seg.end));
+    const [payloadStart, payloadEnd] = rebuilt
+      ? [pos + 4, pos + piece.length] // a whole new segment (minimal EXIF, JFIF header): payload to its end
+      : [pos + seg.payloadStart - seg.start, pos + seg.payloadEnd - seg.start]; // copied verbatim, moved
+    segments.push({ marker: seg.marker, start: pos, end: pos + piece.length, payloadStart, payloadEnd });
+    pieces.push(piece);
+    pos += piece.length;
   }
-  out.push(Uint8Array.of(0xff, 0xd9));
-  return concat(out);
+  pieces.push(Uint8Array.of(0xff, 0xd9));
+  const out = concat(pieces);
+  parse.prime(out, { segments, eoiEnd: pos + 2, warnings: [] });
+  return out;
 }
