@@ -35,3 +35,21 @@ def test_defaults_come_from_the_spec() -> None:
 def test_unknown_keep_group_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown keep group"):
         StripOptions(keep=frozenset({"everything"}))
+
+
+@pytest.mark.parametrize("tool", sorted(TOOLS))
+def test_every_option_is_a_cli_flag_with_the_spec_help(tool: str) -> None:
+    """The CLI takes its flags and help from the specs: each option's flags appear in --help."""
+    import re
+    import subprocess
+    import sys
+
+    spec = TOOLS[tool]
+    out = subprocess.run([sys.executable, "-m", "privpix", spec.command, "--help"], capture_output=True, text=True,
+                         env={"COLUMNS": "400", "TERM": "dumb", "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    text = re.sub(r"\s+", " ", re.sub(r"[│╭╮╰╯─]", " ", out.stdout))
+    for option in spec.options:
+        for flag in re.split(r"[/]", option.flag):
+            assert flag in text, f"{spec.command}: {flag} missing from --help"
+        assert option.help.split(".")[0][:40] in text, f"{spec.command}: help of {option.name} is not the spec's"

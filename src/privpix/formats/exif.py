@@ -482,6 +482,16 @@ def kept_tags(keep: frozenset[str] | set[str], orientation: bool) -> dict[str, s
     return out
 
 
+def kept_block(tiff: bytes, keep: frozenset[str], *, orientation: bool = True) -> bytes | None:
+    """The EXIF a strip writes in place of ``tiff``: Orientation (when ``orientation`` and the source
+    has one) plus the user's keep-groups. None when nothing is left or the block is unreadable."""
+    try:
+        info = parse(tiff, "EXIF")
+    except FormatError:
+        return None
+    return build(info, kept_tags(keep, orientation=orientation and info.orientation is not None))
+
+
 def ifd_size(entries: list[Entry]) -> int:
     """Bytes an IFD takes when written by ``write_ifd``: table plus out-of-line values."""
     values = sum(len(x.raw) + (len(x.raw) & 1) for x in entries if len(x.raw) > 4)

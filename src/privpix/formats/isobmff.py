@@ -657,7 +657,7 @@ def _targets(heif: Heif, ref_type: str, source: int) -> list[int]:
     return out
 
 
-def _property(data: bytes, heif: Heif, item_id: int, kind: str) -> Box | None:
+def _property(heif: Heif, item_id: int, kind: str) -> Box | None:
     for index, _ in heif.assoc.get(item_id, []):
         if index and heif.properties[index - 1].type == kind:
             return heif.properties[index - 1]
@@ -665,7 +665,7 @@ def _property(data: bytes, heif: Heif, item_id: int, kind: str) -> Box | None:
 
 
 def _aux_type(data: bytes, heif: Heif, item_id: int) -> str:
-    box = _property(data, heif, item_id, "auxC")
+    box = _property(heif, item_id, "auxC")
     if box is None:
         return ""
     _, _, p = _full(data, box, heif.fmt)
@@ -685,7 +685,7 @@ def _aux_label(urn: str) -> str:
 
 
 def _ispe(data: bytes, heif: Heif, item_id: int) -> tuple[int, int] | None:
-    box = _property(data, heif, item_id, "ispe")
+    box = _property(heif, item_id, "ispe")
     if box is None:
         return None
     _, _, p = _full(data, box, heif.fmt)
@@ -741,8 +741,8 @@ def _exif_tiff(payload: bytes) -> bytes | None:
 
 
 def _orientation(data: bytes, heif: Heif) -> Finding | None:
-    irot = _property(data, heif, heif.primary, "irot")
-    imir = _property(data, heif, heif.primary, "imir")
+    irot = _property(heif, heif.primary, "irot")
+    imir = _property(heif, heif.primary, "imir")
     if irot is None and imir is None:
         return None
     angle = (data[irot.payload] & 3) * 90 if irot is not None and irot.payload < irot.end else 0
@@ -910,7 +910,7 @@ def read_metadata(data: bytes) -> Inspection:
     size = _ispe(data, heif, heif.primary)
     if size is not None:
         width, height = size
-        irot = _property(data, heif, heif.primary, "irot")
+        irot = _property(heif, heif.primary, "irot")
         if irot is not None and irot.payload < irot.end and data[irot.payload] & 1:
             width, height = height, width
     return Inspection(heif.kind, heif.mime, width, height, out, warnings)
@@ -941,7 +941,7 @@ def _infe(item: Item, item_type: str) -> bytes:
     return _full_box("infe", 3 if big else 2, item.flags, body)
 
 
-def _source_exif(data: bytes, heif: Heif) -> Item | None:
+def _source_exif(heif: Heif) -> Item | None:
     exifs = [i for i in heif.items.values() if i.type == "Exif" and i.id in heif.locations]
     for item in exifs:
         if heif.primary in _targets(heif, "cdsc", item.id):
@@ -953,7 +953,7 @@ def _kept_exif(data: bytes, heif: Heif, options: StripOptions) -> tuple[int, byt
     """(item ID, payload) of the Exif item that keeps the user's keep-groups, or None."""
     if not options.keep:
         return None
-    item = _source_exif(data, heif)
+    item = _source_exif(heif)
     if item is None:
         return None
     loc = heif.locations[item.id]
@@ -962,11 +962,7 @@ def _kept_exif(data: bytes, heif: Heif, options: StripOptions) -> tuple[int, byt
     tiff = _exif_tiff(item_bytes(data, heif, loc))
     if tiff is None:
         return None
-    try:
-        info = exif_mod.parse(tiff, "EXIF")
-    except FormatError:
-        return None
-    block = exif_mod.build(info, exif_mod.kept_tags(options.keep, orientation=False))
+    block = exif_mod.kept_block(tiff, options.keep, orientation=False)
     if block is None:
         return None
     return item.id, b"\x00\x00\x00\x00" + block

@@ -260,12 +260,7 @@ def _jfif_without_thumbnail(seg: Segment, data: bytes) -> bytes:
 
 
 def _kept_exif(seg: Segment, data: bytes, options: StripOptions) -> bytes | None:
-    try:
-        info = exif_mod.parse(seg.payload(data)[6:], "EXIF", seg.payload_start + 6)
-    except FormatError:
-        return None
-    tags = exif_mod.kept_tags(options.keep, orientation=info.orientation is not None)
-    block = exif_mod.build(info, tags)
+    block = exif_mod.kept_block(seg.payload(data)[6:], options.keep)
     if block is None:
         return None
     payload = EXIF_ID + b"\x00" + block

@@ -386,11 +386,7 @@ def make_chunk(kind: bytes, body: bytes) -> bytes:
 def _kept_exif(chunk: Chunk, data: bytes, options: StripOptions) -> bytes | None:
     body = chunk.body(data)
     tiff = body[6:] if body.startswith(EXIF_PREFIX) else body
-    try:
-        info = exif_mod.parse(tiff, "EXIF")
-    except FormatError:
-        return None
-    block = exif_mod.build(info, exif_mod.kept_tags(options.keep, orientation=info.orientation is not None))
+    block = exif_mod.kept_block(tiff, options.keep)
     return None if block is None else make_chunk(b"eXIf", block)
 
 

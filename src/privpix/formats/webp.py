@@ -64,7 +64,7 @@ FMT = "WebP"
 FLAG_ICC = 0x20
 FLAG_ALPHA = 0x10
 FLAG_EXIF = 0x08
-FLAG_XMP = 0x04
+# (0x04, XMP, is never set by a strip: XMP is always removed)
 FLAG_ANIMATION = 0x02
 
 VP8, VP8L, VP8X = b"VP8 ", b"VP8L", b"VP8X"
@@ -216,11 +216,7 @@ def make_chunk(fourcc: bytes, payload: bytes) -> bytes:
 
 def _kept_exif(payload: bytes, options: StripOptions) -> bytes | None:
     tiff, _ = _exif_tiff(payload)
-    try:
-        info = exif_mod.parse(tiff, "EXIF")
-    except FormatError:
-        return None
-    return exif_mod.build(info, exif_mod.kept_tags(options.keep, orientation=info.orientation is not None))
+    return exif_mod.kept_block(tiff, options.keep)
 
 
 def strip(data: bytes, options: StripOptions) -> bytes:

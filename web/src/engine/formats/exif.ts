@@ -463,6 +463,21 @@ export function keptTags(keep: Iterable<string>, orientation: boolean): KeptTags
   return out;
 }
 
+/**
+ * The EXIF a strip writes in place of `tiff`: Orientation (when `orientation` and the source has one)
+ * plus the user's keep-groups. Null when nothing is left or the block is unreadable.
+ */
+export function keptBlock(tiff: Bytes, keep: Iterable<string>, orientation = true): Bytes | null {
+  let info: Exif;
+  try {
+    info = parse(tiff, 'EXIF');
+  } catch (err) {
+    if (err instanceof FormatError) return null;
+    throw err;
+  }
+  return build(info, keptTags(keep, orientation && info.orientation !== null));
+}
+
 /** Bytes an IFD takes when written by `writeIfd`: table plus out-of-line values. */
 export function ifdSize(entries: readonly Entry[]): number {
   let values = 0;

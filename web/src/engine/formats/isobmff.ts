@@ -620,7 +620,7 @@ function targets(heif: Heif, refType: string, source: number): number[] {
   return out;
 }
 
-function property(data: Bytes, heif: Heif, itemId: number, kind: string): Box | null {
+function property(heif: Heif, itemId: number, kind: string): Box | null {
   for (const [index] of heif.assoc.get(itemId) ?? []) {
     if (index && heif.properties[index - 1]!.type === kind) return heif.properties[index - 1]!;
   }
@@ -628,7 +628,7 @@ function property(data: Bytes, heif: Heif, itemId: number, kind: string): Box | 
 }
 
 function auxType(data: Bytes, heif: Heif, itemId: number): string {
-  const box = property(data, heif, itemId, 'auxC');
+  const box = property(heif, itemId, 'auxC');
   if (box === null) return '';
   const [, , p] = full(data, box, heif.fmt);
   return new Cursor(data, p, box.end, heif.fmt, "'auxC'").cstring();
@@ -643,7 +643,7 @@ function auxLabel(urn: string): string {
 }
 
 function ispe(data: Bytes, heif: Heif, itemId: number): [number, number] | null {
-  const box = property(data, heif, itemId, 'ispe');
+  const box = property(heif, itemId, 'ispe');
   if (box === null) return null;
   const [, , p] = full(data, box, heif.fmt);
   const cur = new Cursor(data, p, box.end, heif.fmt, "'ispe'");
@@ -706,8 +706,8 @@ const ORIENTATION_TEXT: Record<number, string> = {
 };
 
 function orientation(data: Bytes, heif: Heif): Finding | null {
-  const irot = property(data, heif, heif.primary, 'irot');
-  const imir = property(data, heif, heif.primary, 'imir');
+  const irot = property(heif, heif.primary, 'irot');
+  const imir = property(heif, heif.primary, 'imir');
   if (irot === null && imir === null) return null;
   const angle = irot !== null && irot.payload < irot.end ? (data[irot.payload]! & 3) * 90 : 0;
   const axis = imir !== null && imir.payload < imir.end ? data[imir.payload]! & 1 : null;
@@ -883,7 +883,7 @@ export function readMetadata(data: Bytes): Inspection {
   const size = ispe(data, heif, heif.primary);
   if (size !== null) {
     [width, height] = size;
-    const irot = property(data, heif, heif.primary, 'irot');
+    const irot = property(heif, heif.primary, 'irot');
     if (irot !== null && irot.payload < irot.end && data[irot.payload]! & 1) [width, height] = [height, width];
   }
   return { format: heif.kind, mime: heif.mime, width, height, findings: out, warnings };
@@ -919,7 +919,7 @@ function infe(item: Item, itemType: string): Bytes {
   return fullBox('infe', big ? 3 : 2, item.flags, concat(parts));
 }
 
-function sourceExif(data: Bytes, heif: Heif): Item | null {
+function sourceExif(heif: Heif): Item | null {
   const exifs = [...heif.items.values()].filter((i) => i.type === 'Exif' && heif.locations.has(i.id));
   for (const item of exifs) {
     if (targets(heif, 'cdsc', item.id).includes(heif.primary)) return item;
@@ -930,20 +930,13 @@ function sourceExif(data: Bytes, heif: Heif): Item | null {
 /** [item ID, payload] of the Exif item that keeps the user's keep-groups, or null. */
 function keptExif(data: Bytes, heif: Heif, options: StripOptions): [number, Bytes] | null {
   if (!options.keep.length) return null;
-  const item = sourceExif(data, heif);
+  const item = sourceExif(heif);
   if (item === null) return null;
   const loc = heif.locations.get(item.id)!;
   if ((loc.method !== 0 && loc.method !== 1) || !selfContained(heif, loc)) return null;
   const tiff = exifTiff(itemBytes(data, heif, loc));
   if (tiff === null) return null;
-  let info: exifMod.Exif;
-  try {
-    info = exifMod.parse(tiff, 'EXIF');
-  } catch (err) {
-    if (err instanceof FormatError) return null;
-    throw err;
-  }
-  const block = exifMod.build(info, exifMod.keptTags(options.keep, false));
+  const block = exifMod.keptBlock(tiff, options.keep, false);
   if (block === null) return null;
   return [item.id, concat([new Uint8Array(4), block])];
 }

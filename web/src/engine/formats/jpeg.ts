@@ -252,15 +252,7 @@ function jfifWithoutThumbnail(seg: Segment, data: Bytes): Bytes {
 }
 
 function keptExif(seg: Segment, data: Bytes, options: StripOptions): Bytes | null {
-  let info: exifMod.Exif;
-  try {
-    info = exifMod.parse(payloadOf(seg, data).subarray(6), 'EXIF', seg.payloadStart + 6);
-  } catch (err) {
-    if (err instanceof FormatError) return null;
-    throw err;
-  }
-  const tags = exifMod.keptTags(options.keep, info.orientation !== null);
-  const block = exifMod.build(info, tags);
+  const block = exifMod.keptBlock(payloadOf(seg, data).subarray(6), options.keep);
   if (block === null) return null;
   const payload = concat([EXIF_ID, Uint8Array.of(0), block]);
   if (payload.length + 2 > 0xffff) return null;

@@ -372,14 +372,7 @@ export function makeChunk(kind: string, body: Bytes): Bytes {
 function keptExif(chunk: Chunk, data: Bytes, options: StripOptions): Bytes | null {
   const body = chunkBody(chunk, data);
   const tiff = startsWith(body, EXIF_PREFIX) ? body.subarray(6) : body;
-  let info: exifMod.Exif;
-  try {
-    info = exifMod.parse(tiff, 'EXIF');
-  } catch (err) {
-    if (err instanceof FormatError) return null;
-    throw err;
-  }
-  const block = exifMod.build(info, exifMod.keptTags(options.keep, info.orientation !== null));
+  const block = exifMod.keptBlock(tiff, options.keep);
   return block === null ? null : makeChunk('eXIf', block);
 }
 

@@ -25,7 +25,6 @@ const FMT = 'WebP';
 const FLAG_ICC = 0x20;
 const FLAG_ALPHA = 0x10;
 const FLAG_EXIF = 0x08;
-const FLAG_XMP = 0x04; // never set by a strip: XMP is always removed
 const FLAG_ANIMATION = 0x02;
 
 // FourCCs as Latin-1 strings (one character per byte, so comparisons are byte comparisons).
@@ -170,14 +169,7 @@ export function makeChunk(fourcc: string, payload: Bytes): Bytes {
 
 function keptExif(payload: Bytes, options: StripOptions): Bytes | null {
   const [tiff] = exifTiff(payload);
-  let info: exifMod.Exif;
-  try {
-    info = exifMod.parse(tiff, 'EXIF');
-  } catch (err) {
-    if (err instanceof FormatError) return null;
-    throw err;
-  }
-  return exifMod.build(info, exifMod.keptTags(options.keep, info.orientation !== null));
+  return exifMod.keptBlock(tiff, options.keep);
 }
 
 export function strip(data: Bytes, options: StripOptions): Bytes {
