@@ -93,7 +93,9 @@ def split(data: bytes) -> list[bytes]:
 
 
 def markers(data: bytes) -> list[int]:
-    return [piece[1] for piece in split(data)[1:] if piece[:1] == b"\xff" and len(piece) >= 2][:-1]
+    """The marker codes of the segments between SOI and EOI."""
+    parts = split(data)
+    return [piece[1] for piece in parts[1 : parts.index(EOI)]]
 
 
 def insert(data: bytes, at: int, *pieces: bytes) -> bytes:
@@ -474,7 +476,9 @@ def exif() -> dict[str, bytes]:
         b, 1, exif_app1(rich_tiff(True, exif=[t for t in RICH_EXIF if t[0] not in (0x9000, 0xA000, 0xA001)]))
     )
     out["makernote_apple"] = insert(
-        b, 1, exif_app1(tiff_block(True, [(0x010F, ASCII, "Apple")], [(0x927C, UNDEFINED, b"Apple iOS\x00\x00\x01MM" + bytes(20))]))
+        b,
+        1,
+        exif_app1(tiff_block(True, [(0x010F, ASCII, "Apple")], [(0x927C, UNDEFINED, b"Apple iOS\x00\x00\x01MM" + bytes(20))])),
     )
     out["makernote_by_make"] = insert(
         b, 1, exif_app1(tiff_block(False, [(0x010F, ASCII, "CANON INC.")], [(0x927C, UNDEFINED, bytes(30))]))
@@ -551,18 +555,13 @@ def framing() -> dict[str, bytes]:
         "restart_markers_between_segments": b"".join(parts[:2] + [b"\xff\xd0"] + parts[2:3] + [b"\xff\xd7"] + parts[3:]),
         "stuffed_zero_between_segments": b"".join(parts[:2] + [b"\xff\x00"] + parts[2:]),
         "rst_after_scan_behind_a_comment": b"".join(parts[:-1] + [segment(0xFE, b"x"), b"\xff\xd0", b"\xff\x00", EOI]),
-        "rst_between_scans_behind_xmp": b"".join(
-            progressive[:8] + [app(1, XMP_ID + b"<x/>"), b"\xff\xd3"] + progressive[8:]
-        ),
+        "rst_between_scans_behind_xmp": b"".join(progressive[:8] + [app(1, XMP_ID + b"<x/>"), b"\xff\xd3"] + progressive[8:]),
         "short_exif_lookalike": b"".join(
             parts[:2] + [app(1, b"Exif"), b"\x00\x00", exif_app1(orientation_only(True, 6))] + parts[2:]
         ),
         "short_icc_lookalike": b"".join(parts[:2] + [app(2, b"ICC_PRO"), b"FILE\x00\x01\x01"] + parts[2:]),
         "short_jfif_lookalike": b"".join([SOI, app(0, b"JF"), b"IF\x00"] + parts[2:]),
     }
-
-
-VALID_CASES = dict(CASES)  # every case above strips; the broken ones below are for error tests
 
 
 # ---- sniff and parse ----------------------------------------------------------------------------------------
@@ -640,15 +639,20 @@ def _error(data: bytes) -> FormatError:
             fn(bytes(bytearray(data)))  # a fresh object each time: the parse memo must not matter
         errors.append(err.value)
     assert len({(e.offset, e.expected, e.found) for e in errors}) == 1
-    with pytest.raises(privpix.FormatError) as lib:
-        privpix.strip(data)
-    assert str(lib.value) == str(errors[0])
+    if jpeg.sniff(data):  # otherwise the library says it is no image it knows
+        with pytest.raises(privpix.FormatError) as lib:
+            privpix.strip(data)
+        assert str(lib.value) == str(errors[0])
     return errors[0]
 
 
 def test_error_not_a_jpeg() -> None:
     err = _error(b"\xff\xd9\xff\xe0" + bytes(20))
-    assert (err.offset, err.expected, err.found) == (0, "expected a JPEG start-of-image marker ff d8 ff", "ff d9 ff e0 00 00 00 00")
+    assert (err.offset, err.expected, err.found) == (
+        0,
+        "expected a JPEG start-of-image marker ff d8 ff",
+        "ff d9 ff e0 00 00 00 00",
+    )
     assert str(err) == "JPEG: at byte 0: expected a JPEG start-of-image marker ff d8 ff (found ff d9 ff e0 00 00 00 00)"
 
 
@@ -670,10 +674,16 @@ def test_error_truncated_payload() -> None:
     data = BASES["baseline"]
     dqt = data.index(b"\xff\xdb")
     err = _error(data[: dqt + 30])
-    assert (err.offset, err.expected) == (dqt + 4, f"expected the payload of marker ff db (65 bytes), but the file ends at byte {dqt + 30}")
+    assert (err.offset, err.expected) == (
+        dqt + 4,
+        f"expected the payload of marker ff db (65 bytes), but the file ends at byte {dqt + 30}",
+    )
     block = exif_app1(rich_tiff(True))
     err = _error(SOI + block[:100])
-    assert (err.offset, err.expected) == (6, f"expected the payload of marker ff e1 ({len(block) - 4} bytes), but the file ends at byte 102")
+    assert (err.offset, err.expected) == (
+        6,
+        f"expected the payload of marker ff e1 ({len(block) - 4} bytes), but the file ends at byte 102",
+    )
 
 
 @pytest.mark.parametrize("length", [0, 1])
@@ -803,6 +813,14 @@ def test_icc_is_removed_without_keep_icc(which: str) -> None:
     assert jpeg.read_metadata(out).findings == []
 
 
+def test_an_icc_segment_too_short_for_its_chunk_header_is_not_kept() -> None:
+    """libjpeg reads an APP2 as an ICC chunk only when it holds the 14-byte header (identifier,
+    sequence number, count); inspect calls a shorter one a vendor block, and the strip removes it."""
+    data = insert(BASES["baseline"], 2, app(2, ICC_ID), app(2, ICC_ID + b"\x01"))  # Pillow cannot open it
+    assert [f.value for f in jpeg.read_metadata(data).findings] == ["APP2 ICC_PROFILE, 16 bytes", "APP2 ICC_PROFILE, 17 bytes"]
+    assert jpeg.strip(data, DEFAULT) == BASES["baseline"]
+
+
 # ---- strip: EXIF --------------------------------------------------------------------------------------------
 
 
@@ -854,7 +872,9 @@ def test_unreadable_exif_is_dropped_and_warned(name: str) -> None:
     data = CASES[name]
     info = jpeg.read_metadata(data)
     size = len(split(data)[1])
-    assert [(f.category, f.label, f.value, f.offset) for f in info.findings] == [("blocks", "EXIF", f"{size} bytes, unreadable", 2)]
+    assert [(f.category, f.label, f.value, f.offset) for f in info.findings] == [
+        ("blocks", "EXIF", f"{size} bytes, unreadable", 2)
+    ]
     assert len(info.warnings) == 1
     assert info.warnings[0].startswith("APP1 EXIF at byte 2: the EXIF block is unreadable (expected ")
     assert jpeg.strip(data, DEFAULT) == BASES["baseline"]
@@ -905,9 +925,13 @@ def test_keep_groups_carry_exactly_their_tags(little: bool) -> None:
         assert (set(info.gps.entries) if info.gps else set()) == gps, groups
         assert info.interop is None and info.ifd1 is None and info.thumbnail() is None
         for mine, theirs in ((info.ifd0, source.ifd0), (info.exif, source.exif), (info.gps, source.gps)):
-            for tag, entry in (mine.entries.items() if mine else []):
+            for tag, entry in mine.entries.items() if mine else []:
                 if tag not in pointers:
-                    assert (entry.type, entry.count, entry.raw) == (theirs.entries[tag].type, theirs.entries[tag].count, theirs.entries[tag].raw)
+                    assert (entry.type, entry.count, entry.raw) == (
+                        theirs.entries[tag].type,
+                        theirs.entries[tag].count,
+                        theirs.entries[tag].raw,
+                    )
         assert same_pixels(data, out)
 
 
@@ -935,7 +959,11 @@ def test_keep_groups_findings() -> None:
     } <= kept
     assert not {c for c, _, _ in kept} & {"device", "embedded"}
     camera = found(jpeg.strip(data, StripOptions(keep=frozenset({"camera", "time"}))))
-    assert {("device", "Camera make", "Canon"), ("device", "Lens", "EF50mm f/1.8 STM"), ("time", "Taken", "2024-05-17 12:34:50")} <= camera
+    assert {
+        ("device", "Camera make", "Canon"),
+        ("device", "Lens", "EF50mm f/1.8 STM"),
+        ("time", "Taken", "2024-05-17 12:34:50"),
+    } <= camera
     assert not {c for c, _, _ in camera} & {"location", "people", "embedded"}
 
 
@@ -979,7 +1007,11 @@ def test_extended_xmp_is_read_from_its_joined_parts() -> None:
     assert b"48,51.5N" not in parts[0] and b"48,51.5N" not in parts[1]  # the value is cut across parts
     at = data.index(parts[1])  # written second part first
     total = sum(map(len, parts))
-    ext = {(f.category, f.label, f.value, f.offset, f.length) for f in jpeg.read_metadata(data).findings if f.block == "APP1 Extended XMP"}
+    ext = {
+        (f.category, f.label, f.value, f.offset, f.length)
+        for f in jpeg.read_metadata(data).findings
+        if f.block == "APP1 Extended XMP"
+    }
     assert ext == {
         ("location", "GPS position", "48.85833° N, 2.29500° E", at, total),
         ("location", "City", "Paris", at, total),
@@ -1003,8 +1035,17 @@ def test_mpo_index_and_secondary_images_are_removed(frames: int) -> None:
     assert trailing > 0
     with Image.open(io.BytesIO(data)) as im:
         assert im.format == "MPO" and im.n_frames == frames
+    # the index's own sizes (Pillow's writer gets the third one wrong, so they need not add up to the trailer)
+    mpf = exif_mod.parse(split(data)[2][8:], "MPF")
+    entries = mpf.ifd0.entries[0xB002].raw
+    sizes = [struct.unpack_from("<IIIHH", entries, i)[1] for i in range(16, len(entries), 16)]
+    assert len(sizes) == frames - 1 and (frames > 2 or sizes == [trailing])
     more = frames - 1
-    assert ("embedded", "MPF images", f"{more} more image{'s' if more > 1 else ''} after this one ({format_bytes(trailing)})") in found(data)
+    assert (
+        "embedded",
+        "MPF images",
+        f"{more} more image{'s' if more > 1 else ''} after this one ({format_bytes(sum(sizes))})",
+    ) in found(data)
     assert ("blocks", "Data after the end of the image", format_bytes(trailing)) in found(data)
     out = jpeg.strip(data, DEFAULT)
     assert out == data[: layout.eoi_end].replace(split(data)[2], b"")
@@ -1129,7 +1170,10 @@ def test_stray_bytes_are_dropped_with_a_warning() -> None:
     parts = split(BASES["baseline"])
     first = len(parts[0]) + len(parts[1]) + 3
     second = first + len(parts[2]) + len(parts[3]) + 1
-    warnings = [f"3 stray bytes before the marker at byte {first} were dropped", f"1 stray bytes before the marker at byte {second} were dropped"]
+    warnings = [
+        f"3 stray bytes before the marker at byte {first} were dropped",
+        f"1 stray bytes before the marker at byte {second} were dropped",
+    ]
     assert jpeg.read_metadata(data).warnings == warnings
     assert jpeg.strip(data, DEFAULT) == BASES["baseline"]
     assert privpix.strip(data).warnings == warnings
@@ -1154,11 +1198,20 @@ def test_lone_markers_behind_a_removed_block_join_the_scan() -> None:
     """A restart marker or ff 00 after a removed block lands right after scan data in the output,
     where a reader takes it as part of the scan: the layout the strip remembers for its output must
     say the same."""
-    for name in ("rst_after_scan_behind_a_comment", "rst_between_scans_behind_xmp"):
+    parts, progressive = split(BASES["baseline"]), split(BASES["progressive"])
+    expected = {
+        "rst_after_scan_behind_a_comment": b"".join(parts[:-1] + [b"\xff\xd0\xff\x00", EOI]),
+        "rst_between_scans_behind_xmp": b"".join(progressive[:8] + [b"\xff\xd3"] + progressive[8:]),
+    }
+    for name, want in expected.items():
         data = CASES[f"framing_{name}"]
         out = jpeg.strip(data, DEFAULT)
-        assert b"\xff\xfe" not in out[-40:] and b"http://ns.adobe.com" not in out
-        assert jpeg.parse(out) == jpeg.parse.__wrapped__(out)
+        assert out == want
+        fresh = jpeg.parse.__wrapped__(out)
+        assert jpeg.parse(out) == fresh
+        assert [s.marker for s in fresh.segments] == [
+            s.marker for s in jpeg.parse.__wrapped__(data).segments if s.marker not in (0x00, 0xD0, 0xD3, 0xE1, 0xFE)
+        ]
         assert same_pixels(data, out)
 
 
@@ -1182,7 +1235,12 @@ def test_an_identifier_is_read_from_its_own_segment_only() -> None:
 
 @pytest.mark.parametrize(
     "name, vendor",
-    [("exif_rich_le", "Nikon"), ("exif_makernote_apple", "Apple"), ("exif_makernote_by_make", "Canon"), ("exif_makernote_no_make", "vendor")],
+    [
+        ("exif_rich_le", "Nikon"),
+        ("exif_makernote_apple", "Apple"),
+        ("exif_makernote_by_make", "Canon"),
+        ("exif_makernote_no_make", "vendor"),
+    ],
 )
 def test_makernotes_vendor(name: str, vendor: str) -> None:
     notes = [f.value for f in jpeg.read_metadata(CASES[name]).findings if f.label == "MakerNotes"]
@@ -1204,26 +1262,29 @@ def test_report_of_a_strip() -> None:
     data = CASES["exif_rich_be"]
     result = privpix.strip(data)
     assert result.format == "jpeg" and result.bytes_before == len(data) and result.bytes_after == len(result.data)
-    assert {(f.category, f.label, f.value) for f in result.removed} == RICH_FINDINGS - {("kept", "Orientation", "rotated 90° clockwise (6)")} | {
-        ("blocks", "EXIF", f"{format_bytes(len(split(data)[1]))}, 50 tags")
-    }
-    assert [(f.label, f.value) for f in result.kept] == [("Orientation", "rotated 90° clockwise (6)"), ("EXIF", "36 bytes, 1 tag")]
+    assert {(f.category, f.label, f.value) for f in result.removed} == RICH_FINDINGS - {
+        ("kept", "Orientation", "rotated 90° clockwise (6)")
+    } | {("blocks", "EXIF", f"{format_bytes(len(split(data)[1]))}, 50 tags")}
+    assert [(f.label, f.value) for f in result.kept] == [
+        ("Orientation", "rotated 90° clockwise (6)"),
+        ("EXIF", "36 bytes, 1 tag"),
+    ]
 
 
 # ---- every synthetic case: pixels, idempotence, the parse memo, nothing left ---------------------------------
 
 
 def test_the_cases_are_many_and_all_decode() -> None:
-    assert len(VALID_CASES) >= 60
-    for name, data in VALID_CASES.items():
+    assert len(CASES) >= 60
+    for name, data in CASES.items():
         decoded(data)  # Pillow reads every input
         assert name and jpeg.sniff(data)
 
 
 @pytest.mark.parametrize("option", list(OPTION_SETS))
-@pytest.mark.parametrize("name", list(VALID_CASES))
+@pytest.mark.parametrize("name", list(CASES))
 def test_strip_keeps_pixels_and_is_idempotent(name: str, option: str) -> None:
-    data = VALID_CASES[name]
+    data = CASES[name]
     out = jpeg.strip(data, OPTION_SETS[option])
     assert same_pixels(data, out)
     assert jpeg.strip(out, OPTION_SETS[option]) == out
@@ -1231,22 +1292,26 @@ def test_strip_keeps_pixels_and_is_idempotent(name: str, option: str) -> None:
 
 
 @pytest.mark.parametrize("option", list(OPTION_SETS))
-@pytest.mark.parametrize("name", list(VALID_CASES))
+@pytest.mark.parametrize("name", list(CASES))
 def test_the_layout_a_strip_remembers_is_the_layout_of_its_output(name: str, option: str) -> None:
-    out = jpeg.strip(VALID_CASES[name], OPTION_SETS[option])
+    out = jpeg.strip(CASES[name], OPTION_SETS[option])
     primed = jpeg.parse(out)  # the strip primed the memo with its own account of ``out``
     assert primed == jpeg.parse.__wrapped__(out)
     assert jpeg.read_metadata(out) == jpeg.read_metadata(bytes(bytearray(out)))  # a fresh object: parsed again
 
 
-@pytest.mark.parametrize("name", list(VALID_CASES))
+@pytest.mark.parametrize("name", list(CASES))
 def test_default_strip_leaves_nothing_private(name: str) -> None:
-    out = jpeg.strip(VALID_CASES[name], DEFAULT)
+    out = jpeg.strip(CASES[name], DEFAULT)
     info = jpeg.read_metadata(out)
-    assert {(f.category, f.label) for f in info.findings} <= {("kept", "Orientation"), ("blocks", "EXIF"), ("kept", "ICC profile")}
+    assert {(f.category, f.label) for f in info.findings} <= {
+        ("kept", "Orientation"),
+        ("blocks", "EXIF"),
+        ("kept", "ICC profile"),
+    }
     assert info.warnings == []
     assert jpeg.parse(out).eoi_end == len(out)
-    no_icc = jpeg.read_metadata(jpeg.strip(VALID_CASES[name], StripOptions(keep_icc=False)))
+    no_icc = jpeg.read_metadata(jpeg.strip(CASES[name], StripOptions(keep_icc=False)))
     assert {(f.category, f.label) for f in no_icc.findings} <= {("kept", "Orientation"), ("blocks", "EXIF")}
 
 
@@ -1276,11 +1341,15 @@ STRUCTURE_TAGS = {  # the File/Composite tags that are about pixels and coding, 
     "FileName", "Directory", "FileSize", "FileModifyDate", "FileAccessDate", "FileInodeChangeDate", "FilePermissions",
     "FileType", "FileTypeExtension", "MIMEType", "ImageWidth", "ImageHeight", "EncodingProcess", "BitsPerSample",
     "ColorComponents", "YCbCrSubSampling", "ImageSize", "Megapixels", "ExifByteOrder", "ExifToolVersion",
+    "JFIFVersion", "ResolutionUnit", "XResolution", "YResolution",  # JFIF, without its thumbnail
+    "DCTEncodeVersion", "APP14Flags0", "APP14Flags1", "ColorTransform",  # Adobe APP14
 }  # fmt: skip
 
 
 def exiftool(paths: list[Path]) -> dict[str, dict[str, Any]]:
-    run = subprocess.run(["exiftool", "-j", "-a", "-G1", "-u", "-s", *map(str, paths)], capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        ["exiftool", "-j", "-a", "-G1", "-u", "-s", *map(str, paths)], capture_output=True, text=True, check=False
+    )
     assert run.stdout.strip(), run.stderr
     return {Path(item["SourceFile"]).name: item for item in json.loads(run.stdout)}
 
@@ -1292,7 +1361,7 @@ def leaks(tags: dict[str, Any]) -> list[str]:
         if key == "SourceFile" or key in ALLOWED_TAGS:
             continue
         group, _, name = key.partition(":")
-        if group.startswith("ICC") or group in ("JFIF", "Adobe"):
+        if group.startswith("ICC"):
             continue
         if group in STRUCTURE_GROUPS and name in STRUCTURE_TAGS:
             continue
@@ -1318,7 +1387,8 @@ def test_exiftool_finds_nothing_private_after_strip(name: str, judged: dict[str,
     assert not any(k.endswith(":Warning") for k in tags)
 
 
-@pytest.mark.parametrize("name", JUDGED)
+# An ICC profile is nothing private, and ExifTool does not report unknown bytes after EOI (inspect does).
+@pytest.mark.parametrize("name", [n for n in JUDGED if n not in ("kept_blocks_icc_out_of_order", "removed_blocks_trailer")])
 def test_exiftool_judge_sees_what_the_inputs_carry(name: str, judged: dict[str, dict[str, dict[str, Any]]]) -> None:
     assert leaks(judged["in"][f"{name}.jpg"]) != []
 
@@ -1344,12 +1414,17 @@ def test_exiftool_reads_the_kept_orientation_and_groups(tmp_path: Path) -> None:
 
 # ---- corpus ---------------------------------------------------------------------------------------------------
 
-CORPUS_JPEGS = sorted(p for p in CORPUS.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".mpo") and not p.name.startswith("broken_"))
+CORPUS_JPEGS = sorted(
+    p for p in CORPUS.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".mpo") and not p.name.startswith("broken_")
+)
 
 
 def test_corpus_has_jpegs_and_mpos() -> None:
     names = {p.name for p in CORPUS_JPEGS}
-    assert len(names) >= 20 and {"pillow_frozenpond.mpo", "sharp_Channel_digital_image_CMYK_color.jpg", "skimage_rocket.jpg"} <= names
+    assert (
+        len(names) >= 20
+        and {"pillow_frozenpond.mpo", "sharp_Channel_digital_image_CMYK_color.jpg", "skimage_rocket.jpg"} <= names
+    )
 
 
 @pytest.mark.parametrize("path", CORPUS_JPEGS, ids=lambda p: p.name)

@@ -69,6 +69,7 @@ def sniff(data: bytes) -> bool:
 # In entropy-coded data 0xff is followed by 0x00 (a stuffed byte), a restart marker d0-d7 or
 # another 0xff (fill); anything else is the next marker.
 _MARKER_IN_SCAN = re.compile(rb"\xff[\x01-\xcf\xd8-\xfe]")
+_SCAN_GOES_ON = frozenset((0x00, *range(0xD0, 0xD8)))  # codes after 0xff that do not end scan data
 
 
 def _scan_end(data: bytes, pos: int) -> int:
@@ -235,15 +236,21 @@ def read_metadata(data: bytes) -> Inspection:
 # ---- strip --------------------------------------------------------------------------------------------
 
 
+def _head(seg: Segment, data: bytes, n: int) -> bytes:
+    """Up to ``n`` bytes from the start of the segment's payload: its own bytes only, never those of
+    whatever follows a segment too short to hold an identifier."""
+    return data[seg.payload_start : min(seg.payload_end, seg.payload_start + n)]
+
+
 def _keep_segment(seg: Segment, data: bytes, options: StripOptions) -> bool:
     m = seg.marker
     if not (APP0 <= m <= APP15) and m != COM:
         return True
-    payload = data[seg.payload_start : seg.payload_start + 14]
+    payload = _head(seg, data, 14)
     if m == APP0:
         return payload.startswith(JFIF_ID)
-    if m == APP2:
-        return options.keep_icc and payload.startswith(ICC_ID)
+    if m == APP2:  # an ICC chunk has a 14-byte header (identifier, sequence number, count)
+        return options.keep_icc and payload.startswith(ICC_ID) and len(payload) == 14
     if m == APP14:
         return payload.startswith(ADOBE_ID)
     return False
@@ -276,7 +283,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
     pos = 2
     exif_done = False
     for seg in layout.segments:
-        if seg.marker == APP1 and data[seg.payload_start : seg.payload_start + 5] == EXIF_ID:
+        if seg.marker == APP1 and _head(seg, data, 5) == EXIF_ID:
             if exif_done:
                 continue
             exif_done = True
@@ -294,7 +301,12 @@ def strip(data: bytes, options: StripOptions) -> bytes:
             payload_start, payload_end = pos + 4, pos + len(piece)
         else:  # copied verbatim, scan data included: the same shape, moved
             payload_start, payload_end = pos + seg.payload_start - seg.start, pos + seg.payload_end - seg.start
-        segments.append(Segment(seg.marker, pos, pos + len(piece), payload_start, payload_end))
+        if seg.marker in _SCAN_GOES_ON and segments and segments[-1].marker == SOS:
+            # ff 00 or a restart marker that now follows scan data is part of that scan to a reader
+            last = segments[-1]
+            segments[-1] = Segment(SOS, last.start, pos + len(piece), last.payload_start, last.payload_end)
+        else:
+            segments.append(Segment(seg.marker, pos, pos + len(piece), payload_start, payload_end))
         pieces.append(piece)
         pos += len(piece)
     pieces.append(b"\xff\xd9")

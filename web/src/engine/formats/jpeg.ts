@@ -51,6 +51,7 @@ export interface Layout {
 }
 
 const isStandalone = (m: number): boolean => m === 0x01 || (m >= 0xd0 && m <= 0xd7);
+const scanGoesOn = (m: number): boolean => m === 0x00 || (m >= 0xd0 && m <= 0xd7); // codes after 0xff that do not end scan data
 
 export function sniff(data: Bytes): boolean {
   return data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff;
@@ -229,12 +230,21 @@ function sumOdd(spans: number[]): number {
 
 // ---- strip ------------------------------------------------------------------------------------------
 
+/**
+ * Up to `n` bytes from the start of the segment's payload: its own bytes only, never those of
+ * whatever follows a segment too short to hold an identifier.
+ */
+function head(seg: Segment, data: Bytes, n: number): Bytes {
+  return data.subarray(seg.payloadStart, Math.min(seg.payloadEnd, seg.payloadStart + n));
+}
+
 function keepSegment(seg: Segment, data: Bytes, options: StripOptions): boolean {
   const m = seg.marker;
   if (!(m >= APP0 && m <= APP15) && m !== COM) return true;
-  const payload = data.subarray(seg.payloadStart, seg.payloadStart + 14);
+  const payload = head(seg, data, 14);
   if (m === APP0) return startsWith(payload, JFIF_ID);
-  if (m === APP2) return options.keep_icc && startsWith(payload, ICC_ID);
+  // an ICC chunk has a 14-byte header (identifier, sequence number, count)
+  if (m === APP2) return options.keep_icc && startsWith(payload, ICC_ID) && payload.length === 14;
   if (m === APP14) return startsWith(payload, ADOBE_ID);
   return false;
 }
@@ -268,7 +278,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
   for (const seg of layout.segments) {
     let piece: Bytes;
     let rebuilt: boolean;
-    if (seg.marker === APP1 && startsWith(data, EXIF_ID, seg.payloadStart)) {
+    if (seg.marker === APP1 && startsWith(head(seg, data, 5), EXIF_ID)) {
       if (exifDone) continue;
       exifDone = true;
       const kept = keptExif(seg, data, options);
@@ -287,7 +297,13 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     const [payloadStart, payloadEnd] = rebuilt
       ? [pos + 4, pos + piece.length] // a whole new segment (minimal EXIF, JFIF header): payload to its end
       : [pos + seg.payloadStart - seg.start, pos + seg.payloadEnd - seg.start]; // copied verbatim, moved
-    segments.push({ marker: seg.marker, start: pos, end: pos + piece.length, payloadStart, payloadEnd });
+    const last = segments[segments.length - 1];
+    if (scanGoesOn(seg.marker) && last !== undefined && last.marker === SOS) {
+      // ff 00 or a restart marker that now follows scan data is part of that scan to a reader
+      last.end = pos + piece.length;
+    } else {
+      segments.push({ marker: seg.marker, start: pos, end: pos + piece.length, payloadStart, payloadEnd });
+    }
     pieces.push(piece);
     pos += piece.length;
   }
