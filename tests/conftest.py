@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -64,3 +67,75 @@ def run_ts_engine(*args: str) -> dict[str, Any]:
     if out.returncode != 0:
         raise AssertionError(f"engine-cli failed ({out.returncode}): {out.stderr}")
     return json.loads(out.stdout)
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Any:
+    """One Debian Chromium (through Playwright's sync API) for the whole test session. The sync API
+    cannot run twice at once, so every browser test takes its browser from here, directly or through
+    a fixture of its own that returns this one."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@dataclass
+class BenchPages:
+    """The benchmark pages of web/bench (engine code in workers, driven from Python), built once per
+    session and served cross-origin isolated by privpix's own server, as the app is."""
+
+    root: Path
+    url: str
+
+    def add(self, name: str, data: bytes) -> str:
+        """Serve ``data`` as files/NAME; returns the relative URL a page can fetch."""
+        (self.root / "files").mkdir(exist_ok=True)
+        (self.root / "files" / name).write_bytes(data)
+        return f"files/{name}"
+
+    def open(self, browser: Any, page: str) -> Any:
+        """A fresh context with ``page`` loaded; closing the page's context is the caller's job."""
+        context = browser.new_context()
+        pg = context.new_page()
+        pg.set_default_timeout(300_000)
+        pg.goto(self.url + page)
+        assert pg.evaluate("() => self.crossOriginIsolated"), "benchmark pages must be cross-origin isolated, like the app"
+        return pg
+
+
+@pytest.fixture(scope="session")
+def bench_pages() -> Iterator[BenchPages]:
+    vite = WEB / "node_modules" / ".bin" / "vite"
+    if not vite.exists():
+        pytest.fail("web/node_modules is missing: run `npm ci` in web/ (the README's test command does)")
+    out = ROOT / "bench" / "out" / "tests"
+    subprocess.run(
+        [str(vite), "build", "--config", str(WEB / "bench" / "vite.config.ts"), "--outDir", str(out), "--logLevel", "error"],
+        cwd=WEB,
+        check=True,
+    )
+    from privpix.server import make_server
+
+    server = make_server("127.0.0.1", 0, root=out, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield BenchPages(out, f"http://127.0.0.1:{server.server_address[1]}/")
+    finally:
+        server.shutdown()
+        server.server_close()

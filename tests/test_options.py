@@ -45,8 +45,12 @@ def test_every_option_is_a_cli_flag_with_the_spec_help(tool: str) -> None:
     import sys
 
     spec = TOOLS[tool]
-    out = subprocess.run([sys.executable, "-m", "privpix", spec.command, "--help"], capture_output=True, text=True,
-                         env={"COLUMNS": "400", "TERM": "dumb", "PATH": "/usr/bin:/bin"})
+    out = subprocess.run(
+        [sys.executable, "-m", "privpix", spec.command, "--help"],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "400", "TERM": "dumb", "PATH": "/usr/bin:/bin"},
+    )
     assert out.returncode == 0, out.stderr
     text = re.sub(r"\s+", " ", re.sub(r"[│╭╮╰╯─]", " ", out.stdout))
     for option in spec.options:

@@ -63,7 +63,12 @@ export default defineConfig({
       },
       injectManifest: {
         rollupFormat: 'iife',
-        globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest,wasm,json}'],
+        // mjs: onnxruntime's Emscripten glue (remove background), loaded by URL, so it must be precached.
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,ico,webmanifest,wasm,json}'],
+        // Models (models/*.onnx, 44-88 MB) are not precached: a person downloads one on first use and
+        // it is kept in Cache Storage. Nor is onnxruntime's WebGPU build (27 MB): it is kept with the
+        // model on devices that offer WebGPU (src/engine/background/store.ts, src/sw.ts).
+        globIgnores: ['models/**', '**/ort-wasm-simd-threaded.asyncify*.{wasm,mjs}'],
         // Codecs and engines added later are several MiB each; models are cached separately, not here.
         maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
       },

@@ -21,7 +21,7 @@ import typer
 
 from . import __version__
 from .files import Job
-from .options import STRIP, ToolSpec
+from .options import COMPRESS, CONVERT, ERASE, REMOVE_BG, STRIP, ToolSpec
 
 app = typer.Typer(
     name="privpix",
@@ -179,6 +179,510 @@ def strip(
     raise typer.Exit(0 if ok else 1)
 
 
+# ---- compress / convert -------------------------------------------------------------------------------
+
+EncodeJobs = Annotated[
+    int,
+    typer.Option("-j", "--jobs", min=0, help="Files processed at once; 0 (the default) runs one process per core."),
+]
+
+
+def _encode_job(job: Job, task: tuple[str, Any]) -> Any:
+    """Read, re-encode, write; the output's ending follows the format actually written."""
+    from .batch import Outcome
+    from .files import write_atomic
+    from .formats.errors import FormatError
+    from .tools.compress import compress as run_compress
+    from .tools.convert import convert as run_convert
+    from .tools.encode import output_suffix
+
+    tool, options = task
+    try:
+        data = job.source.read_bytes()
+        result = run_compress(data, options) if tool == "compress" else run_convert(data, options)
+        in_place = job.output == job.source
+        output = job.output
+        suffix = output_suffix(output.suffix, result.format)
+        if suffix != output.suffix:
+            if in_place:
+                return Outcome(
+                    job,
+                    None,
+                    f"--in-place keeps the file name, but this {result.source_format.upper()} becomes "
+                    f"{result.format.upper()}: use -o DIR or --format",
+                )
+            output = output.with_suffix(suffix)
+            if output.exists() and output.resolve() == job.source.resolve():
+                return Outcome(job, None, "the output would overwrite the input; choose another -o DIR")
+        write_atomic(output, result.data, mode_from=job.source if in_place else None, durable=in_place)
+    except FormatError as err:
+        return Outcome(job, None, str(err))
+    except OSError as err:
+        return Outcome(job, None, f"{err.strerror or err}" + (f": {err.filename}" if err.filename else ""))
+    return Outcome(Job(job.source, output), result.to_json(), None)
+
+
+def _run_encode(
+    tool: str,
+    files: list[Path],
+    out: Path | None,
+    recursive: bool,
+    in_place: bool,
+    options: Any,
+    suffix_for: Any,
+    jobs_flag: int,
+    json_out: bool,
+) -> None:
+    from .batch import run, workers_for
+    from .files import DECODABLE_SUFFIXES, collect, plan
+    from .render import encode_line
+
+    if in_place and out is not None:
+        raise typer.BadParameter("--in-place and -o/--out cannot be combined")
+    found, problems = collect(files, recursive, DECODABLE_SUFFIXES)
+    jobs: list[Job] = []
+    refused: list[tuple[Path, str]] = []
+    for item in found:
+        tag = {"compress": "compressed", "convert": "converted"}[tool]
+        planned, bad = plan([item], out, in_place, tag=tag, suffix=suffix_for(item[0]))
+        jobs += planned
+        refused += bad
+    entries: list[dict[str, Any]] = []
+    for path, reason in problems + refused:
+        _fail(path, reason)
+        entries.append({"path": str(path), "output": None, "ok": False, "error": reason, "result": None})
+
+    label = "Compressing" if tool == "compress" else "Converting"
+    workers = workers_for(jobs, jobs_flag, parallel_from=2)
+    for outcome in run(jobs, _encode_job, (tool, options), workers=workers, label=label):
+        job = outcome.job
+        entries.append(
+            {
+                "path": str(job.source),
+                "output": str(job.output) if outcome.ok else None,
+                "ok": outcome.ok,
+                "error": outcome.error,
+                "result": outcome.report,
+            }
+        )
+        if not outcome.ok:
+            _fail(job.source, outcome.error or "failed")
+            continue
+        report = outcome.report or {}
+        if not json_out:
+            print(encode_line(job.source, job.output, report))
+        for warning in report.get("warnings", []):
+            print(f"privpix: {job.source}: warning: {warning}", file=sys.stderr)
+    if json_out:
+        print(json.dumps({"files": entries}, indent=2, ensure_ascii=False))
+    ok = all(e["ok"] for e in entries) and bool(entries)
+    raise typer.Exit(0 if ok else 1)
+
+
+def _size(text: str | None) -> int | None:
+    from .options import parse_size
+
+    if text is None:
+        return None
+    try:
+        return parse_size(text)
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="--target-size") from None
+
+
+@app.command()
+def compress(
+    files: Inputs,
+    out: OutDir = None,
+    recursive: Recursive = False,
+    fmt: Annotated[str, _flag(COMPRESS, "format", metavar="FORMAT")] = COMPRESS.option("format").default,
+    target_size: Annotated[str | None, _flag(COMPRESS, "target_size", metavar="SIZE")] = None,
+    quality: Annotated[int | None, _flag(COMPRESS, "quality", metavar="Q")] = None,
+    max_dimension: Annotated[int | None, _flag(COMPRESS, "max_dimension", metavar="PX")] = None,
+    colour: Annotated[str, _flag(COMPRESS, "colour", metavar="keep|srgb")] = COMPRESS.option("colour").default,
+    background: Annotated[str, _flag(COMPRESS, "background", metavar="#RRGGBB")] = COMPRESS.option("background").default,
+    palette: Annotated[bool, _flag(COMPRESS, "palette")] = COMPRESS.option("palette").default,
+    keep_metadata: Annotated[bool, _flag(COMPRESS, "keep_metadata")] = COMPRESS.option("keep_metadata").default,
+    in_place: InPlace = False,
+    jobs_flag: EncodeJobs = 0,
+    json_out: JsonFlag = False,
+) -> None:
+    """Make photos smaller: same format by default (HEIC and TIFF become JPEG), a fixed quality or a
+    target file size, optional downscale. Metadata is removed as by strip unless --keep-metadata."""
+    from .options import CompressOptions
+    from .tools.encode import output_suffix
+
+    try:
+        options = CompressOptions(
+            format=fmt,
+            target_size=_size(target_size),
+            quality=quality,
+            max_dimension=max_dimension,
+            colour=colour,
+            background=background,
+            palette=palette,
+            keep_metadata=keep_metadata,
+        )
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from None
+
+    def suffix_for(path: Path) -> str | None:
+        return None if fmt == "keep" else output_suffix(path.suffix, fmt)
+
+    _run_encode("compress", files, out, recursive, in_place, options, suffix_for, jobs_flag, json_out)
+
+
+@app.command()
+def convert(
+    files: Inputs,
+    to: Annotated[str, _flag(CONVERT, "to", metavar="FORMAT")] = CONVERT.option("to").default,
+    out: OutDir = None,
+    recursive: Recursive = False,
+    quality: Annotated[int | None, _flag(CONVERT, "quality", metavar="Q")] = None,
+    max_dimension: Annotated[int | None, _flag(CONVERT, "max_dimension", metavar="PX")] = None,
+    colour: Annotated[str, _flag(CONVERT, "colour", metavar="keep|srgb")] = CONVERT.option("colour").default,
+    background: Annotated[str, _flag(CONVERT, "background", metavar="#RRGGBB")] = CONVERT.option("background").default,
+    palette: Annotated[bool, _flag(CONVERT, "palette")] = CONVERT.option("palette").default,
+    keep_metadata: Annotated[bool, _flag(CONVERT, "keep_metadata")] = CONVERT.option("keep_metadata").default,
+    jobs_flag: EncodeJobs = 0,
+    json_out: JsonFlag = False,
+) -> None:
+    """Turn photos into JPEG, WebP, AVIF or PNG (iPhone HEIC included). Orientation is baked into
+    the pixels; metadata is removed as by strip unless --keep-metadata."""
+    from .options import ConvertOptions
+    from .tools.encode import output_suffix
+
+    try:
+        options = ConvertOptions(
+            to=to,
+            quality=quality,
+            max_dimension=max_dimension,
+            colour=colour,
+            background=background,
+            palette=palette,
+            keep_metadata=keep_metadata,
+        )
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from None
+    _run_encode("convert", files, out, recursive, False, options, lambda p: output_suffix(p.suffix, to), jobs_flag, json_out)
+
+
+# ---- remove-bg and models -----------------------------------------------------------------------------
+
+Offline = Annotated[
+    bool,
+    typer.Option("--offline", help="Never download a model; if it is missing, say where to put it (also PRIVPIX_OFFLINE=1)."),
+]
+
+
+def _remove_bg_job(job: Job, task: tuple[Any, str, int, bytes | None]) -> Any:
+    from .batch import Outcome
+    from .files import write_atomic
+    from .formats.errors import FormatError
+    from .models.errors import ModelError
+    from .tools.background import remove_background
+
+    options, model_path, threads, background = task
+    try:
+        result = remove_background(
+            job.source.read_bytes(), options, background_image=background, model_path=model_path, threads=threads
+        )
+        write_atomic(job.output, result.data)
+    except (FormatError, ModelError) as err:
+        return Outcome(job, None, str(err))
+    except MemoryError:
+        return Outcome(job, None, "not enough memory for this image")
+    except OSError as err:
+        return Outcome(job, None, f"{err.strerror or err}" + (f": {err.filename}" if err.filename else ""))
+    return Outcome(job, result.to_json(), None)
+
+
+def _remove_bg_line(source: Path, output: Path, report: dict[str, Any]) -> str:
+    """``IMG_1.heic -> IMG_1-nobg.png  4032×3024 cut-out, PNG 1.78 MB (fast model, 4.1 s)``"""
+    from .formats.findings import format_bytes
+
+    what = {"cutout": "cut-out", "composite": f"on {report.get('background')} background", "mask": "mask"}[report["output"]]
+    seconds = sum(report.get("seconds", {}).values())
+    return (
+        f"{source} -> {output}  {report['width']}×{report['height']} {what}, {str(report['format']).upper()} "
+        f"{format_bytes(report['bytes_after'])} ({report['model']} model, {seconds:.1f} s)"
+    )
+
+
+@app.command("remove-bg")
+def remove_bg(
+    files: Inputs,
+    out: OutDir = None,
+    recursive: Recursive = False,
+    model: Annotated[str, _flag(REMOVE_BG, "model", metavar="fast|quality")] = REMOVE_BG.option("model").default,
+    fmt: Annotated[str, _flag(REMOVE_BG, "format", metavar="png|webp")] = REMOVE_BG.option("format").default,
+    background: Annotated[str, _flag(REMOVE_BG, "background", metavar="COLOR|blur|IMAGE")] = REMOVE_BG.option(
+        "background"
+    ).default,
+    mask_only: Annotated[bool, _flag(REMOVE_BG, "mask_only")] = REMOVE_BG.option("mask_only").default,
+    offline: Offline = False,
+    jobs_flag: Annotated[
+        int, typer.Option("-j", "--jobs", min=1, help="Files processed at once (default 1: the model already uses every core).")
+    ] = 1,
+    json_out: JsonFlag = False,
+) -> None:
+    """Cut the subject out of photos: a transparent PNG by default, or the subject on a colour, a
+    blurred copy of the photo or another image, or the mask alone. Writes <name>-nobg.png beside
+    each input. The model (44 MB) is downloaded once from the npm registry if it is missing."""
+    from .batch import run
+    from .files import DECODABLE_SUFFIXES, collect, plan
+    from .models import registry, store
+    from .models.errors import ModelError
+    from .models.runtime import default_threads
+    from .options import RemoveBgOptions
+
+    try:
+        options = RemoveBgOptions(model=model, format=fmt, background=background, mask_only=mask_only)
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from None
+    picture: bytes | None = None
+    if options.background_kind == "image":
+        try:
+            picture = Path(options.background).read_bytes()
+        except OSError as err:
+            raise typer.BadParameter(
+                f"{options.background!r} is not none, blur, a colour like #ffffff, or a readable image ({err.strerror})",
+                param_hint="--background",
+            ) from None
+
+    found, problems = collect(files, recursive, DECODABLE_SUFFIXES)
+    jobs, refused = plan(found, out, False, tag="nobg", suffix=".webp" if options.format == "webp" else ".png")
+    entries: list[dict[str, Any]] = []
+    for path, reason in problems + refused:
+        _fail(path, reason)
+        entries.append({"path": str(path), "output": None, "ok": False, "error": reason, "result": None})
+
+    if jobs:
+        try:
+            model_path = store.ensure(registry.get(options.model), offline_only=offline)
+        except ModelError as err:
+            _fail("remove-bg", str(err))
+            raise typer.Exit(1) from None
+        workers = min(jobs_flag, len(jobs))
+        task = (options, str(model_path), max(1, default_threads() // workers), picture)
+        for outcome in run(jobs, _remove_bg_job, task, workers=workers, label="Removing backgrounds"):
+            job = outcome.job
+            entries.append(
+                {
+                    "path": str(job.source),
+                    "output": str(job.output) if outcome.ok else None,
+                    "ok": outcome.ok,
+                    "error": outcome.error,
+                    "result": outcome.report,
+                }
+            )
+            if not outcome.ok:
+                _fail(job.source, outcome.error or "failed")
+                continue
+            report = outcome.report or {}
+            if not json_out:
+                print(_remove_bg_line(job.source, job.output, report))
+            for warning in report.get("warnings", []):
+                print(f"privpix: {job.source}: warning: {warning}", file=sys.stderr)
+    if json_out:
+        print(json.dumps({"files": entries}, indent=2, ensure_ascii=False))
+    ok = all(e["ok"] for e in entries) and bool(entries)
+    raise typer.Exit(0 if ok else 1)
+
+
+models_app = typer.Typer(
+    help="The background-removal models: where each file is, its size, checksum, licence and source.",
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(models_app, name="models")
+
+
+@models_app.callback(invoke_without_command=True)
+def models(ctx: typer.Context, json_out: JsonFlag = False) -> None:
+    """List the models: file (or "not downloaded"), size, sha256 check, licence, source."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .formats.findings import format_bytes
+    from .models import registry, store
+
+    statuses = [store.status(spec) for spec in registry.MODELS.values()]
+    if json_out:
+        print(json.dumps({"models": [s.to_json() for s in statuses]}, indent=2, ensure_ascii=False))
+        return
+    for st in statuses:
+        spec = st.spec
+        check = "sha256 ok" if st.ok else "sha256 MISMATCH (will be replaced)" if st.path else "not downloaded"
+        default = " (default)" if spec.name == registry.DEFAULT_MODEL else ""
+        print(f"{spec.name}{default}: {spec.label}")
+        print(f"  file     {st.path if st.path else 'not downloaded'}")
+        print(f"  size     {format_bytes(spec.size)}, {check} ({spec.sha256[:16]}…)")
+        print(f"  licence  weights {spec.licence}; npm package {spec.package.licence}")
+        print(f"  source   {spec.package.name} {spec.package.version} ({spec.resource}); weights github.com/xuebinqin/DIS")
+    if not all(s.ok for s in statuses):
+        print(f"Missing models are downloaded on first use, or now with `privpix models fetch NAME`; cache: {store.cache_dir()}")
+
+
+@models_app.command("fetch")
+def models_fetch(
+    names: Annotated[list[str] | None, typer.Argument(help="Models to get (default: fast).", show_default=False)] = None,
+    source: Annotated[
+        Path | None,
+        typer.Option("--from", help="Build from this npm tarball or package directory instead of downloading."),
+    ] = None,
+    offline: Offline = False,
+) -> None:
+    """Make sure models are on this machine: download imgly's npm package once, check it, assemble."""
+    from .models import assemble, registry, store
+    from .models.errors import ModelError
+
+    try:
+        specs = [registry.get(n) for n in (names or [registry.DEFAULT_MODEL])]
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from None
+    try:
+        if source is not None:
+            for path in assemble.from_source(source, specs, store.cache_dir()):
+                print(f"{path}  assembled from {source}")
+            return
+        missing = [spec for spec in specs if store.find(spec) is None]
+        for spec in specs:
+            if spec not in missing:
+                print(f"{store.find(spec)}  already here (sha256 ok)")
+        if missing:
+            if store.offline(offline):
+                raise ModelError(store.missing_message(missing[0]))
+            from .models.fetch import fetch
+
+            fetch(missing)
+    except ModelError as err:
+        _fail("models", str(err))
+        raise typer.Exit(1) from None
+
+
+# ---- erase --------------------------------------------------------------------------------------------
+
+
+def _parse_box(text: str) -> tuple[int, int, int, int]:
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        x, y, w, h = (int(p) for p in parts)
+    except ValueError:
+        example = "four whole numbers, e.g. 120,80,200,150"
+        raise typer.BadParameter(f"{text!r} is not X,Y,W,H ({example})", param_hint="--box") from None
+    if w < 1 or h < 1 or x < 0 or y < 0:
+        raise typer.BadParameter(f"{text!r}: X and Y must be >= 0, W and H >= 1", param_hint="--box")
+    return x, y, w, h
+
+
+def _erase_target(source: Path, out: Path | None, fmt: str) -> tuple[Path | None, str | None]:
+    """(output path, None) or (None, why not): -o DIR (an existing directory, or a name without an
+    ending such as .jpg) gives DIR/<same name>; -o FILE is used as given, and its ending must name the
+    format written; no -o gives <stem>-erased<ext> beside the input. Endings follow the format written."""
+    from .tools.encode import SUFFIXES, output_suffix
+
+    if out is not None and (out.is_dir() or not out.suffix):
+        target = out / source.with_suffix(output_suffix(source.suffix, fmt)).name
+    elif out is not None:
+        if out.suffix.lower() not in SUFFIXES[fmt]:
+            return None, f"the result is {fmt.upper()}, but {out} does not end in {' or '.join(SUFFIXES[fmt])}"
+        target = out
+    else:
+        target = source.with_name(f"{source.stem}-erased{output_suffix(source.suffix, fmt)}")
+    if target.exists() and target.resolve() == source.resolve():
+        return None, "the output would overwrite the input; choose another -o"
+    return target, None
+
+
+def _erase_line(source: Path, output: Path, report: dict[str, Any]) -> str:
+    """``photo.jpg -> photo-erased.jpg  erased 2400 px: 72×52 region at 94,94 (grow 4, feather 2), JPEG q90 48.4 kB, 1.1 s``"""
+    from .formats.findings import format_bytes
+
+    box = report["region"]
+    quality = f" q{report['quality']}" if report.get("quality") is not None else ""
+    return (
+        f"{source} -> {output}  erased {report['masked_pixels']} px: {box['width']}×{box['height']} region at "
+        f"{box['x']},{box['y']} (grow {report['grow']}, feather {report['feather']}), "
+        f"{str(report['format']).upper()}{quality} {format_bytes(report['bytes_after'])}, "
+        f"{report['seconds'].get('fill', 0):.1f} s"
+    )
+
+
+@app.command()
+def erase(
+    file: Annotated[Path, typer.Argument(help="The photo (never modified).", show_default=False)],
+    mask: Annotated[
+        Path | None,
+        typer.Option("--mask", metavar="MASK.png", help="A mask image of the upright photo's size: white (>= 128) is erased."),
+    ] = None,
+    box: Annotated[
+        list[str] | None,
+        typer.Option("--box", metavar="X,Y,W,H", help="A rectangle to erase, in upright pixels; repeat for several."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--out",
+            help="Write the result to this file, or into this directory (a name without an ending) under the same name.",
+        ),
+    ] = None,
+    grow: Annotated[int | None, _flag(ERASE, "grow", metavar="PX")] = None,
+    feather: Annotated[int | None, _flag(ERASE, "feather", metavar="PX")] = None,
+    seed: Annotated[int, _flag(ERASE, "seed", metavar="N")] = ERASE.option("seed").default,
+    quality: Annotated[int | None, _flag(ERASE, "quality", metavar="Q")] = None,
+    keep_metadata: Annotated[bool, _flag(ERASE, "keep_metadata")] = ERASE.option("keep_metadata").default,
+    json_out: JsonFlag = False,
+) -> None:
+    """Erase objects: what the mask (or the boxes) covers is filled from the rest of the photo.
+    Writes <name>-erased<ext> beside the input, in the input's format (HEIC and TIFF become JPEG);
+    metadata is removed as by strip unless --keep-metadata."""
+    from .files import write_atomic
+    from .formats.errors import FormatError
+    from .options import EraseOptions
+    from .tools.erase import erase as run_erase
+
+    if (mask is None) == (not box):
+        raise typer.BadParameter("give either --mask MASK.png or one or more --box X,Y,W,H", param_hint="--mask / --box")
+    boxes = [_parse_box(b) for b in box or []]
+    try:
+        options = EraseOptions(grow=grow, feather=feather, seed=seed, quality=quality, keep_metadata=keep_metadata)
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from None
+
+    entry: dict[str, Any] = {"path": str(file), "output": None, "ok": False, "error": None, "result": None}
+    culprit: Path = file
+    try:
+        data = file.read_bytes()
+        culprit = mask or file
+        mask_data = mask.read_bytes() if mask is not None else None
+        culprit = file
+        result = run_erase(data, mask_data, options, boxes=boxes if mask is None else None)
+        target, problem = _erase_target(file, out, result.format)
+        if target is None:
+            raise ValueError(problem)
+        write_atomic(target, result.data)
+        entry.update(output=str(target), ok=True, result=result.to_json())
+    except (FormatError, ValueError) as err:
+        entry["error"] = str(err)
+    except MemoryError:
+        entry["error"] = "not enough memory for this image"
+    except OSError as err:
+        entry["error"] = err.strerror or str(err)
+        if not err.strerror and err.filename:
+            entry["error"] += f": {err.filename}"
+    if not entry["ok"]:
+        _fail(culprit, entry["error"])
+    elif not json_out:
+        print(_erase_line(file, Path(entry["output"]), entry["result"]))
+    if entry["ok"]:
+        for warning in entry["result"].get("warnings", []):
+            print(f"privpix: {file}: warning: {warning}", file=sys.stderr)
+    if json_out:
+        print(json.dumps({"files": [entry]}, indent=2, ensure_ascii=False))
+    raise typer.Exit(0 if entry["ok"] else 1)
+
+
 # ---- serve / build-site -------------------------------------------------------------------------------
 
 
@@ -191,7 +695,8 @@ def serve(
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the app in the default browser.")] = True,
 ) -> None:
     """Serve the privpix web app on this machine (static files only: nothing can be uploaded)."""
-    from .server import SiteMissingError, serve as run_server
+    from .server import SiteMissingError
+    from .server import serve as run_server
 
     try:
         run_server(host, port, open_browser=open_browser)
@@ -208,7 +713,8 @@ def build_site(
     directory: Annotated[Path, typer.Argument(help="Where to write the static site.", file_okay=False)],
 ) -> None:
     """Write the static web app plus header files for static hosts (_headers, nginx snippet)."""
-    from .server import SiteMissingError, build_site as run_build
+    from .server import SiteMissingError
+    from .server import build_site as run_build
 
     try:
         written = run_build(directory)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 # Directory walks pick files by name; their content is still sniffed, never trusted.
 IMAGE_SUFFIXES = frozenset(".jpg .jpeg .jpe .jfif .mpo .png .apng .webp .gif .heic .heif .hif .avif .tif .tiff".split())
+# Compress and convert also decode Windows bitmaps (which have no metadata for strip to remove).
+DECODABLE_SUFFIXES = IMAGE_SUFFIXES | {".bmp", ".dib"}
 
 
 class InputError(Exception):
@@ -25,9 +27,12 @@ class Job:
     output: Path
 
 
-def collect(paths: list[Path], recursive: bool) -> tuple[list[tuple[Path, Path]], list[tuple[Path, str]]]:
+def collect(
+    paths: list[Path], recursive: bool, suffixes: frozenset[str] = IMAGE_SUFFIXES
+) -> tuple[list[tuple[Path, Path]], list[tuple[Path, str]]]:
     """Expand the command-line paths into (file, root) pairs; ``root`` is what ``-o DIR`` mirrors
-    relative paths against. Returns the files and the paths that could not be used, with why."""
+    relative paths against; a directory contributes the files whose names end in ``suffixes``.
+    Returns the files and the paths that could not be used, with why."""
     files: list[tuple[Path, Path]] = []
     problems: list[tuple[Path, str]] = []
     for path in paths:
@@ -37,7 +42,7 @@ def collect(paths: list[Path], recursive: bool) -> tuple[list[tuple[Path, Path]]
                 p
                 for p in walker
                 if p.is_file()
-                and p.suffix.lower() in IMAGE_SUFFIXES
+                and p.suffix.lower() in suffixes
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .formats.exif import KEEP_GROUP_NAMES
+from .models import registry as model_registry
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,140 @@ COMPRESS = ToolSpec(
     ),
 )
 
-TOOLS: dict[str, ToolSpec] = {spec.name: spec for spec in (STRIP, COMPRESS, CONVERT)}
+# ---- remove background --------------------------------------------------------------------------------
+
+REMOVE_BG_FORMATS = ("png", "webp")
+REMOVE_BG_FORMAT_HELP = "png: lossless; webp: lossy colour at quality 90 with lossless alpha, 3-6x smaller than the PNG."
+
+REMOVE_BG = ToolSpec(
+    name="remove_bg",
+    command="remove-bg",
+    label="Remove background",
+    summary="Cut the subject out of a photo: transparent, or on a colour, a blurred copy or another picture.",
+    options=(
+        OptionSpec(
+            name="model",
+            flag="--model",
+            kind="choice",
+            default=model_registry.DEFAULT_MODEL,
+            label="Model",
+            help="fast: ISNet with 8-bit weights (44 MB download); quality: the same network with 16-bit float "
+            "weights (88 MB, about 2x slower in a browser, nearly the same masks).",
+            choices=tuple(model_registry.MODELS),
+        ),
+        OptionSpec(
+            name="format",
+            flag="--format",
+            kind="choice",
+            default="png",
+            label="Format",
+            help=REMOVE_BG_FORMAT_HELP,
+            choices=REMOVE_BG_FORMATS,
+        ),
+        OptionSpec(
+            name="background",
+            flag="--background",
+            kind="string",
+            default="none",
+            label="Background",
+            help="none: transparent; a colour like #ffffff; blur: a blurred copy of the photo; or the path of an "
+            "image to put behind the subject (scaled to cover, centred).",
+        ),
+        OptionSpec(
+            name="mask_only",
+            flag="--mask-only/--no-mask-only",
+            kind="bool",
+            default=False,
+            label="Mask only",
+            help="Write the mask alone as a greyscale PNG (white: subject, black: background).",
+        ),
+    ),
+)
+
+# ---- erase objects ------------------------------------------------------------------------------------
+
+# Quality of the re-encoded photo when -q is not given: an erase should leave the rest of the photo
+# as it was, so higher than compress's defaults. PNG (and GIF/BMP, which become PNG) stays lossless.
+ERASE_QUALITY = {"jpeg": 90, "webp": 90, "avif": 80}
+# Largest crop (the grown + feathered mask's bounding box with its context, see privpix.inpaint.fill)
+# that is filled at once, in pixels; a larger one is refused with a clear message. Every mask on a
+# 12 MP photo fits. The numpy engine peaks at about 100 bytes per crop pixel: a 1000×1400 px hole in
+# a 12 MP photo (whose crop is then the whole photo) takes 1.2 GB and ~20 s.
+ERASE_MAX_CROP = 16_000_000
+
+
+def auto_grow(mask_side: int) -> int:
+    """``grow`` when not given: 1.5 % of the longer side S of the painted mask's bounding box, rounded
+    half up, at least 4 px: ``max(4, (3·S + 100) // 200)`` (S = 302 gives 5, S = 760 gives 11)."""
+    return max(4, (3 * mask_side + 100) // 200)
+
+
+def auto_feather(width: int, height: int) -> int:
+    """``feather`` when not given: the photo's longer side L / 1000, rounded half up, at least 2 px:
+    ``max(2, (L + 500) // 1000)`` (4032×3024 gives 4, 640×480 gives 2)."""
+    return max(2, (max(width, height) + 500) // 1000)
+
+
+ERASE = ToolSpec(
+    name="erase",
+    command="erase",
+    label="Erase objects",
+    summary="Paint over a thing and it's gone: the hole is filled from the rest of the photo, on this device.",
+    options=(
+        OptionSpec(
+            name="grow",
+            flag="--grow",
+            kind="int",
+            default=None,
+            label="Grow the mask (px)",
+            help="Pixels added around the painted mask before filling, so rims and shadows go too "
+            "(default: 1.5% of the mask's longer side, at least 4).",
+            minimum=0,
+            maximum=1000,
+        ),
+        OptionSpec(
+            name="feather",
+            flag="--feather",
+            kind="int",
+            default=None,
+            label="Feather (px)",
+            help="Width of the ring around the grown mask over which the fill fades into the photo "
+            "(default: the photo's longer side / 1000, at least 2).",
+            minimum=0,
+            maximum=200,
+        ),
+        OptionSpec(
+            name="seed",
+            flag="--seed",
+            kind="int",
+            default=0,
+            label="Seed",
+            help="Random seed of the fill: the same seed always gives the same result, another seed a different fill.",
+            minimum=0,
+            maximum=0xFFFFFFFF,
+        ),
+        OptionSpec(
+            name="quality",
+            flag="-q/--quality",
+            kind="int",
+            default=None,
+            label="Quality",
+            help="Encoder quality 1-100 of the result (default: JPEG 90, WebP 90, AVIF 80; PNG is lossless).",
+            minimum=1,
+            maximum=100,
+        ),
+        OptionSpec(
+            name="keep_metadata",
+            flag="--keep-metadata/--no-keep-metadata",
+            kind="bool",
+            default=False,
+            label="Keep metadata",
+            help="Copy the EXIF (with GPS, camera, dates) into the result; by default it is removed as by strip.",
+        ),
+    ),
+)
+
+TOOLS: dict[str, ToolSpec] = {spec.name: spec for spec in (STRIP, COMPRESS, CONVERT, REMOVE_BG, ERASE)}
 
 
 @dataclass(frozen=True)
@@ -287,10 +421,78 @@ class CompressOptions(EncodeOptions):
             raise ValueError("target size must be positive")
 
 
+@dataclass(frozen=True)
+class RemoveBgOptions:
+    """Options of background removal (see ``REMOVE_BG``)."""
+
+    model: str = REMOVE_BG.option("model").default
+    format: str = REMOVE_BG.option("format").default
+    background: str = REMOVE_BG.option("background").default
+    mask_only: bool = REMOVE_BG.option("mask_only").default
+
+    def __post_init__(self) -> None:
+        if self.model not in model_registry.MODELS:
+            raise ValueError(f"unknown model {self.model!r}; choose from {', '.join(model_registry.MODELS)}")
+        if self.format not in REMOVE_BG_FORMATS:
+            raise ValueError(f"cannot write {self.format!r}; choose from {', '.join(REMOVE_BG_FORMATS)}")
+        if not self.background.strip():
+            raise ValueError("background must be none, a colour like #ffffff, blur, or an image path")
+        if self.background.startswith("#") and not _HEX_COLOUR.match(self.background):
+            raise ValueError(f"background colour must look like #ffffff, not {self.background!r}")
+        if self.mask_only and self.background_kind != "none":
+            raise ValueError("--mask-only writes the mask alone; it cannot have a background")
+        if self.mask_only and self.format != "png":
+            raise ValueError("--mask-only writes a greyscale PNG; leave out --format")
+
+    @property
+    def background_kind(self) -> str:
+        """none, colour, blur or image (any other value is the path of an image)."""
+        if self.background in ("none", "blur"):
+            return self.background
+        return "colour" if self.background.startswith("#") else "image"
+
+    def background_rgb(self) -> tuple[int, int, int]:
+        return (int(self.background[1:3], 16), int(self.background[3:5], 16), int(self.background[5:7], 16))
+
+
+@dataclass(frozen=True)
+class EraseOptions:
+    """Options of erase (see ``ERASE``); ``None`` means the automatic value (``auto_grow``,
+    ``auto_feather``, ``ERASE_QUALITY``)."""
+
+    grow: int | None = ERASE.option("grow").default
+    feather: int | None = ERASE.option("feather").default
+    seed: int = ERASE.option("seed").default
+    quality: int | None = ERASE.option("quality").default
+    keep_metadata: bool = ERASE.option("keep_metadata").default
+
+    def __post_init__(self) -> None:
+        for name in ("grow", "feather", "seed", "quality"):
+            value, spec = getattr(self, name), ERASE.option(name)
+            if value is None and spec.default is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{name} must be a whole number, not {value!r}")
+            assert spec.minimum is not None and spec.maximum is not None
+            if not spec.minimum <= value <= spec.maximum:
+                raise ValueError(f"{name} must be {spec.minimum:g}-{spec.maximum:g}, not {value}")
+
+    def grow_for(self, mask_side: int) -> int:
+        return self.grow if self.grow is not None else auto_grow(mask_side)
+
+    def feather_for(self, width: int, height: int) -> int:
+        return self.feather if self.feather is not None else auto_feather(width, height)
+
+    def quality_for(self, fmt: str) -> int:
+        return self.quality if self.quality is not None else ERASE_QUALITY[fmt]
+
+
 def export() -> dict[str, Any]:
     return {
-        "limits": {"max_pixels": MAX_PIXELS},
+        "limits": {"max_pixels": MAX_PIXELS, "erase_max_crop": ERASE_MAX_CROP},
+        "models": model_registry.export(),
         "default_quality": DEFAULT_QUALITY,
+        "erase_quality": ERASE_QUALITY,
         "tools": {
             name: {
                 "command": spec.command,

@@ -45,3 +45,21 @@ def strip_line(source: Path, output: Path, report: dict[str, Any]) -> str:
     arrow = "->" if source != output else "(in place)"
     target = "" if source == output else f" {output}"
     return f"{source} {arrow}{target}  {format_bytes(before)} -> {format_bytes(after)}  {what}"
+
+
+def encode_line(source: Path, output: Path, report: dict[str, Any]) -> str:
+    """``IMG_1.heic -> IMG_1-compressed.jpg  HEIC 1.30 MB -> JPEG 298.6 kB (-77%), 4032×3024, q55  removed: …``"""
+    before, after = report.get("bytes_before", 0), report.get("bytes_after", 0)
+    change = f"{round((after - before) * 100 / before):+d}%" if before else ""
+    quality = f", q{report['quality']}" if report.get("quality") is not None else ", lossless"
+    headings = dict(CATEGORIES)
+    removed = report.get("removed", [])
+    groups = [headings[key].lower() for key, _ in CATEGORIES if key != "kept" and any(f["category"] == key for f in removed)]
+    what = "  removed: " + ", ".join(groups) if groups else ""
+    arrow = "->" if source != output else "(in place)"
+    target = "" if source == output else f" {output}"
+    return (
+        f"{source} {arrow}{target}  {str(report.get('source_format', '')).upper()} {format_bytes(before)} -> "
+        f"{str(report.get('format', '')).upper()} {format_bytes(after)} ({change}), "
+        f"{report.get('width')}×{report.get('height')}{quality}{what}"
+    )

@@ -15,34 +15,21 @@ from __future__ import annotations
 import gzip
 import io
 import re
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
-from ..conftest import ROOT, WEB
+from ..conftest import ROOT
+from .common import name_parts
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
-expect = playwright_sync.expect
-
-SITE = ROOT / "src" / "privpix" / "site"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 GOOD = ["pillowheif_pug.heic", "exifsamples_DSCN0010.jpg", "mei_HTC_Desire.webp"]
 BROKEN = "broken_text_file.jpg"
 SCREENSHOT = Path("/tmp/privpix-metadata.png")
@@ -52,52 +39,6 @@ pytestmark = pytest.mark.browser
 
 
 # ---- fixtures ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def site() -> Path:
-    if not (SITE / "index.html").is_file():
-        subprocess.run(["npm", "run", "build"], cwd=WEB, check=True)
-    assert (SITE / "index.html").is_file() and (SITE / "sw.js").is_file(), "the web app is not built"
-    return SITE
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def server(site: Path) -> Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "privpix", "serve", "--port", str(port), "--no-open"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                pytest.fail(f"privpix serve did not come up on {url}:\n{out}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="session")
@@ -114,29 +55,7 @@ def cli_outputs(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     return {name: (out / name).read_bytes() for name in GOOD}
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 # ---- helpers ----------------------------------------------------------------------------------------
-
-
-def _name_parts(names: list[str]) -> list[str]:
-    """Pieces of the corpus file names that no URL may contain: the names, their stems, and every
-    part of a stem at least 4 characters long that is not a generic word."""
-    generic = {"text", "file", "jpeg"}
-    parts: set[str] = set()
-    for name in names:
-        stem = name.rsplit(".", 1)[0]
-        parts |= {name.lower(), stem.lower()}
-        parts |= {p.lower() for p in re.split(r"[_.\-\s]+", stem) if len(p) >= 4 and p.lower() not in generic}
-    return sorted(parts)
 
 
 def _card(page, name: str):
@@ -273,7 +192,7 @@ def test_metadata_offline_session(browser, server: str, corpus: Path, cli_output
         assert url.startswith(origin + "/") or url.startswith(("blob:", "data:")), f"request to another origin: {url}"
         assert r["method"] in ("GET", "HEAD"), f"{r['method']} {url}"
         assert not r["body"], f"request with a body: {url}"
-    parts = _name_parts([*GOOD, BROKEN])
+    parts = name_parts([*GOOD, BROKEN])
     for r in requests:
         url = str(r["url"]).lower()
         leaked = [p for p in parts if p in url]

@@ -13,9 +13,8 @@ from privpix.formats import gif
 from privpix.formats.errors import FormatError
 from privpix.options import StripOptions
 
-from .test_png import exiftool_leaks
-
 from ..corpus import CORPUS
+from .test_png import exiftool_leaks
 
 CORPUS_GIFS = sorted(CORPUS.rglob("*.gif"))
 DEFAULT = StripOptions()

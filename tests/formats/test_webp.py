@@ -15,9 +15,8 @@ from privpix.formats import webp
 from privpix.formats.errors import FormatError
 from privpix.options import StripOptions
 
-from .test_png import exiftool_leaks
-
 from ..corpus import CORPUS
+from .test_png import exiftool_leaks
 
 CORPUS_WEBPS = sorted(CORPUS.rglob("*.webp"))
 DEFAULT = StripOptions()

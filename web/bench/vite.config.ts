@@ -11,7 +11,14 @@ export default defineConfig({
     outDir: resolve(import.meta.dirname, '../../bench/out/browser'),
     emptyOutDir: true,
     target: 'es2022',
-    rollupOptions: { input: { strip: resolve(import.meta.dirname, 'strip.html') } },
+    rollupOptions: {
+      input: {
+        strip: resolve(import.meta.dirname, 'strip.html'),
+        encode: resolve(import.meta.dirname, 'encode.html'),
+        removebg: resolve(import.meta.dirname, 'removebg.html'),
+        erase: resolve(import.meta.dirname, 'erase.html'),
+      },
+    },
   },
   worker: { format: 'es' },
 });

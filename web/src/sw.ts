@@ -10,6 +10,7 @@
 import { cleanupOutdatedCaches, getCacheKeyForURL, precacheAndRoute } from 'workbox-precaching';
 import { cacheNames, clientsClaim } from 'workbox-core';
 import type { SwMessage, SwNetEntry } from './app/sw-protocol';
+import { MODEL_CACHE, MODEL_PATH } from './engine/background/store';
 
 type ManifestEntry = string | { url: string; revision: string | null };
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: ManifestEntry[] };
@@ -75,7 +76,10 @@ self.addEventListener('fetch', (event: FetchEvent) => {
         owner,
         context,
         kind: 'fetch',
-        answeredBy: getCacheKeyForURL(request.url) !== undefined ? 'offline copy' : 'network',
+        answeredBy:
+          getCacheKeyForURL(request.url) !== undefined || (isModelRequest(request) && (await modelCached(request)))
+            ? 'offline copy'
+            : 'network',
         size: null,
       });
     })(),
@@ -155,6 +159,37 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
 });
 
 // ---- caching -----------------------------------------------------------------------------------
+
+// Models (and onnxruntime's WebGPU build) are not precached: the remove-background tool downloads
+// them on first use into MODEL_CACHE (src/engine/background/store.ts). Requests for them are answered
+// from there, so the tool works offline; anything not there yet goes to the network untouched.
+const scope = new URL(self.registration.scope);
+
+function isModelRequest(request: Request): boolean {
+  if (request.method !== 'GET') return false;
+  const url = new URL(request.url);
+  if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return false;
+  const rel = url.pathname.slice(scope.pathname.length);
+  return rel.startsWith(MODEL_PATH) || /(^|\/)ort-wasm-simd-threaded\.asyncify[^/]*\.(wasm|mjs)$/.test(rel);
+}
+
+async function modelCached(request: Request): Promise<boolean> {
+  return (await (await caches.open(MODEL_CACHE)).match(request.url)) !== undefined;
+}
+
+self.addEventListener('fetch', (event: FetchEvent) => {
+  const request = event.request;
+  if (!isModelRequest(request)) return;
+  event.respondWith(
+    (async () => {
+      const hit = await (await caches.open(MODEL_CACHE)).match(request.url);
+      // Not kept yet (the download itself, or a page asking before it): the network, not logged
+      // twice (the fetch event above has recorded it).
+      return hit ?? realFetch(request);
+    })(),
+  );
+});
+
 
 cleanupOutdatedCaches();
 precacheAndRoute(manifest);

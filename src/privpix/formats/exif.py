@@ -553,3 +553,42 @@ def build(exif: Exif, tags: dict[str, set[int]]) -> bytes | None:
     if sub_gps:
         write_ifd(out, sub_gps, 0, exif.little)
     return bytes(out)
+
+
+# ---- the EXIF a re-encode keeps (compress/convert with keep_metadata) ----------------------------------
+
+# Tags that describe how the source stored its pixels, or that cannot survive being moved: dropped
+# when an image is re-encoded. IFD0: the TIFF image structure (a TIFF source's EXIF is its own
+# IFD0), the EXIF thumbnail pointers, and XMP / IPTC / Photoshop / ICC blocks held as TIFF tags
+# (only EXIF is kept; the ICC profile travels separately). Exif IFD: the MakerNote (vendor data
+# with offsets into the source block, broken once moved), the source's pixel dimensions, and the
+# Interoperability pointer.
+REENCODE_DROP: dict[str, frozenset[int]] = {
+    "ifd0": frozenset(
+        (0x00FE, 0x00FF, 0x0100, 0x0101, 0x0102, 0x0103, 0x0106, 0x0107, 0x010A, 0x0111, 0x0115, 0x0116, 0x0117)
+        + (0x011C, 0x013D, 0x0140, 0x0142, 0x0143, 0x0144, 0x0145, 0x014A, 0x0152, 0x0153, 0x0201, 0x0202)
+        + (0x0211, 0x0212, 0x02BC, 0x83BB, 0x8649, 0x8773)
+    ),
+    "exif": frozenset((TAG_MAKERNOTE, 0xA002, 0xA003, TAG_INTEROP_IFD)),
+    "gps": frozenset(),
+}
+
+
+def reencoded_block(tiff: bytes) -> bytes | None:
+    """The EXIF a re-encoded image carries when the user keeps metadata: every tag of the source's
+    IFD0, Exif and GPS IFDs except ``REENCODE_DROP``, with Orientation (when present) set to 1
+    (SHORT) because the pixels are upright now. No IFD1 (thumbnail) and no Interoperability IFD.
+    Written by ``build`` (same byte order, entries sorted by tag, IFD0 then Exif then GPS).
+    None when the block is unreadable or nothing is left."""
+    try:
+        info = parse(tiff, "EXIF")
+    except FormatError:
+        return None
+    if info.ifd0 is not None and TAG_ORIENTATION in info.ifd0.entries:
+        upright = Entry(TAG_ORIENTATION, TYPE_SHORT, 1, struct.pack("<H" if info.little else ">H", 1), 0)
+        info.ifd0 = Ifd(info.ifd0.offset, {**info.ifd0.entries, TAG_ORIENTATION: upright}, info.ifd0.next_offset)
+    tags = {
+        name: {tag for tag in ifd.entries if tag not in REENCODE_DROP[name]} if ifd is not None else set()
+        for name, ifd in (("ifd0", info.ifd0), ("exif", info.exif), ("gps", info.gps))
+    }
+    return build(info, tags)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .findings import Finding, format_bytes, format_fixed, trim
 from .exif import exif_date, format_position
+from .findings import Finding, format_bytes, format_fixed, trim
 
 # property -> (category, label, kind). Order is the order findings appear in.
 PROPERTIES: tuple[tuple[str, str, str, str], ...] = (

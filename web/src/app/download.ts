@@ -1,4 +1,4 @@
-/** Saving results: one file by its original name, or many as a ZIP built in a worker. */
+/** Saving results: one file by its original name, or many as one ZIP (headers from a worker). */
 import type { ZipApi } from './zip.worker';
 import { lazyWorker } from './lazy-worker';
 
@@ -33,12 +33,19 @@ export function saveBlob(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+/**
+ * One stored ZIP of `files` (unique names inside). The archive is a Blob of parts: the worker's headers
+ * and the files' own Blobs, so no copy of the batch is made in memory (see zip.worker.ts).
+ */
 export async function zipFiles(files: { name: string; blob: Blob }[]): Promise<Blob> {
   const names = uniqueNames(files.map((f) => f.name));
   const remote = zipper.get();
-  const bytes = await Promise.race([
-    remote.zip(files.map((f, i) => ({ name: names[i]!, blob: f.blob }))),
+  const layout = await Promise.race([
+    remote.layout(files.map((f, i) => ({ name: names[i]!, blob: f.blob }))),
     zipper.failure(),
   ]);
-  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' });
+  const parts: BlobPart[] = [];
+  files.forEach((f, i) => parts.push(layout.headers[i] as Uint8Array<ArrayBuffer>, f.blob));
+  parts.push(layout.end as Uint8Array<ArrayBuffer>);
+  return new Blob(parts, { type: 'application/zip' });
 }

@@ -13,4 +13,6 @@ export interface Observation {
   method: string | null;
   size: number | null;
   answeredBy: string | null;
+  /** The kind of request implies GET (a worker's module import or script), though no method was seen. */
+  impliedGet?: boolean;
 }

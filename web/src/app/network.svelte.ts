@@ -96,7 +96,7 @@ export class NetworkLog {
     worker.addEventListener('message', (event: MessageEvent) => {
       const data = event.data as { type?: string; observations?: Observation[] } | null;
       if (data?.type !== 'privpix:net' || !Array.isArray(data.observations)) return;
-      for (const o of data.observations) this.add({ ...o, who: o.kind === 'fetch' ? who : o.who });
+      for (const o of data.observations) this.add({ ...o, who: o.kind === 'fetch' ? who : o.who }, o.kind === 'timing' && o.impliedGet === true);
     });
   }
 

@@ -14,6 +14,10 @@ export interface ToolRoute {
 }
 
 const strip = toolSpec('strip');
+const compress = toolSpec('compress');
+const convert = toolSpec('convert');
+const removeBg = toolSpec('remove_bg');
+const erase = toolSpec('erase');
 
 export const ROUTES: readonly ToolRoute[] = [
   {
@@ -22,7 +26,30 @@ export const ROUTES: readonly ToolRoute[] = [
     summary: strip.summary,
     load: () => import('../tools/metadata/MetadataTool.svelte'),
   },
-  // { path: 'compress', label: ..., summary: ..., load: () => import('../tools/compress/CompressTool.svelte') },
+  {
+    path: 'compress',
+    label: compress.label,
+    summary: compress.summary,
+    load: () => import('../tools/compress/CompressTool.svelte'),
+  },
+  {
+    path: 'convert',
+    label: convert.label,
+    summary: convert.summary,
+    load: () => import('../tools/convert/ConvertTool.svelte'),
+  },
+  {
+    path: 'remove-background',
+    label: removeBg.label,
+    summary: removeBg.summary,
+    load: () => import('../tools/remove-background/RemoveBackgroundTool.svelte'),
+  },
+  {
+    path: 'erase',
+    label: erase.label,
+    summary: erase.summary,
+    load: () => import('../tools/erase/EraseTool.svelte'),
+  },
 ];
 
 export const DEFAULT_ROUTE = ROUTES[0]!;

@@ -24,6 +24,8 @@ export function reportNetwork(who: string): void {
           method: null,
           size: e.transferSize || e.encodedBodySize || null,
           answeredBy: null,
+          // import() and importScripts load code with GET; they cannot carry a body.
+          impliedGet: e.initiatorType === 'script' || e.initiatorType === 'other',
         })),
       );
     }).observe({ type: 'resource', buffered: true });

@@ -71,9 +71,4 @@ export function groupFindings(findings: Finding[], categories: readonly (readonl
   return known.filter((g) => g.findings.length > 0);
 }
 
-/** "GPS position, Altitude, Camera make (2×)" */
-export function labelList(findings: Finding[]): string {
-  const counts = new Map<string, number>();
-  for (const f of findings) counts.set(f.label, (counts.get(f.label) ?? 0) + 1);
-  return [...counts].map(([label, n]) => (n > 1 ? `${label} (${n}×)` : label)).join(', ');
-}
+export { labelList } from '../../app/findings';

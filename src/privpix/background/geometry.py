@@ -1,0 +1,51 @@
+"""Sizes: the model input (aspect kept, padded, never stretched) and the guide (refinement grid).
+
+All in integers, identical in both engines (``floor(x + 0.5)`` is round-half-up; ``//`` floors).
+
+- **Guide**: ``gs = min(1, GUIDE_MAX / max(H, W))``; ``gh = max(1, floor(H·gs + 0.5))``,
+  ``gw = max(1, floor(W·gs + 0.5))``. The guided filter, the foreground estimate and the blurred
+  background work on this grid; only their last step runs at full resolution.
+- **Model input**: ``s = MODEL_SIDE / max(H, W)`` (also above 1: small images are upscaled, ISNet
+  wants the subject at about its own scale); ``h = max(1, floor(H·s + 0.5))``,
+  ``w = max(1, floor(W·s + 0.5))``; the tensor is ``Hp = ceil(h/64)·64`` by ``Wp = ceil(w/64)·64``
+  with the picture centred at ``top = (Hp - h) // 2``, ``left = (Wp - w) // 2`` (a 4:3 photo:
+  640×480 in a 640×512 tensor).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+MODEL_SIDE = 640  # model input long side; REPORT §4-§5: 640 fits the browser's 3 s budget, 1024 does not
+GUIDE_MAX = 1024  # guide long side cap
+MULTIPLE = 64  # ISNet halves the resolution six times
+
+
+@dataclass(frozen=True)
+class ModelGeometry:
+    H: int  # full image
+    W: int
+    h: int  # the picture inside the model input
+    w: int
+    Hp: int  # the model input (padded)
+    Wp: int
+    top: int
+    left: int
+
+
+def _round(x: float) -> int:
+    return int(math.floor(x + 0.5))
+
+
+def guide_size(H: int, W: int, guide_max: int = GUIDE_MAX) -> tuple[int, int]:
+    """(gh, gw)."""
+    s = min(1.0, guide_max / max(H, W))
+    return max(1, _round(H * s)), max(1, _round(W * s))
+
+
+def model_geometry(H: int, W: int, side: int = MODEL_SIDE, multiple: int = MULTIPLE) -> ModelGeometry:
+    s = side / max(H, W)
+    h, w = max(1, _round(H * s)), max(1, _round(W * s))
+    Hp, Wp = -(-h // multiple) * multiple, -(-w // multiple) * multiple
+    return ModelGeometry(H, W, h, w, Hp, Wp, (Hp - h) // 2, (Wp - w) // 2)

@@ -1,0 +1,273 @@
+"""Decode any supported image into upright pixels, with its ICC profile and EXIF block kept aside.
+
+What comes out (``Decoded``):
+
+- ``image``: the first (primary) picture, upright, in one of the modes ``L``, ``LA``, ``RGB``,
+  ``RGBA``, ``CMYK`` (converted by ``colour.prepare``) or ``I;16`` (16-bit grey, kept for PNG).
+  An alpha channel that is 255 everywhere is dropped: only real transparency survives.
+- ``icc``: the embedded ICC profile (bytes) or None; ``exif``: the source's EXIF block (TIFF
+  header onwards) or None, for ``keep_metadata``.
+
+Rules (the TypeScript engine follows the same ones):
+
+- The container is sniffed from the bytes (``formats.sniff.container_for``, plus BMP's ``BM``),
+  never from a name. The container is parsed first, so a truncated file is reported as such even
+  where a codec would decode it silently (libheif fills missing HEIC tiles with green).
+- Orientation is applied exactly once. JPEG, PNG, WebP and TIFF: the EXIF Orientation tag (IFD0
+  0x0112, values 1-8) of the container's EXIF block — JPEG's first APP1 ``Exif``, PNG's ``eXIf``,
+  WebP's ``EXIF`` chunk, TIFF's own IFD0 — and never XMP. HEIC/HEIF/AVIF: the ``irot``/``imir``
+  properties of the primary item only (the decoder applies them; the EXIF Orientation inside a
+  HEIF file is ignored, as the HEIF spec requires).
+- The pixel count (width × height from the header, read before any pixel is decoded) must not
+  exceed ``options.MAX_PIXELS``.
+- GIF, animated WebP and APNG: the first frame, with a warning.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings as pywarnings
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageFile
+
+from ..formats import exif as exif_mod
+from ..formats import isobmff, jpeg, png, webp
+from ..formats.errors import FormatError, UnsupportedError
+from ..formats.findings import format_fixed
+from ..formats.sniff import container_for
+from ..options import MAX_PIXELS
+
+# Names of the source formats, as the report gives them.
+FORMAT_NAMES = {
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "webp": "WebP",
+    "gif": "GIF",
+    "heic": "HEIC",
+    "avif": "AVIF",
+    "tiff": "TIFF",
+    "bmp": "BMP",
+}
+
+# EXIF Orientation -> the Pillow transpose that makes the pixels upright.
+TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+@dataclass
+class Decoded:
+    image: Image.Image
+    format: str  # source container: jpeg, png, webp, gif, heic, avif, tiff, bmp
+    icc: bytes | None = None
+    exif: bytes | None = None
+    orientation: int = 1  # what was applied to make the pixels upright
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def has_alpha(self) -> bool:
+        return self.image.mode in ("RGBA", "LA")
+
+
+def sniff_bmp(data: bytes) -> bool:
+    """A Windows bitmap: 'BM', then a file size and a DIB header of a known size."""
+    return len(data) >= 26 and data[:2] == b"BM" and int.from_bytes(data[14:18], "little") in (12, 40, 52, 56, 64, 108, 124)
+
+
+def source_format(data: bytes) -> str:
+    """The container name (``jpeg`` … ``bmp``) from the bytes alone; FormatError if there is none."""
+    if sniff_bmp(data):
+        return "bmp"
+    container = container_for(data)
+    if container is isobmff:
+        return isobmff.parse(data).kind  # "heic" or "avif", from the brands
+    return container.NAME
+
+
+# ---- the EXIF block each container carries ------------------------------------------------------------
+
+
+def exif_block(data: bytes, fmt: str) -> bytes | None:
+    """The TIFF-structured EXIF block of the source (what ``keep_metadata`` copies), or None."""
+    if fmt == "jpeg":
+        for seg in jpeg.parse(data).segments:
+            if seg.marker == jpeg.APP1 and data[seg.payload_start : seg.payload_start + 6] == jpeg.EXIF_ID + b"\x00":
+                return data[seg.payload_start + 6 : seg.payload_end]
+        return None
+    if fmt == "png":
+        for chunk in png.parse(data).chunks:
+            if chunk.type == b"eXIf":
+                return chunk.body(data)
+        return None
+    if fmt == "webp":
+        for chunk in webp.parse(data).chunks:
+            if chunk.fourcc == webp.EXIF:
+                payload = chunk.payload(data)
+                return payload[6:] if payload.startswith(webp.EXIF_PREFIX) else payload
+        return None
+    if fmt in ("heic", "avif"):
+        return _heif_exif(data)
+    if fmt == "tiff":
+        return data if data[:4] in (b"II*\x00", b"MM\x00*") else None
+    return None
+
+
+def _heif_exif(data: bytes) -> bytes | None:
+    """HEIF/AVIF: the first ``Exif`` item (``iinf`` order) with a ``cdsc`` reference to the primary
+    item, else the first ``Exif`` item; its payload is a 4-byte offset, that many prefix bytes,
+    then the TIFF block."""
+    heif = isobmff.parse(data)
+    exifs = [item.id for item in heif.items.values() if item.type == "Exif" and item.id in heif.locations]
+    described = [src for kind, src, to in heif.refs if kind == "cdsc" and heif.primary in to]
+    chosen = next((i for i in exifs if i in described), exifs[0] if exifs else None)
+    if chosen is None or heif.locations[chosen].method not in (0, 1):
+        return None
+    payload = isobmff.item_bytes(data, heif, heif.locations[chosen])
+    skip = 4 + int.from_bytes(payload[:4], "big") if len(payload) >= 4 else len(payload)
+    return payload[skip:] if skip < len(payload) else None
+
+
+def exif_orientation(block: bytes | None) -> int:
+    """IFD0 Orientation (1-8) of an EXIF block; 1 when absent, out of range or unreadable."""
+    if not block:
+        return 1
+    try:
+        value = exif_mod.parse(block, "EXIF").orientation
+    except FormatError:
+        return 1
+    return value or 1
+
+
+# ---- decoding -----------------------------------------------------------------------------------------
+
+
+def _megapixels(width: int, height: int) -> str:
+    return format_fixed(width * height / 1_000_000, 1)
+
+
+def check_pixels(fmt: str, width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise UnsupportedError(
+            FORMAT_NAMES[fmt],
+            -1,
+            f"{width}×{height} is {_megapixels(width, height)} megapixels, more than the "
+            f"{MAX_PIXELS // 1_000_000} megapixels privpix decodes at once",
+        )
+
+
+def _open_pillow(data: bytes, fmt: str) -> Image.Image:
+    try:
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            pywarnings.filterwarnings("ignore", "Image appears to be a malformed MPO file")  # read as JPEG: fine
+            im = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as err:
+        raise UnsupportedError(FORMAT_NAMES[fmt], -1, f"more than {MAX_PIXELS // 1_000_000} megapixels ({err})") from None
+    except (OSError, SyntaxError, ValueError) as err:
+        raise FormatError(FORMAT_NAMES[fmt], -1, f"cannot decode the image: {err}") from None
+    check_pixels(fmt, *im.size)
+    return im
+
+
+def _load(im: Image.Image, fmt: str) -> Image.Image:
+    """Decode the pixels of frame 0. Truncated data is an error, never a half-grey picture."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im.load()
+    except (OSError, SyntaxError, ValueError, EOFError) as err:
+        raise FormatError(FORMAT_NAMES[fmt], -1, f"cannot decode the image: {err}") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+    return im
+
+
+def _decode_heic(data: bytes) -> tuple[Image.Image, bytes | None]:
+    import pillow_heif
+
+    try:
+        heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
+        check_pixels("heic", *heif.size)  # the primary image's size, irot applied; nothing decoded yet
+        im = heif.to_pillow()  # libheif applies irot/imir of the primary item
+    except UnsupportedError:
+        raise
+    except (OSError, ValueError, RuntimeError) as err:
+        raise FormatError("HEIC", -1, f"cannot decode the image: {err}") from None
+    return im, heif.info.get("icc_profile") or None
+
+
+def normalise_mode(im: Image.Image) -> Image.Image:
+    """One of L, LA, RGB, RGBA, CMYK, I;16; alpha that is opaque everywhere is dropped."""
+    mode = im.mode
+    if mode in ("P", "PA"):
+        im = im.convert("RGBA" if mode == "PA" or "transparency" in im.info else "RGB")
+    elif mode == "1":
+        im = im.convert("L")
+    elif mode in ("I;16B", "I;16L", "I;16N"):
+        im = im.convert("I;16")
+    elif mode in ("I", "F"):
+        # 32-bit integer or float grey (rare TIFFs): clip into 16 bits
+        im = im.convert("I").convert("I;16")  # Pillow clips to 0..65535
+    elif mode == "La":
+        im = im.convert("LA")
+    elif mode == "RGBa":
+        im = im.convert("RGBA")
+    elif mode not in ("L", "LA", "RGB", "RGBA", "CMYK", "I;16"):
+        im = im.convert("RGBA" if "A" in mode else "RGB")
+    if im.mode in ("RGBA", "LA"):
+        low, _ = im.getchannel("A").getextrema()
+        if low == 255:
+            im = im.convert("RGB" if im.mode == "RGBA" else "L")
+    return im
+
+
+def decode(data: bytes, max_dimension: int | None = None) -> Decoded:
+    """Decode ``data`` upright. Raises FormatError (with what is wrong) for anything it cannot read.
+
+    ``max_dimension`` (what the pixels will be fitted to next) lets a JPEG decode at a reduced DCT
+    scale (1/2, 1/4, 1/8) while the result stays at least ``REDUCING_GAP`` times the final size, so
+    the Lanczos step that follows still has the detail it needs; the pixels are not the final size."""
+    fmt = source_format(data)
+    if fmt != "bmp":
+        # validates the whole container (truncation included) before a codec sees it
+        container_for(data).parse(data)
+    warnings: list[str] = []
+    orientation = 1
+    block = exif_block(data, fmt)
+    if fmt == "heic":
+        im, icc = _decode_heic(data)
+    else:
+        im = _open_pillow(data, fmt)
+        icc = im.info.get("icc_profile") or None
+        if fmt in ("gif", "webp", "png") and getattr(im, "is_animated", False):
+            kind = {"gif": "animated GIF", "webp": "animated WebP", "png": "animated PNG"}[fmt]
+            warnings.append(f"{kind}: only the first frame is used")
+        if fmt == "avif":
+            # Pillow reports the primary item's irot/imir as the EXIF orientation (and only that)
+            orientation = im.getexif().get(exif_mod.TAG_ORIENTATION, 1)
+        elif fmt in ("jpeg", "png", "webp", "tiff"):
+            orientation = exif_orientation(block)
+        if fmt == "jpeg" and max_dimension is not None:
+            from .resize import REDUCING_GAP, fit_size
+
+            w, h = fit_size(im.width, im.height, max_dimension)
+            if (w, h) != im.size:
+                im.draft(im.mode, (int(w * REDUCING_GAP), int(h * REDUCING_GAP)))
+        im = _load(im, fmt)
+        if fmt == "gif":
+            im = im.convert("RGBA")
+    if orientation in TRANSPOSE:
+        im = im.transpose(TRANSPOSE[orientation])
+    else:
+        orientation = 1
+    im = normalise_mode(im)
+    return Decoded(image=im, format=fmt, icc=icc, exif=block, orientation=orientation, warnings=warnings)

@@ -1,0 +1,215 @@
+"""The pipeline compress and convert share: decode, resize, colour, encode, metadata, report.
+
+    decode (upright, ICC + EXIF aside) -> resize.fit (max_dimension) -> colour.prepare (keep/srgb)
+    -> flatten onto the background (JPEG) -> encode at a quality, or search for the quality that
+    fits target_size -> inspect input and output for the report
+
+Specs the TypeScript engine (``web/src/engine/tools/encode.ts``) mirrors:
+
+**format=keep** (``keep_format``): JPEG, PNG, WebP and AVIF stay what they are; HEIC/HEIF and TIFF
+become JPEG, or PNG when the decoded image has real transparency (an alpha value below 255
+somewhere); GIF and BMP become PNG.
+
+**Target size** (``search_quality``): binary search over the integer qualities 1..100 for the
+largest quality whose output is at most ``target`` bytes::
+
+    lo, hi = 1, 100
+    while lo <= hi:
+        q = (lo + hi) // 2
+        out = encode(q)
+        if len(out) <= target: best = (q, out); lo = q + 1
+        else: hi = q - 1
+
+At most 7 encodes (50, 75, 88, 94, 97, 99, 100 when everything fits; 50, 25, 12, 6, 3, 1 when
+nothing does). If nothing fits, the result is the smallest output seen (ties: the lower quality),
+``target_met`` is false and a warning says so. A lossless PNG (no palette) is encoded once; if it
+is over the target, the same search runs over the palette quality (libimagequant ``max_quality``)
+with a warning that a palette was used. Without a target, ``target_met`` is null.
+
+**Metadata**: nothing but the ICC profile (``colour="keep"``) unless ``keep_metadata``, which adds
+``formats.exif.reencoded_block`` of the source's EXIF (Orientation set to 1).
+
+**Report** (``EncodeResult.to_json``): format, source_format, width, height (the output's), quality
+(null for lossless PNG), bytes_before, bytes_after, target_size, target_met, removed (the input's
+findings that the output no longer has, compared by category, label and value), kept (the
+output's findings), warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..formats import exif as exif_mod
+from ..formats.findings import Finding, format_bytes
+from ..formats.sniff import container_for
+from ..options import EncodeOptions
+
+KEEP_FORMAT = {
+    "jpeg": "jpeg",
+    "png": "png",
+    "webp": "webp",
+    "avif": "avif",
+    "heic": "jpeg",
+    "tiff": "jpeg",
+    "gif": "png",
+    "bmp": "png",
+}
+
+EXTENSIONS = {"jpeg": ".jpg", "png": ".png", "webp": ".webp", "avif": ".avif"}
+# Name endings that already say the output's format (kept as they are: IMG_1.JPG stays .JPG).
+SUFFIXES = {"jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"), "png": (".png",), "webp": (".webp",), "avif": (".avif",)}
+
+
+def output_suffix(suffix: str, fmt: str) -> str:
+    """The file-name ending of an output in ``fmt`` whose input ended in ``suffix``: the input's
+    own when it already names that format, else the format's usual one (.jpg, .png, .webp, .avif)."""
+    return suffix if suffix.lower() in SUFFIXES[fmt] else EXTENSIONS[fmt]
+
+
+@dataclass
+class EncodeResult:
+    data: bytes
+    format: str  # jpeg, webp, avif, png
+    source_format: str  # jpeg, png, webp, gif, heic, avif, tiff, bmp
+    width: int
+    height: int
+    quality: int | None  # None for a lossless PNG
+    bytes_before: int
+    bytes_after: int
+    target_size: int | None = None
+    target_met: bool | None = None  # None when there was no target
+    removed: list[Finding] = field(default_factory=list)
+    kept: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.format]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "source_format": self.source_format,
+            "width": self.width,
+            "height": self.height,
+            "quality": self.quality,
+            "bytes_before": self.bytes_before,
+            "bytes_after": self.bytes_after,
+            "target_size": self.target_size,
+            "target_met": self.target_met,
+            "removed": [f.to_json() for f in self.removed],
+            "kept": [f.to_json() for f in self.kept],
+            "warnings": list(self.warnings),
+        }
+
+
+def keep_format(source: str, transparent: bool) -> str:
+    """The output format of ``format="keep"`` for a ``source`` container."""
+    out = KEEP_FORMAT[source]
+    if source in ("heic", "tiff") and transparent:
+        return "png"
+    return out
+
+
+def search_quality(encode_at: Callable[[int], bytes], target: int) -> tuple[int, bytes, bool]:
+    """(quality, output, fits): the largest quality 1..100 whose output is <= ``target`` bytes, or
+    the smallest output seen when none fits (see the module docstring)."""
+    lo, hi = 1, 100
+    best: tuple[int, bytes] | None = None
+    smallest: tuple[int, bytes] | None = None
+    while lo <= hi:
+        q = (lo + hi) // 2
+        out = encode_at(q)
+        if len(out) <= target:
+            best = (q, out)
+            lo = q + 1
+        else:
+            if smallest is None or len(out) < len(smallest[1]) or (len(out) == len(smallest[1]) and q < smallest[0]):
+                smallest = (q, out)
+            hi = q - 1
+    if best is not None:
+        return best[0], best[1], True
+    assert smallest is not None
+    return smallest[0], smallest[1], False
+
+
+def _unmet(target: int, quality: int, size: int) -> str:
+    smallest = format_bytes(size)
+    return f"could not reach {format_bytes(target)}: the smallest result at quality {quality} is {smallest}; try --max-dimension"
+
+
+def _key(f: Finding) -> tuple[str, str, str]:
+    return (f.category, f.label, f.value)
+
+
+def _findings(data: bytes) -> list[Finding]:
+    return container_for(data).read_metadata(data).findings
+
+
+def run(data: bytes, out_format: str, options: EncodeOptions, target_size: int | None = None) -> EncodeResult:
+    """Re-encode ``data`` as ``out_format`` ("keep" or a format name) per ``options``."""
+    from ..imaging import colour, decode, encode, resize  # Pillow and the codecs load on first use
+
+    source = decode.source_format(data)  # FormatError for anything that is not an image
+    before = _findings(data) if source != "bmp" else []  # parses (and so validates) the container
+    decoded = decode.decode(data, options.max_dimension)
+    warnings = list(decoded.warnings)
+    fmt = keep_format(source, decoded.has_alpha) if out_format == "keep" else out_format
+
+    image = resize.fit(decoded.image, options.max_dimension)
+    prepared = colour.prepare(image, decoded.icc, options.colour, grey_ok=fmt == "png")
+    warnings.extend(prepared.warnings)
+    pixels = prepared.image
+    if fmt == "jpeg":
+        pixels = colour.flatten(pixels, options.background_rgb())
+    exif = None
+    if options.keep_metadata and decoded.exif:
+        exif = exif_mod.reencoded_block(decoded.exif)
+        if exif is None:
+            warnings.append("the source's EXIF block is unreadable; it was not copied")
+
+    def encode_at(quality: int | None, palette: bool) -> bytes:
+        nonlocal exif
+        try:
+            return encode.encode(pixels, fmt, quality, icc=prepared.icc, exif=exif, palette=palette)
+        except encode.MetadataTooLarge as err:
+            warnings.append(f"{err}; it was left out")
+            exif = None
+            return encode.encode(pixels, fmt, quality, icc=None, exif=None, palette=palette)
+
+    lossless = fmt == "png" and not options.palette
+    target_met: bool | None = None
+    if target_size is None:
+        quality: int | None = None if lossless else options.quality_for(fmt)
+        out = encode_at(quality, options.palette)
+    elif lossless and len(out := encode_at(None, False)) <= target_size:
+        quality, target_met = None, True
+    else:
+        if lossless:
+            warnings.append(
+                f"the lossless PNG is {format_bytes(len(out))}, over {format_bytes(target_size)}: "
+                "reduced to a palette of at most 256 colours to fit"
+            )
+        quality, out, target_met = search_quality(lambda q: encode_at(q, fmt == "png"), target_size)
+        if not target_met:
+            warnings.append(_unmet(target_size, quality, len(out)))
+
+    after = _findings(out)
+    remaining = {_key(f) for f in after}
+    return EncodeResult(
+        data=out,
+        format=fmt,
+        source_format=source,
+        width=pixels.width,
+        height=pixels.height,
+        quality=quality,
+        bytes_before=len(data),
+        bytes_after=len(out),
+        target_size=target_size,
+        target_met=target_met,
+        removed=[f for f in before if _key(f) not in remaining],
+        kept=after,
+        warnings=warnings,
+    )

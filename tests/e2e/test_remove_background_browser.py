@@ -1,0 +1,213 @@
+"""Remove background in real Chromium, against the built site served by ``privpix serve``.
+
+One browser session does what a person does: open the tool, read what the model is (size, licence),
+download it through the UI with its progress bar, go offline, remove the background of a matting
+photo and of an EXIF-rotated phone photo, download the cut-outs, put a colour behind the subject,
+copy the command line, then reload the page offline and do it again — the model now comes from Cache
+Storage, through the service worker. The downloads must be RGBA PNGs of the upright size with a
+plausible alpha (IoU against the ground truth above a floor, nothing of the background left in the
+transparent pixels). Over the whole session no request leaves the origin, none has a body, and no
+URL names a photo.
+
+The site (with its models/) is built by the README's test command before pytest.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image as PIL_Image
+from playwright.sync_api import expect
+
+from ..conftest import ROOT
+from .common import name_parts
+
+MATTING = "matting/syn_woman_dancing.jpg"  # 1344 x 768, ground-truth alpha beside it
+MATTING_MASK = "matting/syn_woman_dancing.mask.png"
+ROTATED = "mei_Samsung_GT-I9000.jpg"  # stored 640 x 480, EXIF orientation 6: upright 480 x 640
+IOU_FLOOR = 0.9  # the engine scores ~0.97 on this image (bench/remove_bg_browser.py)
+TIMEOUT = 240_000  # ms: model load + a photo on a slow, shared 2-core machine
+SHOTS = Path("/tmp")
+SITE_MODELS = ROOT / "src" / "privpix" / "site" / "models"
+
+pytestmark = pytest.mark.browser
+
+
+def _row(page, name: str):
+    return page.get_by_test_id("file-row").filter(has=page.get_by_role("button", name=name, exact=True))
+
+
+def _finished(row, timeout: int = TIMEOUT) -> None:
+    expect(row).to_have_attribute("data-status", re.compile(r"^(done|failed|cancelled)$"), timeout=timeout)
+    status = row.get_attribute("data-status")
+    assert status == "done", f"{status}: {row.inner_text()}"
+
+
+def _download(page, path: Path) -> Path:
+    with page.expect_download() as info:
+        page.get_by_test_id("viewer-download").click()
+    info.value.save_as(path)
+    return path
+
+
+def _cutout_checks(path: Path, size: tuple[int, int]):
+    with PIL_Image.open(path) as im:
+        assert im.format == "PNG", im.format
+        assert im.mode == "RGBA", im.mode
+        assert im.size == size, (im.size, size)
+        rgba = np.asarray(im)
+    alpha = rgba[..., 3]
+    kept = float((alpha >= 128).mean())
+    assert 0.05 < kept < 0.95, f"{path.name}: {kept:.0%} of the picture kept"
+    assert ((alpha > 0) & (alpha < 255)).any(), "no soft edge at all"
+    assert not rgba[alpha == 0][:, :3].any(), "colour left in fully transparent pixels"
+    return alpha
+
+
+def _iou(alpha, truth) -> float:
+    a, b = alpha >= 128, truth >= 128
+    return float(np.logical_and(a, b).sum() / np.logical_or(a, b).sum())
+
+
+def test_remove_background_offline_session(browser, server: str, corpus: Path, tmp_path: Path) -> None:  # noqa: F811
+    from privpix.models import registry
+
+    fast = registry.get("fast")
+    assert (SITE_MODELS / fast.file).is_file(), f"the site has no models/{fast.file}: run scripts/setup"
+    origin = server.rstrip("/")
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+    requests: list[dict[str, object]] = []
+    phase = "load"
+
+    def on_request(r) -> None:
+        requests.append({"url": r.url, "method": r.method, "body": r.post_data_buffer, "phase": phase})
+
+    context.on("request", on_request)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    timings: dict[str, float] = {}
+    try:
+        page.goto(server + "#/remove-background")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Remove background")
+        expect(page.get_by_text("Works offline", exact=True)).to_be_visible(timeout=60_000)
+        assert page.evaluate("crossOriginIsolated") is True
+
+        # ---- first use: what the model is, then its download with a progress bar -------------------
+        panel = page.get_by_test_id("model-panel")
+        expect(panel).to_have_attribute("data-model-status", "missing", timeout=30_000)
+        expect(page.get_by_test_id("model-licence")).to_have_text(
+            "ISNet, 44 MB, MIT weights in AGPL-3.0 package @imgly/background-removal-data"
+        )
+        # Record every state of the progress bar (the download is quick from localhost).
+        page.evaluate(
+            """() => {
+              window.__progress = [];
+              const seen = () => {
+                const bar = document.querySelector('[data-testid=model-progress]');
+                if (bar) window.__progress.push([bar.value, bar.getAttribute('aria-valuetext')]);
+              };
+              new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+            }"""
+        )
+        start = time.monotonic()
+        page.get_by_role("button", name=re.compile(r"^Download the model")).click()
+        expect(page.get_by_test_id("model-ready")).to_be_visible(timeout=120_000)
+        timings["model download"] = time.monotonic() - start
+        progress = page.evaluate("window.__progress")
+        assert progress, "no progress bar was shown during the download"
+        assert any("44.30 MB" in str(text) for _, text in progress), progress[:5]
+        assert [v for v, _ in progress] == sorted(v for v, _ in progress), "progress went backwards"
+        assert page.evaluate(
+            f"""async () => (await (await caches.open('privpix-models-v1')).match(new URL('models/{fast.file}', document.baseURI).href)) !== undefined"""
+        ), "the model is not in Cache Storage"
+
+        context.set_offline(True)
+        phase = "offline"
+
+        # ---- a matting photo, offline -------------------------------------------------------------
+        start = time.monotonic()
+        page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / MATTING))
+        row = _row(page, Path(MATTING).name)
+        _finished(row)
+        timings["matting photo"] = time.monotonic() - start
+        viewer = page.get_by_test_id("viewer")
+        expect(viewer.locator("img.picture")).to_be_visible()
+        expect(page.get_by_test_id("stats")).to_contain_text("Transparent cut-out · PNG")
+        expect(page.get_by_test_id("stats")).to_contain_text("1344 × 768")
+        cutout = _download(page, tmp_path / "matting.png")
+        assert cutout.name.endswith(".png")
+        alpha = _cutout_checks(cutout, (1344, 768))
+        truth = np.asarray(PIL_Image.open(corpus / MATTING_MASK).convert("L"))
+        iou = _iou(alpha, truth)
+        assert iou >= IOU_FLOOR, f"IoU {iou:.3f} against the ground truth"
+        timings["matting IoU"] = iou
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(SHOTS / "privpix-remove-bg-desktop.png"), full_page=True)
+
+        # ---- an EXIF-rotated photo: upright ------------------------------------------------------
+        page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / ROTATED))
+        rotated_row = _row(page, ROTATED)
+        _finished(rotated_row)
+        rotated_row.get_by_role("button", name=ROTATED, exact=True).click()
+        _cutout_checks(_download(page, tmp_path / "rotated.png"), (480, 640))
+
+        # ---- a colour behind the subject: opaque ---------------------------------------------------
+        page.get_by_text("Colour", exact=True).click()
+        expect(rotated_row).to_have_attribute("data-status", re.compile(r"^(waiting|working)$"), timeout=10_000)
+        _finished(rotated_row)
+        with PIL_Image.open(_download(page, tmp_path / "on-white.png")) as im:
+            assert (im.format, im.mode, im.size) == ("PNG", "RGB", (480, 640))
+            white = (np.asarray(im) == 255).all(axis=-1).mean()
+        assert 0.05 < white < 0.95, f"{white:.0%} white"
+        command = page.get_by_test_id("cli-command").inner_text().strip()
+        assert command == f"privpix remove-bg {ROTATED} -o no-background --background '#ffffff'", command
+        page.get_by_role("button", name="Copy CLI command").click()
+        expect(page.get_by_text("Copied to the clipboard.")).to_be_visible()
+        assert page.evaluate("navigator.clipboard.readText()").strip() == command
+
+        # ---- the service worker serves the model offline -------------------------------------------
+        answer = page.evaluate(
+            f"""async () => {{
+              const r = await fetch('models/{fast.file}');
+              return [r.status, (await r.arrayBuffer()).byteLength];
+            }}"""
+        )
+        assert answer == [200, fast.size], answer
+
+        # ---- reload offline: the tool still works, its model from Cache Storage ---------------------
+        phase = "reload offline"
+        page.reload()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Remove background", timeout=60_000)
+        expect(page.get_by_test_id("model-ready")).to_be_visible(timeout=30_000)
+        start = time.monotonic()
+        page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / MATTING))
+        _finished(_row(page, Path(MATTING).name))
+        timings["after reload"] = time.monotonic() - start
+        again = _cutout_checks(_download(page, tmp_path / "again.png"), (1344, 768))
+        assert _iou(again, alpha) > 0.999, "a different mask after the reload"
+    finally:
+        context.close()
+        print("timings:", {k: f"{v:.2f}" for k, v in timings.items()})
+
+    assert not errors, errors
+    assert requests, "no requests recorded"
+    for r in requests:
+        url = str(r["url"])
+        assert url.startswith(origin + "/") or url.startswith(("blob:", "data:")), f"request to another origin: {url}"
+        assert r["method"] in ("GET", "HEAD"), f"{r['method']} {url}"
+        assert not r["body"], f"request with a body: {url}"
+    parts = name_parts([Path(MATTING).name, ROTATED])
+    for r in requests:
+        url = str(r["url"]).lower()
+        leaked = [p for p in parts if p in url]
+        assert not leaked, f"{r['url']} contains {leaked}"
+    assert any(str(r["url"]).endswith(f"models/{fast.file}") and r["phase"] == "load" for r in requests), (
+        "the model was not downloaded"
+    )

@@ -1,0 +1,200 @@
+"""``privpix compress`` and ``privpix convert`` follow the command-line conventions ``strip`` set:
+-o DIR, ``<stem>-<tool><ext>`` beside the input (the ending following the format written), --json,
+exit codes, progress on a terminal, -j, and the input never changes."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import pty
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import privpix
+from privpix.options import CompressOptions, ConvertOptions
+
+JPEG = "exifsamples_DSCN0010.jpg"  # 640×480, GPS
+HEIC = "pillowheif_xiaomi.heic"  # 2592×1944, GPS
+PNG = "rembg_car-1.out.png"  # transparent
+BROKEN = "broken_truncated.jpg"
+
+
+def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "privpix", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def photos(corpus: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "photos"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copyfile(corpus / JPEG, folder / JPEG)
+    shutil.copyfile(corpus / HEIC, folder / "IMG_0001.HEIC")
+    shutil.copyfile(corpus / PNG, folder / "sub" / PNG)
+    Image.new("RGB", (24, 16), (200, 30, 90)).save(folder / "sub" / "icon.bmp")
+    return folder
+
+
+def test_compress_beside_the_input_follows_the_written_format(photos: Path) -> None:
+    before = {p: digest(p) for p in photos.rglob("*") if p.is_file()}
+    proc = cli("compress", photos / JPEG, photos / "IMG_0001.HEIC", "--max-dimension", "400")
+    assert proc.returncode == 0, proc.stderr
+    jpeg_out = photos / "exifsamples_DSCN0010-compressed.jpg"
+    heic_out = photos / "IMG_0001-compressed.jpg"  # HEIC becomes JPEG, and its name says so
+    assert Image.open(jpeg_out).size == (400, 300) and Image.open(heic_out).format == "JPEG"
+    assert proc.stdout.splitlines()[1].startswith(f"{photos / 'IMG_0001.HEIC'} -> {heic_out}  HEIC ")
+    assert "removed: location, device, time" in proc.stdout
+    assert all(digest(p) == h for p, h in before.items())  # inputs untouched
+
+
+def test_out_dir_mirrors_names_with_the_new_extension_and_library_bytes(photos: Path, tmp_path: Path, corpus: Path) -> None:
+    out = tmp_path / "out"
+    proc = cli("convert", photos, "-r", "--to", "webp", "-q", "70", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "IMG_0001.webp",
+        "exifsamples_DSCN0010.webp",
+        "sub/icon.webp",
+        "sub/rembg_car-1.out.webp",
+    ]
+    library = privpix.convert((corpus / JPEG).read_bytes(), ConvertOptions(to="webp", quality=70))
+    assert (out / "exifsamples_DSCN0010.webp").read_bytes() == library.data
+
+
+def test_json_document_shape(photos: Path, tmp_path: Path) -> None:
+    proc = cli("compress", photos / JPEG, "--target-size", "30KB", "-o", tmp_path, "--json")
+    assert proc.returncode == 0, proc.stderr
+    (entry,) = json.loads(proc.stdout)["files"]
+    assert set(entry) == {"path", "output", "ok", "error", "result"}
+    assert entry["ok"] is True and entry["output"] == str(tmp_path / JPEG)
+    result = entry["result"]
+    assert set(result) == {
+        "format",
+        "source_format",
+        "width",
+        "height",
+        "quality",
+        "bytes_before",
+        "bytes_after",
+        "target_size",
+        "target_met",
+        "removed",
+        "kept",
+        "warnings",
+    }
+    assert result["target_size"] == 30_000 and result["target_met"] is True
+    assert result["bytes_after"] == (tmp_path / JPEG).stat().st_size <= 30_000
+    assert ("location", "GPS position") in {(f["category"], f["label"]) for f in result["removed"]}
+
+
+def test_broken_file_fails_alone_with_a_clear_reason_and_no_output(photos: Path, corpus: Path, tmp_path: Path) -> None:
+    shutil.copyfile(corpus / BROKEN, photos / BROKEN)
+    out = tmp_path / "out"
+    proc = cli("convert", photos / BROKEN, photos / JPEG, "--to", "png", "--max-dimension", "64", "-o", out, "--json")
+    assert proc.returncode == 1
+    assert f"privpix: {photos / BROKEN}: JPEG: at byte" in proc.stderr and "truncated" in proc.stderr
+    files = json.loads(proc.stdout)["files"]
+    assert [(f["ok"], f["output"]) for f in files] == [(False, None), (True, str(out / "exifsamples_DSCN0010.png"))]
+    assert sorted(p.name for p in out.iterdir()) == ["exifsamples_DSCN0010.png"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["convert", "--to", "gif"],
+        ["compress", "--target-size", "lots"],
+        ["compress", "-q", "0"],
+        ["compress", "--background", "white"],
+        ["compress", "--format", "bmp"],
+    ],
+)
+def test_usage_errors_exit_2(photos: Path, args: list[str]) -> None:
+    proc = cli(*args, photos / JPEG)
+    assert proc.returncode == 2, proc.stderr
+    assert not list(photos.glob("*-co*"))
+
+
+def test_unmet_target_is_a_warning_not_a_failure(photos: Path, tmp_path: Path) -> None:
+    proc = cli("compress", photos / JPEG, "--target-size", "1KB", "-o", tmp_path)
+    assert proc.returncode == 0
+    assert f"privpix: {photos / JPEG}: warning: could not reach 1.0 kB: the smallest result at quality 1 is" in proc.stderr
+    assert (tmp_path / JPEG).is_file()
+
+
+def test_in_place_only_when_the_format_stays(photos: Path) -> None:
+    heic = photos / "IMG_0001.HEIC"
+    before = heic.read_bytes()
+    proc = cli("compress", "--in-place", heic, photos / JPEG, "--max-dimension", "200")
+    assert proc.returncode == 1
+    assert "--in-place keeps the file name, but this HEIC becomes JPEG" in proc.stderr
+    assert heic.read_bytes() == before
+    assert Image.open(photos / JPEG).size == (200, 150)  # the JPEG was replaced
+
+
+def test_jobs_give_the_same_bytes(photos: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert cli("compress", photos, "-r", "--max-dimension", "300", "-j", "1", "-o", one).returncode == 0
+    assert cli("compress", photos, "-r", "--max-dimension", "300", "-j", "2", "-o", two).returncode == 0
+    names = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert [n.as_posix() for n in names] == [
+        "IMG_0001.jpg",
+        "exifsamples_DSCN0010.jpg",
+        "sub/icon.png",
+        "sub/rembg_car-1.out.png",
+    ]
+    assert all((one / n).read_bytes() == (two / n).read_bytes() for n in names)
+
+
+def test_progress_bar_on_a_terminal(photos: Path, tmp_path: Path) -> None:
+    main, side = pty.openpty()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "privpix",
+            "convert",
+            str(photos / JPEG),
+            str(photos / "sub" / PNG),
+            "--to",
+            "avif",
+            "--max-dimension",
+            "64",
+            "-o",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=side,
+        text=True,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    os.close(side)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    assert proc.returncode == 0
+    assert b"Converting" in seen and "Converting" not in proc.stdout
+
+
+def test_library_and_cli_agree_on_compress_defaults(corpus: Path, tmp_path: Path) -> None:
+    proc = cli("compress", corpus / PNG, "--palette", "-q", "60", "-o", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    library = privpix.compress((corpus / PNG).read_bytes(), CompressOptions(palette=True, quality=60))
+    assert (tmp_path / PNG).read_bytes() == library.data
+    assert Image.open(io.BytesIO(library.data)).mode == "P"

@@ -1,0 +1,371 @@
+"""Compress and convert on the real corpus: every decodable file into every output format, upright,
+with no private metadata left (ExifTool judges), colour kept or converted, target sizes honoured,
+transparency flattened, broken files refused."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+import privpix
+from privpix.formats.errors import FormatError
+from privpix.imaging.resize import fit_size
+from privpix.options import CompressOptions, ConvertOptions
+from privpix.tools.encode import keep_format, search_quality
+
+from .conftest import corpus_entries, corpus_ids, exiftool_json, manifest
+from .corpus import CORPUS
+
+FORMATS = ("jpeg", "webp", "avif", "png")
+EXT = {"jpeg": "jpg", "webp": "webp", "avif": "avif", "png": "png"}
+SIDE = 192  # the matrix encodes small versions: the decode and the metadata path are what it tests
+FULL = "pillowheif_pug.heic"  # 4032×3024: the one full-size case per format
+
+# ExifTool groups an output may have without keep_metadata: the file's structure and the ICC profile.
+ALLOWED_GROUPS = {"SourceFile", "ExifTool", "System", "File", "Composite", "JFIF", "PNG", "RIFF", "QuickTime", "Meta"}
+PRIVATE_WORDS = ("GPS", "Make", "Model", "Serial", "DateTime", "Software", "Artist", "Copyright", "Comment", "Creator")
+
+ENTRIES = corpus_entries()
+BROKEN = corpus_entries(broken=True)
+
+
+def upright(entry: dict[str, Any]) -> tuple[int, int]:
+    """The manifest size made upright: EXIF orientations 5-8 swap JPEG/WebP/TIFF/PNG sides (HEIC and
+    AVIF sizes in the manifest already have irot applied)."""
+    w, h = entry["width"], entry["height"]
+    if entry["format"] in ("JPEG", "MPO", "WebP", "TIFF", "PNG") and (entry.get("orientation") or 1) >= 5:
+        return h, w
+    return w, h
+
+
+def decoded(data: bytes) -> Image.Image:
+    im = Image.open(io.BytesIO(data))
+    im.load()
+    return im
+
+
+def groups(tags: dict[str, Any]) -> set[str]:
+    return {key.split(":", 1)[0] for key in tags if ":" in key} | {"SourceFile"}
+
+
+@pytest.fixture(scope="session")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every decodable corpus file converted to every format (small), written out, with one
+    ExifTool call over all of them; plus keep-metadata and sRGB variants."""
+    out = tmp_path_factory.mktemp("matrix")
+    results: dict[tuple[str, str, str], privpix.EncodeResult] = {}
+    for entry in ENTRIES:
+        data = (CORPUS / entry["file"]).read_bytes()
+        for fmt in FORMATS:
+            variants = [("plain", ConvertOptions(to=fmt, max_dimension=SIDE))]
+            if entry["has_gps"] or entry["orientation"] not in (None, 1):
+                variants.append(("meta", ConvertOptions(to=fmt, max_dimension=SIDE, keep_metadata=True)))
+            if entry["icc"] and fmt == "jpeg":
+                variants.append(("srgb", ConvertOptions(to=fmt, max_dimension=SIDE, colour="srgb")))
+            for name, options in variants:
+                result = privpix.convert(data, options)
+                results[(entry["file"], fmt, name)] = result
+                (out / f"{entry['file']}.{name}.{EXT[fmt]}").write_bytes(result.data)
+    tags = exiftool_json(sorted(out.iterdir()))
+    return {"results": results, "tags": tags, "dir": out}
+
+
+def _tags(matrix: dict[str, Any], file: str, fmt: str, variant: str = "plain") -> dict[str, Any]:
+    return matrix["tags"][f"{file}.{variant}.{EXT[fmt]}"]
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=corpus_ids(ENTRIES))
+def test_every_file_converts_to_every_format_upright_and_clean(entry: dict[str, Any], matrix: dict[str, Any]) -> None:
+    expected = fit_size(*upright(entry), SIDE)
+    for fmt in FORMATS:
+        result = matrix["results"][(entry["file"], fmt, "plain")]
+        im = decoded(result.data)
+        assert im.format == {"jpeg": "JPEG", "webp": "WEBP", "avif": "AVIF", "png": "PNG"}[fmt]
+        assert im.size == expected == (result.width, result.height), (fmt, im.size, expected)
+        assert result.bytes_after == len(result.data)
+        assert result.quality == (None if fmt == "png" else privpix.options.DEFAULT_QUALITY[fmt])
+        tags = _tags(matrix, entry["file"], fmt)
+        extra = groups(tags) - ALLOWED_GROUPS - {g for g in groups(tags) if g.startswith("ICC")}
+        assert not extra, f"{fmt}: metadata groups left: {extra}"
+        leaked = [k for k in tags if not k.startswith("ICC") and any(word in k.split(":")[-1] for word in PRIVATE_WORDS)]
+        assert not leaked, f"{fmt}: {leaked}"
+        # the report says what the source carried that the output does not
+        if entry["has_gps"]:
+            assert any(f.category == "location" for f in result.removed), fmt
+        # colour kept: the same profile, by name (a CMYK profile cannot tag RGB output)
+        description = tags.get("ICC_Profile:ProfileDescription")
+        if entry["icc"] and "cmyk_jpeg" not in entry["cases"]:
+            assert description == entry["icc_description"], fmt
+        else:
+            assert description is None, fmt
+
+
+META = [e for e in ENTRIES if e["has_gps"] or e["orientation"] not in (None, 1)]
+ICC = [e for e in ENTRIES if e["icc"]]
+
+
+@pytest.mark.parametrize("entry", META, ids=corpus_ids(META))
+def test_keep_metadata_copies_exif_with_orientation_reset(entry: dict[str, Any], matrix: dict[str, Any]) -> None:
+    for fmt in FORMATS:
+        tags = _tags(matrix, entry["file"], fmt, "meta")
+        exif_gps = entry["has_gps"] and "exif" in entry["gps_locations"]
+        assert ("GPS:GPSLatitude" in tags) == exif_gps, fmt
+        assert tags.get("IFD0:Orientation", "Horizontal (normal)") == "Horizontal (normal)", fmt
+        assert "MakerNotes" not in " ".join(groups(tags)), fmt
+        assert not any(g.startswith("XMP") for g in groups(tags)), fmt
+        im = decoded(matrix["results"][(entry["file"], fmt, "meta")].data)
+        assert im.size == fit_size(*upright(entry), SIDE)
+
+
+@pytest.mark.parametrize("entry", ICC, ids=corpus_ids(ICC))
+def test_colour_srgb_converts_and_embeds_no_profile(entry: dict[str, Any], matrix: dict[str, Any]) -> None:
+    tags = _tags(matrix, entry["file"], "jpeg", "srgb")
+    assert not any(g.startswith("ICC") for g in groups(tags))
+    assert matrix["results"][(entry["file"], "jpeg", "srgb")].removed
+
+
+def test_adobe_rgb_to_srgb_changes_the_pixels_as_littlecms_does() -> None:
+    from PIL import ImageCms
+
+    data = (CORPUS / "skimage_rocket.jpg").read_bytes()
+    kept = decoded(privpix.convert(data, ConvertOptions(to="png", max_dimension=SIDE)).data).convert("RGB")
+    srgb = decoded(privpix.convert(data, ConvertOptions(to="png", max_dimension=SIDE, colour="srgb")).data).convert("RGB")
+
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(kept.info["icc_profile"]))
+    reference = ImageCms.profileToProfile(kept, profile, ImageCms.createProfile("sRGB"), renderingIntent=1)
+    assert reference is not None
+    assert max(ImageStat.Stat(ImageChops.difference(kept, srgb)).mean) > 1.0  # Adobe RGB is not sRGB
+    assert max(ImageStat.Stat(ImageChops.difference(reference, srgb)).mean) < 0.5
+
+
+def test_orientation_is_applied_exactly_once() -> None:
+    """The eight EXIF orientation samples show the same upright scene; a HEIC with irot 270 and EXIF
+    Orientation 6 comes out portrait (rotated once, not twice)."""
+
+    def pixels(name: str) -> Image.Image:
+        data = (CORPUS / name).read_bytes()
+        return decoded(privpix.convert(data, ConvertOptions(to="png", max_dimension=120)).data).convert("L")
+
+    # landscape_1 was saved without the others' colour profile (its tones differ by ~14 levels);
+    # a wrong transform differs by ~50 (mirror) or more
+    reference = pixels("exifsamples_landscape_2.jpg")
+    for n in range(1, 9):
+        im = pixels(f"exifsamples_landscape_{n}.jpg")
+        assert im.size == reference.size == (120, 90)
+        assert ImageStat.Stat(ImageChops.difference(im, reference)).mean[0] < (20 if n == 1 else 6), n
+    arrow = privpix.convert((CORPUS / "pillowheif_arrow.heic").read_bytes(), ConvertOptions(to="jpeg", max_dimension=400))
+    assert (arrow.width, arrow.height) == (300, 400)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_full_size_12mp(fmt: str) -> None:
+    data = (CORPUS / FULL).read_bytes()
+    result = privpix.convert(data, ConvertOptions(to=fmt))
+    im = decoded(result.data)
+    assert im.size == (4032, 3024) == (result.width, result.height)
+    assert result.bytes_after < {"jpeg": 1_000_000, "webp": 800_000, "avif": 800_000, "png": 12_000_000}[fmt]
+    assert "ICC profile" in [f.label for f in result.kept]
+    assert any(f.category == "location" for f in result.removed)
+
+
+# ---- target size -----------------------------------------------------------------------------------
+
+
+def test_search_probes_exactly_as_specified() -> None:
+    probes: list[int] = []
+
+    def sizes(limit: int) -> Any:
+        def encode_at(q: int) -> bytes:
+            probes.append(q)
+            return b"x" * (q * 10)
+
+        return encode_at
+
+    assert search_quality(sizes(0), 10 * 63)[:1] + search_quality(sizes(0), 10 * 63)[2:] == (63, True)
+    probes.clear()
+    assert search_quality(sizes(0), 10_000)[0] == 100 and probes == [50, 75, 88, 94, 97, 99, 100]
+    probes.clear()
+    quality, out, met = search_quality(sizes(0), 5)
+    assert (quality, len(out), met) == (1, 10, False) and probes == [50, 25, 12, 6, 3, 1]
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "webp", "avif"])
+def test_target_size_is_met_with_the_highest_quality_that_fits(fmt: str) -> None:
+    data = (CORPUS / "mei_Sony_DSC-T5.jpg").read_bytes()
+    target = 40_000
+    result = privpix.compress(data, CompressOptions(format=fmt, target_size=target, max_dimension=640))
+    assert result.target_met is True and result.target_size == target
+    assert len(result.data) <= target
+    assert result.quality is not None and result.quality < 100
+    above = privpix.compress(data, CompressOptions(format=fmt, quality=result.quality + 1, max_dimension=640))
+    assert len(above.data) > target
+    assert result.to_json()["target_met"] is True
+
+
+def test_unreachable_target_returns_the_smallest_with_a_clear_warning() -> None:
+    data = (CORPUS / "mei_Sony_DSC-T5.jpg").read_bytes()
+    result = privpix.compress(data, CompressOptions(target_size=2_000, max_dimension=640))
+    assert result.target_met is False and result.quality == 1
+    assert len(result.data) > 2_000
+    assert any(
+        w.startswith("could not reach 2.0 kB: the smallest result at quality 1 is ") and "--max-dimension" in w
+        for w in result.warnings
+    ), result.warnings
+
+
+def test_lossless_png_over_target_falls_back_to_a_palette() -> None:
+    data = (CORPUS / "rembg_car-1.out.png").read_bytes()
+    fits = privpix.compress(data, CompressOptions(target_size=500_000))
+    assert fits.quality is None and fits.target_met is True and not fits.warnings
+    small = privpix.compress(data, CompressOptions(target_size=40_000))
+    assert small.target_met is True and len(small.data) <= 40_000 and small.quality is not None
+    assert small.data[25] == 3  # IHDR colour type 3: palette
+    assert any("palette" in w for w in small.warnings)
+    assert decoded(small.data).convert("RGBA").getchannel("A").getextrema()[0] == 0  # transparency survives
+
+
+# ---- options ---------------------------------------------------------------------------------------
+
+
+def test_max_dimension_fits_the_longer_side_and_never_upscales() -> None:
+    data = (CORPUS / "mei_Oppo_R7_Plus.jpg").read_bytes()  # 3120×4160 portrait
+    r = privpix.compress(data, CompressOptions(max_dimension=1000))
+    assert (r.width, r.height) == (750, 1000) == decoded(r.data).size
+    small = (CORPUS / "exifsamples_32-lens_data.jpeg").read_bytes()  # 200×133
+    r = privpix.compress(small, CompressOptions(max_dimension=4000))
+    assert (r.width, r.height) == (200, 133)
+    assert fit_size(4032, 3024, 1000) == (1000, 750) and fit_size(3, 1000, 16) == (16 * 3 // 1000 or 1, 16)
+
+
+def test_palette_png_is_much_smaller_and_indexed() -> None:
+    data = (CORPUS / "skimage_astronaut.png").read_bytes()
+    lossless = privpix.compress(data)
+    palette = privpix.compress(data, CompressOptions(palette=True, quality=80))
+    assert palette.data[25] == 3 and lossless.data[25] != 3
+    assert len(palette.data) < len(lossless.data) * 0.6
+    assert palette.quality == 80 and lossless.quality is None
+
+
+@pytest.mark.parametrize("background", ["#ffffff", "#ff0000"])
+def test_transparency_is_flattened_onto_the_background_for_jpeg(background: str) -> None:
+    data = (CORPUS / "rembg_car-1.out.png").read_bytes()
+    source = decoded(data).convert("RGBA")
+    corner = (2, 2)
+    assert source.getpixel(corner)[3] == 0
+    result = privpix.convert(data, ConvertOptions(to="jpeg", background=background))
+    im = decoded(result.data).convert("RGB")
+    want = tuple(int(background[i : i + 2], 16) for i in (1, 3, 5))
+    assert all(abs(a - b) <= 6 for a, b in zip(im.getpixel(corner), want)), im.getpixel(corner)
+    webp = decoded(privpix.convert(data, ConvertOptions(to="webp")).data)
+    assert webp.mode == "RGBA"  # formats with alpha keep it
+
+
+def test_format_keep_mapping() -> None:
+    assert [keep_format(s, False) for s in ("jpeg", "png", "webp", "avif", "heic", "tiff", "gif", "bmp")] == [
+        "jpeg",
+        "png",
+        "webp",
+        "avif",
+        "jpeg",
+        "jpeg",
+        "png",
+        "png",
+    ]
+    assert keep_format("heic", True) == keep_format("tiff", True) == "png"
+    assert keep_format("jpeg", True) == "jpeg" and keep_format("webp", True) == "webp"
+    gif = privpix.compress((CORPUS / "pillow_iss634.gif").read_bytes())
+    assert gif.format == "png" and "animated GIF: only the first frame is used" in gif.warnings
+    tiff = privpix.compress((CORPUS / "mei_olympus_fe190.tif").read_bytes())
+    assert tiff.format == "jpeg" and tiff.source_format == "tiff"
+
+
+def test_bmp_and_sixteen_bit_and_cmyk() -> None:
+    bmp = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 240)).save(bmp, "BMP")
+    r = privpix.compress(bmp.getvalue())
+    assert (r.format, r.source_format, r.quality) == ("png", "bmp", None)
+    assert decoded(r.data).convert("RGB").getpixel((5, 5)) == (10, 120, 240)
+
+    parrot = (CORPUS / "derived_parrot_16bit_gray.png").read_bytes()
+    png16 = privpix.convert(parrot, ConvertOptions(to="png", max_dimension=256))
+    assert png16.data[24] == 16  # IHDR bit depth: PNG keeps 16 bits
+    jpeg8 = decoded(privpix.convert(parrot, ConvertOptions(to="jpeg", max_dimension=256)).data).convert("L")
+    mean16 = float(np.asarray(decoded(png16.data), dtype=np.float64).mean()) / 257
+    assert 100 < mean16 < 130
+    assert abs(ImageStat.Stat(jpeg8).mean[0] - mean16) < 2  # scaled to 8 bits, not clipped
+
+    cmyk = (CORPUS / "sharp_Channel_digital_image_CMYK_color.jpg").read_bytes()
+    out = decoded(privpix.convert(cmyk, ConvertOptions(to="jpeg")).data).convert("RGB")
+    naive = decoded(cmyk).convert("RGB")  # Pillow's plain formula: close, and certainly not inverted
+    assert ImageStat.Stat(ImageChops.difference(out, naive)).mean[0] < 40
+    assert abs(ImageStat.Stat(out).mean[0] - ImageStat.Stat(naive).mean[0]) < 25
+
+
+def test_too_many_pixels_is_refused_before_decoding() -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 12000, 9000, 8, 2, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b"")
+    with pytest.raises(FormatError, match="12000×9000 is 108.0 megapixels, more than the 100 megapixels"):
+        privpix.convert(png)
+
+
+@pytest.mark.parametrize("entry", BROKEN, ids=corpus_ids(BROKEN))
+def test_broken_files_give_clear_errors(entry: dict[str, Any]) -> None:
+    data = (CORPUS / entry["file"]).read_bytes()
+    expected = {
+        "broken_truncated.jpg": "truncated",
+        "broken_truncated.heic": "truncated",
+        "broken_zero_bytes.jpg": "empty file",
+        "broken_text_file.jpg": "not an image",
+    }[entry["file"]]
+    for call in (lambda: privpix.compress(data), lambda: privpix.convert(data, ConvertOptions(to="png"))):
+        with pytest.raises(FormatError, match=expected):
+            call()
+
+
+def test_report_shape() -> None:
+    result = privpix.compress((CORPUS / "exifsamples_DSCN0010.jpg").read_bytes(), CompressOptions(target_size=60_000))
+    doc = json.loads(json.dumps(result.to_json()))
+    assert list(doc) == [
+        "format",
+        "source_format",
+        "width",
+        "height",
+        "quality",
+        "bytes_before",
+        "bytes_after",
+        "target_size",
+        "target_met",
+        "removed",
+        "kept",
+        "warnings",
+    ]
+    assert doc["format"] == "jpeg" and doc["target_size"] == 60_000 and doc["target_met"] is True
+    assert {"category", "label", "value", "block", "offset", "length"} <= set(doc["removed"][0])
+    assert {f["category"] for f in doc["removed"]} >= {"location", "device", "time"}
+    assert privpix.compress((CORPUS / "exifsamples_DSCN0010.jpg").read_bytes()).to_json()["target_met"] is None
+
+
+def test_library_path_helpers(tmp_path: Path) -> None:
+    source = tmp_path / "IMG_1.HEIC"
+    source.write_bytes((CORPUS / "pillowheif_xiaomi.heic").read_bytes())
+    before = source.read_bytes()
+    result = privpix.compress_file(source, options=CompressOptions(max_dimension=300))
+    assert (tmp_path / "IMG_1-compressed.jpg").read_bytes() == result.data
+    privpix.convert_file(source, tmp_path / "x.webp", ConvertOptions(to="webp", max_dimension=300))
+    assert decoded((tmp_path / "x.webp").read_bytes()).format == "WEBP"
+    with pytest.raises(ValueError, match="in_place keeps the name"):
+        privpix.compress_file(source, in_place=True)
+    assert source.read_bytes() == before
+    assert len(manifest()) >= len(ENTRIES)

@@ -1,0 +1,383 @@
+"""Erase objects (Python engine): the engine follows the specification bit for bit, pixels outside
+the grown + feathered mask never change, the fill is deterministic for a seed, its quality on
+synthetic holes in held-out photos beats OpenCV's FSR_FAST, and the tool, library and CLI behave
+(masks, boxes, output names, JSON, exit codes, broken input, metadata judged by ExifTool)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import statistics
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+import privpix
+from privpix.cli import app
+from privpix.formats.errors import FormatError
+from privpix.inpaint import inpaint, masks
+from privpix.inpaint.patchmatch import Stream, pcg_hash
+from privpix.options import ERASE, TOOLS, EraseOptions, auto_feather, auto_grow, export
+from privpix.tools.background import upright_rgb
+from privpix.tools.erase import MaskError, erase, mask_from_boxes
+
+from . import erase_holes as holes
+from .conftest import exiftool_json
+from .corpus import CORPUS
+from .erase_cases import CASES, EXPECTED, python_fill
+
+ROTATED = CORPUS / "mei_Samsung_GT-I9000.jpg"  # stored 640×480, EXIF orientation 6, GPS: upright 480×640
+ASTRONAUT = CORPUS / "skimage_astronaut.png"  # PNG 512×512 with an sRGB profile
+runner = CliRunner()
+
+
+def png(pixels: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, "PNG")
+    return out.getvalue()
+
+
+def near(mask: np.ndarray, k: int) -> np.ndarray:
+    """Pixels within Chebyshev distance k of the mask (chamfer <= 3k implies Chebyshev <= k)."""
+    return masks.dilate_square(mask, k)
+
+
+# ---- the specification ----------------------------------------------------------------------------------
+
+
+def test_rng_test_vectors() -> None:
+    assert [pcg_hash(i) for i in range(4)] == [129708002, 2831084092, 2055130248, 2131687100]
+    s0, s1 = Stream(0), Stream(12345)
+    assert [s0.next_base() for _ in range(3)] == [817759070, 3911864714, 2047839475]
+    assert [s1.next_base() for _ in range(3)] == [3009604215, 342608, 2274908191]
+
+
+def test_chamfer_is_the_exact_3_4_distance() -> None:
+    rng = np.random.default_rng(3)
+    m = rng.random((23, 31)) < 0.02
+    m[5, 7] = True
+    ys, xs = np.nonzero(m)
+    yy, xx = np.mgrid[:23, :31]
+    dy = np.abs(yy[..., None] - ys)
+    dx = np.abs(xx[..., None] - xs)
+    brute = (3 * np.maximum(dy, dx) + np.minimum(dy, dx)).min(axis=2)  # 4·min + 3·(max - min)
+    assert np.array_equal(masks.chamfer(m), brute)
+
+
+def test_region_in_a_window_equals_the_whole_image() -> None:
+    rng = np.random.default_rng(5)
+    m = np.zeros((90, 120), bool)
+    m[rng.integers(0, 90, 6), rng.integers(0, 120, 6)] = True
+    m[0, 50] = m[89, 119] = True  # on the border
+    for grow, feather in ((0, 0), (4, 2), (7, 0), (0, 5)):
+        r = masks.grow_and_feather(m, grow, feather)
+        core = masks.chamfer(m) <= 3 * grow if grow else m
+        region = masks.chamfer(core) <= 3 * feather if feather else core
+        y0, y1, x0, x1 = r.window
+        assert not region[:y0].any() and not region[y1:].any() and not region[:, :x0].any() and not region[:, x1:].any()
+        assert np.array_equal(r.region, region[y0:y1, x0:x1]) and np.array_equal(r.core, core[y0:y1, x0:x1])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_engine_matches_the_reference_bit_for_bit(case) -> None:  # noqa: ANN001
+    """The shared browser cases give exactly the bytes of the research's reference implementation
+    (whose plain-JS port, the model of the browser engine, gives them too)."""
+    pixels_sha, fill_sha = EXPECTED[case.name]
+    if hashlib.sha256(case.image().tobytes()).hexdigest() != pixels_sha:
+        pytest.skip("this Pillow decodes the corpus photo differently from the one the reference ran on")
+    out = python_fill(case)
+    assert hashlib.sha256(out).hexdigest() == fill_sha
+    # and the engine's own entry point gives the same as the whole tool
+    grow = case.options().grow_for(_side(case.mask()))
+    feather = case.options().feather_for(case.image().shape[1], case.image().shape[0])
+    direct = inpaint(case.image(), case.mask(), grow=grow, feather=feather, seed=case.seed)
+    assert direct.tobytes() == out
+
+
+def test_uncached_target_patches_give_the_same_fill(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large holes gather target patches per evaluation instead of caching them: same numbers."""
+    from privpix.inpaint import patchmatch
+
+    case = next(c for c in CASES if c.name == "large")
+    if hashlib.sha256(case.image().tobytes()).hexdigest() != EXPECTED["large"][0]:
+        pytest.skip("this Pillow decodes the corpus photo differently from the one the reference ran on")
+    monkeypatch.setattr(patchmatch, "TARGET_CACHE_BYTES", 0)
+    assert hashlib.sha256(python_fill(case)).hexdigest() == EXPECTED["large"][1]
+
+
+def _side(m: np.ndarray) -> int:
+    ys, xs = np.nonzero(m)
+    return int(max(ys.max() - ys.min(), xs.max() - xs.min())) + 1
+
+
+def test_auto_formulas() -> None:
+    assert [auto_grow(s) for s in (1, 100, 299, 300, 302, 760, 2000)] == [4, 4, 4, 5, 5, 11, 30]
+    assert [auto_feather(w, h) for w, h in ((640, 480), (2499, 10), (2500, 10), (4032, 3024), (3024, 4032), (8000, 6000))] == [
+        2,
+        2,
+        3,
+        4,
+        4,
+        8,
+    ]
+    o = EraseOptions()
+    assert (o.grow_for(760), o.feather_for(4032, 3024), o.quality_for("jpeg"), o.quality_for("avif")) == (11, 4, 90, 80)
+    assert EraseOptions(grow=0, feather=0).grow_for(760) == 0
+    for bad in ({"grow": -1}, {"feather": 201}, {"seed": -1}, {"seed": 2**32}, {"quality": 0}, {"grow": 1.5}, {"seed": True}):
+        with pytest.raises(ValueError):
+            EraseOptions(**bad)  # type: ignore[arg-type]
+
+
+def test_options_are_exported_for_the_web_app() -> None:
+    assert TOOLS["erase"] is ERASE
+    doc = export()
+    opts = {o["name"]: o for o in doc["tools"]["erase"]["options"]}
+    assert set(opts) == {"grow", "feather", "seed", "quality", "keep_metadata"}
+    assert opts["grow"]["default"] is None and opts["seed"]["default"] == 0 and opts["seed"]["maximum"] == 2**32 - 1
+    assert doc["erase_quality"] == {"jpeg": 90, "webp": 90, "avif": 80} and doc["limits"]["erase_max_crop"] > 12_000_000
+
+
+# ---- pixels outside the region, determinism --------------------------------------------------------------
+
+OUTSIDE = [
+    ("mei_Samsung_GT-I9000.jpg", [(100, 200, 80, 60)]),  # rotated JPEG: boxes are upright coordinates
+    ("skimage_astronaut.png", [(300, 330, 110, 110), (0, 0, 30, 40)]),
+    ("mei_HTC_Desire.webp", [(500, 600, 120, 90)]),
+    ("skimage_rocket.jpg", [(300, 120, 42, 290)]),
+    ("mei_Alpha_Lossy_1.webp", [(150, 100, 60, 60)]),  # transparency is kept
+]
+
+
+@pytest.mark.parametrize("name,boxes", OUTSIDE, ids=[n for n, _ in OUTSIDE])
+def test_pixels_outside_the_region_are_unchanged(name: str, boxes: list) -> None:
+    data = (CORPUS / name).read_bytes()
+    before = upright_rgb(data)[0]
+    result = erase(data, boxes=boxes, keep_pixels=True)
+    assert result.pixels is not None and result.pixels.shape == before.shape
+    m = mask_from_boxes(boxes, before.shape[1], before.shape[0])
+    reach = near(m, result.grow + result.feather)
+    assert np.array_equal(result.pixels[~reach], before[~reach]), "a pixel outside the grown + feathered mask changed"
+    changed = (result.pixels != before).any(axis=2)
+    assert changed[m].mean() > 0.5, "the masked area was hardly touched"
+    assert result.changed_pixels == int(changed.sum()) and result.changed_pixels <= result.region_pixels
+    x, y, w, h = result.box
+    ys, xs = np.nonzero(changed)
+    assert x <= xs.min() and xs.max() < x + w and y <= ys.min() and ys.max() < y + h
+
+
+def test_lossless_output_keeps_outside_pixels_and_alpha() -> None:
+    data = ASTRONAUT.read_bytes()
+    box = [(200, 60, 90, 70)]
+    result = erase(data, boxes=box)
+    assert result.format == "png"
+    out = np.asarray(Image.open(io.BytesIO(result.data)).convert("RGB"))
+    before = upright_rgb(data)[0]
+    reach = near(mask_from_boxes(box, 512, 512), result.grow + result.feather)
+    assert np.array_equal(out[~reach], before[~reach]) and not np.array_equal(out[reach], before[reach])
+    cutout = CORPUS / "mei_Alpha_Lossy_1.webp"
+    res = erase(cutout.read_bytes(), boxes=[(150, 100, 60, 60)], options=EraseOptions(quality=100))
+    alpha_in = np.asarray(Image.open(cutout).getchannel("A"))
+    alpha_out = np.asarray(Image.open(io.BytesIO(res.data)).getchannel("A"))
+    assert res.format == "webp" and np.abs(alpha_in.astype(int) - alpha_out).max() <= 2
+
+
+def test_same_seed_same_bytes_other_seed_other_fill() -> None:
+    data = ROTATED.read_bytes()
+    box = [(120, 260, 90, 70)]
+    a = erase(data, boxes=box, options=EraseOptions(seed=3), keep_pixels=True)
+    b = erase(data, boxes=box, options=EraseOptions(seed=3), keep_pixels=True)
+    c = erase(data, boxes=box, options=EraseOptions(seed=4), keep_pixels=True)
+    assert a.data == b.data and np.array_equal(a.pixels, b.pixels)
+    assert a.pixels is not None and c.pixels is not None
+    differ = (a.pixels != c.pixels).any(axis=2)
+    assert differ.sum() > 100 and not differ[~near(mask_from_boxes(box, 480, 640), a.grow + a.feather)].any()
+
+
+# ---- quality on synthetic holes (held-out photos) ---------------------------------------------------------
+
+# The held-out split at long side 512, one hole per photo (kinds in turn: square, blob, stroke), 13
+# cases, fixed before measuring. Measured (this engine, OpenCV 5.0): privpix 25.25 dB / SSIM 0.612 /
+# GRAD 0.67, FSR_FAST 24.30 / 0.597 / 0.58, Telea 22.74 / 0.546 / 0.44. Floors leave 0.5 dB, 0.02
+# SSIM and 0.05 GRAD for other decoders and OpenCV builds.
+PSNR_FLOOR, SSIM_FLOOR, GRAD_FLOOR = 24.75, 0.59, 0.60
+
+
+def held_cases() -> list[holes.Case]:
+    out = []
+    for i, name in enumerate(holes.names("held")):
+        img = holes.load(name, 512)
+        kind = holes.KINDS[i % 3]
+        out.append(holes.Case(name, kind, img, holes.make_hole(img.shape[:2], kind, holes.seed_of(name, kind))))
+    return out
+
+
+def test_fill_quality_beats_fsr_fast_on_held_out_holes() -> None:
+    cs = held_cases()
+    ours = [holes.run_case(holes.privpix_fill, c)[0] for c in cs]
+    fsr = [holes.run_case(holes.fsr_fast, c)[0] for c in cs]
+    psnr, ssim = statistics.mean(r.psnr for r in ours), statistics.mean(r.ssim for r in ours)
+    grad = statistics.median(r.grad for r in ours)
+    f_psnr, f_ssim = statistics.mean(r.psnr for r in fsr), statistics.mean(r.ssim for r in fsr)
+    f_grad = statistics.median(r.grad for r in fsr)
+    summary = f"privpix {psnr:.2f} dB / {ssim:.3f} / GRAD {grad:.2f}; FSR_FAST {f_psnr:.2f} / {f_ssim:.3f} / {f_grad:.2f}"
+    assert psnr >= PSNR_FLOOR and ssim >= SSIM_FLOOR and grad >= GRAD_FLOOR, summary
+    assert psnr >= f_psnr and ssim >= f_ssim - 0.01, summary
+    assert grad > f_grad + 0.03, "not visibly sharper than FSR_FAST: " + summary
+
+
+# ---- the tool -------------------------------------------------------------------------------------------
+
+
+def test_mask_image_must_match_the_upright_size() -> None:
+    wrong = png(np.zeros((480, 640), np.uint8))  # the stored (sideways) size
+    with pytest.raises(
+        MaskError, match=r"^mask is 640×480 but the image is 480×640 \(upright\); draw the mask on the upright photo$"
+    ):
+        erase(ROTATED.read_bytes(), wrong)
+    with pytest.raises(MaskError, match="marks nothing to erase"):
+        erase(ROTATED.read_bytes(), png(np.full((640, 480), 127, np.uint8)))
+
+
+def test_mask_image_rules() -> None:
+    """White (>= 128) erases; in a mask with alpha, transparent pixels do not; colour masks by luma."""
+    m = np.zeros((640, 480, 4), np.uint8)
+    m[100:150, 100:160] = (255, 255, 255, 255)
+    m[300:340, 300:360] = (255, 255, 255, 0)  # transparent white: kept
+    m[500:540, 50:90] = (0, 0, 255, 255)  # blue: luma 29 < 128, kept
+    result = erase(ROTATED.read_bytes(), png(m), keep_pixels=True)
+    assert result.masked_pixels == 50 * 60
+    assert result.box == (96 - result.feather, 96 - result.feather, 68 + 2 * result.feather, 58 + 2 * result.feather)
+    assert np.array_equal(erase(ROTATED.read_bytes(), (m[..., 0] == 255) & (m[..., 3] == 255)).data, result.data)
+
+
+def test_boxes_are_validated() -> None:
+    data = ROTATED.read_bytes()
+    for boxes, message in (([(400, 0, 100, 10)], "reaches beyond the 480×640"), ([(0, 0, 0, 5)], "W and H >= 1"), ([], "no box")):
+        with pytest.raises(MaskError, match=message):
+            erase(data, boxes=boxes)
+    with pytest.raises(ValueError, match="either a mask or boxes"):
+        erase(data)
+
+
+def test_whole_image_mask_is_refused_clearly() -> None:
+    with pytest.raises(ValueError, match="too little of the photo"):
+        erase(ROTATED.read_bytes(), boxes=[(0, 0, 480, 640)])
+
+
+@pytest.mark.parametrize(
+    "name", ["broken_truncated.jpg", "broken_text_file.jpg", "broken_zero_bytes.jpg", "broken_truncated.heic"]
+)
+def test_broken_input_is_a_format_error(name: str) -> None:
+    with pytest.raises(FormatError):
+        erase((CORPUS / name).read_bytes(), boxes=[(1, 1, 10, 10)])
+
+
+def test_heic_becomes_jpeg_without_gps_and_keeps_its_profile(tmp_path: Path) -> None:
+    src = CORPUS / "mei_IMG_1034.heic"
+    result = erase(src.read_bytes(), boxes=[(2000, 1500, 200, 150)])
+    assert (result.format, result.source_format, result.width, result.height, result.quality) == ("jpeg", "heic", 4032, 3024, 90)
+    assert (result.grow, result.feather) == (4, 4)
+    assert any(f.category == "location" for f in result.removed)
+    (tmp_path / "out.jpg").write_bytes(result.data)
+    tags = exiftool_json([tmp_path / "out.jpg"])["out.jpg"]
+    assert not [k for k in tags if "GPS" in k], "GPS left in the output"
+    assert tags.get("ICC_Profile:ProfileDescription") == "Display P3"
+    assert not [k for k in tags if k.startswith(("IFD0:", "ExifIFD:", "XMP"))]
+
+
+# ---- CLI ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def photo(tmp_path: Path) -> Path:
+    target = tmp_path / "IMG 1.jpg"
+    target.write_bytes(ROTATED.read_bytes())
+    return target
+
+
+def test_cli_boxes_default_name_json_and_metadata(photo: Path) -> None:
+    before = photo.read_bytes()
+    out = runner.invoke(app, ["erase", str(photo), "--box", "120,260,90,70", "--box", "10,10,30,30", "--seed", "9", "--json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    (entry,) = doc["files"]
+    target = photo.with_name("IMG 1-erased.jpg")
+    assert entry["ok"] and entry["output"] == str(target) and target.is_file()
+    r = entry["result"]
+    assert (r["format"], r["width"], r["height"], r["seed"], r["masked_pixels"]) == ("jpeg", 480, 640, 9, 90 * 70 + 900)
+    assert r["region"]["x"] == 10 - r["grow"] - r["feather"] and r["changed_pixels"] > 0
+    assert photo.read_bytes() == before, "the input was modified"
+    tags = exiftool_json([target])[target.name]
+    assert not [k for k in tags if "GPS" in k] and tags.get("File:ImageWidth") == 480
+    assert erase(before, boxes=[(120, 260, 90, 70), (10, 10, 30, 30)], options=EraseOptions(seed=9)).data == target.read_bytes()
+
+
+def test_cli_mask_and_outputs(photo: Path, tmp_path: Path) -> None:
+    mask = tmp_path / "mask.png"
+    m = np.zeros((640, 480), np.uint8)
+    m[260:330, 120:210] = 255
+    mask.write_bytes(png(m))
+    out = runner.invoke(
+        app, ["erase", str(photo), "--mask", str(mask), "-o", str(tmp_path / "result.jpeg"), "--grow", "2", "--feather", "0"]
+    )
+    assert out.exit_code == 0, out.output
+    assert "IMG 1.jpg -> " in out.stdout and "erased 6300 px" in out.stdout and "(grow 2, feather 0)" in out.stdout
+    assert (tmp_path / "result.jpeg").is_file()
+    outdir = tmp_path / "outdir"
+    outdir.mkdir()
+    out = runner.invoke(app, ["erase", str(photo), "--mask", str(mask), "-o", str(outdir)])
+    assert out.exit_code == 0, out.output
+    assert (outdir / "IMG 1.jpg").is_file()
+    out = runner.invoke(app, ["erase", str(photo), "--mask", str(mask), "-o", str(tmp_path / "new")])
+    assert out.exit_code == 0 and (tmp_path / "new" / "IMG 1.jpg").is_file(), out.output
+    out = runner.invoke(app, ["erase", str(photo), "--mask", str(mask), "-o", str(tmp_path / "result.png")])
+    assert out.exit_code == 1 and "the result is JPEG" in out.stderr and not (tmp_path / "result.png").exists()
+    out = runner.invoke(app, ["erase", str(photo), "--box", "1,1,5,5", "-o", str(photo)])
+    assert out.exit_code == 1 and "would overwrite the input" in out.stderr
+
+
+def test_cli_errors_and_exit_codes(photo: Path, tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.png"
+    wrong.write_bytes(png(np.full((480, 640), 255, np.uint8)))
+    out = runner.invoke(app, ["erase", str(photo), "--mask", str(wrong)])
+    assert out.exit_code == 1
+    assert (
+        out.stderr.strip()
+        == f"privpix: {photo}: mask is 640×480 but the image is 480×640 (upright); draw the mask on the upright photo"
+    )
+    out = runner.invoke(app, ["erase", str(photo), "--mask", str(wrong), "--json"])
+    assert out.exit_code == 1 and json.loads(out.stdout)["files"][0]["error"].startswith("mask is 640×480")
+    for args in (
+        [],
+        ["--box", "1,2,3"],
+        ["--box", "a,b,c,d"],
+        ["--box", "1,1,5,5", "--mask", str(wrong)],
+        ["--box", "1,1,5,5", "--seed", "-1"],
+    ):
+        out = runner.invoke(app, ["erase", str(photo), *args])
+        assert out.exit_code == 2, (args, out.output)
+    out = runner.invoke(app, ["erase", str(photo), "--box", "470,630,20,20"])
+    assert out.exit_code == 1 and "reaches beyond the 480×640 (upright) image" in out.stderr
+    out = runner.invoke(app, ["erase", str(CORPUS / "broken_text_file.jpg"), "--box", "1,1,5,5", "-o", str(tmp_path / "x.jpg")])
+    assert out.exit_code == 1 and out.stderr.startswith(f"privpix: {CORPUS / 'broken_text_file.jpg'}: ")
+    out = runner.invoke(app, ["erase", str(tmp_path / "missing.jpg"), "--box", "1,1,5,5"])
+    assert out.exit_code == 1 and "No such file" in out.stderr
+    out = runner.invoke(app, ["erase", str(photo), "--mask", str(tmp_path / "nomask.png")])
+    assert out.exit_code == 1 and out.stderr.startswith(f"privpix: {tmp_path / 'nomask.png'}: ")
+    assert not list(tmp_path.glob("*-erased*"))
+
+
+def test_library_faces(photo: Path) -> None:
+    assert privpix.erase is erase
+    result = privpix.erase_file(photo, boxes=[(10, 10, 20, 20)], options=privpix.EraseOptions(quality=80))
+    assert result.quality == 80 and photo.with_name("IMG 1-erased.jpg").read_bytes() == result.data
+    heic = photo.with_name("pug.HEIC")
+    heic.write_bytes((CORPUS / "pillowheif_xiaomi.heic").read_bytes())
+    m = np.zeros((1944, 2592), bool)
+    m[900:1000, 1200:1300] = True
+    result = privpix.erase_file(heic, mask=png(m.astype(np.uint8) * 255))
+    assert result.format == "jpeg" and heic.with_name("pug-erased.jpg").is_file()

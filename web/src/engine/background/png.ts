@@ -1,0 +1,118 @@
+/**
+ * A fast PNG writer for the tool's outputs: each row filtered with "Up", deflated by the browser's own
+ * zlib (CompressionStream 'deflate', level 6), in bands so no filtered copy of the whole image is
+ * held. A 12 MP cut-out takes a fraction of a second, where OxiPNG (the Compress tool's PNG encoder,
+ * which searches filters and compression settings) takes seconds; the files are 10-25 % larger.
+ *
+ * Colour types: RGBA (cut-outs), RGB (composites: opaque), grey (the mask). 8 bits, no interlace.
+ * Metadata (the ICC profile) is added afterwards by imaging/metadata.ts, as for every encode.
+ */
+
+export type PngMode = 'rgba' | 'rgb' | 'grey';
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+function crc32(parts: Uint8Array[]): number {
+  let c = 0xffffffff;
+  for (const p of parts) for (let i = 0; i < p.length; i++) c = CRC_TABLE[(c ^ p[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  dv.setUint32(8 + data.length, crc32([out.subarray(4, 8 + data.length)]));
+  return out;
+}
+
+const CHANNELS: Record<PngMode, number> = { rgba: 4, rgb: 3, grey: 1 };
+const COLOUR_TYPE: Record<PngMode, number> = { rgba: 6, rgb: 2, grey: 0 };
+
+/** Rows [y0, y1) of RGBA `px` as PNG scanlines of `mode`, each with filter byte 2 ("Up"). */
+function scanlines(px: Uint8Array | Uint8ClampedArray, W: number, y0: number, y1: number, mode: PngMode): Uint8Array<ArrayBuffer> {
+  const c = CHANNELS[mode];
+  const stride = W * c;
+  const out = new Uint8Array((stride + 1) * (y1 - y0));
+  // the row above in the output's channels (zeros above the first row)
+  let prev = new Uint8Array(stride);
+  let cur = new Uint8Array(stride);
+  if (y0 > 0) extract(px, W, y0 - 1, mode, prev);
+  for (let y = y0; y < y1; y++) {
+    extract(px, W, y, mode, cur);
+    const o = (y - y0) * (stride + 1);
+    out[o] = 2;
+    for (let x = 0; x < stride; x++) out[o + 1 + x] = (cur[x]! - prev[x]!) & 255;
+    [prev, cur] = [cur, prev];
+  }
+  return out;
+}
+
+function extract(px: Uint8Array | Uint8ClampedArray, W: number, y: number, mode: PngMode, row: Uint8Array): void {
+  const s = y * W * 4;
+  if (mode === 'rgba') {
+    row.set(px.subarray(s, s + W * 4));
+  } else if (mode === 'rgb') {
+    for (let x = 0, i = s, o = 0; x < W; x++, i += 4) {
+      row[o++] = px[i]!;
+      row[o++] = px[i + 1]!;
+      row[o++] = px[i + 2]!;
+    }
+  } else {
+    for (let x = 0, i = s; x < W; x++, i += 4) row[x] = px[i]!;
+  }
+}
+
+/** RGBA pixels (`W`×`H`) as a PNG of `mode` (for 'grey', the R channel). */
+export async function encodePngFast(px: Uint8Array | Uint8ClampedArray, W: number, H: number, mode: PngMode, signal?: AbortSignal): Promise<Uint8Array> {
+  const ihdr = new Uint8Array(13);
+  const dv = new DataView(ihdr.buffer);
+  dv.setUint32(0, W);
+  dv.setUint32(4, H);
+  ihdr[8] = 8;
+  ihdr[9] = COLOUR_TYPE[mode];
+  const stream = new CompressionStream('deflate');
+  const writer = stream.writable.getWriter();
+  const collected = (async () => {
+    const parts: Uint8Array[] = [];
+    const reader = stream.readable.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return parts;
+      parts.push(value);
+    }
+  })();
+  const band = Math.max(1, Math.floor((1 << 20) / (W * CHANNELS[mode] + 1)));
+  for (let y = 0; y < H; y += band) {
+    signal?.throwIfAborted();
+    await writer.write(scanlines(px, W, y, Math.min(H, y + band), mode));
+  }
+  await writer.close();
+  const parts = await collected;
+  const size = parts.reduce((n, p) => n + p.length, 0);
+  const idat = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    idat.set(p, at);
+    at += p.length;
+  }
+  const head = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const pieces = [head, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))];
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

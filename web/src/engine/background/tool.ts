@@ -1,0 +1,212 @@
+/**
+ * The remove-background tool (the twin of src/privpix/tools/background.py): bytes in, bytes out.
+ *
+ *   decode (sniffed, upright, sRGB) → pipeline.ts (guide, model, refine, foreground, output)
+ *   → encode (PNG by default, or WebP) with no metadata
+ *
+ * The model runs through the `infer` function the caller gives (a Session from session.ts in the
+ * app), so this module needs no network and no onnxruntime.
+ */
+
+import { decode, isRgbProfile, type SourceFormat } from '../imaging/decode';
+import { insertMetadata } from '../imaging/metadata';
+import { type Raster, hasTransparency, orient } from '../imaging/raster';
+import { pixelsAt } from '../imaging/resize';
+import type { ModelInput } from './catalog';
+import { type Infer, type Wanted, cutOut } from './pipeline';
+import { encodePngFast } from './png';
+
+export type BgFormat = 'png' | 'webp';
+
+/** Field names are the Python names (privpix.options REMOVE_BG). */
+export interface RemoveBgOptions {
+  model: string;
+  format: BgFormat;
+  /** null or 'transparent': a cut-out; '#rrggbb': that colour; 'blur': a blurred copy of the photo; else an image (its bytes in `Deps.backgroundImage`). */
+  background: string | null;
+  mask_only: boolean;
+  /** WebP quality (null: the format's default). */
+  quality?: number | null;
+}
+
+export interface Deps {
+  infer: Infer;
+  input: ModelInput;
+  /** The picture to put behind the subject, when `background` names an image. */
+  backgroundImage?: Uint8Array | null;
+}
+
+export interface Hooks {
+  progress?(fraction: number, stage: string): void;
+  signal?: AbortSignal;
+}
+
+export interface Stages {
+  decode: number;
+  prepare: number;
+  infer: number;
+  refine: number;
+  encode: number;
+}
+
+export interface RemoveBgResult {
+  data: Uint8Array;
+  format: BgFormat;
+  /** What the result is: a transparent cut-out, a composite, or the mask. */
+  output: 'cutout' | 'composite' | 'mask';
+  source_format: SourceFormat;
+  width: number;
+  height: number;
+  bytes_before: number;
+  bytes_after: number;
+  /** Pixels with 0 < alpha < 255 (the soft edge). */
+  soft_pixels: number;
+  /** Share of the picture kept (alpha ≥ 128), 0..1. */
+  foreground: number;
+  stages: Stages;
+  warnings: string[];
+}
+
+const HEX = /^#[0-9a-fA-F]{6}$/;
+
+export function backgroundKind(background: string | null): 'none' | 'colour' | 'blur' | 'image' {
+  if (background === null || background === '' || background === 'transparent' || background === 'none') return 'none';
+  if (HEX.test(background)) return 'colour';
+  if (background === 'blur') return 'blur';
+  return 'image';
+}
+
+export function validate(o: RemoveBgOptions): void {
+  if (o.format !== 'png' && o.format !== 'webp') throw new RangeError(`format must be png or webp, not '${String(o.format)}'`);
+  if (o.quality != null && !(Number.isInteger(o.quality) && o.quality >= 1 && o.quality <= 100)) throw new RangeError(`quality must be 1-100, not ${o.quality}`);
+  if (o.mask_only && backgroundKind(o.background) !== 'none') throw new RangeError('--mask-only writes the mask alone; it cannot have a background');
+  if (o.mask_only && o.format !== 'png') throw new RangeError('--mask-only writes a greyscale PNG; leave out --format');
+}
+
+/**
+ * Decode to upright RGBA pixels in the photo's own colour space (as the Python engine: the model sees
+ * the stored values; CMYK and grey profiles are converted to sRGB), with the ICC profile to carry.
+ */
+async function uprightPixels(
+  data: Uint8Array,
+  colour: 'keep' | 'srgb',
+  signal?: AbortSignal,
+): Promise<{ raster: Raster; format: SourceFormat; icc: Uint8Array | null; warnings: string[] }> {
+  const d = await decode(data, colour, signal);
+  const raster = orient(await pixelsAt(d.picture, d.width, d.height), d.orientation);
+  const icc = !d.srgb && d.icc !== null && d.icc.length >= 132 && isRgbProfile(d.icc) ? d.icc : null;
+  return { raster, format: d.format, icc, warnings: d.warnings };
+}
+
+/** WebP output settings: Python's tools/background.py WEBP (lossy 90, lossless alpha, method 4). */
+export const WEBP = { lossless: 0, quality: 90, alpha_quality: 100, method: 4, exact: 0 } as const;
+
+/** `r` scaled to cover `width`×`height`, centred and cropped (the browser's high-quality scaler). */
+async function cover(r: Raster, width: number, height: number): Promise<Uint8ClampedArray> {
+  const s = Math.max(width / r.width, height / r.height);
+  const sw = Math.min(r.width, Math.max(1, Math.round(width / s)));
+  const sh = Math.min(r.height, Math.max(1, Math.round(height / s)));
+  const sx = Math.floor((r.width - sw) / 2);
+  const sy = Math.floor((r.height - sh) / 2);
+  // Transparent parts of the background picture go over white, as in the Python engine.
+  const bitmap = await createImageBitmap(new ImageData(r.data, r.width, r.height), sx, sy, sw, sh, {
+    resizeWidth: width,
+    resizeHeight: height,
+    resizeQuality: 'high',
+    premultiplyAlpha: 'premultiply',
+  });
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const pixels = ctx.getImageData(0, 0, width, height).data;
+  canvas.width = canvas.height = 0;
+  return pixels;
+}
+
+export async function removeBackground(data: Uint8Array, options: RemoveBgOptions, deps: Deps, hooks: Hooks = {}): Promise<RemoveBgResult> {
+  validate(options);
+  const { signal } = hooks;
+  const progress = (f: number, stage: string): void => hooks.progress?.(f, stage);
+  const stages: Stages = { decode: 0, prepare: 0, infer: 0, refine: 0, encode: 0 };
+  progress(0, 'reading the photo');
+  let t = performance.now();
+  const { raster, format: sourceFormat, icc, warnings } = await uprightPixels(data, 'keep', signal);
+  const { width: W, height: H } = raster;
+  const transparent = hasTransparency(raster);
+  stages.decode = performance.now() - t;
+  signal?.throwIfAborted();
+  progress(0.1, 'preparing');
+
+  const kind = options.mask_only ? 'mask' : backgroundKind(options.background);
+  let wanted: Wanted;
+  if (kind === 'mask') wanted = { kind: 'mask' };
+  else if (kind === 'none') wanted = { kind: 'cutout' };
+  else if (kind === 'colour') {
+    const hex = options.background!;
+    wanted = { kind: 'colour', rgb: [parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)] };
+  } else if (kind === 'blur') wanted = { kind: 'blur' };
+  else {
+    if (!deps.backgroundImage) throw new RangeError(`no picture was given for the background "${options.background}"`);
+    t = performance.now();
+    // Its colours as they are when it has the photo's profile, else in sRGB (tools/background.py).
+    const probe = await uprightPixels(deps.backgroundImage, 'keep', signal);
+    const same = probe.icc !== null && icc !== null && probe.icc.length === icc.length && probe.icc.every((b, i) => b === icc[i]);
+    const behind = same ? probe : await uprightPixels(deps.backgroundImage, 'srgb', signal);
+    wanted = { kind: 'picture', rgba: await cover(behind.raster, W, H) };
+    stages.decode += performance.now() - t;
+  }
+
+  const { stages: s, soft } = await cutOut(raster, deps.infer, deps.input, {
+    output: wanted,
+    inputAlpha: transparent,
+    ...(signal ? { signal } : {}),
+    progress: (f, stage) => progress(0.1 + 0.75 * f, stage),
+  });
+  stages.prepare = s.prepare;
+  stages.infer = s.infer;
+  stages.refine = s.refine;
+  signal?.throwIfAborted();
+
+  let kept = 0;
+  const d = raster.data;
+  const channel = kind === 'mask' ? 0 : 3;
+  if (kind === 'mask' || kind === 'none') for (let i = channel; i < d.length; i += 4) kept += d[i]! >= 128 ? 1 : 0;
+
+  progress(0.88, 'encoding');
+  t = performance.now();
+  const fmt = options.format;
+  const carry = kind === 'mask' ? null : icc;
+  let out: Uint8Array;
+  if (fmt === 'png') {
+    const mode = kind === 'mask' ? 'grey' : kind === 'none' ? 'rgba' : 'rgb';
+    out = insertMetadata(await encodePngFast(raster.data, W, H, mode, signal), 'png', carry, null, W, H);
+  } else {
+    const { encodeWebp } = await import('../codecs/webp');
+    const webp = await encodeWebp(raster.data, W, H, { ...WEBP, quality: options.quality ?? WEBP.quality });
+    out = insertMetadata(webp, 'webp', carry, null, W, H);
+  }
+  stages.encode = performance.now() - t;
+  progress(1, 'done');
+  if (kind === 'mask' || kind === 'none') {
+    const share = kept / (W * H);
+    if (share < 0.005) warnings.push('no subject was found: almost everything was removed');
+    else if (share > 0.995) warnings.push('no background was found: almost everything was kept');
+  }
+  return {
+    data: out,
+    format: fmt,
+    output: kind === 'mask' ? 'mask' : kind === 'none' ? 'cutout' : 'composite',
+    source_format: sourceFormat,
+    width: W,
+    height: H,
+    bytes_before: data.length,
+    bytes_after: out.length,
+    soft_pixels: soft,
+    foreground: kind === 'mask' || kind === 'none' ? kept / (W * H) : NaN,
+    stages,
+    warnings,
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Erase objects, the browser engine (mirrors src/privpix/inpaint/ and src/privpix/tools/erase.py; the
+ * normative spec is the design research's REPORT §8). Loaded lazily by the erase tool's worker.
+ */
+export { FILL_DEFAULTS, TooLargeError, affectedWindow, complete, fill, inpaint, readPatch, writePatch } from './fill';
+export type { EraseReport, FillHooks, FillParams, Image, LevelReport, MaskWindow, Patch, Rect } from './fill';
+export { LocalRunner, type Runner } from './kernels';
+export { boxesOnly, maskBounds, maskPng, maskSide, rasterise, type MaskOp, type RectOp, type StrokeOp } from './mask';
+export { ParallelRunner } from './parallel';
+export { pcg, Stream } from './patchmatch';
+export {
+  ERASE_MAX_CROP,
+  ERASE_QUALITY,
+  MaskError,
+  autoFeather,
+  autoGrow,
+  defaultEraseOptions,
+  encodePhoto,
+  erasePatch,
+  eraseFilePixels,
+  featherFor,
+  fillParams,
+  growFor,
+  maskFromRgba,
+  openPhoto,
+  outputName,
+  validateEraseOptions,
+  type EraseOptions,
+  type EraseResult,
+  type EraseStep,
+  type Encoded,
+  type Photo,
+} from './tool';
+export { eraseThreads, eraseRunner } from './threads';

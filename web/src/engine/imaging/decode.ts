@@ -1,0 +1,355 @@
+/**
+ * Decode any supported image into pixels, with its ICC profile and EXIF block kept aside (mirrors
+ * src/privpix/imaging/decode.py, whose rules this follows):
+ *
+ * - The container is sniffed from the bytes (`containerFor`, plus BMP's "BM") and parsed first, so a
+ *   truncated file is reported as such even where a codec would decode it silently.
+ * - Orientation is applied exactly once. JPEG, PNG, WebP and TIFF: the EXIF Orientation of the
+ *   container's own EXIF block (never XMP), applied by `orient` after any resize. HEIC: irot of the
+ *   primary item (libheif applies it, or `orient` on the two-band path). AVIF: the browser applies
+ *   irot/imir (imageOrientation 'from-image').
+ * - The pixel count from the header must not exceed MAX_PIXELS; nothing is decoded before that check.
+ * - GIF, animated WebP and APNG: the first frame, with a warning.
+ *
+ * Native decoders (createImageBitmap in this worker) for JPEG, PNG, WebP, AVIF, GIF and BMP; wasm for
+ * HEIC (libheif) and TIFF (UTIF). `colour` decides the colour handling up front (see colour.ts).
+ */
+
+import { ascii, startsWith } from '../formats/binary';
+import { FormatError, UnsupportedError } from '../formats/errors';
+import * as exifMod from '../formats/exif';
+import { formatFixed } from '../formats/findings';
+import * as gif from '../formats/gif';
+import * as isobmff from '../formats/isobmff';
+import * as jpeg from '../formats/jpeg';
+import * as png from '../formats/png';
+import { containerFor } from '../formats/sniff';
+import * as tiff from '../formats/tiff';
+import * as webp from '../formats/webp';
+import { MAX_PIXELS } from '../options';
+import { type Raster, orient } from './raster';
+
+export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'heic' | 'avif' | 'tiff' | 'bmp';
+
+export const FORMAT_NAMES: Record<SourceFormat, string> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  webp: 'WebP',
+  gif: 'GIF',
+  heic: 'HEIC',
+  avif: 'AVIF',
+  tiff: 'TIFF',
+  bmp: 'BMP',
+};
+
+/** A Windows bitmap: 'BM', then a file size and a DIB header of a known size. */
+export function sniffBmp(data: Uint8Array): boolean {
+  if (data.length < 26 || data[0] !== 0x42 || data[1] !== 0x4d) return false;
+  const dib = data[14]! | (data[15]! << 8) | (data[16]! << 16) | (data[17]! << 24);
+  return [12, 40, 52, 56, 64, 108, 124].includes(dib);
+}
+
+// ---- what the container carries -------------------------------------------------------------------
+
+const EXIF_ID = ascii('Exif\x00');
+const ICC_ID = ascii('ICC_PROFILE\x00');
+
+function heifProperty(heif: isobmff.Heif, id: number, type: string): isobmff.Box[] {
+  return (heif.assoc.get(id) ?? [])
+    .filter(([index]) => index > 0 && index <= heif.properties.length && heif.properties[index - 1]!.type === type)
+    .map(([index]) => heif.properties[index - 1]!);
+}
+
+/** The TIFF-structured EXIF block of the source (what keep_metadata copies), or null. */
+export function exifBlock(data: Uint8Array, fmt: SourceFormat): Uint8Array | null {
+  if (fmt === 'jpeg') {
+    for (const seg of jpeg.parse(data).segments) {
+      if (seg.marker === 0xe1 && startsWith(data, EXIF_ID, seg.payloadStart)) return data.subarray(seg.payloadStart + 6, seg.payloadEnd);
+    }
+    return null;
+  }
+  if (fmt === 'png') {
+    const chunk = png.parse(data).chunks.find((c) => c.type === 'eXIf');
+    if (!chunk) return null;
+    const body = data.subarray(chunk.dataStart, chunk.dataStart + chunk.length);
+    return startsWith(body, ascii('Exif\x00\x00')) ? body.subarray(6) : body;
+  }
+  if (fmt === 'webp') {
+    const chunk = webp.parse(data).chunks.find((c) => c.fourcc === 'EXIF');
+    if (!chunk) return null;
+    const body = data.subarray(chunk.payloadStart, chunk.payloadStart + chunk.size);
+    return startsWith(body, ascii('Exif\x00\x00')) ? body.subarray(6) : body;
+  }
+  if (fmt === 'heic' || fmt === 'avif') {
+    const heif = isobmff.parse(data);
+    const exifs = [...heif.items.values()].filter((i) => i.type === 'Exif' && heif.locations.has(i.id));
+    const item =
+      exifs.find((i) => heif.refs.some(([type, from, to]) => type === 'cdsc' && from === i.id && to.includes(heif.primary))) ?? exifs[0];
+    const loc = item ? heif.locations.get(item.id) : undefined;
+    if (!loc || (loc.method !== 0 && loc.method !== 1)) return null;
+    const payload = isobmff.itemBytes(data, heif, loc);
+    if (payload.length < 4) return null;
+    const skip = ((payload[0]! << 24) | (payload[1]! << 16) | (payload[2]! << 8) | payload[3]!) >>> 0;
+    return 4 + skip <= payload.length ? payload.subarray(4 + skip) : null;
+  }
+  if (fmt === 'tiff') return startsWith(data, ascii('II*\x00')) || startsWith(data, ascii('MM\x00*')) ? data : null;
+  return null;
+}
+
+/** IFD0 Orientation (1-8) of an EXIF block; 1 when absent, out of range or unreadable. */
+export function exifOrientation(block: Uint8Array | null): number {
+  if (!block || !block.length) return 1;
+  try {
+    return exifMod.parse(block, 'EXIF').orientation ?? 1;
+  } catch (err) {
+    if (err instanceof FormatError) return 1;
+    throw err;
+  }
+}
+
+/** The embedded ICC profile, or null. */
+export function iccProfile(data: Uint8Array, fmt: SourceFormat): Uint8Array | null {
+  if (fmt === 'jpeg') {
+    const pieces: [number, Uint8Array][] = [];
+    for (const seg of jpeg.parse(data).segments) {
+      if (seg.marker === 0xe2 && startsWith(data, ICC_ID, seg.payloadStart)) {
+        pieces.push([data[seg.payloadStart + 12]!, data.subarray(seg.payloadStart + 14, seg.payloadEnd)]);
+      }
+    }
+    if (!pieces.length) return null;
+    pieces.sort((a, b) => a[0] - b[0]);
+    const out = new Uint8Array(pieces.reduce((n, [, p]) => n + p.length, 0));
+    let at = 0;
+    for (const [, p] of pieces) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+  if (fmt === 'png') {
+    const chunk = png.parse(data).chunks.find((c) => c.type === 'iCCP');
+    if (!chunk) return null;
+    const body = data.subarray(chunk.dataStart, chunk.dataStart + chunk.length);
+    const nul = body.indexOf(0);
+    if (nul < 0 || nul + 2 > body.length) return null;
+    return png.inflate(body.subarray(nul + 2));
+  }
+  if (fmt === 'webp') {
+    const chunk = webp.parse(data).chunks.find((c) => c.fourcc === 'ICCP');
+    return chunk ? data.subarray(chunk.payloadStart, chunk.payloadStart + chunk.size) : null;
+  }
+  if (fmt === 'heic' || fmt === 'avif') {
+    const heif = isobmff.parse(data);
+    // a grid without a colour box of its own takes its first tile's (as libheif does)
+    const tiles = heif.refs.find(([type, from]) => type === 'dimg' && from === heif.primary)?.[2] ?? [];
+    const boxes = heifProperty(heif, heif.primary, 'colr');
+    for (const box of boxes.length || !tiles.length ? boxes : heifProperty(heif, tiles[0]!, 'colr')) {
+      const kind = String.fromCharCode(...data.subarray(box.payload, box.payload + 4));
+      if (kind === 'prof' || kind === 'rICC') return data.subarray(box.payload + 4, box.end);
+    }
+    return null;
+  }
+  if (fmt === 'tiff') {
+    const page = tiff.parse(data).pages[0];
+    const entry = page?.ifd.entries.get(tiff.TAG_ICC);
+    return entry ? entry.raw : null;
+  }
+  return null;
+}
+
+function animatedWarning(data: Uint8Array, fmt: SourceFormat): string | null {
+  if (fmt === 'gif' && gif.parse(data).blocks.filter((b) => b.introducer === 0x2c).length > 1) return 'animated GIF: only the first frame is used';
+  if (fmt === 'webp' && webp.parse(data).chunks.some((c) => c.fourcc === 'ANIM' || c.fourcc === 'ANMF')) return 'animated WebP: only the first frame is used';
+  if (fmt === 'png' && png.parse(data).chunks.some((c) => c.type === 'acTL')) return 'animated PNG: only the first frame is used';
+  return null;
+}
+
+// ---- decoding --------------------------------------------------------------------------------------
+
+export interface Decoded {
+  format: SourceFormat;
+  /** Pixels as decoded: a native ImageBitmap (not yet read back) or RGBA in memory. */
+  picture: ImageBitmap | Raster;
+  /** Size of `picture` (before `orientation`). */
+  width: number;
+  height: number;
+  /** EXIF orientation still to apply to `picture` (1 = upright already). */
+  orientation: number;
+  icc: Uint8Array | null;
+  exif: Uint8Array | null;
+  /** True when the pixels are already converted to sRGB (the ICC profile no longer applies). */
+  srgb: boolean;
+  warnings: string[];
+}
+
+export function checkPixels(fmt: SourceFormat, width: number, height: number): void {
+  if (width * height > MAX_PIXELS) {
+    throw new UnsupportedError(
+      FORMAT_NAMES[fmt],
+      -1,
+      `${width}×${height} is ${formatFixed((width * height) / 1_000_000, 1)} megapixels, more than the ` +
+        `${Math.floor(MAX_PIXELS / 1_000_000)} megapixels privpix decodes at once`,
+    );
+  }
+}
+
+function bmpSize(data: Uint8Array): [number, number] {
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const dib = dv.getUint32(14, true);
+  if (dib === 12) return [dv.getUint16(18, true), dv.getUint16(20, true)];
+  return [Math.abs(dv.getInt32(18, true)), Math.abs(dv.getInt32(22, true))];
+}
+
+/** 'RGB ' profiles can be embedded in an RGB output; CMYK or grey ones cannot (the pixels are converted). */
+export function isRgbProfile(icc: Uint8Array | null): boolean {
+  return icc !== null && icc.length >= 132 && String.fromCharCode(...icc.subarray(16, 20)) === 'RGB ';
+}
+
+/** Sniff, validate, read colour and metadata, then decode. Throws FormatError naming what is wrong. */
+export async function decode(data: Uint8Array, colour: 'keep' | 'srgb', signal?: AbortSignal): Promise<Decoded> {
+  let fmt: SourceFormat;
+  let width: number;
+  let height: number;
+  if (sniffBmp(data)) {
+    fmt = 'bmp';
+    [width, height] = bmpSize(data);
+  } else {
+    const container = containerFor(data);
+    const inspection = container.readMetadata(data); // validates the whole container, truncation included
+    fmt = (inspection.format === 'avif' ? 'avif' : container.NAME) as SourceFormat;
+    width = inspection.width ?? 0;
+    height = inspection.height ?? 0;
+  }
+  checkPixels(fmt, width, height);
+  const warnings: string[] = [];
+  const animated = animatedWarning(data, fmt);
+  if (animated) warnings.push(animated);
+  const exif = exifBlock(data, fmt);
+  const icc = iccProfile(data, fmt);
+  // keep: the pixel values as stored, with their profile; but a CMYK or grey profile cannot describe
+  // RGB output, so those (and colour=srgb) are converted to sRGB by the decoder.
+  const convert = colour === 'srgb' || (icc !== null && !isRgbProfile(icc));
+  const orientation = fmt === 'jpeg' || fmt === 'png' || fmt === 'webp' || fmt === 'tiff' ? exifOrientation(exif) : 1;
+  signal?.throwIfAborted();
+
+  if (fmt === 'heic') {
+    const { decodeHeicParallel } = await import('./heic');
+    const raster = await decodeHeicParallel(data, signal);
+    return finishRaster(fmt, raster, 1, icc, exif, convert, warnings);
+  }
+  if (fmt === 'tiff') {
+    const { decodeTiff } = await import('../codecs/tiff');
+    let raster: Raster;
+    try {
+      raster = await decodeTiff(data);
+    } catch (err) {
+      throw new FormatError('TIFF', -1, `cannot decode the image: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return finishRaster(fmt, raster, orientation, icc, exif, convert, warnings);
+  }
+  // The browser would apply an EXIF orientation by its own rules (Chromium does for JPEG whatever
+  // imageOrientation says): it gets the file without its EXIF, and `orient` applies ours once.
+  const source = exif !== null && (fmt === 'jpeg' || fmt === 'png' || fmt === 'webp') ? withoutExif(data, fmt) : data;
+  if (fmt === 'jpeg' && useImageDecoder) {
+    const raster = await decodeFrame(source, 'image/jpeg', convert);
+    if (raster) return { format: fmt, picture: raster, width: raster.width, height: raster.height, orientation, icc, exif, srgb: convert && icc !== null, warnings };
+  }
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([source as Uint8Array<ArrayBuffer>]), {
+      imageOrientation: 'from-image', // AVIF: irot/imir, which the browser applies; others carry none now
+      colorSpaceConversion: convert ? 'default' : 'none',
+      premultiplyAlpha: 'default',
+    });
+  } catch (err) {
+    throw new FormatError(FORMAT_NAMES[fmt], -1, `cannot decode the image: the browser's ${FORMAT_NAMES[fmt]} decoder failed (${err instanceof Error ? err.message : String(err)})`);
+  }
+  return {
+    format: fmt,
+    picture: bitmap,
+    width: bitmap.width,
+    height: bitmap.height,
+    orientation,
+    icc,
+    exif,
+    srgb: convert && icc !== null,
+    warnings,
+  };
+}
+
+/**
+ * Decode JPEGs with WebCodecs' ImageDecoder straight to RGBA (no canvas)? Off: it is faster (13 MP:
+ * 80 ms against 179 ms for createImageBitmap + canvas read-back) but its YUV→RGB step upsamples
+ * chroma more crudely than libjpeg's decoder, which cost 0.8 SSIMULACRA2 points on the final JPEG
+ * (83.2 against 84.1, bench/encode_browser.py). Kept for the benchmark's comparison.
+ */
+export let useImageDecoder = false;
+export function setImageDecoder(on: boolean): void {
+  useImageDecoder = on && typeof ImageDecoder !== 'undefined';
+}
+
+/** The first frame as RGBA through ImageDecoder + VideoFrame.copyTo, or null when it cannot. */
+async function decodeFrame(data: Uint8Array, type: string, convert: boolean): Promise<Raster | null> {
+  let decoder: ImageDecoder | null = null;
+  let frame: VideoFrame | null = null;
+  try {
+    decoder = new ImageDecoder({ data: data as Uint8Array<ArrayBuffer>, type, colorSpaceConversion: convert ? 'default' : 'none', preferAnimation: false });
+    frame = (await decoder.decode({ frameIndex: 0 })).image;
+    const width = frame.displayWidth;
+    const height = frame.displayHeight;
+    const out = new Uint8ClampedArray(width * height * 4);
+    await frame.copyTo(out, { format: 'RGBA', colorSpace: 'srgb' });
+    return { data: out, width, height };
+  } catch {
+    return null; // the canvas path decodes it (and reports any error)
+  } finally {
+    frame?.close();
+    decoder?.close();
+  }
+}
+
+/** The file without its EXIF block (JPEG APP1 "Exif", PNG eXIf, WebP EXIF); pixels untouched. */
+function withoutExif(data: Uint8Array, fmt: SourceFormat): Uint8Array {
+  const cut: [number, number][] = [];
+  if (fmt === 'jpeg') {
+    for (const seg of jpeg.parse(data).segments) if (seg.marker === 0xe1 && startsWith(data, EXIF_ID, seg.payloadStart)) cut.push([seg.start, seg.end]);
+  } else if (fmt === 'png') {
+    for (const c of png.parse(data).chunks) if (c.type === 'eXIf') cut.push([c.start, c.end]);
+  } else {
+    for (const c of webp.parse(data).chunks) if (c.fourcc === 'EXIF') cut.push([c.start, c.end]);
+  }
+  if (!cut.length) return data;
+  const removed = cut.reduce((n, [a, b]) => n + b - a, 0);
+  const out = new Uint8Array(data.length - removed);
+  let from = 0;
+  let at = 0;
+  for (const [a, b] of cut) {
+    out.set(data.subarray(from, a), at);
+    at += a - from;
+    from = b;
+  }
+  out.set(data.subarray(from), at);
+  if (fmt === 'webp') new DataView(out.buffer).setUint32(4, out.length - 8, true); // RIFF size
+  return out;
+}
+
+async function finishRaster(
+  fmt: SourceFormat,
+  raster: Raster,
+  orientation: number,
+  icc: Uint8Array | null,
+  exif: Uint8Array | null,
+  convert: boolean,
+  warnings: string[],
+): Promise<Decoded> {
+  let out = raster;
+  let srgb = false;
+  if (convert && icc !== null) {
+    const { toSrgb } = await import('./colour');
+    out = await toSrgb(raster, icc);
+    srgb = true;
+  }
+  return { format: fmt, picture: out, width: out.width, height: out.height, orientation, icc, exif, srgb, warnings };
+}
+
+export { orient };

@@ -1,0 +1,8 @@
+/** Compress: make a photo smaller (mirrors tools/compress.py); a thin face over tools/encode.ts. */
+
+import { type CompressOptions, defaultCompressOptions } from '../options';
+import { type EncodeResult, type Hooks, run } from './encode';
+
+export function compress(data: Uint8Array, options: CompressOptions = defaultCompressOptions(), hooks: Hooks = {}): Promise<EncodeResult> {
+  return run(data, options.format, options, options.target_size, hooks);
+}

@@ -1,0 +1,8 @@
+/** Convert: turn a photo into JPEG, WebP, AVIF or PNG (mirrors tools/convert.py); a thin face over tools/encode.ts. */
+
+import { type ConvertOptions, defaultConvertOptions } from '../options';
+import { type EncodeResult, type Hooks, run } from './encode';
+
+export function convert(data: Uint8Array, options: ConvertOptions = defaultConvertOptions(), hooks: Hooks = {}): Promise<EncodeResult> {
+  return run(data, options.to, options, null, hooks);
+}
