@@ -203,8 +203,11 @@ def resize_section(b: Bench, repeats: int, quality: bool) -> None:
 AVIF_ROWS = [
     ("@jsquash/avif q50 speed 6 (Squoosh defaults)", {"quality": 50, "speed": 6}),
     ("@jsquash/avif q60 speed 6 (the reference at our default quality)", {"quality": 60, "speed": 6}),
+    ("q60 speed 7", {"quality": 60, "speed": 7}),
+    ("q62 speed 7", {"quality": 62, "speed": 7}),
     ("q60 speed 8", {"quality": 60, "speed": 8}),
     ("q60 speed 9", {"quality": 60, "speed": 9}),
+    ("q62 speed 9", {"quality": 62, "speed": 9}),
     ("q63 speed 9", {"quality": 63, "speed": 9}),
     ("q60 speed 9, tune ssim", {"quality": 60, "speed": 9, "tune": 2}),
     ("q60 speed 9, sharp YUV", {"quality": 60, "speed": 9, "enableSharpYUV": True}),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -277,23 +278,31 @@ def section_batch(copies: int) -> None:
             base = None
             for jobs in (1, 2):
                 out = Path(tmp) / f"out{jobs}"
+                cpu_before = _children_cpu()
                 start = time.perf_counter()
                 proc = subprocess.run(
                     [str(PRIVPIX), "compress", str(src), "-o", str(out), "-j", str(jobs), *args], capture_output=True, text=True
                 )
                 seconds = time.perf_counter() - start
+                busy = (_children_cpu() - cpu_before) / seconds  # cores kept busy on average
                 assert proc.returncode == 0, proc.stderr
                 shutil.rmtree(out)
                 rate = files / seconds
                 base = base or rate
                 load = f"{os.getloadavg()[0]:.1f}"
-                speed = [f"{seconds:.1f} s", f"{rate:.2f}", f"{megapixels / seconds:.1f}", f"×{rate / base:.2f}"]
+                speed = [f"{seconds:.1f} s", f"{rate:.2f}", f"{megapixels / seconds:.1f}", f"×{rate / base:.2f}", f"{busy:.2f}"]
                 rows.append([label, f"-j {jobs}", *speed, load])
         print(
             f"\nBatch: {files} photos ({megapixels:.0f} MP in all), one privpix process each run, {len(BATCH_PHOTOS)} distinct"
             " 5-8 MP JPEGs copied"
         )
-        print(table(["job", "workers", "wall time", "files/s", "MP/s", "speed-up", "load avg after"], rows))
+        print(table(["job", "workers", "wall time", "files/s", "MP/s", "speed-up", "cores busy", "load avg after"], rows))
+        print("cores busy: CPU time of privpix and its workers / wall time (2 = both cores all the time)")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from . import __version__
+from .batch import Outcome
 from .files import Job
 from .options import COMPRESS, CONVERT, ERASE, REMOVE_BG, STRIP, ToolSpec
 
@@ -55,6 +57,49 @@ def _flag(tool: ToolSpec, name: str, *, metavar: str | None = None, extra: str =
 
 def _fail(path: Path | str, reason: str) -> None:
     print(f"privpix: {path}: {reason}", file=sys.stderr)
+
+
+class _BatchReport:
+    """What every batch command prints: a line per file on stdout (or one JSON document with --json),
+    each failure and warning on stderr against its file; exit status 0 only if every file succeeded."""
+
+    def __init__(self, json_out: bool, line: Callable[[Path, Path, dict[str, Any]], str]) -> None:
+        self.json_out = json_out
+        self.line = line
+        self.entries: list[dict[str, Any]] = []
+
+    def refused(self, problems: list[tuple[Path, str]]) -> None:
+        """Inputs that never became jobs (missing, unreadable, would overwrite their input)."""
+        for path, reason in problems:
+            _fail(path, reason)
+            self.entries.append({"path": str(path), "output": None, "ok": False, "error": reason, "result": None})
+
+    def add(self, outcomes: Iterable[Outcome]) -> None:
+        for outcome in outcomes:
+            job = outcome.job
+            self.entries.append(
+                {
+                    "path": str(job.source),
+                    "output": str(job.output) if outcome.ok else None,
+                    "ok": outcome.ok,
+                    "error": outcome.error,
+                    "result": outcome.report,
+                }
+            )
+            if not outcome.ok:
+                _fail(job.source, outcome.error or "failed")
+                continue
+            report = outcome.report or {}
+            if not self.json_out:
+                print(self.line(job.source, job.output, report))
+            for warning in report.get("warnings", []):
+                print(f"privpix: {job.source}: warning: {warning}", file=sys.stderr)
+
+    def exit(self) -> NoReturn:
+        if self.json_out:
+            print(json.dumps({"files": self.entries}, indent=2, ensure_ascii=False))
+        ok = all(e["ok"] for e in self.entries) and bool(self.entries)
+        raise typer.Exit(0 if ok else 1)
 
 
 def _version(value: bool) -> None:
@@ -104,7 +149,6 @@ def inspect(files: Inputs, json_out: JsonFlag = False) -> None:
 
 
 def _strip_job(job: Job, options: Any) -> Any:
-    from .batch import Outcome
     from .files import write_atomic
     from .formats.errors import FormatError
     from .tools.strip import strip as run_strip
@@ -153,30 +197,10 @@ def strip(
 
     found, problems = collect(files, recursive)
     jobs, refused = plan(found, out, in_place, tag="stripped")
-    entries: list[dict[str, Any]] = []
-    for path, reason in problems + refused:
-        _fail(path, reason)
-        entries.append({"path": str(path), "output": None, "ok": False, "error": reason, "result": None})
-
-    for outcome in run(jobs, _strip_job, options, workers=workers_for(jobs, jobs_flag), label="Stripping"):
-        job = outcome.job
-        entries.append(
-            {
-                "path": str(job.source),
-                "output": str(job.output) if outcome.ok else None,
-                "ok": outcome.ok,
-                "error": outcome.error,
-                "result": outcome.report,
-            }
-        )
-        if not outcome.ok:
-            _fail(job.source, outcome.error or "failed")
-        elif not json_out:
-            print(strip_line(job.source, job.output, outcome.report or {}))
-    if json_out:
-        print(json.dumps({"files": entries}, indent=2, ensure_ascii=False))
-    ok = all(e["ok"] for e in entries) and bool(entries)
-    raise typer.Exit(0 if ok else 1)
+    report = _BatchReport(json_out, strip_line)
+    report.refused(problems + refused)
+    report.add(run(jobs, _strip_job, options, workers=workers_for(jobs, jobs_flag), label="Stripping"))
+    report.exit()
 
 
 # ---- compress / convert -------------------------------------------------------------------------------
@@ -189,7 +213,6 @@ EncodeJobs = Annotated[
 
 def _encode_job(job: Job, task: tuple[str, Any]) -> Any:
     """Read, re-encode, write; the output's ending follows the format actually written."""
-    from .batch import Outcome
     from .files import write_atomic
     from .formats.errors import FormatError
     from .tools.compress import compress as run_compress
@@ -247,36 +270,12 @@ def _run_encode(
         planned, bad = plan([item], out, in_place, tag=tag, suffix=suffix_for(item[0]))
         jobs += planned
         refused += bad
-    entries: list[dict[str, Any]] = []
-    for path, reason in problems + refused:
-        _fail(path, reason)
-        entries.append({"path": str(path), "output": None, "ok": False, "error": reason, "result": None})
-
+    report = _BatchReport(json_out, encode_line)
+    report.refused(problems + refused)
     label = "Compressing" if tool == "compress" else "Converting"
     workers = workers_for(jobs, jobs_flag, parallel_from=2)
-    for outcome in run(jobs, _encode_job, (tool, options), workers=workers, label=label):
-        job = outcome.job
-        entries.append(
-            {
-                "path": str(job.source),
-                "output": str(job.output) if outcome.ok else None,
-                "ok": outcome.ok,
-                "error": outcome.error,
-                "result": outcome.report,
-            }
-        )
-        if not outcome.ok:
-            _fail(job.source, outcome.error or "failed")
-            continue
-        report = outcome.report or {}
-        if not json_out:
-            print(encode_line(job.source, job.output, report))
-        for warning in report.get("warnings", []):
-            print(f"privpix: {job.source}: warning: {warning}", file=sys.stderr)
-    if json_out:
-        print(json.dumps({"files": entries}, indent=2, ensure_ascii=False))
-    ok = all(e["ok"] for e in entries) and bool(entries)
-    raise typer.Exit(0 if ok else 1)
+    report.add(run(jobs, _encode_job, (tool, options), workers=workers, label=label))
+    report.exit()
 
 
 def _size(text: str | None) -> int | None:
@@ -376,7 +375,6 @@ Offline = Annotated[
 
 
 def _remove_bg_job(job: Job, task: tuple[Any, str, int, bytes | None]) -> Any:
-    from .batch import Outcome
     from .files import write_atomic
     from .formats.errors import FormatError
     from .models.errors import ModelError
@@ -452,11 +450,8 @@ def remove_bg(
 
     found, problems = collect(files, recursive, DECODABLE_SUFFIXES)
     jobs, refused = plan(found, out, False, tag="nobg", suffix=".webp" if options.format == "webp" else ".png")
-    entries: list[dict[str, Any]] = []
-    for path, reason in problems + refused:
-        _fail(path, reason)
-        entries.append({"path": str(path), "output": None, "ok": False, "error": reason, "result": None})
-
+    report = _BatchReport(json_out, _remove_bg_line)
+    report.refused(problems + refused)
     if jobs:
         try:
             model_path = store.ensure(registry.get(options.model), offline_only=offline)
@@ -465,29 +460,8 @@ def remove_bg(
             raise typer.Exit(1) from None
         workers = min(jobs_flag, len(jobs))
         task = (options, str(model_path), max(1, default_threads() // workers), picture)
-        for outcome in run(jobs, _remove_bg_job, task, workers=workers, label="Removing backgrounds"):
-            job = outcome.job
-            entries.append(
-                {
-                    "path": str(job.source),
-                    "output": str(job.output) if outcome.ok else None,
-                    "ok": outcome.ok,
-                    "error": outcome.error,
-                    "result": outcome.report,
-                }
-            )
-            if not outcome.ok:
-                _fail(job.source, outcome.error or "failed")
-                continue
-            report = outcome.report or {}
-            if not json_out:
-                print(_remove_bg_line(job.source, job.output, report))
-            for warning in report.get("warnings", []):
-                print(f"privpix: {job.source}: warning: {warning}", file=sys.stderr)
-    if json_out:
-        print(json.dumps({"files": entries}, indent=2, ensure_ascii=False))
-    ok = all(e["ok"] for e in entries) and bool(entries)
-    raise typer.Exit(0 if ok else 1)
+        report.add(run(jobs, _remove_bg_job, task, workers=workers, label="Removing backgrounds"))
+    report.exit()
 
 
 models_app = typer.Typer(

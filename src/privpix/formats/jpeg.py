@@ -278,7 +278,8 @@ def _kept_exif(seg: Segment, data: bytes, options: StripOptions) -> bytes | None
 
 def strip(data: bytes, options: StripOptions) -> bytes:
     layout = parse(data)
-    pieces = [b"\xff\xd8"]
+    view = memoryview(data)
+    pieces: list[bytes | memoryview] = [b"\xff\xd8"]
     segments: list[Segment] = []  # the output's own layout, to prime the parse memo with
     pos = 2
     exif_done = False
@@ -296,7 +297,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
         elif seg.marker == APP0:
             piece, rebuilt = _jfif_without_thumbnail(seg, data), True
         else:
-            piece, rebuilt = data[seg.start : seg.end], False
+            piece, rebuilt = view[seg.start : seg.end], False  # no copy until the join
         if rebuilt:  # a whole new segment (minimal EXIF, JFIF header): payload to its end
             payload_start, payload_end = pos + 4, pos + len(piece)
         else:  # copied verbatim, scan data included: the same shape, moved

@@ -14,9 +14,9 @@ and embeds exactly what it is given: the ICC profile (``colour="keep"``) and, wi
 - **WebP**: libwebp through Pillow, ``method`` 6: at equal SSIMULACRA2 4.4% smaller than method 4
   (method 5: 1.8%) for ~30% more CPU time (12 MP, q75: 1.03 s vs 0.72-0.83 s of CPU; method 5
   0.78-0.84 s). ICCP/EXIF chunks from Pillow.
-- **AVIF**: libavif (AOM) through Pillow, ``speed`` 6, 4:2:0: speed 8 is 2.6x faster (12 MP:
-  ~2 s vs ~5.3 s) but 8.5% larger at equal SSIMULACRA2; speed 4 is 5% smaller and 6x slower. ICC
-  in a ``colr`` box, EXIF as an item.
+- **AVIF**: libavif (AOM) through Pillow, ``speed`` 6, 4:2:0: speed 8 is 2.4x faster (12 MP on
+  2 cores: 0.54 s vs 1.31 s) but 8.5% larger at equal SSIMULACRA2; speed 4 is 5% smaller and 6x
+  slower (bench/encode_native.py --sections choices). ICC in a ``colr`` box, EXIF as an item.
 - **PNG**: OxiPNG builds the file straight from the raw pixels (``RawImage``: filter choice,
   lossless colour-type/bit-depth/palette reductions), level 1 (level 2 saved 0-1% on the corpus
   PNGs for 2-3x the time), with an ``iCCP`` and an ``eXIf`` chunk when given; see

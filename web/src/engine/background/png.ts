@@ -8,33 +8,9 @@
  * Metadata (the ICC profile) is added afterwards by imaging/metadata.ts, as for every encode.
  */
 
+import { concat, pngChunk } from '../formats/binary';
+
 export type PngMode = 'rgba' | 'rgb' | 'grey';
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(parts: Uint8Array[]): number {
-  let c = 0xffffffff;
-  for (const p of parts) for (let i = 0; i < p.length; i++) c = CRC_TABLE[(c ^ p[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  dv.setUint32(8 + data.length, crc32([out.subarray(4, 8 + data.length)]));
-  return out;
-}
 
 const CHANNELS: Record<PngMode, number> = { rgba: 4, rgb: 3, grey: 1 };
 const COLOUR_TYPE: Record<PngMode, number> = { rgba: 6, rgb: 2, grey: 0 };
@@ -98,21 +74,7 @@ export async function encodePngFast(px: Uint8Array | Uint8ClampedArray, W: numbe
     await writer.write(scanlines(px, W, y, Math.min(H, y + band), mode));
   }
   await writer.close();
-  const parts = await collected;
-  const size = parts.reduce((n, p) => n + p.length, 0);
-  const idat = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    idat.set(p, at);
-    at += p.length;
-  }
+  const idat = concat(await collected);
   const head = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const pieces = [head, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat([head, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array(0))]);
 }

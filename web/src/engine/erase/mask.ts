@@ -8,7 +8,7 @@
  * lies in [x, x + w) × [y, y + h). Operations apply in order; the eraser clears.
  */
 import { zlibSync } from 'fflate';
-import { crc32 } from '../formats/binary';
+import { concat, pngChunk } from '../formats/binary';
 import type { MaskWindow } from './fill';
 
 export interface StrokeOp {
@@ -149,16 +149,6 @@ export function boxesOnly(ops: readonly MaskOp[], width: number, height: number)
 
 // ---- the mask as a PNG for the CLI (white = erase) ------------------------------------------------------
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  dv.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
 /** A 1-bit greyscale PNG of the whole image's size: white where `ops` paint, black elsewhere. */
 export function maskPng(ops: readonly MaskOp[], width: number, height: number): Uint8Array {
   const stride = 1 + ((width + 7) >> 3);
@@ -180,17 +170,10 @@ export function maskPng(ops: readonly MaskOp[], width: number, height: number): 
   dv.setUint32(4, height);
   ihdr[8] = 1; // bit depth
   ihdr[9] = 0; // greyscale
-  const parts = [
+  return concat([
     Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlibSync(raw, { level: 6 })),
-    chunk('IEND', new Uint8Array(0)),
-  ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', zlibSync(raw, { level: 6 })),
+    pngChunk('IEND', new Uint8Array(0)),
+  ]);
 }

@@ -15,7 +15,7 @@
 import type { EncodeFormat } from '../options';
 import { decode, type SourceFormat } from '../imaging/decode';
 import { encode as encodeRaster } from '../imaging/encode';
-import { reencodedBlock } from '../imaging/metadata';
+import { exifToWrite } from '../imaging/metadata';
 import { flatten, hasTransparency, orient, type Raster } from '../imaging/raster';
 import { pixelsAt } from '../imaging/resize';
 import { keepFormat } from '../tools/encode';
@@ -110,15 +110,7 @@ export async function encodePhoto(raster: Raster, photo: Pick<Photo, 'format' | 
     raster = { ...raster, data: raster.data.slice() };
     flatten(raster, [255, 255, 255]);
   }
-  let exif: Uint8Array | null = null;
-  if (options.keep_metadata && photo.exif) {
-    exif = reencodedBlock(photo.exif);
-    if (exif === null) warnings.push("the source's EXIF block is unreadable; it was not copied");
-    else if (fmt === 'jpeg' && exif.length + 8 > 0xffff) {
-      warnings.push(`the EXIF block (${exif.length} bytes) does not fit in a JPEG APP1 segment; it was left out`);
-      exif = null;
-    }
-  }
+  const exif = options.keep_metadata && photo.exif ? exifToWrite(photo.exif, fmt, warnings) : null;
   const quality = fmt === 'png' ? null : (options.quality ?? ERASE_QUALITY[fmt]!);
   const data = await encodeRaster(raster, fmt, { quality, palette: false, icc: photo.icc, exif, ...(signal ? { signal } : {}) });
   return { data, format: fmt, quality, warnings };

@@ -7,18 +7,8 @@
  */
 
 import { zlibSync } from 'fflate';
-import { crc32 } from '../formats/binary';
+import { concat, pngChunk } from '../formats/binary';
 import type { Raster } from './raster';
-
-function chunk(type: string, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + body.length);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, body.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(body, 8);
-  dv.setUint32(8 + body.length, crc32(out.subarray(4, 8 + body.length)) >>> 0);
-  return out;
-}
 
 /** An RGBA PNG of `r` with `icc` in an iCCP chunk, its pixels in stored (uncompressed) deflate blocks. */
 export function pngWithProfile(r: Raster, icc: Uint8Array): Uint8Array {
@@ -61,14 +51,7 @@ export function pngWithProfile(r: Raster, icc: Uint8Array): Uint8Array {
   dv.setUint32(4, height);
   ihdr.set([8, 6, 0, 0, 0], 8);
   const iccp = new Uint8Array([...new TextEncoder().encode('ICC Profile'), 0, 0, ...zlibSync(icc)]);
-  const parts = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', ihdr), chunk('iCCP', iccp), chunk('IDAT', z), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concat([Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), pngChunk('IHDR', ihdr), pngChunk('iCCP', iccp), pngChunk('IDAT', z), pngChunk('IEND', new Uint8Array(0))]);
 }
 
 /** `r` (described by `icc`) converted to sRGB by the browser's colour management. */

@@ -5,22 +5,12 @@
  */
 
 import { zlibSync } from 'fflate';
-import { crc32 } from '../formats/binary';
+import { concat, pngChunk } from '../formats/binary';
 import * as exifMod from '../formats/exif';
 import { FormatError } from '../formats/errors';
 import type { EncodeFormat } from '../options';
 
 const enc = new TextEncoder();
-
-function join(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 const u16 = (n: number): number[] => [(n >> 8) & 0xff, n & 0xff];
 const u32 = (n: number): number[] => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
@@ -63,39 +53,48 @@ export function reencodedBlock(tiff: Uint8Array): Uint8Array | null {
   return exifMod.build(info, { ifd0: pick(info.ifd0, 'ifd0'), exif: pick(info.exif, 'exif'), gps: pick(info.gps, 'gps') });
 }
 
+/**
+ * The EXIF block an encode writes with keep_metadata: the source's, re-encoded (reencodedBlock). Null,
+ * with a warning, when it is unreadable or too large for a JPEG APP1 segment.
+ */
+export function exifToWrite(exif: Uint8Array, format: EncodeFormat, warnings: string[]): Uint8Array | null {
+  const block = reencodedBlock(exif);
+  if (block === null) warnings.push("the source's EXIF block is unreadable; it was not copied");
+  else if (format === 'jpeg' && block.length + 8 > 0xffff) {
+    warnings.push(`the EXIF block (${block.length} bytes) does not fit in a JPEG APP1 segment; it was left out`);
+    return null;
+  }
+  return block;
+}
+
 // ---- JPEG ------------------------------------------------------------------------------------------
 
 const ICC_CHUNK = 65519;
 
 function jpegSegment(marker: number, body: Uint8Array): Uint8Array {
-  return join([Uint8Array.of(0xff, marker, ...u16(body.length + 2)), body]);
+  return concat([Uint8Array.of(0xff, marker, ...u16(body.length + 2)), body]);
 }
 
 function jpegInsert(out: Uint8Array, icc: Uint8Array | null, exif: Uint8Array | null): Uint8Array {
   let at = 2; // after SOI, and after a JFIF APP0 that starts the file
   if (out[2] === 0xff && out[3] === 0xe0) at = 4 + ((out[4]! << 8) | out[5]!);
   const segments: Uint8Array[] = [];
-  if (exif && exif.length + 8 <= 0xffff) segments.push(jpegSegment(0xe1, join([enc.encode('Exif\0\0'), exif])));
+  if (exif && exif.length + 8 <= 0xffff) segments.push(jpegSegment(0xe1, concat([enc.encode('Exif\0\0'), exif])));
   if (icc) {
     const count = Math.ceil(icc.length / ICC_CHUNK);
     for (let i = 0; i < count; i++) {
-      segments.push(jpegSegment(0xe2, join([enc.encode('ICC_PROFILE\0'), Uint8Array.of(i + 1, count), icc.subarray(i * ICC_CHUNK, (i + 1) * ICC_CHUNK)])));
+      segments.push(jpegSegment(0xe2, concat([enc.encode('ICC_PROFILE\0'), Uint8Array.of(i + 1, count), icc.subarray(i * ICC_CHUNK, (i + 1) * ICC_CHUNK)])));
     }
   }
-  return join([out.subarray(0, at), ...segments, out.subarray(at)]);
+  return concat([out.subarray(0, at), ...segments, out.subarray(at)]);
 }
 
 // ---- PNG -------------------------------------------------------------------------------------------
 
-function pngChunk(type: string, body: Uint8Array): Uint8Array {
-  const head = join([Uint8Array.from(u32(body.length)), enc.encode(type), body]);
-  return join([head, Uint8Array.from(u32(crc32(head.subarray(4)) >>> 0))]);
-}
-
 function pngInsert(out: Uint8Array, icc: Uint8Array | null, exif: Uint8Array | null): Uint8Array {
   const ihdrEnd = 8 + 12 + be32(out, 8);
   const parts: Uint8Array[] = [out.subarray(0, ihdrEnd)];
-  if (icc) parts.push(pngChunk('iCCP', join([enc.encode('ICC Profile'), Uint8Array.of(0, 0), zlibSync(icc, { level: 9 })])));
+  if (icc) parts.push(pngChunk('iCCP', concat([enc.encode('ICC Profile'), Uint8Array.of(0, 0), zlibSync(icc, { level: 9 })])));
   // the rest, without colour chunks that would contradict the profile
   let pos = ihdrEnd;
   const rest: Uint8Array[] = [];
@@ -107,14 +106,14 @@ function pngInsert(out: Uint8Array, icc: Uint8Array | null, exif: Uint8Array | n
     if (!(icc && (type === 'sRGB' || type === 'iCCP' || type === 'gAMA' || type === 'cHRM'))) rest.push(out.subarray(pos, end));
     pos = end;
   }
-  return join([...parts, ...rest]);
+  return concat([...parts, ...rest]);
 }
 
 // ---- WebP ------------------------------------------------------------------------------------------
 
 function riffChunk(fourcc: string, payload: Uint8Array): Uint8Array {
   const pad = payload.length & 1 ? [0] : [];
-  return join([enc.encode(fourcc), Uint8Array.from(le32(payload.length)), payload, Uint8Array.from(pad)]);
+  return concat([enc.encode(fourcc), Uint8Array.from(le32(payload.length)), payload, Uint8Array.from(pad)]);
 }
 
 function webpInsert(out: Uint8Array, icc: Uint8Array | null, exif: Uint8Array | null, width: number, height: number): Uint8Array {
@@ -131,14 +130,14 @@ function webpInsert(out: Uint8Array, icc: Uint8Array | null, exif: Uint8Array | 
   const w = width - 1;
   const h = height - 1;
   const vp8x = Uint8Array.of(flags, 0, 0, 0, w & 0xff, (w >> 8) & 0xff, (w >> 16) & 0xff, h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff);
-  const body = join([
+  const body = concat([
     enc.encode('WEBP'),
     riffChunk('VP8X', vp8x),
     ...(icc ? [riffChunk('ICCP', icc)] : []),
     ...image.map(([f, p]) => riffChunk(f, p)),
     ...(exif ? [riffChunk('EXIF', exif)] : []),
   ]);
-  return join([enc.encode('RIFF'), Uint8Array.from(le32(body.length)), body]);
+  return concat([enc.encode('RIFF'), Uint8Array.from(le32(body.length)), body]);
 }
 
 // ---- AVIF (ISOBMFF) ---------------------------------------------------------------------------------
@@ -167,8 +166,8 @@ function boxes(d: Uint8Array, start: number, end: number): RawBox[] {
 }
 
 function mkbox(type: string, ...parts: (Uint8Array | number[])[]): Uint8Array {
-  const body = join(parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p))));
-  return join([Uint8Array.from(u32(8 + body.length)), enc.encode(type), body]);
+  const body = concat(parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p))));
+  return concat([Uint8Array.from(u32(8 + body.length)), enc.encode(type), body]);
 }
 
 function readUint(d: Uint8Array, p: number, size: number): number {
@@ -295,7 +294,7 @@ function avifInsert(out: Uint8Array, icc: Uint8Array | null, exif: Uint8Array | 
     } else newKids.push(raw);
   }
   if (exif && !sawIref) newKids.push(mkbox('iref', [0, 0, 0, 0], mkbox('cdsc', u16(exifId), u16(1), u16(primary))));
-  const exifPayload = exif ? join([Uint8Array.of(0, 0, 0, 0), exif]) : null;
+  const exifPayload = exif ? concat([Uint8Array.of(0, 0, 0, 0), exif]) : null;
   // sizes: the new iloc has one more item with exif
   const items = iloc.map((i) => ({ ...i, extents: i.extents.map(([o, l]) => [o, l] as [number, number]) }));
   if (exifPayload) items.push({ id: exifId, method: 0, extents: [[0, exifPayload.length]] });
@@ -311,7 +310,7 @@ function avifInsert(out: Uint8Array, icc: Uint8Array | null, exif: Uint8Array | 
   newKids[ilocIndex] = writeIloc(items);
   const newMeta = mkbox('meta', metaHeader, ...newKids);
   if (newMeta.length !== newMetaLength) throw new Error('AVIF: internal size mismatch');
-  return join([out.subarray(0, meta.start), newMeta, out.subarray(tailStart), ...(exifPayload ? [mkbox('mdat', exifPayload)] : [])]);
+  return concat([out.subarray(0, meta.start), newMeta, out.subarray(tailStart), ...(exifPayload ? [mkbox('mdat', exifPayload)] : [])]);
 }
 
 /** `out` (as the codec wrote it) with `icc` and `exif` (either may be null) inserted. */

@@ -14,7 +14,7 @@ import { containerFor } from '../formats/sniff';
 import { backgroundRgb, type EncodeFormat, type EncodeOptions, qualityFor, validateEncodeOptions } from '../options';
 import { decode, type SourceFormat } from '../imaging/decode';
 import { encode as encodeRaster } from '../imaging/encode';
-import { reencodedBlock } from '../imaging/metadata';
+import { exifToWrite } from '../imaging/metadata';
 import { flatten, hasTransparency, orient } from '../imaging/raster';
 import { fitSize, pixelsAt } from '../imaging/resize';
 import { warmHelper } from '../codecs/helper';
@@ -118,15 +118,7 @@ export async function run(data: Uint8Array, outFormat: 'keep' | EncodeFormat, op
   const fmt = outFormat === 'keep' ? keepFormat(decoded.format, transparent) : outFormat;
   if (fmt === 'jpeg' && transparent) flatten(pixels, backgroundRgb(options));
   const icc = options.colour === 'keep' && !decoded.srgb && decoded.icc !== null && decoded.icc.length >= 132 ? decoded.icc : null;
-  let exif: Uint8Array | null = null;
-  if (options.keep_metadata && decoded.exif) {
-    exif = reencodedBlock(decoded.exif);
-    if (exif === null) warnings.push("the source's EXIF block is unreadable; it was not copied");
-    else if (fmt === 'jpeg' && exif.length + 8 > 0xffff) {
-      warnings.push(`the EXIF block (${exif.length} bytes) does not fit in a JPEG APP1 segment; it was left out`);
-      exif = null;
-    }
-  }
+  const exif = options.keep_metadata && decoded.exif ? exifToWrite(decoded.exif, fmt, warnings) : null;
   const encodeAt = (quality: number | null, palette: boolean): Promise<Uint8Array> =>
     encodeRaster(pixels, fmt, { quality, palette, icc, exif, ...(signal ? { signal } : {}) });
 

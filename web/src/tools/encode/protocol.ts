@@ -2,6 +2,9 @@
  * What the encode worker (worker.ts) answers to the Compress and Convert screens. Types only: the main
  * thread never loads the engine's code.
  */
+import type { FileProblem, JobOutcome, Original } from '../../app/batch-queue.svelte';
+
+export type { FileProblem, ProgressFn } from '../../app/batch-queue.svelte';
 
 export type EncodeTool = 'compress' | 'convert';
 export type OutputFormat = 'jpeg' | 'webp' | 'avif' | 'png';
@@ -33,22 +36,11 @@ export interface EncodeReport {
   elapsed: number;
 }
 
-export interface FileProblem {
-  /** For people: what is wrong with the file, or what went wrong. */
-  message: string;
-  /** True when the file is the problem (not an image, broken, too large); false for a fault in privpix. */
-  isFileError: boolean;
-}
-
-export type EncodeOutcome =
-  | { ok: true; report: EncodeReport; data: Uint8Array }
-  | { ok: false; cancelled: boolean; problem: FileProblem };
+export type EncodeOutcome = JobOutcome<EncodeReport>;
 
 /** Header facts read before an encode starts (to budget memory); null fields when unknown. */
 export type Probe =
   | { ok: true; format: string; width: number | null; height: number | null }
   | { ok: false; problem: FileProblem };
 
-export type Display = { ok: true; bitmap: ImageBitmap } | { ok: false; problem: FileProblem };
-
-export type ProgressFn = (fraction: number, stage: string) => void;
+export type Display = Original;

@@ -1,4 +1,7 @@
 /** What the remove-background worker (worker.ts) answers to the screen. Types only. */
+import type { JobOutcome } from '../../app/batch-queue.svelte';
+
+export type { FileProblem, ProgressFn } from '../../app/batch-queue.svelte';
 
 export type BgFormat = 'png' | 'webp';
 
@@ -23,19 +26,11 @@ export interface BgReport {
   threads: number;
 }
 
-export interface FileProblem {
-  message: string;
-  isFileError: boolean;
-}
-
-export type BgOutcome =
-  | { ok: true; report: BgReport; data: Uint8Array }
-  | { ok: false; cancelled: boolean; problem: FileProblem };
+export type BgOutcome = JobOutcome<BgReport>;
 
 export interface ModelState {
   name: string;
   stored: boolean;
 }
 
-export type ProgressFn = (fraction: number, stage: string) => void;
 export type DownloadProgressFn = (received: number, total: number) => void;

@@ -6,7 +6,6 @@
  * pool terminates a worker that does not stop in time.
  */
 import * as Comlink from 'comlink';
-import { FormatError, UnsupportedError, decodeForDisplay } from '../../engine/index';
 import {
   MODELS,
   ModelIntegrityError,
@@ -22,37 +21,23 @@ import {
 } from '../../engine/background/index';
 import { createSession, hasWebGpu, webgpuRuntimeUrls, type Session } from './session';
 import { reportNetwork } from '../../app/worker-net';
+import { Jobs, displayOriginal, fileProblem, throttled } from '../../app/batch-worker';
+import type { Original } from '../../app/batch-queue.svelte';
 import type { BgOutcome, DownloadProgressFn, FileProblem, ModelState, ProgressFn } from './protocol';
 
 reportNetwork('remove-background worker');
 
+/** Model downloads report progress at most this often. */
 const PROGRESS_MS = 80;
-const jobs = new Map<number, AbortController>();
 let current: { name: string; session: Promise<Session> } | null = null;
 
 const FILE_ERRORS = new Set(['FormatError', 'UnsupportedError', 'DecodeError']);
 
 function problem(e: unknown): FileProblem {
-  if (e instanceof FormatError || e instanceof UnsupportedError) return { message: e.message, isFileError: true };
-  if (e instanceof Error) {
-    if (FILE_ERRORS.has(e.name)) return { message: e.message, isFileError: true };
-    if (e instanceof RangeError && /memory|allocation/i.test(e.message)) return { message: `Not enough memory for this image (${e.message}).`, isFileError: false };
-    return { message: e.message || e.name, isFileError: false };
-  }
-  return { message: String(e), isFileError: false };
+  return fileProblem(e, (err) => FILE_ERRORS.has(err.name));
 }
 
-function throttled(progress: ProgressFn): ProgressFn {
-  let last = 0;
-  let lastStage = '';
-  return (fraction, stage) => {
-    const now = performance.now();
-    if (stage === lastStage && now - last < PROGRESS_MS && fraction < 1) return;
-    last = now;
-    lastStage = stage;
-    void progress(Math.max(0, Math.min(1, fraction)), stage);
-  };
-}
+const jobs = new Jobs(problem);
 
 function modelFile(name: string, base: string): StoredFile {
   const info = modelInfo(name);
@@ -100,8 +85,7 @@ const api = {
 
   /** Download, check and keep a model (and on WebGPU devices the WebGPU runtime). */
   async download(job: number, name: string, base: string, progress: DownloadProgressFn): Promise<{ ok: true } | { ok: false; cancelled: boolean; message: string }> {
-    const controller = new AbortController();
-    jobs.set(job, controller);
+    const controller = jobs.start(job);
     try {
       const files = [modelFile(name, base), ...(await runtimeFiles().catch(() => []))];
       let last = 0;
@@ -121,11 +105,11 @@ const api = {
       const message = e instanceof ModelIntegrityError ? e.message : e instanceof Error ? e.message : String(e);
       return { ok: false, cancelled: false, message };
     } finally {
-      jobs.delete(job);
+      jobs.end(job);
     }
   },
 
-  async remove(
+  remove(
     job: number,
     file: Blob,
     options: RemoveBgOptions,
@@ -133,11 +117,8 @@ const api = {
     base: string,
     progress: ProgressFn,
   ): Promise<BgOutcome> {
-    const controller = new AbortController();
-    jobs.set(job, controller);
-    const { signal } = controller;
     const started = performance.now();
-    try {
+    return jobs.run(job, async (signal) => {
       const report = throttled(progress);
       report(0, 'loading the model');
       const [data, behind, s] = await Promise.all([
@@ -154,8 +135,7 @@ const api = {
         { signal, progress: report },
       );
       signal.throwIfAborted();
-      const outcome: BgOutcome = {
-        ok: true,
+      return {
         data: r.data,
         report: {
           format: r.format,
@@ -175,27 +155,16 @@ const api = {
           threads: s.threads,
         },
       };
-      return Comlink.transfer(outcome, [r.data.buffer as ArrayBuffer]);
-    } catch (e) {
-      if (signal.aborted) return { ok: false, cancelled: true, problem: { message: 'Cancelled.', isFileError: false } };
-      return { ok: false, cancelled: false, problem: problem(e) };
-    } finally {
-      jobs.delete(job);
-    }
+    });
   },
 
   abort(job: number): void {
-    jobs.get(job)?.abort();
+    jobs.abort(job);
   },
 
   /** The original, upright, for the compare view. */
-  async display(file: Blob): Promise<{ ok: true; bitmap: ImageBitmap } | { ok: false; problem: FileProblem }> {
-    try {
-      const bitmap = await decodeForDisplay(new Uint8Array(await file.arrayBuffer()));
-      return Comlink.transfer({ ok: true as const, bitmap }, [bitmap]);
-    } catch (e) {
-      return { ok: false, problem: problem(e) };
-    }
+  display(file: Blob): Promise<Original> {
+    return displayOriginal(file, problem);
   },
 };
 
