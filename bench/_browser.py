@@ -13,16 +13,10 @@ from pathlib import Path
 from _common import ROOT
 
 from privpix.server import make_server
+from tests.chromium import ARGS as CHROMIUM_ARGS
+from tests.chromium import EXECUTABLE as CHROMIUM
 
 OUT = ROOT / "bench" / "out" / "browser"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def build_pages(out: Path = OUT) -> Path:
@@ -56,7 +50,7 @@ def chromium() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from .chromium import ARGS as CHROMIUM_ARGS
+from .chromium import EXECUTABLE as CHROMIUM
 from .corpus import CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,16 +71,6 @@ def run_ts_engine(*args: str) -> dict[str, Any]:
     return json.loads(out.stdout)
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 @pytest.fixture(scope="session")
 def chromium() -> Any:
     """One Debian Chromium (through Playwright's sync API) for the whole test session. The sync API
@@ -87,7 +79,7 @@ def chromium() -> Any:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield b
         finally:

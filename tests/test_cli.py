@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
 import shutil
 import stat
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,13 +12,10 @@ import pytest
 
 import privpix
 from privpix.options import StripOptions
+from tests.command_line import cli, cli_with_stderr_on_a_terminal
 
 GPS_JPEG = "exifsamples_DSCN0010.jpg"
 ICC_JPEG = "mei_Apple_iPhone_4.jpg"
-
-
-def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "privpix", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
 @pytest.fixture
@@ -157,26 +151,8 @@ def test_inspect_human_and_json(corpus: Path) -> None:
 
 def test_progress_bar_on_a_terminal(photos: Path, tmp_path: Path) -> None:
     """With stderr on a terminal and several files, a progress bar is drawn there (not on stdout)."""
-    main, side = pty.openpty()
     files = [photos / GPS_JPEG, photos / "trip" / ICC_JPEG]
-    proc = subprocess.run(
-        [sys.executable, "-m", "privpix", "strip", *map(str, files), "-o", str(tmp_path)],
-        stdout=subprocess.PIPE,
-        stderr=side,
-        text=True,
-        env={**os.environ, "COLUMNS": "100"},
-    )
-    os.close(side)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(main)
+    proc, seen = cli_with_stderr_on_a_terminal("strip", *files, "-o", tmp_path)
     assert proc.returncode == 0
     assert b"Stripping" in seen
     assert "Stripping" not in proc.stdout

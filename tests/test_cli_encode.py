@@ -7,11 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import pty
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,15 +15,13 @@ from PIL import Image
 
 import privpix
 from privpix.options import CompressOptions, ConvertOptions
+from tests.command_line import cli, cli_with_stderr_on_a_terminal
+from tests.test_compress_convert import COMPRESS_CONVERT_REPORT_KEYS
 
 JPEG = "exifsamples_DSCN0010.jpg"  # 640×480, GPS
 HEIC = "pillowheif_xiaomi.heic"  # 2592×1944, GPS
 PNG = "rembg_car-1.out.png"  # transparent
 BROKEN = "broken_truncated.jpg"
-
-
-def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "privpix", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
 def digest(path: Path) -> str:
@@ -78,20 +72,7 @@ def test_json_document_shape(photos: Path, tmp_path: Path) -> None:
     assert set(entry) == {"path", "output", "ok", "error", "result"}
     assert entry["ok"] is True and entry["output"] == str(tmp_path / JPEG)
     result = entry["result"]
-    assert set(result) == {
-        "format",
-        "source_format",
-        "width",
-        "height",
-        "quality",
-        "bytes_before",
-        "bytes_after",
-        "target_size",
-        "target_met",
-        "removed",
-        "kept",
-        "warnings",
-    }
+    assert set(result) == set(COMPRESS_CONVERT_REPORT_KEYS)
     assert result["target_size"] == 30_000 and result["target_met"] is True
     assert result["bytes_after"] == (tmp_path / JPEG).stat().st_size <= 30_000
     assert ("location", "GPS position") in {(f["category"], f["label"]) for f in result["removed"]}
@@ -156,38 +137,9 @@ def test_jobs_give_the_same_bytes(photos: Path, tmp_path: Path) -> None:
 
 
 def test_progress_bar_on_a_terminal(photos: Path, tmp_path: Path) -> None:
-    main, side = pty.openpty()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "privpix",
-            "convert",
-            str(photos / JPEG),
-            str(photos / "sub" / PNG),
-            "--to",
-            "avif",
-            "--max-dimension",
-            "64",
-            "-o",
-            str(tmp_path),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=side,
-        text=True,
-        env={**os.environ, "COLUMNS": "100"},
+    proc, seen = cli_with_stderr_on_a_terminal(
+        "convert", photos / JPEG, photos / "sub" / PNG, "--to", "avif", "--max-dimension", "64", "-o", tmp_path
     )
-    os.close(side)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(main)
     assert proc.returncode == 0
     assert b"Converting" in seen and "Converting" not in proc.stdout
 

@@ -31,6 +31,23 @@ FULL = "pillowheif_pug.heic"  # 4032×3024: the one full-size case per format
 ALLOWED_GROUPS = {"SourceFile", "ExifTool", "System", "File", "Composite", "JFIF", "PNG", "RIFF", "QuickTime", "Meta"}
 PRIVATE_WORDS = ("GPS", "Make", "Model", "Serial", "DateTime", "Software", "Artist", "Copyright", "Comment", "Creator")
 
+# The fields of a compress or convert report, in order: the library's to_json() and the CLI's --json
+# must both give exactly these (tests/test_cli_encode.py checks the CLI against the same list).
+COMPRESS_CONVERT_REPORT_KEYS = (
+    "format",
+    "source_format",
+    "width",
+    "height",
+    "quality",
+    "bytes_before",
+    "bytes_after",
+    "target_size",
+    "target_met",
+    "removed",
+    "kept",
+    "warnings",
+)
+
 ENTRIES = corpus_entries()
 BROKEN = corpus_entries(broken=True)
 
@@ -337,20 +354,7 @@ def test_broken_files_give_clear_errors(entry: dict[str, Any]) -> None:
 def test_report_shape() -> None:
     result = privpix.compress((CORPUS / "exifsamples_DSCN0010.jpg").read_bytes(), CompressOptions(target_size=60_000))
     doc = json.loads(json.dumps(result.to_json()))
-    assert list(doc) == [
-        "format",
-        "source_format",
-        "width",
-        "height",
-        "quality",
-        "bytes_before",
-        "bytes_after",
-        "target_size",
-        "target_met",
-        "removed",
-        "kept",
-        "warnings",
-    ]
+    assert list(doc) == list(COMPRESS_CONVERT_REPORT_KEYS)
     assert doc["format"] == "jpeg" and doc["target_size"] == 60_000 and doc["target_met"] is True
     assert {"category", "label", "value", "block", "offset", "length"} <= set(doc["removed"][0])
     assert {f["category"] for f in doc["removed"]} >= {"location", "device", "time"}

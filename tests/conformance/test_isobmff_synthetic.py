@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import random
 import struct
-from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
-import privpix
 from privpix.formats import isobmff
 from privpix.options import StripOptions
-from tests.conftest import CORPUS, run_ts_engine
+from tests.conformance.two_engines import TsRuns, engine_mismatch, python_outcome, run_ts_on_cases
+from tests.conftest import CORPUS
 from tests.formats.test_isobmff import (
     AUXC_ALPHA,
     AUXC_DEPTH,
@@ -926,113 +925,47 @@ _fuzz()
 # ---- running both engines -------------------------------------------------------------------------------------
 
 
-def _python(data: bytes, options: StripOptions | None) -> tuple[dict[str, Any], bytes | None]:
-    try:
-        if options is None:
-            return {"ok": True, "error": None, "result": privpix.inspect(data).to_json()}, None
-        result = privpix.strip(data, options)
-    except privpix.FormatError as err:
-        return {"ok": False, "error": str(err), "result": None}, None
-    except Exception as err:  # a crash: reported as such, never equal to the other engine's outcome
-        return {"ok": False, "error": f"PYTHON CRASH {type(err).__name__}: {err}", "result": None}, None
-    return {"ok": True, "error": None, "result": result.to_json()}, result.data
-
-
-def _ts(args: list[str], files: list[Path]) -> list[dict[str, Any]]:
-    """The TS engine on all files in one process; if it crashes, file by file to name the culprit."""
-    try:
-        return run_ts_engine(*args, *map(str, files))["files"]
-    except AssertionError:
-        entries = []
-        for path in files:
-            try:
-                entries.extend(run_ts_engine(*args, str(path))["files"])
-            except AssertionError as err:
-                entries.append({"path": str(path), "ok": False, "error": f"TS CRASH {err}", "result": None})
-        return entries
-
-
-def _run(root: Path, cases: dict[str, bytes], variants: tuple[str, ...]) -> dict[str, Any]:
-    src = root / "in"
-    src.mkdir()
-    files = []
-    for name, data in cases.items():
-        path = src / f"{name}.heic"
-        path.write_bytes(data)
-        files.append(path)
-    runs: dict[str, Any] = {"out": {}}
-    for variant in variants:
-        out = root / variant
-        entries = _ts(["strip", str(out), *VARIANTS[variant][0]], files)
-        assert [e["path"] for e in entries] == [str(p) for p in files]
-        runs[variant] = dict(zip(cases, entries))
-        runs["out"][variant] = out
-    entries = _ts(["inspect"], files)
-    runs["inspect"] = dict(zip(cases, entries))
-    return runs
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory: pytest.TempPathFactory) -> TsRuns:
+    return run_ts_on_cases(tmp_path_factory.mktemp("isobmff_synthetic"), CASES, VARIANTS, ".heic")
 
 
 @pytest.fixture(scope="module")
-def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return _run(tmp_path_factory.mktemp("isobmff_synthetic"), CASES, tuple(VARIANTS))
-
-
-@pytest.fixture(scope="module")
-def fuzz_engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return _run(tmp_path_factory.mktemp("isobmff_fuzz"), FUZZ, FUZZ_VARIANTS)
-
-
-def _check_strip(name: str, data: bytes, variant: str, runs: dict[str, Any]) -> None:
-    ts = runs[variant][name]
-    py, out = _python(data, VARIANTS[variant][1])
-    assert "CRASH" not in str(py["error"]) and "CRASH" not in str(ts["error"])
-    assert (ts["ok"], ts["error"]) == (py["ok"], py["error"])
-    written = runs["out"][variant] / f"{name}.heic"
-    if not py["ok"]:
-        assert not written.exists()
-        return
-    assert written.read_bytes() == out
-    assert ts["result"] == py["result"]
-
-
-def _check_inspect(name: str, data: bytes, runs: dict[str, Any]) -> None:
-    ts = runs["inspect"][name]
-    py, _ = _python(data, None)
-    assert "CRASH" not in str(py["error"]) and "CRASH" not in str(ts["error"])
-    assert {k: ts[k] for k in ("ok", "error", "result")} == py
+def fuzz_engines(tmp_path_factory: pytest.TempPathFactory) -> TsRuns:
+    return run_ts_on_cases(tmp_path_factory.mktemp("isobmff_fuzz"), FUZZ, {v: VARIANTS[v] for v in FUZZ_VARIANTS}, ".heic")
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
 @pytest.mark.parametrize("name", list(CASES))
-def test_strip_is_identical(name: str, variant: str, engines: dict[str, Any]) -> None:
-    _check_strip(name, CASES[name], variant, engines)
+def test_strip_is_identical(name: str, variant: str, engines: TsRuns) -> None:
+    assert engine_mismatch(name, CASES[name], variant, engines) is None
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_inspect_is_identical(name: str, engines: dict[str, Any]) -> None:
-    _check_inspect(name, CASES[name], engines)
+def test_inspect_is_identical(name: str, engines: TsRuns) -> None:
+    assert engine_mismatch(name, CASES[name], "inspect", engines) is None
 
 
 @pytest.mark.parametrize("variant", FUZZ_VARIANTS)
 @pytest.mark.parametrize("name", list(FUZZ))
-def test_fuzzed_strip_is_identical(name: str, variant: str, fuzz_engines: dict[str, Any]) -> None:
-    _check_strip(name, FUZZ[name], variant, fuzz_engines)
+def test_fuzzed_strip_is_identical(name: str, variant: str, fuzz_engines: TsRuns) -> None:
+    assert engine_mismatch(name, FUZZ[name], variant, fuzz_engines) is None
 
 
 @pytest.mark.parametrize("name", list(FUZZ))
-def test_fuzzed_inspect_is_identical(name: str, fuzz_engines: dict[str, Any]) -> None:
-    _check_inspect(name, FUZZ[name], fuzz_engines)
+def test_fuzzed_inspect_is_identical(name: str, fuzz_engines: TsRuns) -> None:
+    assert engine_mismatch(name, FUZZ[name], "inspect", fuzz_engines) is None
 
 
 def test_the_cases_cover_success_refusal_and_warnings() -> None:
     """Guard against a vacuous suite: plenty of files strip, plenty are refused, with many messages."""
     for cases, min_ok, min_failed, min_messages in ((CASES, 80, 50, 45), (FUZZ, 60, 60, 30)):
-        outcomes = [_python(data, StripOptions())[0] for data in cases.values()]
+        outcomes = [python_outcome(data, StripOptions())[0] for data in cases.values()]
         ok = sum(o["ok"] for o in outcomes)
         assert ok >= min_ok and len(outcomes) - ok >= min_failed, (ok, len(outcomes))
         assert len({o["error"] for o in outcomes if not o["ok"]}) >= min_messages
     assert len(FUZZ) >= 300
-    inspected = [_python(data, None)[0] for data in CASES.values()]
+    inspected = [python_outcome(data, None)[0] for data in CASES.values()]
     assert sum(bool(o["result"]["warnings"]) for o in inspected if o["ok"]) >= 3
-    kept_exif = [_python(data, VARIANTS["keep-location"][1])[1] for data in CASES.values()]
+    kept_exif = [python_outcome(data, VARIANTS["keep-location"][1])[1] for data in CASES.values()]
     assert sum(out is not None and b"Exif\x00" in out[:2000] for out in kept_exif) >= 3

@@ -19,14 +19,16 @@ import random
 import re
 import struct
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import pytest
 
 import privpix
 from privpix.formats import jpeg
 from privpix.options import StripOptions
-from tests.conftest import CORPUS, manifest, run_ts_engine
+from tests.conformance.damage import marker_or_any_byte, seeded_damage
+from tests.conformance.two_engines import TsRuns, engine_mismatch, python_outcome, run_ts_on_cases
+from tests.conftest import CORPUS, manifest
 from tests.formats import test_jpeg as J
 
 VARIANTS: dict[str, tuple[list[str], StripOptions]] = {
@@ -256,31 +258,6 @@ def structure() -> dict[str, bytes]:
     return out
 
 
-def _damage(data: bytes, rng: random.Random, lo: int = 0, hi: int | None = None) -> bytes:
-    """One seeded change within data[lo:hi]: a bit flip, a byte set (often to 0xff or 0x00), a few
-    bytes changed, a cut, an insertion or a deletion."""
-    hi = len(data) if hi is None else hi
-    mutant = bytearray(data)
-    kind = rng.randrange(8)
-    pos = rng.randrange(lo, max(lo + 1, hi))
-    if kind <= 2 and pos < len(mutant):
-        mutant[pos] ^= 1 << rng.randrange(8)
-    elif kind == 3 and pos < len(mutant):
-        mutant[pos] = rng.choice((0, 0xFF, rng.randrange(256)))
-    elif kind == 4:
-        for _ in range(rng.randint(2, 6)):
-            p = rng.randrange(lo, max(lo + 1, hi))
-            if p < len(mutant):
-                mutant[p] = rng.randrange(256)
-    elif kind == 5:
-        del mutant[pos:]
-    elif kind == 6:
-        mutant[pos:pos] = bytes(rng.choice((0xFF, 0, rng.randrange(256))) for _ in range(rng.randint(1, 4)))
-    else:
-        del mutant[pos : pos + rng.randint(1, 4)]
-    return bytes(mutant)
-
-
 def _structure_ranges(data: bytes) -> list[tuple[int, int]]:
     """Where the metadata and the structure live (every segment but the scan data, and the bytes
     around the end of each scan and the EOI): seeded damage lands there half of the time."""
@@ -308,7 +285,7 @@ def fuzz_synthetic() -> dict[str, bytes]:
         ranges = _structure_ranges(data)
         for k in range(24):
             lo, hi = rng.choice(ranges)
-            out[f"{name}_{k:02d}"] = _damage(data, rng, lo, hi)
+            out[f"{name}_{k:02d}"] = seeded_damage(data, rng, lo, hi, inserted=marker_or_any_byte)
     return out
 
 
@@ -328,9 +305,9 @@ def fuzz_corpus() -> dict[str, bytes]:
         for k in range(12):
             if k % 2:
                 lo, hi = rng.choice(ranges)
-                mutant = _damage(data, rng, lo, hi)
+                mutant = seeded_damage(data, rng, lo, hi, inserted=marker_or_any_byte)
             else:
-                mutant = _damage(data, rng)
+                mutant = seeded_damage(data, rng, inserted=marker_or_any_byte)
             out[f"{path.stem}_{k:02d}{path.suffix.lower()}"] = mutant
     return out
 
@@ -338,96 +315,32 @@ def fuzz_corpus() -> dict[str, bytes]:
 # ---- running both engines ------------------------------------------------------------------------------
 
 
-def _python(data: bytes, options: StripOptions | None) -> tuple[dict[str, Any], bytes | None]:
-    try:
-        if options is None:
-            return {"ok": True, "error": None, "result": privpix.inspect(data).to_json()}, None
-        result = privpix.strip(data, options)
-    except privpix.FormatError as err:
-        return {"ok": False, "error": str(err), "result": None}, None
-    except Exception as err:  # a crash: reported as such, never equal to the other engine's outcome
-        return {"ok": False, "error": f"PYTHON CRASH {type(err).__name__}: {err}", "result": None}, None
-    return {"ok": True, "error": None, "result": result.to_json()}, result.data
-
-
-def _ts(args: list[str], files: list[Path]) -> list[dict[str, Any]]:
-    """The TS engine on all files in one process; if it crashes, file by file to name the culprit."""
-    try:
-        return run_ts_engine(*args, *map(str, files))["files"]
-    except AssertionError:
-        entries = []
-        for path in files:
-            try:
-                entries.extend(run_ts_engine(*args, str(path))["files"])
-            except AssertionError as err:
-                entries.append({"path": str(path), "ok": False, "error": f"TS CRASH {err}", "result": None})
-        return entries
-
-
-def _run(root: Path, cases: dict[str, bytes]) -> dict[str, Any]:
-    src = root / "in"
-    src.mkdir()
-    files = []
-    for name, data in cases.items():
-        path = src / name
-        path.write_bytes(data)
-        files.append(path)
-    runs: dict[str, Any] = {"out": {}}
-    for variant, (flags, _) in VARIANTS.items():
-        out = root / variant
-        entries = _ts(["strip", str(out), *flags], files)
-        assert [e["path"] for e in entries] == [str(p) for p in files]
-        runs[variant] = dict(zip(cases, entries))
-        runs["out"][variant] = out
-    runs["inspect"] = dict(zip(cases, _ts(["inspect"], files)))
-    return runs
-
-
-def _mismatch(name: str, data: bytes, variant: str, runs: dict[str, Any]) -> str | None:
-    """None if both engines agree on ``name`` for ``variant`` ("inspect" or a strip variant)."""
-    ts = runs[variant][name]
-    py, out = _python(data, None if variant == "inspect" else VARIANTS[variant][1])
-    if "CRASH" in str(py["error"]) or "CRASH" in str(ts["error"]):
-        return f"crash: {py['error'] if 'CRASH' in str(py['error']) else ts['error']}"
-    if (ts["ok"], ts["error"]) != (py["ok"], py["error"]):
-        return f"outcome: TS {ts['error']!r} vs Python {py['error']!r}"
-    if variant != "inspect":
-        written = runs["out"][variant] / name
-        if not py["ok"]:
-            return "TS wrote a file for a refused input" if written.exists() else None
-        if written.read_bytes() != out:
-            return "strip bytes differ"
-    if ts["result"] != py["result"]:
-        return f"report differs: TS {ts['result']} vs Python {py['result']}"
-    return None
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> TsRuns:
+    return run_ts_on_cases(tmp_path_factory.mktemp("jpeg_synthetic"), CASES, VARIANTS)
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return _run(tmp_path_factory.mktemp("jpeg_synthetic"), CASES)
-
-
-@pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], dict[str, Any]]:
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], TsRuns]:
     cases = fuzz_corpus()
-    return cases, _run(tmp_path_factory.mktemp("jpeg_fuzzed"), cases)
+    return cases, run_ts_on_cases(tmp_path_factory.mktemp("jpeg_fuzzed"), cases, VARIANTS)
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
 @pytest.mark.parametrize("name", list(CASES))
-def test_strip_is_identical(name: str, variant: str, synthetic: dict[str, Any]) -> None:
-    assert _mismatch(name, CASES[name], variant, synthetic) is None
+def test_strip_is_identical(name: str, variant: str, synthetic: TsRuns) -> None:
+    assert engine_mismatch(name, CASES[name], variant, synthetic) is None
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_inspect_is_identical(name: str, synthetic: dict[str, Any]) -> None:
-    assert _mismatch(name, CASES[name], "inspect", synthetic) is None
+def test_inspect_is_identical(name: str, synthetic: TsRuns) -> None:
+    assert engine_mismatch(name, CASES[name], "inspect", synthetic) is None
 
 
 @pytest.mark.parametrize("variant", ["inspect", *VARIANTS])
-def test_damaged_corpus_files_give_the_same_outcome(variant: str, fuzzed: tuple[dict[str, bytes], dict[str, Any]]) -> None:
+def test_damaged_corpus_files_give_the_same_outcome(variant: str, fuzzed: tuple[dict[str, bytes], TsRuns]) -> None:
     cases, runs = fuzzed
-    problems = {name: m for name, data in cases.items() if (m := _mismatch(name, data, variant, runs)) is not None}
+    problems = {name: m for name, data in cases.items() if (m := engine_mismatch(name, data, variant, runs)) is not None}
     assert problems == {}
 
 
@@ -440,7 +353,7 @@ def _kind(error: str) -> str:
 def test_the_cases_cover_success_refusal_and_warnings() -> None:
     """Guard against a vacuous suite: plenty of files strip, plenty are refused for many different
     reasons, many warn, and the damaged corpus files include successes and failures."""
-    outcomes = {name: _python(data, StripOptions())[0] for name, data in CASES.items()}
+    outcomes = {name: python_outcome(data, StripOptions())[0] for name, data in CASES.items()}
     ok = [o for o in outcomes.values() if o["ok"]]
     refused = [o["error"] for o in outcomes.values() if not o["ok"]]
     assert len(ok) >= 200 and len(refused) >= 80
@@ -457,7 +370,7 @@ def test_the_cases_cover_success_refusal_and_warnings() -> None:
         "JPEG: at byte N: truncated: the image data ends without an end-of-image marker (the file was cut short)",
     }
     assert sum(bool(o["result"]["warnings"]) for o in ok) >= 40
-    fuzz = {name: _python(data, StripOptions())[0] for name, data in fuzz_corpus().items()}
+    fuzz = {name: python_outcome(data, StripOptions())[0] for name, data in fuzz_corpus().items()}
     assert len(fuzz) >= 300
     fuzz_ok = [o for o in fuzz.values() if o["ok"]]
     assert len(fuzz_ok) >= 150 and len(fuzz) - len(fuzz_ok) >= 40

@@ -28,10 +28,11 @@ import numpy as np
 import pytest
 from PIL import Image, PngImagePlugin
 
-import privpix
 from privpix.formats import png
 from privpix.options import StripOptions
-from tests.conftest import CORPUS, manifest, run_ts_engine
+from tests.conformance.damage import any_byte, seeded_damage
+from tests.conformance.two_engines import TsRuns, engine_mismatch, python_outcome, run_ts_on_cases
+from tests.conftest import CORPUS, manifest
 from tests.formats import test_gif as G
 from tests.formats import test_png as P
 from tests.formats import test_webp as W
@@ -1006,31 +1007,6 @@ def gif_broken() -> dict[str, bytes]:
 # ---- seeded damage ------------------------------------------------------------------------------------
 
 
-def _damage(data: bytes, rng: random.Random, lo: int = 0, hi: int | None = None) -> bytes:
-    """One seeded change within data[lo:hi]: a bit flip, a byte set, a few bytes changed, a cut, an
-    insertion or a deletion."""
-    hi = len(data) if hi is None else hi
-    mutant = bytearray(data)
-    kind = rng.randrange(8)
-    pos = rng.randrange(lo, max(lo + 1, hi))
-    if kind <= 2 and pos < len(mutant):
-        mutant[pos] ^= 1 << rng.randrange(8)
-    elif kind == 3 and pos < len(mutant):
-        mutant[pos] = rng.choice((0, 0xFF, rng.randrange(256)))
-    elif kind == 4:
-        for _ in range(rng.randint(2, 6)):
-            p = rng.randrange(lo, max(lo + 1, hi))
-            if p < len(mutant):
-                mutant[p] = rng.randrange(256)
-    elif kind == 5:
-        del mutant[pos:]
-    elif kind == 6:
-        mutant[pos:pos] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 4)))
-    else:
-        del mutant[pos : pos + rng.randint(1, 4)]
-    return bytes(mutant)
-
-
 def _zlib_targets() -> dict[str, tuple[bytes, bytes, bytes]]:
     """(chunk type, bytes before the zlib stream, the stream) for zlib fuzzing."""
     prose = ("Grüße aus Köln, " * 3 + "the quick brown fox jumps over the lazy dog 0123456789 " * 8).encode()
@@ -1053,7 +1029,7 @@ def fuzz_zlib() -> dict[str, bytes]:
     out = {}
     for name, (kind, head, stream) in _zlib_targets().items():
         for k in range(30):
-            mutant = _damage(stream, rng, 0, min(len(stream), 2 + rng.choice((4, 16, 64, len(stream)))))
+            mutant = seeded_damage(stream, rng, 0, min(len(stream), 2 + rng.choice((4, 16, 64, len(stream)))), inserted=any_byte)
             out[f"{name}_{k:02d}"] = png_with((kind, head + mutant), base=base)
     return out
 
@@ -1100,9 +1076,9 @@ def fuzz_corpus() -> dict[str, bytes]:
         for k in range(28):
             if k % 2:
                 lo, hi = rng.choice(ranges)
-                mutant = _damage(data, rng, lo, hi)
+                mutant = seeded_damage(data, rng, lo, hi, inserted=any_byte)
             else:
-                mutant = _damage(data, rng)
+                mutant = seeded_damage(data, rng, inserted=any_byte)
             out[f"{path.stem}_{k:02d}.{path.suffix[1:]}"] = mutant
     return out
 
@@ -1110,103 +1086,39 @@ def fuzz_corpus() -> dict[str, bytes]:
 # ---- running both engines ------------------------------------------------------------------------------
 
 
-def _python(data: bytes, options: StripOptions | None) -> tuple[dict[str, Any], bytes | None]:
-    try:
-        if options is None:
-            return {"ok": True, "error": None, "result": privpix.inspect(data).to_json()}, None
-        result = privpix.strip(data, options)
-    except privpix.FormatError as err:
-        return {"ok": False, "error": str(err), "result": None}, None
-    except Exception as err:  # a crash: reported as such, never equal to the other engine's outcome
-        return {"ok": False, "error": f"PYTHON CRASH {type(err).__name__}: {err}", "result": None}, None
-    return {"ok": True, "error": None, "result": result.to_json()}, result.data
-
-
-def _ts(args: list[str], files: list[Path]) -> list[dict[str, Any]]:
-    """The TS engine on all files in one process; if it crashes, file by file to name the culprit."""
-    try:
-        return run_ts_engine(*args, *map(str, files))["files"]
-    except AssertionError:
-        entries = []
-        for path in files:
-            try:
-                entries.extend(run_ts_engine(*args, str(path))["files"])
-            except AssertionError as err:
-                entries.append({"path": str(path), "ok": False, "error": f"TS CRASH {err}", "result": None})
-        return entries
-
-
-def _run(root: Path, cases: dict[str, bytes], variants: tuple[str, ...]) -> dict[str, Any]:
-    src = root / "in"
-    src.mkdir()
-    files = []
-    for name, data in cases.items():
-        path = src / name
-        path.write_bytes(data)
-        files.append(path)
-    runs: dict[str, Any] = {"out": {}}
-    for variant in variants:
-        out = root / variant
-        entries = _ts(["strip", str(out), *VARIANTS[variant][0]], files)
-        assert [e["path"] for e in entries] == [str(p) for p in files]
-        runs[variant] = dict(zip(cases, entries))
-        runs["out"][variant] = out
-    runs["inspect"] = dict(zip(cases, _ts(["inspect"], files)))
-    return runs
-
-
-def _mismatch(name: str, data: bytes, variant: str, runs: dict[str, Any]) -> str | None:
-    """None if both engines agree on ``name`` for ``variant`` ("inspect" or a strip variant)."""
-    ts = runs[variant][name]
-    py, out = _python(data, None if variant == "inspect" else VARIANTS[variant][1])
-    if "CRASH" in str(py["error"]) or "CRASH" in str(ts["error"]):
-        return f"crash: {py['error'] if 'CRASH' in str(py['error']) else ts['error']}"
-    if (ts["ok"], ts["error"]) != (py["ok"], py["error"]):
-        return f"outcome: TS {ts['error']!r} vs Python {py['error']!r}"
-    if variant != "inspect":
-        written = runs["out"][variant] / name
-        if not py["ok"]:
-            return "TS wrote a file for a refused input" if written.exists() else None
-        if written.read_bytes() != out:
-            return "strip bytes differ"
-    if ts["result"] != py["result"]:
-        return f"report differs: TS {ts['result']} vs Python {py['result']}"
-    return None
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> TsRuns:
+    return run_ts_on_cases(tmp_path_factory.mktemp("png_webp_gif_synthetic"), CASES, VARIANTS)
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return _run(tmp_path_factory.mktemp("png_webp_gif_synthetic"), CASES, tuple(VARIANTS))
-
-
-@pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], dict[str, Any]]:
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], TsRuns]:
     cases = fuzz_corpus()
-    return cases, _run(tmp_path_factory.mktemp("png_webp_gif_fuzzed"), cases, FUZZ_VARIANTS)
+    return cases, run_ts_on_cases(tmp_path_factory.mktemp("png_webp_gif_fuzzed"), cases, {v: VARIANTS[v] for v in FUZZ_VARIANTS})
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
 @pytest.mark.parametrize("name", list(CASES))
-def test_strip_is_identical(name: str, variant: str, synthetic: dict[str, Any]) -> None:
-    assert _mismatch(name, CASES[name], variant, synthetic) is None
+def test_strip_is_identical(name: str, variant: str, synthetic: TsRuns) -> None:
+    assert engine_mismatch(name, CASES[name], variant, synthetic) is None
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_inspect_is_identical(name: str, synthetic: dict[str, Any]) -> None:
-    assert _mismatch(name, CASES[name], "inspect", synthetic) is None
+def test_inspect_is_identical(name: str, synthetic: TsRuns) -> None:
+    assert engine_mismatch(name, CASES[name], "inspect", synthetic) is None
 
 
 @pytest.mark.parametrize("variant", ["inspect", *FUZZ_VARIANTS])
-def test_damaged_corpus_files_give_the_same_outcome(variant: str, fuzzed: tuple[dict[str, bytes], dict[str, Any]]) -> None:
+def test_damaged_corpus_files_give_the_same_outcome(variant: str, fuzzed: tuple[dict[str, bytes], TsRuns]) -> None:
     cases, runs = fuzzed
-    problems = {name: m for name, data in cases.items() if (m := _mismatch(name, data, variant, runs)) is not None}
+    problems = {name: m for name, data in cases.items() if (m := engine_mismatch(name, data, variant, runs)) is not None}
     assert problems == {}
 
 
 def test_the_cases_cover_success_refusal_and_warnings() -> None:
     """Guard against a vacuous suite: plenty of files strip, plenty are refused, many warn, and the
     damaged zlib streams include both readable and unreadable ones."""
-    outcomes = {name: _python(data, StripOptions())[0] for name, data in CASES.items()}
+    outcomes = {name: python_outcome(data, StripOptions())[0] for name, data in CASES.items()}
     ok = [o for o in outcomes.values() if o["ok"]]
     assert len(ok) >= 150 and len(outcomes) - len(ok) >= 60
     assert len({o["error"] for o in outcomes.values() if not o["ok"]}) >= 25

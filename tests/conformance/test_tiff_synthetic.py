@@ -14,17 +14,16 @@ identical.
 from __future__ import annotations
 
 import struct
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import pytest
 from PIL import Image, TiffImagePlugin
 
-import privpix
 from privpix.formats import tiff
 from privpix.options import StripOptions
-from tests.conftest import CORPUS, run_ts_engine
+from tests.conformance.two_engines import TsRuns, engine_mismatch, python_outcome, run_ts_on_cases
+from tests.conftest import CORPUS
 from tests.formats.test_tiff import (
     ASCII,
     BYTE,
@@ -36,6 +35,7 @@ from tests.formats.test_tiff import (
     SHORT,
     UNDEFINED,
     TiffBuilder,
+    exact_layout_le_tiff,
     grey16,
     icc_profile,
     pil_tiff,
@@ -43,6 +43,7 @@ from tests.formats.test_tiff import (
     rgb,
     rich_tiff,
     small_page_tags,
+    two_pages_be_sparse_tiff,
 )
 
 SBYTE, SSHORT, SLONG, SRATIONAL, FLOAT, DOUBLE, IFD = 6, 8, 9, 10, 11, 12, 13
@@ -310,57 +311,12 @@ def reduced_and_subfile_types() -> bytes:
 
 @case
 def exact_layout_le() -> bytes:
-    b = TiffBuilder(True)
-    s0, s1 = b.blob(b"\x01\x02"), b.blob(b"\x03\x04")
-    ifd = b.ifd(
-        {
-            256: (SHORT, [2]),
-            257: (SHORT, [2]),
-            258: (SHORT, [8]),
-            259: (SHORT, [1]),
-            262: (SHORT, [1]),
-            273: (SHORT, [s0, s1]),
-            274: (SHORT, [3]),
-            277: (SHORT, [1]),
-            278: (SHORT, [1]),
-            279: (SHORT, [2, 2]),
-            305: (ASCII, "Secret Software"),
-            282: (RATIONAL, [(72, 1)]),
-        }
-    )
-    return b.link(ifd)
+    return exact_layout_le_tiff()
 
 
 @case
 def two_pages_be_sparse_odd() -> bytes:
-    b = TiffBuilder(False)
-    s0 = b.blob(b"\xaa\xbb\xcc")
-    s1 = b.blob(b"\x10\x20\x30")
-    ifd0 = b.ifd(
-        {
-            256: (SHORT, [3]),
-            257: (SHORT, [2]),
-            258: (SHORT, [8]),
-            259: (SHORT, [1]),
-            262: (SHORT, [1]),
-            273: (LONG, [s0, 999_999]),
-            278: (SHORT, [1]),
-            279: (LONG, [3, 0]),
-        }
-    )
-    ifd1 = b.ifd(
-        {
-            256: (SHORT, [3]),
-            257: (SHORT, [1]),
-            258: (SHORT, [8]),
-            259: (SHORT, [1]),
-            262: (SHORT, [1]),
-            273: (LONG, [s1]),
-            279: (LONG, [3]),
-            0x010F: (ASCII, "Cam"),
-        }
-    )
-    return b.link(ifd0, ifd1)
+    return two_pages_be_sparse_tiff(999_999)
 
 
 @case
@@ -1041,80 +997,25 @@ def fuzzed() -> dict[str, bytes]:
 # ---- running both engines --------------------------------------------------------------------------------------
 
 
-def _python(data: bytes, options: StripOptions | None) -> tuple[dict[str, Any], bytes | None]:
-    try:
-        if options is None:
-            return {"ok": True, "error": None, "result": privpix.inspect(data).to_json()}, None
-        result = privpix.strip(data, options)
-    except privpix.FormatError as err:
-        return {"ok": False, "error": str(err), "result": None}, None
-    except Exception as err:  # a crash: reported as such, never equal to the other engine's outcome
-        return {"ok": False, "error": f"PYTHON CRASH {type(err).__name__}: {err}", "result": None}, None
-    return {"ok": True, "error": None, "result": result.to_json()}, result.data
-
-
-def _ts(args: list[str], files: list[Path]) -> list[dict[str, Any]]:
-    """The TS engine on all files in one process; if it crashes, file by file to name the culprit."""
-    try:
-        return run_ts_engine(*args, *map(str, files))["files"]
-    except AssertionError:
-        entries = []
-        for path in files:
-            try:
-                entries.extend(run_ts_engine(*args, str(path))["files"])
-            except AssertionError as err:
-                entries.append({"path": str(path), "ok": False, "error": f"TS CRASH {err}", "result": None})
-        return entries
-
-
 @pytest.fixture(scope="module")
-def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("tiff_synthetic")
-    src = root / "in"
-    src.mkdir()
-    files = []
-    for name, data in CASES.items():
-        path = src / f"{name}.tif"
-        path.write_bytes(data)
-        files.append(path)
-    runs: dict[str, Any] = {"files": files, "out": {}}
-    for variant, (flags, _) in VARIANTS.items():
-        out = root / variant
-        entries = _ts(["strip", str(out), *flags], files)
-        assert [e["path"] for e in entries] == [str(p) for p in files]
-        runs[variant] = dict(zip(CASES, entries))
-        runs["out"][variant] = out
-    entries = _ts(["inspect"], files)
-    runs["inspect"] = dict(zip(CASES, entries))
-    return runs
+def engines(tmp_path_factory: pytest.TempPathFactory) -> TsRuns:
+    return run_ts_on_cases(tmp_path_factory.mktemp("tiff_synthetic"), CASES, VARIANTS, ".tif")
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
 @pytest.mark.parametrize("name", list(CASES))
-def test_strip_is_identical(name: str, variant: str, engines: dict[str, Any]) -> None:
-    ts = engines[variant][name]
-    py, data = _python(CASES[name], VARIANTS[variant][1])
-    assert "CRASH" not in str(py["error"]) and "CRASH" not in str(ts["error"])
-    assert (ts["ok"], ts["error"]) == (py["ok"], py["error"])
-    written = engines["out"][variant] / f"{name}.tif"
-    if not py["ok"]:
-        assert not written.exists()
-        return
-    assert written.read_bytes() == data
-    assert ts["result"] == py["result"]
+def test_strip_is_identical(name: str, variant: str, engines: TsRuns) -> None:
+    assert engine_mismatch(name, CASES[name], variant, engines) is None
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_inspect_is_identical(name: str, engines: dict[str, Any]) -> None:
-    ts = engines["inspect"][name]
-    py, _ = _python(CASES[name], None)
-    assert "CRASH" not in str(py["error"]) and "CRASH" not in str(ts["error"])
-    assert {k: ts[k] for k in ("ok", "error", "result")} == py
+def test_inspect_is_identical(name: str, engines: TsRuns) -> None:
+    assert engine_mismatch(name, CASES[name], "inspect", engines) is None
 
 
 def test_the_cases_cover_success_refusal_and_warnings() -> None:
     """Guard against a vacuous suite: plenty of files strip, plenty are refused, some warn."""
-    outcomes = [_python(data, StripOptions())[0] for data in CASES.values()]
+    outcomes = [python_outcome(data, StripOptions())[0] for data in CASES.values()]
     ok = sum(o["ok"] for o in outcomes)
     assert ok >= 50 and len(outcomes) - ok >= 40
     assert len({o["error"] for o in outcomes if not o["ok"]}) >= 20  # many different messages

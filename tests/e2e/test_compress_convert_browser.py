@@ -26,7 +26,16 @@ from PIL import Image as PIL_Image
 from playwright.sync_api import expect
 
 from ..conftest import ROOT, exiftool_json
-from .common import name_parts
+from .common import (
+    RequestLog,
+    assert_network_stayed_private,
+    copy_cli_command,
+    file_row,
+    new_app_context,
+    open_tool_until_offline,
+    wait_until_done,
+    watch_errors,
+)
 
 pillow_heif.register_heif_opener()
 
@@ -42,17 +51,6 @@ ENCODE_TIMEOUT = 180_000  # ms: a 12-13 MP decode + encode on a slow 2-core mach
 pytestmark = pytest.mark.browser
 
 # ---- helpers ----------------------------------------------------------------------------------------
-
-
-def _row(page, name: str):
-    return page.get_by_test_id("file-row").filter(has=page.get_by_role("button", name=name, exact=True))
-
-
-def _finished(row, timeout: int = ENCODE_TIMEOUT) -> None:
-    """Wait until a file is done; fail at once (with the page's reason) if it failed."""
-    expect(row).to_have_attribute("data-status", re.compile(r"^(done|failed|cancelled)$"), timeout=timeout)
-    status = row.get_attribute("data-status")
-    assert status == "done", f"{status}: {row.inner_text()}"
 
 
 def _upright_size(path: Path) -> tuple[int, int]:
@@ -92,19 +90,6 @@ def _run_cli(command: str, corpus: Path, name: str, work: Path) -> Path:
     return written[0]
 
 
-def _clipboard(page) -> str:
-    return str(page.evaluate("navigator.clipboard.readText()"))
-
-
-def _copy_command(page) -> str:
-    shown = page.get_by_test_id("cli-command").inner_text().strip()
-    page.get_by_role("button", name="Copy CLI command").click()
-    expect(page.get_by_text("Copied to the clipboard.")).to_be_visible()
-    copied = _clipboard(page).strip()
-    assert copied == shown, (copied, shown)
-    return copied
-
-
 def _set_number(page, label: str, value: str) -> None:
     field = page.get_by_label(label, exact=True)
     field.fill(value)
@@ -117,35 +102,23 @@ def _set_number(page, label: str, value: str) -> None:
 
 def test_compress_convert_offline_session(browser, server: str, corpus: Path, tmp_path: Path) -> None:  # noqa: F811
     origin = server.rstrip("/")
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
-    requests: list[dict[str, object]] = []
-    phase = "load"
-
-    def on_request(r) -> None:
-        requests.append({"url": r.url, "method": r.method, "body": r.post_data_buffer, "phase": phase})
-
-    context.on("request", on_request)
+    context = new_app_context(browser, origin)
+    requests = RequestLog(context)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    errors = watch_errors(page)
     timings: dict[str, float] = {}
     try:
-        page.goto(server + "#/convert")
-        expect(page.get_by_role("heading", level=1)).to_have_text("Convert")
-        expect(page.get_by_text("Works offline", exact=True)).to_be_visible(timeout=30_000)
-        assert page.evaluate("crossOriginIsolated") is True
+        open_tool_until_offline(page, server + "#/convert", "Convert")
 
         context.set_offline(True)
-        phase = "offline"
+        requests.phase = "offline"
 
         # ---- Convert: an iPhone HEIC to JPEG -------------------------------------------------------
         expect(page.get_by_label("Format", exact=True)).to_have_value("jpeg")
         start = time.monotonic()
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / HEIC))
-        row = _row(page, HEIC)
-        _finished(row)
+        row = file_row(page, HEIC)
+        wait_until_done(row, ENCODE_TIMEOUT)
         timings["convert HEIC -> JPEG (12 MP)"] = time.monotonic() - start
         viewer = page.get_by_test_id("viewer")
         expect(viewer.get_by_test_id("saved")).to_have_text(
@@ -205,7 +178,7 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
         assert len(transforms) == 2 and transforms[0] == transforms[1] != "none", transforms
 
         # Copy the command line; the Python CLI makes the same thing.
-        command = _copy_command(page)
+        command = copy_cli_command(page)
         assert command.startswith(f"privpix convert {HEIC} -o converted --to jpeg"), command
         native = _run_cli(command, corpus, HEIC, tmp_path / "cli-convert")
         assert native.name == converted.name
@@ -213,7 +186,7 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
 
         # Cancel a running job: the second HEIC to AVIF (slow), cancelled while it runs.
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / HEIC_2))
-        second = _row(page, HEIC_2)
+        second = file_row(page, HEIC_2)
         second.get_by_role("button", name=HEIC_2, exact=True).click()
         page.get_by_label("Format", exact=True).select_option("avif")
         expect(second).to_have_attribute("data-status", "working", timeout=30_000)
@@ -238,8 +211,8 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
         expect(page.get_by_test_id("cli-command")).to_contain_text("-q 60")
         start = time.monotonic()
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / BIG_JPEG))
-        row = _row(page, BIG_JPEG)
-        _finished(row)
+        row = file_row(page, BIG_JPEG)
+        wait_until_done(row, ENCODE_TIMEOUT)
         timings["compress JPEG q60 (13 MP)"] = time.monotonic() - start
         viewer = page.get_by_test_id("viewer")
         expect(viewer.get_by_test_id("output-format")).to_contain_text("JPEG q60 · 3120 × 4160")
@@ -250,7 +223,7 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
         start = time.monotonic()
         _set_number(page, "Longest side at most (px)", "1600")
         expect(row).not_to_have_attribute("data-status", "done", timeout=5_000)
-        _finished(row)
+        wait_until_done(row, ENCODE_TIMEOUT)
         timings["re-encode at 1600 px"] = time.monotonic() - start
         expect(viewer.get_by_test_id("output-format")).to_contain_text("1200 × 1600")
 
@@ -262,15 +235,15 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
         assert _decode(compressed) == ("JPEG", (1200, 1600))
         assert compressed.stat().st_size < (corpus / BIG_JPEG).stat().st_size
 
-        command = _copy_command(page)
+        command = copy_cli_command(page)
         assert command == f"privpix compress {BIG_JPEG} -o compressed -q 60 --max-dimension 1600", command
         native = _run_cli(command, corpus, BIG_JPEG, tmp_path / "cli-compress")
         assert _decode(native) == _decode(compressed)
 
         # A second file starts with the last settings; a target size it cannot meet says so.
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / SMALL_JPEG))
-        small = _row(page, SMALL_JPEG)
-        _finished(small)
+        small = file_row(page, SMALL_JPEG)
+        wait_until_done(small, ENCODE_TIMEOUT)
         expect(page.get_by_role("button", name="Apply to all 2 files")).to_be_disabled()  # same settings
         small.get_by_role("button", name=SMALL_JPEG, exact=True).click()
         expect(page.get_by_test_id("settings-for")).to_contain_text(SMALL_JPEG)
@@ -284,13 +257,13 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
         target.fill("")
         target.press("Enter")
         _set_number(page, "Quality, exact value", "50")
-        _finished(small)
+        wait_until_done(small, ENCODE_TIMEOUT)
         expect(page.get_by_test_id("output-format")).to_contain_text("JPEG q50 · 640 × 480")
 
         # Apply to all: the first file is encoded again with the second's settings.
         page.get_by_role("button", name="Apply to all 2 files").click()
         expect(row).not_to_have_attribute("data-status", "done", timeout=5_000)
-        _finished(row)
+        wait_until_done(row, ENCODE_TIMEOUT)
         expect(page.get_by_role("button", name="Apply to all 2 files")).to_be_disabled()
         expect(page.get_by_test_id("cli-command")).to_have_text(
             f"privpix compress {BIG_JPEG} {SMALL_JPEG} -o compressed -q 50 --max-dimension 1600"
@@ -327,17 +300,7 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
         print("timings:", {k: f"{v:.1f} s" for k, v in timings.items()})
 
     assert not errors, errors
-    assert requests, "no requests recorded"
-    for r in requests:
-        url = str(r["url"])
-        assert url.startswith(origin + "/") or url.startswith(("blob:", "data:")), f"request to another origin: {url}"
-        assert r["method"] in ("GET", "HEAD"), f"{r['method']} {url}"
-        assert not r["body"], f"request with a body: {url}"
-    parts = name_parts([HEIC, HEIC_2, BIG_JPEG, SMALL_JPEG])
-    for r in requests:
-        url = str(r["url"]).lower()
-        leaked = [p for p in parts if p in url]
-        assert not leaked, f"{r['url']} contains {leaked}"
+    assert_network_stayed_private(requests, origin, [HEIC, HEIC_2, BIG_JPEG, SMALL_JPEG])
 
 
 def test_phone_dark_keyboard(browser, server: str, corpus: Path) -> None:  # noqa: F811
@@ -345,13 +308,11 @@ def test_phone_dark_keyboard(browser, server: str, corpus: Path) -> None:  # noq
     buttons are reachable with Tab, focus is visible, and the divider moves with the arrow keys."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark", has_touch=True)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    errors = watch_errors(page)
     try:
         page.goto(server + "#/compress")
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / SMALL_JPEG))
-        _finished(page.get_by_test_id("file-row"))
+        wait_until_done(page.get_by_test_id("file-row"), ENCODE_TIMEOUT)
         expect(page.get_by_test_id("viewer").locator(".note-left")).to_have_count(0, timeout=30_000)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -384,7 +345,7 @@ def test_orientation_is_applied_once(browser, server: str, corpus: Path) -> None
     try:
         page.goto(server + "#/convert")
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / ROTATED))
-        _finished(page.get_by_test_id("file-row"))
+        wait_until_done(page.get_by_test_id("file-row"), ENCODE_TIMEOUT)
         upright = _upright_size(corpus / ROTATED)
         expect(page.get_by_test_id("output-format")).to_contain_text(f"{upright[0]} × {upright[1]}")
         expect(page.get_by_test_id("viewer")).to_contain_text(f"JPEG · 137.6 kB · {upright[0]} × {upright[1]}")
@@ -417,10 +378,10 @@ def test_big_photos(browser, server: str, tmp_path: Path) -> None:  # noqa: F811
         _set_number(page, "Longest side at most (px)", "2400")
         start = time.monotonic()
         page.get_by_label("Choose images", exact=True).set_input_files([str(big), str(huge)])
-        refused = _row(page, huge.name)
+        refused = file_row(page, huge.name)
         expect(refused).to_have_attribute("data-status", "failed", timeout=ENCODE_TIMEOUT)
         expect(refused).to_contain_text("megapixels")
-        _finished(_row(page, big.name))
+        wait_until_done(file_row(page, big.name), ENCODE_TIMEOUT)
         print(f"50 MP compress to 2400 px: {time.monotonic() - start:.1f} s")
         expect(page.get_by_test_id("output-format")).to_contain_text(re.compile(r"2400 × 160[12]"))
         assert page.evaluate("1 + 1") == 2

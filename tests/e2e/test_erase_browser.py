@@ -38,7 +38,14 @@ from PIL import Image as PIL_Image
 from playwright.sync_api import expect
 
 from ..conftest import ROOT, exiftool_json
-from .common import name_parts
+from .common import (
+    RequestLog,
+    assert_network_stayed_private,
+    copy_cli_command,
+    new_app_context,
+    open_tool_until_offline,
+    watch_errors,
+)
 
 pillow_heif.register_heif_opener()
 
@@ -143,15 +150,6 @@ def _download(page: Any, button: Any, folder: Path) -> Path:
     return path
 
 
-def _copy_command(page: Any) -> str:
-    shown = page.get_by_test_id("cli-command").inner_text().strip()
-    page.get_by_role("button", name="Copy CLI command").click()
-    expect(page.get_by_text("Copied to the clipboard.")).to_be_visible()
-    copied = str(page.evaluate("navigator.clipboard.readText()")).strip()
-    assert copied == shown, (copied, shown)
-    return copied
-
-
 def _run_cli(command: str, work: Path, inputs: dict[str, Path]) -> Path:
     """Run the copied command in a fresh directory holding (links to) the files it names; return what
     it wrote (``<stem>-erased<ext>`` beside the input)."""
@@ -167,50 +165,18 @@ def _run_cli(command: str, work: Path, inputs: dict[str, Path]) -> Path:
     return written[0]
 
 
-def _record(context: Any) -> list[dict[str, Any]]:
-    requests: list[dict[str, Any]] = []
-    context.on("request", lambda r: requests.append({"url": r.url, "method": r.method, "body": r.post_data_buffer}))
-    return requests
-
-
-def _check_network(requests: list[dict[str, Any]], origin: str, names: list[str]) -> None:
-    assert requests, "no requests recorded"
-    for r in requests:
-        url = str(r["url"])
-        assert url.startswith(origin + "/") or url.startswith(("blob:", "data:")), f"request to another origin: {url}"
-        assert r["method"] in ("GET", "HEAD"), f"{r['method']} {url}"
-        assert not r["body"], f"request with a body: {url}"
-    parts = name_parts(names)
-    for r in requests:
-        url = str(r["url"]).lower()
-        leaked = [p for p in parts if p in url]
-        assert not leaked, f"{r['url']} contains {leaked}"
-
-
-def _watch_errors(page: Any) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text or m.type == "error" else None)
-    page.on("crash", lambda _: errors.append("the tab crashed"))
-    return errors
-
-
 # ---- the session --------------------------------------------------------------------------------------
 
 
 def test_erase_offline_session(browser: Any, server: str, corpus: Path, tmp_path: Path) -> None:  # noqa: F811
     origin = server.rstrip("/")
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
-    requests = _record(context)
+    context = new_app_context(browser, origin)
+    requests = RequestLog(context)
     page = context.new_page()
-    errors = _watch_errors(page)
+    errors = watch_errors(page, console_errors=True)
     original = _pixels(corpus / ROCKET)
     try:
-        page.goto(server + "#/erase")
-        expect(page.get_by_role("heading", level=1)).to_have_text("Erase objects")
-        expect(page.get_by_text("Works offline", exact=True)).to_be_visible(timeout=30_000)
-        assert page.evaluate("crossOriginIsolated") is True
+        open_tool_until_offline(page, server + "#/erase", "Erase objects")
         context.set_offline(True)
 
         # ---- open, paint over the rocket with the mouse, erase --------------------------------------
@@ -262,7 +228,7 @@ def test_erase_offline_session(browser: Any, server: str, corpus: Path, tmp_path
         assert result[sky][:, 2].mean() > result[sky][:, 0].mean() + 15 and result[sky].mean() < 110, result[sky].mean(axis=0)
 
         # The command line makes the same picture from the same mask.
-        command = _copy_command(page)
+        command = copy_cli_command(page)
         native = _run_cli(command, tmp_path / "cli-stroke", {ROCKET: corpus / ROCKET, mask_file.name: mask_file})
         assert native.name == erased.name
         cli_pixels = _pixels(native)
@@ -309,7 +275,7 @@ def test_erase_offline_session(browser: Any, server: str, corpus: Path, tmp_path
         assert rect_change > 3, "the rectangle was not erased"
         assert _psnr(result2[away], original[away]) > 36
 
-        command = _copy_command(page)
+        command = copy_cli_command(page)
         assert command == boxed, command
         native = _run_cli(command, tmp_path / "cli-box", {ROCKET: corpus / ROCKET})
         agreement = _psnr(_pixels(native), result2)
@@ -319,7 +285,7 @@ def test_erase_offline_session(browser: Any, server: str, corpus: Path, tmp_path
         context.close()
 
     assert not errors, errors
-    _check_network(requests, origin, [ROCKET, HEIC])
+    assert_network_stayed_private(requests, origin, [ROCKET, HEIC])
 
 
 def test_erase_12mp_heic(browser: Any, server: str, corpus: Path, tmp_path: Path) -> None:  # noqa: F811
@@ -327,9 +293,9 @@ def test_erase_12mp_heic(browser: Any, server: str, corpus: Path, tmp_path: Path
     erase cancelled (the photo stays as it was), the result downloaded as JPEG at full size."""
     origin = server.rstrip("/")
     context = browser.new_context(accept_downloads=True, viewport={"width": 1366, "height": 900})
-    requests = _record(context)
+    requests = RequestLog(context)
     page = context.new_page()
-    errors = _watch_errors(page)
+    errors = watch_errors(page, console_errors=True)
     try:
         page.goto(server + "#/erase")
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / HEIC))
@@ -383,7 +349,7 @@ def test_erase_12mp_heic(browser: Any, server: str, corpus: Path, tmp_path: Path
     finally:
         context.close()
     assert not errors, errors
-    _check_network(requests, origin, [HEIC])
+    assert_network_stayed_private(requests, origin, [HEIC])
 
 
 def test_png_is_exact(browser: Any, server: str, corpus: Path, tmp_path: Path) -> None:  # noqa: F811
@@ -394,7 +360,7 @@ def test_png_is_exact(browser: Any, server: str, corpus: Path, tmp_path: Path) -
 
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    errors = _watch_errors(page)
+    errors = watch_errors(page, console_errors=True)
     try:
         page.goto(server + "#/erase")
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / PNG))
@@ -428,7 +394,7 @@ def test_orientation_is_applied_once(browser: Any, server: str, corpus: Path, tm
     on the upright picture is erased where it was drawn, and the result is upright, with no EXIF."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    errors = _watch_errors(page)
+    errors = watch_errors(page, console_errors=True)
     try:
         page.goto(server + "#/erase")
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / ROTATED))
@@ -458,7 +424,7 @@ def test_phone_dark_keyboard(browser: Any, server: str, corpus: Path) -> None:  
     one is on (aria-pressed) and follow the B/E/R/H keys; [ and ] change the brush size; focus is visible."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark", has_touch=True)
     page = context.new_page()
-    errors = _watch_errors(page)
+    errors = watch_errors(page, console_errors=True)
     try:
         page.goto(server + "#/erase")
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / ROCKET))

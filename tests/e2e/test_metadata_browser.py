@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..conftest import ROOT
-from .common import name_parts
+from .common import RequestLog, assert_network_stayed_private, watch_errors
 
 GOOD = ["pillowheif_pug.heic", "exifsamples_DSCN0010.jpg", "mei_HTC_Desire.webp"]
 BROKEN = "broken_text_file.jpg"
@@ -72,27 +72,9 @@ def _panel_urls(page) -> set[str]:
 def test_metadata_offline_session(browser, server: str, corpus: Path, cli_outputs: dict[str, bytes], site: Path) -> None:
     origin = server.rstrip("/")
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    requests: list[dict[str, object]] = []
-
-    def on_request(r) -> None:
-        requests.append(
-            {
-                "url": r.url,
-                "method": r.method,
-                "body": r.post_data_buffer,
-                "type": r.resource_type,
-                "sw": r.service_worker is not None,
-                "phase": phase,
-            }
-        )
-
-    phase = "load"
-    context.on("request", on_request)
+    requests = RequestLog(context)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    # A CSP violation (inline script or style, a foreign origin) shows up as a console error.
-    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    errors = watch_errors(page)
     try:
         page.goto(server)
 
@@ -121,7 +103,7 @@ def test_metadata_offline_session(browser, server: str, corpus: Path, cli_output
 
         # Offline from here on.
         context.set_offline(True)
-        phase = "offline"
+        requests.phase = "offline"
         page.get_by_label("Choose images", exact=True).set_input_files([str(corpus / n) for n in [*GOOD, BROKEN]])
 
         # The broken file fails on its own, with the engine's message; the others go on.
@@ -185,18 +167,8 @@ def test_metadata_offline_session(browser, server: str, corpus: Path, cli_output
         context.close()
 
     # What the network saw over the whole session (pages, workers and the service worker).
-    assert requests, "no requests recorded"
     assert not errors, errors
-    for r in requests:
-        url = str(r["url"])
-        assert url.startswith(origin + "/") or url.startswith(("blob:", "data:")), f"request to another origin: {url}"
-        assert r["method"] in ("GET", "HEAD"), f"{r['method']} {url}"
-        assert not r["body"], f"request with a body: {url}"
-    parts = name_parts([*GOOD, BROKEN])
-    for r in requests:
-        url = str(r["url"]).lower()
-        leaked = [p for p in parts if p in url]
-        assert not leaked, f"{r['url']} contains {leaked}"
+    assert_network_stayed_private(requests, origin, [*GOOD, BROKEN])
     # Nothing but blob: downloads and previews happened while offline: the service worker served the rest.
     assert {str(r["url"]).split(":")[0] for r in requests if r["phase"] == "offline"} <= {"http", "blob", "data"}
 

@@ -24,7 +24,16 @@ from PIL import Image as PIL_Image
 from playwright.sync_api import expect
 
 from ..conftest import ROOT
-from .common import name_parts
+from .common import (
+    RequestLog,
+    assert_network_stayed_private,
+    copy_cli_command,
+    file_row,
+    new_app_context,
+    open_tool_until_offline,
+    wait_until_done,
+    watch_errors,
+)
 
 MATTING = "matting/syn_woman_dancing.jpg"  # 1344 x 768, ground-truth alpha beside it
 MATTING_MASK = "matting/syn_woman_dancing.mask.png"
@@ -35,16 +44,6 @@ SHOTS = Path("/tmp")
 SITE_MODELS = ROOT / "src" / "privpix" / "site" / "models"
 
 pytestmark = pytest.mark.browser
-
-
-def _row(page, name: str):
-    return page.get_by_test_id("file-row").filter(has=page.get_by_role("button", name=name, exact=True))
-
-
-def _finished(row, timeout: int = TIMEOUT) -> None:
-    expect(row).to_have_attribute("data-status", re.compile(r"^(done|failed|cancelled)$"), timeout=timeout)
-    status = row.get_attribute("data-status")
-    assert status == "done", f"{status}: {row.inner_text()}"
 
 
 def _download(page, path: Path) -> Path:
@@ -79,25 +78,13 @@ def test_remove_background_offline_session(browser, server: str, corpus: Path, t
     fast = registry.get("fast")
     assert (SITE_MODELS / fast.file).is_file(), f"the site has no models/{fast.file}: run scripts/setup"
     origin = server.rstrip("/")
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
-    requests: list[dict[str, object]] = []
-    phase = "load"
-
-    def on_request(r) -> None:
-        requests.append({"url": r.url, "method": r.method, "body": r.post_data_buffer, "phase": phase})
-
-    context.on("request", on_request)
+    context = new_app_context(browser, origin)
+    requests = RequestLog(context)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    errors = watch_errors(page)
     timings: dict[str, float] = {}
     try:
-        page.goto(server + "#/remove-background")
-        expect(page.get_by_role("heading", level=1)).to_have_text("Remove background")
-        expect(page.get_by_text("Works offline", exact=True)).to_be_visible(timeout=60_000)
-        assert page.evaluate("crossOriginIsolated") is True
+        open_tool_until_offline(page, server + "#/remove-background", "Remove background", timeout=60_000)
 
         # ---- first use: what the model is, then its download with a progress bar -------------------
         panel = page.get_by_test_id("model-panel")
@@ -129,13 +116,13 @@ def test_remove_background_offline_session(browser, server: str, corpus: Path, t
         ), "the model is not in Cache Storage"
 
         context.set_offline(True)
-        phase = "offline"
+        requests.phase = "offline"
 
         # ---- a matting photo, offline -------------------------------------------------------------
         start = time.monotonic()
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / MATTING))
-        row = _row(page, Path(MATTING).name)
-        _finished(row)
+        row = file_row(page, Path(MATTING).name)
+        wait_until_done(row, TIMEOUT)
         timings["matting photo"] = time.monotonic() - start
         viewer = page.get_by_test_id("viewer")
         expect(viewer.locator("img.picture")).to_be_visible()
@@ -153,24 +140,21 @@ def test_remove_background_offline_session(browser, server: str, corpus: Path, t
 
         # ---- an EXIF-rotated photo: upright ------------------------------------------------------
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / ROTATED))
-        rotated_row = _row(page, ROTATED)
-        _finished(rotated_row)
+        rotated_row = file_row(page, ROTATED)
+        wait_until_done(rotated_row, TIMEOUT)
         rotated_row.get_by_role("button", name=ROTATED, exact=True).click()
         _cutout_checks(_download(page, tmp_path / "rotated.png"), (480, 640))
 
         # ---- a colour behind the subject: opaque ---------------------------------------------------
         page.get_by_text("Colour", exact=True).click()
         expect(rotated_row).to_have_attribute("data-status", re.compile(r"^(waiting|working)$"), timeout=10_000)
-        _finished(rotated_row)
+        wait_until_done(rotated_row, TIMEOUT)
         with PIL_Image.open(_download(page, tmp_path / "on-white.png")) as im:
             assert (im.format, im.mode, im.size) == ("PNG", "RGB", (480, 640))
             white = (np.asarray(im) == 255).all(axis=-1).mean()
         assert 0.05 < white < 0.95, f"{white:.0%} white"
-        command = page.get_by_test_id("cli-command").inner_text().strip()
+        command = copy_cli_command(page)
         assert command == f"privpix remove-bg {ROTATED} -o no-background --background '#ffffff'", command
-        page.get_by_role("button", name="Copy CLI command").click()
-        expect(page.get_by_text("Copied to the clipboard.")).to_be_visible()
-        assert page.evaluate("navigator.clipboard.readText()").strip() == command
 
         # ---- the service worker serves the model offline -------------------------------------------
         answer = page.evaluate(
@@ -182,13 +166,13 @@ def test_remove_background_offline_session(browser, server: str, corpus: Path, t
         assert answer == [200, fast.size], answer
 
         # ---- reload offline: the tool still works, its model from Cache Storage ---------------------
-        phase = "reload offline"
+        requests.phase = "reload offline"
         page.reload()
         expect(page.get_by_role("heading", level=1)).to_have_text("Remove background", timeout=60_000)
         expect(page.get_by_test_id("model-ready")).to_be_visible(timeout=30_000)
         start = time.monotonic()
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / MATTING))
-        _finished(_row(page, Path(MATTING).name))
+        wait_until_done(file_row(page, Path(MATTING).name), TIMEOUT)
         timings["after reload"] = time.monotonic() - start
         again = _cutout_checks(_download(page, tmp_path / "again.png"), (1344, 768))
         assert _iou(again, alpha) > 0.999, "a different mask after the reload"
@@ -197,17 +181,7 @@ def test_remove_background_offline_session(browser, server: str, corpus: Path, t
         print("timings:", {k: f"{v:.2f}" for k, v in timings.items()})
 
     assert not errors, errors
-    assert requests, "no requests recorded"
-    for r in requests:
-        url = str(r["url"])
-        assert url.startswith(origin + "/") or url.startswith(("blob:", "data:")), f"request to another origin: {url}"
-        assert r["method"] in ("GET", "HEAD"), f"{r['method']} {url}"
-        assert not r["body"], f"request with a body: {url}"
-    parts = name_parts([Path(MATTING).name, ROTATED])
-    for r in requests:
-        url = str(r["url"]).lower()
-        leaked = [p for p in parts if p in url]
-        assert not leaked, f"{r['url']} contains {leaked}"
+    assert_network_stayed_private(requests, origin, [Path(MATTING).name, ROTATED])
     assert any(str(r["url"]).endswith(f"models/{fast.file}") and r["phase"] == "load" for r in requests), (
         "the model was not downloaded"
     )
