@@ -73,6 +73,13 @@ class Inspection:
         return [f for f in self.findings if f.category == category]
 
 
+def removed_findings(before: list[Finding], after: list[Finding]) -> list[Finding]:
+    """What ``before`` reported that ``after`` no longer does (same category, label and value): the
+    "removed" list of every tool's report."""
+    remaining = {(f.category, f.label, f.value) for f in after}
+    return [f for f in before if (f.category, f.label, f.value) not in remaining]
+
+
 def format_bytes(n: int) -> str:
     """Sizes for people ("812 bytes", "4.5 kB", "1.96 MB"), in integer arithmetic so that both
     engines round the same way."""

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..formats.findings import Finding
-from ..formats.sniff import container_for
+from ..formats.findings import Finding, removed_findings
 from ..options import RemoveBgOptions
+from .inspect import inspect
 
 if TYPE_CHECKING:
     import numpy as np
@@ -71,14 +71,6 @@ class RemoveBgResult:
             "warnings": list(self.warnings),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
-
-
-def _findings(data: bytes) -> list[Finding]:
-    return container_for(data).read_metadata(data).findings
-
-
-def _key(f: Finding) -> tuple[str, str, str]:
-    return (f.category, f.label, f.value)
 
 
 def upright_rgb(data: bytes) -> tuple[np.ndarray, np.ndarray | None, bytes | None, str, list[str]]:
@@ -146,7 +138,7 @@ def remove_background(
     spec = registry.get(options.model)
     timings = pipeline.Timings()
     source = decode.source_format(data)  # FormatError for anything that is not an image
-    before = _findings(data) if source != "bmp" else []
+    before = inspect(data).findings if source != "bmp" else []
     rgb, input_alpha, icc, source, warnings = upright_rgb(data)
     H, W = rgb.shape[:2]
     kind = options.background_kind
@@ -172,8 +164,7 @@ def remove_background(
     out = encode_output(pixels, options.format, None if output == "mask" else icc)
     timings.lap("encode")
 
-    after = _findings(out)
-    remaining = {_key(f) for f in after}
+    after = inspect(out).findings
     return RemoveBgResult(
         data=out,
         format=options.format,
@@ -185,7 +176,7 @@ def remove_background(
         background=kind,
         bytes_before=len(data),
         bytes_after=len(out),
-        removed=[f for f in before if _key(f) not in remaining],
+        removed=removed_findings(before, after),
         kept=after,
         warnings=warnings,
         seconds=dict(timings.seconds),

@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..formats import exif as exif_mod
-from ..formats.findings import Finding, format_bytes
-from ..formats.sniff import container_for
+from ..formats.findings import Finding, format_bytes, removed_findings
 from ..options import EncodeOptions
+from .inspect import inspect
 
 KEEP_FORMAT = {
     "jpeg": "jpeg",
@@ -140,20 +140,12 @@ def _unmet(target: int, quality: int, size: int) -> str:
     return f"could not reach {format_bytes(target)}: the smallest result at quality {quality} is {smallest}; try --max-dimension"
 
 
-def _key(f: Finding) -> tuple[str, str, str]:
-    return (f.category, f.label, f.value)
-
-
-def _findings(data: bytes) -> list[Finding]:
-    return container_for(data).read_metadata(data).findings
-
-
 def run(data: bytes, out_format: str, options: EncodeOptions, target_size: int | None = None) -> EncodeResult:
     """Re-encode ``data`` as ``out_format`` ("keep" or a format name) per ``options``."""
     from ..imaging import colour, decode, encode, resize  # Pillow and the codecs load on first use
 
     source = decode.source_format(data)  # FormatError for anything that is not an image
-    before = _findings(data) if source != "bmp" else []  # parses (and so validates) the container
+    before = inspect(data).findings if source != "bmp" else []  # parses (and so validates) the container
     decoded = decode.decode(data, options.max_dimension)
     warnings = list(decoded.warnings)
     fmt = keep_format(source, decoded.has_alpha) if out_format == "keep" else out_format
@@ -196,8 +188,7 @@ def run(data: bytes, out_format: str, options: EncodeOptions, target_size: int |
         if not target_met:
             warnings.append(_unmet(target_size, quality, len(out)))
 
-    after = _findings(out)
-    remaining = {_key(f) for f in after}
+    after = inspect(out).findings
     return EncodeResult(
         data=out,
         format=fmt,
@@ -209,7 +200,7 @@ def run(data: bytes, out_format: str, options: EncodeOptions, target_size: int |
         bytes_after=len(out),
         target_size=target_size,
         target_met=target_met,
-        removed=[f for f in before if _key(f) not in remaining],
+        removed=removed_findings(before, after),
         kept=after,
         warnings=warnings,
     )

@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..formats.findings import Finding
-from ..formats.sniff import container_for
+from ..formats.findings import Finding, removed_findings
 from ..options import ERASE_MAX_CROP, EraseOptions
+from .inspect import inspect
 
 if TYPE_CHECKING:
     import numpy as np
@@ -153,14 +153,6 @@ def _as_mask(mask: np.ndarray | bytes, width: int, height: int) -> np.ndarray:
 # ---- the tool -------------------------------------------------------------------------------------------
 
 
-def _findings(data: bytes) -> list[Finding]:
-    return container_for(data).read_metadata(data).findings
-
-
-def _key(f: Finding) -> tuple[str, str, str]:
-    return (f.category, f.label, f.value)
-
-
 def erase(
     data: bytes,
     mask: np.ndarray | bytes | None = None,
@@ -191,7 +183,7 @@ def erase(
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     source = decode.source_format(data)  # FormatError for anything that is not an image
-    before = _findings(data) if source != "bmp" else []
+    before = inspect(data).findings if source != "bmp" else []
     decoded = decode.decode(data)
     warnings = list(decoded.warnings)
     fmt = keep_format(source, decoded.has_alpha)
@@ -240,8 +232,7 @@ def erase(
         out = encode.encode(out_image, fmt, quality, icc=None, exif=None)
     seconds["encode"] = time.perf_counter() - start
 
-    after = _findings(out)
-    remaining = {_key(f) for f in after}
+    after = inspect(out).findings
     return EraseResult(
         data=out,
         format=fmt,
@@ -258,7 +249,7 @@ def erase(
         masked_pixels=masked,
         region_pixels=int(np.count_nonzero(result.region)),
         changed_pixels=changed,
-        removed=[f for f in before if _key(f) not in remaining],
+        removed=removed_findings(before, after),
         kept=after,
         warnings=warnings,
         seconds=seconds,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..formats.findings import Finding
+from ..formats.findings import Finding, removed_findings
 from ..formats.sniff import container_for
 from ..options import StripOptions
 
@@ -35,18 +35,13 @@ class StripResult:
         }
 
 
-def _key(f: Finding) -> tuple[str, str, str]:
-    return (f.category, f.label, f.value)
-
-
 def strip(data: bytes, options: StripOptions | None = None) -> StripResult:
     options = options or StripOptions()
     container = container_for(data)
     before = container.read_metadata(data)
     out = container.strip(data, options)
     after = container.read_metadata(out)
-    remaining = {_key(f) for f in after.findings}
-    removed = [f for f in before.findings if _key(f) not in remaining]
+    removed = removed_findings(before.findings, after.findings)
     return StripResult(
         data=out,
         format=before.format,

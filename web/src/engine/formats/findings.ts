@@ -53,6 +53,14 @@ export interface Inspection {
   warnings: string[];
 }
 
+/** What `before` reported that `after` no longer does (same category, label and value): the
+ *  "removed" list of every tool's report (findings.py's removed_findings). */
+export function removedFindings(before: Finding[], after: Finding[]): Finding[] {
+  const key = (f: Finding): string => JSON.stringify([f.category, f.label, f.value]);
+  const remaining = new Set(after.map(key));
+  return before.filter((f) => !remaining.has(key(f)));
+}
+
 /** Sizes for people ("812 bytes", "4.5 kB", "1.96 MB"), in integer arithmetic like the Python engine. */
 export function formatBytes(n: number): string {
   if (n < 1000) return `${n} byte${n === 1 ? '' : 's'}`;

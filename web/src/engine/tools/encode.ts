@@ -9,7 +9,7 @@
  * and the orientation pass touches the smaller image; the result is the same.
  */
 
-import { formatBytes, type Finding } from '../formats/findings';
+import { formatBytes, type Finding, removedFindings } from '../formats/findings';
 import { containerFor } from '../formats/sniff';
 import { backgroundRgb, type EncodeFormat, type EncodeOptions, qualityFor, validateEncodeOptions } from '../options';
 import { decode, type SourceFormat } from '../imaging/decode';
@@ -86,8 +86,6 @@ export async function searchQuality(encodeAt: (q: number) => Promise<Uint8Array>
 /** JPEG in, so (with format=keep) JPEG out. */
 const jpegLike = (data: Uint8Array): boolean => sniffJpeg(data);
 
-const key = (f: Finding): string => JSON.stringify([f.category, f.label, f.value]);
-
 function findings(data: Uint8Array): Finding[] {
   return containerFor(data).readMetadata(data).findings;
 }
@@ -150,7 +148,6 @@ export async function run(data: Uint8Array, outFormat: 'keep' | EncodeFormat, op
   }
   progress(1, 'done');
   const after = findings(out!);
-  const remaining = new Set(after.map(key));
   return {
     data: out!,
     format: fmt,
@@ -162,7 +159,7 @@ export async function run(data: Uint8Array, outFormat: 'keep' | EncodeFormat, op
     bytes_after: out!.length,
     target_size: targetSize,
     target_met: targetMet,
-    removed: before.filter((f) => !remaining.has(key(f))),
+    removed: removedFindings(before, after),
     kept: after,
     warnings,
   };

@@ -6,7 +6,7 @@
  */
 
 import type { Bytes } from '../formats/binary';
-import type { Finding } from '../formats/findings';
+import { type Finding, removedFindings } from '../formats/findings';
 import { containerFor } from '../formats/sniff';
 import { type StripOptions, defaultStripOptions } from '../options';
 
@@ -20,20 +20,17 @@ export interface StripResult {
   warnings: string[];
 }
 
-const key = (f: Finding): string => JSON.stringify([f.category, f.label, f.value]);
-
 export function strip(data: Bytes, options: StripOptions = defaultStripOptions()): StripResult {
   const container = containerFor(data);
   const before = container.readMetadata(data);
   const out = container.strip(data, options);
   const after = container.readMetadata(out);
-  const remaining = new Set(after.findings.map(key));
   return {
     data: out,
     format: before.format,
     bytes_before: data.length,
     bytes_after: out.length,
-    removed: before.findings.filter((f) => !remaining.has(key(f))),
+    removed: removedFindings(before.findings, after.findings),
     kept: after.findings,
     warnings: before.warnings,
   };
