@@ -114,6 +114,11 @@ def test_remove_background_offline_session(browser, server: str, corpus: Path, t
         assert page.evaluate(
             f"""async () => (await (await caches.open('privpix-models-v1')).match(new URL('models/{fast.file}', document.baseURI).href)) !== undefined"""
         ), "the model is not in Cache Storage"
+        # The privacy panel accounts for the download too: every row with its method (the service
+        # worker's fetch on the worker's behalf is logged as such, not left as "method unknown").
+        expect(page.get_by_test_id("net-summary")).to_have_text(
+            re.compile(r"^\d+ requests, all to this origin, none with a body\.$"), timeout=10_000
+        )
 
         context.set_offline(True)
         requests.phase = "offline"

@@ -9,7 +9,7 @@
  */
 import { cleanupOutdatedCaches, getCacheKeyForURL, precacheAndRoute } from 'workbox-precaching';
 import { cacheNames, clientsClaim } from 'workbox-core';
-import type { SwMessage, SwNetEntry } from './app/sw-protocol';
+import { RELAY, type SwMessage, type SwNetEntry } from './app/sw-protocol';
 import { MODEL_CACHE, MODEL_PATH } from './engine/background/store';
 
 type ManifestEntry = string | { url: string; revision: string | null };
@@ -158,6 +158,23 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
   }
 });
 
+/** Fetch what a page or worker asked for, unchanged, and say so in the log. */
+function relay(request: Request): Promise<Response> {
+  void record({
+    at: Date.now(),
+    url: request.url,
+    method: request.method,
+    hasBody: hasBody(request.method),
+    destination: RELAY,
+    owner: 'sw',
+    context: 'sw',
+    kind: 'fetch',
+    answeredBy: 'network',
+    size: null,
+  });
+  return realFetch(request);
+}
+
 // ---- caching -----------------------------------------------------------------------------------
 
 // Models (and onnxruntime's WebGPU build) are not precached: the remove-background tool downloads
@@ -183,9 +200,10 @@ self.addEventListener('fetch', (event: FetchEvent) => {
   event.respondWith(
     (async () => {
       const hit = await (await caches.open(MODEL_CACHE)).match(request.url);
-      // Not kept yet (the download itself, or a page asking before it): the network, not logged
-      // twice (the fetch event above has recorded it).
-      return hit ?? realFetch(request);
+      // Not kept yet (the download itself, or a page asking before it): the network. The page's request
+      // is logged by its own fetch event; this is the service worker's request on its behalf, logged
+      // with its method so that its Resource Timing entry joins a row that has one.
+      return hit ?? relay(request);
     })(),
   );
 });

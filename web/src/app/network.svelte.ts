@@ -11,7 +11,7 @@
  * the size, and they happened within a few seconds of each other.
  */
 import type { Observation } from './net-types';
-import type { SwMessage, SwNetEntry } from './sw-protocol';
+import { RELAY, type SwMessage, type SwNetEntry } from './sw-protocol';
 
 export interface NetRow {
   id: number;
@@ -46,7 +46,7 @@ function initiatorLabel(type: string): string {
 }
 
 function swWho(e: SwNetEntry): string {
-  if (e.context === 'sw') return 'service worker (saving the app for offline use)';
+  if (e.context === 'sw') return e.destination === RELAY ? 'service worker (passing a download through)' : 'service worker (saving the app for offline use)';
   const d = e.destination || 'fetch';
   if (e.context === 'worker') return `worker (${d})`;
   if (d === 'document') return 'page (loading this page)';
@@ -177,9 +177,10 @@ export class NetworkLog {
               method: o.method,
               methodImplied: false,
               answeredBy: o.answeredBy ?? match.answeredBy,
-              who: match.who.endsWith('(other)') ? o.who : match.who,
+              // the service worker's own fetch knows why it was made; its timing entry does not
+              who: match.who.endsWith('(other)') || o.context === 'sw' ? o.who : match.who,
             }
-          : { ...match, seen, who: o.who.endsWith('(other)') ? match.who : o.who, size: o.size ?? match.size, answeredBy: match.answeredBy ?? o.answeredBy, at: Math.min(match.at, o.at) };
+          : { ...match, seen, who: o.who.endsWith('(other)') || o.context === 'sw' ? match.who : o.who, size: o.size ?? match.size, answeredBy: match.answeredBy ?? o.answeredBy, at: Math.min(match.at, o.at) };
       this.rows = this.rows.map((r) => (r === match ? merged : r));
       return;
     }
