@@ -6,7 +6,7 @@
    each model, onnxruntime-web on WebAssembly (SIMD, threads = cores); target (issue 4): ≤ 3 s with
    the fast model on 2 cores. The photos: a 12 MP iPhone photo (mei_IMG_1034.heic, re-encoded as JPEG
    q92 here so that HEIC decoding is not what is measured) and a 13 MP phone JPEG as it came.
-2. Quality on ../shared/corpus/matting (ground-truth alpha): IoU (alpha > 0.5) and mean absolute alpha
+2. Quality on tests/data/corpus/matting (ground-truth alpha): IoU (alpha > 0.5) and mean absolute alpha
    error of privpix's pipeline against the plain pipeline (imgly's: stretch to 1024², truncate to 8
    bits, bilinear back up) on the same model, both models.
 

@@ -25,7 +25,10 @@ WEB = ROOT / "web"
 
 @cache
 def manifest() -> list[dict[str, Any]]:
-    return json.loads((CORPUS / "manifest.json").read_text())
+    path = CORPUS / "manifest.json"
+    if not path.is_file():
+        raise pytest.UsageError(f"the test corpus is missing: no {path} (it ships in tests/data/corpus; PRIVPIX_CORPUS overrides)")
+    return json.loads(path.read_text())
 
 
 def corpus_entries(*, broken: bool = False) -> list[dict[str, Any]]:
@@ -39,8 +42,7 @@ def corpus_ids(entries: list[dict[str, Any]]) -> list[str]:
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    if not (CORPUS / "manifest.json").is_file():
-        pytest.fail(f"corpus not found at {CORPUS} (set PRIVPIX_CORPUS)")
+    manifest()  # fails with a clear message when the corpus is missing
     return CORPUS
 
 

@@ -1,5 +1,6 @@
-"""Where the shared real-world corpus lives: ``$PRIVPIX_CORPUS``, else ``shared/corpus`` beside this
-checkout or beside any directory above it (a CI clone may sit elsewhere), else /work/shared/corpus."""
+"""Where the real-world test corpus lives: ``tests/data/corpus`` in this repository (each file's source
+and licence are in its ``manifest.json`` and ``README.md``), or ``$PRIVPIX_CORPUS`` to test another
+copy with the same layout."""
 
 from __future__ import annotations
 
@@ -7,16 +8,12 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+IN_REPO = ROOT / "tests" / "data" / "corpus"
 
 
 def locate() -> Path:
-    if os.environ.get("PRIVPIX_CORPUS"):
-        return Path(os.environ["PRIVPIX_CORPUS"])
-    for base in ROOT.parents:
-        candidate = base / "shared" / "corpus"
-        if (candidate / "manifest.json").is_file():
-            return candidate
-    return Path("/work/shared/corpus")
+    override = os.environ.get("PRIVPIX_CORPUS")
+    return Path(override) if override else IN_REPO
 
 
 CORPUS = locate()
