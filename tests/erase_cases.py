@@ -156,22 +156,22 @@ def python_fill(case: EraseCase) -> bytes:
 EXPECTED: dict[str, tuple[str, str]] = {
     "egret": (
         "37c681cbba495da65b57d9ec9e06788d2284362f56424d986a8e722e02db10a4",
-        "6cb2175b53cf1d41da6cf390ec1bd770279ef39d9d138ce8c76d0942fbe4e481",
+        "c56bdc0bce353f80c0363e11e670bf24a07be3063978db45490712aa26f67de6",
     ),
     "coin": (
         "dd67ac273ea41feca30da2c8241273d17d1d59648fd84feb43b65ad63f55aa38",
-        "f210230eb6532971d4dabde29ce07cfe0abd75f98fcc84a8c7964dc23e8ba09b",
+        "4d71707cf52f55e3a0350b448d447c12f183487f6350905566d217eeca606dcc",
     ),
     "rocket": (
         "4dc578681452c002962a8ec3516c88bf6115db3bbf47736a9da07dd27a885b7b",
-        "c726f3599f1c05319ba5087efbef824c6876c8cd3c58e0cdd37ce6652cc97a04",
+        "346b3b138660200464156c9f78907f74aead3b06bc4d234035f345c1914a8d04",
     ),
     "border": (
         "7fa5f9121d742bd89fc717f6ddeee7a4c9c501c543a037b2024b83ca1372440d",
-        "b641cd568d6c6d48ba7d2eba094ee6afd6b78cf11efb40c852194bbde7138aeb",
+        "b92524c8c6ce59f15cea72a2db6d338b5d0e5e062a3d0c9a420e3ff9a1859e98",
     ),
     "large": (
         "a8c429c18afa7b0fd5673e598d73a21225d94c864a71bbb3885126fdecb41071",
-        "245b6b0527e47cdfe5ef9e994ee28b642bae9f8be0f8ac6bc7388816f5bcf490",
+        "5d7b1d4318b2befade4fedd257a140aa1e60d6a2349046603e79f749f3b86ae1",
     ),
 }

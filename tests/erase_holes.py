@@ -70,6 +70,9 @@ PHOTOS = [
     ("sharp_Channel_digital_image_CMYK_color.jpg", "held"),
 ]
 KINDS = ("square", "blob", "stroke")
+# The issue-14 protocol: three square holes per photo, each side drawn from 8-15 % of the short side.
+SQUARES = ("square8-15a", "square8-15b", "square8-15c")
+SQUARE_RANGE = (0.08, 0.15)
 
 
 def names(split: str) -> list[str]:
@@ -121,7 +124,9 @@ def make_hole(shape: tuple[int, int], kind: str, seed: int) -> np.ndarray:
     s = max(8, round(0.10 * min(h, w)))
     rng = np.random.default_rng(seed)
     m = np.zeros((h, w), np.uint8)
-    if kind == "square":
+    if kind.startswith("square"):
+        if kind != "square":
+            s = max(8, round(rng.uniform(*SQUARE_RANGE) * min(h, w)))
         y = int(rng.integers(4, h - s - 4))
         x = int(rng.integers(4, w - s - 4))
         m[y : y + s, x : x + s] = 1

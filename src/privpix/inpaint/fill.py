@@ -62,6 +62,8 @@ class Params:
     search_cheap: int = 8  # random-search start radius
     known_w: int = 32  # SSD weight of known pixels in a target patch (hole pixels: 1)
     tex_w: int = 1  # SSD weight of the two texture channels
+    near_w: int = 60  # locality prior: a source d px from its target costs near_w · Σpix_w · d² // side² more
+    diffuse: int = 2  # diffusion steps after the onion peel at the coarsest level, per px of its hole side
 
 
 PARAMS = Params()
@@ -116,6 +118,28 @@ def onion_init(img: np.ndarray, hole: np.ndarray) -> np.ndarray:
     return out.astype(np.uint8)
 
 
+def diffuse(img: np.ndarray, hole: np.ndarray, iterations: int) -> np.ndarray:
+    """``iterations`` Jacobi steps in which every hole pixel takes (up + down + left + right + 2) >> 2
+    per channel of the previous step, a neighbour outside the image counting as the pixel itself.
+    After the onion peel this turns its streaks into a smooth membrane between the hole's borders,
+    so the first patch search starts from colours that continue the surroundings (docs/erase.md)."""
+    box = bbox(hole)
+    if box is None or iterations <= 0:
+        return img
+    h, w = hole.shape
+    # the hole's bbox grown by 1 px: every neighbour a hole pixel reads
+    y0, y1, x0, x1 = max(0, box[0] - 1), min(h, box[1] + 1), max(0, box[2] - 1), min(w, box[3] + 1)
+    out = img.copy()
+    win = out[y0:y1, x0:x1].astype(np.int32)
+    m = hole[y0:y1, x0:x1, None]
+    for _ in range(iterations):
+        p = np.pad(win, ((1, 1), (1, 1), (0, 0)), mode="edge")
+        s = p[:-2, 1:-1] + p[2:, 1:-1] + p[1:-1, :-2] + p[1:-1, 2:]
+        win = np.where(m, (s + 2) >> 2, win)
+    out[y0:y1, x0:x1] = win
+    return out
+
+
 def complete(crop: np.ndarray, hole: np.ndarray, seed: int, p: Params = PARAMS, levels_out: list | None = None) -> np.ndarray:
     """Fill ``hole`` (bool) in ``crop`` (H×W×3 uint8): the finest level's R, G, B, Tx, Ty (uint8).
     Known pixels keep their values. ``levels_out`` collects (level, h, w, targets) per level."""
@@ -135,7 +159,7 @@ def complete(crop: np.ndarray, hole: np.ndarray, seed: int, p: Params = PARAMS, 
         img[level.hole] = 0
         cheap = p.cheap_side > 0 and pyramid.hole_side(level.hole) > p.cheap_side
         if prev is None:  # the coarsest level: initial colours and a random NNF
-            img = onion_init(img, level.hole)
+            img = diffuse(onion_init(img, level.hole), level.hole, p.diffuse * level.side)
             sy, sx = pm.random_sources(level, rng.next_base())
             em_iters, radius = p.em_coarse, max(level.h, level.w)
         else:  # a finer level: the coarser NNF upsampled, then a mean vote
@@ -144,7 +168,7 @@ def complete(crop: np.ndarray, hole: np.ndarray, seed: int, p: Params = PARAMS, 
             em_iters, radius = (p.em_fine if lev == 0 else p.em_mid), max(level.h, level.w)
             if cheap:
                 em_iters, radius = p.em_cheap, p.search_cheap
-        dist = pm.PatchDistance(img, level, p.tex_w)
+        dist = pm.PatchDistance(img, level, p.tex_w, p.near_w)
         d = dist.all(sy, sx)
         for it in range(em_iters):
             passes = p.pm_first if (lev == coarsest and it == 0) else p.pm_passes
@@ -157,7 +181,7 @@ def complete(crop: np.ndarray, hole: np.ndarray, seed: int, p: Params = PARAMS, 
                 img = vote.best(img, level, sy, sx, d)
             else:
                 img = vote.mean(img, level, sy, sx, conf)
-            dist = pm.PatchDistance(img, level, p.tex_w)  # the distances of the new image state
+            dist = pm.PatchDistance(img, level, p.tex_w, p.near_w)  # the distances of the new image state
             d = dist.all(sy, sx)
         prev = (level, sy, sx)
         if levels_out is not None:

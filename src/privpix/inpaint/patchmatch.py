@@ -82,6 +82,12 @@ class Level:
     def n(self) -> int:
         return len(self.ty)
 
+    @property
+    def side(self) -> int:
+        """The longer side of the hole's bounding box."""
+        rows, cols = np.flatnonzero(self.hole.any(axis=1)), np.flatnonzero(self.hole.any(axis=0))
+        return int(max(rows[-1] - rows[0], cols[-1] - cols[0])) + 1
+
 
 def setup_level(hole: np.ndarray, r: int, known_w: int) -> Level:
     h, w = hole.shape
@@ -124,8 +130,12 @@ class PatchDistance:
     ``sliding_window_view``, so one fancy index gathers whole patches; the target patches are
     gathered once per image state when they fit ``TARGET_CACHE_BYTES``."""
 
-    def __init__(self, img: np.ndarray, level: Level, tex_w: int) -> None:
+    def __init__(self, img: np.ndarray, level: Level, tex_w: int, near_w: int = 0) -> None:
         r, P = level.r, 2 * level.r + 1
+        self.near_w = near_w
+        if near_w:  # the locality prior's scale: Σ pix_w over each target patch, and the hole side²
+            self.near_div = level.side * level.side
+            self.wsum = sliding_window_view(level.pix_w, (P, P)).sum(axis=(2, 3))[level.ty - r, level.tx - r].astype(np.int64)
         self.C = img.shape[2]
         self.tex_w = tex_w
         self.level = level
@@ -159,6 +169,10 @@ class PatchDistance:
                 e = e.astype(np.int32)
                 e[:, 3:] *= self.tex_w
             out[a:b] = np.einsum("ncij,nij->n", e, W)  # int32 (bounded above)
+        if self.near_w:  # the locality prior
+            dy = lv.ty[idx].astype(np.int64) - cy
+            dx = lv.tx[idx].astype(np.int64) - cx
+            out += (self.near_w * self.wsum[idx] * (dy * dy + dx * dx)) // self.near_div
         return out
 
     def all(self, sy: np.ndarray, sx: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ import {
   chamfer,
   confidenceWeights,
   countValid,
+  diffuseInit,
   downsample,
   holeSide,
   levelSetup,
@@ -49,6 +50,10 @@ export interface FillParams {
   tex_w: number;
   /** Spatial-confidence vote weights γ^-dist (1: plain mean). */
   gamma: number;
+  /** Locality prior: a source d px from the target costs floor(near_w · Σpw · d² / side²) more (0: off). */
+  near_w: number;
+  /** Diffusion steps after the onion peel at the coarsest level, per px of its hole side (0: none). */
+  diffuse: number;
   /** Pixels added around the mask, and the cross-fade ring outside that. */
   grow: number;
   feather: number;
@@ -72,6 +77,8 @@ export const FILL_DEFAULTS: Readonly<FillParams> = {
   known_w: 32,
   tex_w: 1,
   gamma: 1.5,
+  near_w: 60,
+  diffuse: 2,
   grow: 0,
   feather: 0,
   seed: 0,
@@ -108,6 +115,8 @@ function validate(P: FillParams): void {
   if (!(Number.isInteger(P.patch) && P.patch >= 3 && P.patch % 2 === 1)) throw new RangeError(`patch must be an odd integer >= 3, not ${P.patch}`);
   if (!(Number.isInteger(P.known_w) && P.known_w >= 1 && P.known_w <= 255)) throw new RangeError(`known_w must be an integer 1-255, not ${P.known_w}`);
   if (!(Number.isInteger(P.tex_w) && P.tex_w >= 0)) throw new RangeError(`tex_w must be a non-negative integer, not ${P.tex_w}`);
+  if (!(Number.isInteger(P.near_w) && P.near_w >= 0 && P.near_w <= 4096)) throw new RangeError(`near_w must be an integer 0-4096, not ${P.near_w}`);
+  if (!(Number.isInteger(P.diffuse) && P.diffuse >= 0)) throw new RangeError(`diffuse must be a non-negative integer, not ${P.diffuse}`);
   if (!(Number.isInteger(P.grow) && P.grow >= 0)) throw new RangeError(`grow must be a non-negative integer, not ${P.grow}`);
   if (!(Number.isInteger(P.feather) && P.feather >= 0)) throw new RangeError(`feather must be a non-negative integer, not ${P.feather}`);
 }
@@ -231,6 +240,9 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
         d2: allocF64(N, shared),
         wt: copyTo(confidenceWeights(hl, h, w, tp, P.gamma), allocF64(N, shared)),
         hp,
+        nearW: P.near_w,
+        nearDiv: side * side,
+        wsum: patchWeights(pw, tp, w, r, allocF64(P.near_w ? N : 0, shared)),
       };
       let sel = 0;
       let calls = 0;
@@ -255,6 +267,7 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
       runner.level(S);
       if (coarsest) {
         onionInit(img0, hl, h, w, C);
+        diffuseInit(img0, hl, h, w, C, P.diffuse * side);
         const base = rng.nextBase();
         const vl = validList(valid, nValid);
         for (let i = 0; i < N; i++) S.sp[i] = vl[pcg((base + tp[i]!) >>> 0) % nValid]!;
@@ -310,6 +323,17 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
   }
   hooks.progress?.(1);
   return { img: result!, C, levels: reports };
+}
+
+/** Σ pw over the patch of every target (the locality prior's scale); `out` is left empty when the prior is off. */
+function patchWeights(pw: Uint8Array, tp: Int32Array, w: number, r: number, out: Float64Array): Float64Array {
+  if (!out.length) return out;
+  for (let i = 0; i < tp.length; i++) {
+    let s = 0;
+    for (let dy = -r; dy <= r; dy++) for (let q = tp[i]! + dy * w - r, e = q + 2 * r; q <= e; q++) s += pw[q]!;
+    out[i] = s;
+  }
+  return out;
 }
 
 function copyTo<T extends Uint8Array | Int32Array | Float64Array>(from: T, to: T): T {

@@ -66,6 +66,10 @@ export interface LevelState {
   d2: Float64Array;
   /** Vote weight (spatial confidence) per target. */
   wt: Float64Array;
+  /** The locality prior: weight (0: off), divisor (the level's hole side squared), Σ pw over each target's patch. */
+  nearW: number;
+  nearDiv: number;
+  wsum: Float64Array;
   /** Flat index of each hole pixel, raster order. */
   hp: Int32Array;
 }
@@ -112,8 +116,26 @@ export function ssd3(img: Uint8Array, pw: Uint8Array, w: number, pi: number, si:
   return acc;
 }
 
-function ssd(S: LevelState, img: Uint8Array, pi: number, si: number, bound: number): number {
-  return S.C === 5 ? ssd5(img, S.pw, S.texW, S.w, pi, si, S.r, bound) : ssd3(img, S.pw, S.w, pi, si, S.r, bound);
+/**
+ * The locality prior of target `i` at `pi` for the source `si`: floor(nearW · wsum[i] · |pi − si|² / nearDiv),
+ * an exact integer (every operand and the product stay below 2^53, and the quotient's floor is exact
+ * there because the divisor is at most 2^26).
+ */
+function nearPenalty(S: LevelState, i: number, pi: number, si: number): number {
+  if (S.nearW === 0) return 0;
+  const py = (pi / S.w) | 0;
+  const sy = (si / S.w) | 0;
+  const dy = py - sy;
+  const dx = pi - py * S.w - (si - sy * S.w);
+  return Math.floor((S.nearW * S.wsum[i]! * (dy * dy + dx * dx)) / S.nearDiv);
+}
+
+/** The patch distance of target `i` (at pixel `pi`) to the source centred at `si`: locality prior + SSD. */
+function ssd(S: LevelState, img: Uint8Array, i: number, pi: number, si: number, bound: number): number {
+  const pen = nearPenalty(S, i, pi, si);
+  if (pen >= bound) return pen;
+  const rest = bound - pen;
+  return pen + (S.C === 5 ? ssd5(img, S.pw, S.texW, S.w, pi, si, S.r, rest) : ssd3(img, S.pw, S.w, pi, si, S.r, rest));
 }
 
 // ---- kernels ---------------------------------------------------------------------------------------------
@@ -122,7 +144,7 @@ function ssd(S: LevelState, img: Uint8Array, pi: number, si: number, bound: numb
 export function kSsdAll(S: LevelState, sel: number, i0: number, i1: number): void {
   const { tp, sp, d } = S;
   const img = S.img[sel]!;
-  for (let i = i0; i < i1; i++) d[i] = ssd(S, img, tp[i]!, sp[i]!, Infinity);
+  for (let i = i0; i < i1; i++) d[i] = ssd(S, img, i, tp[i]!, sp[i]!, Infinity);
 }
 
 const PROP_DY = [0, 0, -1, 1];
@@ -159,7 +181,7 @@ export function kPropagate(S: LevelState, sel: number, k: number, i0: number, i1
       if (cy < lo || cy > hiY || cx < lo || cx > hiX) continue;
       const cand = cy * w + cx;
       if (!valid[cand] || cand === best) continue;
-      const dc = ssd(S, img, p, cand, bd);
+      const dc = ssd(S, img, i, p, cand, bd);
       if (dc < bd) {
         best = cand;
         bd = dc;
@@ -198,7 +220,7 @@ export function kRandom(S: LevelState, sel: number, R0: number, base: number, i0
       cx = cx < r ? r : cx > hiX ? hiX : cx;
       const cand = cy * w + cx;
       if (valid[cand] && cand !== best) {
-        const dc = ssd(S, img, p, cand, bd);
+        const dc = ssd(S, img, i, p, cand, bd);
         if (dc < bd) {
           best = cand;
           bd = dc;

@@ -340,3 +340,31 @@ export function onionInit(img: Uint8Array, hole: Uint8Array, h: number, w: numbe
     }
   }
 }
+
+/**
+ * Diffusion of the hole, in place (after the onion peel, at the coarsest level): `iterations` Jacobi
+ * steps in which every hole pixel takes (up + down + left + right + 2) >> 2 per channel of the previous
+ * step, a neighbour outside the level counting as the pixel itself. It turns the onion peel's streaks
+ * into a smooth membrane between the hole's borders, so the first patch search starts from colours
+ * that already continue the surroundings.
+ */
+export function diffuseInit(img: Uint8Array, hole: Uint8Array, h: number, w: number, C: number, iterations: number): void {
+  const b = bbox(hole, h, w);
+  if (!b || iterations <= 0) return;
+  const hp: number[] = [];
+  for (let y = b[0]; y <= b[1]; y++) for (let x = b[2]; x <= b[3]; x++) if (hole[y * w + x]) hp.push(y * w + x);
+  const next = new Uint8Array(hp.length * C);
+  for (let it = 0; it < iterations; it++) {
+    for (let k = 0; k < hp.length; k++) {
+      const q = hp[k]!;
+      const y = (q / w) | 0;
+      const x = q - y * w;
+      const up = y > 0 ? q - w : q;
+      const down = y < h - 1 ? q + w : q;
+      const left = x > 0 ? q - 1 : q;
+      const right = x < w - 1 ? q + 1 : q;
+      for (let c = 0; c < C; c++) next[k * C + c] = (img[up * C + c]! + img[down * C + c]! + img[left * C + c]! + img[right * C + c]! + 2) >> 2;
+    }
+    for (let k = 0; k < hp.length; k++) for (let c = 0; c < C; c++) img[hp[k]! * C + c] = next[k * C + c]!;
+  }
+}
