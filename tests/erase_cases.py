@@ -156,22 +156,22 @@ def python_fill(case: EraseCase) -> bytes:
 EXPECTED: dict[str, tuple[str, str]] = {
     "egret": (
         "37c681cbba495da65b57d9ec9e06788d2284362f56424d986a8e722e02db10a4",
-        "c56bdc0bce353f80c0363e11e670bf24a07be3063978db45490712aa26f67de6",
+        "b5284195fc229514d644de4529d459b6f8f1891068b178e293f17a8cafa32177",
     ),
     "coin": (
         "dd67ac273ea41feca30da2c8241273d17d1d59648fd84feb43b65ad63f55aa38",
-        "4d71707cf52f55e3a0350b448d447c12f183487f6350905566d217eeca606dcc",
+        "17f0bc6b3377b2c0268d81fb544af377fa2f5e9d5f2f3914fbb8f3b6bc25b403",
     ),
     "rocket": (
         "4dc578681452c002962a8ec3516c88bf6115db3bbf47736a9da07dd27a885b7b",
-        "346b3b138660200464156c9f78907f74aead3b06bc4d234035f345c1914a8d04",
+        "6e7a729badc739328aebc2538c2d78f710aab6087515a4de70a22e831210ebcb",
     ),
     "border": (
         "7fa5f9121d742bd89fc717f6ddeee7a4c9c501c543a037b2024b83ca1372440d",
-        "b92524c8c6ce59f15cea72a2db6d338b5d0e5e062a3d0c9a420e3ff9a1859e98",
+        "ed9d5abf65b10375caaf453caca8a3fafb7b0b2997ba71c59198369fcb76d62b",
     ),
     "large": (
         "a8c429c18afa7b0fd5673e598d73a21225d94c864a71bbb3885126fdecb41071",
-        "5d7b1d4318b2befade4fedd257a140aa1e60d6a2349046603e79f749f3b86ae1",
+        "cfb097a66553e4164572307b80ecc1e625d9fe48427c15e21a45421c4c3cfe23",
     ),
 }

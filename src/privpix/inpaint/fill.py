@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import patchmatch as pm
-from . import pyramid, vote
+from . import pyramid, seam, vote
 from .masks import Region, bbox, grow_and_feather
 
 
@@ -64,6 +64,7 @@ class Params:
     tex_w: int = 1  # SSD weight of the two texture channels
     near_w: int = 60  # locality prior: a source d px from its target costs near_w · Σpix_w · d² // side² more
     diffuse: int = 2  # diffusion steps after the onion peel at the coarsest level, per px of its hole side
+    seam: bool = True  # match the fill to the border (seam.py)
 
 
 PARAMS = Params()
@@ -253,6 +254,8 @@ def fill_mask(
     crop = np.ascontiguousarray(image[cy0:cy1, cx0:cx1, :3])
     levels: list = []
     filled = complete(crop, hole, seed, p, levels)[..., :3]
+    if p.seam:
+        filled = seam.correct(filled, hole)
     pixels = composite(filled, crop, core, dist, feather)
     pixels[~hole] = crop[~hole]
     return Fill((cy0, cy1, cx0, cx1), pixels, hole, levels)

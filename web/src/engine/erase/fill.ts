@@ -10,6 +10,7 @@
  */
 import { OP_BEST, OP_PROP, OP_RAND, OP_SSD, OP_VOTE, LocalRunner, allocF64, allocI32, allocU8, type Runner } from './kernels';
 import { Stream, pcg, type LevelState } from './patchmatch';
+import { seamCorrect } from './seam';
 import {
   bbox,
   chamfer,
@@ -54,6 +55,8 @@ export interface FillParams {
   near_w: number;
   /** Diffusion steps after the onion peel at the coarsest level, per px of its hole side (0: none). */
   diffuse: number;
+  /** Match the fill to the photo along the hole's border (seam.ts). */
+  seam: boolean;
   /** Pixels added around the mask, and the cross-fade ring outside that. */
   grow: number;
   feather: number;
@@ -79,6 +82,7 @@ export const FILL_DEFAULTS: Readonly<FillParams> = {
   gamma: 1.5,
   near_w: 60,
   diffuse: 2,
+  seam: true,
   grow: 0,
   feather: 0,
   seed: 0,
@@ -513,6 +517,7 @@ export function fill(image: Image, mask: MaskWindow, P: FillParams, hooks: FillH
   const t1 = performance.now();
 
   const filled = complete(crop, hole, h, w, P, hooks);
+  if (P.seam) seamCorrect(filled.img, filled.C, hole, h, w);
   const t2 = performance.now();
 
   // Blend into a copy of the window: a = 256 on the grown mask, fading to 0 across the feather ring; RGB only.
