@@ -11,13 +11,12 @@ schedule and the final "best" vote).
 ``python_fill(case)`` is the Python engine's raw result for the case: the upright RGB pixels after
 the fill and before any encoding, ``height × width × 3`` bytes. The browser engine, given
 ``case.image_png()``, ``case.mask_png()`` and ``case.options()``, must produce exactly these bytes
-(REPORT §8: the algorithm is specified down to integer arithmetic, the RNG and the float summation
+(docs/erase.md: the algorithm is specified down to integer arithmetic, the RNG and the float summation
 order, so the expected difference is zero).
 
-``EXPECTED`` pins the Python engine to the specification: the SHA-256 of each case's input pixels
-and of ``python_fill``'s bytes, computed with the design research's reference implementation
-(/work/research/erase/patchmatch.py, an independent implementation that the research's plain-JS port
-matched bit for bit).
+``EXPECTED`` pins the Python engine: the SHA-256 of each case's input pixels and of ``python_fill``'s
+bytes. They change only when docs/erase.md changes (the locality prior, diffusion start and seam check
+of issue 14 set the present ones); the browser engine must give the same bytes.
 """
 
 from __future__ import annotations
@@ -152,7 +151,7 @@ def python_fill(case: EraseCase) -> bytes:
     return result.pixels.tobytes()
 
 
-# name -> (sha256 of the input RGB pixels, sha256 of python_fill's bytes), from the research reference.
+# name -> (sha256 of the input RGB pixels, sha256 of python_fill's bytes).
 EXPECTED: dict[str, tuple[str, str]] = {
     "egret": (
         "37c681cbba495da65b57d9ec9e06788d2284362f56424d986a8e722e02db10a4",

@@ -1,6 +1,5 @@
 """Synthetic holes in natural photos, the fill metrics, and the OpenCV baselines — shared by
-tests/test_erase.py and bench/erase_native.py (ported from the design research's harness.py and
-photos.py, REPORT §1).
+tests/test_erase.py and bench/erase_native.py (docs/erase.md, "The held-out split").
 
 Photos: the corpus's natural photos, upright (privpix.imaging.decode), 8-bit RGB, in two splits fixed
 before any experiment: ``tune`` (every design decision was made on it) and ``held`` (final numbers
@@ -9,7 +8,8 @@ privpix does not ship; they are left out here.
 
 Holes (seeded by photo name and kind, so every run sees the same ones), with s = round(0.10 · the
 photo's short side), at least 4 px from the border:
-  * square - side s;
+  * square - side s; ``SQUARES`` (the issue-14 protocol): three squares a photo, side drawn from
+             8-15 % of the short side;
   * blob   - 6 random discs, blurred, thresholded to about s² px, inside a 1.6 s box;
   * stroke - a 3-segment polyline of width s/3 (about 0.5 s²).
 
@@ -223,6 +223,21 @@ def privpix_fill(img: np.ndarray, mask: np.ndarray, seed: int = 0) -> np.ndarray
     return inpaint(img, mask, grow=0, feather=0, seed=seed)
 
 
+def before_params():  # noqa: ANN201
+    """The engine as it was before issue 14: no locality prior, onion-peel start only, no seam check."""
+    import dataclasses
+
+    from privpix.inpaint import PARAMS
+
+    return dataclasses.replace(PARAMS, near_w=0, diffuse=0, seam=False)
+
+
+def privpix_before(img: np.ndarray, mask: np.ndarray, seed: int = 0) -> np.ndarray:
+    from privpix.inpaint import inpaint
+
+    return inpaint(img, mask, grow=0, feather=0, seed=seed, p=before_params())
+
+
 def telea(img: np.ndarray, mask: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -242,6 +257,7 @@ def fsr_fast(img: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 METHODS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "privpix": privpix_fill,
+    "privpix before": privpix_before,
     "telea": telea,
     "fsr_fast": fsr_fast,
 }

@@ -84,8 +84,7 @@ def test_region_in_a_window_equals_the_whole_image() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_engine_matches_the_reference_bit_for_bit(case) -> None:  # noqa: ANN001
-    """The shared browser cases give exactly the bytes of the research's reference implementation
-    (whose plain-JS port, the model of the browser engine, gives them too)."""
+    """The shared browser cases give exactly the pinned bytes (the browser engine gives them too)."""
     pixels_sha, fill_sha = EXPECTED[case.name]
     if hashlib.sha256(case.image().tobytes()).hexdigest() != pixels_sha:
         pytest.skip("this Pillow decodes the corpus photo differently from the one the reference ran on")
@@ -195,6 +194,101 @@ def test_same_seed_same_bytes_other_seed_other_fill() -> None:
     assert a.pixels is not None and c.pixels is not None
     differ = (a.pixels != c.pixels).any(axis=2)
     assert differ.sum() > 100 and not differ[~near(mask_from_boxes(box, 480, 640), a.grow + a.feather)].any()
+
+
+# ---- structure: the locality prior, the diffusion start, the seam check (issue 14) ------------------------
+
+
+def test_locality_prior_is_the_specified_integer_and_prefers_near_sources() -> None:
+    """docs/erase.md step 6: D = SSD + floor(near_w · W(p) · |p - s|² / side²). On a flat image every
+    source has SSD 0, so the prior alone orders them: nearer is cheaper, exactly as specified."""
+    from privpix.inpaint.patchmatch import PatchDistance, setup_level
+    from privpix.inpaint.pyramid import texture_features
+
+    hole = np.zeros((60, 80), bool)
+    hole[25:35, 30:42] = True  # side 12
+    img = texture_features(np.full((60, 80, 3), 120, np.uint8), hole)
+    level = setup_level(hole, 3, 32)
+    dist = PatchDistance(img, level, 1, 60)
+    i = int(level.tindex[24, 29])  # a target at the hole's upper-left corner
+    wsum = int(level.pix_w[21:28, 26:33].sum())
+    cy, cx = np.array([18, 18, 5]), np.array([29, 50, 70])
+    got = dist(np.full(3, i), cy, cx)
+    want = [(60 * wsum * ((24 - y) ** 2 + (29 - x) ** 2)) // 144 for y, x in zip(cy, cx)]
+    assert got.tolist() == want and got[0] < got[1] < got[2]
+    assert PatchDistance(img, level, 1, 0)(np.full(3, i), cy, cx).tolist() == [0, 0, 0]  # no prior: all equal
+
+
+def test_diffusion_start_is_a_smooth_membrane() -> None:
+    """docs/erase.md step 7: after the onion peel (which meets in a step in the middle of a hole
+    between a dark and a bright side), the diffusion leaves a ramp from one side to the other."""
+    from privpix.inpaint.fill import diffuse, onion_init
+
+    img = np.zeros((24, 40, 3), np.uint8)
+    img[:, 20:] = 200
+    hole = np.zeros((24, 40), bool)
+    hole[:, 5:35] = True  # from the top to the bottom: the left and right sides meet in the middle
+    peeled = onion_init(img, hole)
+    smooth = diffuse(peeled, hole, 2 * 30)
+    row = smooth[12, 4:36, 0].astype(int)
+    assert np.all(np.diff(row) >= 0), row  # monotonic from the dark side to the bright side
+    assert np.abs(np.diff(peeled[12, 4:36, 0].astype(int))).max() == 200  # the peel alone: one jump
+    assert np.abs(np.diff(row)).max() <= 20, row  # the membrane: a ramp
+    assert np.array_equal(smooth[~hole], img[~hole])
+
+
+def test_seam_check_moves_an_offset_fill_to_meet_the_border() -> None:
+    """docs/erase.md step 11: a fill with the right texture but 25 levels too bright (a patch from a
+    brighter part of the sky) is moved back to the border's level; known pixels do not change."""
+    from privpix.inpaint import seam
+
+    rng = np.random.default_rng(8)
+    yy, xx = np.mgrid[:120, :160]
+    truth = np.clip(np.stack([90 + 0.4 * yy, 130 + 0.3 * xx, 200 + 0 * yy], -1) + rng.normal(0, 3, (120, 160, 3)), 0, 230)
+    truth = truth.astype(np.uint8)
+    hole = (np.abs(yy - 60) < 25) & (np.abs(xx - 80) < 30)
+    fill = truth.copy()
+    fill[hole] += 25
+    out = seam.correct(fill, hole)
+    assert np.array_equal(out[~hole], truth[~hole])
+    err = out[hole].astype(int) - truth[hole]
+    assert abs(err.mean()) < 2 and np.abs(err).mean() < 4, (err.mean(), np.abs(err).mean())
+    # a fill that already meets the border hardly moves
+    assert np.abs(seam.correct(truth, hole)[hole].astype(int) - truth[hole]).mean() < 1.5
+
+
+def _structure(kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(photo, hole, which-side label per pixel, the label's colours): synthetic structures crossing a
+    square hole, with a little noise so that patches are not all alike."""
+    rng = np.random.default_rng(11)
+    yy, xx = np.mgrid[:256, :256]
+    if kind == "edge":  # a straight edge at a slant
+        label = (yy - 0.4 * xx - 80 > 0).astype(int)
+        colours = np.array([[40, 60, 90], [200, 180, 150]])
+    elif kind == "horizon":  # sky over textured ground
+        label = (yy >= 140).astype(int)
+        colours = np.array([[150, 190, 230], [90, 80, 50]])
+    else:  # a fence: posts 5 px wide every 16 px
+        label = ((xx % 16) < 5).astype(int)
+        colours = np.array([[40, 110, 50], [210, 200, 190]])
+    img = colours[label].astype(float) + rng.normal(0, 6, (256, 256, 3))
+    if kind == "horizon":
+        img[label == 1] += (20 * np.sin(xx / 3.0) * np.cos(yy / 2.0))[label == 1][:, None]
+    hole = (np.abs(yy - 128) < 30) & (np.abs(xx - 128) < 30)
+    return np.clip(img, 0, 255).astype(np.uint8), hole, label, colours
+
+
+@pytest.mark.parametrize("kind", ["edge", "horizon", "fence"])
+def test_structures_continue_through_the_hole(kind: str) -> None:
+    """A straight edge, a horizon and a fence crossing a 59 px hole continue through it: every hole
+    pixel more than 2 px from the structure's boundary gets the colour of its own side."""
+    img, hole, label, colours = _structure(kind)
+    out = inpaint(img, hole, seed=0).astype(int)
+    boundary = masks.dilate_square(label != np.roll(label, 1, axis=1), 2) | masks.dilate_square(label != np.roll(label, 1, axis=0), 2)
+    judged = hole & ~boundary
+    nearest = np.abs(out[..., None, :] - colours[None, None]).sum(axis=3).argmin(axis=2)
+    wrong = judged & (nearest != label)
+    assert wrong.sum() <= 0.01 * judged.sum(), f"{kind}: {int(wrong.sum())} of {int(judged.sum())} pixels on the wrong side"
 
 
 # ---- quality on synthetic holes (held-out photos) ---------------------------------------------------------

@@ -7,11 +7,10 @@ web/bench/erase.html, built by a module fixture and served cross-origin isolated
 gets the case's PNG photo and PNG mask (white = erase) and the case's options, and goes through the
 same steps as ``privpix.tools.erase.erase``: decode both, mask = grey >= 128, automatic grow and
 feather, crop, fill, composite. Its upright RGB result before encoding must equal
-``erase_cases.python_fill`` byte for byte (REPORT §8: the algorithm is specified down to integer
+``erase_cases.python_fill`` byte for byte (docs/erase.md: the algorithm is specified down to integer
 arithmetic, the RNG and the float64 vote sums' order; any split of the work gives the same bytes).
 
-Where ``erase_cases.EXPECTED`` pins a case's result (SHA-256 from the design research's reference
-implementation), the browser's bytes must match that too. One case also runs on a single thread:
+Where ``erase_cases.EXPECTED`` pins a case's result (SHA-256), the browser's bytes must match that too. One case also runs on a single thread:
 the split must not change a byte.
 """
 
@@ -80,7 +79,7 @@ def test_browser_fill_equals_python(page: Any, case: EraseCase) -> None:
     )
     assert len(ts) == len(py) == w * h * 3
     assert ts == py, f"{case.name}: browser and Python fills differ: {_describe(ts, py, (h, w))}"
-    if case.name in EXPECTED:  # and both equal the design research's reference implementation
+    if case.name in EXPECTED:  # and both equal the pinned digest
         assert hashlib.sha256(ts).hexdigest() == EXPECTED[case.name][1]
 
 

@@ -1,24 +1,20 @@
-"""The fill: crop around the mask, complete the hole coarse to fine, composite back (REPORT §8).
+"""The fill: crop around the mask, complete the hole coarse to fine, composite back (docs/erase.md).
 
     region  = painted mask grown by ``grow`` px, plus a ``feather`` px ring        (masks.py)
     crop    = region bbox ± ceil(context · its longer side) + patch, clipped to the image
     levels  = R, G, B, Tx, Ty pyramid of the crop, coarsest hole side <= 24 px    (pyramid.py)
-    coarsest level: onion-peel init of the hole, random NNF, 10 EM iterations
+    coarsest level: onion-peel and diffusion start of the hole, random NNF, 10 EM iterations
     finer levels:   NNF upsampled, mean vote, 5 EM iterations (2 at level 0); levels whose hole is
                     longer than 100 px use the cheap schedule (1 EM iteration, 1 pass, search
                     radius 8) and, at level 0, a final "best" vote
-    EM iteration:   SSD refresh, passes × (propagation + random search), vote   (patchmatch.py, vote.py)
+    EM iteration:   distance refresh, passes × (propagation + random search), vote (patchmatch.py, vote.py)
+    seams:          the fill moved to meet the photo along the hole's border      (seam.py)
     composite:      RGB only, region pixels only, alpha 256 on the core and a linear ramp over the ring
 
 Every pixel outside the region is returned bit for bit. The whole computation is integer arithmetic
 plus float64 vote sums in a specified order, so it is deterministic for a seed and the browser
-engine (web/src/engine/erase/, ported from the research's js/pm.mjs) gives the same bytes.
-
-This module follows REPORT §8 exactly, with its final default parameters: for the same image, mask,
-grow, feather and seed it gives the same bytes as the research's reference (patchmatch.py) and its
-plain-JS port (js/pm.mjs) — tests/erase_cases.py pins that with SHA-256 digests. It leaves out the
-research's experiment switches (jump-flood propagation, vote radius, Wexler's colour weights,
-mean-colour init, other final votes). Differences in how, never in what:
+engine (web/src/engine/erase/) gives the same bytes; tests/erase_cases.py pins them with SHA-256
+digests. Differences from the specification's wording in how, never in what:
 
 * the chamfer distances of the mask are computed in a window around it (masks.grow_and_feather:
   the same numbers wherever they can matter);
@@ -45,8 +41,8 @@ from .masks import Region, bbox, grow_and_feather
 
 @dataclass(frozen=True)
 class Params:
-    """The final parameters of REPORT §8 (tuned on the research's tune split; do not change one
-    without re-running its held-out evaluation and telling the browser engine)."""
+    """The parameters of docs/erase.md (chosen on the tune split of tests/erase_holes.py; change one
+    only with the browser engine's FILL_DEFAULTS and a new held-out run of bench/erase_native.py)."""
 
     patch: int = 7  # patch side P (r = 3)
     coarse: int = 24  # the coarsest level's hole bbox is at most this long
@@ -93,7 +89,7 @@ class Fill:
 
 
 def onion_init(img: np.ndarray, hole: np.ndarray) -> np.ndarray:
-    """Fill the hole layer by layer from its border (REPORT §8 step 6). A layer is every unfilled
+    """Fill the hole layer by layer from its border (docs/erase.md step 7). A layer is every unfilled
     hole pixel with n >= 1 known-or-filled 8-neighbours, judged on the state before the layer; each
     gets (2·Σ + n) div (2n) per channel of those neighbours. A hole with no known pixel is 128."""
     out = img.astype(np.int32)

@@ -1,5 +1,5 @@
 """Mask geometry: the 3-4 chamfer distance, square dilation, bounding boxes, and the grown and
-feathered fill region (REPORT §8 step 1 and step 10).
+feathered fill region (docs/erase.md steps 1 and 12).
 
 Everything is integer and exact, so the browser engine computes the same masks bit for bit.
 """
@@ -85,7 +85,7 @@ class Region:
 
 
 def grow_and_feather(mask: np.ndarray, grow: int, feather: int) -> Region:
-    """Core and fill region of a non-empty boolean ``mask`` (REPORT §8 step 1).
+    """Core and fill region of a non-empty boolean ``mask`` (docs/erase.md step 1).
 
     The chamfer distances are computed in a window around the mask: its bounding box plus
     grow + feather + 1 px, clipped to the image. That gives exactly the whole-image numbers for every

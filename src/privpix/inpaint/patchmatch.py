@@ -1,6 +1,6 @@
 """PatchMatch (Barnes et al. 2009) over one pyramid level: the nearest-neighbour field (NNF) from
 target patches (those touching the hole) to source patches (those touching no hole pixel), improved
-by propagation and random search — REPORT §8 steps 4-8.
+by propagation and random search — docs/erase.md steps 5-8 and 10.
 
 Everything is "Jacobi" style: a step reads only the state the previous step left and each target
 writes only its own entry, so the order in which targets are visited — here all at once, vectorised
@@ -61,7 +61,7 @@ class Stream:
 
 @dataclass
 class Level:
-    """Targets, sources and SSD weights of one pyramid level (REPORT §8 step 4).
+    """Targets, sources and SSD weights of one pyramid level (docs/erase.md step 5).
 
     ``ty, tx``: target patch centres — pixels at least r from the border whose (2r+1)² patch touches
     the hole — in raster order; ``tindex``: target number per pixel, -1 elsewhere; ``valid``: source
@@ -119,7 +119,7 @@ CHUNK = 8192  # patches per vectorised SSD evaluation: keeps the temporaries in 
 
 
 class PatchDistance:
-    """The exact weighted SSD of REPORT §8 step 5 for one image state::
+    """The patch distance of docs/erase.md step 6 for one image state: the exact weighted SSD::
 
         SSD(p, s) = Σ_{dy,dx ∈ [-r, r]} pix_w[p+δ] · (Σ_{c<3} e_c² + tex_w · Σ_{c≥3} e_c²),
         e_c = img[p+δ, c] - img[s+δ, c]
@@ -194,7 +194,7 @@ def random_sources(level: Level, base: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def upsample(coarse: Level, csy: np.ndarray, csx: np.ndarray, level: Level, base: int) -> tuple[np.ndarray, np.ndarray]:
-    """The NNF of a finer level from the coarser one (REPORT §8 step 7): target (y, x) looks at the
+    """The NNF of a finer level from the coarser one (docs/erase.md step 10): target (y, x) looks at the
     coarse pixel q = (clamp(y>>1, r, ch-1-r), clamp(x>>1, r, cw-1-r)); if q is a coarse target j, the
     candidate is 2·s(j) + ((y, x) - 2q), taken when it lies in [r, h-1-r]×[r, w-1-r] and is valid;
     otherwise the target gets a random source (drawn for all targets with ``base``, used or not)."""
@@ -213,7 +213,7 @@ def upsample(coarse: Level, csy: np.ndarray, csx: np.ndarray, level: Level, base
 
 
 def propagate(dist: PatchDistance, sy: np.ndarray, sx: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One Jacobi propagation pass at distance 1 (REPORT §8 step 8a).
+    """One Jacobi propagation pass at distance 1 (docs/erase.md step 8).
 
     For each target, reading only the NNF given: candidates from the neighbours at (0,-1), (0,+1),
     (-1,0), (+1,0) in this order; a neighbour n that is a target proposes s(n) - (n - p). A candidate
@@ -243,7 +243,7 @@ def propagate(dist: PatchDistance, sy: np.ndarray, sx: np.ndarray, d: np.ndarray
 def random_search(
     dist: PatchDistance, sy: np.ndarray, sx: np.ndarray, d: np.ndarray, radius: int, base: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Random search around each target's best source (REPORT §8 step 8b), every target on its own.
+    """Random search around each target's best source (docs/erase.md step 8), every target on its own.
 
     f = (y·w + x)·64, rad = ``radius``, j = 0; while rad >= 1: hy = pcg_hash(base + f + 2j),
     hx = pcg_hash(base + f + 2j + 1) (mod 2^32); candidate = best + (hy mod (2rad+1) - rad,

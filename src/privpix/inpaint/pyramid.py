@@ -1,4 +1,4 @@
-"""The image pyramid the fill runs on, coarse to fine (REPORT §8 steps 2-3).
+"""The image pyramid the fill runs on, coarse to fine (docs/erase.md steps 3-4).
 
 Each level has 5 uint8 channels: R, G, B and two texture features |dY/dx|, |dY/dy| (Newson et al.
 2014). Downsampled with the colours, the features become the mean gradient magnitude over 2^l×2^l

@@ -1,4 +1,4 @@
-"""Voting: rebuild the hole from the source patches the NNF points at (REPORT §8 step 9).
+"""Voting: rebuild the hole from the source patches the NNF points at (docs/erase.md step 9).
 
 Each hole pixel q is covered by the target patches centred at p with |q - p| <= r (Chebyshev); each
 proposes img[s(p) + (q - p)]. The "mean" vote averages the proposals with Wexler et al.'s spatial

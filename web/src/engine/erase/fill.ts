@@ -1,5 +1,5 @@
 /**
- * Multi-scale PatchMatch completion (mirrors src/privpix/erase/fill.py; REPORT §8): grow and feather
+ * Multi-scale PatchMatch completion (mirrors src/privpix/inpaint/fill.py; docs/erase.md): grow and feather
  * the mask, crop around it with context, build a pyramid, and at each level from the coarsest compute
  * a nearest-neighbour field, vote, iterate, upsample; then blend the fill into the image inside the
  * feathered region only. Every pixel outside that region stays exactly as it was.
@@ -25,7 +25,7 @@ import {
   type PyramidLevel,
 } from './pyramid';
 
-/** The algorithm's parameters (REPORT §8, "final defaults"); the CLI and UI set grow, feather, seed. */
+/** The algorithm's parameters (docs/erase.md, "Constants"); the CLI and UI set grow, feather, seed. */
 export interface FillParams {
   /** Patch side (odd). */
   patch: number;

@@ -1,6 +1,6 @@
 /**
  * Erase objects, the browser engine (mirrors src/privpix/inpaint/ and src/privpix/tools/erase.py; the
- * normative spec is the design research's REPORT §8). Loaded lazily by the erase tool's worker.
+ * normative spec is docs/erase.md). Loaded lazily by the erase tool's worker.
  */
 export { FILL_DEFAULTS, TooLargeError, affectedWindow, complete, fill, inpaint, readPatch, writePatch } from './fill';
 export type { EraseReport, FillHooks, FillParams, Image, LevelReport, MaskWindow, Patch, Rect } from './fill';

@@ -1,5 +1,5 @@
 /**
- * Run the fill's kernels on several threads (REPORT §6): this worker (the dispatcher) and `threads - 1`
+ * Run the fill's kernels on several threads (docs/erase.md, "Random numbers"): this worker (the dispatcher) and `threads - 1`
  * helper workers (kernel.worker.ts) share each level's arrays on SharedArrayBuffers and split every
  * kernel's index range into blocks that whoever is free takes next. Kernels write only their own
  * indices' outputs, so the bytes do not depend on who ran which block.

@@ -1,7 +1,7 @@
 /**
- * PatchMatch nearest-neighbour field (mirrors src/privpix/erase/patchmatch.py; the normative spec is
- * research/erase/REPORT.md §8): the counter-based RNG, the exact integer patch distance and the two
- * Jacobi kernels — propagation and random search.
+ * PatchMatch nearest-neighbour field (mirrors src/privpix/inpaint/patchmatch.py; the normative spec is
+ * docs/erase.md): the counter-based RNG, the exact integer patch distance with its locality prior and
+ * the two Jacobi kernels — propagation and random search.
  *
  * Every kernel works on an index range [i0, i1) of the level's targets and touches nothing outside
  * that range's own outputs, so a kernel split across any number of workers gives the same bytes.
