@@ -1,7 +1,7 @@
 """Erase objects in the browser: the TypeScript fill in a Web Worker in Debian's Chromium, 1 and 2
 threads, on the issue's target case. Prints a table (fill time per run, per pyramid level).
 
-    .venv/bin/python bench/erase_browser.py [--repeats 5] [--threads 1,2] [--photo NAME] [--no-build]
+    .venv/bin/python bench/erase_browser.py [--repeats 5] [--threads 1,2] [--photo NAME] [--no-build] [--before]
 
 Case (issue 5 target; the design research's bench.case()): pillowheif_pug.heic, 4032×3024 (12.2 MP),
 a square hole of 10 % of the short side (302×302) at (1165, 1661), automatic grow and feather
@@ -29,6 +29,7 @@ from _browser import build_pages, chromium, serve  # noqa: E402
 from _common import CORPUS, table  # noqa: E402
 
 PHOTO = "pillowheif_pug.heic"
+BEFORE = {"near_w": 0, "diffuse": 0, "seam": False}  # the fill before issue 14 (docs/erase.md)
 
 
 def thread_cpu() -> dict[tuple[int, int], float]:
@@ -68,6 +69,7 @@ def main() -> int:
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--photo", default=PHOTO)
     ap.add_argument("--no-build", action="store_true", help="use the pages already built in bench/out/browser")
+    ap.add_argument("--before", action="store_true", help="also time the fill as it was before issue 14 (rows 'before')")
     args = ap.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
     photo = CORPUS / args.photo
@@ -89,7 +91,7 @@ def main() -> int:
         page.goto(base + "erase.html")
         assert page.evaluate("crossOriginIsolated"), "the bench page is not cross-origin isolated"
         cores = page.evaluate("navigator.hardwareConcurrency")
-        for n in threads:
+        for n, algorithm in [(n, a) for n in threads for a in (("before", "now") if args.before else ("now",))]:
             request = {
                 "op": "time",
                 "photo": f"{base}files/{photo.name}",
@@ -97,6 +99,8 @@ def main() -> int:
                 "threads": n,
                 "repeats": args.repeats + 1,
             }
+            if algorithm == "before":
+                request["params"] = BEFORE
             cpu0 = thread_cpu()
             answer = page.evaluate("r => benchErase(r)", request)
             cpu = busy_threads(cpu0, thread_cpu(), args.repeats + 1)
@@ -105,9 +109,10 @@ def main() -> int:
                 return 1
             answer["runs"] = answer["runs"][1:]  # the first run warms up V8 (and starts the helper)
             answer["cpu"] = cpu
-            results[n] = answer
+            answer["algorithm"] = algorithm
+            results[(n, algorithm)] = answer
 
-    first = results[threads[0]]
+    first = results[(threads[0], "now")]
     cx0, cy0, cx1, cy1 = first["crop"]
     print(
         f"{photo.name}: {first['width']}×{first['height']} ({first['width'] * first['height'] / 1e6:.1f} MP), "
@@ -126,7 +131,7 @@ def main() -> int:
         cpu = a["cpu"]
         rows.append(
             [
-                str(a["threads"]),
+                f"{a['threads']} {a['algorithm']}",
                 f"{statistics.median(ms):.0f}",
                 f"{min(ms):.0f}",
                 f"{statistics.median(fill):.0f}",
@@ -170,7 +175,7 @@ def main() -> int:
             str(lv0["kernelCalls"]),
         ]
         for n in threads:
-            runs = results[n]["runs"]
+            runs = results[(n, "now")]["runs"]
             row.append(f"{statistics.median(r['levels'][i]['ms'] for r in runs):.0f}")
         rows.append(row)
     print(table(["level", "size", "targets", "schedule", "EM", "kernel calls", *[f"ms ({n} thr)" for n in threads]], rows))
@@ -178,10 +183,15 @@ def main() -> int:
         "\nCPU ms per thread: the busiest Chromium threads during the runs (incl. the warm-up, per run), from /proc."
         " With free cores the wall time of an erase is about the largest of them."
     )
-    if len(threads) >= 2 and 1 in results and 2 in results:
-        one = statistics.median(r["ms"] for r in results[1]["runs"])
-        two = statistics.median(r["ms"] for r in results[2]["runs"])
+    if (1, "now") in results and (2, "now") in results:
+        one = statistics.median(r["ms"] for r in results[(1, "now")]["runs"])
+        two = statistics.median(r["ms"] for r in results[(2, "now")]["runs"])
         print(f"\nspeed-up 1 → 2 threads: {one / two:.2f}×")
+    for n in threads:
+        if (n, "before") in results:
+            now = statistics.median(r["ms"] for r in results[(n, "now")]["runs"])
+            before = statistics.median(r["ms"] for r in results[(n, "before")]["runs"])
+            print(f"{n} thread(s): now / before = {now / before:.2f}")
     return 0
 
 

@@ -163,14 +163,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
     ),
     "rocket": (
         "4dc578681452c002962a8ec3516c88bf6115db3bbf47736a9da07dd27a885b7b",
-        "6e7a729badc739328aebc2538c2d78f710aab6087515a4de70a22e831210ebcb",
+        "1e5997d21dd799786ea38871a4adf86d491883a0e1d66387241b160f53dac067",
     ),
     "border": (
         "7fa5f9121d742bd89fc717f6ddeee7a4c9c501c543a037b2024b83ca1372440d",
-        "ed9d5abf65b10375caaf453caca8a3fafb7b0b2997ba71c59198369fcb76d62b",
+        "5c864a8431a4f50d6b2ecf3ee83fafb99e24b22bf62ce9c4750264f414ddb293",
     ),
     "large": (
         "a8c429c18afa7b0fd5673e598d73a21225d94c864a71bbb3885126fdecb41071",
-        "cfb097a66553e4164572307b80ecc1e625d9fe48427c15e21a45421c4c3cfe23",
+        "de184203e975d0e20355781acfe02190db9bf2cba1d0f391db3e9230dd10111f",
     ),
 }

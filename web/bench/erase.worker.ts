@@ -1,18 +1,32 @@
 // Worker side: the erase engine exactly as the app's worker runs it (openPhoto, erasePatch with the
 // parallel runner), timed, or its raw pixels for the agreement test (tests/test_erase_agreement.py).
 import {
+  ERASE_MAX_CROP,
   defaultEraseOptions,
   eraseFilePixels,
   erasePatch,
   eraseRunner,
+  fill,
+  fillParams,
+  maskSide,
   openPhoto,
   ParallelRunner,
   type EraseOptions,
+  type FillParams,
   type LevelReport,
 } from '../src/engine/erase/index';
 
 export type EraseBenchRequest =
-  | { op: 'time'; photo: string; box: [number, number, number, number]; threads: number; repeats: number; options?: Partial<EraseOptions> }
+  | {
+      op: 'time';
+      photo: string;
+      box: [number, number, number, number];
+      threads: number;
+      repeats: number;
+      options?: Partial<EraseOptions>;
+      /** Algorithm parameters over the defaults (the bench times the engine as it was before a change). */
+      params?: Partial<FillParams>;
+    }
   | { op: 'pixels'; photo: string; mask: string; threads: number; options: Partial<EraseOptions> };
 
 export interface EraseRun {
@@ -61,7 +75,15 @@ async function handle(r: EraseBenchRequest): Promise<EraseBenchAnswer> {
     const p = runner instanceof ParallelRunner ? runner : null;
     const [total0, helped0] = p ? [p.total, p.helped] : [0, 0];
     const t = performance.now();
-    const step = erasePatch({ data: shared, width, height, channels: 4 }, mask, options, { runner });
+    const image = { data: shared, width, height, channels: 4 as const };
+    let step;
+    if (r.params) {
+      const P = { ...fillParams(options, maskSide(mask), width, height), ...r.params };
+      const done = fill(image, mask, P, { runner }, { maxCrop: ERASE_MAX_CROP })!;
+      step = { patch: done.patch, report: { ...done.report, grow: P.grow, feather: P.feather } };
+    } else {
+      step = erasePatch(image, mask, options, { runner });
+    }
     const ms = performance.now() - t;
     const helped = p ? (p.helped - helped0) / Math.max(1, p.total - total0) : 0;
     runs.push({ ms, ...step.report.ms, levels: step.report.levels, helped });

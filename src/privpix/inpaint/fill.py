@@ -56,6 +56,7 @@ class Params:
     em_cheap: int = 1  # EM iterations,
     pm_cheap: int = 1  # passes per EM iteration,
     search_cheap: int = 8  # random-search start radius
+    final_vote_cheap: bool = False  # the last vote of a cheap level 0 copies the best patch (else the mean)
     known_w: int = 32  # SSD weight of known pixels in a target patch (hole pixels: 1)
     tex_w: int = 1  # SSD weight of the two texture channels
     near_w: int = 60  # locality prior: a source d px from its target costs near_w · Σpix_w · d² // side² more
@@ -174,7 +175,7 @@ def complete(crop: np.ndarray, hole: np.ndarray, seed: int, p: Params = PARAMS, 
             for _ in range(passes):
                 sy, sx, d = pm.propagate(dist, sy, sx, d)
                 sy, sx, d = pm.random_search(dist, sy, sx, d, radius, rng.next_base())
-            if lev == 0 and it == em_iters - 1 and cheap:
+            if lev == 0 and it == em_iters - 1 and cheap and p.final_vote_cheap:
                 img = vote.best(img, level, sy, sx, d)
             else:
                 img = vote.mean(img, level, sy, sx, conf)

@@ -15,7 +15,7 @@ To stay cheap at 12 MP the border samples are pooled in cells of ``c = ceil(side
 pixels (side: the longer side of the hole's bounding box): a cell holds n border pixels, their
 summed Δ and its centre. Hole pixel q gets, in float64, over the cells in raster order,
 
-    corr = Σ ΣΔ_b / (d²(q, b) + c²) / Σ n_b / (d²(q, b) + c²)        d² in px², from q to b's centre
+    w_b = 1 / (d²(q, b) + c²);   corr = Σ ΣΔ_b · w_b / Σ n_b · w_b       d²: from q to b's centre
 
 and fill(q) + floor(corr + 0.5), clamped to 0-255. Exact IEEE operations in a fixed order: the
 browser engine gives the same bytes. d² and c² are counted in quarter pixels (integers).
@@ -80,10 +80,10 @@ def correct(fill: np.ndarray, hole: np.ndarray) -> np.ndarray:
     acc = np.zeros((len(ys), C))
     wsum = np.zeros(len(ys))
     for b in range(len(cells)):
-        d2 = ((qy2 - cy2[b]) ** 2 + (qx2 - cx2[b]) ** 2 + soft).astype(np.float64)
+        wb = 1.0 / ((qy2 - cy2[b]) ** 2 + (qx2 - cx2[b]) ** 2 + soft).astype(np.float64)
         for k in range(C):
-            acc[:, k] += sums[b, k] / d2
-        wsum += n[b] / d2
+            acc[:, k] += sums[b, k] * wb
+        wsum += n[b] * wb
     corr = np.floor(acc / wsum[:, None] + 0.5).astype(np.int32)
     out = fill.copy()
     out[ys, xs] = np.clip(fill[ys, xs].astype(np.int32) + corr, 0, 255).astype(np.uint8)

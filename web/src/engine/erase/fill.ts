@@ -76,7 +76,7 @@ export const FILL_DEFAULTS: Readonly<FillParams> = {
   em_cheap: 1,
   pm_cheap: 1,
   search_cheap: 8,
-  final_vote_cheap: true,
+  final_vote_cheap: false,
   known_w: 32,
   tex_w: 1,
   gamma: 1.5,

@@ -2,7 +2,7 @@
  * The seam check (mirrors src/privpix/inpaint/seam.py; docs/erase.md, "seams"): every hole pixel with
  * a known 4-neighbour measures the seam, Δ = round(mean of its known 4-neighbours) − fill, per RGB
  * channel; the samples are pooled in c×c cells (c = ceil(side / SEAM_CELLS)); each hole pixel then
- * moves by floor(Σ ΣΔ_b/(d² + c²) / Σ n_b/(d² + c²) + 0.5) over the cells in raster order, float64,
+ * moves by floor(Σ ΣΔ_b·w_b / Σ n_b·w_b + 0.5), w_b = 1/(d² + c²), over the cells in raster order, float64,
  * d² from the pixel to the cell's centre (both in half pixels, so d² and c² are counted in quarter
  * pixels). The same IEEE operations in the same order as the Python engine: the same bytes.
  */
@@ -83,12 +83,12 @@ export function seamCorrect(img: Uint8Array, C: number, hole: Uint8Array, h: num
       for (let i = 0; i < cells.length; i++) {
         const dy = 2 * y - cy2[i]!;
         const dx = 2 * x - cx2[i]!;
-        const d2 = dy * dy + dx * dx + soft;
+        const wb = 1 / (dy * dy + dx * dx + soft);
         const b = cells[i]!;
-        s0 += sums[b * 3]! / d2;
-        s1 += sums[b * 3 + 1]! / d2;
-        s2 += sums[b * 3 + 2]! / d2;
-        ws += count[b]! / d2;
+        s0 += sums[b * 3]! * wb;
+        s1 += sums[b * 3 + 1]! * wb;
+        s2 += sums[b * 3 + 2]! * wb;
+        ws += count[b]! * wb;
       }
       at[k] = q;
       out[k * 3] = Math.min(255, Math.max(0, img[q * C]! + Math.floor(s0 / ws + 0.5)));
