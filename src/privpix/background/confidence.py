@@ -33,9 +33,10 @@ class Subject:
     confidence: float  # 0..1
     may_be_incomplete: bool
     band: float  # mean width of the undecided band, model pixels
+    second_look: bool = False  # the mask is the average of two looks (pipeline.model_mask)
 
 
-def assess(mask: np.ndarray) -> Subject:
+def assess(mask: np.ndarray, second_look: bool = False) -> Subject:
     """The signal for the model's un-padded mask (float32 h×w in [0, 1])."""
     subject = mask >= np.float32(0.5)
     inner = subject.copy()
@@ -47,4 +48,4 @@ def assess(mask: np.ndarray) -> Subject:
     undecided = int(np.count_nonzero((mask >= np.float32(CURVE_LO)) & (mask < np.float32(CURVE_HI))))
     band = undecided / max(1, outline)
     confidence = min(1.0, max(0.0, 1.0 - (band - BAND_SURE) / (BAND_UNSURE - BAND_SURE)))
-    return Subject(confidence, band > BAND_UNSURE or outline == 0, band)
+    return Subject(confidence, band > BAND_UNSURE or outline == 0, band, second_look)

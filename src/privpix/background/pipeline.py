@@ -31,8 +31,8 @@ from typing import Literal
 import numpy as np
 
 from ..models.registry import InputSpec
-from . import compose, foreground, refine
-from .geometry import MODEL_SIDE, ModelGeometry, guide_size, model_geometry
+from . import compose, confidence, foreground, refine
+from .geometry import MODEL_SIDE, SECOND_SIDE, ModelGeometry, guide_size, model_geometry
 from .resample import Axis, bilinear, rows, triangle
 
 STRIP_PIXELS = 1 << 20  # full-resolution pixels per band
@@ -64,12 +64,37 @@ def unpad(mask: np.ndarray, g: ModelGeometry) -> np.ndarray:
     return mask[g.top : g.top + g.h, g.left : g.left + g.w]
 
 
-def low_res_mask(rgb: np.ndarray, guide: np.ndarray, infer: MaskFunction, spec: InputSpec, timings: Timings) -> np.ndarray:
-    x, g = model_input(rgb, guide, spec)
+def low_res_mask(
+    rgb: np.ndarray, guide: np.ndarray, infer: MaskFunction, spec: InputSpec, timings: Timings, side: int = MODEL_SIDE
+) -> np.ndarray:
+    x, g = model_input(rgb, guide, spec, side)
     timings.lap("model input")
     m = unpad(infer(x), g)
     timings.lap("inference")
     return m
+
+
+def model_mask(
+    rgb: np.ndarray, infer: MaskFunction, spec: InputSpec, timings: Timings, second_side: int = SECOND_SIDE
+) -> tuple[np.ndarray, np.ndarray, confidence.Subject]:
+    """Steps 1-3 with the second look: (the guide, the model's un-padded mask, how sure it is).
+
+    When the model is unsure of the subject at MODEL_SIDE (``confidence.assess``), it looks again at
+    ``second_side`` (0: never), and the two masks are fused on the first one's grid (the second
+    resized bilinearly): where the first was undecided (CURVE_LO ≤ m < CURVE_HI) the larger look
+    decides, elsewhere the two are averaged (float32: (m1 + m2) · 0.5), so a part that one look was
+    sure of and the other not stays soft. The signal is then taken from the fused mask."""
+    gh, gw = guide_size(*rgb.shape[:2])
+    guide = triangle(rgb, gw, gh)
+    timings.lap("guide")
+    m = low_res_mask(rgb, guide, infer, spec, timings)
+    subject = confidence.assess(m)
+    if subject.may_be_incomplete and second_side:
+        m2 = bilinear(low_res_mask(rgb, guide, infer, spec, timings, second_side), m.shape[1], m.shape[0])
+        undecided = (m >= np.float32(refine.CURVE_LO)) & (m < np.float32(refine.CURVE_HI))
+        m = np.where(undecided, m2, (m + m2) * np.float32(0.5)).astype(np.float32)
+        subject = confidence.assess(m, second_look=True)
+    return guide, m, subject
 
 
 def guide_alpha(A: np.ndarray, B: np.ndarray, rgb: np.ndarray, gh: int, gw: int, yf: Axis, xf: Axis) -> np.ndarray:
@@ -93,14 +118,17 @@ def run(
     input_alpha: np.ndarray | None = None,
     timings: Timings | None = None,
     low_res: np.ndarray | None = None,
+    guide: np.ndarray | None = None,
 ) -> np.ndarray:
     """Output pixels for upright uint8 RGB ``rgb`` (H×W×3): RGBA for ``cutout``, RGB for
-    ``composite`` (over ``behind``), L for ``mask``. ``low_res`` skips steps 2-3 (benchmarks)."""
+    ``composite`` (over ``behind``), L for ``mask``. ``low_res`` (with the ``guide`` it came from,
+    see ``model_mask``) skips steps 1-3."""
     timings = timings or Timings()
     H, W = rgb.shape[:2]
     gh, gw = guide_size(H, W)
-    guide = triangle(rgb, gw, gh)
-    timings.lap("guide")
+    if guide is None:
+        guide = triangle(rgb, gw, gh)
+        timings.lap("guide")
     m = low_res if low_res is not None else low_res_mask(rgb, guide, infer, spec, timings)
     A, B = refine.coefficients(guide, bilinear(m, gw, gh), refine.radius(refine.GF_RADIUS, gh, gw))
     timings.lap("guided filter")

@@ -31,6 +31,8 @@ EXTENSIONS = {"png": ".png", "webp": ".webp"}
 # WebP output: lossy colour at quality 90, lossless alpha (libwebp alpha_quality 100), method as
 # compress uses. On a 12 MP cut-out: PNG 1.78 MB, lossless WebP 1.05 MB (2.8x the PNG's time),
 # this 0.59 MB; on pm_lemur (680×440): 220 kB, 145 kB, 34 kB. Transparent pixels are black already.
+# The warning (CLI, JSON "warnings") when the model was unsure of the subject; the web app shows the same words.
+INCOMPLETE = "the subject may be incomplete: the model was unsure which parts belong to it; check the cut-out"
 WEBP = {"lossless": False, "quality": 90, "alpha_quality": 100, "method": 5, "exact": False}
 
 
@@ -46,6 +48,9 @@ class RemoveBgResult:
     background: str  # none, colour, blur or image
     bytes_before: int
     bytes_after: int
+    confidence: float = 1.0  # how sure the model is of the subject, 0..1 (background/confidence.py)
+    may_be_incomplete: bool = False  # parts of the subject may be missing: check the result
+    second_look: bool = False  # the model was unsure at first and looked again at a larger size
     removed: list[Finding] = field(default_factory=list)
     kept: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -66,6 +71,9 @@ class RemoveBgResult:
             "background": self.background,
             "bytes_before": self.bytes_before,
             "bytes_after": self.bytes_after,
+            "confidence": round(self.confidence, 3),
+            "may_be_incomplete": self.may_be_incomplete,
+            "second_look": self.second_look,
             "removed": [f.to_json() for f in self.removed],
             "kept": [f.to_json() for f in self.kept],
             "warnings": list(self.warnings),
@@ -159,7 +167,20 @@ def remove_background(
     infer = session(spec, path, threads)
     timings.lap("load model")
     output = "mask" if options.mask_only else "cutout" if kind == "none" else "composite"
-    pixels = pipeline.run(rgb, infer, spec.input, output=output, behind=behind, input_alpha=input_alpha, timings=timings)  # type: ignore[arg-type]
+    guide, low_res, subject = pipeline.model_mask(rgb, infer, spec.input, timings)
+    if subject.may_be_incomplete:
+        warnings.append(INCOMPLETE)
+    pixels = pipeline.run(
+        rgb,
+        infer,
+        spec.input,
+        output=output,  # type: ignore[arg-type]
+        behind=behind,  # type: ignore[arg-type]
+        input_alpha=input_alpha,
+        timings=timings,
+        low_res=low_res,
+        guide=guide,
+    )
     del rgb
     out = encode_output(pixels, options.format, None if output == "mask" else icc)
     timings.lap("encode")
@@ -176,6 +197,9 @@ def remove_background(
         background=kind,
         bytes_before=len(data),
         bytes_after=len(out),
+        confidence=subject.confidence,
+        may_be_incomplete=subject.may_be_incomplete,
+        second_look=subject.second_look,
         removed=removed_findings(before, after),
         kept=after,
         warnings=warnings,

@@ -12,6 +12,7 @@
  */
 
 import type { Raster } from '../imaging/raster';
+import { type Subject, assess } from './confidence';
 import { type Coefficients, type Output, alphaAtGuide, applyFullRes, blurredGrid, foregroundPlanes, guidedCoefficients, planes } from './refine';
 import { resizeBilinear, resizeTriangle } from './resample';
 
@@ -19,6 +20,8 @@ import { resizeBilinear, resizeTriangle } from './resample';
 export interface Params {
   /** Model resolution: the long side of the resized image. */
   n: number;
+  /** The second look's long side when the model is unsure at `n` (0: never); its mask is averaged with the first. */
+  secondN: number;
   /** The guide's (and the guided filter's grid's) long side cap. */
   guideMax: number;
   /** Guided-filter radius, a fraction of the guide's long side; and its regulariser. */
@@ -37,6 +40,7 @@ export const BLUR_RADIUS = 0.02;
 
 export const PARAMS: Readonly<Params> = {
   n: 640,
+  secondN: 1024,
   guideMax: 1024,
   gfRadius: 0.0125,
   gfEps: 1e-4,
@@ -169,7 +173,12 @@ export function coefficients(guide: Uint8Array, gw: number, gh: number, mask: Fl
  * Remove the background of `r` (upright RGBA, modified in place: it becomes the output). Returns the
  * stage timings, the low-resolution facts and the number of soft-edge pixels.
  */
-export async function cutOut(r: Raster, infer: Infer, norm: Normalise, opts: CutOptions): Promise<{ stages: Stages; prepared: Prepared; soft: number }> {
+export async function cutOut(
+  r: Raster,
+  infer: Infer,
+  norm: Normalise,
+  opts: CutOptions,
+): Promise<{ stages: Stages; prepared: Prepared; soft: number; subject: Subject }> {
   const p = opts.params ?? PARAMS;
   const { signal } = opts;
   const progress = opts.progress ?? ((): void => undefined);
@@ -182,7 +191,28 @@ export async function cutOut(r: Raster, infer: Infer, norm: Normalise, opts: Cut
 
   t = performance.now();
   const raw = await infer(input, geom.Hp, geom.Wp);
-  const mask = unpad(raw, geom);
+  let mask = unpad(raw, geom);
+  let subject = assess(mask, geom.w, geom.h, p.curveLo, p.curveHi);
+  if (subject.mayBeIncomplete && p.secondN > 0) {
+    // The second look (Python's pipeline.model_mask): unsure at n, look again at secondN; where the
+    // first mask was undecided the second decides, elsewhere the two are averaged.
+    signal?.throwIfAborted();
+    progress(0.45, 'taking a closer look');
+    const g2 = fit(H, W, p.secondN, norm.multiple);
+    const pic =
+      Math.max(gh, gw) >= Math.max(g2.h, g2.w) ? resizeTriangle(guide, gw, gh, 3, g2.w, g2.h) : resizeTriangle(r.data, W, H, 4, g2.w, g2.h);
+    const m2 = resizeBilinear(unpad(await infer(modelInput(pic, g2, norm), g2.Hp, g2.Wp), g2), g2.w, g2.h, geom.w, geom.h);
+    const half = Math.fround(0.5);
+    const lo = Math.fround(p.curveLo);
+    const hi = Math.fround(p.curveHi);
+    const fused = new Float32Array(mask.length);
+    for (let i = 0; i < fused.length; i++) {
+      const a = mask[i]!;
+      fused[i] = a >= lo && a < hi ? m2[i]! : Math.fround(Math.fround(a + m2[i]!) * half);
+    }
+    mask = fused;
+    subject = { ...assess(mask, geom.w, geom.h, p.curveLo, p.curveHi), secondLook: true };
+  }
   const tInfer = performance.now() - t;
   signal?.throwIfAborted();
   progress(0.75, 'refining the edges');
@@ -205,5 +235,5 @@ export async function cutOut(r: Raster, infer: Infer, norm: Normalise, opts: Cut
   signal?.throwIfAborted();
   const soft = applyFullRes(r.data, W, H, { coeffs, fg, gw, gh, curve, output, inputAlpha: opts.inputAlpha === true }, signal);
   const tRefine = performance.now() - t;
-  return { stages: { prepare: tPrepare, infer: tInfer, refine: tRefine }, prepared: { guide, gw, gh, geom, mask }, soft };
+  return { stages: { prepare: tPrepare, infer: tInfer, refine: tRefine }, prepared: { guide, gw, gh, geom, mask }, soft, subject };
 }

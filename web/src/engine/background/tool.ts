@@ -13,6 +13,7 @@ import { insertMetadata } from '../imaging/metadata';
 import { type Raster, hasTransparency, orient } from '../imaging/raster';
 import { pixelsAt } from '../imaging/resize';
 import type { ModelInput } from './catalog';
+import { INCOMPLETE } from './confidence';
 import { type Infer, type Wanted, cutOut } from './pipeline';
 import { encodePngFast } from './png';
 
@@ -63,6 +64,12 @@ export interface RemoveBgResult {
   soft_pixels: number;
   /** Share of the picture kept (alpha ≥ 128), 0..1. */
   foreground: number;
+  /** How sure the model is of the subject, 0..1 (confidence.ts). */
+  confidence: number;
+  /** Parts of the subject may be missing: show "the subject may be incomplete" instead of "Done". */
+  may_be_incomplete: boolean;
+  /** The model was unsure at first and looked again at a larger size (slower). */
+  second_look: boolean;
   stages: Stages;
   warnings: string[];
 }
@@ -159,7 +166,7 @@ export async function removeBackground(data: Uint8Array, options: RemoveBgOption
     stages.decode += performance.now() - t;
   }
 
-  const { stages: s, soft } = await cutOut(raster, deps.infer, deps.input, {
+  const { stages: s, soft, subject } = await cutOut(raster, deps.infer, deps.input, {
     output: wanted,
     inputAlpha: transparent,
     ...(signal ? { signal } : {}),
@@ -190,6 +197,7 @@ export async function removeBackground(data: Uint8Array, options: RemoveBgOption
   }
   stages.encode = performance.now() - t;
   progress(1, 'done');
+  if (subject.mayBeIncomplete) warnings.push(INCOMPLETE);
   if (kind === 'mask' || kind === 'none') {
     const share = kept / (W * H);
     if (share < 0.005) warnings.push('no subject was found: almost everything was removed');
@@ -206,6 +214,9 @@ export async function removeBackground(data: Uint8Array, options: RemoveBgOption
     bytes_after: out.length,
     soft_pixels: soft,
     foreground: kind === 'mask' || kind === 'none' ? kept / (W * H) : NaN,
+    confidence: subject.confidence,
+    may_be_incomplete: subject.mayBeIncomplete,
+    second_look: subject.secondLook,
     stages,
     warnings,
   };
