@@ -126,6 +126,84 @@ def test_quality_model_matches_the_ground_truth_alpha() -> None:
     assert iou >= QUALITY_IOU and mae <= QUALITY_MAE
 
 
+# ---- the whole subject, and saying when it may not be (issue 14) ------------------------------------------
+
+
+def test_confidence_is_high_for_a_crisp_mask_and_low_for_a_hesitant_one() -> None:
+    """background/confidence.py: a disc with a one-pixel soft edge is sure; the same disc beside a
+    large region left at 0.3-0.45 (the model hesitating over a part) may be incomplete."""
+    from privpix.background import confidence
+
+    yy, xx = np.mgrid[:480, :640]
+    r = np.hypot(yy - 240, xx - 320)
+    crisp = np.clip(100.5 - r, 0, 1).astype(np.float32)  # 1 inside, a 1 px ramp, 0 outside
+    sure = confidence.assess(crisp)
+    assert sure.confidence == 1.0 and not sure.may_be_incomplete and sure.band < 2
+    hesitant = crisp.copy()
+    hesitant[300:470, 100:560] = np.maximum(hesitant[300:470, 100:560], 0.3 + 0.15 * (xx[300:470, 100:560] % 7) / 7)
+    unsure = confidence.assess(hesitant)
+    assert unsure.confidence == 0.0 and unsure.may_be_incomplete and unsure.band > confidence.BAND_UNSURE
+    assert confidence.assess(np.zeros((64, 64), np.float32)).may_be_incomplete  # no subject at all
+
+
+def cairn_png() -> bytes:
+    """mei_Oppo_R7_Plus.jpg (a stone cairn of ~8 stones on rocks, 3120×4160) upright at 780×1040."""
+    from .erase_holes import load
+
+    out = io.BytesIO()
+    Image.fromarray(load("mei_Oppo_R7_Plus.jpg", 1040)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_multi_part_subject_keeps_its_parts() -> None:
+    """At the model's 640 px alone the lower stones of the cairn stay undecided (alpha < 0.5: the cut-out
+    kept 3 of the ~8 stones); the model is unsure, looks again at 1024, and the cut-out keeps them."""
+    from privpix.background import pipeline
+
+    data = cairn_png()
+    result = remove_background(data, RemoveBgOptions(mask_only=True), model_path=model_path("fast"))
+    alpha = np.asarray(image_of(result.data)).astype(np.float32) / 255
+    lower, top = alpha[430:650, 150:300], alpha[250:350, 165:275]  # the lower stones; the top stone
+    assert result.second_look and top.mean() > 0.9 and lower.mean() > 0.7, (result.to_json(), lower.mean())
+    doc = result.to_json()
+    assert doc["second_look"] is True and isinstance(doc["may_be_incomplete"], bool) and 0 <= doc["confidence"] <= 1
+    # what the first look alone gives (the pipeline before issue 14): the lower stones are lost
+    rgb = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    spec = MODELS["fast"]
+    infer = privpix.models.runtime.session(spec, model_path("fast"))
+    guide, m, subject = pipeline.model_mask(rgb, infer, spec.input, pipeline.Timings(), second_side=0)
+    assert subject.may_be_incomplete and not subject.second_look
+    first = pipeline.run(rgb, infer, spec.input, output="mask", low_res=m, guide=guide).astype(np.float32) / 255
+    assert first[430:650, 150:300].mean() < 0.5
+
+
+def test_a_sure_subject_is_not_flagged(tmp_path: Path) -> None:
+    """The lemur: one look, no warning; the CLI's JSON carries the signal."""
+    result = run(LEMUR)
+    assert not result.may_be_incomplete and not result.second_look and result.confidence > 0.3
+    assert not any("incomplete" in w for w in result.warnings)
+    shutil.copyfile(LEMUR, tmp_path / "lemur.png")
+    out = CliRunner().invoke(app, ["remove-bg", str(tmp_path / "lemur.png"), "--json"])
+    assert out.exit_code == 0, out.stderr
+    report = json.loads(out.stdout)["files"][0]["result"]
+    assert report["may_be_incomplete"] is False and report["second_look"] is False and report["confidence"] > 0.3, report
+
+
+def test_the_cli_warns_when_the_subject_may_be_incomplete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A photo the model stays unsure of (after its second look) is written, and the CLI says so."""
+    from privpix.background import confidence
+
+    monkeypatch.setattr(confidence, "BAND_UNSURE", -1.0)  # every mask is "unsure": the path is what is tested
+    photo = tmp_path / "lemur.png"
+    shutil.copyfile(LEMUR, photo)
+    out = CliRunner().invoke(app, ["remove-bg", str(photo), "--json"])
+    assert out.exit_code == 0, out.stderr
+    assert f"privpix: {photo}: warning: the subject may be incomplete" in out.stderr
+    report = json.loads(out.stdout)["files"][0]["result"]
+    assert report["may_be_incomplete"] is True and report["second_look"] is True
+    assert any(w.startswith("the subject may be incomplete") for w in report["warnings"])
+
+
 def test_decontamination_moves_edge_colour_towards_the_foreground() -> None:
     """A red subject over blue with an 8 px band at 50 % alpha: the corrected colour is redder and
     closer to the true foreground than the mixed pixel (blur-fusion is approximate, not exact)."""

@@ -25,7 +25,7 @@ import numpy as np
 from .refine import CURVE_HI, CURVE_LO
 
 BAND_SURE = 2.0  # a band this wide or narrower: confidence 1
-BAND_UNSURE = 6.0  # wider than this: the subject may be incomplete
+BAND_UNSURE = 8.0  # wider than this: the subject may be incomplete
 
 
 @dataclass(frozen=True)

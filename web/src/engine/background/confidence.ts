@@ -10,7 +10,7 @@
 /** A band this wide or narrower: confidence 1. */
 export const BAND_SURE = 2;
 /** Wider than this: the subject may be incomplete. */
-export const BAND_UNSURE = 6;
+export const BAND_UNSURE = 8;
 
 /** The words the tool adds to its warnings (Python's tools/background.py INCOMPLETE). */
 export const INCOMPLETE = 'the subject may be incomplete: the model was unsure which parts belong to it; check the cut-out';
