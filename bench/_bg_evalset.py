@@ -1,7 +1,6 @@
 """The evaluation set for background removal, built deterministically from the corpus alone.
 
-(Ported from the design research's make_evalset.py; the files are identical to the research's
-``evalset/``, so its numbers can be compared.)
+(docs/remove-bg.md, "Evaluation sets and the held-out split".)
 
 - dev: the 3 pairs of corpus/matting (image + ground-truth alpha). The pipeline's settings were
   chosen on these.

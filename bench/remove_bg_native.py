@@ -1,7 +1,7 @@
 """Remove background, native (Python + onnxruntime): speed per stage and quality, privpix's pipeline
 against the plain one on the same model, both models.
 
-    .venv/bin/python bench/remove_bg_native.py [--repeats 3] [--models fast,quality] [--sections speed,quality,colour]
+    .venv/bin/python bench/remove_bg_native.py [--repeats 3] [--models fast,quality] [--sections speed,quality,colour,contact]
 
 - speed: two 12-13 MP photos end to end through ``privpix.remove_background`` (decode, model input,
   inference, guided filter, alpha, foreground, full-resolution pass, PNG encode), median per stage;
@@ -12,10 +12,17 @@ against the plain one on the same model, both models.
   band (bMAE) on the dev set (corpus/matting) and the held-out composites (``_bg_evalset.py``), for
   - plain: @imgly/background-removal 1.4.5 exactly (stretch to 1024² with its resize: no half-pixel
     offset, no antialias, Math.round; output·255 truncated to 8 bits; the same resize back up);
-  - privpix: long side 640, padded to multiples of 64, RGB guided filter, curve (the shipped code).
+  - before: privpix before issue 14 (long side 640 only);
+  - privpix: long side 640, padded to multiples of 64, a second look at 1024 when the model is unsure
+    (docs/remove-bg.md), RGB guided filter, curve (the shipped code).
+  The held-out split is also reported for the subjects never seen in dev ("unseen": car, rose).
 - colour: held-out edge error after compositing over pure green (0-255, pixels where the true or
   the used alpha is strictly between 0.02 and 0.98): the pixel's own colour vs privpix's
   decontaminated colour, with the true alpha and with the predicted one.
+
+- contact: ``bench/out/remove_bg_contact.png``: real photos (several with a subject in parts: a cairn,
+  a person holding a helmet, a lamp of five lanterns), the cut-out before and now over a checkerboard,
+  with what the tool reports ("Done" or "may be incomplete", the confidence, the second look).
 
 The browser's columns are in remove_bg_browser.py.
 """
@@ -34,10 +41,10 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bg_evalset import Item, load  # noqa: E402
-from _common import CORPUS, table  # noqa: E402
+from _common import CORPUS, ROOT, table  # noqa: E402
 
 from privpix.background import foreground, pipeline, refine  # noqa: E402
-from privpix.background.geometry import GUIDE_MAX, MODEL_SIDE, guide_size  # noqa: E402
+from privpix.background.geometry import GUIDE_MAX, MODEL_SIDE, SECOND_SIDE, guide_size  # noqa: E402
 from privpix.background.resample import Axis, bilinear, triangle  # noqa: E402
 from privpix.models import MODELS, store  # noqa: E402
 from privpix.models.runtime import session  # noqa: E402
@@ -79,8 +86,10 @@ def plain_alpha(rgb: np.ndarray, infer) -> np.ndarray:  # noqa: ANN001
     return imgly_resize(u8, rgb.shape[1], rgb.shape[0])[..., 0].astype(np.float32) / 255
 
 
-def privpix_alpha(rgb: np.ndarray, infer, spec) -> np.ndarray:  # noqa: ANN001
-    return pipeline.run(rgb, infer, spec.input, output="mask").astype(np.float32) / 255
+def privpix_alpha(rgb: np.ndarray, infer, spec, second_side: int = SECOND_SIDE) -> np.ndarray:  # noqa: ANN001
+    """privpix's alpha; ``second_side=0``: without the second look (the pipeline before issue 14)."""
+    guide, m, _ = pipeline.model_mask(rgb, infer, spec.input, pipeline.Timings(), second_side)
+    return pipeline.run(rgb, infer, spec.input, output="mask", low_res=m, guide=guide).astype(np.float32) / 255
 
 
 # ---- metrics -------------------------------------------------------------------------------------------
@@ -102,22 +111,33 @@ def quality(items: list[Item], models: list[str]) -> dict[tuple[str, str], dict[
     for name in models:
         infer, spec = model_session(name), MODELS[name]
         for item in items:
-            for method, alpha in (("plain", plain_alpha(item.image, infer)), ("privpix", privpix_alpha(item.image, infer, spec))):
-                results.setdefault((name, method), {}).setdefault(item.split, []).append(metrics(alpha, item.alpha))
+            alphas = (
+                ("plain", plain_alpha(item.image, infer)),
+                ("before", privpix_alpha(item.image, infer, spec, 0)),
+                ("privpix", privpix_alpha(item.image, infer, spec)),
+            )
+            for method, alpha in alphas:
+                split = item.split if item.split == "dev" or item.seen_subject else "unseen"
+                for key in {item.split, split}:
+                    results.setdefault((name, method), {}).setdefault(key, []).append(metrics(alpha, item.alpha))
             print(f"  {name:8s} {item.split:8s} {item.name}", file=sys.stderr, flush=True)
     return results
 
 
 def quality_table(results: dict[tuple[str, str], dict[str, list[tuple[float, float, float]]]]) -> str:
     rows = []
+    labels = {
+        "plain": "plain (imgly 1.4.5: stretch 1024², bilinear up)",
+        "before": "privpix before issue 14 (640 only)",
+        "privpix": "privpix (640, second look at 1024 when unsure)",
+    }
     for (model, method), by_split in results.items():
-        label = "plain (imgly 1.4.5: stretch 1024², bilinear up)" if method == "plain" else "privpix (640 pad-rect, GF, curve)"
-        row = [model, label]
-        for split in ("dev", "heldout"):
+        row = [model, labels[method]]
+        for split in ("dev", "heldout", "unseen"):
             m = np.array(by_split[split]).mean(0)
             row += [f"{m[0]:.3f}", f"{m[1]:.4f}", f"{m[2]:.3f}"]
         rows.append(row)
-    headers = ["model", "pipeline", "dev IoU", "dev MAE", "dev bMAE", "held-out IoU", "held-out MAE", "held-out bMAE"]
+    headers = ["model", "pipeline", "dev IoU", "MAE", "bMAE", "held-out IoU", "MAE", "bMAE", "unseen subjects IoU", "MAE", "bMAE"]
     return table(headers, rows)
 
 
@@ -204,11 +224,79 @@ def speed_table(models: list[str], repeats: int) -> str:
     return table(headers, rows)
 
 
+# ---- contact sheet -------------------------------------------------------------------------------------
+
+CONTACT = [  # real photos, judged by eye (no ground truth): several have a subject in parts
+    ("mei_Oppo_R7_Plus.jpg", "stone cairn (~8 stones)"),
+    ("skimage_astronaut.png", "person holding a helmet"),
+    ("exifsamples_canon_hdr_NO.jpg", "street lamp, five lanterns"),
+    ("mei_Nikon_D60.jpg", "two coins on a tray"),
+    ("mei_IMG_1034.heic", "office chair and desk"),
+    ("pillowheif_pug.heic", "pug on a sofa"),
+    ("skimage_rocket.jpg", "rocket between towers"),
+    ("mei_Samsung_GT-I9000.jpg", "man at a train window"),
+    ("mei_Issue_649_canon.avif", "cat"),
+    ("mei_HTC_Desire.webp", "car in a car park"),
+]
+
+
+def contact(path: Path) -> None:
+    """Before / after cut-outs over a grey checkerboard, with the signal the tool reports."""
+    from PIL import ImageDraw, ImageFont
+
+    from privpix.background import confidence
+    from tests.erase_holes import load as load_photo
+
+    infer, spec = model_session("fast"), MODELS["fast"]
+    tile = 300
+    font = ImageFont.load_default()
+    rows, notes = [], []
+    for name, what in CONTACT:
+        rgb = load_photo(name, 1600)  # the model sees 640 (and 1024) px either way
+        cols = [("photo", rgb)]
+        for label, side in (("before (640 only)", 0), ("now", SECOND_SIDE)):
+            guide, m, subject = pipeline.model_mask(rgb, infer, spec.input, pipeline.Timings(), side)
+            rgba = pipeline.run(rgb, infer, spec.input, output="cutout", low_res=m, guide=guide)
+            flag = "may be incomplete" if subject.may_be_incomplete else "Done"
+            look = ", 2nd look" if subject.second_look else ""
+            cols.append((f"{label}: {flag} ({subject.confidence:.2f}{look})", rgba))
+            if side:
+                notes.append([name, what, f"{subject.band:.1f}", f"{subject.confidence:.2f}", str(subject.second_look), flag])
+            else:
+                first = confidence.assess(m)
+        h, w = rgb.shape[:2]
+        th = int(tile * h / w) if w >= h else tile
+        tw = tile if w >= h else int(tile * w / h)
+        row = Image.new("RGB", (3 * (tile + 4), th + 16), "white")
+        draw = ImageDraw.Draw(row)
+        yy, xx = np.mgrid[:th, :tw]
+        checker = np.where(((yy // 10 + xx // 10) % 2)[..., None] == 0, 200, 150).astype(np.uint8).repeat(3, axis=2)
+        for i, (label, pixels) in enumerate(cols):
+            im = Image.fromarray(pixels).resize((tw, th), Image.Resampling.LANCZOS)
+            if im.mode == "RGBA":
+                base = Image.fromarray(checker)
+                base.paste(im, (0, 0), im)
+                im = base
+            row.paste(im, (i * (tile + 4), 16))
+            draw.text((i * (tile + 4) + 2, 2), (f"{what}" if i == 0 else label), fill="black", font=font)
+        rows.append(row)
+        print(f"  {name}: first look band {first.band:.1f}", file=sys.stderr, flush=True)
+    sheet = Image.new("RGB", (rows[0].width, sum(r.height + 6 for r in rows)), "white")
+    y = 0
+    for r in rows:
+        sheet.paste(r, (0, y))
+        y += r.height + 6
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(path)
+    print(table(["photo", "subject", "band (px)", "confidence", "second look", "the tool says"], notes))
+    print(f"\nwrote {path} ({sheet.width}×{sheet.height})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--models", default="fast,quality")
-    parser.add_argument("--sections", default="speed,quality,colour")
+    parser.add_argument("--sections", default="speed,quality,colour,contact")
     args = parser.parse_args()
     models = [m for m in args.models.split(",") if m]
     sections = set(args.sections.split(","))
@@ -221,11 +309,14 @@ def main() -> None:
     if "quality" in sections or "colour" in sections:
         items = load()
     if "quality" in sections:
-        print("\n## Quality (dev: corpus/matting, 3 images; held-out: 10 composites)\n")
+        print("\n## Quality (dev: corpus/matting, 3 images; held-out: 22 composites, of which 10 with subjects unseen in dev)\n")
         print(quality_table(quality(items, models)))
     if "colour" in sections:
         print("\n## Colour at the edges (held-out composites with their true foreground)\n")
         print(colour_table(items))
+    if "contact" in sections:
+        print("\n## Contact sheet: real photos, before and after (fast model)\n")
+        contact(ROOT / "bench" / "out" / "remove_bg_contact.png")
 
 
 if __name__ == "__main__":

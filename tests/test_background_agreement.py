@@ -8,7 +8,7 @@ served cross-origin isolated by ``privpix.server.make_server``, as the app is. T
 (``mask_only``), compared pixel for pixel at full resolution:
 
 - IoU of (mask ≥ 128) ≥ 0.98 for every input, and mean absolute difference ≤ 2/255. Both engines
-  follow the same port spec (REPORT §7); given the same decoded pixels and the same low-resolution
+  follow the same spec (docs/remove-bg.md); given the same decoded pixels and the same low-resolution
   mask their alphas agree within 4e-6. What remains is the decoders (a PNG decodes identically; a
   JPEG nearly) and onnxruntime-web vs native rounding in the quantised model.
 - the inputs: a PNG, the matting JPEGs, a real phone photo, an EXIF-rotated JPEG (the masks must be

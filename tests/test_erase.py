@@ -284,7 +284,9 @@ def test_structures_continue_through_the_hole(kind: str) -> None:
     pixel more than 2 px from the structure's boundary gets the colour of its own side."""
     img, hole, label, colours = _structure(kind)
     out = inpaint(img, hole, seed=0).astype(int)
-    boundary = masks.dilate_square(label != np.roll(label, 1, axis=1), 2) | masks.dilate_square(label != np.roll(label, 1, axis=0), 2)
+    boundary = masks.dilate_square(label != np.roll(label, 1, axis=1), 2) | masks.dilate_square(
+        label != np.roll(label, 1, axis=0), 2
+    )
     judged = hole & ~boundary
     nearest = np.abs(out[..., None, :] - colours[None, None]).sum(axis=3).argmin(axis=2)
     wrong = judged & (nearest != label)

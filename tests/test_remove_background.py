@@ -222,7 +222,7 @@ def test_decontamination_moves_edge_colour_towards_the_foreground() -> None:
     edge, before = out[:, 40:48].reshape(-1, 3).astype(int), rgb[:, 40:48].reshape(-1, 3).astype(int)
     assert np.all(edge[:, 0] > before[:, 0] + 10) and np.all(edge[:, 2] < before[:, 2] - 10), edge[:8]
     truth = np.floor(F * 255 + 0.5)
-    # measured: 51.9 against 68.0 without decontamination (-24 %; REPORT §4: -22 % on held-out edges)
+    # measured: 51.9 against 68.0 without decontamination (-24 %; -22 % on held-out edges, bench/remove_bg_native.py)
     assert np.abs(edge - truth).mean() < 0.85 * np.abs(before - truth).mean()
     assert np.array_equal(out[:, :40], rgb[:, :40]) and np.array_equal(out[:, 48:], rgb[:, 48:])
 

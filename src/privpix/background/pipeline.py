@@ -1,9 +1,10 @@
-"""The whole chain from upright uint8 RGB to the output pixels (REPORT §6-§7).
+"""The whole chain from upright uint8 RGB to the output pixels (docs/remove-bg.md).
 
     1. guide     = triangle(image → gw×gh)                         (the one full-size resampling)
     2. picture   = triangle(guide, or the image when the guide is smaller than w×h → w×h)
        tensor    = model input: picture centred in Hp×Wp, 0 elsewhere, (v - 128)/256
     3. mask      = model(tensor)[top:top+h, left:left+w]            (float32 in [0, 1])
+       unsure?   = confidence.assess(mask); if so, a second look at 1024 fused in   (model_mask)
     4. A, B      = RGB guided filter of bilinear(mask → gw×gh) with the guide   (refine.py)
     5. α         = curve(A↑·I + B↑) at full resolution; a8 = floor(255·α + 0.5)
     6. F̂, B̂      = blur-fusion estimates with bilinear(α → gw×gh)                (foreground.py)

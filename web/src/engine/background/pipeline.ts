@@ -1,9 +1,10 @@
 /**
  * Background removal on upright RGBA pixels — the same steps as the Python engine
- * (src/privpix/tools/background.py; REPORT §7 is the port spec both follow):
+ * (src/privpix/background/; docs/remove-bg.md is the spec both follow):
  *
  *   full image ──triangle──► guide (long side ≤ 1024) ──triangle──► model size (long side 640,
  *   each side padded to a multiple of 64, centred, (v − 128) / 256) ──ISNet──► mask ──un-pad──►
+ *   [unsure of the subject (confidence.ts)? a second look at 1024, fused in] ──►
  *   guided filter (RGB guide) at guide resolution ──► coefficients upsampled bilinearly to full
  *   resolution, q = A·I + B, α = clip((q − 0.2) / 0.6) ──► blur-fusion foreground ──► output
  *
@@ -16,7 +17,7 @@ import { type Subject, assess } from './confidence';
 import { type Coefficients, type Output, alphaAtGuide, applyFullRes, blurredGrid, foregroundPlanes, guidedCoefficients, planes } from './refine';
 import { resizeBilinear, resizeTriangle } from './resample';
 
-/** The pipeline's parameters: Python's defaults (tools/background.py), REPORT §6. */
+/** The pipeline's parameters: Python's defaults (src/privpix/background/), docs/remove-bg.md. */
 export interface Params {
   /** Model resolution: the long side of the resized image. */
   n: number;
