@@ -11,7 +11,8 @@ distances are exact integers, so a given seed gives the same bytes everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -77,16 +78,24 @@ class Level:
     tindex: np.ndarray
     valid: np.ndarray
     pix_w: np.ndarray
+    _wsum: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
         return len(self.ty)
 
-    @property
+    @cached_property
     def side(self) -> int:
         """The longer side of the hole's bounding box."""
         rows, cols = np.flatnonzero(self.hole.any(axis=1)), np.flatnonzero(self.hole.any(axis=0))
         return int(max(rows[-1] - rows[0], cols[-1] - cols[0])) + 1
+
+    def patch_weights(self) -> np.ndarray:
+        """Σ pix_w over each target's patch (int64), computed once per level."""
+        if self._wsum is None:
+            P, r = 2 * self.r + 1, self.r
+            self._wsum = sliding_window_view(self.pix_w, (P, P))[self.ty - r, self.tx - r].sum(axis=(1, 2), dtype=np.int64)
+        return self._wsum
 
 
 def setup_level(hole: np.ndarray, r: int, known_w: int) -> Level:
@@ -135,7 +144,7 @@ class PatchDistance:
         self.near_w = near_w
         if near_w:  # the locality prior's scale: Σ pix_w over each target patch, and the hole side²
             self.near_div = level.side * level.side
-            self.wsum = sliding_window_view(level.pix_w, (P, P)).sum(axis=(2, 3))[level.ty - r, level.tx - r].astype(np.int64)
+            self.wsum = level.patch_weights()
         self.C = img.shape[2]
         self.tex_w = tex_w
         self.level = level
