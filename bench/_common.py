@@ -37,3 +37,18 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
     return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
+
+
+def save_sheet(rows: list, path: Path) -> str:
+    """Stack contact-sheet rows (PIL images of one width) 6 px apart, save them as ``path`` (PNG) and
+    return the line that says so."""
+    from PIL import Image
+
+    sheet = Image.new("RGB", (rows[0].width, sum(r.height + 6 for r in rows)), "white")
+    y = 0
+    for r in rows:
+        sheet.paste(r, (0, y))
+        y += r.height + 6
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(path)
+    return f"wrote {path} ({sheet.width}×{sheet.height})"

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, table  # noqa: E402
+from _common import ROOT, save_sheet, table  # noqa: E402
 
 from privpix.inpaint import fill_mask  # noqa: E402
 from privpix.inpaint.masks import chamfer  # noqa: E402
@@ -289,15 +289,9 @@ def contact(path: Path) -> None:
         size = f"{img.shape[1]}×{img.shape[0]}"
         notes.append([what, size, str(int(core.sum())), f"{t_ours:.2f}", f"{times['telea']:.2f}", f"{times['fsr_fast']:.2f}"])
         print(f"  {what}: done", file=sys.stderr, flush=True)
-    sheet = Image.new("RGB", (rows[0].width, sum(r.height + 6 for r in rows)), "white")
-    y = 0
-    for r in rows:
-        sheet.paste(r, (0, y))
-        y += r.height + 6
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(path)
+    wrote = save_sheet(rows, path)
     print(table(["erasure", "photo", "grown mask px", "privpix s", "Telea s", "FSR_FAST s"], notes))
-    print(f"\nwrote {path} ({sheet.width}×{sheet.height})")
+    print(f"\n{wrote}")
 
 
 def main() -> None:

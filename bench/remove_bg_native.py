@@ -41,7 +41,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bg_evalset import Item, load  # noqa: E402
-from _common import CORPUS, ROOT, table  # noqa: E402
+from _common import CORPUS, ROOT, save_sheet, table  # noqa: E402
 
 from privpix.background import foreground, pipeline, refine  # noqa: E402
 from privpix.background.geometry import GUIDE_MAX, MODEL_SIDE, SECOND_SIDE, guide_size  # noqa: E402
@@ -281,15 +281,9 @@ def contact(path: Path) -> None:
             draw.text((i * (tile + 4) + 2, 2), (f"{what}" if i == 0 else label), fill="black", font=font)
         rows.append(row)
         print(f"  {name}: first look band {first.band:.1f}", file=sys.stderr, flush=True)
-    sheet = Image.new("RGB", (rows[0].width, sum(r.height + 6 for r in rows)), "white")
-    y = 0
-    for r in rows:
-        sheet.paste(r, (0, y))
-        y += r.height + 6
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(path)
+    wrote = save_sheet(rows, path)
     print(table(["photo", "subject", "band (px)", "confidence", "second look", "the tool says"], notes))
-    print(f"\nwrote {path} ({sheet.width}×{sheet.height})")
+    print(f"\n{wrote}")
 
 
 def main() -> None:
