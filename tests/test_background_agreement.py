@@ -28,6 +28,7 @@ import pytest
 from PIL import Image as PIL_Image
 
 from .conftest import WEB, BenchPages
+from .test_remove_background import cairn_png
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +61,7 @@ def _model(name: str) -> Path:
 def page(corpus: Path, bench_pages: BenchPages, chromium: Any) -> Iterator[Any]:
     for case in FAST:
         bench_pages.add(Path(case).name, (corpus / case).read_bytes())
+    bench_pages.add("cairn.png", cairn_png())
     models = {name: _model(name) for name in {m for _, m in CASES}}
     for path in models.values():
         bench_pages.add(path.name, path.read_bytes())
@@ -79,11 +81,14 @@ def browser_mask(page: Any, name: str, model: str) -> tuple[Any, dict[str, Any]]
     return mask, reply
 
 
-def python_mask(data: bytes, model: str) -> Any:
+def python_result(data: bytes, model: str) -> Any:
     import privpix
 
-    result = privpix.remove_background(data, privpix.RemoveBgOptions(model=model, mask_only=True), offline=True)
-    with PIL_Image.open(io.BytesIO(result.data)) as im:
+    return privpix.remove_background(data, privpix.RemoveBgOptions(model=model, mask_only=True), offline=True)
+
+
+def python_mask(data: bytes, model: str) -> Any:
+    with PIL_Image.open(io.BytesIO(python_result(data, model).data)) as im:
         assert im.mode == "L", im.mode
         return np.asarray(im)
 
@@ -103,3 +108,20 @@ def test_browser_and_python_masks_agree(page: Any, corpus: Path, case: str, mode
     )
     assert iou >= IOU_FLOOR, f"{name}: mask IoU browser vs Python {iou:.4f} < {IOU_FLOOR}"
     assert mad <= MAD_CEILING, f"{name}: mean absolute mask difference {mad:.2f}/255 > {MAD_CEILING}"
+
+
+def test_both_engines_look_again_when_unsure_and_agree(page: Any) -> None:
+    """The cairn (tests/test_remove_background.py): the fast model is unsure at 640, both engines take
+    the second look at 1024, fuse the same way, and give the same mask and the same signal."""
+    ts, reply = browser_mask(page, "cairn.png", "fast")
+    py = python_result(cairn_png(), "fast")
+    with PIL_Image.open(io.BytesIO(py.data)) as im:
+        pm = np.asarray(im)
+    assert reply["subject"]["second_look"] is True and py.second_look
+    assert reply["subject"]["may_be_incomplete"] == py.may_be_incomplete
+    assert abs(reply["subject"]["confidence"] - py.confidence) < 0.1, (reply["subject"], py.confidence)
+    a, b = ts >= 128, pm >= 128
+    iou = float(np.logical_and(a, b).sum() / np.logical_or(a, b).sum())
+    mad = float(np.abs(ts.astype(np.int16) - pm.astype(np.int16)).mean())
+    print(f"cairn: IoU {iou:.4f}, mean |diff| {mad:.3f}/255, confidence {reply['subject']['confidence']:.3f} / {py.confidence:.3f}")
+    assert iou >= IOU_FLOOR and mad <= MAD_CEILING

@@ -40,6 +40,8 @@ export interface BgReply {
   runs?: Record<string, number>[];
   bytes?: number;
   mask?: string;
+  /** The engine's subject signal (confidence.ts). */
+  subject?: { confidence: number; may_be_incomplete: boolean; second_look: boolean };
 }
 
 let cached: { url: string; backend: string; session: Session } | null = null;
@@ -143,7 +145,13 @@ self.onmessage = async (e: MessageEvent<BgRequest>) => {
         { infer: (x, h, w) => s.run(x, h, w), input: { name: 'input', layout: 'NCHW', channels: 'RGB', dtype: 'float32', mean: 128, std: 256, multiple: 64 } },
       );
       runs.push({ ...r.stages, total: performance.now() - t });
-      reply = { ...reply, width: r.width, height: r.height, bytes: r.data.length };
+      reply = {
+        ...reply,
+        width: r.width,
+        height: r.height,
+        bytes: r.data.length,
+        subject: { confidence: r.confidence, may_be_incomplete: r.may_be_incomplete, second_look: r.second_look },
+      };
       if (req.wantMask && req.maskOnly) reply.mask = b64((await maskOf(r.data)).mask);
     }
     self.postMessage({ ...reply, runs });
