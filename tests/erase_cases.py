@@ -6,7 +6,7 @@ white = erase, or the same as a boolean array), a seed and the grow/feather opti
 automatic values of ``privpix.options.auto_grow`` / ``auto_feather``). Between them the cases cover
 both automatic formulas, explicit and zero grow/feather, seeds up to 2^32 - 1, a mask touching the
 image border, two shapes at once, and a hole longer than 100 px at full resolution (the cheap
-schedule and the final "best" vote).
+schedule).
 
 ``python_fill(case)`` is the Python engine's raw result for the case: the upright RGB pixels after
 the fill and before any encoding, ``height × width × 3`` bytes. The browser engine, given
@@ -132,7 +132,7 @@ CASES = [
         grow=3,
         feather=5,
     ),
-    # a 116 px hole at full resolution: the cheap schedule and the final "best" vote at level 0
+    # a 116 px hole at full resolution: the cheap schedule at level 0
     EraseCase("large", "skimage_astronaut.png", 512, (("box", 300, 330, 410, 440),), seed=0xFFFFFFFF, grow=3, feather=0),
 ]
 

@@ -224,12 +224,13 @@ def privpix_fill(img: np.ndarray, mask: np.ndarray, seed: int = 0) -> np.ndarray
 
 
 def before_params():  # noqa: ANN201
-    """The engine as it was before issue 14: no locality prior, onion-peel start only, no seam check."""
+    """The engine as it was before issue 14: no locality prior, onion-peel start only, no seam check,
+    the best vote last at texture scale."""
     import dataclasses
 
     from privpix.inpaint import PARAMS
 
-    return dataclasses.replace(PARAMS, near_w=0, diffuse=0, seam=False)
+    return dataclasses.replace(PARAMS, near_w=0, diffuse=0, seam=False, final_vote_cheap=True)
 
 
 def privpix_before(img: np.ndarray, mask: np.ndarray, seed: int = 0) -> np.ndarray:

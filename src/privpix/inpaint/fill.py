@@ -6,7 +6,7 @@
     coarsest level: onion-peel and diffusion start of the hole, random NNF, 10 EM iterations
     finer levels:   NNF upsampled, mean vote, 5 EM iterations (2 at level 0); levels whose hole is
                     longer than 100 px use the cheap schedule (1 EM iteration, 1 pass, search
-                    radius 8) and, at level 0, a final "best" vote
+                    radius 8); every vote is the mean vote (``final_vote_cheap``: the best vote last)
     EM iteration:   distance refresh, passes × (propagation + random search), vote (patchmatch.py, vote.py)
     seams:          the fill moved to meet the photo along the hole's border      (seam.py)
     composite:      RGB only, region pixels only, alpha 256 on the core and a linear ramp over the ring
