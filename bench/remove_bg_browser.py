@@ -97,12 +97,12 @@ def main() -> None:
     files = [p for p, _ in photos] + [img for img, _ in pairs] + list(models.values())
     with serve(root, files) as base, chromium() as browser:
         page = browser.new_page()
-        page.goto(base + "removebg.html")
+        page.goto(base + "remove-bg.html")
         if not args.skip_speed:
             rows = []
             for name, model in models.items():
                 for photo, what in photos:
-                    page.goto(base + "removebg.html")  # a fresh worker: the thread count applies when onnxruntime loads
+                    page.goto(base + "remove-bg.html")  # a fresh worker: the thread count applies when onnxruntime loads
                     extra = {"threads": args.threads} if args.threads else {}
                     reply = run(
                         page, url=f"files/{photo.name}", model=f"files/{model.name}", mode="engine", repeats=args.repeats, **extra

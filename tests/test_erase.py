@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 import privpix
 from privpix.cli import app
 from privpix.formats.errors import FormatError
-from privpix.inpaint import inpaint, masks
-from privpix.inpaint.patchmatch import Stream, pcg_hash
 from privpix.options import ERASE, TOOLS, EraseOptions, auto_feather, auto_grow, export
-from privpix.tools.background import upright_rgb
-from privpix.tools.erase import MaskError, erase, mask_from_boxes
+from privpix.tools.erase import MaskError, erase, mask_from_boxes, masks
+from privpix.tools.erase.fill import erase_pixels
+from privpix.tools.erase.patchmatch import Stream, pcg_hash
+from privpix.tools.remove_bg import upright_rgb
 
 from . import erase_holes as holes
 from .conftest import exiftool_json
@@ -94,13 +94,13 @@ def test_engine_matches_the_reference_bit_for_bit(case) -> None:  # noqa: ANN001
     # and the engine's own entry point gives the same as the whole tool
     grow = case.options().grow_for(_side(case.mask()))
     feather = case.options().feather_for(case.image().shape[1], case.image().shape[0])
-    direct = inpaint(case.image(), case.mask(), grow=grow, feather=feather, seed=case.seed)
+    direct = erase_pixels(case.image(), case.mask(), grow=grow, feather=feather, seed=case.seed)
     assert direct.tobytes() == out
 
 
 def test_uncached_target_patches_give_the_same_fill(monkeypatch: pytest.MonkeyPatch) -> None:
     """Large holes gather target patches per evaluation instead of caching them: same numbers."""
-    from privpix.inpaint import patchmatch
+    from privpix.tools.erase import patchmatch
 
     case = next(c for c in CASES if c.name == "large")
     if hashlib.sha256(case.image().tobytes()).hexdigest() != EXPECTED["large"][0]:

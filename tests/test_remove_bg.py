@@ -27,12 +27,11 @@ from PIL import Image, ImageOps
 from typer.testing import CliRunner
 
 import privpix
-from privpix.background import foreground
 from privpix.cli import app
 from privpix.formats.errors import FormatError
 from privpix.models import MODELS, IntegrityError, ModelMissingError, assemble, registry, store
 from privpix.options import MAX_PIXELS, TOOLS, RemoveBgOptions, export
-from privpix.tools.background import remove_background
+from privpix.tools.remove_bg import foreground, remove_bg
 
 from .conftest import ROOT, exiftool_json
 from .corpus import CORPUS
@@ -80,7 +79,7 @@ def memoised_inference() -> Any:
 
 def run(path: Path, **options: Any) -> privpix.RemoveBgResult:
     opts = RemoveBgOptions(**options)
-    return remove_background(path.read_bytes(), opts, model_path=model_path(opts.model))
+    return remove_bg(path.read_bytes(), opts, model_path=model_path(opts.model))
 
 
 def image_of(data: bytes) -> Image.Image:
@@ -137,7 +136,7 @@ def test_decontamination_moves_edge_colour_towards_the_foreground() -> None:
     image = alpha[..., None] * F + (1 - alpha[..., None]) * B
     rgb = np.floor(image * 255 + 0.5).astype(np.uint8)
     Fb, Bb = foreground.estimates(rgb, alpha)
-    from privpix.background.resample import Axis
+    from privpix.tools.remove_bg.resample import Axis
 
     a8 = np.floor(alpha * 255 + 0.5).astype(np.uint8)
     out = foreground.correct(rgb, alpha, a8, Fb, Bb, Axis.make(h, h), Axis.make(w, w))
@@ -250,7 +249,7 @@ def test_outputs_carry_no_gps_and_only_the_icc_profile(tmp_path: Path) -> None:
 def test_broken_and_non_image_files_fail_clearly(corpus: Path, tmp_path: Path) -> None:
     for broken in sorted(corpus.glob("broken_*")):
         with pytest.raises(FormatError):
-            remove_background(broken.read_bytes(), model_path=model_path("fast"))
+            remove_bg(broken.read_bytes(), model_path=model_path("fast"))
     shutil.copyfile(corpus / "broken_truncated.jpg", tmp_path / "cut.jpg")
     (tmp_path / "notes.png").write_text("not a picture\n")
     shutil.copyfile(LEMUR, tmp_path / "good.png")
@@ -277,7 +276,7 @@ def test_images_over_the_pixel_budget_are_refused_before_decoding() -> None:
     data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
     data += chunk(b"IDAT", zlib.compress(row * side, 9)) + chunk(b"IEND", b"")
     with pytest.raises(FormatError, match="megapixels"):
-        remove_background(data, model_path=model_path("fast"))
+        remove_bg(data, model_path=model_path("fast"))
 
 
 # ---- command line --------------------------------------------------------------------------------------
@@ -306,6 +305,12 @@ def test_cli_names_outputs_writes_json_and_checks_usage(tmp_path: Path) -> None:
     ):
         bad = runner.invoke(app, ["remove-bg", str(tmp_path / "lemur.png"), *args])
         assert bad.exit_code == 2, (args, bad.stdout, bad.stderr)
+
+
+def test_the_earlier_names_remove_background_and_remove_background_file_still_work() -> None:
+    assert privpix.remove_background is privpix.remove_bg
+    assert privpix.remove_background_file is privpix.remove_bg_file
+    assert {"remove_bg", "remove_bg_file", "remove_background", "remove_background_file"} <= set(privpix.__all__)
 
 
 def test_every_option_is_in_the_spec_and_the_export() -> None:

@@ -1,9 +1,9 @@
 """Remove background: the browser engine and the Python engine give the same mask (issue 4: IoU ≥ 0.98).
 
 The browser engine (web/src/engine/background, onnxruntime-web on WebAssembly in a Web Worker in
-real Chromium) runs in the benchmark page web/bench/removebg.html, built by a session fixture and
+real Chromium) runs in the benchmark page web/bench/remove-bg.html, built by a session fixture and
 served cross-origin isolated by ``privpix.server.make_server``, as the app is. The Python engine is
-``privpix.remove_background`` (onnxruntime, native). Both load the same model file (the site's
+``privpix.remove_bg`` (onnxruntime, native). Both load the same model file (the site's
 ``models/<file>``, checked against the registry's sha256) and write the mask alone
 (``mask_only``), compared pixel for pixel at full resolution:
 
@@ -63,7 +63,7 @@ def page(corpus: Path, bench_pages: BenchPages, chromium: Any) -> Iterator[Any]:
     models = {name: _model(name) for name in {m for _, m in CASES}}
     for path in models.values():
         bench_pages.add(path.name, path.read_bytes())
-    pg = bench_pages.open(chromium, "removebg.html")
+    pg = bench_pages.open(chromium, "remove-bg.html")
     pg.models = {name: path.name for name, path in models.items()}  # type: ignore[attr-defined]
     yield pg
     pg.context.close()
@@ -82,7 +82,7 @@ def browser_mask(page: Any, name: str, model: str) -> tuple[Any, dict[str, Any]]
 def python_mask(data: bytes, model: str) -> Any:
     import privpix
 
-    result = privpix.remove_background(data, privpix.RemoveBgOptions(model=model, mask_only=True), offline=True)
+    result = privpix.remove_bg(data, privpix.RemoveBgOptions(model=model, mask_only=True), offline=True)
     with PIL_Image.open(io.BytesIO(result.data)) as im:
         assert im.mode == "L", im.mode
         return np.asarray(im)

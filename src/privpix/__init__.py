@@ -9,15 +9,17 @@ Library API (bytes in, bytes out; nothing touches the network)::
     result = privpix.compress(data, privpix.CompressOptions(target_size=500_000))
     result = privpix.convert(data, privpix.ConvertOptions(to="webp", quality=80))
     result.data, result.format, result.quality, result.removed, result.warnings
-    result = privpix.remove_background(data, privpix.RemoveBgOptions(background="#ffffff"))
+    result = privpix.remove_bg(data, privpix.RemoveBgOptions(background="#ffffff"))
     result = privpix.erase(data, mask_png_bytes)   # or boxes=[(x, y, w, h)]; EraseOptions(grow=, feather=, seed=)
 
-``remove_background`` needs its model file: found on this machine, or downloaded once from the npm
+``remove_bg`` needs its model file: found on this machine, or downloaded once from the npm
 registry (the only network access in privpix; ``offline=True`` or PRIVPIX_OFFLINE=1 refuses).
 
 Path helpers: ``inspect_file(path)``, ``strip_file(path, output=None, ...)``,
 ``compress_file(path, output=None, ...)``, ``convert_file(path, output=None, ...)``,
-``remove_background_file(path, output=None, ...)``, ``erase_file(path, output=None, mask=..., boxes=...)``.
+``remove_bg_file(path, output=None, ...)``, ``erase_file(path, output=None, mask=..., boxes=...)``.
+
+``remove_background`` and ``remove_background_file`` are the same functions under their earlier names.
 """
 
 from __future__ import annotations
@@ -27,12 +29,12 @@ from pathlib import Path
 from .formats.errors import FormatError, UnsupportedError
 from .formats.findings import CATEGORIES, Finding, Inspection
 from .options import CompressOptions, ConvertOptions, EraseOptions, RemoveBgOptions, StripOptions
-from .tools.background import RemoveBgResult, remove_background
 from .tools.compress import compress
 from .tools.convert import convert
 from .tools.encode import EncodeResult
 from .tools.erase import EraseResult, erase
 from .tools.inspect import inspect
+from .tools.remove_bg import RemoveBgResult, remove_bg
 from .tools.strip import StripResult, strip
 
 __version__ = "0.1.0"
@@ -62,6 +64,8 @@ __all__ = [
     "inspect_file",
     "remove_background",
     "remove_background_file",
+    "remove_bg",
+    "remove_bg_file",
     "strip",
     "strip_file",
 ]
@@ -141,7 +145,7 @@ def convert_file(path: str | Path, output: str | Path | None = None, options: Co
     return _encode_file("convert", path, output, options or ConvertOptions(), False)
 
 
-def remove_background_file(
+def remove_bg_file(
     path: str | Path, output: str | Path | None = None, options: RemoveBgOptions | None = None, *, offline: bool = False
 ) -> RemoveBgResult:
     """Remove the background of ``path`` into ``output`` (default: ``<stem>-nobg.png`` beside it,
@@ -151,12 +155,17 @@ def remove_background_file(
 
     source = Path(path)
     options = options or RemoveBgOptions()
-    result = remove_background(source.read_bytes(), options, offline=offline)
+    result = remove_bg(source.read_bytes(), options, offline=offline)
     target = Path(output) if output is not None else source.with_name(f"{source.stem}-nobg{result.extension}")
     if target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: the output would overwrite the input")
     write_atomic(target, result.data)
     return result
+
+
+# The names before the tool was called remove-bg everywhere; programs written against them keep working.
+remove_background = remove_bg
+remove_background_file = remove_bg_file
 
 
 def erase_file(

@@ -378,11 +378,11 @@ def _remove_bg_job(job: Job, task: tuple[Any, str, int, bytes | None]) -> Any:
     from .files import write_atomic
     from .formats.errors import FormatError
     from .models.errors import ModelError
-    from .tools.background import remove_background
+    from .tools.remove_bg import remove_bg
 
     options, model_path, threads, background = task
     try:
-        result = remove_background(
+        result = remove_bg(
             job.source.read_bytes(), options, background_image=background, model_path=model_path, threads=threads
         )
         write_atomic(job.output, result.data)

@@ -256,7 +256,7 @@ REMOVE_BG = ToolSpec(
 # Quality of the re-encoded photo when -q is not given: an erase should leave the rest of the photo
 # as it was, so higher than compress's defaults. PNG (and GIF/BMP, which become PNG) stays lossless.
 ERASE_QUALITY = {"jpeg": 90, "webp": 90, "avif": 80}
-# Largest crop (the grown + feathered mask's bounding box with its context, see privpix.inpaint.fill)
+# Largest crop (the grown + feathered mask's bounding box with its context, see privpix.tools.erase.fill)
 # that is filled at once, in pixels; a larger one is refused with a clear message. Every mask on a
 # 12 MP photo fits. The numpy engine peaks at about 100 bytes per crop pixel: a 1000×1400 px hole in
 # a 12 MP photo (whose crop is then the whole photo) takes 1.2 GB and ~20 s.

@@ -72,7 +72,7 @@ def _iou(alpha, truth) -> float:
     return float(np.logical_and(a, b).sum() / np.logical_or(a, b).sum())
 
 
-def test_remove_background_offline_session(browser, server: str, corpus: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path: Path) -> None:  # noqa: F811
     from privpix.models import registry
 
     fast = registry.get("fast")

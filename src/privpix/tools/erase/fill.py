@@ -12,7 +12,7 @@
 
 Every pixel outside the region is returned bit for bit. The whole computation is integer arithmetic
 plus float64 vote sums in a specified order, so it is deterministic for a seed and the browser
-engine (web/src/engine/erase/, ported from the research's js/pm.mjs) gives the same bytes.
+engine (web/src/engine/tools/erase/, ported from the research's js/pm.mjs) gives the same bytes.
 
 This module follows REPORT §8 exactly, with its final default parameters: for the same image, mask,
 grow, feather and seed it gives the same bytes as the research's reference (patchmatch.py) and its
@@ -234,7 +234,7 @@ def fill_mask(
     return Fill((cy0, cy1, cx0, cx1), pixels, hole, levels)
 
 
-def inpaint(
+def erase_pixels(
     image: np.ndarray, mask: np.ndarray, *, grow: int = 0, feather: int = 0, seed: int = 0, p: Params = PARAMS
 ) -> np.ndarray:
     """``image`` with ``mask`` erased, as a new array (see ``fill_mask``)."""

@@ -3,7 +3,7 @@
     decode upright (imaging.decode: orientation applied once, ICC aside, pixel budget MAX_PIXELS)
     -> pixels in the photo's own colour space (CMYK through imaging.colour; grey stays grey in a PNG)
     -> the mask: white (>= 128) pixels of a mask image the size of the upright photo, or boxes
-    -> privpix.inpaint.fill_mask on the crop around the mask grown by ``grow`` and feathered by
+    -> fill.fill_mask on the crop around the mask grown by ``grow`` and feathered by
        ``feather`` px (automatic values: options.auto_grow, options.auto_feather); every pixel
        outside that region keeps its decoded value exactly; alpha is kept as it was
     -> encoded in the input's format where privpix writes it (JPEG, PNG, WebP, AVIF; HEIC and TIFF
@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..formats.findings import Finding, removed_findings
-from ..options import ERASE_MAX_CROP, EraseOptions
-from .inspect import inspect
+from ...formats.findings import Finding, removed_findings
+from ...options import ERASE_MAX_CROP, EraseOptions
+from ..inspect import inspect
 
 if TYPE_CHECKING:
     import numpy as np
@@ -63,7 +63,7 @@ class EraseResult:
 
     @property
     def extension(self) -> str:
-        from .encode import EXTENSIONS
+        from ..encode import EXTENSIONS
 
         return EXTENSIONS[self.format]
 
@@ -102,7 +102,7 @@ def mask_from_image(data: bytes, width: int, height: int) -> np.ndarray:
     """The boolean mask (True = erase) of a mask image (PNG or any format privpix decodes)."""
     import numpy as np
 
-    from ..imaging import colour, decode
+    from ...imaging import colour, decode
 
     im = decode.decode(data).image
     if im.size != (width, height):
@@ -172,10 +172,10 @@ def erase(
     import numpy as np
     from PIL import Image
 
-    from ..formats import exif as exif_mod
-    from ..imaging import colour, decode, encode
-    from ..inpaint.fill import fill_mask
-    from .encode import keep_format
+    from ...formats import exif as exif_mod
+    from ...imaging import colour, decode, encode
+    from ..encode import keep_format
+    from .fill import fill_mask
 
     options = options or EraseOptions()
     if (mask is None) == (boxes is None):

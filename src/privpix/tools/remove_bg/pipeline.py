@@ -30,7 +30,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..models.registry import InputSpec
+from ...models.registry import InputSpec
 from . import compose, foreground, refine
 from .geometry import MODEL_SIDE, ModelGeometry, guide_size, model_geometry
 from .resample import Axis, bilinear, rows, triangle

@@ -2,7 +2,7 @@
 
     decode upright (imaging.decode: orientation applied once, ICC aside, pixel budget MAX_PIXELS)
     -> RGB in the photo's own colour space (CMYK and grey through imaging.colour)
-    -> background.pipeline: fit to 640 and pad to multiples of 64, ISNet, guided-filter refinement
+    -> pipeline.py: fit to 640 and pad to multiples of 64, ISNet, guided-filter refinement
        at full resolution, colour decontamination
     -> a straight-alpha RGBA cut-out, or the cut-out over a colour / a blurred copy / another image
        (opaque RGB), or the mask alone (greyscale)
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..formats.findings import Finding, removed_findings
-from ..options import RemoveBgOptions
-from .inspect import inspect
+from ...formats.findings import Finding, removed_findings
+from ...options import RemoveBgOptions
+from ..inspect import inspect
 
 if TYPE_CHECKING:
     import numpy as np
@@ -77,7 +77,7 @@ def upright_rgb(data: bytes) -> tuple[np.ndarray, np.ndarray | None, bytes | Non
     """(uint8 RGB H×W×3 upright, its alpha or None, the ICC profile to carry, source format, warnings)."""
     import numpy as np
 
-    from ..imaging import colour, decode
+    from ...imaging import colour, decode
 
     decoded = decode.decode(data)
     image = decoded.image
@@ -90,8 +90,8 @@ def upright_rgb(data: bytes) -> tuple[np.ndarray, np.ndarray | None, bytes | Non
 def background_picture(data: bytes, width: int, height: int, icc: bytes | None) -> np.ndarray:
     """Another image, upright, scaled to cover width×height and centred (uint8 RGB). Its colours are
     taken as they are when it has the photo's profile, else converted to sRGB."""
-    from ..background.compose import cover
-    from ..imaging import colour, decode
+    from ...imaging import colour, decode
+    from .compose import cover
 
     decoded = decode.decode(data)
     same = decoded.icc is not None and decoded.icc == icc
@@ -102,7 +102,7 @@ def background_picture(data: bytes, width: int, height: int, icc: bytes | None) 
 def encode_output(pixels: np.ndarray, fmt: str, icc: bytes | None) -> bytes:
     from PIL import Image
 
-    from ..imaging import encode
+    from ...imaging import encode
 
     mode = {2: "L", 3: "RGB", 4: "RGBA"}[pixels.ndim if pixels.ndim == 2 else pixels.shape[2]]
     image = Image.fromarray(pixels, mode)
@@ -113,7 +113,7 @@ def encode_output(pixels: np.ndarray, fmt: str, icc: bytes | None) -> bytes:
     return out.getvalue()
 
 
-def remove_background(
+def remove_bg(
     data: bytes,
     options: RemoveBgOptions | None = None,
     *,
@@ -130,9 +130,9 @@ def remove_background(
     found or fetched by ``models.store.ensure``; ``offline`` forbids fetching). ``threads``:
     onnxruntime intra-op threads (default: all cores). Raises FormatError for unreadable input,
     ModelError when the model cannot be had."""
-    from ..background import compose, pipeline
-    from ..imaging import decode
-    from ..models import registry, store
+    from ...imaging import decode
+    from ...models import registry, store
+    from . import compose, pipeline
 
     options = options or RemoveBgOptions()
     spec = registry.get(options.model)
@@ -154,7 +154,7 @@ def remove_background(
     timings.lap("decode")
 
     path = Path(model_path) if model_path is not None else store.ensure(spec, offline_only=offline, progress=progress)
-    from ..models.runtime import session
+    from ...models.runtime import session
 
     infer = session(spec, path, threads)
     timings.lap("load model")
