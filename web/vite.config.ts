@@ -49,7 +49,7 @@ export default defineConfig({
       srcDir: 'src',
       filename: 'sw.ts',
       registerType: 'prompt',
-      injectRegister: false, // src/app/offline.svelte.ts registers it with workbox-window
+      injectRegister: false, // src/app/privacy/offline.svelte.ts registers it with workbox-window
       manifest: {
         name: 'privpix — private image tools',
         short_name: 'privpix',
@@ -67,7 +67,7 @@ export default defineConfig({
         globPatterns: ['**/*.{js,mjs,css,html,svg,png,ico,webmanifest,wasm,json}'],
         // Models (models/*.onnx, 44-88 MB) are not precached: a person downloads one on first use and
         // it is kept in Cache Storage. Nor is onnxruntime's WebGPU build (27 MB): it is kept with the
-        // model on devices that offer WebGPU (src/engine/background/store.ts, src/sw.ts).
+        // model on devices that offer WebGPU (src/engine/tools/remove-bg/store.ts, src/sw.ts).
         globIgnores: ['models/**', '**/ort-wasm-simd-threaded.asyncify*.{wasm,mjs}'],
         // Codecs and engines added later are several MiB each; models are cached separately, not here.
         maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,

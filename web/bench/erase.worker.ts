@@ -9,7 +9,7 @@ import {
   ParallelRunner,
   type EraseOptions,
   type LevelReport,
-} from '../src/engine/erase/index';
+} from '../src/engine/tools/erase/index';
 
 export type EraseBenchRequest =
   | { op: 'time'; photo: string; box: [number, number, number, number]; threads: number; repeats: number; options?: Partial<EraseOptions> }

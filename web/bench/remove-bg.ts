@@ -1,6 +1,6 @@
-// Page side of the remove-background benchmark and agreement test: forwards each request to a Worker
+// Page side of the remove-bg benchmark and agreement test: forwards each request to a Worker
 // (where the engine runs in the app) and hands the answer to the Playwright driver.
-import type { BgReply, BgRequest } from './removebg.worker';
+import type { BgReply, BgRequest } from './remove-bg.worker';
 
 declare global {
   interface Window {
@@ -14,7 +14,7 @@ let pending: ((r: BgReply) => void) | null = null;
 window.benchRemoveBg = (request) =>
   new Promise<BgReply>((ok) => {
     if (!worker) {
-      worker = new Worker(new URL('./removebg.worker.ts', import.meta.url), { type: 'module' });
+      worker = new Worker(new URL('./remove-bg.worker.ts', import.meta.url), { type: 'module' });
       worker.onmessage = (e: MessageEvent<BgReply>) => pending?.(e.data);
     }
     pending = ok;

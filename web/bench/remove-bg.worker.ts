@@ -1,11 +1,11 @@
-// Worker side: runs the app's remove-background engine (the same code as the tool's worker) on a file
+// Worker side: runs the app's remove-bg engine (the same code as the tool's worker) on a file
 // fetched by URL, and reports per-stage timings and, when asked, the 8-bit mask (base64, row-major).
 //
 // mode 'engine': the tool end to end (decode, model input, inference, refine, encode), timed per stage.
 // mode 'plain':  the plain pipeline on the same model (imgly 1.4.5: naive stretch to 1024², output
 //                truncated to 8 bits, naive bilinear back up; no refinement), for the quality table.
-import { removeBackground } from '../src/engine/background/index';
-import { createSession, type Session } from '../src/tools/remove-background/session';
+import { removeBg } from '../src/engine/tools/remove-bg/index';
+import { createSession, type Session } from '../src/tools/remove-bg/session';
 import { decode } from '../src/engine/imaging/decode';
 import { orient } from '../src/engine/imaging/raster';
 import { pixelsAt } from '../src/engine/imaging/resize';
@@ -137,7 +137,7 @@ self.onmessage = async (e: MessageEvent<BgRequest>) => {
       }
       const data = new Uint8Array(await (await fetch(req.url)).arrayBuffer());
       const t = performance.now();
-      const r = await removeBackground(
+      const r = await removeBg(
         data,
         { model: 'bench', format: req.format ?? 'png', background: req.background ?? 'none', mask_only: req.maskOnly ?? false },
         { infer: (x, h, w) => s.run(x, h, w), input: { name: 'input', layout: 'NCHW', channels: 'RGB', dtype: 'float32', mean: 128, std: 256, multiple: 64 } },

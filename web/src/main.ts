@@ -1,9 +1,9 @@
 import './styles/global.css';
 import { mount } from 'svelte';
-import App from './app/App.svelte';
-import { network } from './app/network.svelte';
-import { router } from './app/router.svelte';
-import { offline } from './app/offline.svelte';
+import App from './app/shell/App.svelte';
+import { network } from './app/privacy/network.svelte';
+import { router } from './app/shell/router.svelte';
+import { offline } from './app/privacy/offline.svelte';
 
 network.start(); // first, so it sees everything (it also reads the buffered entries from before)
 router.start();

@@ -9,8 +9,8 @@
  */
 import { cleanupOutdatedCaches, getCacheKeyForURL, precacheAndRoute } from 'workbox-precaching';
 import { cacheNames, clientsClaim } from 'workbox-core';
-import { RELAY, type SwMessage, type SwNetEntry } from './app/sw-protocol';
-import { MODEL_CACHE, MODEL_PATH } from './engine/background/store';
+import { RELAY, type SwMessage, type SwNetEntry } from './app/privacy/sw-protocol';
+import { MODEL_CACHE, MODEL_PATH } from './engine/tools/remove-bg/store';
 
 type ManifestEntry = string | { url: string; revision: string | null };
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: ManifestEntry[] };
@@ -177,8 +177,8 @@ function relay(request: Request): Promise<Response> {
 
 // ---- caching -----------------------------------------------------------------------------------
 
-// Models (and onnxruntime's WebGPU build) are not precached: the remove-background tool downloads
-// them on first use into MODEL_CACHE (src/engine/background/store.ts). Requests for them are answered
+// Models (and onnxruntime's WebGPU build) are not precached: the remove-bg tool downloads
+// them on first use into MODEL_CACHE (src/engine/tools/remove-bg/store.ts). Requests for them are answered
 // from there, so the tool works offline; anything not there yet goes to the network untouched.
 const scope = new URL(self.registration.scope);
 

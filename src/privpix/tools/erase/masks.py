@@ -2,6 +2,8 @@
 feathered fill region (REPORT §8 step 1 and step 10).
 
 Everything is integer and exact, so the browser engine computes the same masks bit for bit.
+
+The browser engine has no module of its own for this: pyramid.ts (``chamfer``, ``dilateSquare``) and fill.ts.
 """
 
 from __future__ import annotations

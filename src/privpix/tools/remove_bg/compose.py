@@ -13,6 +13,8 @@ The blur is a normalised convolution at guide resolution: three box passes of ra
 ``1 - α``, divided by the same passes over ``1 - α``, so the subject's own colours do not smear into
 its surroundings; where the subject covers the whole window (weight < 1e-3) the plain blur is used.
 It is upsampled bilinearly to full resolution and rounded to 8 bits.
+
+The browser engine has no module of its own for this: refine.ts composites in its fused full-resolution pass.
 """
 
 from __future__ import annotations

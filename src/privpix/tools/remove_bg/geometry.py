@@ -17,6 +17,8 @@ Measured and not taken: padding to a 640² square (as ISNet was trained). On the
 photo (12 MP in the browser: 2.9-3.1 s instead of 2.6-2.7 s, over the 3 s budget), and on a real
 12 MP photo (mei_Oppo_R7_Plus.jpg) it kept a ghost of the subject's reflection that this size drops.
 The held-out gain comes from 3 of 10 small composites with a second salient object.
+
+The browser engine has no module of its own for this: its sizes are in pipeline.ts (``fit``, ``guideSize``).
 """
 
 from __future__ import annotations

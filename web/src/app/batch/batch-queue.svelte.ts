@@ -13,9 +13,9 @@
  * The tools say how a job runs (`start`), what its result is called and what Cancel does.
  */
 import * as Comlink from 'comlink';
-import { announcer } from './announce.svelte';
-import { defaultValues, sameValues, type OptionValue, type OptionValues, type ToolSpec } from './options';
-import { isAbort, type RunOptions, type WorkerPool } from './worker-pool';
+import { announcer } from '../shell/announce.svelte';
+import { defaultValues, sameValues, type OptionValue, type OptionValues, type ToolSpec } from '../options/options';
+import { isAbort, type RunOptions, type WorkerPool } from '../workers/worker-pool';
 
 export type Status = 'waiting' | 'working' | 'done' | 'failed' | 'cancelled';
 

@@ -5,7 +5,7 @@
  * engine.
  */
 import * as Comlink from 'comlink';
-import { FormatError, UnsupportedError, decodeForDisplay } from '../engine/index';
+import { FormatError, UnsupportedError, decodeForDisplay } from '../../engine/index';
 import type { FileProblem, JobOutcome, Original, ProgressFn } from './batch-queue.svelte';
 
 const PROGRESS_MS = 80;

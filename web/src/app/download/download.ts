@@ -1,6 +1,6 @@
 /** Saving results: one file by its original name, or many as one ZIP (headers from a worker). */
 import type { ZipApi } from './zip.worker';
-import { lazyWorker } from './lazy-worker';
+import { lazyWorker } from '../workers/lazy-worker';
 
 const zipper = lazyWorker<ZipApi>(
   () => new Worker(new URL('./zip.worker.ts', import.meta.url), { type: 'module', name: 'zip' }),

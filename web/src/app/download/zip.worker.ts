@@ -8,7 +8,7 @@
  * UTF-8 (flag bit 11), method 0 (stored). No ZIP64: up to 65 535 files and 4 GiB in all.
  */
 import * as Comlink from 'comlink';
-import { reportNetwork } from './worker-net';
+import { reportNetwork } from '../privacy/worker-net';
 
 reportNetwork('zip worker');
 

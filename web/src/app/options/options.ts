@@ -2,7 +2,7 @@
  * Tool options as exported from Python (src/privpix/options.py -> web/src/generated/options.json).
  * The UI reads names, labels, defaults, choices and CLI flags from there; nothing is hard-coded here.
  */
-import exported from '../generated/options.json';
+import exported from '../../generated/options.json';
 
 /** `null` is "not set" (e.g. quality: the format's default). */
 export type OptionValue = boolean | number | string | string[] | null;

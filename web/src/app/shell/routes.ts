@@ -1,13 +1,15 @@
 /**
- * The tools, one hash route each (#/metadata, ...). Adding a tool is one entry here: its path, its
- * label and summary (from the exported options when it has some), and a lazy import of its screen.
+ * The tools, one hash route each (#/strip, ...), named by the tool's id. Adding a tool is one entry here: its
+ * path, its label and summary (from the exported options when it has some), and a lazy import of its screen.
  */
 import type { Component } from 'svelte';
-import { toolSpec } from './options';
+import { toolSpec } from '../options/options';
 
 export interface ToolRoute {
   /** The hash route: #/<path>. */
   path: string;
+  /** Earlier paths that still open this tool (bookmarks), replaced by `path` in the address bar. */
+  aliases?: readonly string[];
   label: string;
   summary: string;
   load: () => Promise<{ default: Component }>;
@@ -21,34 +23,36 @@ const erase = toolSpec('erase');
 
 export const ROUTES: readonly ToolRoute[] = [
   {
-    path: 'metadata',
+    path: 'strip',
+    aliases: ['metadata'],
     label: strip.label,
     summary: strip.summary,
-    load: () => import('../tools/metadata/MetadataTool.svelte'),
+    load: () => import('../../tools/strip/StripTool.svelte'),
   },
   {
     path: 'compress',
     label: compress.label,
     summary: compress.summary,
-    load: () => import('../tools/compress/CompressTool.svelte'),
+    load: () => import('../../tools/compress/CompressTool.svelte'),
   },
   {
     path: 'convert',
     label: convert.label,
     summary: convert.summary,
-    load: () => import('../tools/convert/ConvertTool.svelte'),
+    load: () => import('../../tools/convert/ConvertTool.svelte'),
   },
   {
-    path: 'remove-background',
+    path: 'remove-bg',
+    aliases: ['remove-background'],
     label: removeBg.label,
     summary: removeBg.summary,
-    load: () => import('../tools/remove-background/RemoveBackgroundTool.svelte'),
+    load: () => import('../../tools/remove-bg/RemoveBgTool.svelte'),
   },
   {
     path: 'erase',
     label: erase.label,
     summary: erase.summary,
-    load: () => import('../tools/erase/EraseTool.svelte'),
+    load: () => import('../../tools/erase/EraseTool.svelte'),
   },
 ];
 

@@ -3,7 +3,7 @@
  * panel. If the worker dies (fails to load, crashes), the next call starts a fresh one.
  */
 import * as Comlink from 'comlink';
-import { network } from './network.svelte';
+import { network } from '../privacy/network.svelte';
 
 export interface LazyWorker<T> {
   get(): Comlink.Remote<T>;

@@ -14,7 +14,7 @@
  * - Crashes: a worker that dies fails its job with a message; the next job gets a fresh one.
  */
 import * as Comlink from 'comlink';
-import { network } from './network.svelte';
+import { network } from '../privacy/network.svelte';
 
 export function abortError(): DOMException {
   return new DOMException('Cancelled.', 'AbortError');

@@ -1,15 +1,19 @@
-import type { Pixels } from '../imaging/raster';
 /**
- * HEIC/HEIF decoding with libheif (libheif-js, LGPL-3.0, loaded on first use), and the two-core path:
- * an iPhone-style HEIC is a grid of 512×512 HEVC tiles, so the grid is cut into two bands of tile
- * rows, each band is written as a small HEIF file of its own (the same tiles, a smaller grid, no
- * rotation) and decoded by its own libheif, one here and one in the helper worker; the bands are
- * stacked and the caller applies irot/imir once (see imaging/decode.ts).
+ * HEIC/HEIF decoding in the browser, all of it: libheif (libheif-js, LGPL-3.0, loaded on first use),
+ * and the two-core path: an iPhone-style HEIC is a grid of 512×512 HEVC tiles, so the grid is cut
+ * into two bands of tile rows, each band is written as a small HEIF file of its own (the same tiles,
+ * a smaller grid, no rotation) and decoded by its own libheif, one here and one in the helper worker
+ * (helper.ts); `decodeHeicParallel` stacks the bands and applies irot once. Anything that is not a
+ * plain grid (a single image, alpha, a crop, a mirror) goes to libheif whole, which applies irot/imir
+ * itself. imaging/decode.ts calls `decodeHeicParallel`; the helper worker calls `decodeHeifFiles`.
  */
 
 import { concat } from '../formats/binary';
+import { FormatError } from '../formats/errors';
 import type { Heif } from '../formats/isobmff';
-import { itemBytes } from '../formats/isobmff';
+import { itemBytes, parse } from '../formats/isobmff';
+import { type Pixels, type Raster, orient } from '../imaging/raster';
+import { helperAvailable, helperCall } from './helper';
 
 export interface HeifRaster {
   data: Pixels; // RGBA
@@ -221,4 +225,62 @@ function bandFile(rows: number, cols: number, width: number, height: number, til
   if (meta.length !== metaSize) throw new Error('HEIF band: internal size mismatch');
   const mdat = box('mdat', gridDesc, ...tiles);
   return concat([ftyp, meta, mdat]);
+}
+
+// ---- the two-core decode --------------------------------------------------------------------------
+
+function fail(err: unknown): never {
+  throw new FormatError('HEIC', -1, `cannot decode the image: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** Quarter turns anticlockwise from irot, or null when the primary also has a mirror (libheif does it). */
+function rotation(data: Uint8Array, heif: Heif): number | null {
+  let turns = 0;
+  for (const [index] of heif.assoc.get(heif.primary) ?? []) {
+    const prop = index > 0 ? heif.properties[index - 1] : undefined;
+    if (prop?.type === 'imir') return null;
+    if (prop?.type === 'irot' && prop.payload < prop.end) turns = data[prop.payload]! & 3;
+  }
+  return turns;
+}
+
+/** EXIF orientation that undoes nothing but performs `turns` quarter turns anticlockwise. */
+const TURNS_TO_ORIENTATION = [1, 8, 3, 6];
+
+export async function decodeHeicParallel(data: Uint8Array, signal?: AbortSignal): Promise<Raster> {
+  const heif = parse(data);
+  const turns = rotation(data, heif);
+  const plan = turns !== null && helperAvailable() ? splitGrid(data, heif, 2) : null;
+  if (plan === null) {
+    try {
+      return await decodeHeif(data);
+    } catch (err) {
+      fail(err);
+    }
+  }
+  const [mine, theirs] = plan.files as [Uint8Array, Uint8Array];
+  let parts: HeifRaster[];
+  try {
+    const far = helperCall<HeifRaster[]>({ op: 'heif', files: [theirs] }, [], signal);
+    const near = decodeHeif(mine);
+    const [a, [b]] = await Promise.all([near, far]);
+    parts = [a, b!];
+  } catch (err) {
+    signal?.throwIfAborted();
+    console.warn('privpix: two-band HEIC decode failed, decoding on one core', err);
+    try {
+      return await decodeHeif(data);
+    } catch (err2) {
+      fail(err2);
+    }
+  }
+  const width = plan.width;
+  const height = plan.heights[0]! + plan.heights[1]!;
+  for (const [i, p] of parts.entries()) {
+    if (p.width !== width || p.height !== plan.heights[i]) fail(new Error('a band decoded to an unexpected size'));
+  }
+  const out = new Uint8ClampedArray(width * height * 4);
+  out.set(parts[0]!.data, 0);
+  out.set(parts[1]!.data, parts[0]!.data.length);
+  return orient({ data: out, width, height }, TURNS_TO_ORIENTATION[turns!]!);
 }

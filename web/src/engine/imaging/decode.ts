@@ -233,7 +233,7 @@ export async function decode(data: Uint8Array, colour: 'keep' | 'srgb', signal?:
   signal?.throwIfAborted();
 
   if (fmt === 'heic') {
-    const { decodeHeicParallel } = await import('./heic');
+    const { decodeHeicParallel } = await import('../codecs/heic');
     const raster = await decodeHeicParallel(data, signal);
     return finishRaster(fmt, raster, 1, icc, exif, convert, warnings);
   }

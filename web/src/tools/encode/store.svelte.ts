@@ -1,7 +1,7 @@
 /**
  * Compress and Convert: the list of files, each with its own settings and result, and the queue that
  * encodes them on a pool of workers (the list itself, the settings per file, stale jobs and object URLs:
- * app/batch-queue.svelte.ts).
+ * app/batch/batch-queue.svelte.ts).
  *
  * - At most `capacity` encodes run at once (cores − 1; an AVIF encode is threaded itself and runs alone),
  *   and their pixels in flight stay within a budget, so a batch of 50 MP photos does not exhaust memory.
@@ -11,12 +11,12 @@
  *   URLs, revoked when replaced or removed.
  * Lives at module level (one store per tool) so the list survives switching tools.
  */
-import { announcer } from '../../app/announce.svelte';
-import { BatchItem, BatchQueue, faultProblem, type Original } from '../../app/batch-queue.svelte';
-import { lazyWorker } from '../../app/lazy-worker';
-import { DEFAULT_QUALITY, cliCommand, parseSize, sameValues, toolSpec, type OptionValues } from '../../app/options';
-import { Budget, WorkerPool, defaultConcurrency } from '../../app/worker-pool';
-import { formatBytes, savedText } from '../../app/format';
+import { announcer } from '../../app/shell/announce.svelte';
+import { BatchItem, BatchQueue, faultProblem, type Original } from '../../app/batch/batch-queue.svelte';
+import { lazyWorker } from '../../app/workers/lazy-worker';
+import { DEFAULT_QUALITY, cliCommand, parseSize, sameValues, toolSpec, type OptionValues } from '../../app/options/options';
+import { Budget, WorkerPool, defaultConcurrency } from '../../app/workers/worker-pool';
+import { formatBytes, savedText } from '../../app/text/format';
 import type { EncodeApi } from './worker';
 import type { EncodeReport, EncodeTool, OutputFormat } from './protocol';
 

@@ -1,7 +1,7 @@
 /** What the erase worker (worker.ts) answers to the screen. Types only. */
 import type { EncodeFormat } from '../../engine/options';
-import type { MaskOp } from '../../engine/erase/mask';
-import type { EraseOptions } from '../../engine/erase/tool';
+import type { MaskOp } from '../../engine/tools/erase/mask';
+import type { EraseOptions } from '../../engine/tools/erase/tool';
 
 export type { EraseOptions, MaskOp };
 

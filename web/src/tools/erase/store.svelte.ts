@@ -11,13 +11,13 @@
  * - Memory: history keeps at most HISTORY_BYTES of pixels; the oldest steps go first.
  */
 import * as Comlink from 'comlink';
-import { announcer } from '../../app/announce.svelte';
-import { saveBlob } from '../../app/download';
-import { dimensions } from '../../app/format';
-import { lazyWorker } from '../../app/lazy-worker';
-import { cliArgs, defaultValues, shellQuote, toolSpec, type OptionValue, type OptionValues, type ToolSpec } from '../../app/options';
-import { boxesOnly, maskBounds, type MaskOp } from '../../engine/erase/mask';
-import { autoFeather, autoGrow, outputName, type EraseOptions } from '../../engine/erase/options';
+import { announcer } from '../../app/shell/announce.svelte';
+import { saveBlob } from '../../app/download/download';
+import { dimensions } from '../../app/text/format';
+import { lazyWorker } from '../../app/workers/lazy-worker';
+import { cliArgs, defaultValues, shellQuote, toolSpec, type OptionValue, type OptionValues, type ToolSpec } from '../../app/options/options';
+import { boxesOnly, maskBounds, type MaskOp } from '../../engine/tools/erase/mask';
+import { autoFeather, autoGrow, outputName, type EraseOptions } from '../../engine/tools/erase/options';
 import { Picture } from './picture';
 import type { EraseApi } from './worker';
 import type { EraseDone, OpenedPhoto, Problem, Tool } from './protocol';

@@ -1,6 +1,6 @@
 /**
  * The erase worker: opens a photo (decode, upright, onto a SharedArrayBuffer the page keeps), runs
- * erases on it (the fill's kernels split with a helper worker, see engine/erase/parallel.ts) and
+ * erases on it (the fill's kernels split with a helper worker, see engine/tools/erase/parallel.ts) and
  * encodes the result. It only reads the page's pixels; the page writes each erase's patch itself, so
  * a cancelled or failed erase leaves the photo as it was.
  *
@@ -19,8 +19,8 @@ import {
   maskPng,
   openPhoto,
   rasterise,
-} from '../../engine/erase/index';
-import { reportNetwork } from '../../app/worker-net';
+} from '../../engine/tools/erase/index';
+import { reportNetwork } from '../../app/privacy/worker-net';
 import type { EncodeOutcome, EncodeRequest, EraseOutcome, EraseRequest, MaskOp, OpenOutcome, Problem, ProgressFn } from './protocol';
 
 reportNetwork('erase worker');

@@ -2,8 +2,8 @@
  * What the screen shows about the tool and its models, from the Python export (options.json): the
  * options of `remove-bg` and the model registry (size, licence, where the weights come from).
  */
-import { TOOLS, type ToolSpec } from '../../app/options';
-import { DEFAULT_MODEL, MODELS } from '../../engine/background/catalog';
+import { TOOLS, type ToolSpec } from '../../app/options/options';
+import { DEFAULT_MODEL, MODELS } from '../../engine/tools/remove-bg/catalog';
 
 export interface ModelSummary {
   name: string;

@@ -1,7 +1,7 @@
-/** What the remove-background worker (worker.ts) answers to the screen. Types only. */
-import type { JobOutcome } from '../../app/batch-queue.svelte';
+/** What the remove-bg worker (worker.ts) answers to the screen. Types only. */
+import type { JobOutcome } from '../../app/batch/batch-queue.svelte';
 
-export type { FileProblem, ProgressFn } from '../../app/batch-queue.svelte';
+export type { FileProblem, ProgressFn } from '../../app/batch/batch-queue.svelte';
 
 export type BgFormat = 'png' | 'webp';
 

@@ -5,18 +5,18 @@
  * - The model is downloaded once, on the person's say-so (its size and licence are shown first); the
  *   photos added before it is here wait for it.
  * - One photo at a time: onnxruntime already uses every core (wasm threads) or the GPU.
- * - Each photo keeps the settings it was made with (app/batch-queue.svelte.ts). Changing a setting
+ * - Each photo keeps the settings it was made with (app/batch/batch-queue.svelte.ts). Changing a setting
  *   re-runs the photo on screen (after a short pause); "Apply to all" re-runs the others.
  * - Cancel stops a photo at its next check; a worker stuck in inference is terminated by the pool.
  * Lives at module level so the list survives switching tools.
  */
 import * as Comlink from 'comlink';
-import { announcer } from '../../app/announce.svelte';
-import { BatchItem, BatchQueue, faultProblem, type Original } from '../../app/batch-queue.svelte';
-import { lazyWorker } from '../../app/lazy-worker';
-import { cliCommand, type OptionValue, type OptionValues } from '../../app/options';
-import { WorkerPool } from '../../app/worker-pool';
-import { formatBytes } from '../../app/format';
+import { announcer } from '../../app/shell/announce.svelte';
+import { BatchItem, BatchQueue, faultProblem, type Original } from '../../app/batch/batch-queue.svelte';
+import { lazyWorker } from '../../app/workers/lazy-worker';
+import { cliCommand, type OptionValue, type OptionValues } from '../../app/options/options';
+import { WorkerPool } from '../../app/workers/worker-pool';
+import { formatBytes } from '../../app/text/format';
 import { spec as toolSpecOf, models as catalog, type ModelSummary } from './catalog';
 import type { BgApi } from './worker';
 import type { BgOutcome, BgReport } from './protocol';
@@ -50,12 +50,12 @@ export class BgStore extends BatchQueue<BgReport, Item> {
 
   private base = new URL('./', document.baseURI).href;
   private helper = lazyWorker<BgApi>(
-    () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'remove-background-helper' }),
-    'remove-background worker (model download, originals)',
+    () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'remove-bg-helper' }),
+    'remove-bg worker (model download, originals)',
   );
   private pool = new WorkerPool<BgApi>(
-    () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'remove-background' }),
-    'remove-background worker',
+    () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'remove-bg' }),
+    'remove-bg worker',
     1,
     IDLE_MS,
   );

@@ -1,5 +1,5 @@
 /**
- * The remove-background worker: downloads and checks the model (into Cache Storage), keeps one
+ * The remove-bg worker: downloads and checks the model (into Cache Storage), keeps one
  * onnxruntime session, and removes backgrounds one photo at a time. Everything heavy happens here:
  * decode, the model, refinement and the encode. A job is cancelled through `abort(job)` (checked
  * between stages and inside the full-resolution pass); inference itself cannot be interrupted, so the
@@ -15,17 +15,17 @@ import {
   prune,
   modelUrl,
   readStored,
-  removeBackground,
+  removeBg,
   type RemoveBgOptions,
   type StoredFile,
-} from '../../engine/background/index';
+} from '../../engine/tools/remove-bg/index';
 import { createSession, hasWebGpu, webgpuRuntimeUrls, type Session } from './session';
-import { reportNetwork } from '../../app/worker-net';
-import { Jobs, displayOriginal, fileProblem, throttled } from '../../app/batch-worker';
-import type { Original } from '../../app/batch-queue.svelte';
+import { reportNetwork } from '../../app/privacy/worker-net';
+import { Jobs, displayOriginal, fileProblem, throttled } from '../../app/batch/batch-worker';
+import type { Original } from '../../app/batch/batch-queue.svelte';
 import type { BgOutcome, DownloadProgressFn, FileProblem, ModelState, ProgressFn } from './protocol';
 
-reportNetwork('remove-background worker');
+reportNetwork('remove-bg worker');
 
 /** Model downloads report progress at most this often. */
 const PROGRESS_MS = 80;
@@ -128,7 +128,7 @@ const api = {
       ]);
       signal.throwIfAborted();
       const info = modelInfo(options.model);
-      const r = await removeBackground(
+      const r = await removeBg(
         data,
         options,
         { infer: (x, h, w) => s.run(x, h, w), input: info.input, backgroundImage: behind },

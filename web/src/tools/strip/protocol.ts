@@ -1,4 +1,4 @@
-/** What the metadata worker answers. Types only; the main thread never imports the engine's code. */
+/** What the strip worker answers. Types only; the main thread never imports the engine's code. */
 import type { Finding, Inspection, StripOptions } from '../../engine/index';
 
 export type { Finding, Inspection, StripOptions };

@@ -1,12 +1,12 @@
 /**
- * The metadata tool's queue: files in, one at a time through the worker, results out. Strips happen on
+ * The strip tool's queue: files in, one at a time through the worker, results out. Strips happen on
  * intake; changing an option strips every file again. Lives at module level so the list survives
  * switching tools.
  */
-import { announcer } from '../../app/announce.svelte';
-import { lazyWorker } from '../../app/lazy-worker';
-import { defaultValues, toolSpec, type OptionValue, type OptionValues } from '../../app/options';
-import type { MetadataApi } from './worker';
+import { announcer } from '../../app/shell/announce.svelte';
+import { lazyWorker } from '../../app/workers/lazy-worker';
+import { defaultValues, toolSpec, type OptionValue, type OptionValues } from '../../app/options/options';
+import type { StripApi } from './worker';
 import type { Analysis, FileProblem, Inspection, Restrip, StripOptions, StripReport } from './protocol';
 
 export const spec = toolSpec('strip');
@@ -31,9 +31,9 @@ export interface Item {
   madeWith: string | null;
 }
 
-const worker = lazyWorker<MetadataApi>(
-  () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'metadata' }),
-  'metadata worker',
+const worker = lazyWorker<StripApi>(
+  () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'strip' }),
+  'strip worker',
 );
 
 function stripOptions(values: OptionValues): StripOptions {
@@ -41,7 +41,7 @@ function stripOptions(values: OptionValues): StripOptions {
   return $state.snapshot(values) as unknown as StripOptions;
 }
 
-class MetadataStore {
+class StripStore {
   items = $state<Item[]>([]);
   /** The engine's category headings, learnt from the worker's first answer. */
   categories = $state.raw<[string, string][]>([]);
@@ -165,4 +165,4 @@ class MetadataStore {
   private announced = new Set<number>();
 }
 
-export const store = new MetadataStore();
+export const store = new StripStore();

@@ -71,4 +71,4 @@ export function groupFindings(findings: Finding[], categories: readonly (readonl
   return known.filter((g) => g.findings.length > 0);
 }
 
-export { labelList } from '../../app/findings';
+export { labelList } from '../../app/text/findings';

@@ -1,14 +1,14 @@
 /**
- * The metadata tool's worker: all byte work (read, inspect, strip) happens here. Files arrive as
+ * The strip tool's worker: all byte work (read, inspect, strip) happens here. Files arrive as
  * File/Blob handles (no copy of the bytes on the main thread); stripped bytes go back as transferred
  * ArrayBuffers.
  */
 import * as Comlink from 'comlink';
 import { CATEGORIES, FormatError, formatBytes, inspect, strip, type StripOptions } from '../../engine/index';
-import { reportNetwork } from '../../app/worker-net';
+import { reportNetwork } from '../../app/privacy/worker-net';
 import type { Analysis, FileProblem, Restrip, StripReport } from './protocol';
 
-reportNetwork('metadata worker');
+reportNetwork('strip worker');
 
 function problem(e: unknown): FileProblem {
   if (e instanceof FormatError) {
@@ -66,5 +66,5 @@ const api = {
   },
 };
 
-export type MetadataApi = typeof api;
+export type StripApi = typeof api;
 Comlink.expose(api);

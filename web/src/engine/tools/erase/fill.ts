@@ -1,5 +1,5 @@
 /**
- * Multi-scale PatchMatch completion (mirrors src/privpix/erase/fill.py; REPORT §8): grow and feather
+ * Multi-scale PatchMatch completion (mirrors src/privpix/tools/erase/fill.py; REPORT §8): grow and feather
  * the mask, crop around it with context, build a pyramid, and at each level from the coarsest compute
  * a nearest-neighbour field, vote, iterate, upsample; then blend the fill into the image inside the
  * feathered region only. Every pixel outside that region stays exactly as it was.
@@ -346,7 +346,7 @@ export interface MaskWindow {
 /** [x0, y0, x1, y1): a rectangle of the image, end exclusive. */
 export type Rect = [number, number, number, number];
 
-/** The crop is larger than the caller's budget (Python's inpaint.TooLarge). */
+/** The crop is larger than the caller's budget (Python's fill.TooLarge). */
 export class TooLargeError extends RangeError {
   override name = 'TooLargeError';
 }
@@ -521,8 +521,8 @@ export function fill(image: Image, mask: MaskWindow, P: FillParams, hooks: FillH
   };
 }
 
-/** Erase into a copy: RGB (h*w*3) in, RGB out; `mask` is w*h (non-zero = erase). Python's inpaint(). */
-export function inpaint(rgb: Uint8Array, mask: Uint8Array, width: number, height: number, P: FillParams, hooks: FillHooks = {}): Uint8Array {
+/** Erase into a copy: RGB (h*w*3) in, RGB out; `mask` is w*h (non-zero = erase). Python's fill.erase_pixels(). */
+export function erasePixels(rgb: Uint8Array, mask: Uint8Array, width: number, height: number, P: FillParams, hooks: FillHooks = {}): Uint8Array {
   const out = rgb.slice();
   const image: Image = { data: out, width, height, channels: 3 };
   const done = fill(image, { x: 0, y: 0, w: width, h: height, data: mask }, P, hooks);

@@ -1,8 +1,10 @@
 /**
- * Erase objects, the browser engine (mirrors src/privpix/inpaint/ and src/privpix/tools/erase.py; the
- * normative spec is the design research's REPORT §8). Loaded lazily by the erase tool's worker.
+ * Erase objects, the browser engine: the twin of src/privpix/tools/erase/ (tool, fill, pyramid,
+ * patchmatch and vote mirror the Python modules of the same names; masks.py's distances are in
+ * pyramid.ts; the other modules are the browser's own and say so). The normative spec is the design
+ * research's REPORT §8. Loaded lazily by the erase tool's worker.
  */
-export { FILL_DEFAULTS, TooLargeError, affectedWindow, complete, fill, inpaint, readPatch, writePatch } from './fill';
+export { FILL_DEFAULTS, TooLargeError, affectedWindow, complete, erasePixels, fill, readPatch, writePatch } from './fill';
 export type { EraseReport, FillHooks, FillParams, Image, LevelReport, MaskWindow, Patch, Rect } from './fill';
 export { LocalRunner, type Runner } from './kernels';
 export { boxesOnly, maskBounds, maskPng, maskSide, rasterise, type MaskOp, type RectOp, type StrokeOp } from './mask';

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+// Browser only: a helper Web Worker of parallel.ts.
 /**
  * A helper thread of the erase fill (see parallel.ts): for each level it gets the level's shared
  * arrays, then takes blocks of every kernel the dispatcher publishes until the level is over, and

@@ -1,3 +1,4 @@
+// Browser only: the fill's kernels behind a runner, so Web Workers can share them (Python vectorises with numpy).
 /**
  * The kernel table and the runner interface: the driver (fill.ts) asks a runner to run kernel `op` over
  * [0, count); a runner may split that range any way it likes (local.ts: at once, parallel.ts: blocks

@@ -1,3 +1,4 @@
+// Browser only: the mask as painted (strokes, rectangles); Python reads a mask image or --box (tool.py).
 /**
  * The mask as the person paints it: a list of operations in full-image coordinates — brush strokes,
  * eraser strokes and rectangles — kept as geometry and rasterised on demand, only over their bounding
@@ -8,7 +9,7 @@
  * lies in [x, x + w) × [y, y + h). Operations apply in order; the eraser clears.
  */
 import { zlibSync } from 'fflate';
-import { concat, pngChunk } from '../formats/binary';
+import { concat, pngChunk } from '../../formats/binary';
 import type { MaskWindow } from './fill';
 
 export interface StrokeOp {

@@ -1,9 +1,10 @@
+// Browser only: Python's erase options are EraseOptions in src/privpix/options.py, exported to generated/options.json.
 /**
  * Erase's options (Python's options.ERASE / EraseOptions, exported to src/generated/options.json) and
  * the automatic values of grow and feather. Small and free of decoders, so the screen can use it too.
  */
-import exported from '../../generated/options.json';
-import type { EncodeFormat } from '../options';
+import exported from '../../../generated/options.json';
+import type { EncodeFormat } from '../../options';
 import { FILL_DEFAULTS, type FillParams } from './fill';
 
 interface Spec {

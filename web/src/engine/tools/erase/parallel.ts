@@ -1,3 +1,4 @@
+// Browser only: the fill on several Web Workers (Python runs it vectorised in one process).
 /**
  * Run the fill's kernels on several threads (REPORT §6): this worker (the dispatcher) and `threads - 1`
  * helper workers (kernel.worker.ts) share each level's arrays on SharedArrayBuffers and split every

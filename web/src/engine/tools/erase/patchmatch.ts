@@ -1,5 +1,5 @@
 /**
- * PatchMatch nearest-neighbour field (mirrors src/privpix/erase/patchmatch.py; the normative spec is
+ * PatchMatch nearest-neighbour field (mirrors src/privpix/tools/erase/patchmatch.py; the normative spec is
  * research/erase/REPORT.md §8): the counter-based RNG, the exact integer patch distance and the two
  * Jacobi kernels — propagation and random search.
  *

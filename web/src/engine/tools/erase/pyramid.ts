@@ -1,5 +1,5 @@
 /**
- * The image side of the fill (mirrors src/privpix/erase/pyramid.py; REPORT §8 steps 1-4 and 6): the
+ * The image side of the fill (mirrors src/privpix/tools/erase/pyramid.py and masks.py; REPORT §8 steps 1-4 and 6): the
  * 3-4 chamfer distance, square dilation, texture channels, the 2× pyramid, per-level setup (targets,
  * valid sources, weights) and the onion-peel initialisation of the coarsest hole. All serial, all
  * integer except the confidence weights (float64 products in a fixed order).

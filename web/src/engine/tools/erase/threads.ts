@@ -1,3 +1,4 @@
+// Browser only: how many Web Workers the fill uses.
 /**
  * The runner the erase worker uses: itself plus helper workers (parallel.ts), started once and kept
  * for the next erase. Two threads on the 2-core devices privpix targets, up to 4 on larger ones; one

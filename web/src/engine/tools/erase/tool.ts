@@ -1,5 +1,5 @@
 /**
- * Erase objects, the tool around the fill (mirrors src/privpix/tools/erase.py):
+ * Erase objects, the tool around the fill (mirrors src/privpix/tools/erase/tool.py):
  *
  *   decode upright (imaging/decode: orientation applied once, ICC aside, colour kept as stored)
  *   -> the mask: painted operations (mask.ts), or a mask image (white >= 128, alpha >= 128)
@@ -12,20 +12,20 @@
  * The browser keeps one photo open and erases several times before it encodes, so the steps are
  * separate functions here: openPhoto, erasePatch (repeatable), encodePhoto.
  */
-import type { EncodeFormat } from '../options';
-import { decode, type SourceFormat } from '../imaging/decode';
-import { encode as encodeRaster } from '../imaging/encode';
-import { exifToWrite } from '../imaging/metadata';
-import { flatten, hasTransparency, orient, type Raster } from '../imaging/raster';
-import { pixelsAt } from '../imaging/resize';
-import { keepFormat } from '../tools/encode';
+import type { EncodeFormat } from '../../options';
+import { decode, type SourceFormat } from '../../imaging/decode';
+import { encode as encodeRaster } from '../../imaging/encode';
+import { exifToWrite } from '../../imaging/metadata';
+import { flatten, hasTransparency, orient, type Raster } from '../../imaging/raster';
+import { pixelsAt } from '../../imaging/resize';
+import { keepFormat } from '../encode';
 import { fill, type EraseReport, type FillHooks, type Image, type MaskWindow, type Patch } from './fill';
 import { maskSide } from './mask';
 import { ERASE_MAX_CROP, ERASE_QUALITY, fillParams, validateEraseOptions, type EraseOptions } from './options';
 
 export * from './options';
 
-/** A mask that does not fit the photo, or marks nothing (Python's tools.erase.MaskError). */
+/** A mask that does not fit the photo, or marks nothing (Python's tools.erase.tool.MaskError). */
 export class MaskError extends RangeError {
   override name = 'MaskError';
 }

@@ -1,5 +1,5 @@
 /**
- * Reconstruct the hole from the nearest-neighbour field (mirrors src/privpix/erase/vote.py; REPORT §8
+ * Reconstruct the hole from the nearest-neighbour field (mirrors src/privpix/tools/erase/vote.py; REPORT §8
  * step 9). A gather over hole pixels: each pixel reads the patches that cover it, so any split of the
  * hole-pixel range gives the same bytes. Reads `img[sel]`, writes `img[1 - sel]`.
  */

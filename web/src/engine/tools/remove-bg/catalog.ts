@@ -1,10 +1,11 @@
+// Browser only: Python reads the model registry itself (src/privpix/models/registry.py).
 /**
  * The background models, as the Python registry (src/privpix/models/registry.py) exports them into
  * src/generated/options.json under `models`: name, file, size, sha256, licences and the input spec.
  * Nothing about a model is restated here.
  */
 
-import exported from '../../generated/options.json';
+import exported from '../../../generated/options.json';
 
 export interface ModelInput {
   name: string;

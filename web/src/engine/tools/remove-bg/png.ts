@@ -1,3 +1,4 @@
+// Browser only: Python writes its PNGs with Pillow (src/privpix/imaging/encode.py).
 /**
  * A fast PNG writer for the tool's outputs: each row filtered with "Up", deflated by the browser's own
  * zlib (CompressionStream 'deflate', level 6), in bands so no filtered copy of the whole image is
@@ -8,7 +9,7 @@
  * Metadata (the ICC profile) is added afterwards by imaging/metadata.ts, as for every encode.
  */
 
-import { concat, pngChunk } from '../formats/binary';
+import { concat, pngChunk } from '../../formats/binary';
 
 export type PngMode = 'rgba' | 'rgb' | 'grey';
 

@@ -1,6 +1,6 @@
 /**
  * From the model's low-resolution mask to full-resolution alpha and foreground colour (REPORT §7 steps
- * 5-8; the Python twin is src/privpix/tools/background.py):
+ * 5-8; the Python twins are src/privpix/tools/remove_bg/refine.py and foreground.py):
  *
  * - a guided filter with an RGB guide at guide resolution (long side ≤ 1024) gives per-pixel linear
  *   coefficients (A, B); they are upsampled bilinearly to full resolution, where q = A·I + B and the

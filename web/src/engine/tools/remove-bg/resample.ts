@@ -1,6 +1,6 @@
 /**
  * The two resamplers of the background pipeline, exactly as the Python engine has them (REPORT §7, the
- * port spec; src/privpix/tools/background.py):
+ * port spec; src/privpix/tools/remove_bg/resample.py):
  *
  * - `resizeTriangle`: Pillow's `Image.resize(BILINEAR)` bit for bit — separable, horizontal pass first,
  *   support max(scale, 1), 22-bit fixed-point weights, a uint8 intermediate. The only resampling that

@@ -1,3 +1,4 @@
+// Browser only: the browser's model store (Cache Storage); Python's is src/privpix/models/store.py.
 /**
  * The model files on this device: downloaded once from the app's own origin (`models/<file>`, put
  * there by the build), checked against the registry's size and sha256 (SubtleCrypto), and kept in

@@ -1,5 +1,5 @@
 /**
- * The remove-background tool (the twin of src/privpix/tools/background.py): bytes in, bytes out.
+ * The remove-bg tool (the twin of src/privpix/tools/remove_bg/tool.py): bytes in, bytes out.
  *
  *   decode (sniffed, upright, sRGB) → pipeline.ts (guide, model, refine, foreground, output)
  *   → encode (PNG by default, or WebP) with no metadata
@@ -8,10 +8,10 @@
  * app), so this module needs no network and no onnxruntime.
  */
 
-import { decode, isRgbProfile, type SourceFormat } from '../imaging/decode';
-import { insertMetadata } from '../imaging/metadata';
-import { type Raster, hasTransparency, orient } from '../imaging/raster';
-import { pixelsAt } from '../imaging/resize';
+import { decode, isRgbProfile, type SourceFormat } from '../../imaging/decode';
+import { insertMetadata } from '../../imaging/metadata';
+import { type Raster, hasTransparency, orient } from '../../imaging/raster';
+import { pixelsAt } from '../../imaging/resize';
 import type { ModelInput } from './catalog';
 import { type Infer, type Wanted, cutOut } from './pipeline';
 import { encodePngFast } from './png';
@@ -98,7 +98,7 @@ async function uprightPixels(
   return { raster, format: d.format, icc, warnings: d.warnings };
 }
 
-/** WebP output settings: Python's tools/background.py WEBP (lossy 90, lossless alpha, method 4). */
+/** WebP output settings: Python's remove_bg/tool.py WEBP (lossy 90, lossless alpha, method 4). */
 export const WEBP = { lossless: 0, quality: 90, alpha_quality: 100, method: 4, exact: 0 } as const;
 
 /** `r` scaled to cover `width`×`height`, centred and cropped (the browser's high-quality scaler). */
@@ -126,7 +126,7 @@ async function cover(r: Raster, width: number, height: number): Promise<Uint8Cla
   return pixels;
 }
 
-export async function removeBackground(data: Uint8Array, options: RemoveBgOptions, deps: Deps, hooks: Hooks = {}): Promise<RemoveBgResult> {
+export async function removeBg(data: Uint8Array, options: RemoveBgOptions, deps: Deps, hooks: Hooks = {}): Promise<RemoveBgResult> {
   validate(options);
   const { signal } = hooks;
   const progress = (f: number, stage: string): void => hooks.progress?.(f, stage);
@@ -151,7 +151,7 @@ export async function removeBackground(data: Uint8Array, options: RemoveBgOption
   else {
     if (!deps.backgroundImage) throw new RangeError(`no picture was given for the background "${options.background}"`);
     t = performance.now();
-    // Its colours as they are when it has the photo's profile, else in sRGB (tools/background.py).
+    // Its colours as they are when it has the photo's profile, else in sRGB (remove_bg/tool.py).
     const probe = await uprightPixels(deps.backgroundImage, 'keep', signal);
     const same = probe.icc !== null && icc !== null && probe.icc.length === icc.length && probe.icc.every((b, i) => b === icc[i]);
     const behind = same ? probe : await uprightPixels(deps.backgroundImage, 'srgb', signal);
@@ -184,7 +184,7 @@ export async function removeBackground(data: Uint8Array, options: RemoveBgOption
     const mode = kind === 'mask' ? 'grey' : kind === 'none' ? 'rgba' : 'rgb';
     out = insertMetadata(await encodePngFast(raster.data, W, H, mode, signal), 'png', carry, null, W, H);
   } else {
-    const { encodeWebp } = await import('../codecs/webp');
+    const { encodeWebp } = await import('../../codecs/webp');
     const webp = await encodeWebp(raster.data, W, H, { ...WEBP, quality: options.quality ?? WEBP.quality });
     out = insertMetadata(webp, 'webp', carry, null, W, H);
   }
