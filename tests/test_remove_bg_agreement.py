@@ -1,6 +1,6 @@
 """Remove background: the browser engine and the Python engine give the same mask (issue 4: IoU ≥ 0.98).
 
-The browser engine (web/src/engine/background, onnxruntime-web on WebAssembly in a Web Worker in
+The browser engine (web/src/engine/tools/remove-bg, onnxruntime-web on WebAssembly in a Web Worker in
 real Chromium) runs in the benchmark page web/bench/remove-bg.html, built by a session fixture and
 served cross-origin isolated by ``privpix.server.make_server``, as the app is. The Python engine is
 ``privpix.remove_bg`` (onnxruntime, native). Both load the same model file (the site's

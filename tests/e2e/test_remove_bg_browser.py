@@ -84,7 +84,7 @@ def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path:
     errors = watch_errors(page)
     timings: dict[str, float] = {}
     try:
-        open_tool_until_offline(page, server + "#/remove-background", "Remove background", timeout=60_000)
+        open_tool_until_offline(page, server + "#/remove-bg", "Remove background", timeout=60_000)
 
         # ---- first use: what the model is, then its download with a progress bar -------------------
         panel = page.get_by_test_id("model-panel")

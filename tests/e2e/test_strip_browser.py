@@ -69,7 +69,7 @@ def _panel_urls(page) -> set[str]:
 # ---- the session -----------------------------------------------------------------------------------
 
 
-def test_metadata_offline_session(browser, server: str, corpus: Path, cli_outputs: dict[str, bytes], site: Path) -> None:
+def test_strip_offline_session(browser, server: str, corpus: Path, cli_outputs: dict[str, bytes], site: Path) -> None:
     origin = server.rstrip("/")
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     requests = RequestLog(context)
@@ -180,7 +180,7 @@ def test_keyboard_and_accessibility(browser, server: str) -> None:
     page = context.new_page()
     try:
         page.goto(server)
-        expect(page).to_have_url(re.compile(r"#/metadata$"))
+        expect(page).to_have_url(re.compile(r"#/strip$"))
         nav = page.get_by_role("navigation", name="Tools")
         expect(nav.get_by_role("link", name="Metadata")).to_have_attribute("aria-current", "page")
         expect(page.get_by_role("heading", level=1)).to_have_text("Metadata")
@@ -197,3 +197,27 @@ def test_keyboard_and_accessibility(browser, server: str) -> None:
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         context.close()
+
+
+def test_earlier_tool_paths_still_open_their_tools(browser, server: str) -> None:
+    """Bookmarks of the paths the tools had before they were named by their ids (#/metadata,
+    #/remove-background) open the same tools, and the address bar then shows the tool's own path;
+    a link followed inside the page (a hash change) is treated the same way."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    errors = watch_errors(page)
+    try:
+        for earlier, path, heading in (("metadata", "strip", "Metadata"), ("remove-background", "remove-bg", "Remove background")):
+            page.goto(f"{server}#/{earlier}")
+            expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+            expect(page).to_have_url(re.compile(rf"#/{path}$"))
+            nav = page.get_by_role("navigation", name="Tools")
+            expect(nav.get_by_role("link", name=heading)).to_have_attribute("aria-current", "page")
+            page.evaluate("location.hash = '#/erase'")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Erase objects")
+            page.evaluate(f"location.hash = '#/{earlier}'")
+            expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+            expect(page).to_have_url(re.compile(rf"#/{path}$"))
+    finally:
+        context.close()
+    assert not errors, errors
