@@ -1,11 +1,10 @@
-/** Hash routing: #/<tool>. Unknown or empty hashes go to the first tool; an alias goes to its tool under its own path. */
+/** Hash routing: #/<tool>. Unknown or empty hashes go to the first tool; a tool's earlier path (alias) to that tool. */
 import { DEFAULT_ROUTE, ROUTES, type ToolRoute } from './routes';
 
-function pathOf(hash: string): string {
-  return hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
-}
+const pathOf = (hash: string): string => hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
 
-function parse(path: string): ToolRoute | null {
+function parse(hash: string): ToolRoute | null {
+  const path = pathOf(hash);
   if (path === '') return DEFAULT_ROUTE;
   return ROUTES.find((r) => r.path === path || r.aliases?.includes(path)) ?? null;
 }
@@ -17,10 +16,12 @@ class Router {
   start(): void {
     const update = (): void => {
       this.requested = location.hash;
-      const path = pathOf(location.hash);
-      this.current = parse(path);
-      // An empty hash or an earlier name: the address bar shows the tool's own path (no new history entry).
-      if (this.current && path !== this.current.path) history.replaceState(null, '', `#/${this.current.path}`);
+      this.current = parse(location.hash);
+      if (location.hash === '' || location.hash === '#' || location.hash === '#/') {
+        history.replaceState(null, '', `#/${DEFAULT_ROUTE.path}`);
+      } else if (this.current?.aliases?.includes(pathOf(location.hash))) {
+        history.replaceState(null, '', `#/${this.current.path}`); // a bookmark of an earlier path: show the tool's own
+      }
     };
     window.addEventListener('hashchange', update);
     update();
