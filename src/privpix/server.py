@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .httpd.files import FileSlice, Resource, Site
+from .httpd.files import FileSlice, Resource, Site, copy_slice
 from .httpd.protocol import Limits, Responder, SiteServer
 
 if TYPE_CHECKING:
@@ -164,7 +164,6 @@ def _phone_instructions(urls: list[str], certificate: Certificate | None, qr: bo
     _say("on a phone on the same network, open " + " or ".join(urls))
     if qr:
         _say(qr_text(urls[0]))
-    _say(f"  certificate SHA-256 (the phone's warning page can show it; it must match):\n    {certificate.fingerprint}")
     _say(
         "  The phone warns at first: this certificate comes from this computer, not from a public authority.\n"
         "  For offline use and installing the app, trust this computer's privpix authority once on the phone:\n"
@@ -197,6 +196,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     bound = server.server_address[1]
     local = url_for("127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host, bound, scheme)
     _say(f"privpix is running at {local}  (Ctrl+C to stop)")
+    if certificate is not None:
+        _say(f"certificate SHA-256 (a browser's certificate viewer shows it; it must match):\n  {certificate.fingerprint}")
     _models_note(extra)
     if addresses:
         _phone_instructions([url_for(a, bound, scheme) for a in addresses], certificate, qr=sys.stdout.isatty())
@@ -248,10 +249,13 @@ def nginx_snippet() -> str:
 
 
 def build_site(directory: Path) -> int:
-    """Copy the built web app into ``directory`` and add header files; returns the file count."""
+    """Copy the built web app and the models in the cache into ``directory`` and add header files;
+    returns the file count."""
     source = site_dir()
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source, directory, dirs_exist_ok=True)
+    for rel, part in extra_files().items():  # the models, from the cache
+        copy_slice(part, directory / rel)
     (directory / "_headers").write_text(netlify_headers(), encoding="utf-8")
     (directory / "nginx-privpix.conf").write_text(nginx_snippet(), encoding="utf-8")
     return sum(1 for p in directory.rglob("*") if p.is_file())

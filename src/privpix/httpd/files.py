@@ -106,3 +106,18 @@ def _open_slice(rel: str, part: FileSlice) -> Resource | None:
         return None
     return Resource(rel, file, part.offset, length, st.st_mtime)
 
+
+
+def copy_slice(part: FileSlice, target: Path, block: int = 1 << 20) -> None:
+    """Write the bytes of ``part`` to ``target`` (build-site's copy of a mapped file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(part.path, "rb") as src, open(target, "wb") as out:
+        src.seek(part.offset)
+        left = part.length
+        while left is None or left > 0:
+            data = src.read(block if left is None else min(block, left))
+            if not data:
+                break
+            out.write(data)
+            if left is not None:
+                left -= len(data)
