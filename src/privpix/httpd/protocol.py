@@ -29,7 +29,7 @@ from email.utils import formatdate
 from http import HTTPStatus
 from socket import socket
 from ssl import SSLContext, SSLError
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 import h11
 
@@ -107,19 +107,17 @@ class Connection:
                 status = HTTPStatus(err.error_status_hint)
                 if status == HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE and b"\n" not in head[: self.limits.max_target]:
                     status = HTTPStatus.REQUEST_URI_TOO_LONG
-                await self.error(status, None, close=True)
-                return None
+                await self.refuse(status)
             if isinstance(event, h11.Request):
                 self.idle_since = None
                 if len(event.target) > self.limits.max_target:
-                    await self.error(HTTPStatus.REQUEST_URI_TOO_LONG, None, close=True)
+                    await self.refuse(HTTPStatus.REQUEST_URI_TOO_LONG)
                 if len(head) - len(self.h11.trailing_data[0]) > self.limits.max_head:  # arrived whole, but too big
-                    await self.error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, None, close=True)
+                    await self.refuse(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE)
                 return event
             if event is h11.NEED_DATA:
                 if head and b"\n" not in head[: self.limits.max_target + 2] and len(head) > self.limits.max_target:
-                    await self.error(HTTPStatus.REQUEST_URI_TOO_LONG, None, close=True)
-                    return None
+                    await self.refuse(HTTPStatus.REQUEST_URI_TOO_LONG)
                 now = time.monotonic()
                 if not head:
                     timeout = self.limits.idle_timeout
@@ -134,7 +132,7 @@ class Connection:
                         self.idle_since = None  # a request is arriving: no longer evictable
                 except TimeoutError:
                     if head:
-                        await self.error(HTTPStatus.REQUEST_TIMEOUT, None, close=True)
+                        await self.refuse(HTTPStatus.REQUEST_TIMEOUT)
                     return None
                 continue
             return None  # ConnectionClosed, or PAUSED after a protocol switch we never agree to
@@ -160,20 +158,12 @@ class Connection:
         if data:
             await self._write(data)
 
-    async def error(
-        self, status: HTTPStatus, request: h11.Request | None, *, close: bool, extra: dict[str, str] | None = None
-    ) -> None:
-        """A short text answer. Without a parsed request (a broken or timed-out head) it is written
-        directly, as h11 sends responses only to requests, and the connection closes."""
+    async def error(self, status: HTTPStatus, request: h11.Request, *, close: bool, extra: dict[str, str] | None = None) -> None:
+        """A short text answer to ``request``."""
         body = f"{status.value} {status.phrase}\n".encode()
         headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(body)), **(extra or {})}
-        if close or request is None:
+        if close:
             headers["Connection"] = "close"
-        if request is None:
-            self.server.log(self.peer, None, status.value, len(body), self.head_line)
-            with contextlib.suppress(_Close):
-                await self._write(self._plain(status, headers) + body)
-            raise _Close
         self.server.log(self.peer, request, status.value, len(body))
         await self._head(status.value, headers)
         if request.method != b"HEAD":
@@ -181,6 +171,16 @@ class Connection:
             if data:
                 await self._write(data)
         await self._end()
+
+    async def refuse(self, status: HTTPStatus, extra: dict[str, str] | None = None) -> NoReturn:
+        """Answer without a parsed request (a broken, oversized or timed-out head, or no free slot),
+        written directly as h11 answers only requests, then close the connection."""
+        body = f"{status.value} {status.phrase}\n".encode()
+        headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(body)), "Connection": "close"}
+        self.server.log(self.peer, None, status.value, len(body), self.head_line)
+        with contextlib.suppress(_Close):
+            await self._write(self._plain(status, {**headers, **(extra or {})}) + body)
+        raise _Close
 
     def _plain(self, status: HTTPStatus, headers: dict[str, str]) -> bytes:
         lines = [f"HTTP/1.1 {status.value} {status.phrase}"]
@@ -274,7 +274,7 @@ class Connection:
     async def busy(self) -> None:
         """Every slot is serving a request: say so (503) without reading, and close."""
         with contextlib.suppress(_Close):
-            await self.error(HTTPStatus.SERVICE_UNAVAILABLE, None, close=True, extra={"Retry-After": "2"})
+            await self.refuse(HTTPStatus.SERVICE_UNAVAILABLE, {"Retry-After": "2"})
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):
