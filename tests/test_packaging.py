@@ -131,9 +131,15 @@ class Serving:
         conn.close()
 
     def stop(self) -> str:
+        """Stop the server; everything it printed. (Read through the same buffered file as the first
+        line: communicate() would miss what readline() had already buffered.)"""
         self.proc.terminate()
-        out, _ = self.proc.communicate(timeout=10)
-        return self.first_line + out
+        self.proc.wait(timeout=10)
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        rest = self.proc.stdout.read()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        return self.first_line + rest
 
 
 def wheel_names(wheel: Path) -> list[str]:

@@ -187,8 +187,7 @@ def mapped(site: Path, tmp_path: Path) -> Iterator[tuple[tuple[str, int], Path, 
     }
     log = io.StringIO()
     limits = Limits(max_connections=3, idle_timeout=0.6, head_timeout=0.6, send_timeout=2.0, chunk=64 * 1024)
-    srv = make_server("127.0.0.1", 0, root=site, extra=extra, limits=limits)
-    srv._log = log
+    srv = make_server("127.0.0.1", 0, root=site, extra=extra, limits=limits, log=log)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield srv.server_address, blob, log

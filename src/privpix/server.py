@@ -17,7 +17,7 @@ import threading
 import webbrowser
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from .httpd.files import FileSlice, Resource, Site, copy_slice
 from .httpd.protocol import Limits, Responder, SiteServer
@@ -124,12 +124,14 @@ def make_server(
     extra: Mapping[str, FileSlice] | None = None,
     ssl: SSLContext | None = None,
     limits: Limits | None = None,
+    log: TextIO = sys.stderr,
 ) -> SiteServer:
     """A server of ``root`` (default: the built site) plus the ``extra`` mapped files, bound to
-    ``host:port`` (port 0 picks a free one) and ready for ``serve_forever()``."""
+    ``host:port`` (port 0 picks a free one) and ready for ``serve_forever()``; one line per
+    answer goes to ``log`` unless ``quiet``."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.create_server((host, port), family=family, backlog=1024, reuse_port=False)
-    return SiteServer(sock, Site(root or site_dir(), extra), RESPONDER, ssl=ssl, limits=limits, log=None if quiet else sys.stderr)
+    sock = socket.create_server((host, port), family=family, backlog=1024)
+    return SiteServer(sock, Site(root or site_dir(), extra), RESPONDER, ssl=ssl, limits=limits, log=None if quiet else log)
 
 
 def _say(text: str = "") -> None:
