@@ -12,6 +12,11 @@ Library API (bytes in, bytes out; nothing touches the network)::
     result = privpix.remove_bg(data, privpix.RemoveBgOptions(background="#ffffff"))
     result = privpix.erase(data, mask_png_bytes)   # or boxes=[(x, y, w, h)]; EraseOptions(grow=, feather=, seed=)
 
+The core install has ``inspect`` and ``strip``; ``compress``, ``convert`` and ``erase`` need the
+``encode`` extra and ``remove_bg`` the ``remove-bg`` extra. They are loaded on first use;
+when the extra is missing, using one raises ``privpix.MissingExtraError`` (an ImportError) naming
+the install line, e.g. ``pip install 'privpix[encode]'``.
+
 ``remove_bg`` needs its model file: found on this machine, or downloaded once from the npm
 registry (the only network access in privpix; ``offline=True`` or PRIVPIX_OFFLINE=1 refuses).
 
@@ -24,18 +29,49 @@ Path helpers: ``inspect_file(path)``, ``strip_file(path, output=None, ...)``,
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from .extras import MissingExtraError, require
 from .formats.errors import FormatError, UnsupportedError
 from .formats.findings import CATEGORIES, Finding, Inspection
 from .options import CompressOptions, ConvertOptions, EraseOptions, RemoveBgOptions, StripOptions
-from .tools.compress import compress
-from .tools.convert import convert
 from .tools.encode import EncodeResult
-from .tools.erase import EraseResult, erase
+from .tools.erase import EraseResult
 from .tools.inspect import inspect
-from .tools.remove_bg import RemoveBgResult, remove_bg
+from .tools.remove_bg import RemoveBgResult
 from .tools.strip import StripResult, strip
+
+if TYPE_CHECKING:
+    from .tools.compress import compress
+    from .tools.convert import convert
+    from .tools.erase import erase
+    from .tools.remove_bg import remove_bg
+    from .tools.remove_bg import remove_bg as remove_background
+
+# The tools that need an extra: public name -> (extra, module, function). Loaded on first use.
+_LAZY_TOOLS: dict[str, tuple[str, str, str]] = {
+    "compress": ("encode", ".tools.compress", "compress"),
+    "convert": ("encode", ".tools.convert", "convert"),
+    "erase": ("encode", ".tools.erase", "erase"),
+    "remove_bg": ("remove-bg", ".tools.remove_bg", "remove_bg"),
+    "remove_background": ("remove-bg", ".tools.remove_bg", "remove_bg"),  # the earlier name
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY_TOOLS:
+        raise AttributeError(f"module 'privpix' has no attribute {name!r}")
+    extra, module, function = _LAZY_TOOLS[name]
+    require(extra, f"privpix.{name}")
+    value = getattr(import_module(module, __name__), function)
+    globals()[name] = value  # later look-ups skip this hook
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_TOOLS))
 
 __version__ = "0.1.0"
 
@@ -49,6 +85,7 @@ __all__ = [
     "Finding",
     "FormatError",
     "Inspection",
+    "MissingExtraError",
     "RemoveBgOptions",
     "RemoveBgResult",
     "StripOptions",
@@ -113,7 +150,7 @@ def _encode_file(
     if in_place and output is not None:
         raise ValueError("pass either output or in_place, not both")
     data = source.read_bytes()
-    result = compress(data, options) if tool == "compress" else convert(data, options)  # type: ignore[arg-type]
+    result = __getattr__(tool)(data, options)
     if in_place:
         if output_suffix(source.suffix, result.format) != source.suffix:
             raise ValueError(f"{source}: in_place keeps the name, but the result is {result.format.upper()}; pass output")
@@ -155,7 +192,7 @@ def remove_bg_file(
 
     source = Path(path)
     options = options or RemoveBgOptions()
-    result = remove_bg(source.read_bytes(), options, offline=offline)
+    result = __getattr__("remove_bg")(source.read_bytes(), options, offline=offline)
     target = Path(output) if output is not None else source.with_name(f"{source.stem}-nobg{result.extension}")
     if target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: the output would overwrite the input")
@@ -164,7 +201,6 @@ def remove_bg_file(
 
 
 # The names before the tool was called remove-bg everywhere; programs written against them keep working.
-remove_background = remove_bg
 remove_background_file = remove_bg_file
 
 
@@ -184,7 +220,7 @@ def erase_file(
 
     source = Path(path)
     mask_data = Path(mask).read_bytes() if isinstance(mask, (str, Path)) else mask
-    result = erase(source.read_bytes(), mask_data, options, boxes=boxes)
+    result = __getattr__("erase")(source.read_bytes(), mask_data, options, boxes=boxes)
     suffix = output_suffix(source.suffix, result.format)
     target = Path(output) if output is not None else source.with_name(f"{source.stem}-erased{suffix}")
     if target.exists() and target.resolve() == source.resolve():

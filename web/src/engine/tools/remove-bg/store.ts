@@ -30,7 +30,15 @@ function hex(buf: ArrayBuffer): string {
 }
 
 async function cache(): Promise<Cache> {
-  if (typeof caches === 'undefined') throw new Error('this browser offers no Cache Storage here (a private window?), so the model cannot be kept');
+  if (typeof caches === 'undefined') {
+    // Browsers withhold Cache Storage from pages that are not a secure context (plain http:// from
+    // another device); say that rather than guess at a private window.
+    throw new Error(
+      globalThis.isSecureContext === false
+        ? 'this address is not secure (plain http:// from another device), so the browser offers no storage to keep the model: open privpix over https (privpix serve --https) or on this device'
+        : 'this browser offers no Cache Storage here (a private window?), so the model cannot be kept',
+    );
+  }
   return caches.open(MODEL_CACHE);
 }
 
