@@ -1,14 +1,14 @@
-"""``privpix serve``: the web app on localhost, and ``privpix build-site``: the same files plus header
-configuration for static hosts.
+"""``privpix serve``: the web app on localhost (``privpix build-site``, in ``static_site.py``, writes
+the same files and this header policy for static hosts).
 
 The server is deliberately tiny: it serves the files of the built site with the security headers of
-ARCHITECTURE.md and answers nothing else. Only GET and HEAD exist, so no request can carry a photo
-here; paths are confined to the site directory.
+docs/hosting.md and answers nothing else. Only GET and HEAD exist, so no request can carry a photo
+here; paths are confined to the site directory, plus the model chunks (``models/``), which are byte
+ranges of the model files in the user's cache (``privpix.models.site``).
 """
 
 from __future__ import annotations
 
-import shutil
 import sys
 import threading
 import webbrowser
@@ -17,6 +17,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
+
+from .sitefiles import FileSlice
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 
@@ -107,6 +109,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "privpix"
     sys_version = ""
     root: Path = SITE_DIR
+    slices: dict[str, FileSlice] = {}  # noqa: RUF012 (set per server by make_server)
     quiet = False
 
     def _headers(self, status: int, length: int, content_type: str, extra: dict[str, str] | None = None) -> None:
@@ -125,7 +128,19 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def _serve_slice(self, rel: str, piece: FileSlice, head: bool) -> None:
+        mime = MIME_TYPES.get(PurePosixPath(rel).suffix.lower(), "application/octet-stream")
+        extra = {"Cache-Control": cache_control(rel), "Last-Modified": formatdate(piece.path.stat().st_mtime, usegmt=True)}
+        self._headers(HTTPStatus.OK, piece.length, mime, extra)
+        if not head:
+            for block in piece.blocks():
+                self.wfile.write(block)
+
     def _serve(self, head: bool) -> None:
+        rel = unquote(urlsplit(self.path).path).lstrip("/")
+        if rel in self.slices:
+            self._serve_slice(rel, self.slices[rel], head)
+            return
         target = resolve(self.root, self.path)
         if target is None:
             self._error(HTTPStatus.NOT_FOUND)
@@ -157,8 +172,13 @@ class Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"privpix serve: {self.address_string()} {format % args}\n")
 
 
-def make_server(host: str = "127.0.0.1", port: int = 8765, root: Path | None = None, quiet: bool = False) -> ThreadingHTTPServer:
-    handler = type("SiteHandler", (Handler,), {"root": root or site_dir(), "quiet": quiet})
+def make_server(
+    host: str = "127.0.0.1", port: int = 8765, root: Path | None = None, quiet: bool = False, models: bool = True
+) -> ThreadingHTTPServer:
+    from .models.site import site_files
+
+    slices = site_files() if models else {}
+    handler = type("SiteHandler", (Handler,), {"root": root or site_dir(), "quiet": quiet, "slices": slices})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server
@@ -184,51 +204,3 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
         pass
     finally:
         server.server_close()
-
-
-# ---- static hosts --------------------------------------------------------------------------------------
-
-
-def netlify_headers() -> str:
-    lines = ["/*"] + [f"  {k}: {v}" for k, v in SECURITY_HEADERS.items()]
-    lines += ["", "/assets/*", f"  Cache-Control: {cache_control(IMMUTABLE_PREFIX + 'x')}"]
-    for name in sorted(NO_CACHE):
-        lines += ["", f"/{name}", "  Cache-Control: no-cache"]
-    return "\n".join(lines) + "\n"
-
-
-def nginx_snippet() -> str:
-    # add_header in a location replaces the server-level ones, so each location repeats them.
-    security = "".join(f'    add_header {k} "{v}" always;\n' for k, v in SECURITY_HEADERS.items())
-    types = "".join(f"    {mime.split(';')[0]} {ext[1:]};\n" for ext, mime in MIME_TYPES.items())
-    no_cache = "|".join(sorted(n.replace(".", r"\.") for n in NO_CACHE))
-    return (
-        "# privpix: include this inside a `server { }` block whose `root` is the built site directory.\n"
-        "# Only static files are served; nothing on this server accepts uploads.\n"
-        f"types {{\n{types}}}\n"
-        "location / {\n"
-        "    limit_except GET { deny all; }\n"
-        f"{security}"
-        "    try_files $uri $uri/ =404;\n"
-        "}\n"
-        "location /assets/ {\n"
-        "    limit_except GET { deny all; }\n"
-        f"{security}"
-        f'    add_header Cache-Control "{cache_control(IMMUTABLE_PREFIX + "x")}" always;\n'
-        "}\n"
-        f"location ~ ^/({no_cache})$ {{\n"
-        "    limit_except GET { deny all; }\n"
-        f"{security}"
-        '    add_header Cache-Control "no-cache" always;\n'
-        "}\n"
-    )
-
-
-def build_site(directory: Path) -> int:
-    """Copy the built web app into ``directory`` and add header files; returns the file count."""
-    source = site_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source, directory, dirs_exist_ok=True)
-    (directory / "_headers").write_text(netlify_headers(), encoding="utf-8")
-    (directory / "nginx-privpix.conf").write_text(nginx_snippet(), encoding="utf-8")
-    return sum(1 for p in directory.rglob("*") if p.is_file())
