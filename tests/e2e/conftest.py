@@ -1,4 +1,5 @@
-"""Fixtures of the end-to-end tests: the built site, ``privpix serve`` on a free port, and the
+"""Fixtures of the end-to-end tests: the built site, ``privpix serve`` on a free port, what
+``privpix build-site`` writes served by Debian's nginx with its generated configuration, and the
 session's one Chromium (tests/conftest.py). Helpers every e2e module uses live in ``common.py``."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 
 from ..conftest import ROOT, WEB
+from ..static_host import NginxSite, serve_with_nginx
 from .common import SITE
 
 
@@ -67,6 +69,36 @@ def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def _build_site(site: Path, out: Path, *options: str) -> Path:
+    """``privpix build-site OUT OPTIONS`` as a person runs it (models from the model cache)."""
+    done = subprocess.run([sys.executable, "-m", "privpix", "build-site", str(out), *options], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, f"build-site failed:\n{done.stdout}\n{done.stderr}"
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``privpix build-site DIR``, the defaults: every model, served at /."""
+    return _build_site(site, tmp_path_factory.mktemp("build-site") / "privpix")
+
+
+@pytest.fixture(scope="session")
+def nginx_root(built_site: Path) -> Iterator[NginxSite]:
+    with serve_with_nginx(built_site) as served:
+        yield served
+
+
+SUB_PATH = "/tools/privpix/"
+
+
+@pytest.fixture(scope="session")
+def nginx_sub_path(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[NginxSite]:
+    """A sub-path deploy with the fast model only: ``build-site DIR --base-path /tools/privpix/ --model fast``."""
+    built = _build_site(site, tmp_path_factory.mktemp("build-site-sub") / "privpix", "--base-path", SUB_PATH, "--model", "fast")
+    with serve_with_nginx(built, SUB_PATH) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

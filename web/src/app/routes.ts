@@ -11,6 +11,8 @@ export interface ToolRoute {
   label: string;
   summary: string;
   load: () => Promise<{ default: Component }>;
+  /** Works only with a background-removal model on this device (for the offline status). */
+  needsModel?: boolean;
 }
 
 const strip = toolSpec('strip');
@@ -43,6 +45,7 @@ export const ROUTES: readonly ToolRoute[] = [
     label: removeBg.label,
     summary: removeBg.summary,
     load: () => import('../tools/remove-background/RemoveBackgroundTool.svelte'),
+    needsModel: true,
   },
   {
     path: 'erase',
