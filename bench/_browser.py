@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +14,7 @@ from _common import ROOT
 from privpix.server import make_server
 from tests.chromium import ARGS as CHROMIUM_ARGS
 from tests.chromium import EXECUTABLE as CHROMIUM
+from tests.servers import on_a_thread
 
 OUT = ROOT / "bench" / "out" / "browser"
 
@@ -35,14 +35,8 @@ def serve(root: Path, files: list[Path]) -> Iterator[str]:
     (root / "files").mkdir(exist_ok=True)
     for f in files:
         shutil.copyfile(f, root / "files" / f.name)
-    server = make_server("127.0.0.1", 0, root=root, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with on_a_thread(make_server("127.0.0.1", 0, root=root, quiet=True)) as url:
+        yield url
 
 
 @contextmanager

@@ -11,18 +11,16 @@ whether the client accepted gzip.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from privpix.static_site import nginx_server
+
+from .servers import free_port, on_a_thread, stop, wait_until_answering
 
 NGINX = Path("/usr/sbin/nginx")
 MIME_TYPES = Path("/etc/nginx/mime.types")
@@ -50,12 +48,6 @@ class NginxSite:
             method, path, status, size, encoding, accepted = line.split("\t")
             out.append(Sent(method, path, int(status), int(size), encoding.strip('"'), "gzip" in accepted))
         return out
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def main_config(work: Path, server_block: str) -> str:
@@ -90,7 +82,7 @@ def serve_with_nginx(built: Path, base_path: str = "/") -> Iterator[NginxSite]:
             root = work / "www"
             (root / base_path.strip("/")).parent.mkdir(parents=True, exist_ok=True)
             (root / base_path.strip("/")).symlink_to(built / "site", target_is_directory=True)
-        port = _free_port()
+        port = free_port()
         server = nginx_server(listen=f"127.0.0.1:{port}", root=str(root), snippet=str(built / "nginx-privpix.conf"), base_path=base_path)
         conf = work / "nginx.conf"
         conf.write_text(main_config(work, server))
@@ -98,26 +90,13 @@ def serve_with_nginx(built: Path, base_path: str = "/") -> Iterator[NginxSite]:
         check = subprocess.run([*command, "-t"], capture_output=True, text=True)
         if check.returncode != 0:
             raise RuntimeError(f"nginx rejects the configuration:\n{check.stderr}\n{conf.read_text()}")
-        proc = subprocess.Popen([*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen([*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}{base_path}"
         try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    with urllib.request.urlopen(url, timeout=2):
-                        break
-                except (urllib.error.URLError, ConnectionError, OSError):
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"nginx did not come up on {url}: {(work / 'error.log').read_text(errors='replace')}") from None
-                    time.sleep(0.1)
+            wait_until_answering(url, proc, lambda: (work / "error.log").read_text(errors="replace"))
             yield NginxSite(url, work / "access.log")
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 @contextmanager
@@ -125,11 +104,10 @@ def serve_without_headers(web_root: Path) -> Iterator[str]:
     """``web_root`` as a static host without custom headers serves it (GitHub Pages, a plain file
     server): the right MIME types, and none of the site's security or isolation headers."""
     import functools
-    import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(SimpleHTTPRequestHandler):
-        extensions_map = {  # noqa: RUF012 (the stdlib's class attribute)
+        extensions_map = {
             **SimpleHTTPRequestHandler.extensions_map,
             ".js": "text/javascript",
             ".mjs": "text/javascript",
@@ -140,11 +118,5 @@ def serve_without_headers(web_root: Path) -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib signature)
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(web_root)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with on_a_thread(ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(web_root)))) as url:
+        yield url

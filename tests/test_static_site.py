@@ -12,6 +12,8 @@ import http.client
 import json
 import os
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,7 +78,7 @@ def test_layout_cuts_the_model_into_checked_chunks(fake_model: tuple[Path, bytes
     manifest = model.manifest()
     assert manifest["file"] == spec.file and manifest["size"] == 3500 and manifest["sha256"] == spec.sha256
     assert manifest["chunk_size"] == CHUNK and manifest["format"] == "privpix-chunks-1"
-    for entry, chunk in zip(manifest["chunks"], model.chunks):  # type: ignore[arg-type]
+    for entry, chunk in zip(manifest["chunks"], model.chunks):
         assert entry == {"file": chunk.file, "size": chunk.size, "sha256": hashlib.sha256(data[chunk.offset : chunk.offset + chunk.size]).hexdigest()}
 
 
@@ -119,7 +121,7 @@ def test_privpix_serve_offers_the_chunks(fake_model: tuple[Path, bytes], package
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=5)
+        conn = http.client.HTTPConnection("127.0.0.1", srv.server_address[1], timeout=5)
         conn.request("GET", f"/models/{spec.file}.02")
         resp = conn.getresponse()
         assert resp.status == 200 and resp.read() == data[2000:3000]
@@ -263,18 +265,11 @@ def test_build_site_command_says_what_it_wrote(tmp_path: Path) -> None:
 
 
 def test_build_site_command_without_models_in_the_cache(tmp_path: Path) -> None:
-    env_cache = tmp_path / "empty"
-    result = cli_env(["build-site", str(tmp_path / "out")], XDG_CACHE_HOME=str(env_cache))
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "empty")}
+    result = subprocess.run([sys.executable, "-m", "privpix", "build-site", str(tmp_path / "out")], capture_output=True, text=True, env=env)
     assert result.returncode == 1
     assert "privpix: build-site: the background-removal models fast (44 MB), quality (88 MB) are not in the model cache" in result.stderr
     assert "privpix models fetch fast quality" in result.stderr and "--no-models" in result.stderr
-
-
-def cli_env(args: list[str], **env: str):  # type: ignore[no-untyped-def]
-    import subprocess
-    import sys
-
-    return subprocess.run([sys.executable, "-m", "privpix", *args], capture_output=True, text=True, env={**os.environ, **env})
 
 
 # ---- the nginx configuration, served by Debian's nginx on loopback -----------------------------------

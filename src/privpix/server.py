@@ -109,7 +109,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "privpix"
     sys_version = ""
     root: Path = SITE_DIR
-    slices: dict[str, FileSlice] = {}  # noqa: RUF012 (set per server by make_server)
+    slices: dict[str, FileSlice] = {}  # set per server by make_server
     quiet = False
 
     def _headers(self, status: int, length: int, content_type: str, extra: dict[str, str] | None = None) -> None:

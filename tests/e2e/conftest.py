@@ -4,12 +4,8 @@ session's one Chromium (tests/conftest.py). Helpers every e2e module uses live i
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +13,7 @@ from typing import Any
 import pytest
 
 from ..conftest import ROOT, WEB
+from ..servers import free_port, stop, wait_until_answering
 from ..static_host import NginxSite, serve_with_nginx
 from .common import SITE
 
@@ -29,17 +26,11 @@ def site() -> Path:
     return SITE
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``privpix serve`` as a person runs it. Its request log goes to a file: a pipe nobody reads
     fills up after a few hundred requests and then blocks the server."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
@@ -50,24 +41,13 @@ def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"privpix serve did not come up on {url}:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.2)
+        try:
+            wait_until_answering(url, proc, lambda: log_path.read_text(errors="replace"))
+        except RuntimeError as err:
+            pytest.fail(f"privpix serve did not come up: {err}")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 

@@ -269,21 +269,12 @@ async function offlineStatus(): Promise<OfflineStatus> {
     if (!key || !(await precache.match(key))) missing += 1;
   }
   const have = await storedUrls();
-  const kept = await keptTools();
-  const tools: Record<string, ToolOffline> = {};
-  for (const id of toolIds) tools[id] = { files: 0, bytes: 0, missingFiles: 0, missingBytes: 0, kept: kept.has(id) };
+  const tools: Record<string, ToolOffline> = Object.fromEntries(toolIds.map((id) => [id, { missingBytes: 0 }]));
   let missingToolBytes = 0;
   for (const [url, entry] of toolFiles) {
-    if (!have.has(url)) missingToolBytes += entry.bytes;
-    for (const id of entry.tools!) {
-      const t = tools[id]!;
-      t.files += 1;
-      t.bytes += entry.bytes;
-      if (!have.has(url)) {
-        t.missingFiles += 1;
-        t.missingBytes += entry.bytes;
-      }
-    }
+    if (have.has(url)) continue;
+    missingToolBytes += entry.bytes;
+    for (const id of entry.tools!) tools[id]!.missingBytes += entry.bytes;
   }
   return { type: 'privpix:status', ready: missing === 0, total: shell.length, missing, tools, missingToolBytes };
 }

@@ -29,6 +29,7 @@ import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..files import write_atomic
 from ..sitefiles import FileSlice
@@ -61,7 +62,7 @@ class SiteModel:
     def manifest_name(self) -> str:
         return manifest_name(self.spec)
 
-    def manifest(self) -> dict[str, object]:
+    def manifest(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "file": self.spec.file,
@@ -100,7 +101,7 @@ def layout(spec: ModelSpec, path: Path) -> SiteModel:
     if st.st_size != spec.size:
         raise IntegrityError(f"{path} has {st.st_size} bytes; the {spec.name} model has {spec.size}")
     whole = hashlib.sha256()
-    chunks = []
+    chunks: list[Chunk] = []
     with open(path, "rb") as f:
         offset = 0
         while data := f.read(CHUNK_SIZE):

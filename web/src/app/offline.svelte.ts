@@ -59,6 +59,8 @@ class Offline {
   keepError = $state('');
   /** The model download "every tool" started: the remove-background tool's own (its progress and errors). */
   modelDownload = $state.raw<{ download: { received: number; total: number } | null; downloadError: string } | null>(null);
+  /** Bytes still to save for every tool to work offline (shared files once), without the model. */
+  missingBytes = $state(0);
   private wb: Workbox | null = null;
   private used = new Set<string>();
 
@@ -71,9 +73,6 @@ class Offline {
       return { route, ready: this.state === 'ready' && missingBytes === 0 && !modelMissing, missingBytes, modelMissing };
     });
   }
-
-  /** Bytes still to save for every tool to work offline (shared files once), without the model. */
-  missingBytes = $state(0);
 
   async start(): Promise<void> {
     if (!('serviceWorker' in navigator) || import.meta.env.DEV) {
@@ -132,8 +131,6 @@ class Offline {
     this.missingBytes = status.missingToolBytes;
     if (status.ready) {
       this.state = 'ready';
-      const ready = this.readiness.filter((t) => t.ready).length;
-      this.detail = `${ready} of ${ROUTES.length} tools work offline on this device`;
     } else if (this.state !== 'ready') {
       this.state = 'preparing';
       this.detail = `${status.total - status.missing} of ${status.total} files saved`;

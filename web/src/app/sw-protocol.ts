@@ -20,14 +20,9 @@ export interface SwNetEntry {
   size: number | null;
 }
 
-/** How much of one tool's files (beyond the shell) the service worker holds. */
+/** What the service worker lacks of one tool's files (beyond the shell). */
 export interface ToolOffline {
-  files: number;
-  bytes: number;
-  missingFiles: number;
   missingBytes: number;
-  /** Asked for (used, or "every tool"): kept across updates of the app. */
-  kept: boolean;
 }
 
 /** What the service worker holds for offline use: the shell (saved up front) and each tool's files. */
