@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from privpix.httpd.files import FileSlice
 from privpix.httpd.protocol import Limits, printable
-from privpix.server import CSP, SECURITY_HEADERS, SITE_DIR, build_site, make_server
+from privpix.server import CSP, SECURITY_HEADERS, SITE_DIR, make_server
+from privpix.sitefiles import FileSlice
 
 
 @pytest.fixture
@@ -153,19 +153,6 @@ def test_cli_serve_binds_to_loopback_by_default() -> None:
         proc.terminate()
         proc.wait(timeout=10)
 
-
-def test_build_site_writes_header_files(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("privpix.server.SITE_DIR", site)
-    out = tmp_path / "public"
-    count = build_site(out)
-    assert (out / "index.html").read_text() == (site / "index.html").read_text()
-    headers = (out / "_headers").read_text()
-    assert f"Content-Security-Policy: {CSP}" in headers
-    assert "Cross-Origin-Embedder-Policy: require-corp" in headers
-    nginx = (out / "nginx-privpix.conf").read_text()
-    assert "application/wasm wasm;" in nginx
-    assert nginx.count("Cross-Origin-Opener-Policy") == 3  # repeated in each location (add_header inheritance)
-    assert count == sum(1 for p in out.rglob("*") if p.is_file())
 
 
 # ---- streaming, validators, ranges, mapped slices -----------------------------------------------------

@@ -716,20 +716,64 @@ def serve(
 
 @app.command("build-site")
 def build_site(
-    directory: Annotated[Path, typer.Argument(help="Where to write the static site.", file_okay=False)],
+    directory: Annotated[
+        Path,
+        typer.Argument(help="Where to write: the web root goes to DIRECTORY/site, host files beside it.", file_okay=False),
+    ],
+    base_path: Annotated[
+        str, typer.Option("--base-path", help="The URL path the site will live under, e.g. /privpix/ (for the header files).")
+    ] = "/",
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", help="Include only this model (repeatable; default: every model).", show_default=False),
+    ] = None,
+    no_models: Annotated[
+        bool, typer.Option("--no-models", help="Leave the models out: Remove background then says this site does not offer them.")
+    ] = False,
+    precompress: Annotated[
+        bool, typer.Option("--precompress/--no-precompress", help="Write a .gz beside each text and wasm file (gzip_static).")
+    ] = True,
+    headers_in_site: Annotated[
+        bool, typer.Option("--headers-in-site", help="Also put _headers in the web root (Netlify, Cloudflare Pages).")
+    ] = False,
 ) -> None:
-    """Write the static web app plus header files for static hosts (_headers, nginx snippet)."""
+    """Write the web app as static files for any host, plus headers, an nginx snippet and a Dockerfile beside it."""
+    from .formats.findings import format_bytes
+    from .models.errors import ModelError
     from .server import SiteMissingError
-    from .server import build_site as run_build
+    from .static_site import BuildSiteError
+    from .static_site import build_site as run_build
 
+    if no_models and model:
+        raise typer.BadParameter("--model and --no-models contradict each other")
     try:
-        written = run_build(directory)
-    except SiteMissingError as err:
+        report = run_build(
+            directory, base_path=base_path, models=model or None, with_models=not no_models,
+            precompress=precompress, headers_in_site=headers_in_site,
+        )
+    except (SiteMissingError, BuildSiteError, ModelError) as err:
         _fail("build-site", str(err))
         raise typer.Exit(1) from None
-    print(f"wrote {written} files to {directory}")
-    print(f"  {directory / '_headers'}  (Netlify / Cloudflare Pages headers)")
-    print(f"  {directory / 'nginx-privpix.conf'}  (nginx snippet: include it in a server block)")
+    except OSError as err:
+        _fail(err.filename or directory, err.strerror or str(err))
+        raise typer.Exit(1) from None
+    largest, largest_size = report.largest
+    print(f"Wrote the web root {report.web_root}: {report.files} files, {format_bytes(report.bytes)}; "
+          f"the largest is {largest} ({largest_size / 2**20:.1f} MiB).")
+    print(f"  Publish that directory at {report.base_path} of an HTTPS site (docs/hosting.md).")
+    if report.models:
+        described = ", ".join(f"{m.spec.name} ({format_bytes(m.spec.size)} in {len(m.chunks)} chunks)" for m in report.models)
+        print(f"  Models: {described}.")
+    else:
+        print("  Models: none (--no-models); Remove background will say this site does not offer them.")
+    if report.precompressed:
+        print(f"  {report.precompressed} files have a precompressed .gz beside them.")
+    if report.headers_in_site:
+        print("  _headers is inside the web root too (Netlify / Cloudflare Pages read it there and do not serve it).")
+    print(f"Beside it, not published ({report.directory}):")
+    width = max(len(n) for n in report.beside)
+    for name, purpose in report.beside.items():
+        print(f"  {name.ljust(width)}  {purpose}")
 
 
 def main() -> None:

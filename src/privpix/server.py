@@ -1,16 +1,15 @@
-"""``privpix serve``: the web app on this machine, and ``privpix build-site``: the same files plus
-header configuration for static hosts.
+"""``privpix serve``: the web app on this machine (``privpix build-site``, in ``static_site.py``,
+writes the same files and this header policy for static hosts).
 
-What is served, with which headers, is decided here: the files of the built site (and the models
-from the cache, mapped in by ``extra_files``) with the security headers on every response, the
-MIME types and the caching policy. Only GET and HEAD exist, so no request can carry a photo here.
-The connections themselves (limits, timeouts, streaming, ranges, TLS) are ``privpix.httpd``'s.
-See docs/hosting.md.
+What is served, with which headers, is decided here: the files of the built site and the model
+chunks, which are byte ranges of the model files in the user's cache (``privpix.models.site``),
+with the security headers on every response, the MIME types and the caching policy. Only GET and
+HEAD exist, so no request can carry a photo here. The connections themselves (limits, timeouts,
+streaming, ranges, TLS) are ``privpix.httpd``'s. See docs/hosting.md.
 """
 
 from __future__ import annotations
 
-import shutil
 import socket
 import sys
 import threading
@@ -19,8 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .httpd.files import FileSlice, Resource, Site, copy_slice
+from .httpd.files import Resource, Site
 from .httpd.protocol import Limits, Responder, SiteServer
+from .sitefiles import FileSlice
 
 if TYPE_CHECKING:
     from ssl import SSLContext
@@ -103,16 +103,11 @@ RESPONDER = Responder(
 
 
 def extra_files() -> dict[str, FileSlice]:
-    """Files served beside the site that are not in it: each model found in the cache (and not
-    already in the site directory) at ``models/<file>``, checked against its pinned sha256."""
-    from .models import registry, store
+    """Files served beside the site that are not in it: the model chunks and manifests, as byte
+    ranges of the checked model files in the user's cache."""
+    from .models.site import site_files
 
-    mapped: dict[str, FileSlice] = {}
-    for spec in registry.MODELS.values():
-        path = store.find(spec)
-        if path is not None and path.parent.resolve() != (SITE_DIR / "models").resolve():
-            mapped[f"models/{spec.file}"] = FileSlice(path)
-    return mapped
+    return site_files()
 
 
 def make_server(
@@ -138,10 +133,10 @@ def _say(text: str = "") -> None:
     print(text, flush=True)
 
 
-def _models_note(extra: Mapping[str, FileSlice]) -> None:
+def _models_note() -> None:
     from .models import registry, store
 
-    served = [spec.name for spec in registry.MODELS.values() if f"models/{spec.file}" in extra or store.find(spec)]
+    served = [spec.name for spec in registry.MODELS.values() if store.find(spec)]
     if served:
         _say(f"background-removal models served: {', '.join(served)}")
         return
@@ -200,7 +195,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     _say(f"privpix is running at {local}  (Ctrl+C to stop)")
     if certificate is not None:
         _say(f"certificate SHA-256 (a browser's certificate viewer shows it; it must match):\n  {certificate.fingerprint}")
-    _models_note(extra)
+    _models_note()
     if addresses:
         _phone_instructions([url_for(a, bound, scheme) for a in addresses], certificate, qr=sys.stdout.isatty())
     if open_browser:
@@ -211,53 +206,3 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
         pass
     finally:
         server.server_close()
-
-# ---- static hosts --------------------------------------------------------------------------------------
-
-
-def netlify_headers() -> str:
-    lines = ["/*"] + [f"  {k}: {v}" for k, v in SECURITY_HEADERS.items()]
-    lines += ["", "/assets/*", f"  Cache-Control: {cache_control(IMMUTABLE_PREFIX + 'x')}"]
-    for name in sorted(NO_CACHE):
-        lines += ["", f"/{name}", "  Cache-Control: no-cache"]
-    return "\n".join(lines) + "\n"
-
-
-def nginx_snippet() -> str:
-    # add_header in a location replaces the server-level ones, so each location repeats them.
-    security = "".join(f'    add_header {k} "{v}" always;\n' for k, v in SECURITY_HEADERS.items())
-    types = "".join(f"    {mime.split(';')[0]} {ext[1:]};\n" for ext, mime in MIME_TYPES.items())
-    no_cache = "|".join(sorted(n.replace(".", r"\.") for n in NO_CACHE))
-    return (
-        "# privpix: include this inside a `server { }` block whose `root` is the built site directory.\n"
-        "# Only static files are served; nothing on this server accepts uploads.\n"
-        f"types {{\n{types}}}\n"
-        "location / {\n"
-        "    limit_except GET { deny all; }\n"
-        f"{security}"
-        "    try_files $uri $uri/ =404;\n"
-        "}\n"
-        "location /assets/ {\n"
-        "    limit_except GET { deny all; }\n"
-        f"{security}"
-        f'    add_header Cache-Control "{cache_control(IMMUTABLE_PREFIX + "x")}" always;\n'
-        "}\n"
-        f"location ~ ^/({no_cache})$ {{\n"
-        "    limit_except GET { deny all; }\n"
-        f"{security}"
-        '    add_header Cache-Control "no-cache" always;\n'
-        "}\n"
-    )
-
-
-def build_site(directory: Path) -> int:
-    """Copy the built web app and the models in the cache into ``directory`` and add header files;
-    returns the file count."""
-    source = site_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source, directory, dirs_exist_ok=True)
-    for rel, part in extra_files().items():  # the models, from the cache
-        copy_slice(part, directory / rel)
-    (directory / "_headers").write_text(netlify_headers(), encoding="utf-8")
-    (directory / "nginx-privpix.conf").write_text(nginx_snippet(), encoding="utf-8")
-    return sum(1 for p in directory.rglob("*") if p.is_file())

@@ -17,18 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
-
-@dataclass(frozen=True)
-class FileSlice:
-    """``length`` bytes of ``path`` from ``offset`` (``length=None``: to the end of the file)."""
-
-    path: Path
-    offset: int = 0
-    length: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.offset < 0 or (self.length is not None and self.length < 0):
-            raise ValueError(f"{self.path}: a slice needs offset >= 0 and length >= 0")
+from ..sitefiles import FileSlice
 
 
 @dataclass(frozen=True)
@@ -106,18 +95,3 @@ def _open_slice(rel: str, part: FileSlice) -> Resource | None:
         return None
     return Resource(rel, file, part.offset, length, st.st_mtime)
 
-
-
-def copy_slice(part: FileSlice, target: Path, block: int = 1 << 20) -> None:
-    """Write the bytes of ``part`` to ``target`` (build-site's copy of a mapped file)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(part.path, "rb") as src, open(target, "wb") as out:
-        src.seek(part.offset)
-        left = part.length
-        while left is None or left > 0:
-            data = src.read(block if left is None else min(block, left))
-            if not data:
-                break
-            out.write(data)
-            if left is not None:
-                left -= len(data)
