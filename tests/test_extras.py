@@ -67,9 +67,9 @@ def test_core_commands_run_without_heavy_packages(tmp_path: Path) -> None:
     proc = without_heavy(run, "strip", str(photo))
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "photo-stripped.jpg").is_file()
-    proc = without_heavy(run, "build-site", str(tmp_path / "public"))
+    proc = without_heavy(run, "build-site", "--no-models", str(tmp_path / "public"))
     assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "public" / "index.html").is_file()
+    assert (tmp_path / "public" / "site" / "index.html").is_file()
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ import pytest
 
 from privpix.httpd.files import FileSlice
 from privpix.models import registry, store
+from privpix.models.site import CHUNK_SIZE
 from privpix.server import SECURITY_HEADERS, make_server
 
 from .conftest import ROOT
@@ -228,18 +229,19 @@ def test_core_fetches_models_then_serves_and_builds_the_site_with_them(
         resp = conn.getresponse()
         assert resp.status == 200 and b"<html" in resp.read().lower()
         assert resp.getheader("Content-Security-Policy") == SECURITY_HEADERS["Content-Security-Policy"]
-        conn.request("GET", f"/models/{FAST.file}", headers={"Range": "bytes=0-15"})
+        conn.request("GET", f"/models/{FAST.file}.01", headers={"Range": "bytes=0-15"})  # a chunk: a slice of the cached file
         resp = conn.getresponse()
-        assert resp.status == 206 and resp.read() == cached.read_bytes()[:16]
-        assert resp.getheader("Content-Range") == f"bytes 0-15/{FAST.size}"
+        assert resp.status == 206 and resp.read() == cached.read_bytes()[CHUNK_SIZE : CHUNK_SIZE + 16]
+        assert resp.getheader("Content-Range") == f"bytes 0-15/{CHUNK_SIZE}"
     finally:
         said = serving.stop()
     assert "background-removal models served: fast" in said
 
     out = tmp_path / "public"
-    run(core / "privpix", "build-site", out, env=user_dirs)
-    assert (out / "index.html").is_file() and (out / "sw.js").is_file()
-    assert (out / "models" / FAST.file).stat().st_size == FAST.size
+    run(core / "privpix", "build-site", "--model", "fast", out, env=user_dirs)
+    assert (out / "site" / "index.html").is_file() and (out / "site" / "sw.js").is_file()
+    chunks = sorted((out / "site" / "models").glob(f"{FAST.file}.[0-9][0-9]"))
+    assert b"".join(c.read_bytes() for c in chunks) == cached.read_bytes()
 
 
 @pytest.fixture(scope="module")

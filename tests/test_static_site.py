@@ -239,7 +239,7 @@ def test_nginx_snippet_keeps_the_servers_mime_map() -> None:
 
 
 def test_the_browser_and_the_server_send_the_same_headers() -> None:
-    text = (ROOT / "web" / "src" / "app" / "security-headers.ts").read_text()
+    text = (ROOT / "web" / "src" / "app" / "privacy" / "security-headers.ts").read_text()
     csp = "".join(re.findall(r'"([^"]*)"', text[text.index("export const CSP") : text.index(";\n\nexport")]))
     assert csp == CSP
     pairs = dict(re.findall(r"^  '([\w-]+)': '([^']*)',$", text, re.M))

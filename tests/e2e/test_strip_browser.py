@@ -96,8 +96,8 @@ def strip_session(browser, url: str, corpus: Path, cli_outputs: dict[str, bytes]
         assert page.evaluate("crossOriginIsolated") is True
 
         # After one visit the tool works offline, and says so (the other tools are saved when opened).
-        wait_until_saved(page, "metadata")
-        expect(page.get_by_test_id("offline-status")).to_have_attribute("data-ready-tools", "metadata")
+        wait_until_saved(page, "strip")
+        expect(page.get_by_test_id("offline-status")).to_have_attribute("data-ready-tools", "strip")
         expect(page.get_by_test_id("offline-status")).to_contain_text("Offline: 1 of 5 tools")
         assert page.evaluate("navigator.serviceWorker.controller !== null")
 
