@@ -431,9 +431,9 @@ def findings(exif: Exif, block: str, offset: int, length: int, *, orientation: b
     thumb = exif.thumbnail()
     if thumb is not None:
         out.append(Finding("embedded", "EXIF thumbnail", f"JPEG, {format_bytes(thumb[1])}", block, offset, length))
-    value = exif.orientation
-    if orientation and value is not None:
-        out.append(Finding("kept", "Orientation", ORIENTATION_NAMES[value], block, offset, length, {"orientation": value}))
+    turn = exif.orientation
+    if orientation and turn is not None:
+        out.append(Finding("kept", "Orientation", ORIENTATION_NAMES[turn], block, offset, length, {"orientation": turn}))
     return out
 
 

@@ -114,7 +114,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..options import StripOptions
 from . import exif as exif_mod
 from . import xmp
 from .binary import ascii4, need, pack_u16be, pack_u32be, pack_u64be, preview, u32be, u64be
@@ -122,6 +121,7 @@ from .errors import FormatError, UnsupportedError
 from .findings import Finding, Inspection, format_bytes
 from .icc import description as icc_description
 from .memo import parse_once
+from .policy import StripOptions
 
 NAME = "heic"
 MIME = "image/heic"
@@ -729,6 +729,37 @@ def needed_items(data: bytes, heif: Heif) -> set[int]:
         kept |= _closure(heif, extra)
 
 
+# ---- the photo's own EXIF and ICC ----------------------------------------------------------------------
+
+
+def source_exif(heif: Heif) -> Item | None:
+    """The primary image's Exif item: the first ``Exif`` item (``iinf`` order) with a ``cdsc``
+    reference to the primary, else the first ``Exif`` item with a location."""
+    exifs = [i for i in heif.items.values() if i.type == "Exif" and i.id in heif.locations]
+    for item in exifs:
+        if heif.primary in _targets(heif, "cdsc", item.id):
+            return item
+    return exifs[0] if exifs else None
+
+
+def _source_exif_tiff(data: bytes, heif: Heif) -> bytes | None:
+    item = source_exif(heif)
+    loc = heif.locations[item.id] if item is not None else None
+    if loc is None or not _in_file(heif, loc):
+        return None
+    return _exif_tiff(item_bytes(data, heif, loc))
+
+
+def exif_block(data: bytes) -> bytes | None:
+    """The primary's Exif item's TIFF block (see ``source_exif``). HEIF readers ignore its Orientation."""
+    return _source_exif_tiff(data, parse(data))
+
+
+def icc_profile(data: bytes) -> bytes | None:
+    box = _icc_box(data, parse(data))
+    return None if box is None else data[box.payload + 4 : box.end]
+
+
 # ---- inspect ------------------------------------------------------------------------------------------
 
 
@@ -758,23 +789,28 @@ def _orientation(data: bytes, heif: Heif) -> Finding | None:
     return Finding("kept", "Orientation", text, block, where.start, where.size, {"irot": angle, "imir": axis})
 
 
-def _icc(data: bytes, heif: Heif) -> Finding | None:
-    """The primary's ICC profile; a grid without one shows its first input's (as libheif does)."""
+def _icc_box(data: bytes, heif: Heif) -> Box | None:
+    """The primary's ICC ``colr`` box; a grid without one takes its first input's (as libheif does)."""
     item_id: int | None = heif.primary
     seen: set[int] = set()
     while item_id is not None and item_id not in seen:
         seen.add(item_id)
         for index, _ in heif.assoc.get(item_id, []):
             box = heif.properties[index - 1] if index else None
-            if box is not None and box.type == "colr":
-                if data[box.payload : box.payload + 4] not in ICC_COLR_TYPES:
-                    continue
-                profile = data[box.payload + 4 : box.end]
-                name = icc_description(profile) or "unnamed"
-                return Finding("kept", "ICC profile", name, "colr", box.start, box.size, {"bytes": len(profile)})
+            if box is not None and box.type == "colr" and data[box.payload : box.payload + 4] in ICC_COLR_TYPES:
+                return box
         inputs = _targets(heif, "dimg", item_id)
         item_id = inputs[0] if inputs else None
     return None
+
+
+def _icc(data: bytes, heif: Heif) -> Finding | None:
+    box = _icc_box(data, heif)
+    if box is None:
+        return None
+    profile = data[box.payload + 4 : box.end]
+    name = icc_description(profile) or "unnamed"
+    return Finding("kept", "ICC profile", name, "colr", box.start, box.size, {"bytes": len(profile)})
 
 
 def _time_property(data: bytes, box: Box, fmt: str) -> str:
@@ -941,26 +977,13 @@ def _infe(item: Item, item_type: str) -> bytes:
     return _full_box("infe", 3 if big else 2, item.flags, body)
 
 
-def _source_exif(heif: Heif) -> Item | None:
-    exifs = [i for i in heif.items.values() if i.type == "Exif" and i.id in heif.locations]
-    for item in exifs:
-        if heif.primary in _targets(heif, "cdsc", item.id):
-            return item
-    return exifs[0] if exifs else None
-
-
 def _kept_exif(data: bytes, heif: Heif, options: StripOptions) -> tuple[int, bytes] | None:
     """(item ID, payload) of the Exif item that keeps the user's keep-groups, or None."""
     if not options.keep:
         return None
-    item = _source_exif(heif)
-    if item is None:
-        return None
-    loc = heif.locations[item.id]
-    if loc.method not in (0, 1) or not _self_contained(heif, loc):
-        return None
-    tiff = _exif_tiff(item_bytes(data, heif, loc))
-    if tiff is None:
+    item = source_exif(heif)
+    tiff = _source_exif_tiff(data, heif)
+    if item is None or tiff is None:
         return None
     block = exif_mod.kept_block(tiff, options.keep, orientation=False)
     if block is None:

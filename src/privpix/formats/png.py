@@ -58,7 +58,6 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from ..options import StripOptions
 from . import exif as exif_mod
 from . import iptc, xmp
 from .binary import ascii4, need, pack_u32be, preview, u32be
@@ -66,6 +65,7 @@ from .errors import FormatError, UnsupportedError
 from .findings import Finding, Inspection, format_bytes, trim
 from .icc import description as icc_description
 from .memo import parse_once
+from .policy import StripOptions
 
 NAME = "png"
 MIME = "image/png"
@@ -190,6 +190,35 @@ def parse(data: bytes) -> Layout:
         pos = chunk.end
 
 
+# ---- the photo's own EXIF and ICC ----------------------------------------------------------------------
+
+
+def _exif_tiff(body: bytes) -> bytes:
+    """An eXIf chunk's TIFF block (some writers put "Exif\\0\\0" before it, which the spec does not)."""
+    return body[6:] if body.startswith(EXIF_PREFIX) else body
+
+
+def exif_block(data: bytes) -> bytes | None:
+    """The first eXIf chunk's TIFF block (later ones are ignored by viewers and dropped by a strip)."""
+    chunk = next((c for c in parse(data).chunks if c.type == b"eXIf"), None)
+    return None if chunk is None else _exif_tiff(chunk.body(data))
+
+
+def _iccp_parts(body: bytes) -> tuple[bytes, bytes] | None:
+    """(profile name, zlib stream) of an iCCP chunk, or None if it is malformed (no NUL, method not 0)."""
+    name, nul, rest = body.partition(b"\x00")
+    if not nul or rest[:1] != b"\x00":
+        return None
+    return name, rest[1:]
+
+
+def icc_profile(data: bytes) -> bytes | None:
+    """The first iCCP chunk's profile, inflated; None if there is none or it is unreadable."""
+    chunk = next((c for c in parse(data).chunks if c.type == b"iCCP"), None)
+    parts = None if chunk is None else _iccp_parts(chunk.body(data))
+    return None if parts is None else inflate(parts[1])
+
+
 # ---- zlib and text helpers (inspect only) -------------------------------------------------------------
 
 
@@ -302,10 +331,10 @@ def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str]) -> list[Find
         raw_key, _, rest = body.partition(b"\x00")
         keyword = _latin1(raw_key)
         block = f"zTXt {keyword}"
-        text = inflate(rest[1:]) if rest[:1] == b"\x00" else None
-        if text is None:
+        inflated = inflate(rest[1:]) if rest[:1] == b"\x00" else None
+        if inflated is None:
             return [_unreadable_text("zTXt", keyword, block, off, size, warnings)]
-        return _text_findings(keyword, text, True, block, off, size, warnings)
+        return _text_findings(keyword, inflated, True, block, off, size, warnings)
     if kind == b"iTXt":
         raw_key, _, rest = body.partition(b"\x00")
         keyword = _latin1(raw_key)
@@ -317,16 +346,16 @@ def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str]) -> list[Find
             return [Finding("blocks", "Text", f"{keyword}: malformed ({format_bytes(size)})", block, off, size)]
         if rest[0] == 0:
             return _text_findings(keyword, fields[2], False, block, off, size, warnings)
-        text = inflate(fields[2]) if rest[1] == 0 else None
-        if text is None:
+        inflated = inflate(fields[2]) if rest[1] == 0 else None
+        if inflated is None:
             return [_unreadable_text("iTXt", keyword, block, off, size, warnings)]
-        return _text_findings(keyword, text, False, block, off, size, warnings)
+        return _text_findings(keyword, inflated, False, block, off, size, warnings)
     if kind == b"eXIf":
-        tiff = body[6:] if body.startswith(EXIF_PREFIX) else body
+        tiff = _exif_tiff(body)
         return exif_mod.block_findings(tiff, "eXIf", off, size, warnings, chunk.data_start + (len(body) - len(tiff)))
     if kind == b"iCCP":
-        _, _, rest = body.partition(b"\x00")
-        profile = inflate(rest[1:]) if rest[:1] == b"\x00" else None
+        parts = _iccp_parts(body)
+        profile = None if parts is None else inflate(parts[1])
         if profile is None:
             warnings.append(f"iCCP chunk at byte {off}: the compressed ICC profile is unreadable")
             return [Finding("kept", "ICC profile", "unreadable", "iCCP", off, size)]
@@ -384,9 +413,7 @@ def make_chunk(kind: bytes, body: bytes) -> bytes:
 
 
 def _kept_exif(chunk: Chunk, data: bytes, options: StripOptions) -> bytes | None:
-    body = chunk.body(data)
-    tiff = body[6:] if body.startswith(EXIF_PREFIX) else body
-    block = exif_mod.kept_block(tiff, options.keep)
+    block = exif_mod.kept_block(_exif_tiff(chunk.body(data)), options.keep)
     return None if block is None else make_chunk(b"eXIf", block)
 
 

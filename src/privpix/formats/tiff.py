@@ -76,7 +76,6 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from ..options import StripOptions
 from . import exif as exif_mod
 from . import iptc, xmp
 from .binary import need, preview
@@ -85,6 +84,7 @@ from .exif import Entry, Exif, Ifd
 from .findings import Finding, Inspection, format_bytes, plural
 from .icc import description as icc_description
 from .memo import parse_once
+from .policy import StripOptions
 
 NAME = "tiff"
 MIME = "image/tiff"
@@ -355,6 +355,21 @@ def parse(data: bytes) -> Layout:
         offset = ifd.next_offset
         index += 1
     return Layout(little, pages, dropped, warnings)
+
+
+# ---- the photo's own EXIF and ICC ----------------------------------------------------------------------
+
+
+def exif_block(data: bytes) -> bytes | None:
+    """A TIFF is its own EXIF block: IFD0 holds what an EXIF IFD0 holds."""
+    parse(data)
+    return data
+
+
+def icc_profile(data: bytes) -> bytes | None:
+    """IFD0's ICC profile tag (34675)."""
+    entry = parse(data).pages[0].ifd.entries.get(TAG_ICC)
+    return None if entry is None else entry.raw
 
 
 # ---- inspect ------------------------------------------------------------------------------------------

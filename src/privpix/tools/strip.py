@@ -11,7 +11,7 @@ from typing import Any
 
 from ..formats.findings import Finding, removed_findings
 from ..formats.sniff import container_for
-from ..options import StripOptions
+from ..formats.policy import StripOptions
 
 
 @dataclass

@@ -23,13 +23,13 @@
  * numbers of a finding cannot be exact (tests/conformance/test_isobmff_synthetic.py, "huge_unchecked").
  */
 
-import type { StripOptions } from '../options';
 import { type Bytes, ByteWriter, ascii, ascii4, concat, latin1, need, packU64be, preview, readU32, u32be, utf8 } from './binary';
 import { FormatError, UnsupportedError } from './errors';
 import * as exifMod from './exif';
 import { type Category, type Finding, type Inspection, finding, formatBytes } from './findings';
 import { description as iccDescription } from './icc';
 import { parseOnce } from './memo';
+import type { StripOptions } from './policy';
 import * as xmp from './xmp';
 
 export const NAME = 'heic';
@@ -689,6 +689,37 @@ export function neededItems(data: Bytes, heif: Heif): Set<number> {
   }
 }
 
+// ---- the photo's own EXIF and ICC --------------------------------------------------------------------
+
+/**
+ * The primary image's Exif item: the first `Exif` item (`iinf` order) with a `cdsc` reference to
+ * the primary, else the first `Exif` item with a location.
+ */
+export function sourceExif(heif: Heif): Item | null {
+  const exifs = [...heif.items.values()].filter((i) => i.type === 'Exif' && heif.locations.has(i.id));
+  for (const item of exifs) {
+    if (targets(heif, 'cdsc', item.id).includes(heif.primary)) return item;
+  }
+  return exifs.length ? exifs[0]! : null;
+}
+
+function sourceExifTiff(data: Bytes, heif: Heif): Bytes | null {
+  const item = sourceExif(heif);
+  const loc = item ? heif.locations.get(item.id) : undefined;
+  if (loc === undefined || !inFile(heif, loc)) return null;
+  return exifTiff(itemBytes(data, heif, loc));
+}
+
+/** The primary's Exif item's TIFF block (see `sourceExif`). HEIF readers ignore its Orientation. */
+export function exifBlock(data: Bytes): Bytes | null {
+  return sourceExifTiff(data, parse(data));
+}
+
+export function iccProfile(data: Bytes): Bytes | null {
+  const box = iccBox(data, parse(data));
+  return box ? data.subarray(box.payload + 4, box.end) : null;
+}
+
 // ---- inspect ----------------------------------------------------------------------------------------
 
 /** The TIFF block of an Exif item: after a 4-byte offset and that many prefix bytes. */
@@ -720,25 +751,28 @@ function orientation(data: Bytes, heif: Heif): Finding | null {
   return finding('kept', 'Orientation', text, block, where.start, boxSize(where), { irot: angle, imir: axis });
 }
 
-/** The primary's ICC profile; a grid without one shows its first input's (as libheif does). */
-function icc(data: Bytes, heif: Heif): Finding | null {
+/** The primary's ICC `colr` box; a grid without one takes its first input's (as libheif does). */
+function iccBox(data: Bytes, heif: Heif): Box | null {
   let itemId: number | null = heif.primary;
   const seen = new Set<number>();
   while (itemId !== null && !seen.has(itemId)) {
     seen.add(itemId);
     for (const [index] of heif.assoc.get(itemId) ?? []) {
       const box = index ? heif.properties[index - 1]! : null;
-      if (box !== null && box.type === 'colr') {
-        if (!ICC_COLR_TYPES.has(latin1(data.subarray(box.payload, box.payload + 4)))) continue;
-        const profile = data.subarray(box.payload + 4, box.end);
-        const name = iccDescription(profile) || 'unnamed';
-        return finding('kept', 'ICC profile', name, 'colr', box.start, boxSize(box), { bytes: profile.length });
-      }
+      if (box !== null && box.type === 'colr' && ICC_COLR_TYPES.has(latin1(data.subarray(box.payload, box.payload + 4)))) return box;
     }
     const inputs = targets(heif, 'dimg', itemId);
     itemId = inputs.length ? inputs[0]! : null;
   }
   return null;
+}
+
+function icc(data: Bytes, heif: Heif): Finding | null {
+  const box = iccBox(data, heif);
+  if (box === null) return null;
+  const profile = data.subarray(box.payload + 4, box.end);
+  const name = iccDescription(profile) || 'unnamed';
+  return finding('kept', 'ICC profile', name, 'colr', box.start, boxSize(box), { bytes: profile.length });
 }
 
 const EPOCH_1904_MS = Date.UTC(1904, 0, 1);
@@ -919,23 +953,12 @@ function infe(item: Item, itemType: string): Bytes {
   return fullBox('infe', big ? 3 : 2, item.flags, concat(parts));
 }
 
-function sourceExif(heif: Heif): Item | null {
-  const exifs = [...heif.items.values()].filter((i) => i.type === 'Exif' && heif.locations.has(i.id));
-  for (const item of exifs) {
-    if (targets(heif, 'cdsc', item.id).includes(heif.primary)) return item;
-  }
-  return exifs.length ? exifs[0]! : null;
-}
-
 /** [item ID, payload] of the Exif item that keeps the user's keep-groups, or null. */
 function keptExif(data: Bytes, heif: Heif, options: StripOptions): [number, Bytes] | null {
   if (!options.keep.length) return null;
   const item = sourceExif(heif);
-  if (item === null) return null;
-  const loc = heif.locations.get(item.id)!;
-  if ((loc.method !== 0 && loc.method !== 1) || !selfContained(heif, loc)) return null;
-  const tiff = exifTiff(itemBytes(data, heif, loc));
-  if (tiff === null) return null;
+  const tiff = sourceExifTiff(data, heif);
+  if (item === null || tiff === null) return null;
   const block = exifMod.keptBlock(tiff, options.keep, false);
   if (block === null) return null;
   return [item.id, concat([new Uint8Array(4), block])];

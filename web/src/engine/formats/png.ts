@@ -12,7 +12,6 @@
  * strip throw UnsupportedError.
  */
 
-import type { StripOptions } from '../options';
 import {
   type Bytes,
   ascii,
@@ -34,6 +33,7 @@ import { type Category, type Finding, type Inspection, finding, formatBytes, tri
 import { description as iccDescription } from './icc';
 import * as iptc from './iptc';
 import { parseOnce } from './memo';
+import type { StripOptions } from './policy';
 import * as xmp from './xmp';
 
 export const NAME = 'png';
@@ -141,6 +141,33 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
     pos = chunk.end;
   }
 });
+
+// ---- the photo's own EXIF and ICC --------------------------------------------------------------------
+
+/** An eXIf chunk's TIFF block (some writers put "Exif\\0\\0" before it, which the spec does not). */
+function exifTiff(body: Bytes): Bytes {
+  return startsWith(body, EXIF_PREFIX) ? body.subarray(6) : body;
+}
+
+/** The first eXIf chunk's TIFF block (later ones are ignored by viewers and dropped by a strip). */
+export function exifBlock(data: Bytes): Bytes | null {
+  const chunk = parse(data).chunks.find((c) => c.type === 'eXIf');
+  return chunk ? exifTiff(chunkBody(chunk, data)) : null;
+}
+
+/** [profile name, zlib stream] of an iCCP chunk, or null if it is malformed (no NUL, method not 0). */
+function iccpParts(body: Bytes): [Bytes, Bytes] | null {
+  const nul = body.indexOf(0);
+  if (nul < 0 || body[nul + 1] !== 0) return null;
+  return [body.subarray(0, nul), body.subarray(nul + 2)];
+}
+
+/** The first iCCP chunk's profile, inflated; null if there is none or it is unreadable. */
+export function iccProfile(data: Bytes): Bytes | null {
+  const chunk = parse(data).chunks.find((c) => c.type === 'iCCP');
+  const parts = chunk ? iccpParts(chunkBody(chunk, data)) : null;
+  return parts ? inflate(parts[1]) : null;
+}
 
 // ---- zlib and text helpers (inspect only) -----------------------------------------------------------
 
@@ -308,12 +335,12 @@ function chunkFindings(chunk: Chunk, data: Bytes, warnings: string[]): Finding[]
     return textFindings(keyword, text, false, block, off, size, warnings);
   }
   if (kind === 'eXIf') {
-    const tiff = startsWith(body, EXIF_PREFIX) ? body.subarray(6) : body;
+    const tiff = exifTiff(body);
     return exifMod.blockFindings(tiff, 'eXIf', off, size, warnings, chunk.dataStart + (body.length - tiff.length));
   }
   if (kind === 'iCCP') {
-    const [, rest] = partitionNul(body);
-    const profile = rest.length && rest[0] === 0 ? inflate(rest.subarray(1)) : null;
+    const parts = iccpParts(body);
+    const profile = parts ? inflate(parts[1]) : null;
     if (profile === null) {
       warnings.push(`iCCP chunk at byte ${off}: the compressed ICC profile is unreadable`);
       return [finding('kept', 'ICC profile', 'unreadable', 'iCCP', off, size)];
@@ -370,9 +397,7 @@ export function makeChunk(kind: string, body: Bytes): Bytes {
 }
 
 function keptExif(chunk: Chunk, data: Bytes, options: StripOptions): Bytes | null {
-  const body = chunkBody(chunk, data);
-  const tiff = startsWith(body, EXIF_PREFIX) ? body.subarray(6) : body;
-  const block = exifMod.keptBlock(tiff, options.keep);
+  const block = exifMod.keptBlock(exifTiff(chunkBody(chunk, data)), options.keep);
   return block === null ? null : makeChunk('eXIf', block);
 }
 

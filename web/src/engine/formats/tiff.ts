@@ -58,7 +58,6 @@
  * gives one "embedded" finding (reduced-resolution image or thumbnail).
  */
 
-import type { StripOptions } from '../options';
 import { type Bytes, ByteWriter, ascii, need, packU32, preview, readU16, readU32, startsWith } from './binary';
 import { FormatError, UnsupportedError } from './errors';
 import * as exifMod from './exif';
@@ -67,6 +66,7 @@ import { type Finding, type Inspection, finding, formatBytes, plural } from './f
 import { description as iccDescription } from './icc';
 import * as iptc from './iptc';
 import { parseOnce } from './memo';
+import type { StripOptions } from './policy';
 import * as xmp from './xmp';
 
 export const NAME = 'tiff';
@@ -339,6 +339,19 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
   }
   return { little, pages, dropped, warnings };
 });
+
+// ---- the photo's own EXIF and ICC --------------------------------------------------------------------
+
+/** A TIFF is its own EXIF block: IFD0 holds what an EXIF IFD0 holds. */
+export function exifBlock(data: Bytes): Bytes | null {
+  parse(data);
+  return data;
+}
+
+/** IFD0's ICC profile tag (34675). */
+export function iccProfile(data: Bytes): Bytes | null {
+  return parse(data).pages[0]!.ifd.entries.get(TAG_ICC)?.raw ?? null;
+}
 
 // ---- inspect ----------------------------------------------------------------------------------------
 
