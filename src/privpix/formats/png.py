@@ -222,8 +222,8 @@ def icc_profile(data: bytes) -> bytes | None:
 # ---- zlib and text helpers (inspect only) -------------------------------------------------------------
 
 
-def inflate(stream: bytes) -> bytes | None:
-    """A zlib stream's content, or None if it is damaged or inflates past ``INFLATE_LIMIT``."""
+def inflate(stream: bytes, limit: int = INFLATE_LIMIT) -> bytes | None:
+    """A zlib stream's content, or None if it is damaged or inflates past ``limit`` bytes."""
     if len(stream) < 2:
         return None
     cmf, flg = stream[0], stream[1]
@@ -231,10 +231,10 @@ def inflate(stream: bytes) -> bytes | None:
         return None
     inflater = zlib.decompressobj(-15)
     try:
-        out = inflater.decompress(stream[2:], INFLATE_LIMIT + 1)
+        out = inflater.decompress(stream[2:], limit + 1)
     except zlib.error:
         return None
-    if len(out) > INFLATE_LIMIT or not inflater.eof:
+    if len(out) > limit or not inflater.eof:
         return None
     return out
 
@@ -320,7 +320,21 @@ def _unreadable_text(kind: str, keyword: str, block: str, off: int, size: int, w
     return Finding("blocks", "Text", f"{keyword}: compressed text, unreadable ({format_bytes(size)})", block, off, size)
 
 
-def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str]) -> list[Finding]:
+class _InflateBudget:
+    """What inflating may still produce in one inspect: ``INFLATE_LIMIT`` bytes for all compressed
+    chunks together, so a thousand small chunks that each inflate a thousandfold cannot add up."""
+
+    def __init__(self) -> None:
+        self.left = INFLATE_LIMIT
+
+    def inflate(self, stream: bytes) -> bytes | None:
+        out = inflate(stream, self.left)
+        if out is not None:
+            self.left -= len(out)
+        return out
+
+
+def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str], budget: _InflateBudget) -> list[Finding]:
     kind, off, size = chunk.type, chunk.start, chunk.end - chunk.start
     body = chunk.body(data)
     if kind == b"tEXt":
@@ -331,7 +345,7 @@ def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str]) -> list[Find
         raw_key, _, rest = body.partition(b"\x00")
         keyword = _latin1(raw_key)
         block = f"zTXt {keyword}"
-        inflated = inflate(rest[1:]) if rest[:1] == b"\x00" else None
+        inflated = budget.inflate(rest[1:]) if rest[:1] == b"\x00" else None
         if inflated is None:
             return [_unreadable_text("zTXt", keyword, block, off, size, warnings)]
         return _text_findings(keyword, inflated, True, block, off, size, warnings)
@@ -346,7 +360,7 @@ def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str]) -> list[Find
             return [Finding("blocks", "Text", f"{keyword}: malformed ({format_bytes(size)})", block, off, size)]
         if rest[0] == 0:
             return _text_findings(keyword, fields[2], False, block, off, size, warnings)
-        inflated = inflate(fields[2]) if rest[1] == 0 else None
+        inflated = budget.inflate(fields[2]) if rest[1] == 0 else None
         if inflated is None:
             return [_unreadable_text("iTXt", keyword, block, off, size, warnings)]
         return _text_findings(keyword, inflated, False, block, off, size, warnings)
@@ -355,7 +369,7 @@ def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str]) -> list[Find
         return exif_mod.block_findings(tiff, "eXIf", off, size, warnings, chunk.data_start + (len(body) - len(tiff)))
     if kind == b"iCCP":
         parts = _iccp_parts(body)
-        profile = None if parts is None else inflate(parts[1])
+        profile = None if parts is None else budget.inflate(parts[1])
         if profile is None:
             warnings.append(f"iCCP chunk at byte {off}: the compressed ICC profile is unreadable")
             return [Finding("kept", "ICC profile", "unreadable", "iCCP", off, size)]
@@ -394,10 +408,11 @@ def read_metadata(data: bytes) -> Inspection:
     height = u32be(data, ihdr.data_start + 4, FMT, "the IHDR height")
     out: list[Finding] = []
     warnings: list[str] = []
+    budget = _InflateBudget()
     for chunk in [*layout.chunks, layout.iend]:
         if zlib.crc32(data[chunk.start + 4 : chunk.end - 4]) != chunk.crc(data):
             warnings.append(f"chunk {ascii4(chunk.type, 0)} at byte {chunk.start} has a bad CRC")
-        out.extend(_chunk_findings(chunk, data, warnings))
+        out.extend(_chunk_findings(chunk, data, warnings, budget))
     end = layout.iend.end
     trailing = len(data) - end
     if trailing > 0:

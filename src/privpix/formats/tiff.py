@@ -266,7 +266,9 @@ def _int_array(ifd: Ifd, tag: int, little: bool, where: str) -> list[int] | None
     return exif_mod.uints(entry, little)
 
 
-def _sub_ifd(data: bytes, page: Ifd, tag: int, name: str, little: bool, warnings: list[str]) -> Ifd | None:
+def _sub_ifd(
+    data: bytes, page: Ifd, tag: int, name: str, little: bool, warnings: list[str], budget: exif_mod.ReadBudget
+) -> Ifd | None:
     """An Exif or GPS IFD, read tolerantly: a broken one is a warning (a strip drops it anyway)."""
     entry = page.entries.get(tag)
     if entry is None:
@@ -276,18 +278,18 @@ def _sub_ifd(data: bytes, page: Ifd, tag: int, name: str, little: bool, warnings
         warnings.append(f"{FMT} {name} pointer is invalid; ignored")
         return None
     try:
-        return exif_mod.read_ifd(data, offsets[0], little, FMT, warnings)
+        return exif_mod.read_ifd(data, offsets[0], little, FMT, warnings, 0, budget)
     except FormatError as err:
         warnings.append(f"{name}: {err.expected}; ignored")
         return None
 
 
-def _read_page(data: bytes, ifd: Ifd, index: int, little: bool, warnings: list[str]) -> Page:
+def _read_page(data: bytes, ifd: Ifd, index: int, little: bool, warnings: list[str], budget: exif_mod.ReadBudget) -> Page:
     where = f"IFD{index}"
     _check_kept_entries(data, ifd, little, where)
     page = Page(index, ifd)
-    page.exif = _sub_ifd(data, ifd, TAG_EXIF_IFD, f"{where} Exif IFD", little, warnings)
-    page.gps = _sub_ifd(data, ifd, TAG_GPS_IFD, f"{where} GPS IFD", little, warnings)
+    page.exif = _sub_ifd(data, ifd, TAG_EXIF_IFD, f"{where} Exif IFD", little, warnings, budget)
+    page.gps = _sub_ifd(data, ifd, TAG_GPS_IFD, f"{where} GPS IFD", little, warnings, budget)
     sub = ifd.entries.get(TAG_SUB_IFDS)
     page.sub_ifds = exif_mod.uints(sub, little) if sub is not None else []
     if TAG_TILE_OFFSETS in ifd.entries:
@@ -335,6 +337,7 @@ def parse(data: bytes) -> Layout:
     pages: list[Page] = []
     dropped: list[Dropped] = []
     seen: set[int] = set()
+    budget = exif_mod.ReadBudget(len(data))
     offset = struct.unpack_from(e + "I", data, 4)[0]
     if offset == 0:
         raise FormatError(FMT, 4, "expected the offset of the first IFD", "0")
@@ -343,7 +346,7 @@ def parse(data: bytes) -> Layout:
         if offset in seen:
             raise FormatError(FMT, offset, "expected a new IFD, but the IFD chain loops back to an earlier one")
         seen.add(offset)
-        ifd = exif_mod.read_ifd(data, offset, little, FMT, warnings)
+        ifd = exif_mod.read_ifd(data, offset, little, FMT, warnings, 0, budget)
         count = struct.unpack_from(e + "H", data, offset)[0]
         need(data, offset + 2 + 12 * count, 4, FMT, f"the next-IFD offset of IFD{index}")
         if index > 0 and _is_reduced(ifd, little):
@@ -351,7 +354,7 @@ def parse(data: bytes) -> Layout:
         elif index > 0 and TAG_STRIP_OFFSETS not in ifd.entries and TAG_TILE_OFFSETS not in ifd.entries:
             dropped.append(Dropped(index, ifd, "thumbnail"))
         else:
-            pages.append(_read_page(data, ifd, index, little, warnings))
+            pages.append(_read_page(data, ifd, index, little, warnings, budget))
         offset = ifd.next_offset
         index += 1
     return Layout(little, pages, dropped, warnings)
@@ -385,7 +388,7 @@ def _table_finding_span(data: bytes, ifd: Ifd, little: bool) -> tuple[int, int]:
     return ifd.offset, _table_length(ifd, data, little)
 
 
-def _page_findings(data: bytes, page: Page, little: bool, warnings: list[str]) -> list[Finding]:
+def _page_findings(data: bytes, page: Page, little: bool, warnings: list[str], budget: exif_mod.ReadBudget) -> list[Finding]:
     ifd = page.ifd
     block = f"IFD{page.index}"
     span = _table_finding_span(data, ifd, little)
@@ -435,7 +438,7 @@ def _page_findings(data: bytes, page: Page, little: bool, warnings: list[str]) -
     for j, sub_at in enumerate(page.sub_ifds):
         sub_block = f"{block} SubIFD{j}"
         try:
-            sub = exif_mod.read_ifd(data, sub_at, little, FMT, warnings)
+            sub = exif_mod.read_ifd(data, sub_at, little, FMT, warnings, 0, budget)
         except FormatError as err:
             warnings.append(f"{sub_block}: {err.expected}; ignored")
             out.append(Finding("embedded", "SubIFD image", "unreadable", sub_block, sub_at, 0))
@@ -483,8 +486,9 @@ def read_metadata(data: bytes) -> Inspection:
     little = layout.little
     warnings = list(layout.warnings)
     items: list[tuple[int, list[Finding]]] = []
+    budget = exif_mod.ReadBudget(len(data))  # for the SubIFDs, which only inspect reads
     for page in layout.pages:
-        items.append((page.index, _page_findings(data, page, little, warnings)))
+        items.append((page.index, _page_findings(data, page, little, warnings, budget)))
     for item in layout.dropped:
         items.append((item.index, [_dropped_finding(data, item, little)]))
     items.sort(key=lambda pair: pair[0])
@@ -566,6 +570,8 @@ def strip(data: bytes, options: StripOptions) -> bytes:
     e = _e(little)
     for page in layout.pages:
         _check_strippable(page, little)
+    if sum(sum(page.counts) for page in layout.pages) > len(data):
+        raise UnsupportedError(FMT, -1, "the pages' strips or tiles overlap: the stripped file would repeat the same bytes")
     kept = exif_mod.kept_tags(options.keep, orientation=False)
     plans = [_plan(page, options, kept) for page in layout.pages]
 

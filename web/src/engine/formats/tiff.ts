@@ -244,7 +244,7 @@ function intArray(ifd: Ifd, tag: number, little: boolean, where: string): number
 }
 
 /** An Exif or GPS IFD, read tolerantly: a broken one is a warning (a strip drops it anyway). */
-function subIfd(data: Bytes, page: Ifd, tag: number, name: string, little: boolean, warnings: string[]): Ifd | null {
+function subIfd(data: Bytes, page: Ifd, tag: number, name: string, little: boolean, warnings: string[], budget: exifMod.ReadBudget): Ifd | null {
   const entry = page.entries.get(tag);
   if (entry === undefined) return null;
   const offsets = exifMod.uints(entry, little);
@@ -253,7 +253,7 @@ function subIfd(data: Bytes, page: Ifd, tag: number, name: string, little: boole
     return null;
   }
   try {
-    return exifMod.readIfd(data, offsets[0]!, little, FMT, warnings);
+    return exifMod.readIfd(data, offsets[0]!, little, FMT, warnings, 0, budget);
   } catch (err) {
     if (!(err instanceof FormatError)) throw err;
     warnings.push(`${name}: ${err.expected}; ignored`);
@@ -261,12 +261,12 @@ function subIfd(data: Bytes, page: Ifd, tag: number, name: string, little: boole
   }
 }
 
-function readPage(data: Bytes, ifd: Ifd, index: number, little: boolean, warnings: string[]): Page {
+function readPage(data: Bytes, ifd: Ifd, index: number, little: boolean, warnings: string[], budget: exifMod.ReadBudget): Page {
   const where = `IFD${index}`;
   checkKeptEntries(data, ifd, little, where);
   const page: Page = { index, ifd, exif: null, gps: null, subIfds: [], offsetsTag: 0, offsets: [], counts: [] };
-  page.exif = subIfd(data, ifd, TAG_EXIF_IFD, `${where} Exif IFD`, little, warnings);
-  page.gps = subIfd(data, ifd, TAG_GPS_IFD, `${where} GPS IFD`, little, warnings);
+  page.exif = subIfd(data, ifd, TAG_EXIF_IFD, `${where} Exif IFD`, little, warnings, budget);
+  page.gps = subIfd(data, ifd, TAG_GPS_IFD, `${where} GPS IFD`, little, warnings, budget);
   const sub = ifd.entries.get(TAG_SUB_IFDS);
   page.subIfds = sub !== undefined ? exifMod.uints(sub, little) : [];
   let countsTag: number;
@@ -316,6 +316,7 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
   const pages: Page[] = [];
   const dropped: Dropped[] = [];
   const seen = new Set<number>();
+  const budget = new exifMod.ReadBudget(data.length);
   let offset = readU32(data, 4, little);
   if (offset === 0) throw new FormatError(FMT, 4, 'expected the offset of the first IFD', '0');
   let index = 0;
@@ -324,7 +325,7 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
       throw new FormatError(FMT, offset, 'expected a new IFD, but the IFD chain loops back to an earlier one');
     }
     seen.add(offset);
-    const ifd = exifMod.readIfd(data, offset, little, FMT, warnings);
+    const ifd = exifMod.readIfd(data, offset, little, FMT, warnings, 0, budget);
     const count = readU16(data, offset, little);
     need(data, offset + 2 + 12 * count, 4, FMT, `the next-IFD offset of IFD${index}`);
     if (index > 0 && isReduced(ifd, little)) {
@@ -332,7 +333,7 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
     } else if (index > 0 && !ifd.entries.has(TAG_STRIP_OFFSETS) && !ifd.entries.has(TAG_TILE_OFFSETS)) {
       dropped.push({ index, ifd, kind: 'thumbnail' });
     } else {
-      pages.push(readPage(data, ifd, index, little, warnings));
+      pages.push(readPage(data, ifd, index, little, warnings, budget));
     }
     offset = ifd.nextOffset;
     index += 1;
@@ -365,7 +366,7 @@ function tableFindingSpan(data: Bytes, ifd: Ifd, little: boolean): [number, numb
   return [ifd.offset, tableLength(ifd, data, little)];
 }
 
-function pageFindings(data: Bytes, page: Page, little: boolean, warnings: string[]): Finding[] {
+function pageFindings(data: Bytes, page: Page, little: boolean, warnings: string[], budget: exifMod.ReadBudget): Finding[] {
   const ifd = page.ifd;
   const block = `IFD${page.index}`;
   const span = tableFindingSpan(data, ifd, little);
@@ -422,7 +423,7 @@ function pageFindings(data: Bytes, page: Page, little: boolean, warnings: string
     const subBlock = `${block} SubIFD${j}`;
     let sub: Ifd;
     try {
-      sub = exifMod.readIfd(data, subAt, little, FMT, warnings);
+      sub = exifMod.readIfd(data, subAt, little, FMT, warnings, 0, budget);
     } catch (err) {
       if (!(err instanceof FormatError)) throw err;
       warnings.push(`${subBlock}: ${err.expected}; ignored`);
@@ -466,7 +467,8 @@ export function readMetadata(data: Bytes): Inspection {
   const little = layout.little;
   const warnings = [...layout.warnings];
   const items: [number, Finding[]][] = [];
-  for (const page of layout.pages) items.push([page.index, pageFindings(data, page, little, warnings)]);
+  const budget = new exifMod.ReadBudget(data.length); // for the SubIFDs, which only inspect reads
+  for (const page of layout.pages) items.push([page.index, pageFindings(data, page, little, warnings, budget)]);
   for (const item of layout.dropped) items.push([item.index, [droppedFinding(data, item, little)]]);
   items.sort((a, b) => a[0] - b[0]);
   const out = items.flatMap(([, found]) => found);
@@ -553,6 +555,9 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
   const layout = parse(data);
   const little = layout.little;
   for (const page of layout.pages) checkStrippable(page, little);
+  if (layout.pages.reduce((n, page) => n + page.counts.reduce((a, b) => a + b, 0), 0) > data.length) {
+    throw new UnsupportedError(FMT, -1, "the pages' strips or tiles overlap: the stripped file would repeat the same bytes");
+  }
   const kept = exifMod.keptTags(options.keep, false);
   const plans = layout.pages.map((page) => plan(page, options, kept));
 
