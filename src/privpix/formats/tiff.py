@@ -9,10 +9,14 @@ re-encoded; strip and tile bytes are copied verbatim.
 
 What is kept
 ------------
-* **Pages**: IFD0 always, and every later IFD in the chain that is a full-resolution image. Dropped
-  (with everything they point to): IFDs with NewSubfileType bit 0 (reduced resolution) or
-  SubfileType 2, IFDs with neither StripOffsets nor TileOffsets (EXIF-style JPEG thumbnails), all
-  SubIFDs (tag 330), Exif/GPS/Interop IFDs (rebuilt only for keep-groups, below).
+* **Pages**: IFD0 always (the picture), and a later IFD of the chain only when it is a further page of
+  the same document: not reduced, with strips or tiles, and either marked as a page (NewSubfileType
+  bit 1, SubfileType 3 or a PageNumber tag) or of exactly IFD0's width and height. Dropped (with
+  everything they point to, strips and tiles included): IFDs with NewSubfileType bit 0 (reduced
+  resolution) or SubfileType 2; IFDs with neither StripOffsets nor TileOffsets (EXIF-style JPEG
+  thumbnails); every other later IFD, such as the 160×106 thumbnail Nikon Capture writes as IFD1
+  (a thumbnail can show what was cropped out of the picture); all SubIFDs (tag 330); Exif/GPS/Interop
+  IFDs (rebuilt only for keep-groups, below).
 * **Tags of a page**: the structural allowlist ``STRUCTURAL_TAGS`` (decoding and rendering only),
   the ICC profile (34675) when ``keep_icc``, and the IFD0-level keep-group tags (Make, Model,
   DateTime, Artist, Copyright) when asked. Everything else goes: Software, ImageDescription,
@@ -104,6 +108,7 @@ TAG_STRIP_OFFSETS = 273
 TAG_STRIP_BYTE_COUNTS = 279
 TAG_TILE_OFFSETS = 324
 TAG_TILE_BYTE_COUNTS = 325
+TAG_PAGE_NUMBER = 297
 TAG_SUB_IFDS = 330
 TAG_XMP = 700
 TAG_JPEG_IF_OFFSET = 0x0201
@@ -195,11 +200,12 @@ class Page:
 
 @dataclass
 class Dropped:
-    """An IFD of the chain that is not a page: a reduced-resolution image or a thumbnail."""
+    """An IFD of the chain that is not a page: a reduced-resolution image, an EXIF-style thumbnail or
+    another image that does not say it is a page."""
 
     index: int
     ifd: Ifd
-    kind: str  # "reduced" | "thumbnail"
+    kind: str  # "reduced" | "thumbnail" | "secondary"
 
 
 @dataclass
@@ -323,6 +329,14 @@ def _is_reduced(ifd: Ifd, little: bool) -> bool:
     return (new_type is not None and new_type & 1 == 1) or old_type == 2
 
 
+def _is_page(ifd: Ifd, ifd0: Ifd, little: bool) -> bool:
+    """Whether a later IFD is a further page of the document IFD0 starts (see the module docstring)."""
+    new_type = _first(ifd, TAG_NEW_SUBFILE_TYPE, little)
+    marked = (new_type is not None and new_type & 2 == 2) or _first(ifd, TAG_SUBFILE_TYPE, little) == 3
+    size = (_first(ifd, TAG_WIDTH, little), _first(ifd, TAG_HEIGHT, little))
+    return marked or TAG_PAGE_NUMBER in ifd.entries or size == (_first(ifd0, TAG_WIDTH, little), _first(ifd0, TAG_HEIGHT, little))
+
+
 @parse_once
 def parse(data: bytes) -> Layout:
     head = data[:4]
@@ -353,6 +367,8 @@ def parse(data: bytes) -> Layout:
             dropped.append(Dropped(index, ifd, "reduced"))
         elif index > 0 and TAG_STRIP_OFFSETS not in ifd.entries and TAG_TILE_OFFSETS not in ifd.entries:
             dropped.append(Dropped(index, ifd, "thumbnail"))
+        elif index > 0 and not _is_page(ifd, pages[0].ifd, little):
+            dropped.append(Dropped(index, ifd, "secondary"))
         else:
             pages.append(_read_page(data, ifd, index, little, warnings, budget))
         offset = ifd.next_offset
@@ -475,6 +491,8 @@ def _dropped_finding(data: bytes, item: Dropped, little: bool) -> Finding:
     span = _table_finding_span(data, item.ifd, little)
     if item.kind == "reduced":
         return Finding("embedded", "Reduced-resolution image", _size_text(item.ifd, little), block, *span)
+    if item.kind == "secondary":
+        return Finding("embedded", "Secondary image", _size_text(item.ifd, little), block, *span)
     length = _first(item.ifd, TAG_JPEG_IF_LENGTH, little)
     if _first(item.ifd, TAG_JPEG_IF_OFFSET, little) is not None and length:
         return Finding("embedded", "EXIF thumbnail", f"JPEG, {format_bytes(length)}", block, *span)

@@ -12,10 +12,13 @@
  *
  * What is kept
  * ------------
- * - **Pages**: IFD0 always, and every later IFD in the chain that is a full-resolution image. Dropped
- *   (with everything they point to): IFDs with NewSubfileType bit 0 (reduced resolution) or
- *   SubfileType 2, IFDs with neither StripOffsets nor TileOffsets (EXIF-style JPEG thumbnails), all
- *   SubIFDs (tag 330), Exif/GPS/Interop IFDs (rebuilt only for keep-groups, below).
+ * - **Pages**: IFD0 always (the picture), and a later IFD of the chain only when it is a further page
+ *   of the same document: not reduced, with strips or tiles, and either marked as a page
+ *   (NewSubfileType bit 1, SubfileType 3 or a PageNumber tag) or of exactly IFD0's width and height.
+ *   Dropped (with everything they point to, strips and tiles included): reduced-resolution IFDs
+ *   (NewSubfileType bit 0, SubfileType 2); IFDs without StripOffsets or TileOffsets (EXIF-style JPEG
+ *   thumbnails); every other later IFD, such as the 160×106 thumbnail Nikon Capture writes as IFD1;
+ *   all SubIFDs (tag 330); Exif/GPS/Interop IFDs (rebuilt only for keep-groups, below).
  * - **Tags of a page**: the structural allowlist `STRUCTURAL_TAGS` (decoding and rendering only),
  *   the ICC profile (34675) when `keep_icc`, and the IFD0-level keep-group tags (Make, Model,
  *   DateTime, Artist, Copyright) when asked. Everything else goes: Software, ImageDescription,
@@ -87,6 +90,7 @@ export const TAG_STRIP_OFFSETS = 273;
 export const TAG_STRIP_BYTE_COUNTS = 279;
 export const TAG_TILE_OFFSETS = 324;
 export const TAG_TILE_BYTE_COUNTS = 325;
+export const TAG_PAGE_NUMBER = 297;
 export const TAG_SUB_IFDS = 330;
 export const TAG_XMP = 700;
 export const TAG_JPEG_IF_OFFSET = 0x0201;
@@ -177,7 +181,7 @@ export interface Page {
 export interface Dropped {
   index: number;
   ifd: Ifd;
-  kind: 'reduced' | 'thumbnail';
+  kind: 'reduced' | 'thumbnail' | 'secondary';
 }
 
 export interface Layout {
@@ -301,6 +305,15 @@ function isReduced(ifd: Ifd, little: boolean): boolean {
   return (newType !== null && (newType & 1) === 1) || oldType === 2;
 }
 
+/** Whether a later IFD is a further page of the document IFD0 starts (see the comment at the top). */
+function isPage(ifd: Ifd, ifd0: Ifd, little: boolean): boolean {
+  const newType = first(ifd, TAG_NEW_SUBFILE_TYPE, little);
+  const marked = (newType !== null && (newType & 2) === 2) || first(ifd, TAG_SUBFILE_TYPE, little) === 3;
+  const sameSize = first(ifd, TAG_WIDTH, little) === first(ifd0, TAG_WIDTH, little) &&
+    first(ifd, TAG_HEIGHT, little) === first(ifd0, TAG_HEIGHT, little);
+  return marked || ifd.entries.has(TAG_PAGE_NUMBER) || sameSize;
+}
+
 export const parse = parseOnce(function parse(data: Bytes): Layout {
   const head = data.subarray(0, 4);
   const is = (magic: Bytes): boolean => head.length === 4 && startsWith(head, magic);
@@ -332,6 +345,8 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
       dropped.push({ index, ifd, kind: 'reduced' });
     } else if (index > 0 && !ifd.entries.has(TAG_STRIP_OFFSETS) && !ifd.entries.has(TAG_TILE_OFFSETS)) {
       dropped.push({ index, ifd, kind: 'thumbnail' });
+    } else if (index > 0 && !isPage(ifd, pages[0]!.ifd, little)) {
+      dropped.push({ index, ifd, kind: 'secondary' });
     } else {
       pages.push(readPage(data, ifd, index, little, warnings, budget));
     }
@@ -455,6 +470,7 @@ function droppedFinding(data: Bytes, item: Dropped, little: boolean): Finding {
   if (item.kind === 'reduced') {
     return finding('embedded', 'Reduced-resolution image', sizeText(item.ifd, little), block, ...span);
   }
+  if (item.kind === 'secondary') return finding('embedded', 'Secondary image', sizeText(item.ifd, little), block, ...span);
   const length = first(item.ifd, TAG_JPEG_IF_LENGTH, little);
   if (first(item.ifd, TAG_JPEG_IF_OFFSET, little) !== null && length) {
     return finding('embedded', 'EXIF thumbnail', `JPEG, ${formatBytes(length)}`, block, ...span);
