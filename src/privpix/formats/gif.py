@@ -38,11 +38,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import icc as icc_mod
 from . import xmp
 from .binary import need, preview, u8, u16le
 from .errors import FormatError
 from .findings import Finding, Inspection, format_bytes, trim
-from .icc import description as icc_description
 from .memo import parse_once
 from .policy import StripOptions
 
@@ -57,6 +57,7 @@ LOOPING_APPS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
 ICC_APP = b"ICCRGBG1012"
 XMP_APP = b"XMP DataXMP"
 XMP_MAGIC_TRAILER = b"\x01" + bytes(range(255, -1, -1)) + b"\x00"  # 258 bytes
+RESERVED_IMAGE_BITS = 0x18  # bits 3-4 of an image descriptor's packed byte
 
 
 @dataclass(frozen=True)
@@ -173,9 +174,13 @@ def read_metadata(data: bytes) -> Inspection:
     height = u16le(data, 8, FMT, "the screen height")
     out: list[Finding] = []
     for block in layout.blocks:
-        if block.introducer != EXTENSION or block.label in (GRAPHIC_CONTROL, PLAIN_TEXT):
+        if block.introducer != EXTENSION or block.label == GRAPHIC_CONTROL:
             continue
         off, size = block.start, block.end - block.start
+        if block.label == PLAIN_TEXT:  # a 12-byte grid header, then the text
+            text = trim(_sub_block_data(data, block.body_start + 1 + data[block.body_start], block.end).decode("latin-1"))
+            out.append(Finding("blocks", "Plain text", text or "(empty)", "Plain text extension", off, size))
+            continue
         if block.label == COMMENT:
             raw = _sub_block_data(data, block.body_start, block.end)
             text = trim(raw.decode("utf-8", "replace"))
@@ -206,8 +211,7 @@ def read_metadata(data: bytes) -> Inspection:
             out.append(xmp.block_finding(name, off, size))
         elif ident == ICC_APP:
             profile = _sub_block_data(data, block.body_start + 12, block.end)
-            label = icc_description(profile) or "unnamed"
-            out.append(Finding("kept", "ICC profile", label, name, off, size, {"bytes": len(profile)}))
+            out.extend(icc_mod.findings(profile, name, off, size))
         else:
             out.append(
                 Finding(
@@ -225,18 +229,66 @@ def read_metadata(data: bytes) -> Inspection:
 # ---- strip --------------------------------------------------------------------------------------------
 
 
-def _keep_block(block: Block, data: bytes, options: StripOptions) -> bool:
-    if block.introducer == IMAGE or block.label in (GRAPHIC_CONTROL, PLAIN_TEXT):
-        return True
-    if block.label != APPLICATION:
-        return False
-    ident = _app_id(block, data)
-    return ident in LOOPING_APPS or (ident == ICC_APP and options.keep_icc)
+def _sub_blocks(payload: bytes) -> bytes:
+    """``payload`` as data sub-blocks of at most 255 bytes, then the zero terminator."""
+    out = bytearray()
+    for i in range(0, len(payload), 255):
+        out.append(len(payload[i : i + 255]))
+        out += payload[i : i + 255]
+    out.append(0)
+    return bytes(out)
+
+
+def _first_sub_block(data: bytes, pos: int) -> bytes:
+    return data[pos + 1 : pos + 1 + data[pos]]
+
+
+def _graphic_control(block: Block, data: bytes) -> bytes | None:
+    """The canonical 4-byte graphic control block; its reserved bits cleared (None if too short)."""
+    first = _first_sub_block(data, block.body_start)
+    if len(first) < 4:
+        return None
+    return bytes((EXTENSION, GRAPHIC_CONTROL, 4, first[0] & 0x1F)) + first[1:4] + b"\x00"
+
+
+def _looping(block: Block, data: bytes) -> bytes | None:
+    """The canonical loop block: "NETSCAPE2.0" (which every decoder reads; "ANIMEXTS1.0" says the same),
+    one sub-block (1, loop count); None without one."""
+    first = _first_sub_block(data, block.body_start + 12)
+    if len(first) < 3 or first[0] != 1:
+        return None
+    return bytes((EXTENSION, APPLICATION, 11)) + LOOPING_APPS[0] + b"\x03\x01" + first[1:3] + b"\x00"
+
+
+def _icc(block: Block, data: bytes) -> bytes | None:
+    neutral = icc_mod.neutralise(_sub_block_data(data, block.body_start + 12, block.end))
+    return None if neutral is None else bytes((EXTENSION, APPLICATION, 11)) + ICC_APP + _sub_blocks(neutral)
+
+
+def _image(block: Block, data: bytes) -> bytes:
+    """An image block verbatim but for the descriptor's two reserved bits, cleared."""
+    packed = data[block.start + 9] & ~RESERVED_IMAGE_BITS
+    return data[block.start : block.start + 9] + bytes((packed,)) + data[block.start + 10 : block.end]
 
 
 def strip(data: bytes, options: StripOptions) -> bytes:
     layout = parse(data)
     out = [data[: layout.screen_end]]
-    out.extend(data[b.start : b.end] for b in layout.blocks if _keep_block(b, data, options))
+    control: bytes | None = None  # the graphic control block waiting for the image it applies to
+    looping = icc = False
+    for block in layout.blocks:
+        if block.introducer == IMAGE:
+            out.extend((control or b"", _image(block, data)))
+            control = None
+        elif block.label == GRAPHIC_CONTROL:
+            control = _graphic_control(block, data)  # a later one replaces an earlier one, as in decoders
+        elif block.label == PLAIN_TEXT:
+            control = None  # text no decoder draws goes, and the control block that was meant for it
+        elif block.label == APPLICATION and _app_id(block, data) in LOOPING_APPS and not looping:
+            looping = True
+            out.append(_looping(block, data) or b"")
+        elif block.label == APPLICATION and _app_id(block, data) == ICC_APP and options.keep_icc and not icc:
+            icc = True
+            out.append(_icc(block, data) or b"")
     out.append(bytes((TRAILER,)))
     return b"".join(out)

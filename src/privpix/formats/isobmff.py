@@ -115,11 +115,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from . import exif as exif_mod
+from . import icc as icc_mod
 from . import xmp
 from .binary import ascii4, need, pack_u16be, pack_u32be, pack_u64be, preview, u32be, u64be
 from .errors import FormatError, UnsupportedError
 from .findings import Finding, Inspection, format_bytes
-from .icc import description as icc_description
 from .memo import parse_once
 from .policy import StripOptions
 
@@ -143,6 +143,20 @@ METADATA_PROPERTIES = {
     "itai": ("time", "TAI timestamp"),
 }
 ICC_COLR_TYPES = frozenset((b"prof", b"rICC"))
+# Properties that decode and render an image (codec configurations, size, colour, orientation,
+# cropping, alpha and HDR information, layers): the only ones a strip keeps. An unknown one goes, or,
+# if an item marks it essential, the file is refused.
+RENDERING_PROPERTIES = frozenset(
+    ("hvcC", "av1C", "avcC", "vvcC", "lhvC", "jpgC", "j2kH", "uncC", "cmpd", "cpal", "cloc", "ispe", "pixi", "colr")
+    + ("irot", "imir", "clap", "pasp", "auxC", "clli", "mdcv", "cclv", "amve", "lsel", "a1op", "a1lx", "iscl", "rloc")
+    + ("oinf", "tols", "rref")
+)
+# payload sizes of the fixed-size ones (besides irot, imir, ispe, pixi and colr, handled by kind)
+FIXED_SIZE_PROPERTIES = {"pasp": 8, "clap": 32, "clli": 4, "mdcv": 24}
+KNOWN_BRANDS = HEIF_BRANDS | frozenset(
+    (b"miaf", b"MiHE", b"MiHA", b"MiHB", b"MiPr", b"MiCm", b"MiAC", b"MA1A", b"MA1B", b"iso8", b"tmap", b"unif", b"jpeg")
+    + (b"avci", b"vvic")
+)
 XMP_MIME = "application/rdf+xml"
 DROPPED_BOX_LABELS = {
     "free": "Padding",
@@ -820,13 +834,9 @@ def _icc_box(data: bytes, heif: Heif) -> Box | None:
     return None
 
 
-def _icc(data: bytes, heif: Heif) -> Finding | None:
+def _icc(data: bytes, heif: Heif) -> list[Finding]:
     box = _icc_box(data, heif)
-    if box is None:
-        return None
-    profile = data[box.payload + 4 : box.end]
-    name = icc_description(profile) or "unnamed"
-    return Finding("kept", "ICC profile", name, "colr", box.start, box.size, {"bytes": len(profile)})
+    return [] if box is None else icc_mod.findings(data[box.payload + 4 : box.end], "colr", box.start, box.size)
 
 
 def _time_property(data: bytes, box: Box, fmt: str) -> str:
@@ -954,9 +964,10 @@ def read_metadata(data: bytes) -> Inspection:
             if index and index not in seen and heif.properties[index - 1].type in METADATA_PROPERTIES:
                 seen.add(index)
                 out.append(_property_finding(data, heif, heif.properties[index - 1]))
-    for extra in (_orientation(data, heif), _icc(data, heif)):
-        if extra is not None:
-            out.append(extra)
+    turn = _orientation(data, heif)
+    if turn is not None:
+        out.append(turn)
+    out.extend(_icc(data, heif))
     for box in heif.dropped:
         block = f"{_show(box.type)} box"
         if box.type == "xml ":  # an XML box in 'meta' (full box): XMP as often as not
@@ -1043,6 +1054,48 @@ def _check_keepable(heif: Heif, kept: set[int]) -> None:
             raise UnsupportedError(heif.fmt, where, f"item {item_id}'s data lives in another file (data reference {loc.dref})")
 
 
+def _property_bytes(data: bytes, box: Box, options: StripOptions) -> bytes | None:
+    """The property box a strip writes for ``box``, or None when it goes: metadata properties,
+    unknown ones (an essential one is refused by the caller), ICC colour without ``keep_icc``. Kept
+    properties of a fixed size are cut to it (their reserved bits cleared); an ICC profile is
+    neutralised (icc.neutralise); the others are copied as they are."""
+    kind, payload = box.type, data[box.payload : box.end]
+    if kind not in RENDERING_PROPERTIES:
+        return None
+    if kind == "colr" and payload[:4] in ICC_COLR_TYPES:
+        neutral = icc_mod.neutralise(payload[4:]) if options.keep_icc else None
+        return None if neutral is None else _box(kind, payload[:4] + neutral)
+    if kind == "colr" and payload[:4] == b"nclx":
+        return _box(kind, payload[:11]) if len(payload) >= 11 else None
+    if kind in ("irot", "imir"):
+        return _box(kind, bytes((payload[0] & (3 if kind == "irot" else 1),))) if payload else None
+    if kind == "ispe":
+        return _box(kind, payload[:1] + bytes(3) + payload[4:12]) if len(payload) >= 12 else None
+    if kind == "pixi" and len(payload) >= 5:
+        return _box(kind, payload[:1] + bytes(3) + payload[4 : 5 + payload[4]])
+    size = FIXED_SIZE_PROPERTIES.get(kind)
+    if size is not None:
+        return _box(kind, payload[:size]) if len(payload) >= size else None
+    return data[box.start : box.end]
+
+
+def _canonical_ftyp(data: bytes, ftyp: Box) -> bytes:
+    """The file type box: its major brand, minor version 0, and only the compatible brands privpix
+    knows (a brand is a promise about the file, never needed to decode it)."""
+    brands = _brands(data, ftyp)
+    compatible = list(dict.fromkeys(b for b in brands[1:] if b in KNOWN_BRANDS))
+    return _box("ftyp", brands[0] + bytes(4) + b"".join(compatible))
+
+
+def _item_payload(data: bytes, heif: Heif, loc: Location) -> bytes:
+    """A kept item's bytes; a grid's description is cut to its defined size (8 or 12 bytes)."""
+    payload = item_bytes(data, heif, loc)
+    if heif.items[loc.id].type == "grid" and len(payload) >= 2:
+        size = 12 if payload[1] & 1 else 8
+        return payload[:size] if len(payload) >= size else payload
+    return payload
+
+
 def strip(data: bytes, options: StripOptions) -> bytes:
     heif = parse(data)
     kept = needed_items(data, heif)
@@ -1053,17 +1106,24 @@ def strip(data: bytes, options: StripOptions) -> bytes:
     big_ids = max(written | {heif.primary}) > 0xFFFF
 
     # properties: keep what kept items use, minus metadata (and ICC unless asked), renumbered
-    def keep_property(index: int) -> bool:
+    written_properties: dict[int, bytes | None] = {}  # source index -> the box written (None: dropped)
+
+    def keep_property(index: int, item_id: int, essential: bool) -> bool:
         if index == 0:
             return False
+        if index not in written_properties:
+            written_properties[index] = _property_bytes(data, heif.properties[index - 1], options)
         box = heif.properties[index - 1]
-        if box.type in METADATA_PROPERTIES:
-            return False
-        if box.type == "colr" and not options.keep_icc and data[box.payload : box.payload + 4] in ICC_COLR_TYPES:
-            return False
-        return True
+        if written_properties[index] is None and essential and box.type not in RENDERING_PROPERTIES | METADATA_PROPERTIES.keys():
+            raise UnsupportedError(
+                heif.fmt,
+                box.start,
+                f"item {item_id} needs the property '{_show(box.type)}' (marked essential), which privpix does not know: "
+                "it will neither drop it nor copy it",
+            )
+        return written_properties[index] is not None
 
-    assoc = {i: [(x, e) for x, e in heif.assoc[i] if keep_property(x)] for i in heif.assoc if i in kept}
+    assoc = {i: [(x, e) for x, e in heif.assoc[i] if keep_property(x, i, e)] for i in heif.assoc if i in kept}
     used = sorted({x for entries in assoc.values() for x, _ in entries})
     renumber = {old: new for new, old in enumerate(used, start=1)}
     wide = len(used) > 127
@@ -1079,7 +1139,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
                 ipma_body += pack_u16be((essential << 15) | renumber[index])
             else:
                 ipma_body += bytes([(essential << 7) | renumber[index]])
-    ipco = b"".join(data[heif.properties[i - 1].start : heif.properties[i - 1].end] for i in used)
+    ipco = b"".join(written_properties[i] or b"" for i in used)
     iprp = _box(
         "iprp",
         _box("ipco", ipco) + _full_box("ipma", 1 if big_ids else 0, 1 if wide else 0, pack_u32be(count) + bytes(ipma_body)),
@@ -1118,7 +1178,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
             assert exif is not None
             payload, method = exif[1], 0
         else:
-            payload, method = item_bytes(data, heif, loc), loc.method
+            payload, method = _item_payload(data, heif, loc), loc.method
         store = idat if method == 1 else mdat
         placed.append((loc.id, method, len(store), len(payload)))
         store += payload
@@ -1133,7 +1193,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
         else _full_box("pitm", 1, 0, pack_u32be(heif.primary))
     )
     head = hdlr + dinf + pitm + iinf + iref + iprp + (_box("idat", bytes(idat)) if idat else b"")
-    ftyp = data[heif.ftyp.start : heif.ftyp.end]
+    ftyp = _canonical_ftyp(data, heif.ftyp)
     mdat_header = 8 if 8 + len(mdat) <= MAX_U32 else 16
 
     def build_iloc(offset_size: int, mdat_start: int) -> bytes:

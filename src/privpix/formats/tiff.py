@@ -81,12 +81,12 @@ import struct
 from dataclasses import dataclass, field
 
 from . import exif as exif_mod
+from . import icc as icc_mod
 from . import iptc, xmp
 from .binary import need, preview
 from .errors import FormatError, UnsupportedError
 from .exif import Entry, Exif, Ifd
 from .findings import Finding, Inspection, format_bytes, plural
-from .icc import description as icc_description
 from .memo import parse_once
 from .policy import StripOptions
 
@@ -165,7 +165,6 @@ STRUCTURAL_TAGS: dict[int, str] = {
     324: "TileOffsets",
     325: "TileByteCounts",
     332: "InkSet",
-    333: "InkNames",
     334: "NumberOfInks",
     336: "DotRange",
     338: "ExtraSamples",
@@ -479,10 +478,7 @@ def _page_findings(data: bytes, page: Page, little: bool, warnings: list[str], b
         )
     entry = ifd.entries.get(TAG_ICC)
     if entry is not None:
-        name = icc_description(entry.raw) or "unnamed"
-        out.append(
-            Finding("kept", "ICC profile", name, f"{block} ICC", entry.value_offset, len(entry.raw), {"bytes": len(entry.raw)})
-        )
+        out.extend(icc_mod.findings(entry.raw, f"{block} ICC", entry.value_offset, len(entry.raw)))
     return out
 
 
@@ -552,12 +548,34 @@ class _PagePlan:
     gps: list[Entry]
 
 
-def _plan(page: Page, options: StripOptions, kept: dict[str, set[int]]) -> _PagePlan:
+# Structural tags of one value, or of a fixed number of values (others: one per sample, below): a
+# longer value carries bytes no decoder reads, and is cut to its defined count.
+COUNTS = {tag: 1 for tag in (254, 255, 256, 257, 259, 262, 263, 264, 265, 266, 274, 277, 278, 282, 283, 284)}
+COUNTS |= {tag: 1 for tag in (290, 292, 293, 296, 317, 322, 323, 332, 334, 531)}
+COUNTS |= {297: 2, 318: 2, 319: 6, 529: 3, 530: 2, 532: 6}
+PER_SAMPLE = frozenset((258, 338, 339, 340, 341))
+
+
+def _canonical(entry: Entry, spp: int) -> Entry | None:
+    """A kept entry in its defined count (see ``COUNTS``); the ICC profile neutralised (icc.neutralise),
+    or None when it is unreadable."""
+    if entry.tag == TAG_ICC:
+        neutral = icc_mod.neutralise(entry.raw)
+        return None if neutral is None else Entry(entry.tag, entry.type, len(neutral), neutral, 0)
+    most = COUNTS.get(entry.tag, spp if entry.tag in PER_SAMPLE else None)
+    if most is None or entry.count <= most:
+        return entry
+    return Entry(entry.tag, entry.type, most, entry.raw[: most * exif_mod.TYPE_SIZES[entry.type]], 0)
+
+
+def _plan(page: Page, options: StripOptions, kept: dict[str, set[int]], little: bool) -> _PagePlan:
     ifd = page.ifd
     wanted = set(STRUCTURAL_TAGS) | kept["ifd0"]
     if options.keep_icc:
         wanted.add(TAG_ICC)
-    entries = [ifd.entries[t] for t in sorted(ifd.entries) if t in wanted]
+    spp = _first(ifd, 277, little) or 1
+    canonical = (_canonical(ifd.entries[t], spp) for t in sorted(ifd.entries) if t in wanted)
+    entries = [x for x in canonical if x is not None]
     exif_entries: list[Entry] = []
     for tag in sorted(kept["exif"]):
         entry = page.exif.entries.get(tag) if page.exif is not None else None
@@ -591,7 +609,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
     if sum(sum(page.counts) for page in layout.pages) > len(data):
         raise UnsupportedError(FMT, -1, "the pages' strips or tiles overlap: the stripped file would repeat the same bytes")
     kept = exif_mod.kept_tags(options.keep, orientation=False)
-    plans = [_plan(page, options, kept) for page in layout.pages]
+    plans = [_plan(page, options, kept, little) for page in layout.pages]
 
     out = bytearray(MAGIC_LE if little else MAGIC_BE)
     out += struct.pack(e + "I", 8)

@@ -49,11 +49,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import exif as exif_mod
+from . import icc as icc_mod
 from . import xmp
 from .binary import ascii4, need, pack_u32le, preview, u16le, u32le
 from .errors import FormatError
 from .findings import Finding, Inspection, format_bytes
-from .icc import description as icc_description
 from .memo import parse_once
 from .policy import StripOptions
 
@@ -218,8 +218,7 @@ def read_metadata(data: bytes) -> Inspection:
             out.extend(xmp.findings(packet, block, off, size))
             out.append(xmp.block_finding(block, off, size))
         elif kind == ICCP:
-            name = icc_description(payload) or "unnamed"
-            out.append(Finding("kept", "ICC profile", name, block, off, size, {"bytes": len(payload)}))
+            out.extend(icc_mod.findings(payload, block, off, size))
         elif kind not in KEEP:
             out.append(Finding("blocks", "Other chunk", f"{block}, {format_bytes(size)}", block, off, size))
     trailing = len(data) - layout.riff_end
@@ -242,6 +241,33 @@ def _kept_exif(payload: bytes, options: StripOptions) -> bytes | None:
     return exif_mod.kept_block(tiff, options.keep)
 
 
+def _alph(payload: bytes) -> bytes:
+    """ALPH with the two reserved bits of its header byte cleared."""
+    return make_chunk(ALPH, bytes((payload[0] & 0x3F,)) + payload[1:]) if payload else b""
+
+
+def _frame(payload: bytes) -> bytes:
+    """An ANMF frame rewritten: its 16-byte header (reserved flag bits cleared), then only the
+    ALPH/VP8/VP8L chunks it holds, each in canonical form; "" when it holds no image chunk."""
+    if len(payload) < 16:
+        return b""
+    body: list[bytes] = []
+    pos = 16
+    while pos + 8 <= len(payload):
+        kind, size = payload[pos : pos + 4], int.from_bytes(payload[pos + 4 : pos + 8], "little")
+        if pos + 8 + size > len(payload):
+            break
+        inner = payload[pos + 8 : pos + 8 + size]
+        if kind == ALPH:
+            body.append(_alph(inner))
+        elif kind in (VP8, VP8L):
+            body.append(make_chunk(kind, inner))
+        pos += 8 + size + (size & 1)
+    if not any(b[:4] in (VP8, VP8L) for b in body):
+        return b""
+    return make_chunk(ANMF, payload[:15] + bytes((payload[15] & 0x03,)) + b"".join(body))
+
+
 def strip(data: bytes, options: StripOptions) -> bytes:
     layout = parse(data)
     first = layout.chunks[0]
@@ -251,28 +277,36 @@ def strip(data: bytes, options: StripOptions) -> bytes:
         body = []
         flags = 0
         vp8x_index = -1
-        exif_done = False
+        seen: set[bytes] = set()
         for index, chunk in enumerate(layout.chunks):
             kind = chunk.fourcc
             payload = chunk.payload(data)
+            once = kind not in seen
+            seen.add(kind)
             if index == 0:
                 vp8x_index = len(body)
                 body.append(b"")  # written once the flags are known
-            elif kind == EXIF:
-                if not exif_done:
-                    exif_done = True
-                    block = _kept_exif(payload, options)
-                    if block is not None:
-                        flags |= FLAG_EXIF
-                        body.append(make_chunk(EXIF, block))
-            elif kind == ICCP:
-                if options.keep_icc:
+            elif kind == EXIF and once:
+                block = _kept_exif(payload, options)
+                if block is not None:
+                    flags |= FLAG_EXIF
+                    body.append(make_chunk(EXIF, block))
+            elif kind == ICCP and once and options.keep_icc:
+                neutral = icc_mod.neutralise(payload)
+                if neutral is not None:
                     flags |= FLAG_ICC
-                    body.append(make_chunk(ICCP, payload))
-            elif kind in KEEP:
+                    body.append(make_chunk(ICCP, neutral))
+            elif kind == ANIM and once and len(payload) >= 6:
+                body.append(make_chunk(ANIM, payload[:6]))  # background colour, loop count
+            elif kind == ANMF:
+                body.append(_frame(payload))
+            elif kind == ALPH:
+                body.append(_alph(payload))
+            elif kind in (VP8, VP8L):
                 body.append(make_chunk(kind, payload))
-        vp8x = bytearray(first.payload(data))
+        vp8x = bytearray(first.payload(data)[:10])
         vp8x[0] = (vp8x[0] & (FLAG_ALPHA | FLAG_ANIMATION)) | flags
+        vp8x[1:4] = b"\x00\x00\x00"  # reserved
         body[vp8x_index] = make_chunk(VP8X, bytes(vp8x))
     chunks = b"".join(body)
     return b"RIFF" + pack_u32le(4 + len(chunks)) + b"WEBP" + chunks

@@ -10,10 +10,10 @@
  * trailer.
  */
 
-import { type Bytes, ascii, concat, equalBytes, need, preview, startsWith, u16le, u8, utf8 } from './binary';
+import { type Bytes, ascii, concat, equalBytes, latin1, need, preview, startsWith, u16le, u8, utf8 } from './binary';
 import { FormatError } from './errors';
 import { type Finding, type Inspection, finding, formatBytes, trim } from './findings';
-import { description as iccDescription } from './icc';
+import { findings as iccFindings, neutralise } from './icc';
 import { parseOnce } from './memo';
 import type { StripOptions } from './policy';
 import * as xmp from './xmp';
@@ -27,6 +27,7 @@ const GRAPHIC_CONTROL = 0xf9, COMMENT = 0xfe, PLAIN_TEXT = 0x01, APPLICATION = 0
 
 const LOOPING_APPS = [ascii('NETSCAPE2.0'), ascii('ANIMEXTS1.0')];
 const ICC_APP = ascii('ICCRGBG1012');
+const RESERVED_IMAGE_BITS = 0x18; // bits 3-4 of an image descriptor's packed byte
 const XMP_APP = ascii('XMP DataXMP');
 // 258 bytes: 0x01, then 0xff down to 0x00, then 0x00
 export const XMP_MAGIC_TRAILER = concat([Uint8Array.of(1), Uint8Array.from({ length: 256 }, (_, i) => 255 - i), Uint8Array.of(0)]);
@@ -146,8 +147,13 @@ export function readMetadata(data: Bytes): Inspection {
   const height = u16le(data, 8, FMT, 'the screen height');
   const out: Finding[] = [];
   for (const block of layout.blocks) {
-    if (block.introducer !== EXTENSION || block.label === GRAPHIC_CONTROL || block.label === PLAIN_TEXT) continue;
+    if (block.introducer !== EXTENSION || block.label === GRAPHIC_CONTROL) continue;
     const off = block.start, size = block.end - block.start;
+    if (block.label === PLAIN_TEXT) { // a 12-byte grid header, then the text
+      const text = trim(latin1(subBlockData(data, block.bodyStart + 1 + data[block.bodyStart]!, block.end)));
+      out.push(finding('blocks', 'Plain text', text || '(empty)', 'Plain text extension', off, size));
+      continue;
+    }
     if (block.label === COMMENT) {
       const raw = subBlockData(data, block.bodyStart, block.end);
       const text = trim(utf8(raw));
@@ -174,8 +180,7 @@ export function readMetadata(data: Bytes): Inspection {
       out.push(xmp.blockFinding(name, off, size));
     } else if (equalBytes(ident, ICC_APP)) {
       const profile = subBlockData(data, block.bodyStart + 12, block.end);
-      const label = iccDescription(profile) ?? 'unnamed';
-      out.push(finding('kept', 'ICC profile', label, name, off, size, { bytes: profile.length }));
+      out.push(...iccFindings(profile, name, off, size));
     } else {
       out.push(
         finding('blocks', 'Application extension', `${printable(ident) || 'unnamed'}, ${formatBytes(size)}`, name, off, size),
@@ -191,17 +196,72 @@ export function readMetadata(data: Bytes): Inspection {
 
 // ---- strip ------------------------------------------------------------------------------------------
 
-function keepBlock(block: Block, data: Bytes, options: StripOptions): boolean {
-  if (block.introducer === IMAGE || block.label === GRAPHIC_CONTROL || block.label === PLAIN_TEXT) return true;
-  if (block.label !== APPLICATION) return false;
-  const ident = appId(block, data);
-  return isLoopingApp(ident) || (equalBytes(ident, ICC_APP) && options.keep_icc);
+/** `payload` as data sub-blocks of at most 255 bytes, then the zero terminator. */
+function subBlocks(payload: Bytes): Bytes {
+  const parts: Bytes[] = [];
+  for (let i = 0; i < payload.length; i += 255) {
+    const part = payload.subarray(i, i + 255);
+    parts.push(Uint8Array.of(part.length), part);
+  }
+  parts.push(Uint8Array.of(0));
+  return concat(parts);
+}
+
+function firstSubBlock(data: Bytes, pos: number): Bytes {
+  return data.subarray(pos + 1, pos + 1 + data[pos]!);
+}
+
+/** The canonical 4-byte graphic control block; its reserved bits cleared (null if too short). */
+function graphicControl(block: Block, data: Bytes): Bytes | null {
+  const first = firstSubBlock(data, block.bodyStart);
+  if (first.length < 4) return null;
+  return concat([Uint8Array.of(EXTENSION, GRAPHIC_CONTROL, 4, first[0]! & 0x1f), first.subarray(1, 4), Uint8Array.of(0)]);
+}
+
+/** The canonical loop block: "NETSCAPE2.0", one sub-block (1, loop count); null without one. */
+function looping(block: Block, data: Bytes): Bytes | null {
+  const first = firstSubBlock(data, block.bodyStart + 12);
+  if (first.length < 3 || first[0] !== 1) return null;
+  return concat([Uint8Array.of(EXTENSION, APPLICATION, 11), LOOPING_APPS[0]!, Uint8Array.of(3, 1), first.subarray(1, 3), Uint8Array.of(0)]);
+}
+
+function icc(block: Block, data: Bytes): Bytes | null {
+  const neutral = neutralise(subBlockData(data, block.bodyStart + 12, block.end));
+  return neutral === null ? null : concat([Uint8Array.of(EXTENSION, APPLICATION, 11), ICC_APP, subBlocks(neutral)]);
+}
+
+/** An image block verbatim but for the descriptor's two reserved bits, cleared. */
+function image(block: Block, data: Bytes): Bytes {
+  const out = data.slice(block.start, block.end);
+  out[9] = out[9]! & ~RESERVED_IMAGE_BITS;
+  return out;
 }
 
 export function strip(data: Bytes, options: StripOptions): Bytes {
   const layout = parse(data);
   const out: Bytes[] = [data.subarray(0, layout.screenEnd)];
-  for (const b of layout.blocks) if (keepBlock(b, data, options)) out.push(data.subarray(b.start, b.end));
+  let control: Bytes | null = null; // the graphic control block waiting for the image it applies to
+  let loopDone = false;
+  let iccDone = false;
+  for (const block of layout.blocks) {
+    if (block.introducer === IMAGE) {
+      if (control) out.push(control);
+      out.push(image(block, data));
+      control = null;
+    } else if (block.label === GRAPHIC_CONTROL) {
+      control = graphicControl(block, data); // a later one replaces an earlier one, as in decoders
+    } else if (block.label === PLAIN_TEXT) {
+      control = null; // text no decoder draws goes, and the control block that was meant for it
+    } else if (block.label === APPLICATION && isLoopingApp(appId(block, data)) && !loopDone) {
+      loopDone = true;
+      const kept = looping(block, data);
+      if (kept) out.push(kept);
+    } else if (block.label === APPLICATION && equalBytes(appId(block, data), ICC_APP) && options.keep_icc && !iccDone) {
+      iccDone = true;
+      const kept = icc(block, data);
+      if (kept) out.push(kept);
+    }
+  }
   out.push(Uint8Array.of(TRAILER));
   return concat(out);
 }

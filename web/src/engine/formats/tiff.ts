@@ -66,7 +66,7 @@ import { FormatError, UnsupportedError } from './errors';
 import * as exifMod from './exif';
 import type { Entry, Ifd } from './exif';
 import { type Finding, type Inspection, finding, formatBytes, plural } from './findings';
-import { description as iccDescription } from './icc';
+import { findings as iccFindings, neutralise } from './icc';
 import * as iptc from './iptc';
 import { parseOnce } from './memo';
 import type { StripOptions } from './policy';
@@ -147,7 +147,6 @@ export const STRUCTURAL_TAGS: ReadonlyMap<number, string> = new Map([
   [324, 'TileOffsets'],
   [325, 'TileByteCounts'],
   [332, 'InkSet'],
-  [333, 'InkNames'],
   [334, 'NumberOfInks'],
   [336, 'DotRange'],
   [338, 'ExtraSamples'],
@@ -457,9 +456,7 @@ function pageFindings(data: Bytes, page: Page, little: boolean, warnings: string
   }
   entry = ifd.entries.get(TAG_ICC);
   if (entry !== undefined) {
-    const name = iccDescription(entry.raw) ?? 'unnamed';
-    out.push(finding('kept', 'ICC profile', name, `${block} ICC`, entry.valueOffset, entry.raw.length,
-      { bytes: entry.raw.length }));
+    out.push(...iccFindings(entry.raw, `${block} ICC`, entry.valueOffset, entry.raw.length));
   }
   return out;
 }
@@ -533,11 +530,35 @@ interface PagePlan {
 
 const byNumber = (a: number, b: number): number => a - b;
 
-function plan(page: Page, options: StripOptions, kept: exifMod.KeptTags): PagePlan {
+/**
+ * Structural tags of one value, or of a fixed number of values (others: one per sample): a longer
+ * value carries bytes no decoder reads, and is cut to its defined count.
+ */
+const COUNTS = new Map<number, number>([
+  ...[254, 255, 256, 257, 259, 262, 263, 264, 265, 266, 274, 277, 278, 282, 283, 284].map((t) => [t, 1] as const),
+  ...[290, 292, 293, 296, 317, 322, 323, 332, 334, 531].map((t) => [t, 1] as const),
+  [297, 2], [318, 2], [319, 6], [529, 3], [530, 2], [532, 6],
+]);
+const PER_SAMPLE = new Set([258, 338, 339, 340, 341]);
+
+/** A kept entry in its defined count; the ICC profile neutralised, or null when it is unreadable. */
+function canonical(entry: Entry, spp: number): Entry | null {
+  if (entry.tag === TAG_ICC) {
+    const neutral = neutralise(entry.raw);
+    return neutral === null ? null : { tag: entry.tag, type: entry.type, count: neutral.length, raw: neutral, valueOffset: 0 };
+  }
+  const most = COUNTS.get(entry.tag) ?? (PER_SAMPLE.has(entry.tag) ? spp : undefined);
+  if (most === undefined || entry.count <= most) return entry;
+  return { tag: entry.tag, type: entry.type, count: most, raw: entry.raw.subarray(0, most * exifMod.TYPE_SIZES[entry.type]!), valueOffset: 0 };
+}
+
+function plan(page: Page, options: StripOptions, kept: exifMod.KeptTags, little: boolean): PagePlan {
   const ifd = page.ifd;
   const wanted = new Set([...STRUCTURAL_TAGS.keys(), ...kept.ifd0]);
   if (options.keep_icc) wanted.add(TAG_ICC);
-  let entries = [...ifd.entries.keys()].sort(byNumber).filter((t) => wanted.has(t)).map((t) => ifd.entries.get(t)!);
+  const spp = first(ifd, 277, little) || 1;
+  let entries = [...ifd.entries.keys()].sort(byNumber).filter((t) => wanted.has(t))
+    .map((t) => canonical(ifd.entries.get(t)!, spp)).filter((x): x is Entry => x !== null);
   const exifEntries: Entry[] = [];
   for (const tag of [...kept.exif].sort(byNumber)) {
     let entry = page.exif !== null ? page.exif.entries.get(tag) : undefined;
@@ -575,7 +596,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     throw new UnsupportedError(FMT, -1, "the pages' strips or tiles overlap: the stripped file would repeat the same bytes");
   }
   const kept = exifMod.keptTags(options.keep, false);
-  const plans = layout.pages.map((page) => plan(page, options, kept));
+  const plans = layout.pages.map((page) => plan(page, options, kept, little));
 
   const out = new ByteWriter().push(little ? MAGIC_LE : MAGIC_BE);
   out.push(packU32(8, little));

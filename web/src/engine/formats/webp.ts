@@ -9,11 +9,11 @@
  * 0x02; 0xC1 reserved).
  */
 
-import { type Bytes, ascii, ascii4, concat, latin1, need, packU32, preview, startsWith, u16le, u32le } from './binary';
+import { type Bytes, ascii, ascii4, concat, latin1, need, packU32, preview, readU32, startsWith, u16le, u32le } from './binary';
 import { FormatError } from './errors';
 import * as exifMod from './exif';
 import { type Finding, type Inspection, finding, formatBytes } from './findings';
-import { description as iccDescription } from './icc';
+import { findings as iccFindings, neutralise } from './icc';
 import { parseOnce } from './memo';
 import type { StripOptions } from './policy';
 import * as xmp from './xmp';
@@ -169,8 +169,7 @@ export function readMetadata(data: Bytes): Inspection {
       out.push(...xmp.findings(packet, block, off, size));
       out.push(xmp.blockFinding(block, off, size));
     } else if (kind === ICCP) {
-      const name = iccDescription(payload) ?? 'unnamed';
-      out.push(finding('kept', 'ICC profile', name, block, off, size, { bytes: payload.length }));
+      out.push(...iccFindings(payload, block, off, size));
     } else if (!KEEP.has(kind)) {
       out.push(finding('blocks', 'Other chunk', `${block}, ${formatBytes(size)}`, block, off, size));
     }
@@ -193,6 +192,41 @@ function keptExif(payload: Bytes, options: StripOptions): Bytes | null {
   return exifMod.keptBlock(tiff, options.keep);
 }
 
+/** ALPH with the two reserved bits of its header byte cleared. */
+function alph(payload: Bytes): Bytes {
+  if (!payload.length) return new Uint8Array(0);
+  const out = payload.slice();
+  out[0] = out[0]! & 0x3f;
+  return makeChunk(ALPH, out);
+}
+
+/**
+ * An ANMF frame rewritten: its 16-byte header (reserved flag bits cleared), then only the
+ * ALPH/VP8/VP8L chunks it holds, each in canonical form; empty when it holds no image chunk.
+ */
+function frame(payload: Bytes): Bytes {
+  if (payload.length < 16) return new Uint8Array(0);
+  const body: Bytes[] = [];
+  let hasImage = false;
+  let pos = 16;
+  while (pos + 8 <= payload.length) {
+    const kind = latin1(payload.subarray(pos, pos + 4));
+    const size = readU32(payload, pos + 4, true);
+    if (pos + 8 + size > payload.length) break;
+    const inner = payload.subarray(pos + 8, pos + 8 + size);
+    if (kind === ALPH) body.push(alph(inner));
+    else if (kind === VP8 || kind === VP8L) {
+      body.push(makeChunk(kind, inner));
+      hasImage = true;
+    }
+    pos += 8 + size + (size & 1);
+  }
+  if (!hasImage) return new Uint8Array(0);
+  const head = payload.slice(0, 16);
+  head[15] = head[15]! & 0x03;
+  return makeChunk(ANMF, concat([head, ...body]));
+}
+
 export function strip(data: Bytes, options: StripOptions): Bytes {
   const layout = parse(data);
   const first = layout.chunks[0]!;
@@ -203,33 +237,40 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     body = [];
     let flags = 0;
     let vp8xIndex = -1;
-    let exifDone = false;
+    const seen = new Set<string>();
     for (const [index, chunk] of layout.chunks.entries()) {
       const kind = chunk.fourcc;
       const payload = chunkPayload(chunk, data);
+      const once = !seen.has(kind);
+      seen.add(kind);
       if (index === 0) {
         vp8xIndex = body.length;
         body.push(new Uint8Array(0)); // written once the flags are known
-      } else if (kind === EXIF) {
-        if (!exifDone) {
-          exifDone = true;
-          const block = keptExif(payload, options);
-          if (block !== null) {
-            flags |= FLAG_EXIF;
-            body.push(makeChunk(EXIF, block));
-          }
+      } else if (kind === EXIF && once) {
+        const block = keptExif(payload, options);
+        if (block !== null) {
+          flags |= FLAG_EXIF;
+          body.push(makeChunk(EXIF, block));
         }
-      } else if (kind === ICCP) {
-        if (options.keep_icc) {
+      } else if (kind === ICCP && once && options.keep_icc) {
+        const neutral = neutralise(payload);
+        if (neutral !== null) {
           flags |= FLAG_ICC;
-          body.push(makeChunk(ICCP, payload));
+          body.push(makeChunk(ICCP, neutral));
         }
-      } else if (KEEP.has(kind)) {
+      } else if (kind === ANIM && once && payload.length >= 6) {
+        body.push(makeChunk(ANIM, payload.subarray(0, 6))); // background colour, loop count
+      } else if (kind === ANMF) {
+        body.push(frame(payload));
+      } else if (kind === ALPH) {
+        body.push(alph(payload));
+      } else if (kind === VP8 || kind === VP8L) {
         body.push(makeChunk(kind, payload));
       }
     }
-    const vp8x = chunkPayload(first, data).slice(); // a copy: the input is never modified
+    const vp8x = chunkPayload(first, data).slice(0, 10); // a copy: the input is never modified
     vp8x[0] = (vp8x[0]! & (FLAG_ALPHA | FLAG_ANIMATION)) | flags;
+    vp8x.fill(0, 1, 4); // reserved
     body[vp8xIndex] = makeChunk(VP8X, vp8x);
   }
   const chunks = concat(body);
