@@ -125,21 +125,23 @@ def test_read_metadata_reports_the_screen_size() -> None:
     assert info.findings == [] and info.warnings == []
 
 
-def test_missing_trailer_is_truncation() -> None:
+def test_missing_trailer_makes_the_file_damaged() -> None:
     data = still()[:-1]
-    with pytest.raises(FormatError) as err:
-        gif.strip(data, DEFAULT)
-    assert err.value.offset == len(data) and "trailer" in err.value.expected
+    report = gif.read_metadata(data)
+    assert report.damaged and f"GIF: at byte {len(data)}: truncated: expected another block or the trailer" in report.warnings[0]
+    assert gif.strip(data, DEFAULT) == still()  # whole images, then the trailer
 
 
 def test_truncated_sub_block_names_its_offset() -> None:
     data = still(size=(40, 40))
     image_at = screen_end(data) + next(i for i, b in enumerate(data[screen_end(data) :]) if b == 0x2C)
     cut = data[: image_at + 16]
-    with pytest.raises(FormatError) as err:
-        gif.read_metadata(cut)
-    assert image_at < err.value.offset <= len(cut)
-    assert "sub-block" in err.value.expected
+    report = gif.read_metadata(cut)
+    assert report.damaged and "sub-block" in report.warnings[0]
+    out = gif.strip(cut, DEFAULT)
+    assert gif.parse(out).partial is None and out.endswith(b"\x00\x3b")  # whole sub-blocks, a terminator, the trailer
+    with pytest.raises(FormatError, match="truncated"):  # cut before the first image: nothing to keep
+        gif.read_metadata(data[:image_at])
 
 
 def test_unknown_block_introducer() -> None:

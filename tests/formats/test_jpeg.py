@@ -695,21 +695,27 @@ def test_error_segment_length_below_two(length: int) -> None:
 
 
 @pytest.mark.parametrize("cut", [1, 2, 3, 10, 200])
-def test_error_scan_data_without_eoi(cut: int) -> None:
+def test_scan_data_without_eoi_is_damaged_and_kept_to_the_cut(cut: int) -> None:
     data = BASES["baseline"]
     sos = data.rindex(b"\xff\xda")
     scan_start = sos + 2 + int.from_bytes(data[sos + 2 : sos + 4], "big")
-    err = _error(data[:-cut])
-    assert err.offset == scan_start
-    assert err.expected == "truncated: the image data ends without an end-of-image marker (the file was cut short)"
+    report = jpeg.read_metadata(data[:-cut])
+    assert report.damaged and report.warnings == [
+        f"damaged: JPEG: at byte {scan_start}: truncated: the image data ends without an end-of-image marker "
+        "(the file was cut short); what could be read is kept, and the picture is incomplete"
+    ]
+    out = jpeg.strip(data[:-cut], DEFAULT)
+    assert out == data[:-cut] + b"\xff\xd9" and not jpeg.read_metadata(out).damaged
 
 
-def test_error_progressive_cut_in_a_later_scan() -> None:
+def test_progressive_cut_in_a_later_scan_is_damaged() -> None:
     data = BASES["progressive"]
     last_sos = data.rindex(b"\xff\xda")
-    err = _error(data[: last_sos + 30])
-    assert err.offset == last_sos + 2 + int.from_bytes(data[last_sos + 2 : last_sos + 4], "big")
-    assert "end-of-image" in err.expected
+    scan_start = last_sos + 2 + int.from_bytes(data[last_sos + 2 : last_sos + 4], "big")
+    report = jpeg.read_metadata(data[: last_sos + 30])
+    assert report.damaged and f"at byte {scan_start}: truncated" in report.warnings[-1] and "end-of-image" in report.warnings[-1]
+    with pytest.raises(FormatError, match="truncated"):  # cut before any scan: nothing to keep
+        jpeg.read_metadata(data[: data.index(b"\xff\xda")])
 
 
 def test_error_file_ends_between_segments() -> None:

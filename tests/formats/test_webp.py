@@ -137,12 +137,15 @@ def test_not_a_webp() -> None:
     assert err.value.offset == 0
 
 
-def test_riff_size_past_end_is_truncation() -> None:
+def test_riff_size_past_end_is_damage() -> None:
     data = encode()
     cut = data[: len(data) - 10]
-    with pytest.raises(FormatError) as err:
-        webp.strip(cut, DEFAULT)
-    assert err.value.offset == 4 and "truncated" in err.value.expected
+    report = webp.read_metadata(cut)
+    assert report.damaged and "WebP: at byte 4: truncated: the RIFF size says" in report.warnings[-1]
+    out = webp.strip(cut, DEFAULT)
+    assert kinds_of(out) == [b"VP8 "] and dict(chunks_of(out))[b"VP8 "] == cut[20:]
+    with pytest.raises(FormatError, match="RIFF data is empty"):  # no image chunk begun: refused
+        webp.read_metadata(cut[:14])
 
 
 def test_chunk_past_riff_end_names_the_chunk() -> None:

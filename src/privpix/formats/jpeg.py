@@ -2,8 +2,11 @@
 scans, and an end-of-image marker after which anything (MPF secondary images, vendor previews,
 aCropalypse leftovers) is not part of the picture.
 
-A strip copies every segment the decoder needs byte for byte and drops the rest; the EXIF block is
-replaced by a minimal one holding only the orientation (and any groups the user keeps).
+A strip copies the segments a decoder needs byte for byte (scan data included), writes JFIF, Adobe
+APP14 and the ICC chunks in their canonical form, replaces the EXIF block by a minimal one holding
+only the orientation (and any groups the user keeps), drops the rest, and refuses markers no common
+decoder reads (docs/strip.md has the table). A file cut short inside its scan data keeps the scan
+up to the cut (``parse``).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from . import exif as exif_mod
 from . import icc as icc_mod
 from . import iptc, xmp
 from .binary import need, preview, u16be
-from .errors import FormatError, UnsupportedError
+from .errors import FormatError, TruncatedError, UnsupportedError, damaged_warning
 from .findings import Finding, Inspection, format_bytes, trim
 from .memo import parse_once
 from .policy import StripOptions
@@ -61,8 +64,9 @@ class Segment:
 @dataclass
 class Layout:
     segments: list[Segment]
-    eoi_end: int  # offset just past the EOI marker
+    eoi_end: int  # offset just past the EOI marker (the end of the file when it was cut short)
     warnings: list[str]
+    damaged: str | None = None  # why the file is incomplete: it ends inside or after the image data
 
 
 def sniff(data: bytes) -> bool:
@@ -79,21 +83,32 @@ def _scan_end(data: bytes, pos: int) -> int:
     """Offset of the 0xff that starts the first marker after entropy-coded data at ``pos``."""
     found = _MARKER_IN_SCAN.search(data, pos)
     if found is None:
-        raise FormatError(FMT, pos, "truncated: the image data ends without an end-of-image marker (the file was cut short)")
+        raise TruncatedError(FMT, pos, "truncated: the image data ends without an end-of-image marker (the file was cut short)")
     return found.start()
 
 
 @parse_once
 def parse(data: bytes) -> Layout:
+    """The file's segments. A file cut short after its image data began is read up to the cut (the
+    scan that was cut running to the end of the file) and marked damaged; cut before, it is refused."""
     if not sniff(data):
         raise FormatError(FMT, 0, "expected a JPEG start-of-image marker ff d8 ff", preview(data, 0))
     segments: list[Segment] = []
     warnings: list[str] = []
+    try:
+        return _walk(data, segments, warnings)
+    except TruncatedError as err:
+        if not any(seg.marker == SOS for seg in segments):
+            raise
+        return Layout(segments, len(data), [*warnings, damaged_warning(err.describe())], err.describe())
+
+
+def _walk(data: bytes, segments: list[Segment], warnings: list[str]) -> Layout:
     pos = 2
     n = len(data)
     while True:
         if pos >= n:
-            raise FormatError(FMT, pos, "truncated: expected another marker, but the file ends")
+            raise TruncatedError(FMT, pos, "truncated: expected another marker, but the file ends")
         if data[pos] != 0xFF:
             nxt = data.find(b"\xff", pos)
             if nxt < 0:
@@ -103,7 +118,7 @@ def parse(data: bytes) -> Layout:
         while pos + 1 < n and data[pos + 1] == 0xFF:  # fill bytes
             pos += 1
         if pos + 1 >= n:
-            raise FormatError(FMT, pos, "truncated: expected a marker code, but the file ends")
+            raise TruncatedError(FMT, pos, "truncated: expected a marker code, but the file ends")
         marker = data[pos + 1]
         start = pos
         if marker == EOI:
@@ -117,7 +132,11 @@ def parse(data: bytes) -> Layout:
             raise FormatError(FMT, pos + 2, f"expected a segment length of at least 2 for marker ff {marker:02x}", str(length))
         end = pos + 2 + length
         need(data, pos + 4, length - 2, FMT, f"the payload of marker ff {marker:02x}")
-        seg_end = _scan_end(data, end) if marker == SOS else end
+        try:
+            seg_end = _scan_end(data, end) if marker == SOS else end
+        except TruncatedError:
+            segments.append(Segment(marker, start, n, pos + 4, end))  # the scan, as far as it goes
+            raise
         segments.append(Segment(marker, start, seg_end, pos + 4, end))
         pos = seg_end
 
@@ -258,7 +277,7 @@ def read_metadata(data: bytes) -> Inspection:
         out.append(
             Finding("blocks", "Data after the end of the image", format_bytes(trailing), "trailer", layout.eoi_end, trailing)
         )
-    return Inspection(NAME, MIME, width, height, out, warnings)
+    return Inspection(NAME, MIME, width, height, out, warnings, layout.damaged is not None)
 
 
 # ---- strip --------------------------------------------------------------------------------------------

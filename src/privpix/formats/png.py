@@ -5,29 +5,23 @@ Chunk layout: 4-byte big-endian data length, 4-byte type (ASCII letters), data, 
 type + data. A type whose first letter is uppercase is *critical* (the decoder must understand it);
 lowercase is *ancillary* (safe to ignore).
 
-A strip is an allowlist. Byte layout of the output (the TypeScript twin writes the same bytes):
-
-1. The 8-byte PNG signature.
-2. Every chunk from IHDR up to (not including) IEND, in input order, where the chunk is kept
-   (``KEEP``, plus ``iCCP`` when ``options.keep_icc``) copied verbatim: length, type, data and the
-   CRC *as found* (a bad CRC is reported as a warning by inspect, never "fixed" and never a reason
-   to refuse).
-3. The first ``eXIf`` chunk is replaced, at its position, by a fresh ``eXIf`` holding
-   ``exif.build(parsed, exif.kept_tags(options.keep, orientation=...))`` (the TIFF header directly,
-   no "Exif\\0\\0" prefix, as the PNG spec says), with its CRC computed over ``b"eXIf" + block``. If
-   nothing is left to keep (no Orientation, no keep-group tag) or the block is unreadable, no eXIf
-   is written. Later eXIf chunks are dropped. Input eXIf data that starts with "Exif\\0\\0" is read
-   from after those six bytes.
-4. A canonical empty IEND chunk: ``00 00 00 00 49 45 4e 44 ae 42 60 82`` (even if the input's IEND
-   carried data).
-Everything else is dropped: tEXt, zTXt, iTXt, tIME, caBX (C2PA) and every ancillary chunk not in
-``KEEP``, and all bytes after IEND. An unknown *critical* chunk (e.g. Apple's ``CgBI``) makes strip
-raise ``UnsupportedError``: dropping it could change the pixels, keeping it could keep data.
+A strip is an allowlist (the TypeScript twin writes the same bytes; docs/strip.md has the table):
+the 8-byte signature; every chunk of a ``KEEP`` kind, in input order, copied verbatim with the CRC
+as found (a bad CRC is reported by inspect, never "fixed"), unless it is not of its defined size,
+not allowed for the colour type or a repeat (``_kept_fault``); the first ``eXIf`` replaced in place
+by a fresh one holding ``exif.build`` of the kept tags (the TIFF header directly, no "Exif\\0\\0"
+prefix; none when nothing is left); the first ``iCCP`` (with ``options.keep_icc``) replaced in place
+by one named "ICC profile" holding the neutralised profile compressed by ``run_length_zlib``; a
+canonical empty IEND. Everything else is dropped: text chunks, tIME, caBX (C2PA), sPLT, hIST, every
+other ancillary chunk, all bytes after IEND. An unknown *critical* chunk (e.g. Apple's ``CgBI``)
+makes strip raise ``UnsupportedError``: dropping it could change the pixels, keeping it could keep
+data. A file cut short after its image data began keeps the IDAT/fdAT bytes that are there
+(``parse``).
 
 Parsing rules: the signature must match; the first chunk must be IHDR with 13 bytes of data; a
-length above 2^31-1, a type that is not four ASCII letters, or a chunk (including its CRC) that runs
-past the end of the file raise FormatError at the chunk's offset; a file without IEND raises
-FormatError where the next chunk header was expected.
+length above 2^31-1 or a type that is not four ASCII letters raise FormatError at the chunk's offset;
+a chunk (including its CRC) that runs past the end of the file, or a file without IEND, is a file cut
+short (``parse``).
 
 Inspect: width/height from IHDR. Findings, in chunk order, each with ``offset`` = the chunk's
 first byte (its length field) and ``length`` = 12 + data length:
@@ -62,7 +56,7 @@ from . import exif as exif_mod
 from . import icc as icc_mod
 from . import iptc, xmp
 from .binary import ascii4, need, pack_u32be, preview, u32be
-from .errors import FormatError, UnsupportedError
+from .errors import FormatError, TruncatedError, UnsupportedError, damaged_warning
 from .findings import Finding, Inspection, format_bytes, trim
 from .memo import parse_once
 from .policy import StripOptions
@@ -144,7 +138,9 @@ class Chunk:
 @dataclass
 class Layout:
     chunks: list[Chunk]  # IHDR .. the chunk before IEND
-    iend: Chunk
+    iend: Chunk | None  # None when the file was cut short
+    partial: Chunk | None = None  # image data (IDAT/fdAT) cut short: ``length`` is what is there
+    damaged: str | None = None  # why the file is incomplete
 
 
 def sniff(data: bytes) -> bool:
@@ -159,15 +155,34 @@ def is_critical(kind: bytes) -> bool:
     return 65 <= kind[0] <= 90
 
 
+IMAGE_DATA = (b"IDAT", b"fdAT")
+
+
 @parse_once
 def parse(data: bytes) -> Layout:
+    """The file's chunks. A file cut short after its image data began is read up to the cut (an IDAT
+    or fdAT chunk that was cut keeping the bytes that are there) and marked damaged; cut before, it is
+    refused."""
     if not sniff(data):
         raise FormatError(FMT, 0, "expected the PNG signature 89 50 4e 47 0d 0a 1a 0a", preview(data, 0))
     chunks: list[Chunk] = []
+    try:
+        return _walk(data, chunks)
+    except TruncatedError as err:
+        pos = chunks[-1].end if chunks else 8
+        kind = data[pos + 4 : pos + 8]
+        there = min(len(data) - pos - 8, int.from_bytes(data[pos : pos + 4], "big"))  # never the CRC's bytes
+        partial = Chunk(kind, pos, there) if kind in IMAGE_DATA and there > 0 else None
+        if not chunks or not (partial or any(c.type in IMAGE_DATA for c in chunks)):
+            raise
+        return Layout(chunks, None, partial, err.describe())
+
+
+def _walk(data: bytes, chunks: list[Chunk]) -> Layout:
     pos = 8
     while True:
         if pos + 8 > len(data):
-            raise FormatError(FMT, pos, "truncated: expected another chunk header (the file ends before the IEND chunk)")
+            raise TruncatedError(FMT, pos, "truncated: expected another chunk header (the file ends before the IEND chunk)")
         length = u32be(data, pos, FMT, "a chunk length")
         kind = data[pos + 4 : pos + 8]
         if not _is_letters(kind):
@@ -530,7 +545,7 @@ def read_metadata(data: bytes) -> Inspection:
     warnings: list[str] = []
     budget = _InflateBudget()
     faults = _kept_faults(layout, data)
-    for chunk in [*layout.chunks, layout.iend]:
+    for chunk in [*layout.chunks, *([layout.iend] if layout.iend else [])]:
         if zlib.crc32(data[chunk.start + 4 : chunk.end - 4]) != chunk.crc(data):
             warnings.append(f"chunk {ascii4(chunk.type, 0)} at byte {chunk.start} has a bad CRC")
         fault = faults.get(chunk.start)
@@ -538,11 +553,13 @@ def read_metadata(data: bytes) -> Inspection:
             name = ascii4(chunk.type, 0)
             out.append(Finding("blocks", "Other chunk", f"{name}: {fault}", name, chunk.start, chunk.end - chunk.start))
         out.extend(_chunk_findings(chunk, data, warnings, budget))
-    end = layout.iend.end
+    if layout.damaged is not None:
+        warnings.append(damaged_warning(layout.damaged))
+    end = layout.iend.end if layout.iend else len(data)
     trailing = len(data) - end
     if trailing > 0:
         out.append(Finding("blocks", "Data after the end of the image", format_bytes(trailing), "trailer", end, trailing))
-    return Inspection(NAME, MIME, width, height, out, warnings)
+    return Inspection(NAME, MIME, width, height, out, warnings, layout.damaged is not None)
 
 
 # ---- strip --------------------------------------------------------------------------------------------
@@ -584,5 +601,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
                 f"unknown critical chunk {ascii4(kind, 0)}: the image may depend on it, so privpix "
                 "will neither drop it nor copy it",
             )
+    if layout.partial is not None:  # the image data that is there, in a whole chunk of its own
+        out.append(make_chunk(layout.partial.type, layout.partial.body(data)))
     out.append(IEND_CHUNK)
     return b"".join(out)

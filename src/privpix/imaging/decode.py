@@ -50,6 +50,8 @@ FORMAT_NAMES = {
     "bmp": "BMP",
 }
 
+DAMAGED = "the file is cut short and its picture incomplete (privpix strip can still remove its metadata)"
+
 # EXIF Orientation -> the Pillow transpose that makes the pixels upright.
 TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -198,6 +200,8 @@ def decode(data: bytes, max_dimension: int | None = None) -> Decoded:
     if fmt != "bmp":  # the container says which EXIF and ICC are the photo's own (BMP: Pillow reads it)
         container = container_for(data)
         container.parse(data)  # validates the whole container (truncation included) before a codec sees it
+        if container.read_metadata(data).damaged:  # a codec would fill the missing part (libheif: green)
+            raise FormatError(FORMAT_NAMES[fmt], -1, DAMAGED)
         block, icc = container.exif_block(data), container.icc_profile(data)
     warnings: list[str] = []
     orientation = 1

@@ -1,17 +1,17 @@
 /**
- * GIF (87a/89a, still or animated) — mirrors src/privpix/formats/gif.py, whose docstring specifies
- * the output layout.
+ * GIF (87a/89a, still or animated) — mirrors src/privpix/formats/gif.py; docs/strip.md specifies
+ * what a strip does to each block.
  *
  * A 6-byte header, a 7-byte logical screen descriptor, an optional global colour table, then blocks
  * (images 0x2c, extensions 0x21) until the trailer byte 0x3b; anything after the trailer is not part
  * of the picture. Data sub-blocks are a size byte (1-255) and that many bytes, ended by a zero size
- * byte. A strip copies the header and global colour table, then every kept block verbatim (images,
- * graphic control, plain text, looping application extensions, the ICC one with `keep_icc`), then the
- * trailer.
+ * byte. A strip copies the header and global colour table, then the images (reserved bits cleared)
+ * with their graphic control blocks, one loop block and one ICC block (with `keep_icc`), each
+ * rewritten canonical, then the trailer; plain text and everything else goes.
  */
 
 import { type Bytes, ascii, concat, equalBytes, latin1, need, preview, startsWith, u16le, u8, utf8 } from './binary';
-import { FormatError } from './errors';
+import { FormatError, TruncatedError, damagedWarning } from './errors';
 import { type Finding, type Inspection, finding, formatBytes, trim } from './findings';
 import { findings as iccFindings, neutralise } from './icc';
 import { parseOnce } from './memo';
@@ -43,7 +43,22 @@ export interface Block {
 export interface Layout {
   screenEnd: number; // end of the logical screen descriptor and global colour table
   blocks: Block[];
-  trailerEnd: number; // just past the trailer byte
+  trailerEnd: number; // just past the trailer byte (the end of the file when it was cut short)
+  partial: Block | null; // an image cut short: `end` is past its last whole sub-block
+  damaged: string | null; // why the file is incomplete
+}
+
+/** An image's data sub-blocks end with the file: `block` holds the whole ones. */
+class CutImage extends TruncatedError {
+  constructor(err: FormatError, readonly block: Block) {
+    super(err.format, err.offset, err.expected, err.found);
+  }
+}
+
+/** Where the whole sub-blocks from `pos` end, in a file cut inside them. */
+function wholeSubBlocks(data: Bytes, pos: number): number {
+  while (pos < data.length && data[pos] && pos + 1 + data[pos]! <= data.length) pos += 1 + data[pos]!;
+  return pos;
 }
 
 export function sniff(data: Bytes): boolean {
@@ -64,27 +79,47 @@ function skipSubBlocks(data: Bytes, pos: number): number {
   }
 }
 
+/**
+ * The file's blocks. A file cut short after its first image began is read up to the cut (an image
+ * that was cut keeping its whole sub-blocks) and marked damaged; cut before, it is refused.
+ */
 export const parse = parseOnce(function parse(data: Bytes): Layout {
+  const blocks: Block[] = [];
+  try {
+    return walk(data, blocks);
+  } catch (err) {
+    if (!(err instanceof TruncatedError)) throw err;
+    const partial = err instanceof CutImage ? err.block : null;
+    if (!partial && !blocks.some((b) => b.introducer === IMAGE)) throw err;
+    return { screenEnd: 13 + tableSize(data[10]!), blocks, trailerEnd: data.length, partial, damaged: err.message };
+  }
+});
+
+function walk(data: Bytes, blocks: Block[]): Layout {
   if (!sniff(data)) throw new FormatError(FMT, 0, "expected a GIF header 'GIF87a' or 'GIF89a'", preview(data, 0, 6));
   need(data, 6, 7, FMT, 'the logical screen descriptor');
   let table = tableSize(data[10]!);
   need(data, 13, table, FMT, 'the global colour table');
   let pos = 13 + table;
   const screenEnd = pos;
-  const blocks: Block[] = [];
   for (;;) {
     if (pos >= data.length) {
-      throw new FormatError(FMT, pos, 'truncated: expected another block or the trailer 0x3b, but the file ends');
+      throw new TruncatedError(FMT, pos, 'truncated: expected another block or the trailer 0x3b, but the file ends');
     }
     const intro = data[pos]!;
-    if (intro === TRAILER) return { screenEnd, blocks, trailerEnd: pos + 1 };
+    if (intro === TRAILER) return { screenEnd, blocks, trailerEnd: pos + 1, partial: null, damaged: null };
     let end: number;
     if (intro === IMAGE) {
       need(data, pos + 1, 9, FMT, 'an image descriptor');
       table = tableSize(data[pos + 9]!);
       need(data, pos + 10, table + 1, FMT, 'the local colour table and LZW code size');
       const body = pos + 10 + table + 1;
-      end = skipSubBlocks(data, body);
+      try {
+        end = skipSubBlocks(data, body);
+      } catch (err) {
+        if (!(err instanceof TruncatedError)) throw err;
+        throw new CutImage(err, { introducer: IMAGE, label: -1, start: pos, bodyStart: body, end: wholeSubBlocks(data, body) });
+      }
       blocks.push({ introducer: IMAGE, label: -1, start: pos, bodyStart: body, end });
     } else if (intro === EXTENSION) {
       const label = u8(data, pos + 1, FMT, 'an extension label');
@@ -95,7 +130,7 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
     }
     pos = end;
   }
-});
+}
 
 /** The 11-byte identifier + authentication code of an application extension, or empty. */
 function appId(block: Block, data: Bytes): Bytes {
@@ -191,7 +226,8 @@ export function readMetadata(data: Bytes): Inspection {
   if (trailing > 0) {
     out.push(finding('blocks', 'Data after the end of the image', formatBytes(trailing), 'trailer', layout.trailerEnd, trailing));
   }
-  return { format: NAME, mime: MIME, width, height, findings: out, warnings: [] };
+  const warnings = layout.damaged === null ? [] : [damagedWarning(layout.damaged)];
+  return { format: NAME, mime: MIME, width, height, findings: out, warnings, damaged: layout.damaged !== null };
 }
 
 // ---- strip ------------------------------------------------------------------------------------------
@@ -261,6 +297,10 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
       const kept = icc(block, data);
       if (kept) out.push(kept);
     }
+  }
+  if (layout.partial !== null) { // the image data that is there, ended as a whole image
+    if (control) out.push(control);
+    out.push(image(layout.partial, data), Uint8Array.of(0));
   }
   out.push(Uint8Array.of(TRAILER));
   return concat(out);

@@ -1,7 +1,7 @@
 /**
- * HEIF / HEIC / AVIF — mirrors src/privpix/formats/isobmff.py, whose docstring is the specification:
- * the policy (what is kept and removed), the reading rules, what inspect reports and in which order,
- * and the exact output byte layout both engines write.
+ * HEIF / HEIC / AVIF — mirrors src/privpix/formats/isobmff.py, whose docstring specifies the policy
+ * (what is kept and removed), the reading rules and what inspect reports in which order; the exact
+ * output byte layout both engines write is in docs/strip.md, "HEIF strip layout".
  *
  * An ISO base media file (ISO/IEC 14496-12) holding still images as *items* (ISO/IEC 23008-12). The
  * picture is the primary item (`pitm`): a coded image (`hvc1`, `av01`) or a derived image (`grid`,
@@ -24,7 +24,7 @@
  */
 
 import { type Bytes, ByteWriter, ascii, ascii4, concat, latin1, need, packU64be, preview, readU32, u32be, utf8 } from './binary';
-import { FormatError, UnsupportedError } from './errors';
+import { FormatError, UnsupportedError, damagedWarning } from './errors';
 import * as exifMod from './exif';
 import { type Category, type Finding, type Inspection, finding, formatBytes } from './findings';
 import { findings as iccFindings, neutralise } from './icc';
@@ -313,6 +313,7 @@ export interface Heif {
   trailing: number; // offset where trailing data starts, or -1
   /** "type from" -> to, concatenated in source order: a reference lookup costs no walk over 'iref'. */
   targets: Map<string, number[]>;
+  damaged: string | null; // why the file is incomplete (its item data clipped to the file)
 }
 
 function brands(data: Bytes, ftyp: Box): string[] {
@@ -424,6 +425,7 @@ export const parse = parseOnce(function parse(data: Bytes): Heif {
     fmt, kind, mime, ftyp, meta, handler, primary, items, refs, properties, assoc, locations, idat,
     hasDinf: byType.has('dinf'), drefSelf: dref, dropped: [...dropped].sort((a, b) => a.start - b.start), trailing,
     targets: new Map(),
+    damaged: null,
   };
   for (const [kind, source, to] of refs) {
     const key = `${kind} ${source}`;
@@ -431,7 +433,8 @@ export const parse = parseOnce(function parse(data: Bytes): Heif {
     if (list) list.push(...to);
     else heif.targets.set(key, [...to]);
   }
-  checkExtents(data, heif, boxes);
+  heif.damaged = cutShort(data, heif, boxes);
+  checkExtents(data, heif);
   return heif;
 });
 
@@ -577,21 +580,38 @@ function readIloc(data: Bytes, iloc: Box, idat: Box | null, fmt: string): Map<nu
   return locations;
 }
 
-function checkExtents(data: Bytes, heif: Heif, boxes: Box[]): void {
+/**
+ * Why the file is incomplete when its item data runs past its end (it was cut short after the 'meta'
+ * box), with every extent clipped to the bytes that are there; null when it is whole.
+ */
+function cutShort(data: Bytes, heif: Heif, boxes: Box[]): string | null {
+  const n = data.length;
+  let reason: FormatError | null = null;
+  for (const loc of heif.locations.values()) {
+    if (loc.method !== 0 || !selfContained(heif, loc)) continue;
+    for (const [k, [off, length]] of loc.extents.entries()) {
+      if (off + length > n && reason === null) {
+        const [o, l] = exactExtent(loc, k);
+        reason = errorAt(heif.fmt, o, `truncated: item ${loc.id}'s data (bytes ${o}–${o + l}) lies beyond the end of the file (${n} bytes)`);
+      }
+    }
+    loc.extents = loc.extents.map(([off, length]) => [off, Math.max(0, Math.min(length, n - off))]);
+    if (loc.exact !== null) loc.exact = loc.exact.map(([off], k) => [off, BigInt(loc.extents[k]![1])]);
+  }
+  for (const box of boxes) {
+    if (box.end > n && reason === null) {
+      reason = new FormatError(heif.fmt, box.start,
+        `truncated: the '${show(box.type)}' box (bytes ${box.start}–${endText(box)}) runs past the end of the file (${n} bytes)`);
+    }
+  }
+  return reason === null ? null : reason.message;
+}
+
+function checkExtents(data: Bytes, heif: Heif): void {
   const n = data.length;
   const idatLen = heif.idat ? heif.idat.end - heif.idat.payload : 0;
   for (const loc of heif.locations.values()) {
-    if (loc.method === 0 && selfContained(heif, loc)) {
-      for (const [k, [off, length]] of loc.extents.entries()) {
-        if (off + length > n) {
-          const [o, l] = exactExtent(loc, k);
-          throw errorAt(
-            heif.fmt, o,
-            `truncated: item ${loc.id}'s data (bytes ${o}–${o + l}) lies beyond the end of the file (${n} bytes)`,
-          );
-        }
-      }
-    } else if (loc.method === 1) {
+    if (loc.method === 1) {
       if (heif.idat === null && loc.extents.length) {
         throw new FormatError(heif.fmt, heif.meta.start, `item ${loc.id}'s data is in an 'idat' box, but there is none`);
       }
@@ -604,14 +624,6 @@ function checkExtents(data: Bytes, heif: Heif, boxes: Box[]): void {
           );
         }
       }
-    }
-  }
-  for (const box of boxes) {
-    if (box.end > n) {
-      throw new FormatError(
-        heif.fmt, box.start,
-        `truncated: the '${show(box.type)}' box (bytes ${box.start}–${endText(box)}) runs past the end of the file (${n} bytes)`,
-      );
     }
   }
   for (const loc of heif.locations.values()) {
@@ -986,7 +998,8 @@ export function readMetadata(data: Bytes): Inspection {
     const irot = property(heif, heif.primary, 'irot');
     if (irot !== null && irot.payload < irot.end && data[irot.payload]! & 1) [width, height] = [height, width];
   }
-  return { format: heif.kind, mime: heif.mime, width, height, findings: out, warnings };
+  if (heif.damaged !== null) warnings.push(damagedWarning(heif.damaged));
+  return { format: heif.kind, mime: heif.mime, width, height, findings: out, warnings, damaged: heif.damaged !== null };
 }
 
 // ---- strip ------------------------------------------------------------------------------------------

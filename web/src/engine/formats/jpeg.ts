@@ -3,12 +3,13 @@
  *
  * A chain of marker segments, entropy-coded scans, and an end-of-image marker after which anything
  * (MPF secondary images, vendor previews, aCropalypse leftovers) is not part of the picture. A strip
- * copies every segment the decoder needs byte for byte and drops the rest; the EXIF block is replaced
- * by a minimal one holding only the orientation (and any groups the user keeps).
+ * copies the segments a decoder needs byte for byte, writes JFIF, Adobe APP14 and the ICC chunks in
+ * canonical form, replaces the EXIF block by a minimal one (orientation and any groups the user keeps),
+ * drops the rest and refuses markers no common decoder reads (docs/strip.md has the table).
  */
 
 import { type Bytes, ascii, concat, need, packU16, preview, readU32, readU16, startsWith, u16be, utf8 } from './binary';
-import { FormatError, UnsupportedError } from './errors';
+import { FormatError, TruncatedError, UnsupportedError, damagedWarning } from './errors';
 import * as exifMod from './exif';
 import { type Finding, type Inspection, finding, formatBytes, trim } from './findings';
 import { findings as iccFindings, neutralise } from './icc';
@@ -46,8 +47,9 @@ export interface Segment {
 
 export interface Layout {
   segments: Segment[];
-  eoiEnd: number;
+  eoiEnd: number; // just past the EOI marker (the end of the file when it was cut short)
   warnings: string[];
+  damaged: string | null; // why the file is incomplete: it ends inside or after the image data
 }
 
 /**
@@ -74,17 +76,30 @@ function scanEnd(data: Bytes, pos: number): number {
     if ((nxt >= 0x01 && nxt <= 0xcf) || (nxt >= 0xd8 && nxt <= 0xfe)) return j;
     j = data.indexOf(0xff, j + 1);
   }
-  throw new FormatError(FMT, pos, 'truncated: the image data ends without an end-of-image marker (the file was cut short)');
+  throw new TruncatedError(FMT, pos, 'truncated: the image data ends without an end-of-image marker (the file was cut short)');
 }
 
+/**
+ * The file's segments. A file cut short after its image data began is read up to the cut (the scan
+ * that was cut running to the end of the file) and marked damaged; cut before, it is refused.
+ */
 export const parse = parseOnce(function parse(data: Bytes): Layout {
   if (!sniff(data)) throw new FormatError(FMT, 0, 'expected a JPEG start-of-image marker ff d8 ff', preview(data, 0));
   const segments: Segment[] = [];
   const warnings: string[] = [];
+  try {
+    return walk(data, segments, warnings);
+  } catch (err) {
+    if (!(err instanceof TruncatedError) || !segments.some((seg) => seg.marker === SOS)) throw err;
+    return { segments, eoiEnd: data.length, warnings: [...warnings, damagedWarning(err.message)], damaged: err.message };
+  }
+});
+
+function walk(data: Bytes, segments: Segment[], warnings: string[]): Layout {
   let pos = 2;
   const n = data.length;
   for (;;) {
-    if (pos >= n) throw new FormatError(FMT, pos, 'truncated: expected another marker, but the file ends');
+    if (pos >= n) throw new TruncatedError(FMT, pos, 'truncated: expected another marker, but the file ends');
     if (data[pos] !== 0xff) {
       const nxt = data.indexOf(0xff, pos);
       if (nxt < 0) throw new FormatError(FMT, pos, 'expected a marker (0xff)', preview(data, pos));
@@ -92,10 +107,10 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
       pos = nxt;
     }
     while (pos + 1 < n && data[pos + 1] === 0xff) pos += 1;
-    if (pos + 1 >= n) throw new FormatError(FMT, pos, 'truncated: expected a marker code, but the file ends');
+    if (pos + 1 >= n) throw new TruncatedError(FMT, pos, 'truncated: expected a marker code, but the file ends');
     const marker = data[pos + 1]!;
     const start = pos;
-    if (marker === EOI) return { segments, eoiEnd: pos + 2, warnings };
+    if (marker === EOI) return { segments, eoiEnd: pos + 2, warnings, damaged: null };
     if (isStandalone(marker) || marker === 0x00) {
       segments.push({ marker, start, end: pos + 2, payloadStart: pos + 2, payloadEnd: pos + 2 });
       pos += 2;
@@ -106,11 +121,17 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
     if (length < 2) throw new FormatError(FMT, pos + 2, `expected a segment length of at least 2 for marker ff ${hex}`, String(length));
     const end = pos + 2 + length;
     need(data, pos + 4, length - 2, FMT, `the payload of marker ff ${hex}`);
-    const segEnd = marker === SOS ? scanEnd(data, end) : end;
+    let segEnd: number;
+    try {
+      segEnd = marker === SOS ? scanEnd(data, end) : end;
+    } catch (err) {
+      segments.push({ marker, start, end: n, payloadStart: pos + 4, payloadEnd: end }); // the scan, as far as it goes
+      throw err;
+    }
     segments.push({ marker, start, end: segEnd, payloadStart: pos + 4, payloadEnd: end });
     pos = segEnd;
   }
-});
+}
 
 const payloadOf = (seg: Segment, data: Bytes): Bytes => data.subarray(seg.payloadStart, seg.payloadEnd);
 
@@ -247,7 +268,7 @@ export function readMetadata(data: Bytes): Inspection {
   if (trailing > 0) {
     out.push(finding('blocks', 'Data after the end of the image', formatBytes(trailing), 'trailer', layout.eoiEnd, trailing));
   }
-  return { format: NAME, mime: MIME, width, height, findings: out, warnings };
+  return { format: NAME, mime: MIME, width, height, findings: out, warnings, damaged: layout.damaged !== null };
 }
 
 /** Sum of the lengths in a flat [offset, length, offset, length, …] list. */
@@ -363,6 +384,6 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
   }
   out.push(Uint8Array.of(0xff, 0xd9));
   const result = concat(out);
-  parse.prime(result, { segments, eoiEnd: pos + 2, warnings: [] });
+  parse.prime(result, { segments, eoiEnd: pos + 2, warnings: [], damaged: null });
   return result;
 }

@@ -1,15 +1,14 @@
 /**
- * PNG (and APNG) — mirrors src/privpix/formats/png.py, whose docstring specifies the output layout.
+ * PNG (and APNG) — mirrors src/privpix/formats/png.py.
  *
  * An 8-byte signature, then chunks until IEND; anything after IEND is not part of the picture
  * (aCropalypse leftovers, appended archives). Chunk layout: 4-byte big-endian data length, 4-byte type
  * (ASCII letters), data, 4-byte CRC-32 of type + data. A type whose first letter is uppercase is
  * *critical* (the decoder must understand it); lowercase is *ancillary* (safe to ignore).
  *
- * A strip is an allowlist: the signature; every kept chunk from IHDR up to IEND copied verbatim
- * (CRC as found); the first eXIf replaced in place by a fresh one holding only what is kept (no
- * "Exif\0\0" prefix), later ones dropped; a canonical empty IEND. An unknown critical chunk makes
- * strip throw UnsupportedError.
+ * A strip is an allowlist: the signature; every kept chunk of its defined size, once where the spec
+ * allows one, copied verbatim (CRC as found); the first eXIf and iCCP rewritten in place; a canonical
+ * empty IEND. An unknown critical chunk makes strip throw UnsupportedError. docs/strip.md has the table.
  */
 
 import {
@@ -23,11 +22,12 @@ import {
   need,
   packU32,
   preview,
+  readU32,
   startsWith,
   u32be,
   utf8,
 } from './binary';
-import { FormatError, UnsupportedError } from './errors';
+import { FormatError, TruncatedError, UnsupportedError, damagedWarning } from './errors';
 import * as exifMod from './exif';
 import { type Category, type Finding, type Inspection, finding, formatBytes, trim } from './findings';
 import { findings as iccFindings, neutralise } from './icc';
@@ -110,8 +110,12 @@ function chunkCrc(chunk: Chunk, data: Bytes): number {
 
 export interface Layout {
   chunks: Chunk[]; // IHDR .. the chunk before IEND
-  iend: Chunk;
+  iend: Chunk | null; // null when the file was cut short
+  partial: Chunk | null; // image data (IDAT/fdAT) cut short: `length` is what is there
+  damaged: string | null; // why the file is incomplete
 }
+
+const IMAGE_DATA = new Set(['IDAT', 'fdAT']);
 
 export function sniff(data: Bytes): boolean {
   return startsWith(data, SIGNATURE);
@@ -126,13 +130,31 @@ export function isCritical(kind: string): boolean {
   return b >= 65 && b <= 90;
 }
 
+/**
+ * The file's chunks. A file cut short after its image data began is read up to the cut (an IDAT or
+ * fdAT chunk that was cut keeping the bytes that are there) and marked damaged; cut before, refused.
+ */
 export const parse = parseOnce(function parse(data: Bytes): Layout {
   if (!sniff(data)) throw new FormatError(FMT, 0, 'expected the PNG signature 89 50 4e 47 0d 0a 1a 0a', preview(data, 0));
   const chunks: Chunk[] = [];
+  try {
+    return walk(data, chunks);
+  } catch (err) {
+    if (!(err instanceof TruncatedError)) throw err;
+    const pos = chunks.length ? chunks[chunks.length - 1]!.end : 8;
+    const kind = latin1(data.subarray(pos + 4, pos + 8));
+    const there = pos + 8 <= data.length ? Math.min(data.length - pos - 8, readU32(data, pos, false)) : 0; // never the CRC's bytes
+    const partial = IMAGE_DATA.has(kind) && there > 0 ? chunkAt(kind, pos, there) : null;
+    if (!chunks.length || !(partial || chunks.some((c) => IMAGE_DATA.has(c.type)))) throw err;
+    return { chunks, iend: null, partial, damaged: err.message };
+  }
+});
+
+function walk(data: Bytes, chunks: Chunk[]): Layout {
   let pos = 8;
   for (;;) {
     if (pos + 8 > data.length) {
-      throw new FormatError(FMT, pos, 'truncated: expected another chunk header (the file ends before the IEND chunk)');
+      throw new TruncatedError(FMT, pos, 'truncated: expected another chunk header (the file ends before the IEND chunk)');
     }
     const length = u32be(data, pos, FMT, 'a chunk length');
     const kind = data.subarray(pos + 4, pos + 8);
@@ -148,11 +170,11 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
       if (chunk.type !== 'IHDR') throw new FormatError(FMT, pos, 'expected the IHDR chunk first', ascii4(data, pos + 4));
       if (length !== 13) throw new FormatError(FMT, pos, 'expected an IHDR chunk of 13 bytes', `${length} bytes`);
     }
-    if (chunk.type === 'IEND') return { chunks, iend: chunk };
+    if (chunk.type === 'IEND') return { chunks, iend: chunk, partial: null, damaged: null };
     chunks.push(chunk);
     pos = chunk.end;
   }
-});
+}
 
 // ---- the photo's own EXIF and ICC --------------------------------------------------------------------
 
@@ -528,7 +550,7 @@ export function readMetadata(data: Bytes): Inspection {
   const warnings: string[] = [];
   const budget = new InflateBudget();
   const faults = keptFaults(layout, data);
-  for (const chunk of [...layout.chunks, layout.iend]) {
+  for (const chunk of [...layout.chunks, ...(layout.iend ? [layout.iend] : [])]) {
     if (crc32(data.subarray(chunk.start + 4, chunk.end - 4)) !== chunkCrc(chunk, data)) {
       warnings.push(`chunk ${chunk.type} at byte ${chunk.start} has a bad CRC`);
     }
@@ -536,12 +558,13 @@ export function readMetadata(data: Bytes): Inspection {
     if (fault !== undefined) out.push(finding('blocks', 'Other chunk', `${chunk.type}: ${fault}`, chunk.type, chunk.start, chunk.end - chunk.start));
     out.push(...chunkFindings(chunk, data, warnings, budget));
   }
-  const end = layout.iend.end;
+  if (layout.damaged !== null) warnings.push(damagedWarning(layout.damaged));
+  const end = layout.iend ? layout.iend.end : data.length;
   const trailing = data.length - end;
   if (trailing > 0) {
     out.push(finding('blocks', 'Data after the end of the image', formatBytes(trailing), 'trailer', end, trailing));
   }
-  return { format: NAME, mime: MIME, width, height, findings: out, warnings };
+  return { format: NAME, mime: MIME, width, height, findings: out, warnings, damaged: layout.damaged !== null };
 }
 
 // ---- strip ------------------------------------------------------------------------------------------
@@ -586,6 +609,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
       );
     }
   }
+  if (layout.partial !== null) out.push(makeChunk(layout.partial.type, chunkBody(layout.partial, data))); // the image data that is there
   out.push(IEND_CHUNK);
   return concat(out);
 }

@@ -1,5 +1,6 @@
 /**
- * WebP — mirrors src/privpix/formats/webp.py, whose docstring specifies the output layout.
+ * WebP — mirrors src/privpix/formats/webp.py, whose docstring specifies the output layout (and
+ * docs/strip.md what a strip does to each chunk).
  *
  * A RIFF container: "RIFF", a 4-byte little-endian size (bytes that follow it), "WEBP", then chunks:
  * a 4-byte FourCC, a 4-byte little-endian payload size, the payload and, when the size is odd, one
@@ -10,7 +11,7 @@
  */
 
 import { type Bytes, ascii, ascii4, concat, latin1, need, packU32, preview, readU32, startsWith, u16le, u32le } from './binary';
-import { FormatError } from './errors';
+import { FormatError, TruncatedError, damagedWarning } from './errors';
 import * as exifMod from './exif';
 import { type Finding, type Inspection, finding, formatBytes } from './findings';
 import { findings as iccFindings, neutralise } from './icc';
@@ -48,32 +49,48 @@ function chunkPayload(chunk: Chunk, data: Bytes): Bytes {
 
 export interface Layout {
   chunks: Chunk[];
-  riffEnd: number;
+  riffEnd: number; // the end of the file when it was cut short
   warnings: string[];
   extended: boolean; // chunks[0].fourcc === VP8X
+  damaged: boolean;
 }
 
 export function sniff(data: Bytes): boolean {
   return startsWith(data, ascii('RIFF')) && startsWith(data, ascii('WEBP'), 8);
 }
 
+const IMAGE_CHUNKS = new Set([VP8, VP8L, ANMF, ALPH]);
+
+/**
+ * The file's chunks. A file cut short (its RIFF size runs past its end) after its image data began
+ * is read up to the cut (an image chunk that was cut keeping the bytes that are there) and marked
+ * damaged; cut before, it is refused.
+ */
 export const parse = parseOnce(function parse(data: Bytes): Layout {
   if (!sniff(data)) throw new FormatError(FMT, 0, "expected a RIFF header 'RIFF' .... 'WEBP'", preview(data, 0, 12));
   const riffSize = u32le(data, 4, FMT, 'the RIFF size');
-  const riffEnd = 8 + riffSize;
+  let riffEnd = 8 + riffSize;
   if (riffSize < 4) throw new FormatError(FMT, 4, 'expected a RIFF size of at least 4', String(riffSize));
+  let cut: TruncatedError | null = null;
   if (riffEnd > data.length) {
-    throw new FormatError(FMT, 4, `truncated: the RIFF size says the file has ${riffEnd} bytes, but it ends at byte ${data.length}`);
+    cut = new TruncatedError(FMT, 4, `truncated: the RIFF size says the file has ${riffEnd} bytes, but it ends at byte ${data.length}`);
+    riffEnd = data.length;
   }
   const chunks: Chunk[] = [];
   const warnings: string[] = [];
   let pos = 12;
   while (pos < riffEnd) {
     if (pos + 8 > riffEnd) {
+      if (cut) break;
       throw new FormatError(FMT, pos, `expected an 8-byte chunk header, but the RIFF data ends at byte ${riffEnd}`);
     }
     const size = u32le(data, pos + 4, FMT, 'a chunk size');
     if (pos + 8 + size > riffEnd) {
+      const fourcc = latin1(data.subarray(pos, pos + 4));
+      if (cut && IMAGE_CHUNKS.has(fourcc) && riffEnd > pos + 8) { // what there is of it
+        chunks.push({ fourcc, start: pos, size: riffEnd - pos - 8, end: riffEnd, payloadStart: pos + 8 });
+      }
+      if (cut) break;
       throw new FormatError(FMT, pos, `expected ${size} bytes of chunk ${ascii4(data, pos)}, but the RIFF data ends at byte ${riffEnd}`);
     }
     let end = pos + 8 + size + (size & 1);
@@ -94,7 +111,11 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
   if (first.fourcc === VP8X && first.size < 10) {
     throw new FormatError(FMT, 12, 'expected a VP8X chunk of 10 bytes', `${first.size} bytes`);
   }
-  return { chunks, riffEnd, warnings, extended: first.fourcc === VP8X };
+  if (cut !== null) {
+    if (!chunks.some((c) => IMAGE_CHUNKS.has(c.fourcc))) throw cut;
+    warnings.push(damagedWarning(cut.message));
+  }
+  return { chunks, riffEnd, warnings, extended: first.fourcc === VP8X, damaged: cut !== null };
 });
 
 // ---- the photo's own EXIF and ICC --------------------------------------------------------------------
@@ -178,7 +199,7 @@ export function readMetadata(data: Bytes): Inspection {
   if (trailing > 0) {
     out.push(finding('blocks', 'Data after the end of the image', formatBytes(trailing), 'trailer', layout.riffEnd, trailing));
   }
-  return { format: NAME, mime: MIME, width, height, findings: out, warnings };
+  return { format: NAME, mime: MIME, width, height, findings: out, warnings, damaged: layout.damaged };
 }
 
 // ---- strip ------------------------------------------------------------------------------------------

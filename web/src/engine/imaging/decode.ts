@@ -27,6 +27,8 @@ import * as webp from '../formats/webp';
 import { MAX_PIXELS } from '../options';
 import { type Raster, orient } from './raster';
 
+const DAMAGED = 'the file is cut short and its picture incomplete (privpix strip can still remove its metadata)';
+
 export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'heic' | 'avif' | 'tiff' | 'bmp';
 
 export const FORMAT_NAMES: Record<SourceFormat, string> = {
@@ -124,6 +126,8 @@ export async function decode(data: Uint8Array, colour: 'keep' | 'srgb', signal?:
     const container = containerFor(data);
     const inspection = container.readMetadata(data); // validates the whole container, truncation included
     fmt = (inspection.format === 'avif' ? 'avif' : container.NAME) as SourceFormat;
+    // a codec would fill the missing part of a damaged file (libheif: green)
+    if (inspection.damaged) throw new FormatError(FORMAT_NAMES[fmt], -1, DAMAGED);
     width = inspection.width ?? 0;
     height = inspection.height ?? 0;
     // the container says which EXIF and ICC are the photo's own
