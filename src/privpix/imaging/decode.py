@@ -33,7 +33,7 @@ from PIL import Image, ImageFile
 
 from ..formats import exif as exif_mod
 from ..formats import isobmff
-from ..formats.errors import FormatError, UnsupportedError
+from ..formats.errors import FormatError, UnsupportedError, damage_reason
 from ..formats.findings import format_fixed
 from ..formats.sniff import container_for
 from ..options import MAX_PIXELS
@@ -50,7 +50,7 @@ FORMAT_NAMES = {
     "bmp": "BMP",
 }
 
-DAMAGED = "the file is cut short and its picture incomplete (privpix strip can still remove its metadata)"
+DAMAGED = "the picture is incomplete (privpix strip can still remove its metadata)"
 
 # EXIF Orientation -> the Pillow transpose that makes the pixels upright.
 TRANSPOSE = {
@@ -200,8 +200,9 @@ def decode(data: bytes, max_dimension: int | None = None) -> Decoded:
     if fmt != "bmp":  # the container says which EXIF and ICC are the photo's own (BMP: Pillow reads it)
         container = container_for(data)
         container.parse(data)  # validates the whole container (truncation included) before a codec sees it
-        if container.read_metadata(data).damaged:  # a codec would fill the missing part (libheif: green)
-            raise FormatError(FORMAT_NAMES[fmt], -1, DAMAGED)
+        cut = damage_reason(container.read_metadata(data).warnings)
+        if cut is not None:  # a codec would fill the missing part (libheif: green)
+            raise FormatError("", -1, f"{cut}; {DAMAGED}")
         block, icc = container.exif_block(data), container.icc_profile(data)
     warnings: list[str] = []
     orientation = 1

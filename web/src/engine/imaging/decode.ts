@@ -16,7 +16,7 @@
  */
 
 import { ascii, startsWith } from '../formats/binary';
-import { FormatError, UnsupportedError } from '../formats/errors';
+import { FormatError, UnsupportedError, damageReason } from '../formats/errors';
 import * as exifMod from '../formats/exif';
 import { formatFixed } from '../formats/findings';
 import * as gif from '../formats/gif';
@@ -27,7 +27,7 @@ import * as webp from '../formats/webp';
 import { MAX_PIXELS } from '../options';
 import { type Raster, orient } from './raster';
 
-const DAMAGED = 'the file is cut short and its picture incomplete (privpix strip can still remove its metadata)';
+const DAMAGED = 'the picture is incomplete (privpix strip can still remove its metadata)';
 
 export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'heic' | 'avif' | 'tiff' | 'bmp';
 
@@ -126,8 +126,8 @@ export async function decode(data: Uint8Array, colour: 'keep' | 'srgb', signal?:
     const container = containerFor(data);
     const inspection = container.readMetadata(data); // validates the whole container, truncation included
     fmt = (inspection.format === 'avif' ? 'avif' : container.NAME) as SourceFormat;
-    // a codec would fill the missing part of a damaged file (libheif: green)
-    if (inspection.damaged) throw new FormatError(FORMAT_NAMES[fmt], -1, DAMAGED);
+    const cut = damageReason(inspection.warnings);
+    if (cut !== null) throw new FormatError('', -1, `${cut}; ${DAMAGED}`); // a codec would fill the gap (libheif: green)
     width = inspection.width ?? 0;
     height = inspection.height ?? 0;
     // the container says which EXIF and ICC are the photo's own
