@@ -1,21 +1,29 @@
 """Run one tool over many files: in this process, on a pool of processes, or on a Dask cluster
-(``batch_dask.py``), yielding each file's outcome as soon as it is finished.
+(``batch_dask.py``), handing each file's outcome to the caller as soon as it is finished.
 
 The job function (``jobs.py``) reads the input, calls the tool, writes the output and returns an
 ``Outcome``; it catches the errors a file can cause, so one bad file never stops the others.
 
-Interrupts (Ctrl-C, SIGTERM): the pool's workers ignore SIGINT, so the main process decides. It
-stops handing out files, asks each worker to abandon its current file (SIGTERM, which a worker
-turns into an exception inside the job, so the atomic write removes its temporary file) and
-re-raises, so the caller can report what was finished.
+Interrupts (Ctrl-C, SIGTERM) never leave a file written but unreported, nor a temporary file:
+
+- a job's write (temporary file + rename) is not interrupted: a signal arriving during it is
+  acted on once the job has returned its outcome; one arriving earlier abandons the job, and the
+  atomic write's cleanup removes the temporary file;
+- with several workers, the first interrupt stops handing out files and waits for the ones in
+  progress (reported as usual); a second one abandons them (their workers get SIGTERM).
+
+Then ``KeyboardInterrupt`` reaches the caller, which reports what was finished;
+``interrupted_by()`` says which signal it was.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -37,6 +45,7 @@ class Outcome:
 
 
 JobFunction = Callable[[Job, Any], Outcome]
+Emit = Callable[[Outcome], None]
 
 
 def default_workers() -> int:
@@ -45,8 +54,8 @@ def default_workers() -> int:
 
 # Below this many files a process pool costs more to start than it saves on a lossless strip.
 PARALLEL_FROM = 32
-# Files handed to the pool ahead of the ones finished: enough to keep every worker busy, few enough
-# that a 100,000-file batch does not queue 100,000 pickled jobs, and that an interrupt has little to cancel.
+# Files handed out ahead of the ones finished: enough to keep every worker busy, few enough that a
+# 100,000-file batch does not queue 100,000 pickled jobs, and that an interrupt has little to wait for.
 AHEAD_PER_WORKER = 4
 
 
@@ -57,13 +66,42 @@ def workers_for(jobs: list[Job], requested: int, parallel_from: int = PARALLEL_F
     return default_workers() if len(jobs) >= parallel_from else 1
 
 
-_in_job = False
+class _State:
+    in_job = False
+    writing = False  # inside a job's write: a signal now waits for the job to return
+    deferred: int | None = None
+    worker = False
+    signals: list[int] = []
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    _State.signals.append(signum)
+    if _State.writing:
+        _State.deferred = signum
+        return
+    if _State.worker and not _State.in_job:
+        os._exit(128 + signum)
+    raise KeyboardInterrupt
+
+
+def interrupted_by() -> int:
+    """The last signal that interrupted the batch (SIGINT when Ctrl-C came some other way)."""
+    return _State.signals[-1] if _State.signals else signal.SIGINT
+
+
+@contextmanager
+def uninterruptible() -> Iterator[None]:
+    """Around a job's write: a signal arriving now is acted on after the job returns."""
+    _State.writing = True
+    try:
+        yield
+    finally:
+        _State.writing = False
 
 
 def guarded(fn: JobFunction, job: Job, task: Any) -> Outcome:
     """``fn(job, task)``, with anything unexpected reported against the file instead of raised."""
-    global _in_job
-    _in_job = True
+    _State.in_job = True
     try:
         return fn(job, task)
     except MemoryError:
@@ -71,51 +109,69 @@ def guarded(fn: JobFunction, job: Job, task: Any) -> Outcome:
     except Exception as err:  # a bug, not the file's fault: still only this file fails
         return Outcome(job, None, f"internal error: {type(err).__name__}: {err}")
     finally:
-        _in_job = False
-
-
-def _on_term(signum: int, frame: object) -> None:
-    if _in_job:
-        raise KeyboardInterrupt  # unwinds the job: the atomic write removes its temporary file
-    os._exit(128 + signum)
+        _State.in_job = False
 
 
 def _worker_init() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _on_term)
+    _State.worker = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what an interrupt means
+    signal.signal(signal.SIGTERM, _on_signal)
 
 
-def local_results(jobs: list[Job], fn: JobFunction, task: Any, workers: int) -> Iterator[Outcome]:
-    """Outcomes in the order files finish: in this process, or on ``workers`` processes."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield guarded(fn, job, task)
-        return
-    workers = min(workers, len(jobs))
+def _serial(jobs: list[Job], fn: JobFunction, task: Any, emit: Emit) -> None:
+    for job in jobs:
+        emit(guarded(fn, job, task))
+        if _State.deferred is not None:
+            _State.deferred = None
+            raise KeyboardInterrupt
+
+
+def _say(text: str) -> None:
+    print(f"privpix: {text}", file=sys.stderr, flush=True)
+
+
+def _pool(jobs: list[Job], fn: JobFunction, task: Any, workers: int, emit: Emit) -> None:
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     pending: dict[Future[Outcome], Job] = {}
     queue = iter(jobs)
-    try:
-        for job in islice(queue, workers * AHEAD_PER_WORKER):
+
+    def submit(count: int) -> None:
+        for job in islice(queue, count):
             pending[pool.submit(guarded, fn, job, task)] = job
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = pending.pop(future)
-                try:
-                    outcome = future.result()
-                except Exception as err:  # the worker died (killed, out of memory)
-                    outcome = Outcome(job, None, f"the worker process failed: {err or type(err).__name__}")
-                for nxt in islice(queue, 1):
-                    pending[pool.submit(guarded, fn, nxt, task)] = nxt
-                yield outcome
-    except BaseException:
-        for future in pending:
-            future.cancel()
-        for process in list(getattr(pool, "_processes", {}).values()):  # no public way before 3.14
-            if process.is_alive():
-                process.terminate()
-        raise
+
+    def finish(done: set[Future[Outcome]]) -> None:
+        for future in done:
+            job = pending.pop(future)
+            if future.cancelled():
+                continue
+            try:
+                outcome = future.result()
+            except BaseException as err:  # the worker died (killed, out of memory) or was told to stop
+                outcome = Outcome(job, None, f"the worker process failed: {err or type(err).__name__}")
+            emit(outcome)
+
+    try:
+        try:
+            submit(workers * AHEAD_PER_WORKER)
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                submit(len(done))
+                finish(done)
+        except KeyboardInterrupt:
+            for future in pending:
+                future.cancel()
+            running = [f for f in pending if not f.cancelled()]
+            if running:
+                _say(f"interrupted: finishing the {len(running)} files in progress (interrupt again to abandon them)")
+            try:
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    finish(done)
+            except KeyboardInterrupt:
+                for process in list(getattr(pool, "_processes", {}).values()):  # no public way before 3.14
+                    if process.is_alive():
+                        process.terminate()
+            raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -124,30 +180,50 @@ def run(
     jobs: list[Job],
     fn: JobFunction,
     task: Any,
+    emit: Emit,
     *,
     workers: int = 1,
     scheduler: str | None = None,
     dask: bool = False,
     progress: bool = False,
     label: str = "Working",
-) -> Iterable[Outcome]:
-    """Yield each job's outcome as it finishes, with a progress bar on stderr (``progress``) that
-    advances file by file. ``dask`` (or a ``scheduler`` address) runs the jobs on Dask."""
+    dask_chunk: int = 1,
+) -> None:
+    """Run every job, handing each outcome to ``emit`` as the file finishes, with a progress bar on
+    stderr (``progress``) that advances file by file. ``dask`` (or a ``scheduler`` address) runs the
+    jobs on Dask, ``dask_chunk`` files a task. Raises KeyboardInterrupt after an interrupt, once
+    what was finished is emitted."""
+    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    _State.signals.clear()
+    try:
+        if not progress:
+            _dispatch(jobs, fn, task, emit, workers, scheduler, dask, dask_chunk)
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+            task_id = bar.add_task(label, total=len(jobs))
+
+            def advance(outcome: Outcome) -> None:
+                emit(outcome)
+                bar.advance(task_id)
+
+            _dispatch(jobs, fn, task, advance, workers, scheduler, dask, dask_chunk)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _dispatch(
+    jobs: list[Job], fn: JobFunction, task: Any, emit: Emit, workers: int, scheduler: str | None, dask: bool, chunk: int
+) -> None:
     if dask or scheduler:
-        from .batch_dask import dask_results
+        from .batch_dask import run_on_dask
 
-        results = dask_results(jobs, fn, task, scheduler=scheduler, workers=workers)
+        run_on_dask(jobs, fn, task, emit, scheduler=scheduler, workers=workers, chunk=chunk)
+    elif workers <= 1 or len(jobs) <= 1:
+        _serial(jobs, fn, task, emit)
     else:
-        results = local_results(jobs, fn, task, workers)
-    if not progress:
-        yield from results
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task_id = bar.add_task(label, total=len(jobs))
-        for outcome in results:
-            bar.advance(task_id)
-            yield outcome
+        _pool(jobs, fn, task, min(workers, len(jobs)), emit)

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterator
+import sys
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .batch import AHEAD_PER_WORKER, JobFunction, Outcome, default_workers, guarded
+from .batch import AHEAD_PER_WORKER, Emit, JobFunction, Outcome, default_workers, guarded
 from .files import Job
 
 
@@ -73,13 +73,23 @@ def _connect(scheduler: str | None, workers: int) -> tuple[Any, Any]:
     return Client(cluster), cluster
 
 
-def dask_results(jobs: list[Job], fn: JobFunction, task: Any, *, scheduler: str | None, workers: int) -> Iterator[Outcome]:
-    """Outcomes in the order files finish, computed on Dask workers; each outcome carries the job
-    as the caller planned it (paths as named), whatever absolute paths the workers were given."""
+def _run_chunk(fn: JobFunction, jobs: list[Job], task: Any) -> list[Outcome]:
+    """One Dask task: a few files in a row (each still fails alone)."""
+    return [guarded(fn, job, task) for job in jobs]
+
+
+def run_on_dask(
+    jobs: list[Job], fn: JobFunction, task: Any, emit: Emit, *, scheduler: str | None, workers: int, chunk: int = 1
+) -> None:
+    """Run the jobs on Dask workers, ``chunk`` files a task, handing each outcome to ``emit`` as its
+    task finishes (with the job as the caller planned it: paths as named, not the absolute ones the
+    workers were given). A Dask task costs milliseconds of scheduling, about what stripping a photo
+    costs, so fast tools send files in chunks. Interrupts behave as with the local pool (batch.py):
+    the first waits for the tasks handed out, the second abandons them."""
     if not jobs:
         return
     client, cluster = _connect(scheduler, workers)
-    futures: dict[Any, int] = {}
+    futures: dict[Any, range] = {}
     try:
         from dask.distributed import as_completed
 
@@ -93,27 +103,47 @@ def dask_results(jobs: list[Job], fn: JobFunction, task: Any, *, scheduler: str 
         shared = client.scatter(task, broadcast=True)
         remote = [_absolute(job) for job in jobs]
         ahead = max(1, len(client.scheduler_info().get("workers", {}))) * AHEAD_PER_WORKER
-        queue = iter(range(len(jobs)))
+        queue = iter(range(0, len(jobs), chunk))
         finished = as_completed()
-        for i in islice(queue, ahead):
-            future = client.submit(guarded, fn, remote[i], shared, pure=False)
-            futures[future] = i
-            finished.add(future)
-        for future in finished:
-            i = futures.pop(future)
+
+        def submit(count: int) -> None:
+            for start in islice(queue, count):
+                indices = range(start, min(start + chunk, len(jobs)))
+                future = client.submit(_run_chunk, fn, [remote[i] for i in indices], shared, pure=False)
+                futures[future] = indices
+                finished.add(future)
+
+        def report(future: Any) -> None:
+            indices = futures.pop(future)
             try:
-                outcome = future.result()
+                outcomes = future.result()
             except Exception as err:  # the worker died or lost the task
-                outcome = Outcome(remote[i], None, f"the Dask task failed: {err or type(err).__name__}")
-            for j in islice(queue, 1):
-                nxt = client.submit(guarded, fn, remote[j], shared, pure=False)
-                futures[nxt] = j
-                finished.add(nxt)
-            planned = jobs[i]
-            output = outcome.output
-            if output is not None and planned.output is not None:
-                output = planned.output.with_name(output.name)
-            yield dataclasses.replace(outcome, job=planned, output=output)
+                outcomes = [Outcome(remote[i], None, f"the Dask task failed: {err or type(err).__name__}") for i in indices]
+            for i, outcome in zip(indices, outcomes):
+                planned = jobs[i]
+                output = outcome.output
+                if output is not None and planned.output is not None:
+                    output = planned.output.with_name(output.name)
+                emit(dataclasses.replace(outcome, job=planned, output=output))
+
+        submit(ahead)
+        try:
+            for future in finished:
+                submit(1)
+                report(future)
+        except KeyboardInterrupt:  # hand out nothing more; what the workers were given still finishes
+            if futures:
+                print(
+                    f"privpix: interrupted: finishing the {sum(map(len, futures.values()))} files handed out "
+                    "(interrupt again to abandon them)",
+                    file=sys.stderr,
+                )
+            try:
+                for future in finished:
+                    report(future)
+            except KeyboardInterrupt:
+                pass
+            raise
     finally:
         if futures:
             client.cancel(list(futures))

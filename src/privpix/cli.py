@@ -9,7 +9,6 @@ inside the commands, so a command loads only what it uses.
 from __future__ import annotations
 
 import inspect as pyinspect
-import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,7 +69,11 @@ _SHARED: dict[str, tuple[Any, Any]] = {
     "files": (
         Annotated[
             list[Path] | None,
-            typer.Argument(help="Image files or directories; - reads one image from standard input.", show_default=False),
+            typer.Argument(
+                help="Image files or directories; - reads one image from standard input.",
+                show_default=False,
+                readable=False,  # an unreadable file is that file's error, not the whole command's
+            ),
         ],
         None,
     ),
@@ -78,7 +81,10 @@ _SHARED: dict[str, tuple[Any, Any]] = {
         Annotated[
             Path | None,
             typer.Option(
-                "--files-from", metavar="FILE", help="Also take the names listed in FILE, one a line (- reads standard input)."
+                "--files-from",
+                metavar="FILE",
+                readable=False,
+                help="Also take the names listed in FILE, one a line (- reads standard input).",
             ),
         ],
         None,
@@ -190,6 +196,11 @@ def _batch_command(
     return decorate
 
 
+# Files per Dask task for the tools that take milliseconds a file (inspect, strip): 32 strips are
+# ~0.1 s of work against ~4 ms of scheduling (bench/dask_throughput.py).
+DASK_CHUNK_FAST = 32
+
+
 @dataclass
 class BatchSpec:
     """What differs between batch tools: file selection, output naming, the job and its report."""
@@ -206,15 +217,8 @@ class BatchSpec:
     max_workers: int | None = None  # -j 0 means this many at most (remove-bg: the model already uses every core)
     details: Callable[[dict[str, Any]], list[str]] | None = None
     exact_output: bool = False  # -o names the output file (one input)
+    dask_chunk: int = 1  # files per Dask task: a task costs ~4 ms to schedule, a strip about as much
     prepare: Callable[[list[Any]], None] | None = None  # once the jobs are known, before they run
-
-
-_interrupted_by: list[int] = []
-
-
-def _on_signal(signum: int, frame: object) -> None:
-    _interrupted_by.append(signum)
-    raise KeyboardInterrupt
 
 
 def _inputs(flags: BatchFlags, writes: bool) -> tuple[list[Path], bytes | None]:
@@ -268,7 +272,7 @@ def _check(flags: BatchFlags) -> str:
 
 
 def _run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoReturn:
-    from .batch import PARALLEL_FROM, run, workers_for
+    from .batch import PARALLEL_FROM, interrupted_by, run, workers_for
     from .files import DECODABLE_SUFFIXES, IMAGE_SUFFIXES, STDIO, Job, OutputRules, collect, plan
     from .report import BatchReport
 
@@ -326,15 +330,22 @@ def _run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRet
         workers = min(workers, spec.max_workers)
     dask = (flags.executor == "dask" or flags.scheduler is not None) and stdin_data is None and flags.out != STDIO
     progress = sys.stderr.isatty() and len(jobs) > 1 and not flags.quiet
-    previous = signal.signal(signal.SIGTERM, _on_signal)
     interrupted: int | None = None
     try:
-        for outcome in run(
-            jobs, spec.job, spec.task, workers=workers, scheduler=flags.scheduler, dask=dask, progress=progress, label=spec.label
-        ):
-            report.outcome(outcome)
+        run(
+            jobs,
+            spec.job,
+            spec.task,
+            report.outcome,
+            workers=workers,
+            scheduler=flags.scheduler,
+            dask=dask,
+            progress=progress,
+            label=spec.label,
+            dask_chunk=spec.dask_chunk,
+        )
     except KeyboardInterrupt:
-        interrupted = _interrupted_by[-1] if _interrupted_by else signal.SIGINT
+        interrupted = interrupted_by()
     except RuntimeError as err:
         from .batch_dask import DaskUnavailableError
 
@@ -344,8 +355,6 @@ def _run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRet
 
         say("dask", str(err))
         raise typer.Exit(1) from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     raise typer.Exit(report.finish(interrupted))
 
 
@@ -382,7 +391,7 @@ def inspect(flags: BatchFlags) -> None:
     def show(source: Path, output: Path | None, report: dict[str, Any]) -> None:
         print_inspection(source, report)
 
-    spec = BatchSpec("inspect", "inspected", inspect_job, None, show, "Inspecting")
+    spec = BatchSpec("inspect", "inspected", inspect_job, None, show, "Inspecting", dask_chunk=DASK_CHUNK_FAST)
     _run_batch(spec, flags, writes=False)
 
 
@@ -422,7 +431,9 @@ def strip(
         options = StripOptions(keep_icc=keep_icc, keep=_keep_groups(keep))
     except ValueError as err:
         _usage(str(err), "--keep")
-    spec = BatchSpec("strip", "stripped", strip_job, options, strip_line, "Stripping", details=removed_details)
+    spec = BatchSpec(
+        "strip", "stripped", strip_job, options, strip_line, "Stripping", details=removed_details, dask_chunk=DASK_CHUNK_FAST
+    )
     _run_batch(spec, flags)
 
 

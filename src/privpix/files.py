@@ -274,8 +274,39 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _numbered(path: Path, n: int) -> Path:
-    return path.with_name(f"{path.stem}-{n}{path.suffix}")
+NAME_MAX = 255  # bytes in one file name on every common file system
+
+
+def _output_name(source: Source, rules: OutputRules, suffix: str, n: int) -> Path:
+    """The ``n``-th choice of output name for ``source`` with ending ``suffix``: ``<stem>[-<tag>][-n]<suffix>``.
+    A stem too long for the file system is shortened (the tag, number and ending are kept)."""
+    path = source.path
+    if rules.out_file and rules.out is not None:
+        return rules.out
+    tail = (f"-{rules.tag}" if rules.out is None else "") + (f"-{n}" if n > 1 else "") + suffix
+    if rules.out is None:
+        directory = path.parent
+    elif source.top is None:
+        directory = rules.out
+    else:
+        top_name = source.top.name if source.top.name not in ("", ".", "..") else ""
+        directory = rules.out / top_name / path.relative_to(source.top).parent
+    stem = os.fsencode(path.stem)
+    room = NAME_MAX - len(os.fsencode(tail))
+    return directory / (os.fsdecode(_cut(stem, room)) + tail)
+
+
+def _cut(raw: bytes, room: int) -> bytes:
+    """``raw`` shortened to at most ``room`` bytes, never in the middle of a UTF-8 character."""
+    if len(raw) <= room:
+        return raw
+    for end in range(room, max(room - 4, 0), -1):
+        try:
+            raw[:end].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return raw[:end]
+    return raw[:room]  # not UTF-8 to begin with: bytes are bytes
 
 
 def plan(
@@ -301,15 +332,14 @@ def plan(
             result.jobs.append(Job(path, STDIO))
             continue
         suffixes = suffixes_for(path) if suffixes_for is not None else (path.suffix,)
-        first = _first_name(source, rules)
-        base = [first if rules.out_file else first.with_suffix(s) for s in suffixes]
+        base = [_output_name(source, rules, s, 1) for s in suffixes]
         if any(_key(p) == _key(path) or _same_file(p, path) for p in base):
             result.refused.append((path, "the output would overwrite the input; choose another -o or pass --in-place"))
             continue
         names, n = base, 1
         while any(_key(p) in taken for p in names) and not rules.out_file:
             n += 1
-            names = [_numbered(p, n) for p in base]
+            names = [_output_name(source, rules, s, n) for s in suffixes]
         if n > 1:
             result.notes.append((path, f"another input also becomes {base[0]}; writing {names[0]}"))
         taken.update(_key(p) for p in names)
@@ -323,19 +353,6 @@ def plan(
             continue
         result.jobs.append(Job(path, names[0], tuple(names[1:]), overwrite=rules.overwrite))
     return result
-
-
-def _first_name(source: Source, rules: OutputRules) -> Path:
-    """The output's name before its ending is chosen and before de-duplication."""
-    path = source.path
-    if rules.out is None:
-        return path.with_name(f"{path.stem}-{rules.tag}{path.suffix}")
-    if rules.out_file:
-        return rules.out
-    if source.top is None:
-        return rules.out / path.name
-    top_name = source.top.name if source.top.name not in ("", ".", "..") else ""
-    return rules.out / top_name / path.relative_to(source.top)
 
 
 def _in_place_job(path: Path, rules: OutputRules) -> tuple[Job | None, str]:

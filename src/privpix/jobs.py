@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import write_atomic
-from .batch import Outcome
+from .batch import Outcome, uninterruptible
 from .files import STDIO, Job, describe, read_input
 
 # (output bytes, report, where to write them or None) from the input's bytes
@@ -37,7 +37,8 @@ def _process(job: Job, work: Work) -> Outcome:
     if result is None or output is None:
         return Outcome(job, report, None)
     try:
-        _write(job, output, result)
+        with uninterruptible():
+            _write(job, output, result)
     except FileExistsError:
         return Outcome(job, None, f"{output} already exists (--overwrite replaces it, --skip-existing skips this input)")
     except OSError as err:
