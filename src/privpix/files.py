@@ -129,13 +129,14 @@ def collect(
         elif not stat.S_ISDIR(st.st_mode):
             found.problems.append((path, f"not a regular file ({kind_of(st.st_mode)})"))
         else:
-            before = len(found.sources)
+            images = own = 0
             for item in _walk(path, recursive, excluded, found.problems):
                 if item.name.startswith(".") or item.suffix.lower() not in suffixes:
                     continue
                 if tag is not None and is_own_output(item.name, tag):
-                    skipped_own += 1
+                    own += 1
                     continue
+                images += 1
                 try:
                     st = os.stat(item)
                 except OSError as err:
@@ -145,8 +146,9 @@ def collect(
                     found.problems.append((item, f"not a regular file ({kind_of(st.st_mode)})"))
                     continue
                 add(item, st, path)
-            if len(found.sources) == before and not any(p == path for p, _ in found.problems):
-                found.notes.append((path, "no image files in this directory" + ("" if recursive else " (use -r to descend)")))
+            skipped_own += own
+            if images == own == 0 and not any(p == path for p, _ in found.problems):
+                found.problems.append((path, "no image files in this directory" + ("" if recursive else " (use -r to descend)")))
     if skipped_own:
         found.notes.append(
             (Path("."), f"skipped {skipped_own} earlier output{'s' if skipped_own > 1 else ''} of this tool (*-{tag}.*)")
