@@ -6,11 +6,12 @@ The job function (``jobs.py``) reads the input, calls the tool, writes the outpu
 
 Interrupts (Ctrl-C, SIGTERM) never leave a file written but unreported, nor a temporary file:
 
-- a job's write (temporary file + rename) is not interrupted: a signal arriving during it is
-  acted on once the job has returned its outcome; one arriving earlier abandons the job, and the
-  atomic write's cleanup removes the temporary file;
+- from the start of a job's write (temporary file + rename) until its outcome is handed to the
+  caller, a signal is held back and acted on afterwards; one arriving earlier abandons the job,
+  and the atomic write's cleanup removes the temporary file;
 - with several workers, the first interrupt stops handing out files and waits for the ones in
-  progress (reported as usual); a second one abandons them (their workers get SIGTERM).
+  progress (reported as usual); a second one abandons them (their workers get SIGTERM): each of
+  those is then complete or absent, never partial, but may be missing from the report.
 
 Then ``KeyboardInterrupt`` reaches the caller, which reports what was finished;
 ``interrupted_by()`` says which signal it was.
@@ -68,7 +69,7 @@ def workers_for(jobs: list[Job], requested: int, parallel_from: int = PARALLEL_F
 
 class _State:
     in_job = False
-    writing = False  # inside a job's write: a signal now waits for the job to return
+    holding = False  # a written file's outcome is on its way to the caller: signals wait
     deferred: int | None = None
     worker = False
     signals: list[int] = []
@@ -76,7 +77,7 @@ class _State:
 
 def _on_signal(signum: int, frame: object) -> None:
     _State.signals.append(signum)
-    if _State.writing:
+    if _State.holding:
         _State.deferred = signum
         return
     if _State.worker and not _State.in_job:
@@ -91,17 +92,34 @@ def interrupted_by() -> int:
 
 @contextmanager
 def uninterruptible() -> Iterator[None]:
-    """Around a job's write: a signal arriving now is acted on after the job returns."""
-    _State.writing = True
+    """Around a job's write: from here until the outcome is handed over (``delivering``), a signal
+    waits. If the write fails, signals are acted on again at once."""
+    _State.holding = True
+    try:
+        yield
+    except BaseException:
+        _State.holding = False
+        raise
+
+
+@contextmanager
+def delivering() -> Iterator[None]:
+    """Around handing an outcome to the caller: not interrupted; a signal held back meanwhile is
+    raised as KeyboardInterrupt afterwards."""
+    _State.holding = True
     try:
         yield
     finally:
-        _State.writing = False
+        _State.holding = False
+    if _State.deferred is not None:
+        _State.deferred = None
+        raise KeyboardInterrupt
 
 
 def guarded(fn: JobFunction, job: Job, task: Any) -> Outcome:
     """``fn(job, task)``, with anything unexpected reported against the file instead of raised."""
     _State.in_job = True
+    _State.holding = False
     try:
         return fn(job, task)
     except MemoryError:
@@ -120,10 +138,9 @@ def _worker_init() -> None:
 
 def _serial(jobs: list[Job], fn: JobFunction, task: Any, emit: Emit) -> None:
     for job in jobs:
-        emit(guarded(fn, job, task))
-        if _State.deferred is not None:
-            _State.deferred = None
-            raise KeyboardInterrupt
+        outcome = guarded(fn, job, task)  # a signal during its write is held until the outcome is out
+        with delivering():
+            emit(outcome)
 
 
 def _say(text: str) -> None:
@@ -140,15 +157,16 @@ def _pool(jobs: list[Job], fn: JobFunction, task: Any, workers: int, emit: Emit)
             pending[pool.submit(guarded, fn, job, task)] = job
 
     def finish(done: set[Future[Outcome]]) -> None:
-        for future in done:
-            job = pending.pop(future)
-            if future.cancelled():
-                continue
-            try:
-                outcome = future.result()
-            except BaseException as err:  # the worker died (killed, out of memory) or was told to stop
-                outcome = Outcome(job, None, f"the worker process failed: {err or type(err).__name__}")
-            emit(outcome)
+        with delivering():
+            for future in done:
+                job = pending.pop(future)
+                if future.cancelled():
+                    continue
+                try:
+                    outcome = future.result()
+                except BaseException as err:  # the worker died (killed, out of memory) or was told to stop
+                    outcome = Outcome(job, None, f"the worker process failed: {err or type(err).__name__}")
+                emit(outcome)
 
     try:
         try:

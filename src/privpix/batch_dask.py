@@ -18,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .batch import AHEAD_PER_WORKER, Emit, JobFunction, Outcome, default_workers, guarded
+from .batch import AHEAD_PER_WORKER, Emit, JobFunction, Outcome, default_workers, delivering, guarded
 from .files import Job
 
 
@@ -114,6 +114,10 @@ def run_on_dask(
                 finished.add(future)
 
         def report(future: Any) -> None:
+            with delivering():
+                _report(future)
+
+        def _report(future: Any) -> None:
             indices = futures.pop(future)
             try:
                 outcomes = future.result()
