@@ -140,7 +140,11 @@ def test_in_place_through_a_symlink_strips_the_real_photo_and_keeps_its_attribut
     assert real.read_bytes() == stripped(corpus, GPS_JPEG)  # the photo the person meant
     assert not any(f.category == "location" for f in privpix.inspect(real.read_bytes()).findings)
     st = real.stat()
-    assert (stat.S_IMODE(st.st_mode), st.st_mtime_ns, os.getxattr(real, "user.rating")) == (0o640, 1_234_567_890_123_456_789, b"5")
+    assert (stat.S_IMODE(st.st_mode), st.st_mtime_ns, os.getxattr(real, "user.rating")) == (
+        0o640,
+        1_234_567_890_123_456_789,
+        b"5",
+    )
     assert proc.stdout.startswith(f"{link} (in place, through the link: {real})")
 
 

@@ -12,7 +12,13 @@ from dask.distributed import Client, LocalCluster
 
 from tests.command_line import cli
 
-FILES = ("exifsamples_DSCN0010.jpg", "mei_Apple_iPhone_4.jpg", "pillowheif_xiaomi.heic", "immich_denali.webp", "skimage_chelsea.png")
+FILES = (
+    "exifsamples_DSCN0010.jpg",
+    "mei_Apple_iPhone_4.jpg",
+    "pillowheif_xiaomi.heic",
+    "immich_denali.webp",
+    "skimage_chelsea.png",
+)
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -38,7 +38,10 @@ def test_privpix_first_or_the_variable_set_means_no_files_and_no_warning(tmp_pat
 
 
 def test_the_cli_never_imports_onnxruntime_for_tools_without_a_model(tmp_path: Path, corpus: Path) -> None:
-    for args in (["inspect", corpus / "exifsamples_DSCN0010.jpg"], ["strip", corpus / "exifsamples_DSCN0010.jpg", "-o", tmp_path / "o"]):
+    for args in (
+        ["inspect", corpus / "exifsamples_DSCN0010.jpg"],
+        ["strip", corpus / "exifsamples_DSCN0010.jpg", "-o", tmp_path / "o"],
+    ):
         code = f"import sys, privpix.cli\nsys.argv = ['privpix', *{[str(a) for a in args]!r}]\ntry: privpix.cli.main()\nexcept SystemExit: pass\nprint('onnxruntime' in sys.modules)"
         done = python(code, tmp_path)
         assert done.stdout.strip().splitlines()[-1] == "False", done.stdout + done.stderr

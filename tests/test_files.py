@@ -145,7 +145,9 @@ def test_directories_keep_their_names_and_loose_files_are_numbered(tmp_path: Pat
     assert [j.output.relative_to(tmp_path).as_posix() for j in jobs if j.output] == ["out/a/x.jpg", "out/b/x.jpg"]
     loose = plan([Source(s.path) for s in from_dirs], OutputRules("stripped", tmp_path / "out"))
     assert [j.output.name for j in loose.jobs if j.output] == ["x.jpg", "x-2.jpg"]
-    assert loose.notes == [(from_dirs[1].path, f"another input also becomes {tmp_path / 'out' / 'x.jpg'}; writing {tmp_path / 'out' / 'x-2.jpg'}")]
+    assert loose.notes == [
+        (from_dirs[1].path, f"another input also becomes {tmp_path / 'out' / 'x.jpg'}; writing {tmp_path / 'out' / 'x-2.jpg'}")
+    ]
 
 
 def test_names_are_compared_case_insensitively(tmp_path: Path) -> None:
@@ -155,7 +157,9 @@ def test_names_are_compared_case_insensitively(tmp_path: Path) -> None:
     # IMG_0001.HEIC -> IMG_0001.jpg in its own folder would replace IMG_0001.JPG on an SD card or a Mac
     into_same = plan([heic], OutputRules("converted", tmp_path), lambda p: (".jpg",))
     assert into_same.jobs == []
-    assert into_same.refused == [(heic.path, f"{tmp_path / 'IMG_0001.JPG'} already exists (--overwrite replaces it, --skip-existing skips this input)")]
+    assert into_same.refused == [
+        (heic.path, f"{tmp_path / 'IMG_0001.JPG'} already exists (--overwrite replaces it, --skip-existing skips this input)")
+    ]
 
 
 def test_existing_outputs_are_refused_skipped_or_replaced(tmp_path: Path) -> None:
@@ -181,8 +185,15 @@ def test_an_output_never_lands_on_an_input(tmp_path: Path) -> None:
 
 def test_reserved_alternative_names_for_a_format_decided_by_content(tmp_path: Path) -> None:
     heic, png = _sources(tmp_path, "x.heic", "x.png")
-    jobs = plan([heic, png], OutputRules("compressed", tmp_path / "out"), lambda p: (".jpg", ".png") if p.suffix == ".heic" else (p.suffix,)).jobs
-    assert [(j.output.name, [a.name for a in j.alternatives]) for j in jobs if j.output] == [("x.jpg", ["x.png"]), ("x-2.png", [])]
+    jobs = plan(
+        [heic, png],
+        OutputRules("compressed", tmp_path / "out"),
+        lambda p: (".jpg", ".png") if p.suffix == ".heic" else (p.suffix,),
+    ).jobs
+    assert [(j.output.name, [a.name for a in j.alternatives]) for j in jobs if j.output] == [
+        ("x.jpg", ["x.png"]),
+        ("x-2.png", []),
+    ]
 
 
 def test_names_too_long_for_the_file_system_are_shortened_keeping_tag_and_ending(tmp_path: Path) -> None:
