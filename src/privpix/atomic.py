@@ -12,8 +12,6 @@ process is gone (same host) or that are a day old (another host sharing the dire
 from __future__ import annotations
 
 import os
-import secrets
-import socket
 import stat
 import time
 import zlib
@@ -21,7 +19,7 @@ from pathlib import Path
 
 _PREFIX = ".privpix-"
 _SUFFIX = ".tmp"
-_HOST = format(zlib.crc32(socket.gethostname().encode()) & 0xFFFF, "04x")
+_HOST = format(zlib.crc32(os.uname().nodename.encode()) & 0xFFFF, "04x") if hasattr(os, "uname") else "0000"
 _FOREIGN_STALE_AFTER = 24 * 3600  # seconds; a temp file from another host older than this is abandoned
 _cleaned: set[str] = set()
 
@@ -52,7 +50,7 @@ def write_atomic(
         clean_stale(directory)
     original = os.stat(like) if like is not None else None
     mode = stat.S_IMODE(original.st_mode) if original is not None else 0o666
-    tmp = directory / f"{_PREFIX}{_HOST}-{os.getpid():x}-{secrets.token_hex(4)}{_SUFFIX}"
+    tmp = directory / f"{_PREFIX}{_HOST}-{os.getpid():x}-{os.urandom(4).hex()}{_SUFFIX}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as handle:

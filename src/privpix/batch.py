@@ -23,14 +23,16 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .files import Job
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 @dataclass
@@ -148,6 +150,8 @@ def _say(text: str) -> None:
 
 
 def _pool(jobs: list[Job], fn: JobFunction, task: Any, workers: int, emit: Emit) -> None:
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # not loaded for small batches
+
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     pending: dict[Future[Outcome], Job] = {}
     queue = iter(jobs)
