@@ -119,7 +119,7 @@ def test_rerunning_a_folder_command_skips_its_own_outputs(col: Path) -> None:
     again = cli("strip", col / "a", "--skip-existing")
     assert again.returncode == 0, again.stderr
     assert sorted(p.name for p in (col / "a").iterdir()) == ["x-stripped.jpg", "x.jpg"]  # no x-stripped-stripped.jpg
-    assert "skipped 1 earlier output of this tool (*-stripped.*)" in again.stderr
+    assert f"privpix: {col / 'a'}: skipped 1 earlier output of this tool (*-stripped.*)" in again.stderr
 
 
 # ---- 6: in place, links, attributes, leftovers ----------------------------------------------------------
@@ -131,6 +131,9 @@ def test_in_place_through_a_symlink_strips_the_real_photo_and_keeps_its_attribut
     shutil.copyfile(corpus / GPS_JPEG, real)
     real.chmod(0o640)
     os.setxattr(real, "user.rating", b"5")
+    if os.geteuid() == 0:
+        os.chown(real, 1234, 2345)  # someone else's photo, stripped by root: it stays theirs
+    owner = real.stat().st_uid, real.stat().st_gid
     os.utime(real, ns=(1_000_000_000_000_000_000, 1_234_567_890_123_456_789))
     link = tmp_path / "link.jpg"
     link.symlink_to(real)

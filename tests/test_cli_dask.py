@@ -39,11 +39,13 @@ def test_strip_on_a_dask_cluster_matches_the_local_pool(corpus: Path, tmp_path: 
     shutil.copyfile(corpus / "broken_truncated.jpg", photos / "00" / "broken.jpg")  # a failure travels back too
     local = cli("strip", "-r", photos, "-o", tmp_path / "local", "-j", "2", "--json")
     assert local.returncode == 1 and "broken.jpg" in local.stderr
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
-        assert len(cluster.workers) == 2
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        client.wait_for_workers(2, timeout=60)
         remote = cli("strip", "-r", photos, "-o", tmp_path / "dask", "--scheduler", cluster.scheduler_address, "--json")
-        with Client(cluster) as client:
-            executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
+        executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
     assert remote.returncode == 1, remote.stderr
     assert tree(tmp_path / "dask") == tree(tmp_path / "local") and len(tree(tmp_path / "local")) == 100
     assert report(remote.stdout, tmp_path / "dask") == report(local.stdout, tmp_path / "local")

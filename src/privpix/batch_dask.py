@@ -27,11 +27,10 @@ class DaskUnavailableError(RuntimeError):
 
 
 def _absolute(job: Job) -> Job:
-    absolute = lambda p: Path(os.path.abspath(p)) if p is not None else None  # noqa: E731
     return dataclasses.replace(
         job,
-        source=absolute(job.source),
-        output=absolute(job.output),
+        source=Path(os.path.abspath(job.source)),
+        output=Path(os.path.abspath(job.output)) if job.output is not None else None,
         alternatives=tuple(Path(os.path.abspath(p)) for p in job.alternatives),
     )
 

@@ -218,7 +218,7 @@ class BatchSpec:
     details: Callable[[dict[str, Any]], list[str]] | None = None
     exact_output: bool = False  # -o names the output file (one input)
     dask_chunk: int = 1  # files per Dask task: a task costs ~4 ms to schedule, a strip about as much
-    prepare: Callable[[list[Any]], None] | None = None  # once the jobs are known, before they run
+    prepare: Callable[[list[Any]], Any] | None = None  # the task, made once the jobs are known (replaces ``task``)
 
 
 def _inputs(flags: BatchFlags, writes: bool) -> tuple[list[Path], bytes | None]:
@@ -323,8 +323,7 @@ def _run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRet
             jobs = [Job(s.path, None) for s in found.sources]
             report.expect([s.path for s in found.sources])
             report.problems(found.problems)
-    if spec.prepare is not None and jobs:
-        spec.prepare(jobs)
+    task = spec.prepare(jobs) if spec.prepare is not None and jobs else spec.task
     workers = workers_for(jobs, flags.jobs, spec.parallel_from or PARALLEL_FROM)
     if spec.max_workers is not None and flags.jobs == 0:
         workers = min(workers, spec.max_workers)
@@ -335,7 +334,7 @@ def _run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRet
         run(
             jobs,
             spec.job,
-            spec.task,
+            task,
             report.outcome,
             workers=workers,
             scheduler=flags.scheduler,
@@ -601,27 +600,28 @@ def remove_bg(
                 f"{options.background!r} is not none, blur, a colour like #ffffff, or a readable image ({describe(err)})",
                 "--background",
             )
-    task: list[Any] = [options, "", 1, picture]
 
-    def prepare(jobs: list[Any]) -> None:
+    def prepare(jobs: list[Any]) -> tuple[Any, str, int, bytes | None]:
+        """The model, found or fetched once for the batch, and onnxruntime's threads per file."""
         from .models import registry, store
         from .models.errors import ModelError
         from .models.runtime import default_threads
         from .report import say
 
         try:
-            task[1] = str(store.ensure(registry.get(options.model), offline_only=offline))
+            model_path = str(store.ensure(registry.get(options.model), offline_only=offline))
         except ModelError as err:
             say("remove-bg", str(err))
             raise typer.Exit(1) from None
-        task[2] = max(1, default_threads() // max(1, min(flags.jobs or 1, len(jobs))))
+        threads = max(1, default_threads() // max(1, min(flags.jobs or 1, len(jobs))))
+        return options, model_path, threads, picture
 
     suffix = ".webp" if options.format == "webp" else ".png"
     spec = BatchSpec(
         "remove-bg",
         "nobg",
         remove_bg_job,
-        task,
+        None,
         remove_bg_line,
         "Removing backgrounds",
         suffixes_for=lambda _: (suffix,),
@@ -764,7 +764,7 @@ def erase(
     metadata is removed as by strip unless --keep-metadata."""
     import os
 
-    from .files import IMAGE_SUFFIXES, STDIO
+    from .files import DECODABLE_SUFFIXES, STDIO
     from .jobs import erase_job
     from .options import EraseOptions
     from .render import erase_line, removed_details
@@ -788,21 +788,21 @@ def erase(
         and named[0].is_file()
         and flags.files_from is None
     )
-    masks: dict[str, str] = {}
 
-    def prepare(jobs: list[Any]) -> None:
-        if mask is not None:
-            for job in jobs:
-                masks[os.path.abspath(job.source)] = os.path.abspath(mask_for(mask, job.source))
+    def prepare(jobs: list[Any]) -> tuple[Any, list[tuple[int, int, int, int]] | None, dict[str, str], bool]:
+        """Each input's mask file, by absolute path (a Dask worker gets absolute paths)."""
+        pattern = mask or ""
+        masks = {os.path.abspath(job.source): os.path.abspath(mask_for(pattern, job.source)) for job in jobs} if mask else {}
+        return options, boxes, masks, exact
 
     spec = BatchSpec(
         "erase",
         "erased",
         erase_job,
-        (options, boxes, masks, exact),
+        None,
         erase_line,
         "Erasing",
-        suffixes=IMAGE_SUFFIXES | {".bmp", ".dib"},
+        suffixes=DECODABLE_SUFFIXES,
         suffixes_for=lambda path: (path.suffix,) if exact else _kept_format_suffixes(path),
         parallel_from=2,
         details=removed_details,

@@ -107,7 +107,6 @@ def collect(
     reached twice) is processed once."""
     found = Inputs()
     seen: dict[tuple[int, int], Path] = {}
-    skipped_own = 0
     excluded = _identity(exclude) if exclude is not None else None
 
     def add(path: Path, st: os.stat_result, top: Path | None) -> None:
@@ -146,13 +145,10 @@ def collect(
                     found.problems.append((item, f"not a regular file ({kind_of(st.st_mode)})"))
                     continue
                 add(item, st, path)
-            skipped_own += own
+            if own:
+                found.notes.append((path, f"skipped {own} earlier output{'s' if own > 1 else ''} of this tool (*-{tag}.*)"))
             if images == own == 0 and not any(p == path for p, _ in found.problems):
                 found.problems.append((path, "no image files in this directory" + ("" if recursive else " (use -r to descend)")))
-    if skipped_own:
-        found.notes.append(
-            (Path("."), f"skipped {skipped_own} earlier output{'s' if skipped_own > 1 else ''} of this tool (*-{tag}.*)")
-        )
     return found
 
 
@@ -205,7 +201,8 @@ def read_names(source: Path, nul: bool) -> list[Path]:
 
     data = sys.stdin.buffer.read() if source == STDIO else read_input(source)
     parts = data.split(b"\0") if nul else data.splitlines()
-    return [Path(os.fsdecode(p)) for p in parts if p]
+    # a listed "-" is a file of that name, not standard input
+    return [Path(os.path.abspath(name) if name == "-" else name) for name in map(os.fsdecode, parts) if name]
 
 
 # ---- output planning -------------------------------------------------------------------------------
