@@ -13,11 +13,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, Literal, NoReturn
 
 import typer
 
 from . import __version__
+from .files import DECODABLE_SUFFIXES, IMAGE_SUFFIXES
 from .options import COMPRESS, CONVERT, ERASE, REMOVE_BG, STRIP, ToolSpec
 
 app = typer.Typer(
@@ -211,7 +212,7 @@ class BatchSpec:
     task: Any
     line: Callable[[Path, Path | None, dict[str, Any]], str | None]  # None: it printed the file's report itself
     label: str  # progress bar
-    suffixes: frozenset[str] | None = None  # what a directory walk picks (default: IMAGE_SUFFIXES)
+    suffixes: frozenset[str] = IMAGE_SUFFIXES  # the names a directory walk picks
     suffixes_for: Callable[[Path], tuple[str, ...]] | None = None
     parallel_from: int | None = None  # batch size from which -j 0 uses every core (None: files.PARALLEL_FROM)
     max_workers: int | None = None  # -j 0 means this many at most (remove-bg: the model already uses every core)
@@ -252,7 +253,7 @@ def _inputs(flags: BatchFlags, writes: bool) -> tuple[list[Path], bytes | None]:
     return paths, sys.stdin.buffer.read()
 
 
-def _check(flags: BatchFlags) -> str:
+def _check(flags: BatchFlags) -> Literal["lines", "json", "jsonl"]:
     """Usage errors between the shared flags; returns the report mode."""
     from .files import STDIO
 
@@ -273,7 +274,7 @@ def _check(flags: BatchFlags) -> str:
 
 def _run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoReturn:
     from .batch import PARALLEL_FROM, interrupted_by, run, workers_for
-    from .files import DECODABLE_SUFFIXES, IMAGE_SUFFIXES, STDIO, Job, OutputRules, collect, plan
+    from .files import STDIO, Job, OutputRules, collect, plan
     from .report import BatchReport
 
     mode = _check(flags)
@@ -282,7 +283,7 @@ def _run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRet
     report = BatchReport(
         spec.tool,
         spec.line,
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         quiet=flags.quiet,
         verbose=flags.verbose,
         lines_to_stderr=to_stdout,
@@ -294,7 +295,7 @@ def _run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRet
         found = collect(
             paths,
             flags.recursive,
-            spec.suffixes or (DECODABLE_SUFFIXES if spec.suffixes_for else IMAGE_SUFFIXES),
+            spec.suffixes,
             tag=spec.tag if writes else None,
             exclude=flags.out if writes and flags.out not in (None, STDIO) else None,
         )
@@ -467,6 +468,7 @@ def _encode_spec(tool: str, options: Any, fmt: str) -> BatchSpec:
         (tool, options),
         encode_line,
         label,
+        suffixes=DECODABLE_SUFFIXES,
         suffixes_for=suffixes_for,
         parallel_from=2,
         details=removed_details,
@@ -624,6 +626,7 @@ def remove_bg(
         None,
         remove_bg_line,
         "Removing backgrounds",
+        suffixes=DECODABLE_SUFFIXES,
         suffixes_for=lambda _: (suffix,),
         max_workers=1,
         prepare=prepare,
@@ -764,7 +767,7 @@ def erase(
     metadata is removed as by strip unless --keep-metadata."""
     import os
 
-    from .files import DECODABLE_SUFFIXES, STDIO
+    from .files import STDIO
     from .jobs import erase_job
     from .options import EraseOptions
     from .render import erase_line, removed_details

@@ -129,6 +129,7 @@ def collect(
             found.problems.append((path, f"not a regular file ({kind_of(st.st_mode)})"))
         else:
             images = own = 0
+            problems_before = len(found.problems)
             for item in _walk(path, recursive, excluded, found.problems):
                 if item.name.startswith(".") or item.suffix.lower() not in suffixes:
                     continue
@@ -147,7 +148,7 @@ def collect(
                 add(item, st, path)
             if own:
                 found.notes.append((path, f"skipped {own} earlier output{'s' if own > 1 else ''} of this tool (*-{tag}.*)"))
-            if images == own == 0 and not any(p == path for p, _ in found.problems):
+            if images == own == 0 and len(found.problems) == problems_before:
                 found.problems.append((path, "no image files in this directory" + ("" if recursive else " (use -r to descend)")))
     return found
 
