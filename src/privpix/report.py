@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from .batch import Outcome
 from .terminal import printable
@@ -46,11 +46,16 @@ class BatchReport:
         self.mode = mode
         self.quiet = quiet
         self.verbose = verbose
-        self.stream = sys.stderr if lines_to_stderr else sys.stdout
+        self.lines_to_stderr = lines_to_stderr
         self.details = details
         self.entries: list[tuple[int, dict[str, Any]]] = []
         self.notes: dict[str, list[str]] = {}
         self.order: dict[Path, int] = {}
+
+    def _stream(self) -> TextIO:
+        # looked up at each line: while a progress bar is drawn, rich puts its own sys.stdout in
+        # place so that lines appear above the bar
+        return sys.stderr if self.lines_to_stderr else sys.stdout
 
     def expect(self, paths: list[Path]) -> None:
         """The input order, for the ``--json`` document (outcomes arrive as files finish)."""
@@ -85,7 +90,7 @@ class BatchReport:
     def skipped(self, items: list[tuple[Path, str]]) -> None:
         for path, reason in items:
             if not self.quiet and self.mode == "lines":
-                print(printable(f"{path}: skipped, {reason}"), file=self.stream)
+                print(printable(f"{path}: skipped, {reason}"), file=self._stream())
             self._entry(path, None, "skipped", None, None)
 
     def outcome(self, outcome: Outcome) -> None:
@@ -99,10 +104,10 @@ class BatchReport:
         if self.mode == "lines" and not self.quiet:
             text = self.line(source, outcome.output, report)
             if text is not None:
-                print(printable(text), file=self.stream, flush=True)
+                print(printable(text), file=self._stream(), flush=True)
             if self.verbose and self.details is not None:
                 for text in self.details(report):
-                    print("    " + printable(text), file=self.stream)
+                    print("    " + printable(text), file=self._stream())
         for warning in report.get("warnings", []):
             say(source, f"warning: {warning}")
 
