@@ -133,7 +133,7 @@ def test_in_place_through_a_symlink_strips_the_real_photo_and_keeps_its_attribut
     os.setxattr(real, "user.rating", b"5")
     if os.geteuid() == 0:
         os.chown(real, 1234, 2345)  # someone else's photo, stripped by root: it stays theirs
-    owner = real.stat().st_uid, real.stat().st_gid
+    owner = (real.stat().st_uid, real.stat().st_gid)
     os.utime(real, ns=(1_000_000_000_000_000_000, 1_234_567_890_123_456_789))
     link = tmp_path / "link.jpg"
     link.symlink_to(real)
@@ -148,6 +148,7 @@ def test_in_place_through_a_symlink_strips_the_real_photo_and_keeps_its_attribut
         1_234_567_890_123_456_789,
         b"5",
     )
+    assert (st.st_uid, st.st_gid) == owner
     assert proc.stdout.startswith(f"{link} (in place, through the link: {real})")
 
 
@@ -208,6 +209,17 @@ def test_unreadable_folders_and_files_are_per_item_errors(corpus: Path, tmp_path
     assert (tmp_path / "out" / "photos" / "ok" / "p.jpg").is_file()
     assert named.returncode == 1 and (tmp_path / "o2" / "p.jpg").is_file()  # not a usage error: the batch went on
     assert shown.returncode == 1 and "GPS position" in shown.stdout
+
+
+def test_an_output_directory_that_is_a_file_or_the_input_folder_is_refused(corpus: Path, tmp_path: Path) -> None:
+    (tmp_path / "out").write_bytes(b"not a folder")
+    shutil.copyfile(corpus / GPS_JPEG, tmp_path / "a.jpg")
+    proc = cli("strip", "a.jpg", "-o", "out", cwd=tmp_path)
+    assert proc.returncode == 2 and "out is a file; -o names a directory" in proc.stderr
+    assert (tmp_path / "out").read_bytes() == b"not a folder"
+    same = cli("strip", ".", "-o", ".", cwd=tmp_path)
+    assert same.returncode == 1 and "privpix: a.jpg: the output would overwrite the input" in same.stderr
+    assert (tmp_path / "a.jpg").read_bytes() == (corpus / GPS_JPEG).read_bytes()
 
 
 def test_os_errors_read_the_same_in_every_command(tmp_path: Path) -> None:

@@ -221,3 +221,26 @@ def test_printable_escapes_what_could_act_on_a_terminal() -> None:
     assert printable("abc\u202eevil") == "abc\\u202eevil"
     assert printable(Path(os.fsdecode(b"bad\xffname.jpg"))) == "bad\\xffname.jpg"
     assert printable("Zoë 東京 ©") == "Zoë 東京 ©"
+
+
+def test_linked_directories_are_not_followed_out_of_the_tree(tmp_path: Path) -> None:
+    top = tmp_path / "photos"
+    (top / "sub").mkdir(parents=True)
+    (top / "sub" / "a.jpg").write_bytes(b"x")
+    (tmp_path / "private.jpg").write_bytes(b"x")  # outside the folder named
+    (top / "up").symlink_to("..")  # a loop through the parent
+    (top / "broken.jpg").symlink_to("missing.jpg")
+    found = collect([top], recursive=True)
+    assert [s.path.relative_to(top).as_posix() for s in found.sources] == ["sub/a.jpg"]
+    assert (top / "up", "a linked directory: not followed (name it to include it)") in found.notes
+    assert found.problems == [(top / "broken.jpg", "no such file or directory")]
+
+
+def test_the_output_directory_is_not_walked(tmp_path: Path) -> None:
+    (tmp_path / "clean").mkdir()
+    (tmp_path / "a.jpg").write_bytes(b"x")
+    (tmp_path / "clean" / "a.jpg").write_bytes(b"earlier result")
+    inside = collect([tmp_path], recursive=True, exclude=tmp_path / "clean")
+    assert [s.path.name for s in inside.sources] == ["a.jpg"] and inside.sources[0].path.parent == tmp_path
+    same = collect([tmp_path], recursive=False, exclude=tmp_path)  # -o is the folder walked: it is walked
+    assert [s.path.name for s in same.sources] == ["a.jpg"]

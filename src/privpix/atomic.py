@@ -11,6 +11,7 @@ process is gone (same host) or that are a day old (another host sharing the dire
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import time
@@ -46,7 +47,10 @@ def write_atomic(
     """
     directory = path.parent
     if os.path.abspath(directory) not in _cleaned:
-        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a file where the directory should be
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(directory)) from None
         clean_stale(directory)
     original = os.stat(like) if like is not None else None
     mode = stat.S_IMODE(original.st_mode) if original is not None else 0o666
@@ -74,10 +78,10 @@ def _create(tmp: Path, path: Path) -> None:
     try:
         os.link(tmp, path)
     except FileExistsError:
-        raise FileExistsError(17, "File exists", str(path)) from None
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
     except OSError:  # no hard links here (FAT, exFAT, some network file systems)
         if os.path.lexists(path):
-            raise FileExistsError(17, "File exists", str(path)) from None
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
         os.replace(tmp, path)
         return
     tmp.unlink()

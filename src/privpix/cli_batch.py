@@ -241,7 +241,7 @@ def _inputs(flags: BatchFlags, writes: bool) -> tuple[list[Path], bytes | None]:
     return paths, sys.stdin.buffer.read()
 
 
-def _check(flags: BatchFlags) -> Literal["lines", "json", "jsonl"]:
+def _check(flags: BatchFlags, exact_output: bool) -> Literal["lines", "json", "jsonl"]:
     """Usage errors between the shared flags; returns the report mode."""
     from .files import STDIO
 
@@ -255,6 +255,9 @@ def _check(flags: BatchFlags) -> Literal["lines", "json", "jsonl"]:
         usage("-q and -v cannot be combined")
     if flags.out == STDIO and (flags.json_out or flags.jsonl):
         usage("-o - writes the image to standard output, where --json/--jsonl would go too")
+    out = flags.out
+    if out is not None and out != STDIO and out.exists() and not out.is_dir() and not exact_output:
+        usage(f"{out} is a file; -o names a directory", "-o")
     if flags.executor not in ("local", "dask"):
         usage(f"{flags.executor!r} is not local or dask", "--executor")
     return "json" if flags.json_out else "jsonl" if flags.jsonl else "lines"
@@ -265,7 +268,7 @@ def run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRetu
     from .files import STDIO, Job, OutputRules, collect, plan
     from .report import BatchReport
 
-    mode = _check(flags)
+    mode = _check(flags, spec.exact_output)
     paths, stdin_data = _inputs(flags, writes)
     to_stdout = writes and (flags.out == STDIO or stdin_data is not None)
     report = BatchReport(

@@ -130,7 +130,7 @@ def collect(
         else:
             images = own = 0
             problems_before = len(found.problems)
-            for item in _walk(path, recursive, excluded, found.problems):
+            for item in _walk(path, recursive, excluded, found.problems, found.notes):
                 if item.name.startswith(".") or item.suffix.lower() not in suffixes:
                     continue
                 if tag is not None and is_own_output(item.name, tag):
@@ -161,11 +161,13 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def _walk(top: Path, recursive: bool, exclude: tuple[int, int] | None, problems: list[tuple[Path, str]]) -> list[Path]:
+def _walk(
+    top: Path, recursive: bool, exclude: tuple[int, int] | None, problems: list[tuple[Path, str]], notes: list[tuple[Path, str]]
+) -> list[Path]:
     """Files under ``top`` in name order; every directory that cannot be read is a problem (unlike
-    ``Path.rglob``, which skips it silently). Linked directories are followed once each."""
+    ``Path.rglob``, which skips it silently). Linked directories are not followed (as ``find`` and
+    ``cp -r`` do: a link to a parent would walk out of the tree, or forever); each is noted."""
     files: list[Path] = []
-    visited: set[tuple[int, int]] = set()
     stack = [top]
     while stack:
         directory = stack.pop()
@@ -176,21 +178,21 @@ def _walk(top: Path, recursive: bool, exclude: tuple[int, int] | None, problems:
         except OSError as err:
             problems.append((directory, f"cannot read this directory: {describe(err)}"))
             continue
-        ident = (st.st_dev, st.st_ino)
-        if ident in visited or ident == exclude:
-            continue
-        visited.add(ident)
+        if directory != top and (st.st_dev, st.st_ino) == exclude:
+            continue  # the output directory inside an input directory
         subdirs = []
         for entry in entries:
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
-            if is_dir:
-                if recursive and not entry.name.startswith("."):
-                    subdirs.append(directory / entry.name)
-            else:
+            if not is_dir:
                 files.append(directory / entry.name)
+            elif recursive and not entry.name.startswith("."):
+                if entry.is_symlink():
+                    notes.append((directory / entry.name, "a linked directory: not followed (name it to include it)"))
+                else:
+                    subdirs.append(directory / entry.name)
         stack.extend(reversed(subdirs))
     return sorted(files, key=lambda p: p.parts)
 
