@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from privpix import atomic
-from privpix.atomic import clean_stale, write_atomic
+from privpix.atomic import HardLinkedError, clean_stale, write_atomic
 from privpix.files import OutputRules, Source, collect, is_own_output, plan, read_input
 from privpix.terminal import printable
 
@@ -34,13 +34,13 @@ def test_replacing_keeps_mode_mtime_and_extended_attributes(tmp_path: Path) -> N
     original.chmod(0o604)
     os.setxattr(original, "user.privpix.test", b"kept")
     os.utime(original, ns=(1_600_000_000_000_000_000, 1_500_000_000_123_456_789))
-    write_atomic(original, b"new", like=original, durable=True)
+    write_atomic(original, b"new", in_place=True)
     st = original.stat()
     assert original.read_bytes() == b"new"
     assert stat.S_IMODE(st.st_mode) == 0o604
     assert st.st_mtime_ns == 1_500_000_000_123_456_789
     assert os.getxattr(original, "user.privpix.test") == b"kept"
-    write_atomic(original, b"newer", like=original, keep_mtime=False)
+    write_atomic(original, b"newer", in_place=True, keep_mtime=False)
     assert original.stat().st_mtime_ns != 1_500_000_000_123_456_789
 
 
@@ -244,3 +244,31 @@ def test_the_output_directory_is_not_walked(tmp_path: Path) -> None:
     assert [s.path.name for s in inside.sources] == ["a.jpg"] and inside.sources[0].path.parent == tmp_path
     same = collect([tmp_path], recursive=False, exclude=tmp_path)  # -o is the folder walked: it is walked
     assert [s.path.name for s in same.sources] == ["a.jpg"]
+
+
+def test_in_place_writes_follow_links_and_refuse_hard_links_for_library_users_too(tmp_path: Path) -> None:
+    real = tmp_path / "real.jpg"
+    real.write_bytes(b"original")
+    (tmp_path / "link.jpg").symlink_to("real.jpg")
+    assert write_atomic(tmp_path / "link.jpg", b"stripped", in_place=True) == real
+    assert (tmp_path / "link.jpg").is_symlink() and real.read_bytes() == b"stripped"
+    os.link(real, tmp_path / "other-name.jpg")
+    with pytest.raises(HardLinkedError, match="2 hard links"):
+        write_atomic(real, b"again", in_place=True)
+    assert real.read_bytes() == b"stripped" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "link.jpg",
+        "other-name.jpg",
+        "real.jpg",
+    ]
+
+
+def test_importing_privpix_loads_no_tool_until_one_is_used() -> None:
+    code = (
+        "import sys, privpix\n"
+        "print(sorted(m for m in sys.modules if m.startswith('privpix.')))\n"
+        "print(privpix.strip.__module__, privpix.StripOptions.__name__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    first, second = done.stdout.splitlines()
+    assert first == "[]"
+    assert second == "privpix.tools.strip StripOptions"

@@ -111,6 +111,8 @@ __all__ = [
 
 def inspect_file(path: str | Path) -> Inspection:
     """Inspect the image at ``path``."""
+    from .tools.inspect import inspect
+
     return inspect(Path(path).read_bytes())
 
 
@@ -127,6 +129,7 @@ def strip_file(
     atomically. Raises FormatError for files that are not images privpix can read.
     """
     from .atomic import write_atomic
+    from .tools.strip import strip
 
     source = Path(path)
     if in_place and output is not None:
@@ -137,7 +140,7 @@ def strip_file(
     if not in_place and target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: the output would overwrite the input; pass in_place=True")
     result = strip(source.read_bytes(), options)
-    write_atomic(target, result.data, like=source if in_place else None, durable=in_place)
+    write_atomic(target, result.data, in_place=in_place)
     return result
 
 
@@ -145,6 +148,8 @@ def _encode_file(
     tool: str, path: str | Path, output: str | Path | None, options: CompressOptions | ConvertOptions, in_place: bool
 ) -> EncodeResult:
     from .atomic import write_atomic
+    from .tools.compress import compress
+    from .tools.convert import convert
     from .tools.encode import output_suffix
 
     source = Path(path)
@@ -163,7 +168,7 @@ def _encode_file(
         target = source.with_name(f"{source.stem}-{tag}{output_suffix(source.suffix, result.format)}")
     if not in_place and target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: the output would overwrite the input; pass in_place=True")
-    write_atomic(target, result.data, like=source if in_place else None, durable=in_place)
+    write_atomic(target, result.data, in_place=in_place)
     return result
 
 
@@ -174,12 +179,16 @@ def compress_file(
     following the format written: IMG_1.HEIC gives IMG_1-compressed.jpg). The input is never
     modified unless ``in_place`` (allowed only when the format stays). Raises FormatError for
     files that are not images privpix can read."""
+    from .options import CompressOptions
+
     return _encode_file("compress", path, output, options or CompressOptions(), in_place)
 
 
 def convert_file(path: str | Path, output: str | Path | None = None, options: ConvertOptions | None = None) -> EncodeResult:
     """Convert ``path`` into ``output`` (default: ``<stem>-converted<ext>`` beside it, e.g.
     IMG_1.HEIC -> IMG_1-converted.jpg). Raises FormatError for files privpix cannot read."""
+    from .options import ConvertOptions
+
     return _encode_file("convert", path, output, options or ConvertOptions(), False)
 
 
@@ -190,6 +199,8 @@ def remove_background_file(
     or ``.webp``). The input is never modified. Raises FormatError for files privpix cannot read,
     ``privpix.models.ModelError`` when the model is missing and cannot be fetched."""
     from .atomic import write_atomic
+    from .options import RemoveBgOptions
+    from .tools.background import remove_background
 
     source = Path(path)
     options = options or RemoveBgOptions()
@@ -214,6 +225,7 @@ def erase_file(
     the ending following the format written). The input is never modified."""
     from .atomic import write_atomic
     from .tools.encode import output_suffix
+    from .tools.erase import erase
 
     source = Path(path)
     mask_data = Path(mask).read_bytes() if isinstance(mask, (str, Path)) else mask

@@ -25,26 +25,44 @@ _FOREIGN_STALE_AFTER = 24 * 3600  # seconds; a temp file from another host older
 _cleaned: set[str] = set()
 
 
+class HardLinkedError(OSError):
+    """An in-place replacement refused: the file has other names (hard links), which would keep the
+    original content."""
+
+
 def write_atomic(
     path: Path,
     data: bytes,
     *,
-    like: Path | None = None,
+    in_place: bool = False,
     keep_mtime: bool = True,
     durable: bool = False,
     overwrite: bool = True,
-) -> None:
-    """Write ``data`` to ``path`` atomically.
+) -> Path:
+    """Write ``data`` to ``path`` atomically; returns the path written.
 
-    - ``like``: the file being replaced (``--in-place``): the new file gets its mode exactly, its
-      owner and group and extended attributes where this process may set them, and (``keep_mtime``)
-      its modification time, as ``exiftool -P`` does.
-    - ``durable``: fsync the data before the rename (used when replacing an original, so a crash
-      leaves the old or the new file, never a damaged one).
+    - ``in_place``: ``path`` is an original being replaced by its processed self. A symbolic link
+      is followed: the file it names is replaced, the link stays. A file with several hard links is
+      refused (``HardLinkedError``): a new file would leave the original under the other names. The
+      new file gets the original's mode exactly, its owner and group and extended attributes where
+      this process may set them, and (``keep_mtime``) its modification time, as ``exiftool -P``
+      does; it is fsynced before the rename, so a crash leaves the old or the new file.
+    - ``durable``: fsync before the rename for a new file too.
     - ``overwrite=False``: raise ``FileExistsError`` if ``path`` exists, even if it appeared after the
       caller checked (the temporary file is hard-linked to ``path``, which fails on an existing name;
       on file systems without hard links, an existence check just before the rename).
     """
+    original = None
+    if in_place:
+        path = Path(os.path.realpath(path))
+        original = os.stat(path)
+        if original.st_nlink > 1:
+            raise HardLinkedError(
+                errno.EMLINK,
+                f"it has {original.st_nlink} hard links, and replacing it would leave the original "
+                "(metadata included) under the other names",
+                str(path),
+            )
     directory = path.parent
     if os.path.abspath(directory) not in _cleaned:
         try:
@@ -52,25 +70,25 @@ def write_atomic(
         except FileExistsError:  # a file where the directory should be
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(directory)) from None
         clean_stale(directory)
-    original = os.stat(like) if like is not None else None
     mode = stat.S_IMODE(original.st_mode) if original is not None else 0o666
     tmp = directory / f"{_PREFIX}{_HOST}-{os.getpid():x}-{os.urandom(4).hex()}{_SUFFIX}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            if durable:
+            if durable or in_place:
                 handle.flush()
                 os.fsync(handle.fileno())
-        if like is not None and original is not None:
-            _copy_attributes(like, tmp, original, keep_mtime)
-        if overwrite:
+        if original is not None:
+            _copy_attributes(path, tmp, original, keep_mtime)
+        if overwrite or in_place:
             os.replace(tmp, path)
         else:
             _create(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return path
 
 
 def _create(tmp: Path, path: Path) -> None:

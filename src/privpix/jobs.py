@@ -52,7 +52,7 @@ def _write(job: Job, output: Path, data: bytes) -> None:
         sys.stdout.buffer.flush()
         return
     if job.in_place:
-        write_atomic(output, data, like=output, keep_mtime=job.keep_mtime, durable=True)
+        write_atomic(output, data, in_place=True, keep_mtime=job.keep_mtime)
     else:
         write_atomic(output, data, overwrite=job.overwrite)
 
