@@ -29,49 +29,67 @@ Path helpers: ``inspect_file(path)``, ``strip_file(path, output=None, ...)``,
 
 from __future__ import annotations
 
-from importlib import import_module
+import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .extras import MissingExtraError, require
-from .formats.errors import FormatError, UnsupportedError
-from .formats.findings import CATEGORIES, Finding, Inspection
-from .options import CompressOptions, ConvertOptions, EraseOptions, RemoveBgOptions, StripOptions
-from .tools.encode import EncodeResult
-from .tools.erase import EraseResult
-from .tools.inspect import inspect
-from .tools.remove_bg import RemoveBgResult
-from .tools.strip import StripResult, strip
 
 if TYPE_CHECKING:
+    from .formats.errors import FormatError, UnsupportedError
+    from .formats.findings import CATEGORIES, Finding, Inspection
+    from .options import CompressOptions, ConvertOptions, EraseOptions, RemoveBgOptions, StripOptions
     from .tools.compress import compress
     from .tools.convert import convert
-    from .tools.erase import erase
-    from .tools.remove_bg import remove_bg
+    from .tools.encode import EncodeResult
+    from .tools.erase import EraseResult, erase
+    from .tools.inspect import inspect
+    from .tools.remove_bg import RemoveBgResult, remove_bg
     from .tools.remove_bg import remove_bg as remove_background
+    from .tools.strip import StripResult, strip
 
-# The tools that need an extra: public name -> (extra, module, function). Loaded on first use.
-_LAZY_TOOLS: dict[str, tuple[str, str, str]] = {
-    "compress": ("encode", ".tools.compress", "compress"),
-    "convert": ("encode", ".tools.convert", "convert"),
-    "erase": ("encode", ".tools.erase", "erase"),
-    "remove_bg": ("remove-bg", ".tools.remove_bg", "remove_bg"),
-    "remove_background": ("remove-bg", ".tools.remove_bg", "remove_bg"),  # the earlier name
+# The public names, each imported from its module on first use: ``import privpix`` (which every
+# command-line start does) then costs nothing for the tools a command does not use, and works with
+# the core install alone. public name -> (module, attribute, the extra it needs or None).
+_LAZY: dict[str, tuple[str, str, str | None]] = {
+    "FormatError": (".formats.errors", "FormatError", None),
+    "UnsupportedError": (".formats.errors", "UnsupportedError", None),
+    "CATEGORIES": (".formats.findings", "CATEGORIES", None),
+    "Finding": (".formats.findings", "Finding", None),
+    "Inspection": (".formats.findings", "Inspection", None),
+    "CompressOptions": (".options", "CompressOptions", None),
+    "ConvertOptions": (".options", "ConvertOptions", None),
+    "EraseOptions": (".options", "EraseOptions", None),
+    "RemoveBgOptions": (".options", "RemoveBgOptions", None),
+    "StripOptions": (".options", "StripOptions", None),
+    "inspect": (".tools.inspect", "inspect", None),
+    "strip": (".tools.strip", "strip", None),
+    "StripResult": (".tools.strip", "StripResult", None),
+    "EncodeResult": (".tools.encode", "EncodeResult", None),
+    "EraseResult": (".tools.erase", "EraseResult", None),
+    "RemoveBgResult": (".tools.remove_bg", "RemoveBgResult", None),
+    "compress": (".tools.compress", "compress", "encode"),
+    "convert": (".tools.convert", "convert", "encode"),
+    "erase": (".tools.erase", "erase", "encode"),
+    "remove_bg": (".tools.remove_bg", "remove_bg", "remove-bg"),
+    "remove_background": (".tools.remove_bg", "remove_bg", "remove-bg"),  # the earlier name
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _LAZY_TOOLS:
+    entry = _LAZY.get(name)
+    if entry is None:
         raise AttributeError(f"module 'privpix' has no attribute {name!r}")
-    extra, module, function = _LAZY_TOOLS[name]
-    require(extra, f"privpix.{name}")
-    value = getattr(import_module(module, __name__), function)
+    module, attribute, extra = entry
+    if extra is not None:
+        require(extra, f"privpix.{name}")
+    value = getattr(importlib.import_module(module, __name__), attribute)
     globals()[name] = value  # later look-ups skip this hook
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY_TOOLS))
+    return sorted(set(globals()) | set(_LAZY))
 
 __version__ = "0.1.0"
 
@@ -110,6 +128,8 @@ __all__ = [
 
 def inspect_file(path: str | Path) -> Inspection:
     """Inspect the image at ``path``."""
+    from .tools.inspect import inspect
+
     return inspect(Path(path).read_bytes())
 
 
@@ -125,7 +145,8 @@ def strip_file(
     The input is never modified unless ``in_place`` is true, in which case it is replaced
     atomically. Raises FormatError for files that are not images privpix can read.
     """
-    from .files import write_atomic
+    from .atomic import write_atomic
+    from .tools.strip import strip
 
     source = Path(path)
     if in_place and output is not None:
@@ -136,14 +157,14 @@ def strip_file(
     if not in_place and target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: the output would overwrite the input; pass in_place=True")
     result = strip(source.read_bytes(), options)
-    write_atomic(target, result.data, mode_from=source if in_place else None, durable=in_place)
+    write_atomic(target, result.data, in_place=in_place)
     return result
 
 
 def _encode_file(
     tool: str, path: str | Path, output: str | Path | None, options: CompressOptions | ConvertOptions, in_place: bool
 ) -> EncodeResult:
-    from .files import write_atomic
+    from .atomic import write_atomic
     from .tools.encode import output_suffix
 
     source = Path(path)
@@ -162,7 +183,7 @@ def _encode_file(
         target = source.with_name(f"{source.stem}-{tag}{output_suffix(source.suffix, result.format)}")
     if not in_place and target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: the output would overwrite the input; pass in_place=True")
-    write_atomic(target, result.data, mode_from=source if in_place else None, durable=in_place)
+    write_atomic(target, result.data, in_place=in_place)
     return result
 
 
@@ -173,12 +194,16 @@ def compress_file(
     following the format written: IMG_1.HEIC gives IMG_1-compressed.jpg). The input is never
     modified unless ``in_place`` (allowed only when the format stays). Raises FormatError for
     files that are not images privpix can read."""
+    from .options import CompressOptions
+
     return _encode_file("compress", path, output, options or CompressOptions(), in_place)
 
 
 def convert_file(path: str | Path, output: str | Path | None = None, options: ConvertOptions | None = None) -> EncodeResult:
     """Convert ``path`` into ``output`` (default: ``<stem>-converted<ext>`` beside it, e.g.
     IMG_1.HEIC -> IMG_1-converted.jpg). Raises FormatError for files privpix cannot read."""
+    from .options import ConvertOptions
+
     return _encode_file("convert", path, output, options or ConvertOptions(), False)
 
 
@@ -188,7 +213,8 @@ def remove_bg_file(
     """Remove the background of ``path`` into ``output`` (default: ``<stem>-nobg.png`` beside it,
     or ``.webp``). The input is never modified. Raises FormatError for files privpix cannot read,
     ``privpix.models.ModelError`` when the model is missing and cannot be fetched."""
-    from .files import write_atomic
+    from .atomic import write_atomic
+    from .options import RemoveBgOptions
 
     source = Path(path)
     options = options or RemoveBgOptions()
@@ -215,7 +241,7 @@ def erase_file(
     """Erase what ``mask`` (a mask image's path or bytes, white = erase) or ``boxes`` (x, y, w, h in
     upright pixels) cover in ``path``, into ``output`` (default: ``<stem>-erased<ext>`` beside it,
     the ending following the format written). The input is never modified."""
-    from .files import write_atomic
+    from .atomic import write_atomic
     from .tools.encode import output_suffix
 
     source = Path(path)
