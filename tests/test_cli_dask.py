@@ -36,7 +36,7 @@ def test_strip_on_a_dask_cluster_matches_the_local_pool(corpus: Path, tmp_path: 
         (photos / f"{k:02d}").mkdir(parents=True)
         for name in FILES:
             shutil.copyfile(corpus / name, photos / f"{k:02d}" / name)
-    shutil.copyfile(corpus / "broken_truncated.jpg", photos / "00" / "broken.jpg")  # a failure travels back too
+    shutil.copyfile(corpus / "broken_text_file.jpg", photos / "00" / "broken.jpg")  # a failure travels back too
     local = cli("strip", "-r", photos, "-o", tmp_path / "local", "-j", "2", "--json")
     assert local.returncode == 1 and "broken.jpg" in local.stderr
     with (

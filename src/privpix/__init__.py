@@ -33,9 +33,8 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .extras import MissingExtraError, require
-
 if TYPE_CHECKING:
+    from .extras import MissingExtraError
     from .formats.errors import FormatError, UnsupportedError
     from .formats.findings import CATEGORIES, Finding, Inspection
     from .options import CompressOptions, ConvertOptions, EraseOptions, RemoveBgOptions, StripOptions
@@ -52,6 +51,7 @@ if TYPE_CHECKING:
 # command-line start does) then costs nothing for the tools a command does not use, and works with
 # the core install alone. public name -> (module, attribute, the extra it needs or None).
 _LAZY: dict[str, tuple[str, str, str | None]] = {
+    "MissingExtraError": (".extras", "MissingExtraError", None),
     "FormatError": (".formats.errors", "FormatError", None),
     "UnsupportedError": (".formats.errors", "UnsupportedError", None),
     "CATEGORIES": (".formats.findings", "CATEGORIES", None),
@@ -82,6 +82,8 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'privpix' has no attribute {name!r}")
     module, attribute, extra = entry
     if extra is not None:
+        from .extras import require
+
         require(extra, f"privpix.{name}")
     value = getattr(importlib.import_module(module, __name__), attribute)
     globals()[name] = value  # later look-ups skip this hook
