@@ -5,7 +5,7 @@
  *
  * It serves only this app's own files from its cache. It never fetches anything the page did not ask
  * for, except the precache list itself (on install and on update), and it reports those fetches too.
- * Updates wait until the person says so ("Update available — reload" posts SKIP_WAITING).
+ * Updates wait until the person says so (the update bar's "Update" posts SKIP_WAITING).
  */
 import { cleanupOutdatedCaches, getCacheKeyForURL, precacheAndRoute } from 'workbox-precaching';
 import { cacheNames, clientsClaim } from 'workbox-core';

@@ -3,8 +3,9 @@
  *
  * - "Works offline" once this page is controlled by a service worker whose precache holds every file
  *   of the app (the service worker checks its cache and answers; see 'privpix:status' in sw.ts).
- * - "Update available — reload" when a newer service worker has installed and is waiting. Clicking it
- *   tells the waiting worker to take over (SKIP_WAITING) and reloads once it controls the page.
+ * - `updateWaiting` when a newer service worker has installed and is waiting (app/shell/UpdateBanner.svelte
+ *   asks the person). `applyUpdate` tells the waiting worker to take over (SKIP_WAITING) and reloads once
+ *   it controls the page.
  */
 import type { Workbox } from 'workbox-window';
 import type { SwMessage } from './sw-protocol';
@@ -15,8 +16,11 @@ export type OfflineState = 'unsupported' | 'preparing' | 'ready' | 'failed';
 class Offline {
   state = $state<OfflineState>('preparing');
   updateWaiting = $state(false);
+  /** What the tool on screen cannot do offline yet (its model is not here), said instead of "Works offline". */
+  caveat = $state('');
   detail = $state('');
   private wb: Workbox | null = null;
+  private applying = false;
 
   async start(): Promise<void> {
     if (!('serviceWorker' in navigator) || import.meta.env.DEV) {
@@ -69,7 +73,8 @@ class Offline {
   /** Let the waiting service worker take over, then reload into the new version. */
   applyUpdate(): void {
     const wb = this.wb;
-    if (!wb) return;
+    if (!wb || this.applying) return;
+    this.applying = true;
     wb.addEventListener('controlling', () => window.location.reload());
     wb.messageSkipWaiting();
   }

@@ -13,11 +13,12 @@
 import * as Comlink from 'comlink';
 import { announcer } from '../../app/shell/announce.svelte';
 import { saveBlob } from '../../app/download/download';
+import { outputName } from '../../app/download/names';
 import { dimensions } from '../../app/text/format';
 import { lazyWorker } from '../../app/workers/lazy-worker';
 import { cliArgs, defaultValues, shellQuote, toolSpec, type OptionValue, type OptionValues, type ToolSpec } from '../../app/options/options';
 import { boxesOnly, maskBounds, type MaskOp } from '../../engine/tools/erase/mask';
-import { autoFeather, autoGrow, outputName, type EraseOptions } from '../../engine/tools/erase/options';
+import { autoFeather, autoGrow, type EraseOptions } from '../../engine/tools/erase/options';
 import { Picture } from './picture';
 import type { EraseApi } from './worker';
 import type { EraseDone, OpenedPhoto, Problem, Tool } from './protocol';
@@ -329,7 +330,7 @@ export class EraseStore {
 
   // ---- download --------------------------------------------------------------------------------------
 
-  readonly downloadName = $derived(this.doc ? outputName(this.doc.name, this.doc.format) : '');
+  readonly downloadName = $derived(this.doc ? outputName(this.doc.name, 'erased', this.doc.format) : '');
 
   async download(): Promise<void> {
     const doc = this.doc;

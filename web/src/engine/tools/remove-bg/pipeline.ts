@@ -167,9 +167,15 @@ export function coefficients(guide: Uint8Array, gw: number, gh: number, mask: Fl
 
 /**
  * Remove the background of `r` (upright RGBA, modified in place: it becomes the output). Returns the
- * stage timings, the low-resolution facts and the number of soft-edge pixels.
+ * stage timings, the low-resolution facts, the number of soft-edge pixels and (unless the output is
+ * the mask) the alpha on the guide grid, from which a blurred background can be made later.
  */
-export async function cutOut(r: Raster, infer: Infer, norm: Normalise, opts: CutOptions): Promise<{ stages: Stages; prepared: Prepared; soft: number }> {
+export async function cutOut(
+  r: Raster,
+  infer: Infer,
+  norm: Normalise,
+  opts: CutOptions,
+): Promise<{ stages: Stages; prepared: Prepared; soft: number; alphaGuide: Float32Array | null }> {
   const p = opts.params ?? PARAMS;
   const { signal } = opts;
   const progress = opts.progress ?? ((): void => undefined);
@@ -191,12 +197,13 @@ export async function cutOut(r: Raster, infer: Infer, norm: Normalise, opts: Cut
   const coeffs = coefficients(guide, gw, gh, mask, geom, p);
   const curve = { lo: p.curveLo, hi: p.curveHi };
   let fg = null;
+  let ag: Float32Array | null = null;
   let output: Output;
   const wanted = opts.output;
   if (wanted.kind !== 'mask') {
     const long = Math.max(gw, gh);
     const I = planes(guide, gw * gh);
-    const ag = alphaAtGuide(coeffs, gw, gh, r.data, W, H, curve);
+    ag = alphaAtGuide(coeffs, gw, gh, r.data, W, H, curve);
     if (opts.decontaminate !== false) fg = foregroundPlanes(I, ag, gw, gh, radius(p.fgR1, long), radius(p.fgR2, long));
     output = wanted.kind === 'blur' ? { kind: 'blur', grid: blurredGrid(I, ag, gw, gh, radius(BLUR_RADIUS, long)) } : wanted;
   } else {
@@ -205,5 +212,5 @@ export async function cutOut(r: Raster, infer: Infer, norm: Normalise, opts: Cut
   signal?.throwIfAborted();
   const soft = applyFullRes(r.data, W, H, { coeffs, fg, gw, gh, curve, output, inputAlpha: opts.inputAlpha === true }, signal);
   const tRefine = performance.now() - t;
-  return { stages: { prepare: tPrepare, infer: tInfer, refine: tRefine }, prepared: { guide, gw, gh, geom, mask }, soft };
+  return { stages: { prepare: tPrepare, infer: tInfer, refine: tRefine }, prepared: { guide, gw, gh, geom, mask }, soft, alphaGuide: ag };
 }

@@ -137,7 +137,7 @@ export function guidedCoefficients(I: Float32Array[], p: Float32Array, w: number
 
 // ---- blur-fusion foreground --------------------------------------------------------------------------
 
-type RGBPlanes = [Float32Array, Float32Array, Float32Array];
+export type RGBPlanes = [Float32Array, Float32Array, Float32Array];
 
 function blurFusion(F: RGBPlanes, B: RGBPlanes, a: Float32Array, w: number, h: number, r: number): { Fb: RGBPlanes; Bb: RGBPlanes } {
   const n = w * h;
@@ -419,6 +419,86 @@ export function applyFullRes(rgba: Uint8Array | Uint8ClampedArray, W: number, H:
     }
   }
   return soft;
+}
+
+/**
+ * A kept cut-out (`applyFullRes`'s 'cutout' output: straight alpha, RGB 0 where α8 = 0) as any other
+ * output, into `out` (W×H RGBA): the bytes `applyFullRes` writes for that output directly — the mask is
+ * the cut-out's alpha, a composite is compose.py's `over` of the cut-out's colour on the background —
+ * without the model or the refinement, so a new background costs one pass over the pixels. `gw`, `gh`:
+ * the guide grid a blurred background is given on.
+ */
+export function composeCutout(
+  cut: Uint8Array | Uint8ClampedArray,
+  W: number,
+  H: number,
+  output: Output,
+  gw: number,
+  gh: number,
+  out: Uint8Array | Uint8ClampedArray,
+  signal?: AbortSignal,
+): void {
+  if (output.kind === 'cutout') {
+    out.set(cut);
+    return;
+  }
+  const Y = axis(H, gh);
+  const X = axis(W, gw);
+  const grid = output.kind === 'blur' ? output.grid : null;
+  const bg = output.kind === 'colour' ? output.rgb : null;
+  const pic = output.kind === 'picture' ? output.rgba : null;
+  const [rG0, rG1, rG2] = [new Float32Array(gw), new Float32Array(gw), new Float32Array(gw)];
+  for (let y = 0; y < H; y++) {
+    if ((y & 127) === 0) signal?.throwIfAborted();
+    if (grid) {
+      const r0 = Y.i0[y]! * gw;
+      const r1 = Y.i1[y]! * gw;
+      const fy = Y.f[y]!;
+      lerpRow(grid[0], gw, r0, r1, fy, rG0);
+      lerpRow(grid[1], gw, r0, r1, fy, rG1);
+      lerpRow(grid[2], gw, r0, r1, fy, rG2);
+    }
+    let o = y * W * 4;
+    for (let x = 0; x < W; x++, o += 4) {
+      const a = cut[o + 3]!;
+      if (output.kind === 'mask') {
+        out[o] = out[o + 1] = out[o + 2] = a;
+        out[o + 3] = 255;
+        continue;
+      }
+      out[o + 3] = 255;
+      if (a === 255) {
+        out[o] = cut[o]!;
+        out[o + 1] = cut[o + 1]!;
+        out[o + 2] = cut[o + 2]!;
+        continue;
+      }
+      let br: number;
+      let bgg: number;
+      let bb: number;
+      if (bg) {
+        br = bg[0];
+        bgg = bg[1];
+        bb = bg[2];
+      } else if (pic) {
+        br = pic[o]!;
+        bgg = pic[o + 1]!;
+        bb = pic[o + 2]!;
+      } else {
+        const x0 = X.i0[x]!;
+        const x1 = X.i1[x]!;
+        const fx = X.f[x]!;
+        const gx = 1 - fx;
+        br = Math.floor((rG0[x0]! * gx + rG0[x1]! * fx) * 255 + 0.5);
+        bgg = Math.floor((rG1[x0]! * gx + rG1[x1]! * fx) * 255 + 0.5);
+        bb = Math.floor((rG2[x0]! * gx + rG2[x1]! * fx) * 255 + 0.5);
+      }
+      const k = 255 - a;
+      out[o] = Math.floor((cut[o]! * a + br * k + 127) / 255);
+      out[o + 1] = Math.floor((cut[o + 1]! * a + bgg * k + 127) / 255);
+      out[o + 2] = Math.floor((cut[o + 2]! * a + bb * k + 127) / 255);
+    }
+  }
 }
 
 /**
