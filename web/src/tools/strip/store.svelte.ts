@@ -132,12 +132,12 @@ class StripStore {
     try {
       for (;;) {
         const item = this.items.find((i) => i.status === 'waiting');
-        if (!item) break;
-        const rerun = item.inspection !== null;
-        await this.process(item);
-        if (rerun && item.status === 'done') again += 1;
+        if (item) {
+          const rerun = item.inspection !== null;
+          await this.process(item);
+          if (rerun && item.status === 'done') again += 1;
+        } else if (!(await this.thumbnails())) break;
       }
-      await this.thumbnails();
     } finally {
       this.running = false;
     }
@@ -193,12 +193,15 @@ class StripStore {
 
   private announced = new Set<number>();
 
-  /** Thumbnails of the stripped files an <img> cannot show, one at a time (strips go first). */
-  private async thumbnails(): Promise<void> {
+  /**
+   * Thumbnails of the stripped files an <img> cannot show, one at a time. Returns true when it stopped
+   * because files wait to be stripped (they go first), false when every thumbnail is made.
+   */
+  private async thumbnails(): Promise<boolean> {
     for (;;) {
-      if (this.items.some((i) => i.status === 'waiting')) return; // strips first; the pump comes back
+      if (this.items.some((i) => i.status === 'waiting')) return true;
       const item = this.items.find((i) => i.status === 'done' && i.thumb === undefined && !BROWSER_SHOWS.test(i.inspection?.mime ?? ''));
-      if (!item) return;
+      if (!item) return false;
       item.thumb = null; // asked for
       try {
         const thumb = await Promise.race([worker.get().thumbnail(item.file, THUMB_PX), worker.failure()]);
