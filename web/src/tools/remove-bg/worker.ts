@@ -143,7 +143,7 @@ const api = {
       // A fetch that never reached the server (offline, server gone) is a TypeError: say what it means here.
       const message =
         e instanceof TypeError
-          ? `the model is not on this device yet — connect to the internet once to download it`
+          ? 'The model is not on this device yet — connect to the internet once to download it.'
           : e instanceof Error
             ? e.message
             : String(e);
