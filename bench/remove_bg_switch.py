@@ -27,7 +27,13 @@ from privpix.server import make_server
 
 SITE = ROOT / "src" / "privpix" / "site"
 #: (what the person chooses, what the preview then shows)
-SWITCHES = [("White", "colour"), ("Black", "colour"), ("Blurred photo", "blur"), ("Transparent", "none"), ("Passport blue", "colour")]
+SWITCHES = [
+    ("White", "colour"),
+    ("Black", "colour"),
+    ("Blurred photo", "blur"),
+    ("Transparent", "none"),
+    ("Passport blue", "colour"),
+]
 TIMEOUT = 600_000
 
 SHOW = """async ([name, kind]) => {
@@ -91,13 +97,21 @@ def main() -> int:
         server.server_close()
 
     print(f"{args.photo}: {made}")
-    print(f"first run (decode, model, refinement, encode — what every switch cost before): {first:.2f} s, in the worker: {stages}")
+    print(f"first run (decode, model, refinement, encode — what every switch cost before): {first:.2f} s")
+    print(f"  in the worker: {stages}")
     rows = [
-        [name, f"{statistics.median(shown[name]):.0f} ms", f"{max(shown[name]):.0f} ms", f"{statistics.median(ready[name]):.2f} s", "0"]
+        [
+            name,
+            f"{statistics.median(shown[name]):.0f} ms",
+            f"{max(shown[name]):.0f} ms",
+            f"{statistics.median(ready[name]):.2f} s",
+            "0",
+        ]
         for name, _ in SWITCHES
     ]
     print(table(["background", "shown (median)", "shown (max)", "file ready (median)", "model runs"], rows))
-    print(f"{args.rounds} round(s); 'shown' = click to the second frame after it; 'file ready' includes the 400 ms pause after a change.")
+    print(f"{args.rounds} round(s); 'shown': click to the second frame after it;")
+    print("'file ready': click to the file ready to download, the 400 ms pause after a change included.")
     return 0
 
 

@@ -48,7 +48,8 @@ def _wait_done(page: Any, tool: str) -> None:
     if tool == "strip":
         page.locator("li.file").first.wait_for(state="attached")
         page.wait_for_function(
-            "() => [...document.querySelectorAll('[data-testid=file-row], li.file')].every(e => /done|failed/.test(e.dataset.status))",
+            "() => [...document.querySelectorAll('[data-testid=file-row], li.file')]"
+            ".every(e => /done|failed/.test(e.dataset.status))",
             timeout=TIMEOUT,
         )
     elif tool == "erase":
@@ -83,8 +84,13 @@ def _ensure_model(page: Any) -> None:
 
 def shoot(browser: Any, url: str, tool: str, size: str, scheme: str, out: Path) -> list[tuple[str, Path]]:
     width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme, device_scale_factor=1,
-                                  has_touch=size == "phone", is_mobile=size == "phone")
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        color_scheme=scheme,
+        device_scale_factor=1,
+        has_touch=size == "phone",
+        is_mobile=size == "phone",
+    )
     page = context.new_page()
     shots: list[tuple[str, Path]] = []
 

@@ -48,6 +48,7 @@ pytestmark = pytest.mark.browser
 def _download(page, path: Path) -> Path:
     with page.expect_download() as info:
         page.get_by_test_id("viewer-download").click()
+    assert info.value.suggested_filename.endswith("-nobg.png"), info.value.suggested_filename  # the CLI's name
     info.value.save_as(path)
     return path
 

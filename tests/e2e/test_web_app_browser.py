@@ -44,6 +44,7 @@ JPEG = "exifsamples_DSCN0010.jpg"
 ROCKET = "skimage_rocket.jpg"  # 640 × 427
 NOT_A_PICTURE = "broken_text_file.jpg"  # a text file named .jpg
 KEYWORDS = "mei_Nokia_Lumia_800.jpg"  # the same keywords in IPTC and in XMP
+ANIMATED = "pillow_iss634.gif"  # an animated GIF: compressing it warns
 TIMEOUT = 180_000
 
 
@@ -146,6 +147,22 @@ def test_result_on_screen_after_intake(browser: Any, server: str, corpus: Path, 
         _wait_on_screen(page, _first_reveal(page), "the Compress result")
         _settings_folded(page, size)
         _no_keyboard_hints_on_touch(page, size)
+
+        # The size, the change and the encode state sit beside the quality slider (on a phone: at the
+        # top of the screen while the settings are open).
+        expect(file_row(page, JPEG)).to_have_attribute("data-status", "done", timeout=TIMEOUT)
+        if size == "phone":
+            page.get_by_role("button", name="Settings", exact=True).click()
+        slider = page.get_by_role("slider", name="Quality")
+        slider.scroll_into_view_if_needed()
+        readout = page.get_by_test_id("readout-size")
+        expect(readout).to_be_in_viewport()
+        expect(page.get_by_test_id("readout-change")).to_have_text(re.compile(r"\d+% smaller"))
+        expect(slider).to_be_in_viewport()
+        slider.focus()
+        page.keyboard.press("ArrowLeft")
+        expect(page.get_by_test_id("readout-state")).to_have_text(re.compile(r"Waiting for your changes|Encoding|Starting"))
+        expect(page.get_by_test_id("readout-state")).to_be_in_viewport()
 
         # Convert: pasted.
         _open(page, server, "convert", "Convert")
@@ -308,6 +325,22 @@ def test_problems_are_one_sentence_and_the_model_row_offers_the_download(browser
         details = page.get_by_test_id("problem").get_by_text("Details", exact=True)
         details.click()
         expect(page.get_by_test_id("problem")).to_contain_text("not an image privpix can read")
+
+        # A result with a warning says so in its row, in the warning colour, instead of "Done".
+        page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / ANIMATED))
+        gif = file_row(page, ANIMATED)
+        expect(gif).to_have_attribute("data-status", "done", timeout=TIMEOUT)
+        status = gif.get_by_test_id("row-status")
+        expect(status).to_contain_text("Animated GIF: only the first frame is used.")
+        expect(status).not_to_contain_text("Done")
+        warn = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--warn').trim()")
+        colour = status.evaluate("el => getComputedStyle(el).color")
+        probe = page.evaluate(
+            """w => { const e = document.createElement('i'); e.style.color = w; document.body.append(e);
+                      const c = getComputedStyle(e).color; e.remove(); return c; }""",
+            warn,
+        )
+        assert colour == probe, (colour, warn)
 
         # Remove background before its model: the row says what it needs and offers the download (size
         # once, one unit); no busy progress bar. The text file fails at once, model or not.
