@@ -7,12 +7,24 @@
  *   guided filter (RGB guide) at guide resolution ──► coefficients upsampled bilinearly to full
  *   resolution, q = A·I + B, α = clip((q − 0.2) / 0.6) ──► blur-fusion foreground ──► output
  *
- * Only two passes read every full-resolution pixel: the resize to the guide, and the fused final pass
- * (refine.ts, `applyFullRes`) that writes the output over the input pixels.
+ * Two passes read every full-resolution pixel: the resize to the guide, and the fused final pass
+ * (refine.ts, `applyFullRes`) that writes the cut-out (or the mask) over the input pixels; a background
+ * is then put behind the cut-out in one more pass (`composeCutout`), the pass a kept cut-out repeats for
+ * each new background.
  */
 
 import type { Raster } from '../../imaging/raster';
-import { type Coefficients, type Output, alphaAtGuide, applyFullRes, blurredGrid, foregroundPlanes, guidedCoefficients, planes } from './refine';
+import {
+  type Coefficients,
+  type Output,
+  alphaAtGuide,
+  applyFullRes,
+  blurredGrid,
+  composeCutout,
+  foregroundPlanes,
+  guidedCoefficients,
+  planes,
+} from './refine';
 import { resizeBilinear, resizeTriangle } from './resample';
 
 /** The pipeline's parameters: Python's defaults (geometry.py, refine.py, foreground.py), REPORT §6. */
@@ -210,7 +222,10 @@ export async function cutOut(
     output = wanted;
   }
   signal?.throwIfAborted();
-  const soft = applyFullRes(r.data, W, H, { coeffs, fg, gw, gh, curve, output, inputAlpha: opts.inputAlpha === true }, signal);
+  const pass = output.kind === 'mask' ? output : ({ kind: 'cutout' } as const);
+  const soft = applyFullRes(r.data, W, H, { coeffs, fg, gw, gh, curve, output: pass, inputAlpha: opts.inputAlpha === true }, signal);
+  // A background goes behind the cut-out in place (the same bytes as composing in the pass itself).
+  if (output.kind !== pass.kind) composeCutout(r.data, W, H, output, gw, gh, r.data, signal);
   const tRefine = performance.now() - t;
   return { stages: { prepare: tPrepare, infer: tInfer, refine: tRefine }, prepared: { guide, gw, gh, geom, mask }, soft, alphaGuide: ag };
 }
