@@ -86,7 +86,8 @@ def _first_reveal(page: Any) -> str:
 
 
 def _file_in_page(page: Any, path: Path, event: str) -> None:
-    """Hand ``path`` to the page as a person's drop (on the footer, far from the drop zone) or paste."""
+    """Hand ``path`` to the page as a person's drop (on the footer, far from the drop zone), a paste, or
+    as the share target does (``handoff``: the event app/intake/handoff.ts listens for)."""
     data = base64.b64encode(path.read_bytes()).decode()
     page.evaluate(
         """async ([b64, name, event]) => {
@@ -99,8 +100,10 @@ def _file_in_page(page: Any, path: Path, event: str) -> None:
             await new Promise((r) => requestAnimationFrame(r));
             window.__overlay = !!document.querySelector('[data-testid=drop-overlay]');
             target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-          } else {
+          } else if (event === 'paste') {
             target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+          } else {
+            window.dispatchEvent(new CustomEvent('privpix:files', { detail: [...dt.files] }));
           }
         }""",
         [data, path.name, event],
@@ -134,6 +137,9 @@ def test_result_on_screen_after_intake(browser: Any, server: str, corpus: Path, 
         # Metadata: chosen with the file picker. The card of the photo is on screen (it was 1456 px down).
         _open(page, server, "strip", "Metadata")
         _no_keyboard_hints_on_touch(page, size)
+        if size == "phone":
+            header = page.locator("header.top").bounding_box()["height"]
+            assert header <= 100, f"the phone header takes {header:.0f} px"
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / HEIC))
         _wait_on_screen(page, _first_reveal(page), "the Metadata result")
         _settings_folded(page, size)
@@ -368,12 +374,14 @@ def test_problems_are_one_sentence_and_the_model_row_offers_the_download(browser
 
 
 def test_keywords_once_and_heic_thumbnail(browser: Any, server: str, corpus: Path) -> None:
-    """The same keywords in IPTC and XMP are listed once; a HEIC row has a thumbnail, as an AVIF has."""
+    """A file handed over from outside the page (the share target) is taken like a chosen one; the same
+    keywords in IPTC and XMP are listed once; a HEIC row has a thumbnail, as an AVIF has."""
     context = _context(browser, "laptop")
     page = context.new_page()
     try:
         _open(page, server, "strip", "Metadata")
-        page.get_by_label("Choose images", exact=True).set_input_files([str(corpus / KEYWORDS), str(corpus / HEIC)])
+        _file_in_page(page, corpus / KEYWORDS, "handoff")  # as the share target hands a file over
+        page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / HEIC))
         card = page.locator("li.file").filter(has=page.get_by_role("heading", name=KEYWORDS, exact=True))
         expect(card).to_have_attribute("data-status", "done", timeout=60_000)
         people = card.locator(".summary-line").filter(has_text="People:").inner_text()
