@@ -25,7 +25,6 @@ export {
   growFor,
   maskFromRgba,
   openPhoto,
-  outputName,
   validateEraseOptions,
   type EraseOptions,
   type EraseResult,

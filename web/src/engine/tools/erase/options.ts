@@ -4,7 +4,6 @@
  * the automatic values of grow and feather. Small and free of decoders, so the screen can use it too.
  */
 import exported from '../../../generated/options.json';
-import type { EncodeFormat } from '../../options';
 import { FILL_DEFAULTS, type FillParams } from './fill';
 
 interface Spec {
@@ -86,14 +85,5 @@ export function featherFor(o: EraseOptions, width: number, height: number): numb
 /** The fill's parameters for these options and this mask on a width × height photo. */
 export function fillParams(o: EraseOptions, side: number, width: number, height: number): FillParams {
   return { ...FILL_DEFAULTS, grow: growFor(o, side), feather: featherFor(o, width, height), seed: o.seed >>> 0 };
-}
-
-/** Output file name: `<stem>-erased<ext>`, the input's own ending when it names the format. */
-export function outputName(name: string, fmt: EncodeFormat): string {
-  const SUFFIXES: Record<EncodeFormat, string[]> = { jpeg: ['.jpg', '.jpeg', '.jpe', '.jfif'], png: ['.png'], webp: ['.webp'], avif: ['.avif'] };
-  const EXT: Record<EncodeFormat, string> = { jpeg: '.jpg', png: '.png', webp: '.webp', avif: '.avif' };
-  const dot = name.lastIndexOf('.');
-  const [stem, suffix] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-  return `${stem}-erased${SUFFIXES[fmt].includes(suffix.toLowerCase()) ? suffix : EXT[fmt]}`;
 }
 
