@@ -32,7 +32,7 @@ from playwright.sync_api import expect
 
 from privpix.server import make_server
 
-from .common import SITE, RequestLog, assert_network_stayed_private, axe_violations, file_row, watch_errors
+from .common import SITE, RequestLog, assert_network_stayed_private, axe_violations, file_row, wait_until_saved, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -438,7 +438,7 @@ def test_update_bar_keeps_the_batch(browser: Any, own_site: tuple[str, Path], co
     page = context.new_page()
     try:
         _open(page, url, "compress", "Compress")
-        expect(page.get_by_text("Works offline", exact=True)).to_be_visible(timeout=60_000)
+        wait_until_saved(page, "compress", timeout=60_000)  # the service worker controls the page
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / JPEG))
         expect(file_row(page, JPEG)).to_have_attribute("data-status", "done", timeout=TIMEOUT)
 

@@ -16,6 +16,7 @@
  */
 import * as Comlink from 'comlink';
 import { announcer } from '../../app/shell/announce.svelte';
+import { offline } from '../../app/privacy/offline.svelte';
 import { BatchItem, BatchQueue, faultProblem, type Job, type Original } from '../../app/batch/batch-queue.svelte';
 import { lazyWorker } from '../../app/workers/lazy-worker';
 import { cliCommand, type OptionValue, type OptionValues } from '../../app/options/options';
@@ -131,6 +132,7 @@ export class BgStore extends BatchQueue<BgReport, Item> {
       ]);
       if (answer.ok) {
         this.modelStatus[name] = 'stored';
+        void offline.checkModel(); // the header's offline state counts this tool from now on
         announcer.say(`The ${name} model is on this device now; it works offline.`);
       } else {
         this.modelStatus[name] = 'missing';
