@@ -12,7 +12,7 @@ Telea and xphoto FSR_FAST, the speed of the 12 MP case, and a contact sheet of r
   ``full`` = the full-resolution photos of at least 6 MP (holes of 190-365 px; FSR_FAST needs
   ~10 s a case there). Every method gets the same crop and the exact hole (privpix: grow 0,
   feather 0), and pixels outside the hole are pasted back from the input.
-- speed: ``privpix.inpaint.fill_mask`` on the research's 12 MP case (pillowheif_pug.heic,
+- speed: ``privpix.tools.erase.fill.fill_mask`` on the research's 12 MP case (pillowheif_pug.heic,
   4032×3024, a 302×302 square hole: crop 1222², 5 levels) with the product's automatic grow and
   feather, wall and CPU time; and the whole tool (decode HEIC, fill, encode JPEG q90).
 - contact: ``bench/out/erase_contact.png``: real objects erased from full-resolution photos with
@@ -34,9 +34,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, save_sheet, table  # noqa: E402
 
-from privpix.inpaint import fill_mask  # noqa: E402
-from privpix.inpaint.masks import chamfer  # noqa: E402
 from privpix.options import EraseOptions  # noqa: E402
+from privpix.tools.erase.fill import fill_mask  # noqa: E402
+from privpix.tools.erase.masks import chamfer  # noqa: E402
 from tests import erase_holes as holes  # noqa: E402
 from tests.erase_cases import EGRET, ROCKET  # noqa: E402
 

@@ -3,7 +3,7 @@ against the plain one on the same model, both models.
 
     .venv/bin/python bench/remove_bg_native.py [--repeats 3] [--models fast,quality] [--sections speed,quality,colour,contact]
 
-- speed: two 12-13 MP photos end to end through ``privpix.remove_background`` (decode, model input,
+- speed: two 12-13 MP photos end to end through ``privpix.remove_bg`` (decode, model input,
   inference, guided filter, alpha, foreground, full-resolution pass, PNG encode), median per stage;
   and the plain pipeline's inference at 1024² for comparison. The photos: mei_IMG_1034.heic
   (4032×3024) re-encoded as JPEG q92 (so HEIC decoding is not what is measured, as in
@@ -43,13 +43,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bg_evalset import Item, load  # noqa: E402
 from _common import CORPUS, ROOT, save_sheet, table  # noqa: E402
 
-from privpix.background import foreground, pipeline, refine  # noqa: E402
-from privpix.background.geometry import GUIDE_MAX, MODEL_SIDE, SECOND_SIDE, guide_size  # noqa: E402
-from privpix.background.resample import Axis, bilinear, triangle  # noqa: E402
 from privpix.models import MODELS, store  # noqa: E402
 from privpix.models.runtime import session  # noqa: E402
 from privpix.options import RemoveBgOptions  # noqa: E402
-from privpix.tools.background import remove_background  # noqa: E402
+from privpix.tools.remove_bg import foreground, pipeline, refine, remove_bg  # noqa: E402
+from privpix.tools.remove_bg.geometry import GUIDE_MAX, MODEL_SIDE, SECOND_SIDE, guide_size  # noqa: E402
+from privpix.tools.remove_bg.resample import Axis, bilinear, triangle  # noqa: E402
 
 PLAIN_SIDE = 1024
 
@@ -200,7 +199,7 @@ def speed_table(models: list[str], repeats: int) -> str:
             for name in models:
                 path = store.find(MODELS[name])
                 model_session(name)  # loaded (and its file checked) outside the timings
-                runs = [remove_background(data, RemoveBgOptions(model=name), model_path=path).seconds for _ in range(repeats)]
+                runs = [remove_bg(data, RemoveBgOptions(model=name), model_path=path).seconds for _ in range(repeats)]
                 med = {s: statistics.median(r.get(s, 0.0) for r in runs) for s in STAGES}
                 total = statistics.median(sum(r.get(s, 0.0) for s in STAGES) for r in runs)
                 with Image.open(photo) as im:
@@ -244,7 +243,7 @@ def contact(path: Path) -> None:
     """Before / after cut-outs over a grey checkerboard, with the signal the tool reports."""
     from PIL import ImageDraw, ImageFont
 
-    from privpix.background import confidence
+    from privpix.tools.remove_bg import confidence
     from tests.erase_holes import load as load_photo
 
     infer, spec = model_session("fast"), MODELS["fast"]

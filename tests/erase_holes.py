@@ -84,7 +84,7 @@ def load(name: str, max_side: int | None = None) -> np.ndarray:
     """The photo upright as uint8 RGB; downscaled (Pillow BOX) so its long side <= max_side."""
     from PIL import Image
 
-    from privpix.tools.background import upright_rgb
+    from privpix.tools.remove_bg import upright_rgb
 
     rgb = upright_rgb((CORPUS / name).read_bytes())[0]
     if max_side is None or max(rgb.shape[:2]) <= max_side:
@@ -218,9 +218,9 @@ def metrics(orig: np.ndarray, out: np.ndarray, mask: np.ndarray) -> tuple[float,
 
 def privpix_fill(img: np.ndarray, mask: np.ndarray, seed: int = 0) -> np.ndarray:
     """privpix's engine on the exact hole (no grow, no feather: the metrics judge the hole itself)."""
-    from privpix.inpaint import inpaint
+    from privpix.tools.erase.fill import erase_pixels
 
-    return inpaint(img, mask, grow=0, feather=0, seed=seed)
+    return erase_pixels(img, mask, grow=0, feather=0, seed=seed)
 
 
 def before_params():  # noqa: ANN201
@@ -228,15 +228,15 @@ def before_params():  # noqa: ANN201
     the best vote last at texture scale."""
     import dataclasses
 
-    from privpix.inpaint import PARAMS
+    from privpix.tools.erase.fill import PARAMS
 
     return dataclasses.replace(PARAMS, near_w=0, diffuse=0, seam=False, final_vote_cheap=True)
 
 
 def privpix_before(img: np.ndarray, mask: np.ndarray, seed: int = 0) -> np.ndarray:
-    from privpix.inpaint import inpaint
+    from privpix.tools.erase.fill import erase_pixels
 
-    return inpaint(img, mask, grow=0, feather=0, seed=seed, p=before_params())
+    return erase_pixels(img, mask, grow=0, feather=0, seed=seed, p=before_params())
 
 
 def telea(img: np.ndarray, mask: np.ndarray) -> np.ndarray:

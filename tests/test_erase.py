@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 import privpix
 from privpix.cli import app
 from privpix.formats.errors import FormatError
-from privpix.inpaint import inpaint, masks
-from privpix.inpaint.patchmatch import Stream, pcg_hash
 from privpix.options import ERASE, TOOLS, EraseOptions, auto_feather, auto_grow, export
-from privpix.tools.background import upright_rgb
-from privpix.tools.erase import MaskError, erase, mask_from_boxes
+from privpix.tools.erase import MaskError, erase, mask_from_boxes, masks
+from privpix.tools.erase.fill import erase_pixels
+from privpix.tools.erase.patchmatch import Stream, pcg_hash
+from privpix.tools.remove_bg import upright_rgb
 
 from . import erase_holes as holes
 from .conftest import exiftool_json
@@ -93,13 +93,13 @@ def test_engine_matches_the_reference_bit_for_bit(case) -> None:  # noqa: ANN001
     # and the engine's own entry point gives the same as the whole tool
     grow = case.options().grow_for(_side(case.mask()))
     feather = case.options().feather_for(case.image().shape[1], case.image().shape[0])
-    direct = inpaint(case.image(), case.mask(), grow=grow, feather=feather, seed=case.seed)
+    direct = erase_pixels(case.image(), case.mask(), grow=grow, feather=feather, seed=case.seed)
     assert direct.tobytes() == out
 
 
 def test_uncached_target_patches_give_the_same_fill(monkeypatch: pytest.MonkeyPatch) -> None:
     """Large holes gather target patches per evaluation instead of caching them: same numbers."""
-    from privpix.inpaint import patchmatch
+    from privpix.tools.erase import patchmatch
 
     case = next(c for c in CASES if c.name == "large")
     if hashlib.sha256(case.image().tobytes()).hexdigest() != EXPECTED["large"][0]:
@@ -202,8 +202,8 @@ def test_same_seed_same_bytes_other_seed_other_fill() -> None:
 def test_locality_prior_is_the_specified_integer_and_prefers_near_sources() -> None:
     """docs/erase.md step 6: D = SSD + floor(near_w · W(p) · |p - s|² / side²). On a flat image every
     source has SSD 0, so the prior alone orders them: nearer is cheaper, exactly as specified."""
-    from privpix.inpaint.patchmatch import PatchDistance, setup_level
-    from privpix.inpaint.pyramid import texture_features
+    from privpix.tools.erase.patchmatch import PatchDistance, setup_level
+    from privpix.tools.erase.pyramid import texture_features
 
     hole = np.zeros((60, 80), bool)
     hole[25:35, 30:42] = True  # side 12
@@ -222,7 +222,7 @@ def test_locality_prior_is_the_specified_integer_and_prefers_near_sources() -> N
 def test_diffusion_start_is_a_smooth_membrane() -> None:
     """docs/erase.md step 7: after the onion peel (which meets in a step in the middle of a hole
     between a dark and a bright side), the diffusion leaves a ramp from one side to the other."""
-    from privpix.inpaint.fill import diffuse, onion_init
+    from privpix.tools.erase.fill import diffuse, onion_init
 
     img = np.zeros((24, 40, 3), np.uint8)
     img[:, 20:] = 200
@@ -240,7 +240,7 @@ def test_diffusion_start_is_a_smooth_membrane() -> None:
 def test_seam_check_moves_an_offset_fill_to_meet_the_border() -> None:
     """docs/erase.md step 11: a fill with the right texture but 25 levels too bright (a patch from a
     brighter part of the sky) is moved back to the border's level; known pixels do not change."""
-    from privpix.inpaint import seam
+    from privpix.tools.erase import seam
 
     rng = np.random.default_rng(8)
     yy, xx = np.mgrid[:120, :160]
@@ -283,7 +283,7 @@ def test_structures_continue_through_the_hole(kind: str) -> None:
     """A straight edge, a horizon and a fence crossing a 59 px hole continue through it: every hole
     pixel more than 2 px from the structure's boundary gets the colour of its own side."""
     img, hole, label, colours = _structure(kind)
-    out = inpaint(img, hole, seed=0).astype(int)
+    out = erase_pixels(img, hole, seed=0).astype(int)
     boundary = masks.dilate_square(label != np.roll(label, 1, axis=1), 2) | masks.dilate_square(
         label != np.roll(label, 1, axis=0), 2
     )
@@ -461,9 +461,9 @@ def test_cli_errors_and_exit_codes(photo: Path, tmp_path: Path) -> None:
     out = runner.invoke(app, ["erase", str(CORPUS / "broken_text_file.jpg"), "--box", "1,1,5,5", "-o", str(tmp_path / "x.jpg")])
     assert out.exit_code == 1 and out.stderr.startswith(f"privpix: {CORPUS / 'broken_text_file.jpg'}: ")
     out = runner.invoke(app, ["erase", str(tmp_path / "missing.jpg"), "--box", "1,1,5,5"])
-    assert out.exit_code == 1 and "No such file" in out.stderr
+    assert out.exit_code == 1 and "no such file or directory" in out.stderr
     out = runner.invoke(app, ["erase", str(photo), "--mask", str(tmp_path / "nomask.png")])
-    assert out.exit_code == 1 and out.stderr.startswith(f"privpix: {tmp_path / 'nomask.png'}: ")
+    assert out.exit_code == 1 and out.stderr == f"privpix: {photo}: mask {tmp_path / 'nomask.png'}: no such file or directory\n"
     assert not list(tmp_path.glob("*-erased*"))
 
 

@@ -1,6 +1,6 @@
 """Erase objects: the browser engine and the Python engine give the same bytes (issue 5).
 
-The browser engine (web/src/engine/erase, TypeScript in a Web Worker in real Chromium, its kernels
+The browser engine (web/src/engine/tools/erase, TypeScript in a Web Worker in real Chromium, its kernels
 split across 2 threads over SharedArrayBuffers as in the app) runs in the benchmark page
 web/bench/erase.html, built by a module fixture and served cross-origin isolated by
 ``privpix.server.make_server``, as the app is. For every shared case of ``tests/erase_cases.py`` it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
@@ -71,12 +72,19 @@ def watch_errors(page: Any, *, console_errors: bool = False) -> list[str]:
     return errors
 
 
+def wait_until_saved(page: Any, tool: str, timeout: int = 30_000) -> None:
+    """Wait until the header says the service worker holds every file of ``tool`` (a route: "erase"),
+    which it saves when the tool is first opened. (``data-ready-tools`` also needs a tool's model.)"""
+    status = page.get_by_test_id("offline-status")
+    expect(status).to_have_attribute("data-saved-tools", re.compile(rf"(^| ){re.escape(tool)}( |$)"), timeout=timeout)
+
+
 def open_tool_until_offline(page: Any, url: str, heading: str, timeout: int = 30_000) -> None:
-    """Open a tool at ``url`` and wait until it is cross-origin isolated and says it works offline:
-    how each offline session starts, before the test takes the network away."""
+    """Open a tool at ``url`` (``…#/<tool>``) and wait until it is cross-origin isolated and its files
+    are saved for offline use: how each offline session starts, before the test takes the network away."""
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    expect(page.get_by_text("Works offline", exact=True)).to_be_visible(timeout=timeout)
+    wait_until_saved(page, urlsplit(url).fragment.strip("/"), timeout)
     assert page.evaluate("crossOriginIsolated") is True
 
 
@@ -120,3 +128,25 @@ def assert_network_stayed_private(requests: list[dict[str, Any]], origin: str, n
         url = str(r["url"]).lower()
         leaked = [p for p in parts if p in url]
         assert not leaked, f"{r['url']} contains {leaked}"
+
+
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """Run axe-core (web/node_modules, a dev dependency) on the page as it is and return its violations
+    of the given impacts, one line each: the accessibility check every screen of the app must pass.
+    The script is evaluated through the DevTools protocol, so the page's CSP needs no exception."""
+    if not AXE.is_file():
+        raise AssertionError("web/node_modules/axe-core is missing: run `npm ci` in web/")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    found = page.evaluate(
+        """async (impacts) => {
+          const r = await axe.run(document, { resultTypes: ['violations'] });
+          return r.violations.filter(v => impacts.includes(v.impact))
+            .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 4).join(', ')})`);
+        }""",
+        list(impacts),
+    )
+    return [str(v) for v in found]

@@ -84,14 +84,14 @@ def _psnr(a: Any, b: Any) -> float:
 
 
 def _dilate(mask: Any, r: int) -> Any:
-    from privpix.inpaint.masks import dilate_square
+    from privpix.tools.erase.masks import dilate_square
 
     return dilate_square(mask, r)
 
 
 def _region(mask: Any, grow: int, feather: int) -> Any:
     """The pixels the fill may write: the mask grown and feathered exactly as both engines do."""
-    from privpix.inpaint.masks import grow_and_feather
+    from privpix.tools.erase.masks import grow_and_feather
 
     r = grow_and_feather(mask, grow, feather)
     out = np.zeros(mask.shape, bool)

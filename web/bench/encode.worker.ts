@@ -3,8 +3,7 @@
 import { compress, convert, type CompressOptions, type ConvertOptions, defaultCompressOptions, defaultConvertOptions } from '../src/engine/index';
 import { decode, setImageDecoder } from '../src/engine/imaging/decode';
 import { pixelsAt, readPixels } from '../src/engine/imaging/resize';
-import { decodeHeicParallel } from '../src/engine/imaging/heic';
-import { decodeHeif, splitGrid } from '../src/engine/codecs/heif';
+import { decodeHeicParallel, decodeHeif, splitGrid } from '../src/engine/codecs/heic';
 import { helperCall } from '../src/engine/codecs/helper';
 import * as isobmff from '../src/engine/formats/isobmff';
 import { encodeJpeg, mozjpeg } from '../src/engine/codecs/jpeg';

@@ -14,7 +14,7 @@ import {
   type EraseOptions,
   type FillParams,
   type LevelReport,
-} from '../src/engine/erase/index';
+} from '../src/engine/tools/erase/index';
 
 export type EraseBenchRequest =
   | {

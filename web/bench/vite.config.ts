@@ -15,7 +15,7 @@ export default defineConfig({
       input: {
         strip: resolve(import.meta.dirname, 'strip.html'),
         encode: resolve(import.meta.dirname, 'encode.html'),
-        removebg: resolve(import.meta.dirname, 'removebg.html'),
+        'remove-bg': resolve(import.meta.dirname, 'remove-bg.html'),
         erase: resolve(import.meta.dirname, 'erase.html'),
       },
     },

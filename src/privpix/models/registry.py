@@ -2,7 +2,7 @@
 
 Like rembg's sessions, an entry carries its model's pre- and post-processing: the input tensor's
 name, layout and normalisation (``InputSpec.tensor``) and what the output means
-(``ModelSpec.mask``). The pipeline around it (fit, pad, refine) lives in ``privpix.background``.
+(``ModelSpec.mask``). The pipeline around it (fit, pad, refine) lives in ``privpix.tools.remove_bg``.
 
 Both entries come from the npm package ``@imgly/background-removal-data`` 1.4.5 — the same ISNet
 weights (DIS, Qin et al. 2022) in two precisions. The package keeps each model as 4 MiB chunks

@@ -1,7 +1,8 @@
-"""Strip: remove metadata losslessly (no decode, no re-encode), per the policy in ARCHITECTURE.md.
+"""Strip: remove metadata losslessly (no decode, no re-encode), per the policy in docs/strip.md.
 
 The report is computed by inspecting the output as well as the input, so "removed" and "kept" say
-what the written bytes really hold, not what the stripper meant to do.
+what the written bytes really hold, not what the stripper meant to do. A damaged input (cut short
+after its picture began) is stripped as far as it can be read; ``damaged`` says so.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..formats.findings import Finding, removed_findings
+from ..formats.policy import StripOptions
 from ..formats.sniff import container_for
-from ..options import StripOptions
 
 
 @dataclass
@@ -23,6 +24,7 @@ class StripResult:
     removed: list[Finding] = field(default_factory=list)
     kept: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    damaged: bool = False  # the input was cut short: its picture is incomplete (a warning says where)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -32,6 +34,7 @@ class StripResult:
             "removed": [f.to_json() for f in self.removed],
             "kept": [f.to_json() for f in self.kept],
             "warnings": list(self.warnings),
+            "damaged": self.damaged,
         }
 
 
@@ -50,4 +53,5 @@ def strip(data: bytes, options: StripOptions | None = None) -> StripResult:
         removed=removed,
         kept=after.findings,
         warnings=before.warnings,
+        damaged=before.damaged,
     )

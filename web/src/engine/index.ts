@@ -23,15 +23,15 @@ export {
   type EncodeFormat,
   type EncodeOptions,
 } from './options';
-export { removeBackground, type RemoveBgOptions, type RemoveBgResult } from './background/tool';
+export { removeBg, type RemoveBgOptions, type RemoveBgResult } from './tools/remove-bg/tool';
 export {
   defaultEraseOptions,
   encodePhoto,
   erasePatch,
   eraseFilePixels,
-  inpaint,
+  erasePixels,
   openPhoto,
   type EraseOptions,
   type EraseResult,
   type EraseStep,
-} from './erase/index';
+} from './tools/erase/index';

@@ -10,14 +10,14 @@ async function run(request: HelperRequest): Promise<[unknown, Transferable[]]> {
       return [out, [out.buffer]];
     }
     case 'heif': {
-      const { decodeHeifFiles } = await import('./heif');
+      const { decodeHeifFiles } = await import('./heic');
       const out = await decodeHeifFiles(request.files);
       return [out, out.map((r) => r.data.buffer)];
     }
     case 'warm': {
       for (const codec of request.codecs) {
         if (codec === 'mozjpeg') await (await import('./jpeg')).warm();
-        if (codec === 'heif') await (await import('./heif')).warm();
+        if (codec === 'heif') await (await import('./heic')).warm();
       }
       return [null, []];
     }

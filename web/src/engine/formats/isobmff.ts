@@ -1,7 +1,7 @@
 /**
- * HEIF / HEIC / AVIF — mirrors src/privpix/formats/isobmff.py, whose docstring is the specification:
- * the policy (what is kept and removed), the reading rules, what inspect reports and in which order,
- * and the exact output byte layout both engines write.
+ * HEIF / HEIC / AVIF — mirrors src/privpix/formats/isobmff.py, whose docstring specifies the policy
+ * (what is kept and removed), the reading rules and what inspect reports in which order; the exact
+ * output byte layout both engines write is in docs/strip.md, "HEIF strip layout".
  *
  * An ISO base media file (ISO/IEC 14496-12) holding still images as *items* (ISO/IEC 23008-12). The
  * picture is the primary item (`pitm`): a coded image (`hvc1`, `av01`) or a derived image (`grid`,
@@ -23,13 +23,13 @@
  * numbers of a finding cannot be exact (tests/conformance/test_isobmff_synthetic.py, "huge_unchecked").
  */
 
-import type { StripOptions } from '../options';
 import { type Bytes, ByteWriter, ascii, ascii4, concat, latin1, need, packU64be, preview, readU32, u32be, utf8 } from './binary';
-import { FormatError, UnsupportedError } from './errors';
+import { FormatError, UnsupportedError, damagedWarning } from './errors';
 import * as exifMod from './exif';
 import { type Category, type Finding, type Inspection, finding, formatBytes } from './findings';
-import { description as iccDescription } from './icc';
+import { findings as iccFindings, neutralise } from './icc';
 import { parseOnce } from './memo';
+import type { StripOptions } from './policy';
 import * as xmp from './xmp';
 
 export const NAME = 'heic';
@@ -58,6 +58,22 @@ const METADATA_PROPERTIES: ReadonlyMap<string, readonly [Category, string]> = ne
   ['itai', ['time', 'TAI timestamp']],
 ]);
 const ICC_COLR_TYPES: ReadonlySet<string> = new Set(['prof', 'rICC']);
+/**
+ * Properties that decode and render an image (codec configurations, size, colour, orientation,
+ * cropping, alpha and HDR information, layers): the only ones a strip keeps. An unknown one goes,
+ * or, if an item marks it essential, the file is refused.
+ */
+const RENDERING_PROPERTIES: ReadonlySet<string> = new Set([
+  'hvcC', 'av1C', 'avcC', 'vvcC', 'lhvC', 'jpgC', 'j2kH', 'uncC', 'cmpd', 'cpal', 'cloc', 'ispe', 'pixi', 'colr',
+  'irot', 'imir', 'clap', 'pasp', 'auxC', 'clli', 'mdcv', 'cclv', 'amve', 'lsel', 'a1op', 'a1lx', 'iscl', 'rloc',
+  'oinf', 'tols', 'rref',
+]);
+/** Payload sizes of the fixed-size ones (besides irot, imir, ispe, pixi and colr, handled by kind). */
+const FIXED_SIZE_PROPERTIES: ReadonlyMap<string, number> = new Map([['pasp', 8], ['clap', 32], ['clli', 4], ['mdcv', 24]]);
+const KNOWN_BRANDS: ReadonlySet<string> = new Set([
+  ...HEIF_BRANDS, 'miaf', 'MiHE', 'MiHA', 'MiHB', 'MiPr', 'MiCm', 'MiAC', 'MA1A', 'MA1B', 'iso8', 'tmap', 'unif', 'jpeg',
+  'avci', 'vvic',
+]);
 const XMP_MIME = 'application/rdf+xml';
 const DROPPED_BOX_LABELS: ReadonlyMap<string, string> = new Map([
   ['free', 'Padding'],
@@ -70,6 +86,13 @@ const DROPPED_BOX_LABELS: ReadonlyMap<string, string> = new Map([
 // meta children that are understood (anything else is reported and dropped)
 const META_CHILDREN: ReadonlySet<string> = new Set(['hdlr', 'dinf', 'pitm', 'iinf', 'iref', 'iprp', 'idat', 'iloc']);
 const MAX_U32 = 0xffffffff;
+/**
+ * A well-formed file stores each item once and names each input once; reading more than this many
+ * times over (the file, the references) means items overlap on purpose, and the file is refused.
+ */
+const OVERLAP_FACTOR = 4;
+const overlapText = (what: string): string =>
+  `expected items that do not overlap, but reading the ${what} takes more than ${OVERLAP_FACTOR} times the size of the file`;
 /** Largest integer a `number` holds exactly (2^53 - 1). */
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -288,6 +311,9 @@ export interface Heif {
   drefSelf: boolean[]; // per dref entry: does it point into this file?
   dropped: Box[]; // top-level and meta-level boxes a strip drops
   trailing: number; // offset where trailing data starts, or -1
+  /** "type from" -> to, concatenated in source order: a reference lookup costs no walk over 'iref'. */
+  targets: Map<string, number[]>;
+  damaged: string | null; // why the file is incomplete (its item data clipped to the file)
 }
 
 function brands(data: Bytes, ftyp: Box): string[] {
@@ -398,8 +424,17 @@ export const parse = parseOnce(function parse(data: Bytes): Heif {
   const heif: Heif = {
     fmt, kind, mime, ftyp, meta, handler, primary, items, refs, properties, assoc, locations, idat,
     hasDinf: byType.has('dinf'), drefSelf: dref, dropped: [...dropped].sort((a, b) => a.start - b.start), trailing,
+    targets: new Map(),
+    damaged: null,
   };
-  checkExtents(data, heif, boxes);
+  for (const [kind, source, to] of refs) {
+    const key = `${kind} ${source}`;
+    const list = heif.targets.get(key);
+    if (list) list.push(...to);
+    else heif.targets.set(key, [...to]);
+  }
+  heif.damaged = cutShort(data, heif, boxes);
+  checkExtents(data, heif);
   return heif;
 });
 
@@ -545,21 +580,38 @@ function readIloc(data: Bytes, iloc: Box, idat: Box | null, fmt: string): Map<nu
   return locations;
 }
 
-function checkExtents(data: Bytes, heif: Heif, boxes: Box[]): void {
+/**
+ * Why the file is incomplete when its item data runs past its end (it was cut short after the 'meta'
+ * box), with every extent clipped to the bytes that are there; null when it is whole.
+ */
+function cutShort(data: Bytes, heif: Heif, boxes: Box[]): string | null {
+  const n = data.length;
+  let reason: FormatError | null = null;
+  for (const loc of heif.locations.values()) {
+    if (loc.method !== 0 || !selfContained(heif, loc)) continue;
+    for (const [k, [off, length]] of loc.extents.entries()) {
+      if (off + length > n && reason === null) {
+        const [o, l] = exactExtent(loc, k);
+        reason = errorAt(heif.fmt, o, `truncated: item ${loc.id}'s data (bytes ${o}–${o + l}) lies beyond the end of the file (${n} bytes)`);
+      }
+    }
+    loc.extents = loc.extents.map(([off, length]) => [off, Math.max(0, Math.min(length, n - off))]);
+    if (loc.exact !== null) loc.exact = loc.exact.map(([off], k) => [off, BigInt(loc.extents[k]![1])]);
+  }
+  for (const box of boxes) {
+    if (box.end > n && reason === null) {
+      reason = new FormatError(heif.fmt, box.start,
+        `truncated: the '${show(box.type)}' box (bytes ${box.start}–${endText(box)}) runs past the end of the file (${n} bytes)`);
+    }
+  }
+  return reason === null ? null : reason.message;
+}
+
+function checkExtents(data: Bytes, heif: Heif): void {
   const n = data.length;
   const idatLen = heif.idat ? heif.idat.end - heif.idat.payload : 0;
   for (const loc of heif.locations.values()) {
-    if (loc.method === 0 && selfContained(heif, loc)) {
-      for (const [k, [off, length]] of loc.extents.entries()) {
-        if (off + length > n) {
-          const [o, l] = exactExtent(loc, k);
-          throw errorAt(
-            heif.fmt, o,
-            `truncated: item ${loc.id}'s data (bytes ${o}–${o + l}) lies beyond the end of the file (${n} bytes)`,
-          );
-        }
-      }
-    } else if (loc.method === 1) {
+    if (loc.method === 1) {
       if (heif.idat === null && loc.extents.length) {
         throw new FormatError(heif.fmt, heif.meta.start, `item ${loc.id}'s data is in an 'idat' box, but there is none`);
       }
@@ -574,12 +626,12 @@ function checkExtents(data: Bytes, heif: Heif, boxes: Box[]): void {
       }
     }
   }
-  for (const box of boxes) {
-    if (box.end > n) {
-      throw new FormatError(
-        heif.fmt, box.start,
-        `truncated: the '${show(box.type)}' box (bytes ${box.start}–${endText(box)}) runs past the end of the file (${n} bytes)`,
-      );
+  for (const loc of heif.locations.values()) {
+    const [store, where] = loc.method === 0 ? [n, 'file'] : [idatLen, "'idat' box"];
+    const length = locLength(loc);
+    if (inFile(heif, loc) && length > store) { // extents that repeat bytes: a copy per extent
+      throw new FormatError(heif.fmt, itemOffset(heif, loc),
+        `item ${loc.id}'s extents add up to ${length} bytes, more than the ${where} holds (${store} bytes)`);
     }
   }
 }
@@ -613,11 +665,7 @@ function itemOffset(heif: Heif, loc: Location | undefined): number {
 // ---- relations --------------------------------------------------------------------------------------
 
 function targets(heif: Heif, refType: string, source: number): number[] {
-  const out: number[] = [];
-  for (const [kind, src, to] of heif.refs) {
-    if (kind === refType && src === source) for (const t of to) out.push(t);
-  }
-  return out;
+  return heif.targets.get(`${refType} ${source}`) ?? [];
 }
 
 function property(heif: Heif, itemId: number, kind: string): Box | null {
@@ -655,12 +703,16 @@ function ispe(data: Bytes, heif: Heif, itemId: number): [number, number] | null 
  * `roots` and every item reachable from them through `dimg`. A reference to an item that 'iinf' does
  * not list is an error when `strict` (a kept image needs it), else skipped.
  */
-function closure(heif: Heif, roots: number[], strict = true): Set<number> {
+/**
+ * `roots` and every item reachable from them through `dimg`, stopping at `known` items. A reference
+ * to an item that 'iinf' does not list is an error when `strict` (a kept image needs it), else skipped.
+ */
+function closure(heif: Heif, roots: number[], strict = true, known: Set<number> | null = null): Set<number> {
   const out = new Set<number>();
   const stack = [...roots];
   while (stack.length) {
     const itemId = stack.pop()!;
-    if (out.has(itemId)) continue;
+    if (out.has(itemId) || known?.has(itemId)) continue;
     if (!heif.items.has(itemId)) {
       if (!strict) continue;
       throw new FormatError(heif.fmt, heif.meta.start, `a 'dimg' reference names item ${itemId}, which 'iinf' does not list`);
@@ -671,22 +723,65 @@ function closure(heif: Heif, roots: number[], strict = true): Set<number> {
   return out;
 }
 
-/** The primary, its inputs (recursively) and its alpha planes with theirs. */
+/**
+ * The primary, its inputs (recursively) and its alpha planes with theirs: each item and each
+ * reference is looked at once, however long a chain of alpha planes a file declares.
+ */
 export function neededItems(data: Bytes, heif: Heif): Set<number> {
+  const describedBy = new Map<number, number[]>(); // item -> sources of the 'auxl' references naming it
+  for (const [kind, source, to] of heif.refs) {
+    if (kind !== 'auxl') continue;
+    for (const target of to) {
+      const list = describedBy.get(target);
+      if (list) list.push(source);
+      else describedBy.set(target, [source]);
+    }
+  }
   const kept = closure(heif, [heif.primary]);
-  for (;;) {
-    const extra: number[] = [];
-    for (const [kind, src, to] of heif.refs) {
-      if (
-        kind === 'auxl' && !kept.has(src) && heif.items.has(src) && to.some((t) => kept.has(t)) &&
-        ALPHA_URNS.has(auxType(data, heif, src))
-      ) {
-        extra.push(src);
+  const queue = [...kept];
+  while (queue.length) {
+    for (const source of describedBy.get(queue.pop()!) ?? []) {
+      if (!kept.has(source) && heif.items.has(source) && ALPHA_URNS.has(auxType(data, heif, source))) {
+        const added = closure(heif, [source], true, kept);
+        for (const itemId of added) {
+          kept.add(itemId);
+          queue.push(itemId);
+        }
       }
     }
-    if (!extra.length) return kept;
-    for (const itemId of closure(heif, extra)) kept.add(itemId);
   }
+  return kept;
+}
+
+// ---- the photo's own EXIF and ICC --------------------------------------------------------------------
+
+/**
+ * The primary image's Exif item: the first `Exif` item (`iinf` order) with a `cdsc` reference to
+ * the primary, else the first `Exif` item with a location.
+ */
+export function sourceExif(heif: Heif): Item | null {
+  const exifs = [...heif.items.values()].filter((i) => i.type === 'Exif' && heif.locations.has(i.id));
+  for (const item of exifs) {
+    if (targets(heif, 'cdsc', item.id).includes(heif.primary)) return item;
+  }
+  return exifs.length ? exifs[0]! : null;
+}
+
+function sourceExifTiff(data: Bytes, heif: Heif): Bytes | null {
+  const item = sourceExif(heif);
+  const loc = item ? heif.locations.get(item.id) : undefined;
+  if (loc === undefined || !inFile(heif, loc)) return null;
+  return exifTiff(itemBytes(data, heif, loc));
+}
+
+/** The primary's Exif item's TIFF block (see `sourceExif`). HEIF readers ignore its Orientation. */
+export function exifBlock(data: Bytes): Bytes | null {
+  return sourceExifTiff(data, parse(data));
+}
+
+export function iccProfile(data: Bytes): Bytes | null {
+  const box = iccBox(data, parse(data));
+  return box ? data.subarray(box.payload + 4, box.end) : null;
 }
 
 // ---- inspect ----------------------------------------------------------------------------------------
@@ -720,25 +815,25 @@ function orientation(data: Bytes, heif: Heif): Finding | null {
   return finding('kept', 'Orientation', text, block, where.start, boxSize(where), { irot: angle, imir: axis });
 }
 
-/** The primary's ICC profile; a grid without one shows its first input's (as libheif does). */
-function icc(data: Bytes, heif: Heif): Finding | null {
+/** The primary's ICC `colr` box; a grid without one takes its first input's (as libheif does). */
+function iccBox(data: Bytes, heif: Heif): Box | null {
   let itemId: number | null = heif.primary;
   const seen = new Set<number>();
   while (itemId !== null && !seen.has(itemId)) {
     seen.add(itemId);
     for (const [index] of heif.assoc.get(itemId) ?? []) {
       const box = index ? heif.properties[index - 1]! : null;
-      if (box !== null && box.type === 'colr') {
-        if (!ICC_COLR_TYPES.has(latin1(data.subarray(box.payload, box.payload + 4)))) continue;
-        const profile = data.subarray(box.payload + 4, box.end);
-        const name = iccDescription(profile) || 'unnamed';
-        return finding('kept', 'ICC profile', name, 'colr', box.start, boxSize(box), { bytes: profile.length });
-      }
+      if (box !== null && box.type === 'colr' && ICC_COLR_TYPES.has(latin1(data.subarray(box.payload, box.payload + 4)))) return box;
     }
     const inputs = targets(heif, 'dimg', itemId);
     itemId = inputs.length ? inputs[0]! : null;
   }
   return null;
+}
+
+function icc(data: Bytes, heif: Heif): Finding[] {
+  const box = iccBox(data, heif);
+  return box === null ? [] : iccFindings(data.subarray(box.payload + 4, box.end), 'colr', box.start, boxSize(box));
 }
 
 const EPOCH_1904_MS = Date.UTC(1904, 0, 1);
@@ -776,12 +871,13 @@ function propertyFinding(data: Bytes, heif: Heif, box: Box): Finding {
   return finding(category, label, value, `${show(box.type)} property`, box.start, boxSize(box));
 }
 
-function removedImage(data: Bytes, heif: Heif, item: Item, kept: Set<number>, tmapInputs: Set<number>): Finding {
+/** One finding for a removed image and its removed inputs (`parts`). */
+function removedImage(data: Bytes, heif: Heif, item: Item, parts: Set<number>, tmapInputs: Set<number>): Finding {
   const size = ispe(data, heif, item.id);
   let total = 0;
-  for (const i of closure(heif, [item.id], false)) {
+  for (const i of parts) {
     const loc = heif.locations.get(i);
-    if (!kept.has(i) && loc !== undefined && inFile(heif, loc)) total += locLength(loc);
+    if (loc !== undefined && inFile(heif, loc)) total += locLength(loc);
   }
   let label: string;
   if (targets(heif, 'thmb', item.id).length) label = 'Thumbnail';
@@ -811,6 +907,10 @@ export function readMetadata(data: Bytes): Inspection {
   for (const i of heif.items.values()) if (IMAGE_TYPES.has(i.type) && !kept.has(i.id)) removedImages.add(i.id);
   const inputsOfRemoved = new Set<number>();
   for (const r of removedImages) for (const t of targets(heif, 'dimg', r)) inputsOfRemoved.add(t);
+  // What a crafted file can make inspect do, bounded: removed images sharing one big set of inputs
+  // (each image's inputs are walked) and metadata items pointing at the same bytes (each is read).
+  let walkBudget = OVERLAP_FACTOR * (heif.items.size + heif.refs.reduce((n, [, , to]) => n + to.length, 0)) + 64;
+  let readBudget = OVERLAP_FACTOR * data.length;
   for (const item of heif.items.values()) {
     if (kept.has(item.id)) continue;
     const loc = heif.locations.get(item.id);
@@ -818,7 +918,12 @@ export function readMetadata(data: Bytes): Inspection {
     // an item stored elsewhere (another file, construction method 2) has no place in this file
     const off = readable ? itemOffset(heif, loc) : -1;
     const length = loc !== undefined && readable ? locLength(loc) : 0;
-    const payload = loc !== undefined && readable ? itemBytes(data, heif, loc) : new Uint8Array(0);
+    let payload: Bytes = new Uint8Array(0);
+    if (loc !== undefined && readable && (item.type === 'Exif' || item.type === 'mime' || item.contentType)) {
+      readBudget -= length;
+      if (readBudget < 0) throw new FormatError(heif.fmt, off, overlapText("metadata items' data"));
+      payload = itemBytes(data, heif, loc);
+    }
     if (item.type === 'Exif') {
       const block = `Exif item ${item.id}`;
       const tiff = exifTiff(payload);
@@ -841,7 +946,12 @@ export function readMetadata(data: Bytes): Inspection {
           `mime item ${item.id}`, off, length));
       }
     } else if (removedImages.has(item.id)) {
-      if (!inputsOfRemoved.has(item.id)) out.push(removedImage(data, heif, item, kept, tmapInputs));
+      if (!inputsOfRemoved.has(item.id)) {
+        const parts = closure(heif, [item.id], false, kept);
+        walkBudget -= parts.size;
+        if (walkBudget < 0) throw new FormatError(heif.fmt, heif.meta.start, overlapText("images' inputs"));
+        out.push(removedImage(data, heif, item, parts, tmapInputs));
+      }
     } else {
       out.push(finding('blocks', 'Item', `'${show(item.type)}' item, ${formatBytes(length)}`, `${show(item.type)} item ${item.id}`, off, length));
     }
@@ -856,7 +966,9 @@ export function readMetadata(data: Bytes): Inspection {
       }
     }
   }
-  for (const extra of [orientation(data, heif), icc(data, heif)]) if (extra !== null) out.push(extra);
+  const turn = orientation(data, heif);
+  if (turn !== null) out.push(turn);
+  out.push(...icc(data, heif));
   for (const box of heif.dropped) {
     const block = `${show(box.type)} box`;
     if (box.type === 'xml ') { // an XML box in 'meta' (full box): XMP as often as not
@@ -886,7 +998,8 @@ export function readMetadata(data: Bytes): Inspection {
     const irot = property(heif, heif.primary, 'irot');
     if (irot !== null && irot.payload < irot.end && data[irot.payload]! & 1) [width, height] = [height, width];
   }
-  return { format: heif.kind, mime: heif.mime, width, height, findings: out, warnings };
+  if (heif.damaged !== null) warnings.push(damagedWarning(heif.damaged));
+  return { format: heif.kind, mime: heif.mime, width, height, findings: out, warnings, damaged: heif.damaged !== null };
 }
 
 // ---- strip ------------------------------------------------------------------------------------------
@@ -919,23 +1032,12 @@ function infe(item: Item, itemType: string): Bytes {
   return fullBox('infe', big ? 3 : 2, item.flags, concat(parts));
 }
 
-function sourceExif(heif: Heif): Item | null {
-  const exifs = [...heif.items.values()].filter((i) => i.type === 'Exif' && heif.locations.has(i.id));
-  for (const item of exifs) {
-    if (targets(heif, 'cdsc', item.id).includes(heif.primary)) return item;
-  }
-  return exifs.length ? exifs[0]! : null;
-}
-
 /** [item ID, payload] of the Exif item that keeps the user's keep-groups, or null. */
 function keptExif(data: Bytes, heif: Heif, options: StripOptions): [number, Bytes] | null {
   if (!options.keep.length) return null;
   const item = sourceExif(heif);
-  if (item === null) return null;
-  const loc = heif.locations.get(item.id)!;
-  if ((loc.method !== 0 && loc.method !== 1) || !selfContained(heif, loc)) return null;
-  const tiff = exifTiff(itemBytes(data, heif, loc));
-  if (tiff === null) return null;
+  const tiff = sourceExifTiff(data, heif);
+  if (item === null || tiff === null) return null;
   const block = exifMod.keptBlock(tiff, options.keep, false);
   if (block === null) return null;
   return [item.id, concat([new Uint8Array(4), block])];
@@ -963,6 +1065,49 @@ function checkKeepable(heif: Heif, kept: Set<number>): void {
   }
 }
 
+/**
+ * The property box a strip writes for `box`, or null when it goes: metadata properties, unknown ones
+ * (an essential one is refused by the caller), ICC colour without keep_icc. Kept properties of a
+ * fixed size are cut to it (their reserved bits cleared); an ICC profile is neutralised; the others
+ * are copied as they are.
+ */
+function propertyBytes(data: Bytes, b: Box, options: StripOptions): Bytes | null {
+  const kind = b.type;
+  const payload = data.subarray(b.payload, b.end);
+  if (!RENDERING_PROPERTIES.has(kind)) return null;
+  const colrType = latin1(payload.subarray(0, 4));
+  if (kind === 'colr' && ICC_COLR_TYPES.has(colrType)) {
+    const neutral = options.keep_icc ? neutralise(payload.subarray(4)) : null;
+    return neutral === null ? null : box(kind, concat([payload.subarray(0, 4), neutral]));
+  }
+  if (kind === 'colr' && colrType === 'nclx') return payload.length >= 11 ? box(kind, payload.subarray(0, 11)) : null;
+  if (kind === 'irot' || kind === 'imir') return payload.length ? box(kind, Uint8Array.of(payload[0]! & (kind === 'irot' ? 3 : 1))) : null;
+  if (kind === 'ispe') return payload.length >= 12 ? box(kind, concat([payload.subarray(0, 1), new Uint8Array(3), payload.subarray(4, 12)])) : null;
+  if (kind === 'pixi' && payload.length >= 5) {
+    return box(kind, concat([payload.subarray(0, 1), new Uint8Array(3), payload.subarray(4, 5 + payload[4]!)]));
+  }
+  const size = FIXED_SIZE_PROPERTIES.get(kind);
+  if (size !== undefined) return payload.length >= size ? box(kind, payload.subarray(0, size)) : null;
+  return data.subarray(b.start, b.end);
+}
+
+/** The file type box: its major brand, minor version 0, and only the compatible brands privpix knows. */
+function canonicalFtyp(data: Bytes, ftyp: Box): Bytes {
+  const all = brands(data, ftyp);
+  const compatible = [...new Set(all.slice(1).filter((b) => KNOWN_BRANDS.has(b)))];
+  return box('ftyp', concat([ascii(all[0]!), new Uint8Array(4), ...compatible.map(ascii)]));
+}
+
+/** A kept item's bytes; a grid's description is cut to its defined size (8 or 12 bytes). */
+function itemPayload(data: Bytes, heif: Heif, loc: Location): Bytes {
+  const payload = itemBytes(data, heif, loc);
+  if (heif.items.get(loc.id)!.type === 'grid' && payload.length >= 2) {
+    const size = payload[1]! & 1 ? 12 : 8;
+    return payload.length >= size ? payload.subarray(0, size) : payload;
+  }
+  return payload;
+}
+
 export function strip(data: Bytes, options: StripOptions): Bytes {
   const heif = parse(data);
   const kept = neededItems(data, heif);
@@ -974,17 +1119,22 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
   let bigIds = heif.primary > 0xffff;
   for (const itemId of written) bigIds ||= itemId > 0xffff;
 
-  // properties: keep what kept items use, minus metadata (and ICC unless asked), renumbered
-  const keepProperty = (index: number): boolean => {
+  // properties: keep what kept items use and renders them (propertyBytes), renumbered
+  const writtenProperties = new Map<number, Bytes | null>(); // source index -> the box written (null: dropped)
+  const keepProperty = (index: number, itemId: number, essential: boolean): boolean => {
     if (index === 0) return false;
+    if (!writtenProperties.has(index)) writtenProperties.set(index, propertyBytes(data, heif.properties[index - 1]!, options));
     const box = heif.properties[index - 1]!;
-    if (METADATA_PROPERTIES.has(box.type)) return false;
-    if (box.type === 'colr' && !options.keep_icc && ICC_COLR_TYPES.has(latin1(data.subarray(box.payload, box.payload + 4)))) return false;
-    return true;
+    if (writtenProperties.get(index) === null && essential && !RENDERING_PROPERTIES.has(box.type) && !METADATA_PROPERTIES.has(box.type)) {
+      throw new UnsupportedError(heif.fmt, box.start,
+        `item ${itemId} needs the property '${show(box.type)}' (marked essential), which privpix does not know: ` +
+          'it will neither drop it nor copy it');
+    }
+    return writtenProperties.get(index) !== null;
   };
 
   const assoc = new Map<number, [number, boolean][]>();
-  for (const [i, entries] of heif.assoc) if (kept.has(i)) assoc.set(i, entries.filter(([x]) => keepProperty(x)));
+  for (const [i, entries] of heif.assoc) if (kept.has(i)) assoc.set(i, entries.filter(([x, e]) => keepProperty(x, i, e)));
   const usedSet = new Set<number>();
   for (const entries of assoc.values()) for (const [x] of entries) usedSet.add(x);
   const used = [...usedSet].sort((a, b) => a - b);
@@ -1001,7 +1151,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
       else ipmaBody.push(uint((Number(essential) << 7) | renumber.get(index)!, 1));
     }
   }
-  const ipco = concat(used.map((i) => data.subarray(heif.properties[i - 1]!.start, heif.properties[i - 1]!.end)));
+  const ipco = concat(used.map((i) => writtenProperties.get(i)!));
   const iprp = box('iprp', concat([
     box('ipco', ipco),
     fullBox('ipma', bigIds ? 1 : 0, wide ? 1 : 0, concat([uint(count, 4), ipmaBody.bytes()])),
@@ -1025,6 +1175,11 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
 
   // data: method-1 items into idat, everything else into mdat, in iloc order
   const placed: [number, number, number, number][] = []; // (item, method, offset in its store, length)
+  let keptBytes = 0;
+  for (const i of kept) keptBytes += heif.locations.has(i) ? locLength(heif.locations.get(i)!) : 0;
+  if (keptBytes > data.length) {
+    throw new UnsupportedError(heif.fmt, -1, "the kept items' data overlap: the stripped file would repeat the same bytes");
+  }
   const idat = new ByteWriter();
   const mdat = new ByteWriter();
   for (const loc of heif.locations.values()) {
@@ -1033,7 +1188,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     if (loc.id === exifId) {
       [payload, method] = [exif![1], 0];
     } else {
-      [payload, method] = [itemBytes(data, heif, loc), loc.method];
+      [payload, method] = [itemPayload(data, heif, loc), loc.method];
     }
     const store = method === 1 ? idat : mdat;
     placed.push([loc.id, method, store.length, payload.length]);
@@ -1048,7 +1203,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     : new Uint8Array(0);
   const pitm = heif.primary <= 0xffff ? fullBox('pitm', 0, 0, uint(heif.primary, 2)) : fullBox('pitm', 1, 0, uint(heif.primary, 4));
   const head = concat([hdlr, dinf, pitm, iinf, iref, iprp, idat.length ? box('idat', idat.bytes()) : new Uint8Array(0)]);
-  const ftyp = data.subarray(heif.ftyp.start, heif.ftyp.end);
+  const ftyp = canonicalFtyp(data, heif.ftyp);
   const mdatHeader = 8 + mdat.length <= MAX_U32 ? 8 : 16;
 
   const buildIloc = (offsetSize: number, mdatStart: number): Bytes => {

@@ -2,7 +2,8 @@
  * Strip: remove metadata losslessly (no decode, no re-encode), mirrors tools/strip.py.
  *
  * The report is computed by inspecting the output as well as the input, so "removed" and "kept" say
- * what the written bytes really hold, not what the stripper meant to do.
+ * what the written bytes really hold, not what the stripper meant to do. A damaged input (cut short
+ * after its picture began) is stripped as far as it can be read; `damaged` says so.
  */
 
 import type { Bytes } from '../formats/binary';
@@ -18,6 +19,8 @@ export interface StripResult {
   removed: Finding[];
   kept: Finding[];
   warnings: string[];
+  /** The input was cut short: its picture is incomplete (a warning says where). */
+  damaged: boolean;
 }
 
 export function strip(data: Bytes, options: StripOptions = defaultStripOptions()): StripResult {
@@ -33,5 +36,6 @@ export function strip(data: Bytes, options: StripOptions = defaultStripOptions()
     removed: removedFindings(before.findings, after.findings),
     kept: after.findings,
     warnings: before.warnings,
+    damaged: before.damaged,
   };
 }

@@ -2,9 +2,9 @@
  * What the encode worker (worker.ts) answers to the Compress and Convert screens. Types only: the main
  * thread never loads the engine's code.
  */
-import type { FileProblem, JobOutcome, Original } from '../../app/batch-queue.svelte';
+import type { FileProblem, JobOutcome, Original } from '../../app/batch/batch-queue.svelte';
 
-export type { FileProblem, ProgressFn } from '../../app/batch-queue.svelte';
+export type { FileProblem, ProgressFn } from '../../app/batch/batch-queue.svelte';
 
 export type EncodeTool = 'compress' | 'convert';
 export type OutputFormat = 'jpeg' | 'webp' | 'avif' | 'png';

@@ -1,13 +1,13 @@
 /**
  * The Compress and Convert worker: reads the file, runs the engine, hands the bytes back (transferred,
- * not copied). One job at a time per worker (the pool in app/worker-pool.ts sees to that); a job is
+ * not copied). One job at a time per worker (the pool in app/workers/worker-pool.ts sees to that); a job is
  * cancelled through `abort(job)`, which fires the AbortSignal the engine watches between its stages.
- * Progress goes back through a callback, at most every PROGRESS_MS (app/batch-worker.ts).
+ * Progress goes back through a callback, at most every PROGRESS_MS (app/batch/batch-worker.ts).
  */
 import * as Comlink from 'comlink';
 import { compress, convert, inspect, type CompressOptions, type ConvertOptions } from '../../engine/index';
-import { reportNetwork } from '../../app/worker-net';
-import { Jobs, displayOriginal, fileProblem, throttled } from '../../app/batch-worker';
+import { reportNetwork } from '../../app/privacy/worker-net';
+import { Jobs, displayOriginal, fileProblem, throttled } from '../../app/batch/batch-worker';
 import type { Display, EncodeOutcome, EncodeTool, FileProblem, Probe, ProgressFn, MetadataItem } from './protocol';
 
 reportNetwork('encode worker');

@@ -3,7 +3,7 @@
  * layer is shown translucent). Strokes are round-capped lines of the brush's width, which is the
  * shape mask.ts rasterises (every pixel whose centre lies within size/2 of the polyline).
  */
-import type { MaskOp, StrokeOp } from '../../engine/erase/mask';
+import type { MaskOp, StrokeOp } from '../../engine/tools/erase/mask';
 import type { View } from './picture';
 
 export const MASK_COLOUR = 'rgb(255, 38, 38)';

@@ -1,7 +1,7 @@
 /** What the erase worker (worker.ts) answers to the screen. Types only. */
 import type { EncodeFormat } from '../../engine/options';
-import type { MaskOp } from '../../engine/erase/mask';
-import type { EraseOptions } from '../../engine/erase/tool';
+import type { MaskOp } from '../../engine/tools/erase/mask';
+import type { EraseOptions } from '../../engine/tools/erase/tool';
 
 export type { EraseOptions, MaskOp };
 
@@ -21,7 +21,10 @@ export interface OpenedPhoto {
 }
 
 export interface Problem {
+  /** For people, one sentence (app/text/problems.ts). */
   message: string;
+  /** The technical text behind it, for "Details". */
+  detail?: string;
   /** The file (or the mask) is the cause, not privpix. */
   isFileError: boolean;
 }

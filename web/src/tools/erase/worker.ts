@@ -1,6 +1,6 @@
 /**
  * The erase worker: opens a photo (decode, upright, onto a SharedArrayBuffer the page keeps), runs
- * erases on it (the fill's kernels split with a helper worker, see engine/erase/parallel.ts) and
+ * erases on it (the fill's kernels split with a helper worker, see engine/tools/erase/parallel.ts) and
  * encodes the result. It only reads the page's pixels; the page writes each erase's patch itself, so
  * a cancelled or failed erase leaves the photo as it was.
  *
@@ -9,6 +9,7 @@
  */
 import * as Comlink from 'comlink';
 import { FormatError, UnsupportedError } from '../../engine/formats/errors';
+import { describeFault, describeFileError } from '../../app/text/problems';
 import { formatFixed } from '../../engine/formats/findings';
 import {
   MaskError,
@@ -19,8 +20,8 @@ import {
   maskPng,
   openPhoto,
   rasterise,
-} from '../../engine/erase/index';
-import { reportNetwork } from '../../app/worker-net';
+} from '../../engine/tools/erase/index';
+import { reportNetwork } from '../../app/privacy/worker-net';
 import type { EncodeOutcome, EncodeRequest, EraseOutcome, EraseRequest, MaskOp, OpenOutcome, Problem, ProgressFn } from './protocol';
 
 reportNetwork('erase worker');
@@ -31,14 +32,17 @@ export const EDITOR_MAX_PIXELS = 50_000_000;
 const PROGRESS_MS = 60;
 
 function problem(e: unknown): Problem {
-  if (e instanceof FormatError || e instanceof UnsupportedError || e instanceof MaskError || e instanceof TooLargeError) return { message: e.message, isFileError: true };
-  if (e instanceof Error) {
-    if (e.name === 'DecodeError' || e.name === 'EncodingError') return { message: e.message, isFileError: true };
-    if (e instanceof RangeError && /memory|allocation|Array buffer/i.test(e.message)) return { message: `Not enough memory for this photo (${e.message}).`, isFileError: false };
-    if (e instanceof RangeError) return { message: e.message, isFileError: true };
-    return { message: e.message || e.name, isFileError: false };
+  if (e instanceof FormatError) return { ...describeFileError(e), isFileError: true };
+  if (e instanceof MaskError || e instanceof TooLargeError) return { message: sentence(e.message), isFileError: true };
+  if (e instanceof Error && (e.name === 'DecodeError' || e.name === 'EncodingError')) {
+    return { message: 'This picture cannot be decoded: it may be damaged.', detail: e.message, isFileError: true };
   }
-  return { message: String(e), isFileError: false };
+  return { ...describeFault(e), isFileError: false };
+}
+
+/** "the mask marks nothing" → "The mask marks nothing." */
+function sentence(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`.replace(/([^.])$/, '$1.');
 }
 
 const api = {

@@ -1,0 +1,155 @@
+/**
+ * Erase objects, the tool around the fill (mirrors src/privpix/tools/erase/tool.py):
+ *
+ *   decode upright (imaging/decode: orientation applied once, ICC aside, colour kept as stored)
+ *   -> the mask: painted operations (mask.ts), or a mask image (white >= 128, alpha >= 128)
+ *   -> fill.ts on the crop around the mask grown by `grow` and feathered by `feather` px (automatic
+ *      values: autoGrow, autoFeather, Python's options.auto_grow / auto_feather); alpha is kept
+ *   -> encoded in the input's format (HEIC and TIFF become JPEG, or PNG when transparent; GIF and BMP
+ *      become PNG), at ERASE_QUALITY unless a quality is given, with nothing but the ICC profile
+ *      unless keep_metadata (then the source's EXIF as compress keeps it, Orientation 1)
+ *
+ * The browser keeps one photo open and erases several times before it encodes, so the steps are
+ * separate functions here: openPhoto, erasePatch (repeatable), encodePhoto.
+ */
+import type { EncodeFormat } from '../../options';
+import { decode, type SourceFormat } from '../../imaging/decode';
+import { encode as encodeRaster } from '../../imaging/encode';
+import { exifToWrite } from '../../imaging/metadata';
+import { flatten, hasTransparency, orient, type Raster } from '../../imaging/raster';
+import { pixelsAt } from '../../imaging/resize';
+import { keepFormat } from '../encode';
+import { fill, type EraseReport, type FillHooks, type Image, type MaskWindow, type Patch } from './fill';
+import { maskSide } from './mask';
+import { ERASE_MAX_CROP, ERASE_QUALITY, fillParams, validateEraseOptions, type EraseOptions } from './options';
+
+export * from './options';
+
+/** A mask that does not fit the photo, or marks nothing (Python's tools.erase.tool.MaskError). */
+export class MaskError extends RangeError {
+  override name = 'MaskError';
+}
+
+// ---- open -----------------------------------------------------------------------------------------------
+
+export interface Photo {
+  source: SourceFormat;
+  /** Upright pixels, RGBA, colour as stored (CMYK and grey profiles converted to sRGB). */
+  raster: Raster;
+  /** The profile the pixels are in (embedded in the result), or null. */
+  icc: Uint8Array | null;
+  exif: Uint8Array | null;
+  /** The format a result is written in. */
+  format: EncodeFormat;
+  warnings: string[];
+}
+
+export async function openPhoto(data: Uint8Array, signal?: AbortSignal): Promise<Photo> {
+  const decoded = await decode(data, 'keep', signal);
+  let raster = await pixelsAt(decoded.picture, decoded.width, decoded.height);
+  raster = orient(raster, decoded.orientation);
+  signal?.throwIfAborted();
+  const format = keepFormat(decoded.format, hasTransparency(raster));
+  const icc = !decoded.srgb && decoded.icc !== null && decoded.icc.length >= 132 ? decoded.icc : null;
+  return { source: decoded.format, raster, icc, exif: decoded.exif, format, warnings: [...decoded.warnings] };
+}
+
+/**
+ * The mask of a mask image's pixels (Python's mask_from_image): grey value (Pillow's ITU-R 601 luma,
+ * (19595 R + 38470 G + 7471 B + 32768) >> 16) >= 128 and alpha >= 128.
+ */
+export function maskFromRgba(r: Raster): Uint8Array {
+  const n = r.width * r.height;
+  const m = new Uint8Array(n);
+  const d = r.data;
+  for (let i = 0; i < n; i++) {
+    const luma = (d[i * 4]! * 19595 + d[i * 4 + 1]! * 38470 + d[i * 4 + 2]! * 7471 + 0x8000) >> 16;
+    m[i] = luma >= 128 && d[i * 4 + 3]! >= 128 ? 1 : 0;
+  }
+  return m;
+}
+
+// ---- erase ------------------------------------------------------------------------------------------------
+
+export interface EraseStep {
+  /** The window the fill may have changed, with its new pixels. */
+  patch: Patch;
+  report: EraseReport & { grow: number; feather: number; seed: number; maskedPixels: number };
+}
+
+/**
+ * Erase `mask` from `image` (only read): the affected window's new pixels. MaskError for an empty
+ * mask; RangeError when the area cannot be filled (too large, nothing to fill from).
+ */
+export function erasePatch(image: Image, mask: MaskWindow, options: EraseOptions, hooks: FillHooks = {}): EraseStep {
+  validateEraseOptions(options);
+  let masked = 0;
+  for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) masked++;
+  if (!masked) throw new MaskError('the mask marks nothing to erase (no pixel is white, >= 128)');
+  const P = fillParams(options, maskSide(mask), image.width, image.height);
+  const done = fill(image, mask, P, hooks, { maxCrop: ERASE_MAX_CROP });
+  if (!done) throw new MaskError('the mask marks nothing to erase (no pixel is white, >= 128)');
+  return { patch: done.patch, report: { ...done.report, grow: P.grow, feather: P.feather, seed: P.seed, maskedPixels: masked } };
+}
+
+// ---- encode ----------------------------------------------------------------------------------------------
+
+export interface Encoded {
+  data: Uint8Array;
+  format: EncodeFormat;
+  quality: number | null;
+  warnings: string[];
+}
+
+/** Encode the (upright, RGBA) result as `photo.format` with the tool's metadata policy. */
+export async function encodePhoto(raster: Raster, photo: Pick<Photo, 'format' | 'icc' | 'exif'>, options: EraseOptions, signal?: AbortSignal): Promise<Encoded> {
+  validateEraseOptions(options);
+  const fmt = photo.format;
+  const warnings: string[] = [];
+  if (fmt === 'jpeg' && hasTransparency(raster)) {
+    raster = { ...raster, data: raster.data.slice() };
+    flatten(raster, [255, 255, 255]);
+  }
+  const exif = options.keep_metadata && photo.exif ? exifToWrite(photo.exif, fmt, warnings) : null;
+  const quality = fmt === 'png' ? null : (options.quality ?? ERASE_QUALITY[fmt]!);
+  const data = await encodeRaster(raster, fmt, { quality, palette: false, icc: photo.icc, exif, ...(signal ? { signal } : {}) });
+  return { data, format: fmt, quality, warnings };
+}
+
+// ---- the whole tool at once (as the CLI runs it) --------------------------------------------------------
+
+export interface EraseResult {
+  /** Upright RGB pixels after the fill, before encoding (Python's result.pixels). */
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+  step: EraseStep;
+}
+
+/**
+ * The pixels Python's `tools.erase.erase(data, mask_png, options, keep_pixels=True)` returns: decode
+ * the photo and the mask image, erase. (No encode: the agreement test compares these bytes.)
+ */
+export async function eraseFilePixels(data: Uint8Array, maskImage: Uint8Array, options: EraseOptions, hooks: FillHooks = {}): Promise<EraseResult> {
+  const photo = await openPhoto(data);
+  const { width, height } = photo.raster;
+  const maskPhoto = await openPhoto(maskImage);
+  if (maskPhoto.raster.width !== width || maskPhoto.raster.height !== height) {
+    throw new MaskError(
+      `mask is ${maskPhoto.raster.width}×${maskPhoto.raster.height} but the image is ${width}×${height} (upright); draw the mask on the upright photo`,
+    );
+  }
+  const image: Image = { data: photo.raster.data, width, height, channels: 4 };
+  const step = erasePatch(image, { x: 0, y: 0, w: width, h: height, data: maskFromRgba(maskPhoto.raster) }, options, hooks);
+  const [x0, y0, x1, y1] = step.patch.rect;
+  const pw = x1 - x0;
+  const rgba = photo.raster.data;
+  for (let y = y0; y < y1; y++) rgba.set(step.patch.data.subarray((y - y0) * pw * 4, (y - y0 + 1) * pw * 4), (y * width + x0) * 4);
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) {
+    rgb[i * 3] = rgba[i * 4]!;
+    rgb[i * 3 + 1] = rgba[i * 4 + 1]!;
+    rgb[i * 3 + 2] = rgba[i * 4 + 2]!;
+  }
+  return { rgb, width, height, step };
+}
