@@ -3,7 +3,8 @@
 One browser session does what a person does: open the tool, read what the model is (size, licence),
 download it through the UI with its progress bar, go offline, remove the background of a matting
 photo and of an EXIF-rotated phone photo, download the cut-outs, put a colour behind the subject,
-copy the command line, then reload the page offline and do it again — the model now comes from Cache
+copy the command line, add a photo the model is unsure of (its row says "the subject may be
+incomplete" in the warning colour where a sure one says "Done"), then reload the page offline and do it again — the model now comes from Cache
 Storage, through the service worker. The downloads must be RGBA PNGs of the upright size with a
 plausible alpha (IoU against the ground truth above a floor, nothing of the background left in the
 transparent pixels). Over the whole session no request leaves the origin, none has a body, and no
@@ -37,6 +38,7 @@ from .common import (
 MATTING = "matting/syn_woman_dancing.jpg"  # 1344 x 768, ground-truth alpha beside it
 MATTING_MASK = "matting/syn_woman_dancing.mask.png"
 ROTATED = "mei_Samsung_GT-I9000.jpg"  # stored 640 x 480, EXIF orientation 6: upright 480 x 640
+UNSURE = "immich_denali.webp"  # a mountain range: the fast model stays unsure of the subject after its second look
 IOU_FLOOR = 0.9  # the engine scores ~0.97 on this image (bench/remove_bg_browser.py)
 TIMEOUT = 240_000  # ms: model load + a photo on a slow, shared 2-core machine
 SHOTS = Path("/tmp")
@@ -138,6 +140,11 @@ def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path:
         row = file_row(page, Path(MATTING).name)
         wait_until_done(row, TIMEOUT)
         timings["matting photo"] = time.monotonic() - start
+        # The model is sure of this subject: the row says "Done", the viewer says the subject is whole.
+        expect(row.get_by_test_id("row-status")).to_have_text(re.compile(r"^Done\b"))
+        expect(row.get_by_test_id("row-status")).to_have_class(re.compile(r"\bstatus-done\b"))
+        expect(page.get_by_test_id("stats")).to_have_attribute("data-may-be-incomplete", "false")
+        expect(page.get_by_test_id("subject")).to_have_text(re.compile(r"^Whole · confidence (0\.9\d|1\.00)$"))
         viewer = page.get_by_test_id("viewer")
         expect(viewer.get_by_test_id("bg-preview")).to_have_attribute("data-background", "none")  # the cut-out, composed here
         expect(page.get_by_test_id("stats")).to_contain_text("Transparent cut-out · PNG")
@@ -173,6 +180,32 @@ def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path:
         command = copy_cli_command(page)
         assert command == f"privpix remove-bg {ROTATED} -o no-background --background '#ffffff'", command
 
+        # ---- a photo the model stays unsure of: not "Done" but "the subject may be incomplete" -------
+        page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / UNSURE))
+        unsure_row = file_row(page, UNSURE)
+        wait_until_done(unsure_row, TIMEOUT)
+        line = unsure_row.get_by_test_id("row-status")
+        expect(line).to_have_text(re.compile(r"^The subject may be incomplete: .*check the cut-out\."))
+        expect(line).to_have_class(re.compile(r"\bstatus-warn\b"))
+        warn = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--warn').trim()")
+        shown = line.evaluate("el => getComputedStyle(el).color")
+        probe = page.evaluate(
+            "c => { const e = document.createElement('i'); e.style.color = c; document.body.append(e);"
+            " const v = getComputedStyle(e).color; e.remove(); return v; }",
+            warn,
+        )
+        assert shown == probe, f"the row's colour {shown} is not the warning colour {warn} ({probe})"
+        unsure_row.get_by_role("button", name=UNSURE, exact=True).click()
+        expect(page.get_by_test_id("stats")).to_have_attribute("data-may-be-incomplete", "true")
+        expect(page.get_by_test_id("subject")).to_have_text(
+            re.compile(r"^May be incomplete · confidence 0\.\d\d · looked twice$")
+        )
+        expect(page.get_by_test_id("warnings")).to_have_text(re.compile(r"^The subject may be incomplete: "))
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(SHOTS / "privpix-remove-bg-incomplete.png"), full_page=True)
+        # the sure photo's row still says "Done"
+        expect(file_row(page, Path(MATTING).name).get_by_test_id("row-status")).to_have_text(re.compile(r"^Done\b"))
+
         # ---- the service worker serves the model offline -------------------------------------------
         answer = page.evaluate(
             f"""async () => {{
@@ -198,7 +231,7 @@ def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path:
         print("timings:", {k: f"{v:.2f}" for k, v in timings.items()})
 
     assert not errors, errors
-    assert_network_stayed_private(requests, origin, [Path(MATTING).name, ROTATED])
+    assert_network_stayed_private(requests, origin, [Path(MATTING).name, ROTATED, UNSURE])
     # The model came as its chunk list and its chunks (src/privpix/models/site.py), each once.
     chunks = [
         str(r["url"]) for r in requests if re.search(rf"models/{re.escape(fast.file)}\.\d\d$", str(r["url"])) and not r["sw"]

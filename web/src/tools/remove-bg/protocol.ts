@@ -16,6 +16,12 @@ export interface BgReport {
   softPixels: number;
   /** Share of the picture kept (NaN for a composite). */
   foreground: number;
+  /** How sure the model was of the subject, 0..1 (engine/tools/remove-bg/confidence.ts). */
+  confidence: number;
+  /** Parts of the subject may be missing: the row says so, in the warning colour, instead of "Done". */
+  mayBeIncomplete: boolean;
+  /** The model was unsure at first and looked again at a larger size. */
+  secondLook: boolean;
   warnings: string[];
   /** Milliseconds per stage, in the worker. */
   stages: { decode: number; prepare: number; infer: number; refine: number; encode: number };

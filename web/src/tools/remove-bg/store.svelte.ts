@@ -257,7 +257,8 @@ export class BgStore extends BatchQueue<BgReport, Item> {
       announcer.say(`${item.name}: ready with the new settings.`);
       return;
     }
-    announcer.say(`${item.name}: background removed in ${(report.elapsed / 1000).toFixed(1)} seconds.`);
+    const check = report.mayBeIncomplete ? ' The subject may be incomplete: check the cut-out.' : '';
+    announcer.say(`${item.name}: background removed in ${(report.elapsed / 1000).toFixed(1)} seconds.${check}`);
   }
 
   /** Start the photos that were waiting for a model that is here now. */
