@@ -142,7 +142,8 @@ def test_confidence_is_high_for_a_crisp_mask_and_low_for_a_hesitant_one() -> Non
     hesitant[300:470, 100:560] = np.maximum(hesitant[300:470, 100:560], 0.3 + 0.15 * (xx[300:470, 100:560] % 7) / 7)
     unsure = confidence.assess(hesitant)
     assert unsure.confidence == 0.0 and unsure.may_be_incomplete and unsure.band > confidence.BAND_UNSURE
-    assert confidence.assess(np.zeros((64, 64), np.float32)).may_be_incomplete  # no subject at all
+    nothing = confidence.assess(np.zeros((64, 64), np.float32))  # no subject at all: nothing to be sure of
+    assert nothing.may_be_incomplete and nothing.confidence == 0.0
 
 
 def cairn_png() -> bytes:

@@ -13,7 +13,8 @@ a person holds, the far wheel of a bicycle) it leaves them in between, where the
     confidence = clamp(1 - (band - BAND_SURE) / (BAND_UNSURE - BAND_SURE), 0, 1)
 
 and the subject *may be incomplete* when ``band > BAND_UNSURE`` (confidence 0), or when there is no
-subject at all. Both engines compute it from the same mask, in float64 over integer counts.
+subject at all (no outline: nothing was found, or the whole picture was kept; confidence 0 too).
+Both engines compute it from the same mask, in float64 over integer counts.
 """
 
 from __future__ import annotations
@@ -47,5 +48,5 @@ def assess(mask: np.ndarray, second_look: bool = False) -> Subject:
     outline = int(np.count_nonzero(subject & ~inner))
     undecided = int(np.count_nonzero((mask >= np.float32(CURVE_LO)) & (mask < np.float32(CURVE_HI))))
     band = undecided / max(1, outline)
-    confidence = min(1.0, max(0.0, 1.0 - (band - BAND_SURE) / (BAND_UNSURE - BAND_SURE)))
+    confidence = min(1.0, max(0.0, 1.0 - (band - BAND_SURE) / (BAND_UNSURE - BAND_SURE))) if outline else 0.0
     return Subject(confidence, band > BAND_UNSURE or outline == 0, band, second_look)

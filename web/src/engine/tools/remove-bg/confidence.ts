@@ -41,6 +41,7 @@ export function assess(mask: Float32Array, w: number, h: number, lo: number, hi:
     }
   }
   const band = undecided / Math.max(1, outline);
-  const confidence = Math.min(1, Math.max(0, 1 - (band - BAND_SURE) / (BAND_UNSURE - BAND_SURE)));
+  // No outline: no subject was found (or the whole picture was kept), nothing to be sure of.
+  const confidence = outline === 0 ? 0 : Math.min(1, Math.max(0, 1 - (band - BAND_SURE) / (BAND_UNSURE - BAND_SURE)));
   return { confidence, mayBeIncomplete: band > BAND_UNSURE || outline === 0, band, secondLook: false };
 }
