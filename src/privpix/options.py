@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .formats.exif import KEEP_GROUP_NAMES
+from .formats.policy import KEEP_ICC_DEFAULT
+from .formats.policy import StripOptions as StripOptions  # the strip policy lives in the format layer
 from .models import registry as model_registry
 
 
@@ -71,9 +73,9 @@ STRIP = ToolSpec(
             name="keep_icc",
             flag="--keep-icc/--no-keep-icc",
             kind="bool",
-            default=True,
+            default=KEEP_ICC_DEFAULT,
             label="Keep colour profile",
-            help="Keep the ICC colour profile so colours look the same (it names no person or place).",
+            help="Keep the ICC colour profile so colours look the same (its free-text tags, which could name a person, are blanked).",  # noqa: E501
         ),
         OptionSpec(
             name="keep",
@@ -335,20 +337,6 @@ ERASE = ToolSpec(
 )
 
 TOOLS: dict[str, ToolSpec] = {spec.name: spec for spec in (STRIP, COMPRESS, CONVERT, REMOVE_BG, ERASE)}
-
-
-@dataclass(frozen=True)
-class StripOptions:
-    """Options of the lossless metadata strip (see ``STRIP``)."""
-
-    keep_icc: bool = STRIP.option("keep_icc").default
-    keep: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        unknown = set(self.keep) - set(KEEP_GROUP_NAMES)
-        if unknown:
-            raise ValueError(f"unknown keep group(s): {', '.join(sorted(unknown))}; choose from {', '.join(KEEP_GROUP_NAMES)}")
-        object.__setattr__(self, "keep", frozenset(self.keep))
 
 
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2, "mib": 1024**2}

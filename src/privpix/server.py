@@ -167,6 +167,8 @@ def make_server(host: str = "127.0.0.1", port: int = 8765, root: Path | None = N
 def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = True) -> None:
     server = make_server(host, port)
     bound_host, bound_port = server.server_address[:2]
+    if isinstance(bound_host, bytes):  # only for AF_UNIX sockets, which this server never binds
+        bound_host = bound_host.decode()
     shown = "127.0.0.1" if bound_host in ("0.0.0.0", "") else bound_host
     url = f"http://{shown}:{bound_port}/"
     print(f"privpix is running at {url}  (Ctrl+C to stop)", flush=True)

@@ -36,6 +36,7 @@ from tests.conftest import CORPUS, manifest
 from tests.formats import test_gif as G
 from tests.formats import test_png as P
 from tests.formats import test_webp as W
+from tests.hostile import XMP_UNITS, png_with_xmp, xmp_packet
 
 VARIANTS: dict[str, tuple[list[str], StripOptions]] = {
     "default": ([], StripOptions()),
@@ -462,6 +463,20 @@ def png_itxt_variants() -> dict[str, bytes]:
         "xmp_in_text": png_with(text(b"tEXt", b"XML:com.adobe.xmp", XMP_GPS), text(b"zTXt", b"XML:com.adobe.xmp", XMP_GPS)),
         "xmp_case": png_with(text(b"tEXt", b"xml:com.adobe.xmp", XMP_GPS)),
     }
+
+
+@case("png")
+def png_xmp_crafted() -> dict[str, bytes]:
+    """Packets that once took quadratic time (small here; bench/hostile_files.py times big ones) and
+    numeric references outside Unicode (once an exception in both engines)."""
+    out = {kind.replace(" ", "_"): png_with_xmp(xmp_packet(kind, 3000)) for kind in XMP_UNITS}
+    refs = "&#1114112; &#xD800; &#0; &#" + "9" * 5000 + "; &#x41; &#65;&amp;"
+    out["references"] = png_with_xmp(f'<dc:title>{refs}</dc:title><x exif:GPSLatitude="&#xFFFFFFFFF;"/>')
+    out["mixed_forms"] = png_with_xmp(
+        "<dc:creator><rdf:Seq><rdf:li>A</rdf:li><rdf:lix>B</rdf:lix><rdf:li >C</rdf:li><rdf:li>D"
+        '</rdf:Seq></dc:creator> dc:rights = \'R\' <tiff:Make>M<tiff:Make x="1">N</tiff:Make>'
+    )
+    return out
 
 
 @case("png")

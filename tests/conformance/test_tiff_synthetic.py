@@ -296,6 +296,24 @@ def thumbnail_ifds() -> dict[str, bytes]:
     return out
 
 
+def nikon_like_tiff(little: bool) -> bytes:
+    """IFD0 a 40×30 picture with a GPS IFD and two SubIFDs; IFD1 an unmarked 16×10 uncompressed
+    thumbnail (as Nikon Capture writes a 160×106 one); and an unmarked page of IFD0's own size."""
+    b = Builder(little)
+    gps = b.raw_ifd([a(1, "N"), rat(b, 2, (48, 1), (51, 1), (2400, 100)), a(3, "E"), rat(b, 4, (2, 1), (21, 1), (300, 100))])
+    sub_a = b.page(20, 15, 81)
+    sub_b = b.page(8, 6, 82, [lg(b, 254, 1)])
+    ifd0 = b.page(40, 30, 80, [lg(b, 34853, gps), lg(b, 330, sub_a, sub_b), a(0x010F, "NIKON CORPORATION")], rows=8)
+    thumb = b.page(16, 10, 83, [sh(b, 262, 1)])
+    same_size = b.page(40, 30, 84)
+    return b.link(ifd0, thumb, same_size)
+
+
+@case
+def nikon_like() -> dict[str, bytes]:
+    return {"le": nikon_like_tiff(True), "be": nikon_like_tiff(False)}
+
+
 @case
 def reduced_and_subfile_types() -> bytes:
     b = Builder(True)

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms, ImageSequence, TiffImagePlugin
 
+import privpix
 from privpix.formats import exif as exif_mod
 from privpix.formats import tiff
 from privpix.formats.errors import FormatError, UnsupportedError
@@ -720,6 +721,7 @@ def two_pages_be_sparse_tiff(sparse_strip_offset: int) -> bytes:
             262: (SHORT, [1]),
             273: (LONG, [s1]),
             279: (LONG, [3]),
+            297: (SHORT, [1, 2]),  # PageNumber: page 2 of 2, so kept although its size differs
             0x010F: (ASCII, "Cam"),
         }
     )
@@ -733,8 +735,8 @@ def test_exact_output_layout_two_pages_big_endian_with_padding_and_sparse_strip(
         return struct.pack(">HHI", tag, typ, count) + field.ljust(4, b"\x00")
 
     # page 0: 8 entries -> table 102 bytes at 8, values at 110: StripOffsets (8), StripByteCounts (8);
-    # image data at 126, 3 bytes -> 129, padded to 130 for page 1's IFD (7 entries, 90 bytes, no
-    # out-of-line values) -> image data at 220.
+    # image data at 126, 3 bytes -> 129, padded to 130 for page 1's IFD (8 entries, 102 bytes, no
+    # out-of-line values) -> image data at 232.
     expected = (
         b"MM\x00*"
         + struct.pack(">I", 8)
@@ -752,14 +754,15 @@ def test_exact_output_layout_two_pages_big_endian_with_padding_and_sparse_strip(
         + struct.pack(">II", 3, 0)
         + b"\xaa\xbb\xcc"
         + b"\x00"
-        + struct.pack(">H", 7)
+        + struct.pack(">H", 8)
         + entry(256, SHORT, 1, struct.pack(">H", 3))
         + entry(257, SHORT, 1, struct.pack(">H", 1))
         + entry(258, SHORT, 1, struct.pack(">H", 8))
         + entry(259, SHORT, 1, struct.pack(">H", 1))
         + entry(262, SHORT, 1, struct.pack(">H", 1))
-        + entry(273, LONG, 1, struct.pack(">I", 220))
+        + entry(273, LONG, 1, struct.pack(">I", 232))
         + entry(279, LONG, 1, struct.pack(">I", 3))
+        + entry(297, SHORT, 2, struct.pack(">HH", 1, 2))
         + struct.pack(">I", 0)
         + b"\x10\x20\x30"
     )
@@ -919,3 +922,32 @@ def test_not_a_tiff() -> None:
     with pytest.raises(FormatError) as err:
         tiff.read_metadata(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
     assert err.value.offset == 0
+
+
+# ---- secondary images after IFD0 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("little", [True, False])
+def test_an_unmarked_thumbnail_ifd_subifds_and_gps_leave_with_their_strips(little: bool, tmp_path: Path) -> None:
+    """Nikon Capture writes a 160×106 uncompressed thumbnail as IFD1, marked as nothing: a thumbnail
+    can show what was cropped out, so only IFD0 and pages of its own size (or marked as pages) stay."""
+    from tests.conformance.test_tiff_synthetic import nikon_like_tiff
+    from tests.conftest import exiftool_json
+
+    data = nikon_like_tiff(little)
+    report = {(f.label, f.value) for f in privpix.inspect(data).findings}
+    assert ("Secondary image", "16×10 pixels") in report
+    for options, gps in ((DEFAULT, False), (StripOptions(keep=frozenset({"location"})), True)):
+        out = tiff.strip(data, options)
+        path = tmp_path / f"{little}-{gps}.tif"
+        path.write_bytes(out)
+        tags = exiftool_json([path])[path.name]
+        widths = sorted(v for k, v in tags.items() if k.endswith(":ImageWidth"))
+        assert widths == [40, 40]  # IFD0 and the same-size page; not the 16-pixel thumbnail
+        assert not any(k.startswith(("SubIFD", "IFD2")) for k in tags)
+        assert any(k.startswith("GPS:") for k in tags) == gps
+        thumb = tiff.parse(data).dropped[0].ifd
+        at, size = (exif_mod.uints(thumb.entries[tag], little)[0] for tag in (273, 279))
+        assert data[at : at + size] not in out  # the thumbnail's pixels are gone, not just its IFD
+        before, after = decoded_pages(data), decoded_pages(out)
+        assert len(after) == 2 and np.array_equal(after[0], before[0]) and np.array_equal(after[1], before[2])

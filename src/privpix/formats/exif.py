@@ -131,8 +131,33 @@ def byte_order(tiff: bytes, fmt: str = "EXIF", base: int = 0) -> bool:
     raise FormatError(fmt, base, "expected a TIFF header 'II*\\0' or 'MM\\0*'", found)
 
 
-def read_ifd(tiff: bytes, offset: int, little: bool, fmt: str, warnings: list[str], base: int = 0) -> Ifd:
-    """Parse one IFD at ``offset`` (relative to the TIFF header at ``base`` in the file)."""
+READ_FACTOR = 4
+
+
+class ReadBudget:
+    """How many bytes of IFD tables and out-of-line values one parse may read: ``READ_FACTOR`` times
+    the size of the block. A well-formed file is read about once; a crafted one can point thousands of
+    entries, or IFDs, at the same megabytes and make a parse copy them thousands of times."""
+
+    def __init__(self, size: int) -> None:
+        self.left = READ_FACTOR * size
+
+    def take(self, n: int, fmt: str, offset: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise FormatError(
+                fmt,
+                offset,
+                f"expected directories and values that do not overlap, but reading them takes more than {READ_FACTOR} "
+                "times the size of the block",
+            )
+
+
+def read_ifd(
+    tiff: bytes, offset: int, little: bool, fmt: str, warnings: list[str], base: int = 0, budget: ReadBudget | None = None
+) -> Ifd:
+    """Parse one IFD at ``offset`` (relative to the TIFF header at ``base`` in the file), counting what
+    it reads against ``budget`` (one per parse; a fresh one when not given)."""
     e = "<" if little else ">"
     if offset < 8 or offset + 2 > len(tiff):
         raise FormatError(fmt, base + offset, "expected an IFD inside the block", f"offset {offset} of {len(tiff)}")
@@ -140,6 +165,8 @@ def read_ifd(tiff: bytes, offset: int, little: bool, fmt: str, warnings: list[st
     end = offset + 2 + 12 * count
     if end > len(tiff):
         raise FormatError(fmt, base + offset, f"expected an IFD of {count} entries", "the block ends first")
+    budget = budget or ReadBudget(len(tiff))
+    budget.take(end - offset, fmt, base + offset)
     ifd = Ifd(offset=offset)
     for i in range(count):
         pos = offset + 2 + 12 * i
@@ -156,6 +183,7 @@ def read_ifd(tiff: bytes, offset: int, little: bool, fmt: str, warnings: list[st
             if value_offset + total > len(tiff):
                 warnings.append(f"{fmt} tag 0x{tag:04x} points outside the block; skipped")
                 continue
+            budget.take(total, fmt, base + value_offset)
         ifd.entries[tag] = Entry(tag, typ, n, bytes(tiff[value_offset : value_offset + total]), value_offset)
     if end + 4 <= len(tiff):
         ifd.next_offset = struct.unpack_from(e + "I", tiff, end)[0]
@@ -169,7 +197,8 @@ def parse(tiff: bytes, fmt: str = "EXIF", base: int = 0) -> Exif:
     if len(tiff) < 8:
         raise FormatError(fmt, base, "expected an 8-byte TIFF header", f"{len(tiff)} bytes")
     exif = Exif(little=little)
-    exif.ifd0 = read_ifd(tiff, struct.unpack_from(e + "I", tiff, 4)[0], little, fmt, exif.warnings, base)
+    budget = ReadBudget(len(tiff))
+    exif.ifd0 = read_ifd(tiff, struct.unpack_from(e + "I", tiff, 4)[0], little, fmt, exif.warnings, base, budget)
     seen = {exif.ifd0.offset}
 
     def sub(ifd: Ifd | None, tag: int, name: str) -> Ifd | None:
@@ -182,7 +211,7 @@ def parse(tiff: bytes, fmt: str = "EXIF", base: int = 0) -> Exif:
             return None
         seen.add(offsets[0])
         try:
-            return read_ifd(tiff, offsets[0], little, fmt, exif.warnings, base)
+            return read_ifd(tiff, offsets[0], little, fmt, exif.warnings, base, budget)
         except FormatError as err:
             exif.warnings.append(f"{name}: {err.expected}; ignored")
             return None
@@ -193,7 +222,7 @@ def parse(tiff: bytes, fmt: str = "EXIF", base: int = 0) -> Exif:
     nxt = exif.ifd0.next_offset
     if nxt and nxt not in seen:
         try:
-            exif.ifd1 = read_ifd(tiff, nxt, little, fmt, exif.warnings, base)
+            exif.ifd1 = read_ifd(tiff, nxt, little, fmt, exif.warnings, base, budget)
         except FormatError as err:
             exif.warnings.append(f"IFD1: {err.expected}; ignored")
     return exif
@@ -431,9 +460,9 @@ def findings(exif: Exif, block: str, offset: int, length: int, *, orientation: b
     thumb = exif.thumbnail()
     if thumb is not None:
         out.append(Finding("embedded", "EXIF thumbnail", f"JPEG, {format_bytes(thumb[1])}", block, offset, length))
-    value = exif.orientation
-    if orientation and value is not None:
-        out.append(Finding("kept", "Orientation", ORIENTATION_NAMES[value], block, offset, length, {"orientation": value}))
+    turn = exif.orientation
+    if orientation and turn is not None:
+        out.append(Finding("kept", "Orientation", ORIENTATION_NAMES[turn], block, offset, length, {"orientation": turn}))
     return out
 
 

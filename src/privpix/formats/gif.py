@@ -38,13 +38,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..options import StripOptions
 from . import xmp
 from .binary import need, preview, u8, u16le
 from .errors import FormatError
 from .findings import Finding, Inspection, format_bytes, trim
 from .icc import description as icc_description
 from .memo import parse_once
+from .policy import StripOptions
 
 NAME = "gif"
 MIME = "image/gif"
@@ -146,6 +146,22 @@ def _sub_block_data(data: bytes, pos: int, end: int) -> bytes:
 
 def _printable(raw: bytes) -> str:
     return "".join(chr(b) if 32 <= b < 127 else "." for b in raw)
+
+
+# ---- the photo's own EXIF and ICC ----------------------------------------------------------------------
+
+
+def exif_block(data: bytes) -> bytes | None:
+    """GIF has no EXIF."""
+    return None
+
+
+def icc_profile(data: bytes) -> bytes | None:
+    """The first ICCRGBG1012 application extension's profile (its sub-blocks joined)."""
+    for block in parse(data).blocks:
+        if block.introducer == EXTENSION and block.label == APPLICATION and _app_id(block, data) == ICC_APP:
+            return _sub_block_data(data, block.body_start + 12, block.end)
+    return None
 
 
 # ---- inspect ------------------------------------------------------------------------------------------

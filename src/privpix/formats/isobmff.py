@@ -114,7 +114,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..options import StripOptions
 from . import exif as exif_mod
 from . import xmp
 from .binary import ascii4, need, pack_u16be, pack_u32be, pack_u64be, preview, u32be, u64be
@@ -122,6 +121,7 @@ from .errors import FormatError, UnsupportedError
 from .findings import Finding, Inspection, format_bytes
 from .icc import description as icc_description
 from .memo import parse_once
+from .policy import StripOptions
 
 NAME = "heic"
 MIME = "image/heic"
@@ -155,6 +155,10 @@ DROPPED_BOX_LABELS = {
 # meta children that are understood (anything else is reported and dropped)
 META_CHILDREN = frozenset(("hdlr", "dinf", "pitm", "iinf", "iref", "iprp", "idat", "iloc"))
 MAX_U32 = 0xFFFFFFFF
+# A well-formed file stores each item once and names each input once; reading more than this many
+# times over (the file, the references) means items overlap on purpose, and the file is refused.
+OVERLAP_FACTOR = 4
+_OVERLAP_TEXT = "expected items that do not overlap, but reading the {what} takes more than {n} times the size of the file"
 
 
 # ---- boxes --------------------------------------------------------------------------------------------
@@ -319,6 +323,12 @@ class Heif:
     dref_self: list[bool]  # per dref entry: does it point into this file?
     dropped: list[Box] = field(default_factory=list)  # top-level and meta-level boxes a strip drops
     trailing: int = -1  # offset where trailing data starts, or -1
+    # (type, from) -> to, concatenated in source order: a reference lookup costs no walk over 'iref'
+    targets: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for kind, source, to in self.refs:
+            self.targets.setdefault((kind, source), []).extend(to)
 
 
 def _brands(data: bytes, ftyp: Box) -> list[bytes]:
@@ -615,6 +625,14 @@ def _check_extents(data: bytes, heif: Heif, boxes: list[Box]) -> None:
                 box.start,
                 f"truncated: the '{_show(box.type)}' box (bytes {box.start}–{box.end}) runs past the end of the file ({n} bytes)",
             )
+    for loc in heif.locations.values():
+        store, where = (n, "file") if loc.method == 0 else (idat_len, "'idat' box")
+        if _in_file(heif, loc) and loc.length > store:  # extents that repeat bytes: a copy per extent
+            raise FormatError(
+                heif.fmt,
+                _item_offset(heif, loc),
+                f"item {loc.id}'s extents add up to {loc.length} bytes, more than the {where} holds ({store} bytes)",
+            )
 
 
 def _self_contained(heif: Heif, loc: Location) -> bool:
@@ -650,11 +668,7 @@ def _item_offset(heif: Heif, loc: Location | None) -> int:
 
 
 def _targets(heif: Heif, ref_type: str, source: int) -> list[int]:
-    out: list[int] = []
-    for kind, src, to in heif.refs:
-        if kind == ref_type and src == source:
-            out.extend(to)
-    return out
+    return heif.targets.get((ref_type, source), [])
 
 
 def _property(heif: Heif, item_id: int, kind: str) -> Box | None:
@@ -693,14 +707,15 @@ def _ispe(data: bytes, heif: Heif, item_id: int) -> tuple[int, int] | None:
     return cur.uint(4, "the image width"), cur.uint(4, "the image height")
 
 
-def _closure(heif: Heif, roots: list[int], strict: bool = True) -> set[int]:
-    """``roots`` and every item reachable from them through ``dimg``. A reference to an item that
-    'iinf' does not list is an error when ``strict`` (a kept image needs it), else skipped."""
+def _closure(heif: Heif, roots: list[int], strict: bool = True, known: set[int] | None = None) -> set[int]:
+    """``roots`` and every item reachable from them through ``dimg``, stopping at ``known`` items. A
+    reference to an item that 'iinf' does not list is an error when ``strict`` (a kept image needs
+    it), else skipped."""
     out: set[int] = set()
     stack = list(roots)
     while stack:
         item_id = stack.pop()
-        if item_id in out:
+        if item_id in out or (known is not None and item_id in known):
             continue
         if item_id not in heif.items:
             if not strict:
@@ -712,21 +727,53 @@ def _closure(heif: Heif, roots: list[int], strict: bool = True) -> set[int]:
 
 
 def needed_items(data: bytes, heif: Heif) -> set[int]:
-    """The primary, its inputs (recursively) and its alpha planes with theirs."""
+    """The primary, its inputs (recursively) and its alpha planes with theirs: each item and each
+    reference is looked at once, however long a chain of alpha planes a file declares."""
+    described_by: dict[int, list[int]] = {}  # item -> sources of the 'auxl' references naming it
+    for kind, source, to in heif.refs:
+        if kind == "auxl":
+            for target in to:
+                described_by.setdefault(target, []).append(source)
     kept = _closure(heif, [heif.primary])
-    while True:
-        extra = [
-            src
-            for kind, src, to in heif.refs
-            if kind == "auxl"
-            and src not in kept
-            and src in heif.items
-            and any(t in kept for t in to)
-            and _aux_type(data, heif, src) in ALPHA_URNS
-        ]
-        if not extra:
-            return kept
-        kept |= _closure(heif, extra)
+    queue = list(kept)
+    while queue:
+        for source in described_by.get(queue.pop(), []):
+            if source not in kept and source in heif.items and _aux_type(data, heif, source) in ALPHA_URNS:
+                added = _closure(heif, [source], known=kept)
+                kept |= added
+                queue.extend(added)
+    return kept
+
+
+# ---- the photo's own EXIF and ICC ----------------------------------------------------------------------
+
+
+def source_exif(heif: Heif) -> Item | None:
+    """The primary image's Exif item: the first ``Exif`` item (``iinf`` order) with a ``cdsc``
+    reference to the primary, else the first ``Exif`` item with a location."""
+    exifs = [i for i in heif.items.values() if i.type == "Exif" and i.id in heif.locations]
+    for item in exifs:
+        if heif.primary in _targets(heif, "cdsc", item.id):
+            return item
+    return exifs[0] if exifs else None
+
+
+def _source_exif_tiff(data: bytes, heif: Heif) -> bytes | None:
+    item = source_exif(heif)
+    loc = heif.locations[item.id] if item is not None else None
+    if loc is None or not _in_file(heif, loc):
+        return None
+    return _exif_tiff(item_bytes(data, heif, loc))
+
+
+def exif_block(data: bytes) -> bytes | None:
+    """The primary's Exif item's TIFF block (see ``source_exif``). HEIF readers ignore its Orientation."""
+    return _source_exif_tiff(data, parse(data))
+
+
+def icc_profile(data: bytes) -> bytes | None:
+    box = _icc_box(data, parse(data))
+    return None if box is None else data[box.payload + 4 : box.end]
 
 
 # ---- inspect ------------------------------------------------------------------------------------------
@@ -758,23 +805,28 @@ def _orientation(data: bytes, heif: Heif) -> Finding | None:
     return Finding("kept", "Orientation", text, block, where.start, where.size, {"irot": angle, "imir": axis})
 
 
-def _icc(data: bytes, heif: Heif) -> Finding | None:
-    """The primary's ICC profile; a grid without one shows its first input's (as libheif does)."""
+def _icc_box(data: bytes, heif: Heif) -> Box | None:
+    """The primary's ICC ``colr`` box; a grid without one takes its first input's (as libheif does)."""
     item_id: int | None = heif.primary
     seen: set[int] = set()
     while item_id is not None and item_id not in seen:
         seen.add(item_id)
         for index, _ in heif.assoc.get(item_id, []):
             box = heif.properties[index - 1] if index else None
-            if box is not None and box.type == "colr":
-                if data[box.payload : box.payload + 4] not in ICC_COLR_TYPES:
-                    continue
-                profile = data[box.payload + 4 : box.end]
-                name = icc_description(profile) or "unnamed"
-                return Finding("kept", "ICC profile", name, "colr", box.start, box.size, {"bytes": len(profile)})
+            if box is not None and box.type == "colr" and data[box.payload : box.payload + 4] in ICC_COLR_TYPES:
+                return box
         inputs = _targets(heif, "dimg", item_id)
         item_id = inputs[0] if inputs else None
     return None
+
+
+def _icc(data: bytes, heif: Heif) -> Finding | None:
+    box = _icc_box(data, heif)
+    if box is None:
+        return None
+    profile = data[box.payload + 4 : box.end]
+    name = icc_description(profile) or "unnamed"
+    return Finding("kept", "ICC profile", name, "colr", box.start, box.size, {"bytes": len(profile)})
 
 
 def _time_property(data: bytes, box: Box, fmt: str) -> str:
@@ -804,9 +856,9 @@ def _property_finding(data: bytes, heif: Heif, box: Box) -> Finding:
     return Finding(category, label, value, f"{_show(box.type)} property", box.start, box.size)
 
 
-def _removed_image(data: bytes, heif: Heif, item: Item, kept: set[int], tmap_inputs: set[int]) -> Finding:
+def _removed_image(data: bytes, heif: Heif, item: Item, parts: set[int], tmap_inputs: set[int]) -> Finding:
+    """One finding for a removed image and its removed inputs (``parts``)."""
     size = _ispe(data, heif, item.id)
-    parts = _closure(heif, [item.id], strict=False) - kept
     total = sum(heif.locations[i].length for i in parts if _in_file(heif, heif.locations.get(i)))
     if _targets(heif, "thmb", item.id):
         label = "Thumbnail"
@@ -831,6 +883,10 @@ def read_metadata(data: bytes) -> Inspection:
     tmap_inputs = {t for i in heif.items.values() if i.type == "tmap" for t in _targets(heif, "dimg", i.id)}
     removed_images = {i.id for i in heif.items.values() if i.type in IMAGE_TYPES and i.id not in kept}
     inputs_of_removed = {t for r in removed_images for t in _targets(heif, "dimg", r)}
+    # What a crafted file can make inspect do, bounded: removed images sharing one big set of inputs
+    # (each image's inputs are walked) and metadata items pointing at the same bytes (each is read).
+    walk_budget = OVERLAP_FACTOR * (len(heif.items) + sum(len(to) for _, _, to in heif.refs)) + 64
+    read_budget = OVERLAP_FACTOR * len(data)
     for item in heif.items.values():
         if item.id in kept:
             continue
@@ -839,7 +895,12 @@ def read_metadata(data: bytes) -> Inspection:
         # an item stored elsewhere (another file, construction method 2) has no place in this file
         off = _item_offset(heif, loc) if readable else -1
         length = loc.length if loc is not None and readable else 0
-        payload = item_bytes(data, heif, loc) if loc is not None and readable else b""
+        payload = b""
+        if loc is not None and readable and (item.type in ("Exif", "mime") or item.content_type):
+            read_budget -= length
+            if read_budget < 0:
+                raise FormatError(heif.fmt, off, _OVERLAP_TEXT.format(what="metadata items' data", n=OVERLAP_FACTOR))
+            payload = item_bytes(data, heif, loc)
         if item.type == "Exif":
             block = f"Exif item {item.id}"
             tiff = _exif_tiff(payload)
@@ -871,7 +932,11 @@ def read_metadata(data: bytes) -> Inspection:
                 )
         elif item.id in removed_images:
             if item.id not in inputs_of_removed:
-                out.append(_removed_image(data, heif, item, kept, tmap_inputs))
+                parts = _closure(heif, [item.id], strict=False, known=kept)
+                walk_budget -= len(parts)
+                if walk_budget < 0:
+                    raise FormatError(heif.fmt, heif.meta.start, _OVERLAP_TEXT.format(what="images' inputs", n=OVERLAP_FACTOR))
+                out.append(_removed_image(data, heif, item, parts, tmap_inputs))
         else:
             out.append(
                 Finding(
@@ -941,26 +1006,13 @@ def _infe(item: Item, item_type: str) -> bytes:
     return _full_box("infe", 3 if big else 2, item.flags, body)
 
 
-def _source_exif(heif: Heif) -> Item | None:
-    exifs = [i for i in heif.items.values() if i.type == "Exif" and i.id in heif.locations]
-    for item in exifs:
-        if heif.primary in _targets(heif, "cdsc", item.id):
-            return item
-    return exifs[0] if exifs else None
-
-
 def _kept_exif(data: bytes, heif: Heif, options: StripOptions) -> tuple[int, bytes] | None:
     """(item ID, payload) of the Exif item that keeps the user's keep-groups, or None."""
     if not options.keep:
         return None
-    item = _source_exif(heif)
-    if item is None:
-        return None
-    loc = heif.locations[item.id]
-    if loc.method not in (0, 1) or not _self_contained(heif, loc):
-        return None
-    tiff = _exif_tiff(item_bytes(data, heif, loc))
-    if tiff is None:
+    item = source_exif(heif)
+    tiff = _source_exif_tiff(data, heif)
+    if item is None or tiff is None:
         return None
     block = exif_mod.kept_block(tiff, options.keep, orientation=False)
     if block is None:
@@ -1055,6 +1107,8 @@ def strip(data: bytes, options: StripOptions) -> bytes:
 
     # data: method-1 items into idat, everything else into mdat, in iloc order
     placed: list[tuple[int, int, int, int]] = []  # (item, method, offset in its store, length)
+    if sum(heif.locations[i].length for i in kept if i in heif.locations) > len(data):
+        raise UnsupportedError(heif.fmt, -1, "the kept items' data overlap: the stripped file would repeat the same bytes")
     idat = bytearray()
     mdat = bytearray()
     for loc in heif.locations.values():

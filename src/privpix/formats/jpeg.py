@@ -12,7 +12,6 @@ import re
 import struct
 from dataclasses import dataclass
 
-from ..options import StripOptions
 from . import exif as exif_mod
 from . import iptc, xmp
 from .binary import need, preview, u16be
@@ -20,6 +19,7 @@ from .errors import FormatError
 from .findings import Finding, Inspection, format_bytes, trim
 from .icc import description as icc_description
 from .memo import parse_once
+from .policy import StripOptions
 
 NAME = "jpeg"
 MIME = "image/jpeg"
@@ -117,6 +117,34 @@ def parse(data: bytes) -> Layout:
         seg_end = _scan_end(data, end) if marker == SOS else end
         segments.append(Segment(marker, start, seg_end, pos + 4, end))
         pos = seg_end
+
+
+# ---- the photo's own EXIF and ICC ----------------------------------------------------------------------
+
+
+def exif_block(data: bytes) -> bytes | None:
+    """The first APP1 "Exif" segment's TIFF block: the one viewers apply and a strip rebuilds."""
+    for seg in parse(data).segments:
+        if seg.marker == APP1 and _head(seg, data, 5) == EXIF_ID:
+            return data[seg.payload_start + 6 : seg.payload_end]
+    return None
+
+
+def _icc_chunks(data: bytes, layout: Layout) -> list[tuple[int, bytes]]:
+    """(sequence number, bytes) of every APP2 ICC_PROFILE chunk, in file order."""
+    return [
+        (data[seg.payload_start + 12], data[seg.payload_start + 14 : seg.payload_end])
+        for seg in layout.segments
+        if seg.marker == APP2 and seg.payload_end - seg.payload_start >= 14 and _head(seg, data, 12) == ICC_ID
+    ]
+
+
+def icc_profile(data: bytes) -> bytes | None:
+    """The ICC profile: the APP2 chunks joined in sequence-number order (stable for equal numbers)."""
+    chunks = _icc_chunks(data, parse(data))
+    if not chunks:
+        return None
+    return b"".join(part for _, part in sorted(chunks, key=lambda c: c[0]))
 
 
 # ---- inspect ------------------------------------------------------------------------------------------
@@ -284,6 +312,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
     pos = 2
     exif_done = False
     for seg in layout.segments:
+        piece: bytes | memoryview
         if seg.marker == APP1 and _head(seg, data, 5) == EXIF_ID:
             if exif_done:
                 continue

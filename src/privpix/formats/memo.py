@@ -21,17 +21,21 @@ T = TypeVar("T")
 class ParseOnce(Generic[T]):
     def __init__(self, parse: Callable[[bytes], T]) -> None:
         self._parse = parse
-        self._data: bytes | None = None
-        self._layout: T | None = None
+        # (input, layout) as one tuple: replaced in one assignment, so a thread never sees one
+        # input's layout paired with another's bytes
+        self._entry: tuple[bytes, T] | None = None
         update_wrapper(self, parse)
 
     def __call__(self, data: bytes) -> T:
-        if self._data is not data:
-            self.prime(data, self._parse(data))
-        return self._layout  # type: ignore[return-value]
+        entry = self._entry
+        if entry is not None and entry[0] is data:
+            return entry[1]
+        layout = self._parse(data)
+        self._entry = (data, layout)
+        return layout
 
     def prime(self, data: bytes, layout: T) -> None:
-        self._data, self._layout = data, layout
+        self._entry = (data, layout)
 
 
 def parse_once(parse: Callable[[bytes], T]) -> ParseOnce[T]:

@@ -58,7 +58,6 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from ..options import StripOptions
 from . import exif as exif_mod
 from . import iptc, xmp
 from .binary import ascii4, need, pack_u32be, preview, u32be
@@ -66,6 +65,7 @@ from .errors import FormatError, UnsupportedError
 from .findings import Finding, Inspection, format_bytes, trim
 from .icc import description as icc_description
 from .memo import parse_once
+from .policy import StripOptions
 
 NAME = "png"
 MIME = "image/png"
@@ -190,11 +190,40 @@ def parse(data: bytes) -> Layout:
         pos = chunk.end
 
 
+# ---- the photo's own EXIF and ICC ----------------------------------------------------------------------
+
+
+def _exif_tiff(body: bytes) -> bytes:
+    """An eXIf chunk's TIFF block (some writers put "Exif\\0\\0" before it, which the spec does not)."""
+    return body[6:] if body.startswith(EXIF_PREFIX) else body
+
+
+def exif_block(data: bytes) -> bytes | None:
+    """The first eXIf chunk's TIFF block (later ones are ignored by viewers and dropped by a strip)."""
+    chunk = next((c for c in parse(data).chunks if c.type == b"eXIf"), None)
+    return None if chunk is None else _exif_tiff(chunk.body(data))
+
+
+def _iccp_parts(body: bytes) -> tuple[bytes, bytes] | None:
+    """(profile name, zlib stream) of an iCCP chunk, or None if it is malformed (no NUL, method not 0)."""
+    name, nul, rest = body.partition(b"\x00")
+    if not nul or rest[:1] != b"\x00":
+        return None
+    return name, rest[1:]
+
+
+def icc_profile(data: bytes) -> bytes | None:
+    """The first iCCP chunk's profile, inflated; None if there is none or it is unreadable."""
+    chunk = next((c for c in parse(data).chunks if c.type == b"iCCP"), None)
+    parts = None if chunk is None else _iccp_parts(chunk.body(data))
+    return None if parts is None else inflate(parts[1])
+
+
 # ---- zlib and text helpers (inspect only) -------------------------------------------------------------
 
 
-def inflate(stream: bytes) -> bytes | None:
-    """A zlib stream's content, or None if it is damaged or inflates past ``INFLATE_LIMIT``."""
+def inflate(stream: bytes, limit: int = INFLATE_LIMIT) -> bytes | None:
+    """A zlib stream's content, or None if it is damaged or inflates past ``limit`` bytes."""
     if len(stream) < 2:
         return None
     cmf, flg = stream[0], stream[1]
@@ -202,10 +231,10 @@ def inflate(stream: bytes) -> bytes | None:
         return None
     inflater = zlib.decompressobj(-15)
     try:
-        out = inflater.decompress(stream[2:], INFLATE_LIMIT + 1)
+        out = inflater.decompress(stream[2:], limit + 1)
     except zlib.error:
         return None
-    if len(out) > INFLATE_LIMIT or not inflater.eof:
+    if len(out) > limit or not inflater.eof:
         return None
     return out
 
@@ -291,7 +320,21 @@ def _unreadable_text(kind: str, keyword: str, block: str, off: int, size: int, w
     return Finding("blocks", "Text", f"{keyword}: compressed text, unreadable ({format_bytes(size)})", block, off, size)
 
 
-def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str]) -> list[Finding]:
+class _InflateBudget:
+    """What inflating may still produce in one inspect: ``INFLATE_LIMIT`` bytes for all compressed
+    chunks together, so a thousand small chunks that each inflate a thousandfold cannot add up."""
+
+    def __init__(self) -> None:
+        self.left = INFLATE_LIMIT
+
+    def inflate(self, stream: bytes) -> bytes | None:
+        out = inflate(stream, self.left)
+        if out is not None:
+            self.left -= len(out)
+        return out
+
+
+def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str], budget: _InflateBudget) -> list[Finding]:
     kind, off, size = chunk.type, chunk.start, chunk.end - chunk.start
     body = chunk.body(data)
     if kind == b"tEXt":
@@ -302,10 +345,10 @@ def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str]) -> list[Find
         raw_key, _, rest = body.partition(b"\x00")
         keyword = _latin1(raw_key)
         block = f"zTXt {keyword}"
-        text = inflate(rest[1:]) if rest[:1] == b"\x00" else None
-        if text is None:
+        inflated = budget.inflate(rest[1:]) if rest[:1] == b"\x00" else None
+        if inflated is None:
             return [_unreadable_text("zTXt", keyword, block, off, size, warnings)]
-        return _text_findings(keyword, text, True, block, off, size, warnings)
+        return _text_findings(keyword, inflated, True, block, off, size, warnings)
     if kind == b"iTXt":
         raw_key, _, rest = body.partition(b"\x00")
         keyword = _latin1(raw_key)
@@ -317,16 +360,16 @@ def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str]) -> list[Find
             return [Finding("blocks", "Text", f"{keyword}: malformed ({format_bytes(size)})", block, off, size)]
         if rest[0] == 0:
             return _text_findings(keyword, fields[2], False, block, off, size, warnings)
-        text = inflate(fields[2]) if rest[1] == 0 else None
-        if text is None:
+        inflated = budget.inflate(fields[2]) if rest[1] == 0 else None
+        if inflated is None:
             return [_unreadable_text("iTXt", keyword, block, off, size, warnings)]
-        return _text_findings(keyword, text, False, block, off, size, warnings)
+        return _text_findings(keyword, inflated, False, block, off, size, warnings)
     if kind == b"eXIf":
-        tiff = body[6:] if body.startswith(EXIF_PREFIX) else body
+        tiff = _exif_tiff(body)
         return exif_mod.block_findings(tiff, "eXIf", off, size, warnings, chunk.data_start + (len(body) - len(tiff)))
     if kind == b"iCCP":
-        _, _, rest = body.partition(b"\x00")
-        profile = inflate(rest[1:]) if rest[:1] == b"\x00" else None
+        parts = _iccp_parts(body)
+        profile = None if parts is None else budget.inflate(parts[1])
         if profile is None:
             warnings.append(f"iCCP chunk at byte {off}: the compressed ICC profile is unreadable")
             return [Finding("kept", "ICC profile", "unreadable", "iCCP", off, size)]
@@ -365,10 +408,11 @@ def read_metadata(data: bytes) -> Inspection:
     height = u32be(data, ihdr.data_start + 4, FMT, "the IHDR height")
     out: list[Finding] = []
     warnings: list[str] = []
+    budget = _InflateBudget()
     for chunk in [*layout.chunks, layout.iend]:
         if zlib.crc32(data[chunk.start + 4 : chunk.end - 4]) != chunk.crc(data):
             warnings.append(f"chunk {ascii4(chunk.type, 0)} at byte {chunk.start} has a bad CRC")
-        out.extend(_chunk_findings(chunk, data, warnings))
+        out.extend(_chunk_findings(chunk, data, warnings, budget))
     end = layout.iend.end
     trailing = len(data) - end
     if trailing > 0:
@@ -384,9 +428,7 @@ def make_chunk(kind: bytes, body: bytes) -> bytes:
 
 
 def _kept_exif(chunk: Chunk, data: bytes, options: StripOptions) -> bytes | None:
-    body = chunk.body(data)
-    tiff = body[6:] if body.startswith(EXIF_PREFIX) else body
-    block = exif_mod.kept_block(tiff, options.keep)
+    block = exif_mod.kept_block(_exif_tiff(chunk.body(data)), options.keep)
     return None if block is None else make_chunk(b"eXIf", block)
 
 

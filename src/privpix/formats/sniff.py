@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from types import ModuleType
-
 from . import gif, isobmff, jpeg, png, tiff, webp
+from .container import Container
 from .errors import FormatError
 
 # Order matters only for speed: the common formats first.
-CONTAINERS: tuple[ModuleType, ...] = (jpeg, png, webp, gif, isobmff, tiff)
+CONTAINERS: tuple[Container, ...] = (jpeg, png, webp, gif, isobmff, tiff)
 
 SUPPORTED = "JPEG, PNG, WebP, GIF, HEIC/HEIF, AVIF or TIFF"
 
@@ -22,7 +21,7 @@ def _describe_start(data: bytes) -> str:
     return "bytes " + " ".join(f"{b:02x}" for b in head[:8])
 
 
-def container_for(data: bytes) -> ModuleType:
+def container_for(data: bytes) -> Container:
     """The container module that reads ``data``, or a FormatError saying why there is none."""
     if not data:
         raise FormatError("", -1, "empty file (0 bytes)")

@@ -9,10 +9,14 @@ re-encoded; strip and tile bytes are copied verbatim.
 
 What is kept
 ------------
-* **Pages**: IFD0 always, and every later IFD in the chain that is a full-resolution image. Dropped
-  (with everything they point to): IFDs with NewSubfileType bit 0 (reduced resolution) or
-  SubfileType 2, IFDs with neither StripOffsets nor TileOffsets (EXIF-style JPEG thumbnails), all
-  SubIFDs (tag 330), Exif/GPS/Interop IFDs (rebuilt only for keep-groups, below).
+* **Pages**: IFD0 always (the picture), and a later IFD of the chain only when it is a further page of
+  the same document: not reduced, with strips or tiles, and either marked as a page (NewSubfileType
+  bit 1, SubfileType 3 or a PageNumber tag) or of exactly IFD0's width and height. Dropped (with
+  everything they point to, strips and tiles included): IFDs with NewSubfileType bit 0 (reduced
+  resolution) or SubfileType 2; IFDs with neither StripOffsets nor TileOffsets (EXIF-style JPEG
+  thumbnails); every other later IFD, such as the 160×106 thumbnail Nikon Capture writes as IFD1
+  (a thumbnail can show what was cropped out of the picture); all SubIFDs (tag 330); Exif/GPS/Interop
+  IFDs (rebuilt only for keep-groups, below).
 * **Tags of a page**: the structural allowlist ``STRUCTURAL_TAGS`` (decoding and rendering only),
   the ICC profile (34675) when ``keep_icc``, and the IFD0-level keep-group tags (Make, Model,
   DateTime, Artist, Copyright) when asked. Everything else goes: Software, ImageDescription,
@@ -76,7 +80,6 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from ..options import StripOptions
 from . import exif as exif_mod
 from . import iptc, xmp
 from .binary import need, preview
@@ -85,6 +88,7 @@ from .exif import Entry, Exif, Ifd
 from .findings import Finding, Inspection, format_bytes, plural
 from .icc import description as icc_description
 from .memo import parse_once
+from .policy import StripOptions
 
 NAME = "tiff"
 MIME = "image/tiff"
@@ -104,6 +108,7 @@ TAG_STRIP_OFFSETS = 273
 TAG_STRIP_BYTE_COUNTS = 279
 TAG_TILE_OFFSETS = 324
 TAG_TILE_BYTE_COUNTS = 325
+TAG_PAGE_NUMBER = 297
 TAG_SUB_IFDS = 330
 TAG_XMP = 700
 TAG_JPEG_IF_OFFSET = 0x0201
@@ -195,11 +200,12 @@ class Page:
 
 @dataclass
 class Dropped:
-    """An IFD of the chain that is not a page: a reduced-resolution image or a thumbnail."""
+    """An IFD of the chain that is not a page: a reduced-resolution image, an EXIF-style thumbnail or
+    another image that does not say it is a page."""
 
     index: int
     ifd: Ifd
-    kind: str  # "reduced" | "thumbnail"
+    kind: str  # "reduced" | "thumbnail" | "secondary"
 
 
 @dataclass
@@ -266,7 +272,9 @@ def _int_array(ifd: Ifd, tag: int, little: bool, where: str) -> list[int] | None
     return exif_mod.uints(entry, little)
 
 
-def _sub_ifd(data: bytes, page: Ifd, tag: int, name: str, little: bool, warnings: list[str]) -> Ifd | None:
+def _sub_ifd(
+    data: bytes, page: Ifd, tag: int, name: str, little: bool, warnings: list[str], budget: exif_mod.ReadBudget
+) -> Ifd | None:
     """An Exif or GPS IFD, read tolerantly: a broken one is a warning (a strip drops it anyway)."""
     entry = page.entries.get(tag)
     if entry is None:
@@ -276,18 +284,18 @@ def _sub_ifd(data: bytes, page: Ifd, tag: int, name: str, little: bool, warnings
         warnings.append(f"{FMT} {name} pointer is invalid; ignored")
         return None
     try:
-        return exif_mod.read_ifd(data, offsets[0], little, FMT, warnings)
+        return exif_mod.read_ifd(data, offsets[0], little, FMT, warnings, 0, budget)
     except FormatError as err:
         warnings.append(f"{name}: {err.expected}; ignored")
         return None
 
 
-def _read_page(data: bytes, ifd: Ifd, index: int, little: bool, warnings: list[str]) -> Page:
+def _read_page(data: bytes, ifd: Ifd, index: int, little: bool, warnings: list[str], budget: exif_mod.ReadBudget) -> Page:
     where = f"IFD{index}"
     _check_kept_entries(data, ifd, little, where)
     page = Page(index, ifd)
-    page.exif = _sub_ifd(data, ifd, TAG_EXIF_IFD, f"{where} Exif IFD", little, warnings)
-    page.gps = _sub_ifd(data, ifd, TAG_GPS_IFD, f"{where} GPS IFD", little, warnings)
+    page.exif = _sub_ifd(data, ifd, TAG_EXIF_IFD, f"{where} Exif IFD", little, warnings, budget)
+    page.gps = _sub_ifd(data, ifd, TAG_GPS_IFD, f"{where} GPS IFD", little, warnings, budget)
     sub = ifd.entries.get(TAG_SUB_IFDS)
     page.sub_ifds = exif_mod.uints(sub, little) if sub is not None else []
     if TAG_TILE_OFFSETS in ifd.entries:
@@ -321,6 +329,14 @@ def _is_reduced(ifd: Ifd, little: bool) -> bool:
     return (new_type is not None and new_type & 1 == 1) or old_type == 2
 
 
+def _is_page(ifd: Ifd, ifd0: Ifd, little: bool) -> bool:
+    """Whether a later IFD is a further page of the document IFD0 starts (see the module docstring)."""
+    new_type = _first(ifd, TAG_NEW_SUBFILE_TYPE, little)
+    marked = (new_type is not None and new_type & 2 == 2) or _first(ifd, TAG_SUBFILE_TYPE, little) == 3
+    size = (_first(ifd, TAG_WIDTH, little), _first(ifd, TAG_HEIGHT, little))
+    return marked or TAG_PAGE_NUMBER in ifd.entries or size == (_first(ifd0, TAG_WIDTH, little), _first(ifd0, TAG_HEIGHT, little))
+
+
 @parse_once
 def parse(data: bytes) -> Layout:
     head = data[:4]
@@ -335,6 +351,7 @@ def parse(data: bytes) -> Layout:
     pages: list[Page] = []
     dropped: list[Dropped] = []
     seen: set[int] = set()
+    budget = exif_mod.ReadBudget(len(data))
     offset = struct.unpack_from(e + "I", data, 4)[0]
     if offset == 0:
         raise FormatError(FMT, 4, "expected the offset of the first IFD", "0")
@@ -343,18 +360,35 @@ def parse(data: bytes) -> Layout:
         if offset in seen:
             raise FormatError(FMT, offset, "expected a new IFD, but the IFD chain loops back to an earlier one")
         seen.add(offset)
-        ifd = exif_mod.read_ifd(data, offset, little, FMT, warnings)
+        ifd = exif_mod.read_ifd(data, offset, little, FMT, warnings, 0, budget)
         count = struct.unpack_from(e + "H", data, offset)[0]
         need(data, offset + 2 + 12 * count, 4, FMT, f"the next-IFD offset of IFD{index}")
         if index > 0 and _is_reduced(ifd, little):
             dropped.append(Dropped(index, ifd, "reduced"))
         elif index > 0 and TAG_STRIP_OFFSETS not in ifd.entries and TAG_TILE_OFFSETS not in ifd.entries:
             dropped.append(Dropped(index, ifd, "thumbnail"))
+        elif index > 0 and not _is_page(ifd, pages[0].ifd, little):
+            dropped.append(Dropped(index, ifd, "secondary"))
         else:
-            pages.append(_read_page(data, ifd, index, little, warnings))
+            pages.append(_read_page(data, ifd, index, little, warnings, budget))
         offset = ifd.next_offset
         index += 1
     return Layout(little, pages, dropped, warnings)
+
+
+# ---- the photo's own EXIF and ICC ----------------------------------------------------------------------
+
+
+def exif_block(data: bytes) -> bytes | None:
+    """A TIFF is its own EXIF block: IFD0 holds what an EXIF IFD0 holds."""
+    parse(data)
+    return data
+
+
+def icc_profile(data: bytes) -> bytes | None:
+    """IFD0's ICC profile tag (34675)."""
+    entry = parse(data).pages[0].ifd.entries.get(TAG_ICC)
+    return None if entry is None else entry.raw
 
 
 # ---- inspect ------------------------------------------------------------------------------------------
@@ -370,7 +404,7 @@ def _table_finding_span(data: bytes, ifd: Ifd, little: bool) -> tuple[int, int]:
     return ifd.offset, _table_length(ifd, data, little)
 
 
-def _page_findings(data: bytes, page: Page, little: bool, warnings: list[str]) -> list[Finding]:
+def _page_findings(data: bytes, page: Page, little: bool, warnings: list[str], budget: exif_mod.ReadBudget) -> list[Finding]:
     ifd = page.ifd
     block = f"IFD{page.index}"
     span = _table_finding_span(data, ifd, little)
@@ -420,7 +454,7 @@ def _page_findings(data: bytes, page: Page, little: bool, warnings: list[str]) -
     for j, sub_at in enumerate(page.sub_ifds):
         sub_block = f"{block} SubIFD{j}"
         try:
-            sub = exif_mod.read_ifd(data, sub_at, little, FMT, warnings)
+            sub = exif_mod.read_ifd(data, sub_at, little, FMT, warnings, 0, budget)
         except FormatError as err:
             warnings.append(f"{sub_block}: {err.expected}; ignored")
             out.append(Finding("embedded", "SubIFD image", "unreadable", sub_block, sub_at, 0))
@@ -457,6 +491,8 @@ def _dropped_finding(data: bytes, item: Dropped, little: bool) -> Finding:
     span = _table_finding_span(data, item.ifd, little)
     if item.kind == "reduced":
         return Finding("embedded", "Reduced-resolution image", _size_text(item.ifd, little), block, *span)
+    if item.kind == "secondary":
+        return Finding("embedded", "Secondary image", _size_text(item.ifd, little), block, *span)
     length = _first(item.ifd, TAG_JPEG_IF_LENGTH, little)
     if _first(item.ifd, TAG_JPEG_IF_OFFSET, little) is not None and length:
         return Finding("embedded", "EXIF thumbnail", f"JPEG, {format_bytes(length)}", block, *span)
@@ -468,8 +504,9 @@ def read_metadata(data: bytes) -> Inspection:
     little = layout.little
     warnings = list(layout.warnings)
     items: list[tuple[int, list[Finding]]] = []
+    budget = exif_mod.ReadBudget(len(data))  # for the SubIFDs, which only inspect reads
     for page in layout.pages:
-        items.append((page.index, _page_findings(data, page, little, warnings)))
+        items.append((page.index, _page_findings(data, page, little, warnings, budget)))
     for item in layout.dropped:
         items.append((item.index, [_dropped_finding(data, item, little)]))
     items.sort(key=lambda pair: pair[0])
@@ -551,6 +588,8 @@ def strip(data: bytes, options: StripOptions) -> bytes:
     e = _e(little)
     for page in layout.pages:
         _check_strippable(page, little)
+    if sum(sum(page.counts) for page in layout.pages) > len(data):
+        raise UnsupportedError(FMT, -1, "the pages' strips or tiles overlap: the stripped file would repeat the same bytes")
     kept = exif_mod.kept_tags(options.keep, orientation=False)
     plans = [_plan(page, options, kept) for page in layout.pages]
 

@@ -48,7 +48,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..options import StripOptions
 from . import exif as exif_mod
 from . import xmp
 from .binary import ascii4, need, pack_u32le, preview, u16le, u32le
@@ -56,6 +55,7 @@ from .errors import FormatError
 from .findings import Finding, Inspection, format_bytes
 from .icc import description as icc_description
 from .memo import parse_once
+from .policy import StripOptions
 
 NAME = "webp"
 MIME = "image/webp"
@@ -139,6 +139,29 @@ def parse(data: bytes) -> Layout:
     if first.fourcc == VP8X and first.size < 10:
         raise FormatError(FMT, 12, "expected a VP8X chunk of 10 bytes", f"{first.size} bytes")
     return Layout(chunks, riff_end, warnings)
+
+
+# ---- the photo's own EXIF and ICC ----------------------------------------------------------------------
+
+
+def _extended_payload(data: bytes, fourcc: bytes) -> bytes | None:
+    """The payload of the first ``fourcc`` chunk of an extended file (the simple formats carry none)."""
+    layout = parse(data)
+    if not layout.extended:
+        return None
+    chunk = next((c for c in layout.chunks[1:] if c.fourcc == fourcc), None)
+    return None if chunk is None else chunk.payload(data)
+
+
+def exif_block(data: bytes) -> bytes | None:
+    """The first EXIF chunk's TIFF block."""
+    payload = _extended_payload(data, EXIF)
+    return None if payload is None else _exif_tiff(payload)[0]
+
+
+def icc_profile(data: bytes) -> bytes | None:
+    """The first ICCP chunk's profile."""
+    return _extended_payload(data, ICCP)
 
 
 # ---- inspect ------------------------------------------------------------------------------------------

@@ -48,42 +48,146 @@ PROPERTIES: tuple[tuple[str, str, str, str], ...] = (
 
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _ENTITY_RE = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);")
-_LI_RE = re.compile(r"<rdf:li\b[^>]*>([\s\S]*?)</rdf:li>")
-_TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"[ \t\n\r]+")
 _XMP_GPS_RE = re.compile(r"^(\d+),(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?([NSEW])$")
+_WS = " \t\n\r"
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+# The scanning below is linear in the packet: every search either succeeds, and the next one starts
+# past it, or fails, and then no later candidate can succeed either (nothing it would need comes
+# later), so the scan stops. Regular expressions with a lazy or unbounded part tried at every
+# candidate took minutes on a crafted 500 kB packet (each failing attempt scanned to the end).
+
+
+def _code_point(digits: str, base: int) -> str | None:
+    """The character of a numeric reference; None unless it is a Unicode scalar value other than NUL."""
+    digits = digits.lstrip("0")
+    if len(digits) > 7:
+        return None
+    value = int(digits or "0", base)
+    return chr(value) if 0 < value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else None
 
 
 def _unescape(value: str) -> str:
     def one(m: re.Match[str]) -> str:
         name = m.group(1)
         if name.startswith("#x"):
-            return chr(int(name[2:], 16))
-        if name.startswith("#"):
-            return chr(int(name[1:]))
-        return _ENTITIES.get(name, m.group(0))
+            char = _code_point(name[2:], 16)
+        elif name.startswith("#"):
+            char = _code_point(name[1:], 10)
+        else:
+            char = _ENTITIES.get(name)
+        return m.group(0) if char is None else char
 
     return _ENTITY_RE.sub(one, value)
 
 
+def _without_tags(value: str) -> str:
+    """Every ``<…>`` (from a "<" to the next ">") replaced by a space."""
+    parts: list[str] = []
+    pos = 0
+    while True:
+        lt = value.find("<", pos)
+        gt = value.find(">", lt + 1) if lt >= 0 else -1
+        if gt < 0:
+            parts.append(value[pos:])
+            return "".join(parts)
+        parts.append(value[pos:lt])
+        parts.append(" ")
+        pos = gt + 1
+
+
 def _clean(value: str) -> str:
-    return trim(_SPACE_RE.sub(" ", _unescape(_TAG_RE.sub(" ", value))))
+    return trim(_SPACE_RE.sub(" ", _unescape(_without_tags(value))))
+
+
+class _Next:
+    """``text.find(needle, start)`` for ascending starts, remembering the last answer: a search that
+    found nothing, or found a place still ahead of the new start, is not repeated."""
+
+    def __init__(self, text: str, needle: str) -> None:
+        self.text, self.needle, self.found = text, needle, -2  # -2: not searched yet
+
+    def at_or_after(self, start: int) -> int:
+        if self.found == -1 or self.found >= start:
+            return self.found
+        self.found = self.text.find(self.needle, start)
+        return self.found
+
+
+def _attribute(packet: str, name: str) -> tuple[int, str] | None:
+    """The first ``name="value"`` (or ``'value'``) preceded by whitespace or "<": (start, value)."""
+    quotes = {'"': _Next(packet, '"'), "'": _Next(packet, "'")}
+    at = packet.find(name)
+    while at >= 0:
+        pos = at + len(name)
+        if at > 0 and packet[at - 1] in _WS + "<":
+            while pos < len(packet) and packet[pos] in _WS:
+                pos += 1
+            if pos < len(packet) and packet[pos] == "=":
+                pos += 1
+                while pos < len(packet) and packet[pos] in _WS:
+                    pos += 1
+                quote = quotes.get(packet[pos : pos + 1])
+                if quote is not None:
+                    close = quote.at_or_after(pos + 1)
+                    if close >= 0:
+                        return at - 1, packet[pos + 1 : close]
+        at = packet.find(name, at + 1)
+    return None
+
+
+def _element(text: str, name: str) -> tuple[int, str] | None:
+    """The first ``<name>…</name>`` or ``<name attributes…>…</name>``: (start, content), the content
+    running to the first closing tag after the opening one."""
+    gt, close = _Next(text, ">"), _Next(text, f"</{name}>")
+    opening = f"<{name}"
+    at = text.find(opening)
+    while at >= 0:
+        pos = at + len(opening)
+        follows = text[pos : pos + 1]
+        if follows == ">" or (follows and follows in _WS):
+            end = pos if follows == ">" else gt.at_or_after(pos)
+            stop = close.at_or_after(end + 1) if end >= 0 else -1
+            if stop < 0:
+                return None  # nothing a later opening tag would need is left either
+            return at, text[end + 1 : stop]
+        at = text.find(opening, at + 1)
+    return None
+
+
+def _list_items(inner: str) -> list[str]:
+    """The contents of the ``<rdf:li …>…</rdf:li>`` items (``<rdf:li`` followed by a non-word
+    character, as the ASCII ``\\b`` of both engines' regular expressions had it)."""
+    items: list[str] = []
+    gt, close = _Next(inner, ">"), _Next(inner, "</rdf:li>")
+    at = inner.find("<rdf:li")
+    while at >= 0:
+        pos = at + len("<rdf:li")
+        if pos < len(inner) and inner[pos] in _WORD:
+            at = inner.find("<rdf:li", at + 1)
+            continue
+        end = gt.at_or_after(pos)
+        stop = close.at_or_after(end + 1) if end >= 0 else -1
+        if stop < 0:
+            break
+        items.append(inner[end + 1 : stop])
+        at = inner.find("<rdf:li", stop + len("</rdf:li>"))
+    return items
 
 
 def property_values(packet: str, name: str) -> list[str]:
     """All values of the first occurrence of property ``name`` (several for rdf lists)."""
-    if name not in packet:  # most properties are absent: skip the regular expressions
+    if name not in packet:  # most properties are absent
         return []
-    q = re.escape(name)
-    attr = re.search(r"[ \t\n\r<]" + q + r"[ \t\n\r]*=[ \t\n\r]*(\"([^\"]*)\"|'([^']*)')", packet)
-    elem = re.search(r"<" + q + r"(?:[ \t\n\r][^>]*)?>([\s\S]*?)</" + q + r">", packet)
-    if attr and (not elem or attr.start() < elem.start()):
-        raw = attr.group(2) if attr.group(2) is not None else attr.group(3)
-        value = _clean(raw or "")
+    attr = _attribute(packet, name)
+    elem = _element(packet, name)
+    if attr is not None and (elem is None or attr[0] < elem[0]):
+        value = _clean(attr[1])
         return [value] if value else []
-    if elem:
-        inner = elem.group(1)
-        items = [_clean(li) for li in _LI_RE.findall(inner)]
+    if elem is not None:
+        inner = elem[1]
+        items = [_clean(li) for li in _list_items(inner)]
         if not items:
             items = [_clean(inner)]
         return [item for item in items if item]

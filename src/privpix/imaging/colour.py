@@ -58,7 +58,7 @@ def to_8bit(image: Image.Image) -> Image.Image:
     """16-bit grey to 8-bit: v * 255 / 65535, rounded half up (lossy outputs have 8 bits)."""
     if image.mode != "I;16":
         return image
-    return image.convert("I").point(lambda v: v * (255 / 65535) + 0.5).convert("L")  # type: ignore[arg-type,operator]
+    return image.convert("I").point(lambda v: v * (255 / 65535) + 0.5).convert("L")
 
 
 def _convert(image: Image.Image, source: ImageCms.ImageCmsProfile) -> Image.Image:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageFile
 
 from ..formats import exif as exif_mod
-from ..formats import isobmff, jpeg, png, webp
+from ..formats import isobmff
 from ..formats.errors import FormatError, UnsupportedError
 from ..formats.findings import format_fixed
 from ..formats.sniff import container_for
@@ -89,49 +89,6 @@ def source_format(data: bytes) -> str:
     if container is isobmff:
         return isobmff.parse(data).kind  # "heic" or "avif", from the brands
     return container.NAME
-
-
-# ---- the EXIF block each container carries ------------------------------------------------------------
-
-
-def exif_block(data: bytes, fmt: str) -> bytes | None:
-    """The TIFF-structured EXIF block of the source (what ``keep_metadata`` copies), or None."""
-    if fmt == "jpeg":
-        for seg in jpeg.parse(data).segments:
-            if seg.marker == jpeg.APP1 and data[seg.payload_start : seg.payload_start + 6] == jpeg.EXIF_ID + b"\x00":
-                return data[seg.payload_start + 6 : seg.payload_end]
-        return None
-    if fmt == "png":
-        for chunk in png.parse(data).chunks:
-            if chunk.type == b"eXIf":
-                return chunk.body(data)
-        return None
-    if fmt == "webp":
-        for chunk in webp.parse(data).chunks:
-            if chunk.fourcc == webp.EXIF:
-                payload = chunk.payload(data)
-                return payload[6:] if payload.startswith(webp.EXIF_PREFIX) else payload
-        return None
-    if fmt in ("heic", "avif"):
-        return _heif_exif(data)
-    if fmt == "tiff":
-        return data if data[:4] in (b"II*\x00", b"MM\x00*") else None
-    return None
-
-
-def _heif_exif(data: bytes) -> bytes | None:
-    """HEIF/AVIF: the first ``Exif`` item (``iinf`` order) with a ``cdsc`` reference to the primary
-    item, else the first ``Exif`` item; its payload is a 4-byte offset, that many prefix bytes,
-    then the TIFF block."""
-    heif = isobmff.parse(data)
-    exifs = [item.id for item in heif.items.values() if item.type == "Exif" and item.id in heif.locations]
-    described = [src for kind, src, to in heif.refs if kind == "cdsc" and heif.primary in to]
-    chosen = next((i for i in exifs if i in described), exifs[0] if exifs else None)
-    if chosen is None or heif.locations[chosen].method not in (0, 1):
-        return None
-    payload = isobmff.item_bytes(data, heif, heif.locations[chosen])
-    skip = 4 + int.from_bytes(payload[:4], "big") if len(payload) >= 4 else len(payload)
-    return payload[skip:] if skip < len(payload) else None
 
 
 def exif_orientation(block: bytes | None) -> int:
@@ -191,7 +148,7 @@ def _load(im: Image.Image, fmt: str) -> Image.Image:
     return im
 
 
-def _decode_heic(data: bytes) -> tuple[Image.Image, bytes | None]:
+def _decode_heic(data: bytes) -> Image.Image:
     import pillow_heif
 
     try:
@@ -202,7 +159,7 @@ def _decode_heic(data: bytes) -> tuple[Image.Image, bytes | None]:
         raise
     except (OSError, ValueError, RuntimeError) as err:
         raise FormatError("HEIC", -1, f"cannot decode the image: {err}") from None
-    return im, heif.info.get("icc_profile") or None
+    return im
 
 
 def normalise_mode(im: Image.Image) -> Image.Image:
@@ -237,17 +194,19 @@ def decode(data: bytes, max_dimension: int | None = None) -> Decoded:
     scale (1/2, 1/4, 1/8) while the result stays at least ``REDUCING_GAP`` times the final size, so
     the Lanczos step that follows still has the detail it needs; the pixels are not the final size."""
     fmt = source_format(data)
-    if fmt != "bmp":
-        # validates the whole container (truncation included) before a codec sees it
-        container_for(data).parse(data)
+    block = icc = None
+    if fmt != "bmp":  # the container says which EXIF and ICC are the photo's own (BMP: Pillow reads it)
+        container = container_for(data)
+        container.parse(data)  # validates the whole container (truncation included) before a codec sees it
+        block, icc = container.exif_block(data), container.icc_profile(data)
     warnings: list[str] = []
     orientation = 1
-    block = exif_block(data, fmt)
     if fmt == "heic":
-        im, icc = _decode_heic(data)
+        im = _decode_heic(data)
     else:
         im = _open_pillow(data, fmt)
-        icc = im.info.get("icc_profile") or None
+        if fmt == "bmp":
+            icc = im.info.get("icc_profile") or None
         if fmt in ("gif", "webp", "png") and getattr(im, "is_animated", False):
             kind = {"gif": "animated GIF", "webp": "animated WebP", "png": "animated PNG"}[fmt]
             warnings.append(f"{kind}: only the first frame is used")

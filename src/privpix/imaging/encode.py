@@ -146,8 +146,10 @@ def encode_png(image: Image.Image, icc: bytes | None, exif: bytes | None, *, pal
         raw.add_icc_profile(icc)
     if exif:
         raw.add_png_chunk(b"eXIf", exif)
-    extra = {"deflate": oxipng.Deflaters.libdeflater(PNG_FAST_DEFLATE)} if image.width * image.height > PNG_FAST_FROM else {}
-    return raw.create_optimized_png(level=PNG_LEVEL, strip=oxipng.StripChunks.none(), **extra)
+    if image.width * image.height > PNG_FAST_FROM:
+        fast = oxipng.Deflaters.libdeflater(PNG_FAST_DEFLATE)
+        return raw.create_optimized_png(level=PNG_LEVEL, strip=oxipng.StripChunks.none(), deflate=fast)
+    return raw.create_optimized_png(level=PNG_LEVEL, strip=oxipng.StripChunks.none())
 
 
 def encode(

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..formats.findings import Finding, removed_findings
+from ..formats.policy import StripOptions
 from ..formats.sniff import container_for
-from ..options import StripOptions
 
 
 @dataclass

@@ -4,6 +4,9 @@
  */
 
 import exported from '../generated/options.json';
+import type { StripOptions } from './formats/policy';
+
+export type { StripOptions } from './formats/policy';
 
 export interface OptionSpec {
   name: string;
@@ -25,12 +28,6 @@ export interface ToolSpec {
 }
 
 export const TOOLS = exported.tools as unknown as Record<string, ToolSpec>;
-
-/** Options of the lossless metadata strip; field names are the Python names. */
-export interface StripOptions {
-  keep_icc: boolean;
-  keep: string[];
-}
 
 function defaults(tool: string): Record<string, unknown> {
   const spec = TOOLS[tool];

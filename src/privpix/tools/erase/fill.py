@@ -116,7 +116,9 @@ def onion_init(img: np.ndarray, hole: np.ndarray) -> np.ndarray:
     return out.astype(np.uint8)
 
 
-def complete(crop: np.ndarray, hole: np.ndarray, seed: int, p: Params = PARAMS, levels_out: list | None = None) -> np.ndarray:
+def complete(
+    crop: np.ndarray, hole: np.ndarray, seed: int, p: Params = PARAMS, levels_out: list[tuple[int, int, int, int]] | None = None
+) -> np.ndarray:
     """Fill ``hole`` (bool) in ``crop`` (H×W×3 uint8): the finest level's R, G, B, Tx, Ty (uint8).
     Known pixels keep their values. ``levels_out`` collects (level, h, w, targets) per level."""
     r = p.patch // 2
@@ -227,7 +229,7 @@ def fill_mask(
     core = in_crop(region.core, False)
     dist = in_crop(region.dist, 1 << 28) if region.dist is not None else None
     crop = np.ascontiguousarray(image[cy0:cy1, cx0:cx1, :3])
-    levels: list = []
+    levels: list[tuple[int, int, int, int]] = []
     filled = complete(crop, hole, seed, p, levels)[..., :3]
     pixels = composite(filled, crop, core, dist, feather)
     pixels[~hole] = crop[~hole]

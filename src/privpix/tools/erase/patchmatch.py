@@ -12,11 +12,14 @@ distances are exact integers, so a given seed gives the same bytes everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .masks import dilate_square
+
+Hashable = TypeVar("Hashable", int, np.ndarray)  # a Python int, or an int64 array hashed element-wise
 
 MASK32 = 0xFFFFFFFF
 
@@ -24,7 +27,7 @@ MASK32 = 0xFFFFFFFF
 # ---- random numbers ------------------------------------------------------------------------------------
 
 
-def pcg_hash(v):  # noqa: ANN001, ANN201  (Python int or int64 array)
+def pcg_hash(v: Hashable) -> Hashable:
     """PCG-RXS-M-XS 32-bit hash (Jarzynski & Olano 2020) of a uint32 (a Python int or an int64 array).
 
     In JavaScript::

@@ -9,6 +9,8 @@ write a copy (Jacobi), so every hole pixel is independent of the others.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from .masks import chamfer
@@ -30,7 +32,7 @@ def confidence(level: Level) -> np.ndarray:
     return table[k]
 
 
-def _offsets(r: int):  # noqa: ANN202
+def _offsets(r: int) -> Iterator[tuple[int, int]]:
     """Offsets o = q - p in reverse raster order, i.e. centres p = q - o in raster order."""
     for dy in range(r, -r - 1, -1):
         for dx in range(r, -r - 1, -1):

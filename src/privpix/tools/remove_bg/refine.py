@@ -50,8 +50,8 @@ def _box_rows(x: np.ndarray, r: int) -> np.ndarray:
         np.add(P[r + i], x[i], out=P[r + 1 + i])
     P[n + r + 1 :] = P[n + r]
     s = P[2 * r + 1 : 2 * r + 1 + n] - P[:n]
-    i = np.arange(n)
-    count = (np.minimum(i + r + 1, n) - np.maximum(i - r, 0)).astype(np.float64)
+    rows = np.arange(n)
+    count = (np.minimum(rows + r + 1, n) - np.maximum(rows - r, 0)).astype(np.float64)
     s /= count.reshape((n,) + (1,) * (x.ndim - 1))
     return s
 

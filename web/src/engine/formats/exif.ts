@@ -104,7 +104,35 @@ export function byteOrder(tiff: Bytes, fmt = 'EXIF', base = 0): boolean {
 }
 
 /** Parse one IFD at `offset` (relative to the TIFF header at `base` in the file). */
-export function readIfd(tiff: Bytes, offset: number, little: boolean, fmt: string, warnings: string[], base = 0): Ifd {
+export const READ_FACTOR = 4;
+
+/**
+ * How many bytes of IFD tables and out-of-line values one parse may read: READ_FACTOR times the size
+ * of the block (mirrors exif.py). A well-formed file is read about once; a crafted one can point
+ * thousands of entries, or IFDs, at the same megabytes and make a parse copy them thousands of times.
+ */
+export class ReadBudget {
+  private left: number;
+  constructor(size: number) {
+    this.left = READ_FACTOR * size;
+  }
+
+  take(n: number, fmt: string, offset: number): void {
+    this.left -= n;
+    if (this.left < 0) {
+      throw new FormatError(fmt, offset,
+        `expected directories and values that do not overlap, but reading them takes more than ${READ_FACTOR} times the size of the block`);
+    }
+  }
+}
+
+/**
+ * Parse one IFD at `offset` (relative to the TIFF header at `base` in the file), counting what it
+ * reads against `budget` (one per parse; a fresh one when not given).
+ */
+export function readIfd(
+  tiff: Bytes, offset: number, little: boolean, fmt: string, warnings: string[], base = 0, budget: ReadBudget = new ReadBudget(tiff.length),
+): Ifd {
   if (offset < 8 || offset + 2 > tiff.length) {
     throw new FormatError(fmt, base + offset, 'expected an IFD inside the block', `offset ${offset} of ${tiff.length}`);
   }
@@ -113,6 +141,7 @@ export function readIfd(tiff: Bytes, offset: number, little: boolean, fmt: strin
   if (end > tiff.length) {
     throw new FormatError(fmt, base + offset, `expected an IFD of ${count} entries`, 'the block ends first');
   }
+  budget.take(end - offset, fmt, base + offset);
   const ifd: Ifd = { offset, entries: new Map(), nextOffset: 0 };
   for (let i = 0; i < count; i++) {
     const pos = offset + 2 + 12 * i;
@@ -134,6 +163,7 @@ export function readIfd(tiff: Bytes, offset: number, little: boolean, fmt: strin
         warnings.push(`${fmt} tag 0x${hex4(tag)} points outside the block; skipped`);
         continue;
       }
+      budget.take(total, fmt, base + valueOffset);
     }
     ifd.entries.set(tag, { tag, type, count: n, raw: tiff.slice(valueOffset, valueOffset + total), valueOffset });
   }
@@ -150,7 +180,8 @@ export function parse(tiff: Bytes, fmt = 'EXIF', base = 0): Exif {
   const little = byteOrder(tiff, fmt, base);
   if (tiff.length < 8) throw new FormatError(fmt, base, 'expected an 8-byte TIFF header', `${tiff.length} bytes`);
   const exif = new Exif(little);
-  const ifd0 = readIfd(tiff, readU32(tiff, 4, little), little, fmt, exif.warnings, base);
+  const budget = new ReadBudget(tiff.length);
+  const ifd0 = readIfd(tiff, readU32(tiff, 4, little), little, fmt, exif.warnings, base, budget);
   exif.ifd0 = ifd0;
   const seen = new Set([ifd0.offset]);
 
@@ -164,7 +195,7 @@ export function parse(tiff: Bytes, fmt = 'EXIF', base = 0): Exif {
     }
     seen.add(first);
     try {
-      return readIfd(tiff, first, little, fmt, exif.warnings, base);
+      return readIfd(tiff, first, little, fmt, exif.warnings, base, budget);
     } catch (err) {
       if (!(err instanceof FormatError)) throw err;
       exif.warnings.push(`${name}: ${err.expected}; ignored`);
@@ -178,7 +209,7 @@ export function parse(tiff: Bytes, fmt = 'EXIF', base = 0): Exif {
   const nxt = ifd0.nextOffset;
   if (nxt && !seen.has(nxt)) {
     try {
-      exif.ifd1 = readIfd(tiff, nxt, little, fmt, exif.warnings, base);
+      exif.ifd1 = readIfd(tiff, nxt, little, fmt, exif.warnings, base, budget);
     } catch (err) {
       if (!(err instanceof FormatError)) throw err;
       exif.warnings.push(`IFD1: ${err.expected}; ignored`);

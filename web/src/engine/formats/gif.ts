@@ -10,12 +10,12 @@
  * trailer.
  */
 
-import type { StripOptions } from '../options';
 import { type Bytes, ascii, concat, equalBytes, need, preview, startsWith, u16le, u8, utf8 } from './binary';
 import { FormatError } from './errors';
 import { type Finding, type Inspection, finding, formatBytes, trim } from './findings';
 import { description as iccDescription } from './icc';
 import { parseOnce } from './memo';
+import type { StripOptions } from './policy';
 import * as xmp from './xmp';
 
 export const NAME = 'gif';
@@ -120,6 +120,23 @@ function printable(raw: Bytes): string {
 
 const isLoopingApp = (ident: Bytes): boolean => LOOPING_APPS.some((app) => equalBytes(ident, app));
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+
+// ---- the photo's own EXIF and ICC --------------------------------------------------------------------
+
+/** GIF has no EXIF. */
+export function exifBlock(_data: Bytes): Bytes | null {
+  return null;
+}
+
+/** The first ICCRGBG1012 application extension's profile (its sub-blocks joined). */
+export function iccProfile(data: Bytes): Bytes | null {
+  for (const block of parse(data).blocks) {
+    if (block.introducer === EXTENSION && block.label === APPLICATION && equalBytes(appId(block, data), ICC_APP)) {
+      return subBlockData(data, block.bodyStart + 12, block.end);
+    }
+  }
+  return null;
+}
 
 // ---- inspect ----------------------------------------------------------------------------------------
 

@@ -23,13 +23,13 @@
  * numbers of a finding cannot be exact (tests/conformance/test_isobmff_synthetic.py, "huge_unchecked").
  */
 
-import type { StripOptions } from '../options';
 import { type Bytes, ByteWriter, ascii, ascii4, concat, latin1, need, packU64be, preview, readU32, u32be, utf8 } from './binary';
 import { FormatError, UnsupportedError } from './errors';
 import * as exifMod from './exif';
 import { type Category, type Finding, type Inspection, finding, formatBytes } from './findings';
 import { description as iccDescription } from './icc';
 import { parseOnce } from './memo';
+import type { StripOptions } from './policy';
 import * as xmp from './xmp';
 
 export const NAME = 'heic';
@@ -70,6 +70,13 @@ const DROPPED_BOX_LABELS: ReadonlyMap<string, string> = new Map([
 // meta children that are understood (anything else is reported and dropped)
 const META_CHILDREN: ReadonlySet<string> = new Set(['hdlr', 'dinf', 'pitm', 'iinf', 'iref', 'iprp', 'idat', 'iloc']);
 const MAX_U32 = 0xffffffff;
+/**
+ * A well-formed file stores each item once and names each input once; reading more than this many
+ * times over (the file, the references) means items overlap on purpose, and the file is refused.
+ */
+const OVERLAP_FACTOR = 4;
+const overlapText = (what: string): string =>
+  `expected items that do not overlap, but reading the ${what} takes more than ${OVERLAP_FACTOR} times the size of the file`;
 /** Largest integer a `number` holds exactly (2^53 - 1). */
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -288,6 +295,8 @@ export interface Heif {
   drefSelf: boolean[]; // per dref entry: does it point into this file?
   dropped: Box[]; // top-level and meta-level boxes a strip drops
   trailing: number; // offset where trailing data starts, or -1
+  /** "type from" -> to, concatenated in source order: a reference lookup costs no walk over 'iref'. */
+  targets: Map<string, number[]>;
 }
 
 function brands(data: Bytes, ftyp: Box): string[] {
@@ -398,7 +407,14 @@ export const parse = parseOnce(function parse(data: Bytes): Heif {
   const heif: Heif = {
     fmt, kind, mime, ftyp, meta, handler, primary, items, refs, properties, assoc, locations, idat,
     hasDinf: byType.has('dinf'), drefSelf: dref, dropped: [...dropped].sort((a, b) => a.start - b.start), trailing,
+    targets: new Map(),
   };
+  for (const [kind, source, to] of refs) {
+    const key = `${kind} ${source}`;
+    const list = heif.targets.get(key);
+    if (list) list.push(...to);
+    else heif.targets.set(key, [...to]);
+  }
   checkExtents(data, heif, boxes);
   return heif;
 });
@@ -582,6 +598,14 @@ function checkExtents(data: Bytes, heif: Heif, boxes: Box[]): void {
       );
     }
   }
+  for (const loc of heif.locations.values()) {
+    const [store, where] = loc.method === 0 ? [n, 'file'] : [idatLen, "'idat' box"];
+    const length = locLength(loc);
+    if (inFile(heif, loc) && length > store) { // extents that repeat bytes: a copy per extent
+      throw new FormatError(heif.fmt, itemOffset(heif, loc),
+        `item ${loc.id}'s extents add up to ${length} bytes, more than the ${where} holds (${store} bytes)`);
+    }
+  }
 }
 
 function selfContained(heif: Heif, loc: Location): boolean {
@@ -613,11 +637,7 @@ function itemOffset(heif: Heif, loc: Location | undefined): number {
 // ---- relations --------------------------------------------------------------------------------------
 
 function targets(heif: Heif, refType: string, source: number): number[] {
-  const out: number[] = [];
-  for (const [kind, src, to] of heif.refs) {
-    if (kind === refType && src === source) for (const t of to) out.push(t);
-  }
-  return out;
+  return heif.targets.get(`${refType} ${source}`) ?? [];
 }
 
 function property(heif: Heif, itemId: number, kind: string): Box | null {
@@ -655,12 +675,16 @@ function ispe(data: Bytes, heif: Heif, itemId: number): [number, number] | null 
  * `roots` and every item reachable from them through `dimg`. A reference to an item that 'iinf' does
  * not list is an error when `strict` (a kept image needs it), else skipped.
  */
-function closure(heif: Heif, roots: number[], strict = true): Set<number> {
+/**
+ * `roots` and every item reachable from them through `dimg`, stopping at `known` items. A reference
+ * to an item that 'iinf' does not list is an error when `strict` (a kept image needs it), else skipped.
+ */
+function closure(heif: Heif, roots: number[], strict = true, known: Set<number> | null = null): Set<number> {
   const out = new Set<number>();
   const stack = [...roots];
   while (stack.length) {
     const itemId = stack.pop()!;
-    if (out.has(itemId)) continue;
+    if (out.has(itemId) || known?.has(itemId)) continue;
     if (!heif.items.has(itemId)) {
       if (!strict) continue;
       throw new FormatError(heif.fmt, heif.meta.start, `a 'dimg' reference names item ${itemId}, which 'iinf' does not list`);
@@ -671,22 +695,65 @@ function closure(heif: Heif, roots: number[], strict = true): Set<number> {
   return out;
 }
 
-/** The primary, its inputs (recursively) and its alpha planes with theirs. */
+/**
+ * The primary, its inputs (recursively) and its alpha planes with theirs: each item and each
+ * reference is looked at once, however long a chain of alpha planes a file declares.
+ */
 export function neededItems(data: Bytes, heif: Heif): Set<number> {
+  const describedBy = new Map<number, number[]>(); // item -> sources of the 'auxl' references naming it
+  for (const [kind, source, to] of heif.refs) {
+    if (kind !== 'auxl') continue;
+    for (const target of to) {
+      const list = describedBy.get(target);
+      if (list) list.push(source);
+      else describedBy.set(target, [source]);
+    }
+  }
   const kept = closure(heif, [heif.primary]);
-  for (;;) {
-    const extra: number[] = [];
-    for (const [kind, src, to] of heif.refs) {
-      if (
-        kind === 'auxl' && !kept.has(src) && heif.items.has(src) && to.some((t) => kept.has(t)) &&
-        ALPHA_URNS.has(auxType(data, heif, src))
-      ) {
-        extra.push(src);
+  const queue = [...kept];
+  while (queue.length) {
+    for (const source of describedBy.get(queue.pop()!) ?? []) {
+      if (!kept.has(source) && heif.items.has(source) && ALPHA_URNS.has(auxType(data, heif, source))) {
+        const added = closure(heif, [source], true, kept);
+        for (const itemId of added) {
+          kept.add(itemId);
+          queue.push(itemId);
+        }
       }
     }
-    if (!extra.length) return kept;
-    for (const itemId of closure(heif, extra)) kept.add(itemId);
   }
+  return kept;
+}
+
+// ---- the photo's own EXIF and ICC --------------------------------------------------------------------
+
+/**
+ * The primary image's Exif item: the first `Exif` item (`iinf` order) with a `cdsc` reference to
+ * the primary, else the first `Exif` item with a location.
+ */
+export function sourceExif(heif: Heif): Item | null {
+  const exifs = [...heif.items.values()].filter((i) => i.type === 'Exif' && heif.locations.has(i.id));
+  for (const item of exifs) {
+    if (targets(heif, 'cdsc', item.id).includes(heif.primary)) return item;
+  }
+  return exifs.length ? exifs[0]! : null;
+}
+
+function sourceExifTiff(data: Bytes, heif: Heif): Bytes | null {
+  const item = sourceExif(heif);
+  const loc = item ? heif.locations.get(item.id) : undefined;
+  if (loc === undefined || !inFile(heif, loc)) return null;
+  return exifTiff(itemBytes(data, heif, loc));
+}
+
+/** The primary's Exif item's TIFF block (see `sourceExif`). HEIF readers ignore its Orientation. */
+export function exifBlock(data: Bytes): Bytes | null {
+  return sourceExifTiff(data, parse(data));
+}
+
+export function iccProfile(data: Bytes): Bytes | null {
+  const box = iccBox(data, parse(data));
+  return box ? data.subarray(box.payload + 4, box.end) : null;
 }
 
 // ---- inspect ----------------------------------------------------------------------------------------
@@ -720,25 +787,28 @@ function orientation(data: Bytes, heif: Heif): Finding | null {
   return finding('kept', 'Orientation', text, block, where.start, boxSize(where), { irot: angle, imir: axis });
 }
 
-/** The primary's ICC profile; a grid without one shows its first input's (as libheif does). */
-function icc(data: Bytes, heif: Heif): Finding | null {
+/** The primary's ICC `colr` box; a grid without one takes its first input's (as libheif does). */
+function iccBox(data: Bytes, heif: Heif): Box | null {
   let itemId: number | null = heif.primary;
   const seen = new Set<number>();
   while (itemId !== null && !seen.has(itemId)) {
     seen.add(itemId);
     for (const [index] of heif.assoc.get(itemId) ?? []) {
       const box = index ? heif.properties[index - 1]! : null;
-      if (box !== null && box.type === 'colr') {
-        if (!ICC_COLR_TYPES.has(latin1(data.subarray(box.payload, box.payload + 4)))) continue;
-        const profile = data.subarray(box.payload + 4, box.end);
-        const name = iccDescription(profile) || 'unnamed';
-        return finding('kept', 'ICC profile', name, 'colr', box.start, boxSize(box), { bytes: profile.length });
-      }
+      if (box !== null && box.type === 'colr' && ICC_COLR_TYPES.has(latin1(data.subarray(box.payload, box.payload + 4)))) return box;
     }
     const inputs = targets(heif, 'dimg', itemId);
     itemId = inputs.length ? inputs[0]! : null;
   }
   return null;
+}
+
+function icc(data: Bytes, heif: Heif): Finding | null {
+  const box = iccBox(data, heif);
+  if (box === null) return null;
+  const profile = data.subarray(box.payload + 4, box.end);
+  const name = iccDescription(profile) || 'unnamed';
+  return finding('kept', 'ICC profile', name, 'colr', box.start, boxSize(box), { bytes: profile.length });
 }
 
 const EPOCH_1904_MS = Date.UTC(1904, 0, 1);
@@ -776,12 +846,13 @@ function propertyFinding(data: Bytes, heif: Heif, box: Box): Finding {
   return finding(category, label, value, `${show(box.type)} property`, box.start, boxSize(box));
 }
 
-function removedImage(data: Bytes, heif: Heif, item: Item, kept: Set<number>, tmapInputs: Set<number>): Finding {
+/** One finding for a removed image and its removed inputs (`parts`). */
+function removedImage(data: Bytes, heif: Heif, item: Item, parts: Set<number>, tmapInputs: Set<number>): Finding {
   const size = ispe(data, heif, item.id);
   let total = 0;
-  for (const i of closure(heif, [item.id], false)) {
+  for (const i of parts) {
     const loc = heif.locations.get(i);
-    if (!kept.has(i) && loc !== undefined && inFile(heif, loc)) total += locLength(loc);
+    if (loc !== undefined && inFile(heif, loc)) total += locLength(loc);
   }
   let label: string;
   if (targets(heif, 'thmb', item.id).length) label = 'Thumbnail';
@@ -811,6 +882,10 @@ export function readMetadata(data: Bytes): Inspection {
   for (const i of heif.items.values()) if (IMAGE_TYPES.has(i.type) && !kept.has(i.id)) removedImages.add(i.id);
   const inputsOfRemoved = new Set<number>();
   for (const r of removedImages) for (const t of targets(heif, 'dimg', r)) inputsOfRemoved.add(t);
+  // What a crafted file can make inspect do, bounded: removed images sharing one big set of inputs
+  // (each image's inputs are walked) and metadata items pointing at the same bytes (each is read).
+  let walkBudget = OVERLAP_FACTOR * (heif.items.size + heif.refs.reduce((n, [, , to]) => n + to.length, 0)) + 64;
+  let readBudget = OVERLAP_FACTOR * data.length;
   for (const item of heif.items.values()) {
     if (kept.has(item.id)) continue;
     const loc = heif.locations.get(item.id);
@@ -818,7 +893,12 @@ export function readMetadata(data: Bytes): Inspection {
     // an item stored elsewhere (another file, construction method 2) has no place in this file
     const off = readable ? itemOffset(heif, loc) : -1;
     const length = loc !== undefined && readable ? locLength(loc) : 0;
-    const payload = loc !== undefined && readable ? itemBytes(data, heif, loc) : new Uint8Array(0);
+    let payload: Bytes = new Uint8Array(0);
+    if (loc !== undefined && readable && (item.type === 'Exif' || item.type === 'mime' || item.contentType)) {
+      readBudget -= length;
+      if (readBudget < 0) throw new FormatError(heif.fmt, off, overlapText("metadata items' data"));
+      payload = itemBytes(data, heif, loc);
+    }
     if (item.type === 'Exif') {
       const block = `Exif item ${item.id}`;
       const tiff = exifTiff(payload);
@@ -841,7 +921,12 @@ export function readMetadata(data: Bytes): Inspection {
           `mime item ${item.id}`, off, length));
       }
     } else if (removedImages.has(item.id)) {
-      if (!inputsOfRemoved.has(item.id)) out.push(removedImage(data, heif, item, kept, tmapInputs));
+      if (!inputsOfRemoved.has(item.id)) {
+        const parts = closure(heif, [item.id], false, kept);
+        walkBudget -= parts.size;
+        if (walkBudget < 0) throw new FormatError(heif.fmt, heif.meta.start, overlapText("images' inputs"));
+        out.push(removedImage(data, heif, item, parts, tmapInputs));
+      }
     } else {
       out.push(finding('blocks', 'Item', `'${show(item.type)}' item, ${formatBytes(length)}`, `${show(item.type)} item ${item.id}`, off, length));
     }
@@ -919,23 +1004,12 @@ function infe(item: Item, itemType: string): Bytes {
   return fullBox('infe', big ? 3 : 2, item.flags, concat(parts));
 }
 
-function sourceExif(heif: Heif): Item | null {
-  const exifs = [...heif.items.values()].filter((i) => i.type === 'Exif' && heif.locations.has(i.id));
-  for (const item of exifs) {
-    if (targets(heif, 'cdsc', item.id).includes(heif.primary)) return item;
-  }
-  return exifs.length ? exifs[0]! : null;
-}
-
 /** [item ID, payload] of the Exif item that keeps the user's keep-groups, or null. */
 function keptExif(data: Bytes, heif: Heif, options: StripOptions): [number, Bytes] | null {
   if (!options.keep.length) return null;
   const item = sourceExif(heif);
-  if (item === null) return null;
-  const loc = heif.locations.get(item.id)!;
-  if ((loc.method !== 0 && loc.method !== 1) || !selfContained(heif, loc)) return null;
-  const tiff = exifTiff(itemBytes(data, heif, loc));
-  if (tiff === null) return null;
+  const tiff = sourceExifTiff(data, heif);
+  if (item === null || tiff === null) return null;
   const block = exifMod.keptBlock(tiff, options.keep, false);
   if (block === null) return null;
   return [item.id, concat([new Uint8Array(4), block])];
@@ -1025,6 +1099,11 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
 
   // data: method-1 items into idat, everything else into mdat, in iloc order
   const placed: [number, number, number, number][] = []; // (item, method, offset in its store, length)
+  let keptBytes = 0;
+  for (const i of kept) keptBytes += heif.locations.has(i) ? locLength(heif.locations.get(i)!) : 0;
+  if (keptBytes > data.length) {
+    throw new UnsupportedError(heif.fmt, -1, "the kept items' data overlap: the stripped file would repeat the same bytes");
+  }
   const idat = new ByteWriter();
   const mdat = new ByteWriter();
   for (const loc of heif.locations.values()) {

@@ -7,7 +7,6 @@
  * by a minimal one holding only the orientation (and any groups the user keeps).
  */
 
-import type { StripOptions } from '../options';
 import { type Bytes, ascii, concat, need, packU16, preview, readU32, readU16, startsWith, u16be, utf8 } from './binary';
 import { FormatError } from './errors';
 import * as exifMod from './exif';
@@ -15,6 +14,7 @@ import { type Finding, type Inspection, finding, formatBytes, trim } from './fin
 import { description as iccDescription } from './icc';
 import * as iptc from './iptc';
 import { parseOnce } from './memo';
+import type { StripOptions } from './policy';
 import * as xmp from './xmp';
 
 export const NAME = 'jpeg';
@@ -107,6 +107,30 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
 });
 
 const payloadOf = (seg: Segment, data: Bytes): Bytes => data.subarray(seg.payloadStart, seg.payloadEnd);
+
+// ---- the photo's own EXIF and ICC --------------------------------------------------------------------
+
+/** The first APP1 "Exif" segment's TIFF block: the one viewers apply and a strip rebuilds. */
+export function exifBlock(data: Bytes): Bytes | null {
+  for (const seg of parse(data).segments) {
+    if (seg.marker === APP1 && startsWith(head(seg, data, 5), EXIF_ID)) return data.subarray(seg.payloadStart + 6, seg.payloadEnd);
+  }
+  return null;
+}
+
+/** [sequence number, bytes] of every APP2 ICC_PROFILE chunk, in file order. */
+function iccChunks(data: Bytes, layout: Layout): [number, Bytes][] {
+  return layout.segments
+    .filter((seg) => seg.marker === APP2 && seg.payloadEnd - seg.payloadStart >= 14 && startsWith(data, ICC_ID, seg.payloadStart))
+    .map((seg) => [data[seg.payloadStart + 12]!, data.subarray(seg.payloadStart + 14, seg.payloadEnd)]);
+}
+
+/** The ICC profile: the APP2 chunks joined in sequence-number order (stable for equal numbers). */
+export function iccProfile(data: Bytes): Bytes | null {
+  const chunks = iccChunks(data, parse(data));
+  if (!chunks.length) return null;
+  return concat(chunks.sort((a, b) => a[0] - b[0]).map(([, part]) => part));
+}
 
 // ---- inspect ----------------------------------------------------------------------------------------
 

@@ -12,7 +12,6 @@
  * strip throw UnsupportedError.
  */
 
-import type { StripOptions } from '../options';
 import {
   type Bytes,
   ascii,
@@ -34,6 +33,7 @@ import { type Category, type Finding, type Inspection, finding, formatBytes, tri
 import { description as iccDescription } from './icc';
 import * as iptc from './iptc';
 import { parseOnce } from './memo';
+import type { StripOptions } from './policy';
 import * as xmp from './xmp';
 
 export const NAME = 'png';
@@ -142,15 +142,42 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
   }
 });
 
+// ---- the photo's own EXIF and ICC --------------------------------------------------------------------
+
+/** An eXIf chunk's TIFF block (some writers put "Exif\\0\\0" before it, which the spec does not). */
+function exifTiff(body: Bytes): Bytes {
+  return startsWith(body, EXIF_PREFIX) ? body.subarray(6) : body;
+}
+
+/** The first eXIf chunk's TIFF block (later ones are ignored by viewers and dropped by a strip). */
+export function exifBlock(data: Bytes): Bytes | null {
+  const chunk = parse(data).chunks.find((c) => c.type === 'eXIf');
+  return chunk ? exifTiff(chunkBody(chunk, data)) : null;
+}
+
+/** [profile name, zlib stream] of an iCCP chunk, or null if it is malformed (no NUL, method not 0). */
+function iccpParts(body: Bytes): [Bytes, Bytes] | null {
+  const nul = body.indexOf(0);
+  if (nul < 0 || body[nul + 1] !== 0) return null;
+  return [body.subarray(0, nul), body.subarray(nul + 2)];
+}
+
+/** The first iCCP chunk's profile, inflated; null if there is none or it is unreadable. */
+export function iccProfile(data: Bytes): Bytes | null {
+  const chunk = parse(data).chunks.find((c) => c.type === 'iCCP');
+  const parts = chunk ? iccpParts(chunkBody(chunk, data)) : null;
+  return parts ? inflate(parts[1]) : null;
+}
+
 // ---- zlib and text helpers (inspect only) -----------------------------------------------------------
 
 /** A zlib stream's content, or null if it is damaged or inflates past `INFLATE_LIMIT`. */
-export function inflate(stream: Bytes): Bytes | null {
+export function inflate(stream: Bytes, limit = INFLATE_LIMIT): Bytes | null {
   if (stream.length < 2) return null;
   const cmf = stream[0]!, flg = stream[1]!;
   if ((cmf & 0x0f) !== 8 || cmf >> 4 > 7 || (cmf * 256 + flg) % 31 !== 0 || flg & 0x20) return null;
   // raw deflate that must reach its final block, output capped, Adler-32 not verified (binary.ts)
-  return inflateRaw(stream.subarray(2), INFLATE_LIMIT);
+  return inflateRaw(stream.subarray(2), limit);
 }
 
 /** `bytes.partition(b"\x00")`: [before the first NUL, after it]; [whole, empty] without a NUL. */
@@ -276,7 +303,21 @@ function splitNul2(data: Bytes): Bytes[] {
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
-function chunkFindings(chunk: Chunk, data: Bytes, warnings: string[]): Finding[] {
+/**
+ * What inflating may still produce in one inspect: INFLATE_LIMIT bytes for all compressed chunks
+ * together, so a thousand small chunks that each inflate a thousandfold cannot add up.
+ */
+class InflateBudget {
+  private left = INFLATE_LIMIT;
+
+  inflate(stream: Bytes): Bytes | null {
+    const out = inflate(stream, this.left);
+    if (out !== null) this.left -= out.length;
+    return out;
+  }
+}
+
+function chunkFindings(chunk: Chunk, data: Bytes, warnings: string[], budget: InflateBudget): Finding[] {
   const kind = chunk.type, off = chunk.start, size = chunk.end - chunk.start;
   const body = chunkBody(chunk, data);
   if (kind === 'tEXt') {
@@ -288,7 +329,7 @@ function chunkFindings(chunk: Chunk, data: Bytes, warnings: string[]): Finding[]
     const [rawKey, rest] = partitionNul(body);
     const keyword = latin1(rawKey);
     const block = `zTXt ${keyword}`;
-    const text = rest.length && rest[0] === 0 ? inflate(rest.subarray(1)) : null;
+    const text = rest.length && rest[0] === 0 ? budget.inflate(rest.subarray(1)) : null;
     if (text === null) return [unreadableText('zTXt', keyword, block, off, size, warnings)];
     return textFindings(keyword, text, true, block, off, size, warnings);
   }
@@ -303,17 +344,17 @@ function chunkFindings(chunk: Chunk, data: Bytes, warnings: string[]): Finding[]
       return [finding('blocks', 'Text', `${keyword}: malformed (${formatBytes(size)})`, block, off, size)];
     }
     if (rest[0] === 0) return textFindings(keyword, fields[2]!, false, block, off, size, warnings);
-    const text = rest[1] === 0 ? inflate(fields[2]!) : null;
+    const text = rest[1] === 0 ? budget.inflate(fields[2]!) : null;
     if (text === null) return [unreadableText('iTXt', keyword, block, off, size, warnings)];
     return textFindings(keyword, text, false, block, off, size, warnings);
   }
   if (kind === 'eXIf') {
-    const tiff = startsWith(body, EXIF_PREFIX) ? body.subarray(6) : body;
+    const tiff = exifTiff(body);
     return exifMod.blockFindings(tiff, 'eXIf', off, size, warnings, chunk.dataStart + (body.length - tiff.length));
   }
   if (kind === 'iCCP') {
-    const [, rest] = partitionNul(body);
-    const profile = rest.length && rest[0] === 0 ? inflate(rest.subarray(1)) : null;
+    const parts = iccpParts(body);
+    const profile = parts ? budget.inflate(parts[1]) : null;
     if (profile === null) {
       warnings.push(`iCCP chunk at byte ${off}: the compressed ICC profile is unreadable`);
       return [finding('kept', 'ICC profile', 'unreadable', 'iCCP', off, size)];
@@ -348,11 +389,12 @@ export function readMetadata(data: Bytes): Inspection {
   const height = u32be(data, ihdr.dataStart + 4, FMT, 'the IHDR height');
   const out: Finding[] = [];
   const warnings: string[] = [];
+  const budget = new InflateBudget();
   for (const chunk of [...layout.chunks, layout.iend]) {
     if (crc32(data.subarray(chunk.start + 4, chunk.end - 4)) !== chunkCrc(chunk, data)) {
       warnings.push(`chunk ${chunk.type} at byte ${chunk.start} has a bad CRC`);
     }
-    out.push(...chunkFindings(chunk, data, warnings));
+    out.push(...chunkFindings(chunk, data, warnings, budget));
   }
   const end = layout.iend.end;
   const trailing = data.length - end;
@@ -370,9 +412,7 @@ export function makeChunk(kind: string, body: Bytes): Bytes {
 }
 
 function keptExif(chunk: Chunk, data: Bytes, options: StripOptions): Bytes | null {
-  const body = chunkBody(chunk, data);
-  const tiff = startsWith(body, EXIF_PREFIX) ? body.subarray(6) : body;
-  const block = exifMod.keptBlock(tiff, options.keep);
+  const block = exifMod.keptBlock(exifTiff(chunkBody(chunk, data)), options.keep);
   return block === null ? null : makeChunk('eXIf', block);
 }
 

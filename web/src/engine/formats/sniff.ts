@@ -1,6 +1,5 @@
 /** Which container a file is, decided by its first bytes, never by its name (mirrors sniff.py). */
 
-import type { StripOptions } from '../options';
 import type { Bytes } from './binary';
 import { FormatError } from './errors';
 import type { Inspection } from './findings';
@@ -9,14 +8,29 @@ import * as isobmff from './isobmff';
 import * as jpeg from './jpeg';
 import * as png from './png';
 import * as tiff from './tiff';
+import type { StripOptions } from './policy';
 import * as webp from './webp';
 
+/**
+ * The contract every container module fulfils (mirrors container.py). Parsing happens once per bytes
+ * object (memo.ts), so asking one container several questions about the same bytes walks them once.
+ */
 export interface Container {
+  /** The container's name in reports ("jpeg", "png", "webp", "gif", "heic", "tiff"). */
   NAME: string;
   MIME: string;
+  /** Whether `data` starts like a file of this container (cheap: a few bytes). */
   sniff(data: Bytes): boolean;
+  /** Walk the whole container (memoised); FormatError naming the offset if it is malformed. */
+  parse(data: Bytes): unknown;
+  /** What the file carries, as findings (inspect). */
   readMetadata(data: Bytes): Inspection;
+  /** The file with nothing but the picture and what `options` keep (docs/strip.md). */
   strip(data: Bytes, options: StripOptions): Bytes;
+  /** The photo's own EXIF block (TIFF header onwards): the one viewers apply and keep-groups read. */
+  exifBlock(data: Bytes): Bytes | null;
+  /** The photo's own ICC profile, as stored (not neutralised). */
+  iccProfile(data: Bytes): Bytes | null;
 }
 
 /** Order matters only for speed: the common formats first. */

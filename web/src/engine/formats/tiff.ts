@@ -12,10 +12,13 @@
  *
  * What is kept
  * ------------
- * - **Pages**: IFD0 always, and every later IFD in the chain that is a full-resolution image. Dropped
- *   (with everything they point to): IFDs with NewSubfileType bit 0 (reduced resolution) or
- *   SubfileType 2, IFDs with neither StripOffsets nor TileOffsets (EXIF-style JPEG thumbnails), all
- *   SubIFDs (tag 330), Exif/GPS/Interop IFDs (rebuilt only for keep-groups, below).
+ * - **Pages**: IFD0 always (the picture), and a later IFD of the chain only when it is a further page
+ *   of the same document: not reduced, with strips or tiles, and either marked as a page
+ *   (NewSubfileType bit 1, SubfileType 3 or a PageNumber tag) or of exactly IFD0's width and height.
+ *   Dropped (with everything they point to, strips and tiles included): reduced-resolution IFDs
+ *   (NewSubfileType bit 0, SubfileType 2); IFDs without StripOffsets or TileOffsets (EXIF-style JPEG
+ *   thumbnails); every other later IFD, such as the 160×106 thumbnail Nikon Capture writes as IFD1;
+ *   all SubIFDs (tag 330); Exif/GPS/Interop IFDs (rebuilt only for keep-groups, below).
  * - **Tags of a page**: the structural allowlist `STRUCTURAL_TAGS` (decoding and rendering only),
  *   the ICC profile (34675) when `keep_icc`, and the IFD0-level keep-group tags (Make, Model,
  *   DateTime, Artist, Copyright) when asked. Everything else goes: Software, ImageDescription,
@@ -58,7 +61,6 @@
  * gives one "embedded" finding (reduced-resolution image or thumbnail).
  */
 
-import type { StripOptions } from '../options';
 import { type Bytes, ByteWriter, ascii, need, packU32, preview, readU16, readU32, startsWith } from './binary';
 import { FormatError, UnsupportedError } from './errors';
 import * as exifMod from './exif';
@@ -67,6 +69,7 @@ import { type Finding, type Inspection, finding, formatBytes, plural } from './f
 import { description as iccDescription } from './icc';
 import * as iptc from './iptc';
 import { parseOnce } from './memo';
+import type { StripOptions } from './policy';
 import * as xmp from './xmp';
 
 export const NAME = 'tiff';
@@ -87,6 +90,7 @@ export const TAG_STRIP_OFFSETS = 273;
 export const TAG_STRIP_BYTE_COUNTS = 279;
 export const TAG_TILE_OFFSETS = 324;
 export const TAG_TILE_BYTE_COUNTS = 325;
+export const TAG_PAGE_NUMBER = 297;
 export const TAG_SUB_IFDS = 330;
 export const TAG_XMP = 700;
 export const TAG_JPEG_IF_OFFSET = 0x0201;
@@ -177,7 +181,7 @@ export interface Page {
 export interface Dropped {
   index: number;
   ifd: Ifd;
-  kind: 'reduced' | 'thumbnail';
+  kind: 'reduced' | 'thumbnail' | 'secondary';
 }
 
 export interface Layout {
@@ -244,7 +248,7 @@ function intArray(ifd: Ifd, tag: number, little: boolean, where: string): number
 }
 
 /** An Exif or GPS IFD, read tolerantly: a broken one is a warning (a strip drops it anyway). */
-function subIfd(data: Bytes, page: Ifd, tag: number, name: string, little: boolean, warnings: string[]): Ifd | null {
+function subIfd(data: Bytes, page: Ifd, tag: number, name: string, little: boolean, warnings: string[], budget: exifMod.ReadBudget): Ifd | null {
   const entry = page.entries.get(tag);
   if (entry === undefined) return null;
   const offsets = exifMod.uints(entry, little);
@@ -253,7 +257,7 @@ function subIfd(data: Bytes, page: Ifd, tag: number, name: string, little: boole
     return null;
   }
   try {
-    return exifMod.readIfd(data, offsets[0]!, little, FMT, warnings);
+    return exifMod.readIfd(data, offsets[0]!, little, FMT, warnings, 0, budget);
   } catch (err) {
     if (!(err instanceof FormatError)) throw err;
     warnings.push(`${name}: ${err.expected}; ignored`);
@@ -261,12 +265,12 @@ function subIfd(data: Bytes, page: Ifd, tag: number, name: string, little: boole
   }
 }
 
-function readPage(data: Bytes, ifd: Ifd, index: number, little: boolean, warnings: string[]): Page {
+function readPage(data: Bytes, ifd: Ifd, index: number, little: boolean, warnings: string[], budget: exifMod.ReadBudget): Page {
   const where = `IFD${index}`;
   checkKeptEntries(data, ifd, little, where);
   const page: Page = { index, ifd, exif: null, gps: null, subIfds: [], offsetsTag: 0, offsets: [], counts: [] };
-  page.exif = subIfd(data, ifd, TAG_EXIF_IFD, `${where} Exif IFD`, little, warnings);
-  page.gps = subIfd(data, ifd, TAG_GPS_IFD, `${where} GPS IFD`, little, warnings);
+  page.exif = subIfd(data, ifd, TAG_EXIF_IFD, `${where} Exif IFD`, little, warnings, budget);
+  page.gps = subIfd(data, ifd, TAG_GPS_IFD, `${where} GPS IFD`, little, warnings, budget);
   const sub = ifd.entries.get(TAG_SUB_IFDS);
   page.subIfds = sub !== undefined ? exifMod.uints(sub, little) : [];
   let countsTag: number;
@@ -301,6 +305,15 @@ function isReduced(ifd: Ifd, little: boolean): boolean {
   return (newType !== null && (newType & 1) === 1) || oldType === 2;
 }
 
+/** Whether a later IFD is a further page of the document IFD0 starts (see the comment at the top). */
+function isPage(ifd: Ifd, ifd0: Ifd, little: boolean): boolean {
+  const newType = first(ifd, TAG_NEW_SUBFILE_TYPE, little);
+  const marked = (newType !== null && (newType & 2) === 2) || first(ifd, TAG_SUBFILE_TYPE, little) === 3;
+  const sameSize = first(ifd, TAG_WIDTH, little) === first(ifd0, TAG_WIDTH, little) &&
+    first(ifd, TAG_HEIGHT, little) === first(ifd0, TAG_HEIGHT, little);
+  return marked || ifd.entries.has(TAG_PAGE_NUMBER) || sameSize;
+}
+
 export const parse = parseOnce(function parse(data: Bytes): Layout {
   const head = data.subarray(0, 4);
   const is = (magic: Bytes): boolean => head.length === 4 && startsWith(head, magic);
@@ -316,6 +329,7 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
   const pages: Page[] = [];
   const dropped: Dropped[] = [];
   const seen = new Set<number>();
+  const budget = new exifMod.ReadBudget(data.length);
   let offset = readU32(data, 4, little);
   if (offset === 0) throw new FormatError(FMT, 4, 'expected the offset of the first IFD', '0');
   let index = 0;
@@ -324,21 +338,36 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
       throw new FormatError(FMT, offset, 'expected a new IFD, but the IFD chain loops back to an earlier one');
     }
     seen.add(offset);
-    const ifd = exifMod.readIfd(data, offset, little, FMT, warnings);
+    const ifd = exifMod.readIfd(data, offset, little, FMT, warnings, 0, budget);
     const count = readU16(data, offset, little);
     need(data, offset + 2 + 12 * count, 4, FMT, `the next-IFD offset of IFD${index}`);
     if (index > 0 && isReduced(ifd, little)) {
       dropped.push({ index, ifd, kind: 'reduced' });
     } else if (index > 0 && !ifd.entries.has(TAG_STRIP_OFFSETS) && !ifd.entries.has(TAG_TILE_OFFSETS)) {
       dropped.push({ index, ifd, kind: 'thumbnail' });
+    } else if (index > 0 && !isPage(ifd, pages[0]!.ifd, little)) {
+      dropped.push({ index, ifd, kind: 'secondary' });
     } else {
-      pages.push(readPage(data, ifd, index, little, warnings));
+      pages.push(readPage(data, ifd, index, little, warnings, budget));
     }
     offset = ifd.nextOffset;
     index += 1;
   }
   return { little, pages, dropped, warnings };
 });
+
+// ---- the photo's own EXIF and ICC --------------------------------------------------------------------
+
+/** A TIFF is its own EXIF block: IFD0 holds what an EXIF IFD0 holds. */
+export function exifBlock(data: Bytes): Bytes | null {
+  parse(data);
+  return data;
+}
+
+/** IFD0's ICC profile tag (34675). */
+export function iccProfile(data: Bytes): Bytes | null {
+  return parse(data).pages[0]!.ifd.entries.get(TAG_ICC)?.raw ?? null;
+}
 
 // ---- inspect ----------------------------------------------------------------------------------------
 
@@ -352,7 +381,7 @@ function tableFindingSpan(data: Bytes, ifd: Ifd, little: boolean): [number, numb
   return [ifd.offset, tableLength(ifd, data, little)];
 }
 
-function pageFindings(data: Bytes, page: Page, little: boolean, warnings: string[]): Finding[] {
+function pageFindings(data: Bytes, page: Page, little: boolean, warnings: string[], budget: exifMod.ReadBudget): Finding[] {
   const ifd = page.ifd;
   const block = `IFD${page.index}`;
   const span = tableFindingSpan(data, ifd, little);
@@ -409,7 +438,7 @@ function pageFindings(data: Bytes, page: Page, little: boolean, warnings: string
     const subBlock = `${block} SubIFD${j}`;
     let sub: Ifd;
     try {
-      sub = exifMod.readIfd(data, subAt, little, FMT, warnings);
+      sub = exifMod.readIfd(data, subAt, little, FMT, warnings, 0, budget);
     } catch (err) {
       if (!(err instanceof FormatError)) throw err;
       warnings.push(`${subBlock}: ${err.expected}; ignored`);
@@ -441,6 +470,7 @@ function droppedFinding(data: Bytes, item: Dropped, little: boolean): Finding {
   if (item.kind === 'reduced') {
     return finding('embedded', 'Reduced-resolution image', sizeText(item.ifd, little), block, ...span);
   }
+  if (item.kind === 'secondary') return finding('embedded', 'Secondary image', sizeText(item.ifd, little), block, ...span);
   const length = first(item.ifd, TAG_JPEG_IF_LENGTH, little);
   if (first(item.ifd, TAG_JPEG_IF_OFFSET, little) !== null && length) {
     return finding('embedded', 'EXIF thumbnail', `JPEG, ${formatBytes(length)}`, block, ...span);
@@ -453,7 +483,8 @@ export function readMetadata(data: Bytes): Inspection {
   const little = layout.little;
   const warnings = [...layout.warnings];
   const items: [number, Finding[]][] = [];
-  for (const page of layout.pages) items.push([page.index, pageFindings(data, page, little, warnings)]);
+  const budget = new exifMod.ReadBudget(data.length); // for the SubIFDs, which only inspect reads
+  for (const page of layout.pages) items.push([page.index, pageFindings(data, page, little, warnings, budget)]);
   for (const item of layout.dropped) items.push([item.index, [droppedFinding(data, item, little)]]);
   items.sort((a, b) => a[0] - b[0]);
   const out = items.flatMap(([, found]) => found);
@@ -540,6 +571,9 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
   const layout = parse(data);
   const little = layout.little;
   for (const page of layout.pages) checkStrippable(page, little);
+  if (layout.pages.reduce((n, page) => n + page.counts.reduce((a, b) => a + b, 0), 0) > data.length) {
+    throw new UnsupportedError(FMT, -1, "the pages' strips or tiles overlap: the stripped file would repeat the same bytes");
+  }
   const kept = exifMod.keptTags(options.keep, false);
   const plans = layout.pages.map((page) => plan(page, options, kept));
 

@@ -9,13 +9,13 @@
  * 0x02; 0xC1 reserved).
  */
 
-import type { StripOptions } from '../options';
 import { type Bytes, ascii, ascii4, concat, latin1, need, packU32, preview, startsWith, u16le, u32le } from './binary';
 import { FormatError } from './errors';
 import * as exifMod from './exif';
 import { type Finding, type Inspection, finding, formatBytes } from './findings';
 import { description as iccDescription } from './icc';
 import { parseOnce } from './memo';
+import type { StripOptions } from './policy';
 import * as xmp from './xmp';
 
 export const NAME = 'webp';
@@ -96,6 +96,27 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
   }
   return { chunks, riffEnd, warnings, extended: first.fourcc === VP8X };
 });
+
+// ---- the photo's own EXIF and ICC --------------------------------------------------------------------
+
+/** The payload of the first `fourcc` chunk of an extended file (the simple formats carry none). */
+function extendedPayload(data: Bytes, fourcc: string): Bytes | null {
+  const layout = parse(data);
+  if (!layout.extended) return null;
+  const chunk = layout.chunks.slice(1).find((c) => c.fourcc === fourcc);
+  return chunk ? chunkPayload(chunk, data) : null;
+}
+
+/** The first EXIF chunk's TIFF block. */
+export function exifBlock(data: Bytes): Bytes | null {
+  const payload = extendedPayload(data, EXIF);
+  return payload ? exifTiff(payload)[0] : null;
+}
+
+/** The first ICCP chunk's profile. */
+export function iccProfile(data: Bytes): Bytes | null {
+  return extendedPayload(data, ICCP);
+}
 
 // ---- inspect ----------------------------------------------------------------------------------------
 

@@ -47,36 +47,146 @@ export const PROPERTIES: ReadonlyArray<readonly [string, Category, string, Kind]
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const ENTITY_RE = /&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g;
-const LI_RE = /<rdf:li\b[^>]*>([\s\S]*?)<\/rdf:li>/g;
-const TAG_RE = /<[^>]*>/g;
 const SPACE_RE = /[ \t\n\r]+/g;
 const XMP_GPS_RE = /^(\d+),(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?([NSEW])$/;
+const WS = ' \t\n\r';
+const isWord = (c: string): boolean => /^[A-Za-z0-9_]$/.test(c);
+
+// The scanning below is linear in the packet (as in xmp.py): every search either succeeds, and the
+// next one starts past it, or fails, and then no later candidate can succeed either, so the scan stops.
+
+/** The character of a numeric reference; null unless it is a Unicode scalar value other than NUL. */
+function codePoint(digits: string, base: number): string | null {
+  const d = digits.replace(/^0+/, '');
+  if (d.length > 7) return null;
+  const value = parseInt(d || '0', base);
+  return value > 0 && value <= 0x10ffff && !(value >= 0xd800 && value <= 0xdfff) ? String.fromCodePoint(value) : null;
+}
 
 function unescape(value: string): string {
   return value.replace(ENTITY_RE, (whole, name: string) => {
-    if (name.startsWith('#x')) return String.fromCodePoint(parseInt(name.slice(2), 16));
-    if (name.startsWith('#')) return String.fromCodePoint(parseInt(name.slice(1), 10));
-    return ENTITIES[name] ?? whole;
+    let char: string | null | undefined;
+    if (name.startsWith('#x')) char = codePoint(name.slice(2), 16);
+    else if (name.startsWith('#')) char = codePoint(name.slice(1), 10);
+    else char = ENTITIES[name];
+    return char ?? whole;
   });
 }
 
+/** Every `<…>` (from a "<" to the next ">") replaced by a space. */
+function withoutTags(value: string): string {
+  const parts: string[] = [];
+  let pos = 0;
+  for (;;) {
+    const lt = value.indexOf('<', pos);
+    const gt = lt >= 0 ? value.indexOf('>', lt + 1) : -1;
+    if (gt < 0) {
+      parts.push(value.slice(pos));
+      return parts.join('');
+    }
+    parts.push(value.slice(pos, lt), ' ');
+    pos = gt + 1;
+  }
+}
+
 function clean(value: string): string {
-  return trim(unescape(value.replace(TAG_RE, ' ')).replace(SPACE_RE, ' '));
+  return trim(unescape(withoutTags(value)).replace(SPACE_RE, ' '));
+}
+
+/** `text.indexOf(needle, start)` for ascending starts, remembering the last answer. */
+class Next {
+  private found = -2; // not searched yet
+  constructor(
+    private readonly text: string,
+    private readonly needle: string,
+  ) {}
+
+  atOrAfter(start: number): number {
+    if (this.found === -1 || this.found >= start) return this.found;
+    this.found = this.text.indexOf(this.needle, start);
+    return this.found;
+  }
+}
+
+/** The first `name="value"` (or `'value'`) preceded by whitespace or "<": [start, value]. */
+function attribute(packet: string, name: string): [number, string] | null {
+  const quotes: Record<string, Next> = { '"': new Next(packet, '"'), "'": new Next(packet, "'") };
+  let at = packet.indexOf(name);
+  while (at >= 0) {
+    let pos = at + name.length;
+    if (at > 0 && (WS + '<').includes(packet[at - 1]!)) {
+      while (pos < packet.length && WS.includes(packet[pos]!)) pos++;
+      if (packet[pos] === '=') {
+        pos++;
+        while (pos < packet.length && WS.includes(packet[pos]!)) pos++;
+        const quote = pos < packet.length ? quotes[packet[pos]!] : undefined;
+        if (quote !== undefined) {
+          const close = quote.atOrAfter(pos + 1);
+          if (close >= 0) return [at - 1, packet.slice(pos + 1, close)];
+        }
+      }
+    }
+    at = packet.indexOf(name, at + 1);
+  }
+  return null;
+}
+
+/**
+ * The first `<name>…</name>` or `<name attributes…>…</name>`: [start, content], the content running
+ * to the first closing tag after the opening one.
+ */
+function element(text: string, name: string): [number, string] | null {
+  const gt = new Next(text, '>');
+  const close = new Next(text, `</${name}>`);
+  const opening = `<${name}`;
+  let at = text.indexOf(opening);
+  while (at >= 0) {
+    const pos = at + opening.length;
+    const follows = pos < text.length ? text[pos]! : '';
+    if (follows === '>' || (follows !== '' && WS.includes(follows))) {
+      const end = follows === '>' ? pos : gt.atOrAfter(pos);
+      const stop = end >= 0 ? close.atOrAfter(end + 1) : -1;
+      if (stop < 0) return null; // nothing a later opening tag would need is left either
+      return [at, text.slice(end + 1, stop)];
+    }
+    at = text.indexOf(opening, at + 1);
+  }
+  return null;
+}
+
+/** The contents of the `<rdf:li …>…</rdf:li>` items (`<rdf:li` then a non-word character). */
+function listItems(inner: string): string[] {
+  const items: string[] = [];
+  const gt = new Next(inner, '>');
+  const close = new Next(inner, '</rdf:li>');
+  let at = inner.indexOf('<rdf:li');
+  while (at >= 0) {
+    const pos = at + '<rdf:li'.length;
+    if (pos < inner.length && isWord(inner[pos]!)) {
+      at = inner.indexOf('<rdf:li', at + 1);
+      continue;
+    }
+    const end = gt.atOrAfter(pos);
+    const stop = end >= 0 ? close.atOrAfter(end + 1) : -1;
+    if (stop < 0) break;
+    items.push(inner.slice(end + 1, stop));
+    at = inner.indexOf('<rdf:li', stop + '</rdf:li>'.length);
+  }
+  return items;
 }
 
 /** All values of the first occurrence of property `name` (several for rdf lists). */
 export function propertyValues(packet: string, name: string): string[] {
-  if (!packet.includes(name)) return []; // most properties are absent: skip the regular expressions
-  const attr = new RegExp(`[ \\t\\n\\r<]${name}[ \\t\\n\\r]*=[ \\t\\n\\r]*("([^"]*)"|'([^']*)')`).exec(packet);
-  const elem = new RegExp(`<${name}(?:[ \\t\\n\\r][^>]*)?>([\\s\\S]*?)</${name}>`).exec(packet);
-  if (attr && (!elem || attr.index < elem.index)) {
-    const raw = attr[2] !== undefined ? attr[2] : attr[3];
-    const value = clean(raw ?? '');
+  if (!packet.includes(name)) return []; // most properties are absent
+  const attr = attribute(packet, name);
+  const elem = element(packet, name);
+  if (attr !== null && (elem === null || attr[0] < elem[0])) {
+    const value = clean(attr[1]);
     return value ? [value] : [];
   }
-  if (elem) {
-    const inner = elem[1] ?? '';
-    let items = [...inner.matchAll(LI_RE)].map((m) => clean(m[1] ?? ''));
+  if (elem !== null) {
+    const inner = elem[1];
+    let items = listItems(inner).map(clean);
     if (!items.length) items = [clean(inner)];
     return items.filter((item) => item);
   }

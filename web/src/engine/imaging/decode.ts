@@ -20,11 +20,9 @@ import { FormatError, UnsupportedError } from '../formats/errors';
 import * as exifMod from '../formats/exif';
 import { formatFixed } from '../formats/findings';
 import * as gif from '../formats/gif';
-import * as isobmff from '../formats/isobmff';
 import * as jpeg from '../formats/jpeg';
 import * as png from '../formats/png';
 import { containerFor } from '../formats/sniff';
-import * as tiff from '../formats/tiff';
 import * as webp from '../formats/webp';
 import { MAX_PIXELS } from '../options';
 import { type Raster, orient } from './raster';
@@ -52,49 +50,6 @@ export function sniffBmp(data: Uint8Array): boolean {
 // ---- what the container carries -------------------------------------------------------------------
 
 const EXIF_ID = ascii('Exif\x00');
-const ICC_ID = ascii('ICC_PROFILE\x00');
-
-function heifProperty(heif: isobmff.Heif, id: number, type: string): isobmff.Box[] {
-  return (heif.assoc.get(id) ?? [])
-    .filter(([index]) => index > 0 && index <= heif.properties.length && heif.properties[index - 1]!.type === type)
-    .map(([index]) => heif.properties[index - 1]!);
-}
-
-/** The TIFF-structured EXIF block of the source (what keep_metadata copies), or null. */
-export function exifBlock(data: Uint8Array, fmt: SourceFormat): Uint8Array | null {
-  if (fmt === 'jpeg') {
-    for (const seg of jpeg.parse(data).segments) {
-      if (seg.marker === 0xe1 && startsWith(data, EXIF_ID, seg.payloadStart)) return data.subarray(seg.payloadStart + 6, seg.payloadEnd);
-    }
-    return null;
-  }
-  if (fmt === 'png') {
-    const chunk = png.parse(data).chunks.find((c) => c.type === 'eXIf');
-    if (!chunk) return null;
-    const body = data.subarray(chunk.dataStart, chunk.dataStart + chunk.length);
-    return startsWith(body, ascii('Exif\x00\x00')) ? body.subarray(6) : body;
-  }
-  if (fmt === 'webp') {
-    const chunk = webp.parse(data).chunks.find((c) => c.fourcc === 'EXIF');
-    if (!chunk) return null;
-    const body = data.subarray(chunk.payloadStart, chunk.payloadStart + chunk.size);
-    return startsWith(body, ascii('Exif\x00\x00')) ? body.subarray(6) : body;
-  }
-  if (fmt === 'heic' || fmt === 'avif') {
-    const heif = isobmff.parse(data);
-    const exifs = [...heif.items.values()].filter((i) => i.type === 'Exif' && heif.locations.has(i.id));
-    const item =
-      exifs.find((i) => heif.refs.some(([type, from, to]) => type === 'cdsc' && from === i.id && to.includes(heif.primary))) ?? exifs[0];
-    const loc = item ? heif.locations.get(item.id) : undefined;
-    if (!loc || (loc.method !== 0 && loc.method !== 1)) return null;
-    const payload = isobmff.itemBytes(data, heif, loc);
-    if (payload.length < 4) return null;
-    const skip = ((payload[0]! << 24) | (payload[1]! << 16) | (payload[2]! << 8) | payload[3]!) >>> 0;
-    return 4 + skip <= payload.length ? payload.subarray(4 + skip) : null;
-  }
-  if (fmt === 'tiff') return startsWith(data, ascii('II*\x00')) || startsWith(data, ascii('MM\x00*')) ? data : null;
-  return null;
-}
 
 /** IFD0 Orientation (1-8) of an EXIF block; 1 when absent, out of range or unreadable. */
 export function exifOrientation(block: Uint8Array | null): number {
@@ -105,56 +60,6 @@ export function exifOrientation(block: Uint8Array | null): number {
     if (err instanceof FormatError) return 1;
     throw err;
   }
-}
-
-/** The embedded ICC profile, or null. */
-export function iccProfile(data: Uint8Array, fmt: SourceFormat): Uint8Array | null {
-  if (fmt === 'jpeg') {
-    const pieces: [number, Uint8Array][] = [];
-    for (const seg of jpeg.parse(data).segments) {
-      if (seg.marker === 0xe2 && startsWith(data, ICC_ID, seg.payloadStart)) {
-        pieces.push([data[seg.payloadStart + 12]!, data.subarray(seg.payloadStart + 14, seg.payloadEnd)]);
-      }
-    }
-    if (!pieces.length) return null;
-    pieces.sort((a, b) => a[0] - b[0]);
-    const out = new Uint8Array(pieces.reduce((n, [, p]) => n + p.length, 0));
-    let at = 0;
-    for (const [, p] of pieces) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  }
-  if (fmt === 'png') {
-    const chunk = png.parse(data).chunks.find((c) => c.type === 'iCCP');
-    if (!chunk) return null;
-    const body = data.subarray(chunk.dataStart, chunk.dataStart + chunk.length);
-    const nul = body.indexOf(0);
-    if (nul < 0 || nul + 2 > body.length) return null;
-    return png.inflate(body.subarray(nul + 2));
-  }
-  if (fmt === 'webp') {
-    const chunk = webp.parse(data).chunks.find((c) => c.fourcc === 'ICCP');
-    return chunk ? data.subarray(chunk.payloadStart, chunk.payloadStart + chunk.size) : null;
-  }
-  if (fmt === 'heic' || fmt === 'avif') {
-    const heif = isobmff.parse(data);
-    // a grid without a colour box of its own takes its first tile's (as libheif does)
-    const tiles = heif.refs.find(([type, from]) => type === 'dimg' && from === heif.primary)?.[2] ?? [];
-    const boxes = heifProperty(heif, heif.primary, 'colr');
-    for (const box of boxes.length || !tiles.length ? boxes : heifProperty(heif, tiles[0]!, 'colr')) {
-      const kind = String.fromCharCode(...data.subarray(box.payload, box.payload + 4));
-      if (kind === 'prof' || kind === 'rICC') return data.subarray(box.payload + 4, box.end);
-    }
-    return null;
-  }
-  if (fmt === 'tiff') {
-    const page = tiff.parse(data).pages[0];
-    const entry = page?.ifd.entries.get(tiff.TAG_ICC);
-    return entry ? entry.raw : null;
-  }
-  return null;
 }
 
 function animatedWarning(data: Uint8Array, fmt: SourceFormat): string | null {
@@ -210,6 +115,8 @@ export async function decode(data: Uint8Array, colour: 'keep' | 'srgb', signal?:
   let fmt: SourceFormat;
   let width: number;
   let height: number;
+  let exif: Uint8Array | null = null;
+  let icc: Uint8Array | null = null;
   if (sniffBmp(data)) {
     fmt = 'bmp';
     [width, height] = bmpSize(data);
@@ -219,13 +126,14 @@ export async function decode(data: Uint8Array, colour: 'keep' | 'srgb', signal?:
     fmt = (inspection.format === 'avif' ? 'avif' : container.NAME) as SourceFormat;
     width = inspection.width ?? 0;
     height = inspection.height ?? 0;
+    // the container says which EXIF and ICC are the photo's own
+    exif = container.exifBlock(data);
+    icc = container.iccProfile(data);
   }
   checkPixels(fmt, width, height);
   const warnings: string[] = [];
   const animated = animatedWarning(data, fmt);
   if (animated) warnings.push(animated);
-  const exif = exifBlock(data, fmt);
-  const icc = iccProfile(data, fmt);
   // keep: the pixel values as stored, with their profile; but a CMYK or grey profile cannot describe
   // RGB output, so those (and colour=srgb) are converted to sRGB by the decoder.
   const convert = colour === 'srgb' || (icc !== null && !isRgbProfile(icc));

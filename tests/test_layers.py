@@ -1,0 +1,105 @@
+"""Each layer depends only on the layers below it, in both engines.
+
+Python: a layer's module is imported in a fresh interpreter with the ``privpix`` package registered
+empty (its ``__init__`` imports every tool for the library API, which would hide what the layer itself
+pulls in); the privpix modules that got loaded must all belong to the layer or below. The format
+layer is also checked statically, so an import inside a function cannot slip past.
+
+TypeScript: the import statements of web/src/engine/** are parsed: the engine never imports the app
+(web/src/app) or the UI tools (web/src/tools), and engine/formats imports nothing outside itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "privpix"
+ENGINE = ROOT / "web" / "src" / "engine"
+
+CONTAINERS = ("gif", "isobmff", "jpeg", "png", "tiff", "webp")
+
+# module -> the privpix packages/modules it may load (itself included)
+LAYERS: dict[str, tuple[str, ...]] = {
+    **{f"privpix.formats.{name}": ("privpix.formats",) for name in (*CONTAINERS, "sniff", "policy", "container")},
+    "privpix.tools.inspect": ("privpix.formats", "privpix.tools"),
+    "privpix.tools.strip": ("privpix.formats", "privpix.tools"),
+}
+
+_PROBE = """
+import importlib, json, sys, types
+package = types.ModuleType("privpix")
+package.__path__ = [sys.argv[1]]
+sys.modules["privpix"] = package
+importlib.import_module(sys.argv[2])
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("privpix."))))
+"""
+
+
+def _loaded_by(module: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", _PROBE, str(SRC), module], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+@pytest.mark.parametrize("module", list(LAYERS))
+def test_a_layer_loads_only_itself_and_below(module: str) -> None:
+    allowed = LAYERS[module]
+    outside = [m for m in _loaded_by(module) if not any(m == a or m.startswith(a + ".") for a in allowed)]
+    assert outside == [], f"{module} loads {outside}"
+
+
+def test_the_format_layer_imports_nothing_above_it_even_inside_functions() -> None:
+    offenders = []
+    for path in sorted((SRC / "formats").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and (node.level > 1 or (node.module or "").startswith("privpix")):
+                offenders.append(f"{path.name}:{node.lineno} from {'.' * node.level}{node.module or ''}")
+            elif isinstance(node, ast.Import) and any(alias.name.startswith("privpix") for alias in node.names):
+                offenders.append(f"{path.name}:{node.lineno} import privpix…")
+    assert offenders == []
+
+
+# `import … from '…'` and `export … from '…'` (statements start a line), `import '…'`, and `import('…')`
+_TS_IMPORT = re.compile(
+    r"""^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)""",
+    re.MULTILINE,
+)
+
+
+def _ts_imports(path: Path) -> list[Path | str]:
+    """Where a TypeScript file imports from: resolved paths for relative imports, else package names."""
+    out: list[Path | str] = []
+    for groups in _TS_IMPORT.findall(path.read_text()):
+        spec = next(g for g in groups if g)
+        out.append((path.parent / spec).resolve() if spec.startswith(".") else spec)
+    return out
+
+
+def test_the_ts_engine_never_imports_the_app_or_the_ui_tools() -> None:
+    app, ui_tools = (ROOT / "web" / "src" / "app").resolve(), (ROOT / "web" / "src" / "tools").resolve()
+    offenders = [
+        f"{path.relative_to(ENGINE)} imports {target}"
+        for path in sorted(ENGINE.rglob("*.ts"))
+        for target in _ts_imports(path)
+        if isinstance(target, Path) and (target.is_relative_to(app) or target.is_relative_to(ui_tools))
+    ]
+    assert offenders == []
+    assert len(list(ENGINE.rglob("*.ts"))) > 40  # the walk really saw the engine
+
+
+def test_the_ts_format_layer_imports_nothing_outside_itself() -> None:
+    formats = (ENGINE / "formats").resolve()
+    offenders = [
+        f"{path.name} imports {target}"
+        for path in sorted(formats.glob("*.ts"))
+        for target in _ts_imports(path)
+        if not (isinstance(target, Path) and target.is_relative_to(formats))
+    ]
+    assert offenders == []
