@@ -308,11 +308,12 @@ def compress(
 ) -> None:
     """Make photos smaller: same format by default (HEIC and TIFF become JPEG), a fixed quality or a
     target file size, optional downscale. Metadata is removed as by strip unless --keep-metadata."""
-    from .options import CompressOptions
+    from .options import CompressOptions, options_from
     from .tools.encode import output_suffix
 
     try:
-        options = CompressOptions(
+        options = options_from(
+            CompressOptions,
             format=fmt,
             target_size=_size(target_size),
             quality=quality,
@@ -348,11 +349,12 @@ def convert(
 ) -> None:
     """Turn photos into JPEG, WebP, AVIF or PNG (iPhone HEIC included). Orientation is baked into
     the pixels; metadata is removed as by strip unless --keep-metadata."""
-    from .options import ConvertOptions
+    from .options import ConvertOptions, options_from
     from .tools.encode import output_suffix
 
     try:
-        options = ConvertOptions(
+        options = options_from(
+            ConvertOptions,
             to=to,
             quality=quality,
             max_dimension=max_dimension,
@@ -432,10 +434,10 @@ def remove_bg(
     from .models import registry, store
     from .models.errors import ModelError
     from .models.runtime import default_threads
-    from .options import RemoveBgOptions
+    from .options import RemoveBgOptions, options_from
 
     try:
-        options = RemoveBgOptions(model=model, format=fmt, background=background, mask_only=mask_only)
+        options = options_from(RemoveBgOptions, model=model, format=fmt, background=background, mask_only=mask_only)
     except ValueError as err:
         raise typer.BadParameter(str(err)) from None
     picture: bytes | None = None

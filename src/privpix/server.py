@@ -18,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from .errors import SiteMissingError as SiteMissingError  # raised here; cli.py catches it from here
+
 SITE_DIR = Path(__file__).resolve().parent / "site"
 
 CSP = (
@@ -55,10 +57,6 @@ MIME_TYPES: dict[str, str] = {
 # Files whose name does not change between versions must be revalidated; hashed assets never change.
 NO_CACHE = {"index.html", "sw.js", "manifest.webmanifest", "registerSW.js"}
 IMMUTABLE_PREFIX = "assets/"
-
-
-class SiteMissingError(RuntimeError):
-    pass
 
 
 def site_dir() -> Path:

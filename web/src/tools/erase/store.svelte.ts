@@ -17,7 +17,8 @@ import { dimensions } from '../../app/text/format';
 import { lazyWorker } from '../../app/workers/lazy-worker';
 import { cliArgs, defaultValues, shellQuote, toolSpec, type OptionValue, type OptionValues, type ToolSpec } from '../../app/options/options';
 import { boxesOnly, maskBounds, type MaskOp } from '../../engine/tools/erase/mask';
-import { autoFeather, autoGrow, outputName, type EraseOptions } from '../../engine/tools/erase/options';
+import { autoFeather, autoGrow, type EraseOptions } from '../../engine/tools/erase/options';
+import { outputName } from '../../engine/tools/result';
 import { Picture } from './picture';
 import type { EraseApi } from './worker';
 import type { EraseDone, OpenedPhoto, Problem, Tool } from './protocol';
@@ -329,7 +330,7 @@ export class EraseStore {
 
   // ---- download --------------------------------------------------------------------------------------
 
-  readonly downloadName = $derived(this.doc ? outputName(this.doc.name, this.doc.format) : '');
+  readonly downloadName = $derived(this.doc ? outputName(this.doc.name, 'erased', this.doc.format) : '');
 
   async download(): Promise<void> {
     const doc = this.doc;
@@ -338,7 +339,7 @@ export class EraseStore {
     this.problem = null;
     try {
       const answer = await Promise.race([
-        this.worker.get().encode({ pixels: doc.pixels, width: doc.width, height: doc.height, format: doc.format, icc: doc.icc, exif: doc.exif, options: this.options($state.snapshot(this.values) as OptionValues) }),
+        this.worker.get().encode({ pixels: doc.pixels, width: doc.width, height: doc.height, source: doc.source, format: doc.format, icc: doc.icc, exif: doc.exif, original: doc.original, options: this.options($state.snapshot(this.values) as OptionValues) }),
         this.worker.failure(),
       ]);
       if (!answer.ok) {

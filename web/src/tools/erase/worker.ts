@@ -13,11 +13,11 @@ import { formatFixed } from '../../engine/formats/findings';
 import {
   MaskError,
   TooLargeError,
-  encodePhoto,
+  encodeErased,
   erasePatch,
   eraseRunner,
   maskPng,
-  openPhoto,
+  openForErase,
   rasterise,
 } from '../../engine/tools/erase/index';
 import { reportNetwork } from '../../app/privacy/worker-net';
@@ -33,10 +33,11 @@ const PROGRESS_MS = 60;
 function problem(e: unknown): Problem {
   if (e instanceof FormatError || e instanceof UnsupportedError || e instanceof MaskError || e instanceof TooLargeError) return { message: e.message, isFileError: true };
   if (e instanceof Error) {
-    if (e.name === 'DecodeError' || e.name === 'EncodingError') return { message: e.message, isFileError: true };
-    if (e instanceof RangeError && /memory|allocation|Array buffer/i.test(e.message)) return { message: `Not enough memory for this photo (${e.message}).`, isFileError: false };
-    if (e instanceof RangeError) return { message: e.message, isFileError: true };
-    return { message: e.message || e.name, isFileError: false };
+    const { name, message } = e;
+    if (name === 'DecodeError' || name === 'EncodingError') return { message, isFileError: true };
+    if (e instanceof RangeError && /memory|allocation|Array buffer/i.test(message)) return { message: `Not enough memory for this photo (${message}).`, isFileError: false };
+    if (e instanceof RangeError) return { message, isFileError: true };
+    return { message: message || name, isFileError: false };
   }
   return { message: String(e), isFileError: false };
 }
@@ -44,7 +45,7 @@ function problem(e: unknown): Problem {
 const api = {
   async open(file: Blob): Promise<OpenOutcome> {
     try {
-      const photo = await openPhoto(new Uint8Array(await file.arrayBuffer()));
+      const photo = await openForErase(new Uint8Array(await file.arrayBuffer()));
       const { width, height, data } = photo.raster;
       if (width * height > EDITOR_MAX_PIXELS) {
         throw new UnsupportedError(
@@ -61,7 +62,7 @@ const api = {
       return Comlink.transfer(
         {
           ok: true as const,
-          photo: { pixels, width, height, source: photo.source, format: photo.format, icc: photo.icc, exif: photo.exif, warnings: photo.warnings, bitmap },
+          photo: { pixels, width, height, source: photo.source, format: photo.format, icc: photo.icc, exif: photo.exif, original: photo.original, warnings: photo.warnings, bitmap },
         },
         [bitmap],
       );
@@ -112,7 +113,7 @@ const api = {
   async encode(req: EncodeRequest): Promise<EncodeOutcome> {
     try {
       const data = new Uint8ClampedArray(req.pixels); // the codecs take ordinary memory
-      const out = await encodePhoto({ data, width: req.width, height: req.height }, req, req.options);
+      const out = await encodeErased({ data, width: req.width, height: req.height }, req, req.options);
       return Comlink.transfer({ ok: true as const, ...out }, [out.data.buffer as ArrayBuffer]);
     } catch (e) {
       return { ok: false, problem: problem(e) };

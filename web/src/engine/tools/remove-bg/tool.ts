@@ -8,26 +8,18 @@
  * app), so this module needs no network and no onnxruntime.
  */
 
-import { decode, isRgbProfile, type SourceFormat } from '../../imaging/decode';
+import { decodeUpright } from '../../imaging/decode';
 import { insertMetadata } from '../../imaging/metadata';
-import { type Raster, hasTransparency, orient } from '../../imaging/raster';
-import { pixelsAt } from '../../imaging/resize';
+import { type Raster, hasTransparency } from '../../imaging/raster';
+import { type RemoveBgOptions, backgroundKind, hexRgb, validateOptions } from '../../options';
+import { openPhoto, written } from '../pipeline';
+import type { PhotoResult } from '../result';
 import type { ModelInput } from './catalog';
 import { type Infer, type Wanted, cutOut } from './pipeline';
-import { encodePngFast } from './png';
+import { encodePngFast } from '../../codecs/png-write';
 
-export type BgFormat = 'png' | 'webp';
-
-/** Field names are the Python names (privpix.options REMOVE_BG). */
-export interface RemoveBgOptions {
-  model: string;
-  format: BgFormat;
-  /** null or 'transparent': a cut-out; '#rrggbb': that colour; 'blur': a blurred copy of the photo; else an image (its bytes in `Deps.backgroundImage`). */
-  background: string | null;
-  mask_only: boolean;
-  /** WebP quality (null: the format's default). */
-  quality?: number | null;
-}
+export type { RemoveBgOptions };
+export type BgFormat = RemoveBgOptions['format'];
 
 export interface Deps {
   infer: Infer;
@@ -49,56 +41,24 @@ export interface Stages {
   encode: number;
 }
 
-export interface RemoveBgResult {
-  data: Uint8Array;
+/** What removeBg returns (Python's RemoveBgResult, with the browser's own figures for its screen). */
+export interface RemoveBgResult extends PhotoResult {
   format: BgFormat;
+  model: RemoveBgOptions['model'];
   /** What the result is: a transparent cut-out, a composite, or the mask. */
   output: 'cutout' | 'composite' | 'mask';
-  source_format: SourceFormat;
-  width: number;
-  height: number;
-  bytes_before: number;
-  bytes_after: number;
+  background: 'none' | 'colour' | 'blur' | 'image';
   /** Pixels with 0 < alpha < 255 (the soft edge). */
   soft_pixels: number;
-  /** Share of the picture kept (alpha ≥ 128), 0..1. */
+  /** Share of the picture kept (alpha ≥ 128), 0..1; NaN for a composite. */
   foreground: number;
+  /** Milliseconds per stage. */
   stages: Stages;
-  warnings: string[];
 }
 
-const HEX = /^#[0-9a-fA-F]{6}$/;
+export { backgroundKind };
 
-export function backgroundKind(background: string | null): 'none' | 'colour' | 'blur' | 'image' {
-  if (background === null || background === '' || background === 'transparent' || background === 'none') return 'none';
-  if (HEX.test(background)) return 'colour';
-  if (background === 'blur') return 'blur';
-  return 'image';
-}
-
-export function validate(o: RemoveBgOptions): void {
-  if (o.format !== 'png' && o.format !== 'webp') throw new RangeError(`format must be png or webp, not '${String(o.format)}'`);
-  if (o.quality != null && !(Number.isInteger(o.quality) && o.quality >= 1 && o.quality <= 100)) throw new RangeError(`quality must be 1-100, not ${o.quality}`);
-  if (o.mask_only && backgroundKind(o.background) !== 'none') throw new RangeError('--mask-only writes the mask alone; it cannot have a background');
-  if (o.mask_only && o.format !== 'png') throw new RangeError('--mask-only writes a greyscale PNG; leave out --format');
-}
-
-/**
- * Decode to upright RGBA pixels in the photo's own colour space (as the Python engine: the model sees
- * the stored values; CMYK and grey profiles are converted to sRGB), with the ICC profile to carry.
- */
-async function uprightPixels(
-  data: Uint8Array,
-  colour: 'keep' | 'srgb',
-  signal?: AbortSignal,
-): Promise<{ raster: Raster; format: SourceFormat; icc: Uint8Array | null; warnings: string[] }> {
-  const d = await decode(data, colour, signal);
-  const raster = orient(await pixelsAt(d.picture, d.width, d.height), d.orientation);
-  const icc = !d.srgb && d.icc !== null && d.icc.length >= 132 && isRgbProfile(d.icc) ? d.icc : null;
-  return { raster, format: d.format, icc, warnings: d.warnings };
-}
-
-/** WebP output settings: Python's remove_bg/tool.py WEBP (lossy 90, lossless alpha, method 4). */
+/** WebP output settings: Python's remove_bg/tool.py WEBP (lossy 90, lossless alpha; method 4, where Python's libwebp runs 5). */
 export const WEBP = { lossless: 0, quality: 90, alpha_quality: 100, method: 4, exact: 0 } as const;
 
 /** `r` scaled to cover `width`×`height`, centred and cropped (the browser's high-quality scaler). */
@@ -127,34 +87,35 @@ async function cover(r: Raster, width: number, height: number): Promise<Uint8Cla
 }
 
 export async function removeBg(data: Uint8Array, options: RemoveBgOptions, deps: Deps, hooks: Hooks = {}): Promise<RemoveBgResult> {
-  validate(options);
+  validateOptions('remove_bg', options);
   const { signal } = hooks;
   const progress = (f: number, stage: string): void => hooks.progress?.(f, stage);
   const stages: Stages = { decode: 0, prepare: 0, infer: 0, refine: 0, encode: 0 };
   progress(0, 'reading the photo');
   let t = performance.now();
-  const { raster, format: sourceFormat, icc, warnings } = await uprightPixels(data, 'keep', signal);
+  const photo = openPhoto(data);
+  const { raster, icc, warnings } = await decodeUpright(photo, 'keep', null, signal ? { signal } : {});
   const { width: W, height: H } = raster;
   const transparent = hasTransparency(raster);
   stages.decode = performance.now() - t;
   signal?.throwIfAborted();
   progress(0.1, 'preparing');
 
-  const kind = options.mask_only ? 'mask' : backgroundKind(options.background);
+  const background = backgroundKind(options.background);
+  const kind = options.mask_only ? 'mask' : background;
   let wanted: Wanted;
   if (kind === 'mask') wanted = { kind: 'mask' };
   else if (kind === 'none') wanted = { kind: 'cutout' };
-  else if (kind === 'colour') {
-    const hex = options.background!;
-    wanted = { kind: 'colour', rgb: [parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)] };
-  } else if (kind === 'blur') wanted = { kind: 'blur' };
+  else if (kind === 'colour') wanted = { kind: 'colour', rgb: hexRgb(options.background) };
+  else if (kind === 'blur') wanted = { kind: 'blur' };
   else {
     if (!deps.backgroundImage) throw new RangeError(`no picture was given for the background "${options.background}"`);
     t = performance.now();
     // Its colours as they are when it has the photo's profile, else in sRGB (remove_bg/tool.py).
-    const probe = await uprightPixels(deps.backgroundImage, 'keep', signal);
+    const behindPhoto = openPhoto(deps.backgroundImage);
+    const probe = await decodeUpright(behindPhoto, 'keep', null, signal ? { signal } : {});
     const same = probe.icc !== null && icc !== null && probe.icc.length === icc.length && probe.icc.every((b, i) => b === icc[i]);
-    const behind = same ? probe : await uprightPixels(deps.backgroundImage, 'srgb', signal);
+    const behind = same ? probe : await decodeUpright(behindPhoto, 'srgb', null, signal ? { signal } : {});
     wanted = { kind: 'picture', rgba: await cover(behind.raster, W, H) };
     stages.decode += performance.now() - t;
   }
@@ -185,8 +146,7 @@ export async function removeBg(data: Uint8Array, options: RemoveBgOptions, deps:
     out = insertMetadata(await encodePngFast(raster.data, W, H, mode, signal), 'png', carry, null, W, H);
   } else {
     const { encodeWebp } = await import('../../codecs/webp');
-    const webp = await encodeWebp(raster.data, W, H, { ...WEBP, quality: options.quality ?? WEBP.quality });
-    out = insertMetadata(webp, 'webp', carry, null, W, H);
+    out = insertMetadata(await encodeWebp(raster.data, W, H, WEBP), 'webp', carry, null, W, H);
   }
   stages.encode = performance.now() - t;
   progress(1, 'done');
@@ -196,17 +156,16 @@ export async function removeBg(data: Uint8Array, options: RemoveBgOptions, deps:
     else if (share > 0.995) warnings.push('no background was found: almost everything was kept');
   }
   return {
-    data: out,
+    ...written(photo, out, warnings),
     format: fmt,
-    output: kind === 'mask' ? 'mask' : kind === 'none' ? 'cutout' : 'composite',
-    source_format: sourceFormat,
+    source_format: photo.format,
     width: W,
     height: H,
-    bytes_before: data.length,
-    bytes_after: out.length,
+    model: options.model,
+    output: kind === 'mask' ? 'mask' : kind === 'none' ? 'cutout' : 'composite',
+    background,
     soft_pixels: soft,
     foreground: kind === 'mask' || kind === 'none' ? kept / (W * H) : NaN,
     stages,
-    warnings,
   };
 }
