@@ -14,6 +14,7 @@ import pytest
 from PIL import Image, ImageSequence
 
 import privpix
+from privpix.formats import icc
 from privpix.options import StripOptions
 
 from .conftest import corpus_entries, corpus_ids, exiftool_json
@@ -109,7 +110,8 @@ def test_orientation_and_icc_are_kept(entry: dict[str, Any], corpus: Path, strip
     name = entry["file"]
     original = (corpus / name).read_bytes()
     out = stripped["results"][name].data
-    assert _icc(out) == _icc(original)
+    profile = _icc(original)
+    assert _icc(out) == (icc.neutralise(profile) if profile else None)  # colour tags byte for byte, free text blanked
     before, after = stripped["before_n"][name], stripped["after_n"][name]
     if entry["format"] in ("HEIC", "AVIF"):
         # HEIF orientation is the irot/imir boxes; the EXIF copy is metadata and goes

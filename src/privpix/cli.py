@@ -6,7 +6,8 @@ Conventions every tool follows (set here by ``strip``):
   input; ``--in-place`` replaces the input atomically; the input is never modified otherwise;
 - one line per file on stdout, ``--json`` prints one JSON document instead;
 - each failure goes to stderr as ``privpix: FILE: reason`` and the other files still run;
-- exit status 0 only if every file succeeded, 1 if any failed, 2 for usage errors;
+- exit status 0 only if every file succeeded, 1 if any failed, 2 for usage errors, 3 if every file was
+  written but some input was damaged (cut short: its picture is incomplete; docs/strip.md);
 - a progress bar on stderr when several files run on a terminal.
 """
 
@@ -99,7 +100,8 @@ class _BatchReport:
         if self.json_out:
             print(json.dumps({"files": self.entries}, indent=2, ensure_ascii=False))
         ok = all(e["ok"] for e in self.entries) and bool(self.entries)
-        raise typer.Exit(0 if ok else 1)
+        damaged = any((e["result"] or {}).get("damaged") for e in self.entries)
+        raise typer.Exit(1 if not ok else 3 if damaged else 0)
 
 
 def _version(value: bool) -> None:

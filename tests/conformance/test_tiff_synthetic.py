@@ -936,7 +936,7 @@ def four_gib() -> dict[str, bytes]:
                 )
             )
             page = tiff.parse(probe).pages[0]
-            plan = tiff._plan(page, StripOptions(), {"ifd0": set(), "exif": set(), "gps": set()})
+            plan = tiff._plan(page, StripOptions(), {"ifd0": set(), "exif": set(), "gps": set()}, True)
             data_at = 8 + tiff.exif_mod.ifd_size(plan.entries)
             counts[-1] = 0xFFFFFFFF - data_at - blob_size * (n - 1)
             assert 0 < counts[-1] <= blob_size

@@ -50,7 +50,7 @@ function read(file: Uint8Array): Decoded {
     rows.push(row);
     prev = row;
   }
-  return { width, height, bitDepth, colourType, chunks: [...layout.chunks.map((c) => c.type), layout.iend.type], rows };
+  return { width, height, bitDepth, colourType, chunks: [...layout.chunks.map((c) => c.type), layout.iend?.type ?? 'no IEND'], rows };
 }
 
 function rgba(width: number, height: number): Uint8ClampedArray<ArrayBuffer> {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import struct
 
-from .errors import FormatError
+from .errors import TruncatedError
 
 _U16BE = struct.Struct(">H")
 _U32BE = struct.Struct(">I")
@@ -18,9 +18,9 @@ _U32LE = struct.Struct("<I")
 
 
 def need(data: bytes, offset: int, size: int, fmt: str, what: str) -> None:
-    """Raise a FormatError unless ``size`` bytes exist at ``offset``."""
+    """Raise a TruncatedError (a FormatError) unless ``size`` bytes exist at ``offset``."""
     if offset < 0 or size < 0 or offset + size > len(data):
-        raise FormatError(
+        raise TruncatedError(
             fmt,
             offset,
             f"expected {what} ({size} bytes), but the file ends at byte {len(data)}",

@@ -30,3 +30,15 @@ class FormatError(Error, ValueError):
 
 class UnsupportedError(FormatError):
     """The file is well-formed, but uses a feature privpix will not rewrite safely."""
+
+
+class TruncatedError(FormatError):
+    """The file ends before its structure does: it was cut short (an interrupted copy or download).
+
+    A container whose picture data had begun before the cut reads what is there instead of raising
+    it, and says the file is damaged (``damaged_warning``); see docs/strip.md, "Damaged files"."""
+
+
+def damaged_warning(reason: str) -> str:
+    """The warning a damaged file's inspection and strip carry; ``reason`` describes the cut."""
+    return f"damaged: {reason}; what could be read is kept, and the picture is incomplete"

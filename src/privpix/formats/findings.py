@@ -58,6 +58,7 @@ class Inspection:
     height: int | None
     findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    damaged: bool = False  # the file was cut short: what is there was read (a warning says where)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +68,7 @@ class Inspection:
             "height": self.height,
             "findings": [f.to_json() for f in self.findings],
             "warnings": list(self.warnings),
+            "damaged": self.damaged,
         }
 
     def by_category(self, category: str) -> list[Finding]:

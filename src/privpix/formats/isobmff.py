@@ -25,62 +25,17 @@ that is protected (``protection_index`` != 0), stored in another file (a ``dref`
 self-contained), built by ``iloc`` construction method 2, or described by an old infe (version 0/1,
 no item type).
 
-Kept properties: those associated with a kept item, except metadata-bearing ones (``udes`` user
-description, ``crtt``/``mdft`` creation/modification time, ``altt`` accessibility text, ``taic``/``itai``
-TAI timestamps) and, unless ``keep_icc``, ``colr`` boxes of type ``prof``/``rICC``. Associations with
-property index 0 ("no property") are dropped.
+Kept properties: those associated with a kept item that render it (``RENDERING_PROPERTIES``), the
+fixed-size ones cut to their size and an ICC ``colr`` neutralised (``_property_bytes``); metadata
+properties (``udes``, ``crtt``, ``mdft``, ``altt``, ``taic``, ``itai``), unknown ones (an unknown
+*essential* one is refused) and, unless ``keep_icc``, ``colr`` boxes of type ``prof``/``rICC`` go.
+Associations with property index 0 ("no property") are dropped. ``ftyp`` is rewritten with minor
+version 0 and only the known compatible brands.
 
-Keep-groups (``options.keep``): the source Exif item (the first ``Exif`` item in ``iinf`` order that
-has a ``cdsc`` reference to the primary, else the first ``Exif`` item) is replaced by one holding
+Keep-groups (``options.keep``): the primary's Exif item (``source_exif``) is replaced by one holding
 ``exif.build(info, exif.kept_tags(keep, orientation=False))``; nothing is written if that is None.
-It keeps its item ID and its place in ``iinf`` and ``iloc`` order, gets no ``ipma`` entry, and its data
-goes to ``mdat``; all source references *from* it are dropped and one ``cdsc`` reference to the
-primary is appended as the last child of ``iref``.
 
-Output byte layout (the TypeScript engine must write exactly these bytes)
--------------------------------------------------------------------------
-All integers are big-endian. ``box(T, P)`` is ``u32 size, T, P`` (``size`` = 8 + len(P)); when that size
-exceeds 0xFFFFFFFF it is ``u32 1, T, u64 size, P`` with size = 16 + len(P). ``fullbox(T, v, f, P)`` is
-``box(T, u8 v, u24 f, P)``. "Small IDs" means every kept item ID (and the primary) is <= 0xFFFF.
-
-Top level, in this order: the source ``ftyp`` box copied byte for byte; ``meta``; ``mdat`` (omitted when
-every kept item's bytes are in ``idat``). Nothing else.
-
-``meta`` = fullbox('meta', 0, 0, hdlr + dinf + pitm + iinf + iref + iprp + idat + iloc) with:
-
-- hdlr = fullbox('hdlr', 0, 0, u32 0 + handler_type (source, must be 'pict') + 12 zero bytes + b"\\0")
-  (the source's handler name, e.g. "libavif", is not kept).
-- dinf, only when the source ``meta`` has a ``dinf``: box('dinf', fullbox('dref', 0, 0, u32 1 +
-  fullbox('url ', 0, 1, b""))).
-- pitm = fullbox('pitm', 0, 0, u16 id) if id <= 0xFFFF else fullbox('pitm', 1, 0, u32 id).
-- iinf = fullbox('iinf', 0, 0, u16 count + infe...) (version 1 and u32 count if count > 0xFFFF). Items in
-  source ``iinf`` order. Each infe is rewritten: fullbox('infe', 2, flags, u16 id + u16 0 + item_type +
-  b"\\0") or, for id > 0xFFFF, version 3 with u32 id; ``flags`` are the source infe's flags (bit 0 =
-  hidden); the item name is emptied; for 'mime' and 'uri ' items the source bytes after the name's
-  terminator (content type/encoding, URI type) follow verbatim.
-- iref, omitted when no reference is left: fullbox('iref', v, 0, children), v = 0 with u16 IDs if small
-  IDs else 1 with u32 IDs. Children in source order (all ``iref`` boxes, then their children, in
-  order): box(ref_type, from + u16 count + to...) for every source reference whose ``from`` is kept,
-  with ``to`` filtered to kept items (order preserved); dropped when none is left. Then the Exif
-  ``cdsc`` reference, if any.
-- iprp = box('iprp', box('ipco', kept properties) + ipma). Kept properties are the source property
-  boxes copied byte for byte in source ``ipco`` order; the property with source index ``i`` gets the new
-  index 1 + (number of kept properties before it). ipma = fullbox('ipma', v, f, u32 count + entries):
-  v = 0 (u16 item IDs) if small IDs else 1 (u32); f = 1 (u16 associations: essential << 15 | index)
-  if more than 127 properties are kept, else 0 (u8: essential << 7 | index). Entries: kept items with
-  at least one kept association, in source ``ipma`` order (all ipma boxes in order; an item listed twice
-  has its associations concatenated at its first place); each is id + u8 count + associations in
-  source order.
-- idat, omitted when empty: box('idat', the kept construction-method-1 items' bytes, in ``iloc`` order).
-- iloc = fullbox('iloc', v, 0, ...): v = 2 if not small IDs, else 1 if any kept item is in ``idat``,
-  else 0. Then u8 (offset_size << 4 | length_size), u8 0 (base_offset_size 0, index_size 0); item count
-  (u16, u32 for v 2); per item in source ``iloc`` order: id (u16, u32 for v 2); for v >= 1 u16
-  construction_method (0 = file, 1 = idat); u16 data_reference_index 0; u16 extent_count, 1 (0 for an
-  item with no bytes); then extent_offset (offset_size bytes) and extent_length (length_size bytes).
-  An item's source extents are concatenated into that one extent. offset_size is 4 unless an
-  offset exceeds 0xFFFFFFFF (then 8); length_size likewise for lengths.
-- mdat = box('mdat', the kept construction-method-0 items' bytes, in ``iloc`` order), so the first
-  item's offset is len(ftyp) + len(meta) + 8 (16 for a 64-bit mdat header).
+Output byte layout: docs/strip.md, "HEIF strip layout" (the TypeScript engine writes the same bytes).
 
 Reading rules (both engines): the file starts with an ``ftyp`` box naming a HEIF/AVIF brand; the
 format is "avif" if the major brand is avif/avis/avio, "heic" if it is a HEVC brand, else decided the
@@ -91,10 +46,12 @@ each extent_offset; an extent length of 0 means "to the end of the file" (method
 (method 1). Items may live in any number of ``mdat`` boxes (offsets are absolute). After ``meta`` has
 been read, top-level bytes that do not start a plausible box (fewer than 8 bytes left, a size of 2-7,
 a type that is not printable ASCII, or a box other than ``mdat`` running past the end of the file)
-are trailing data. Truncation: the first item, in ``iloc`` order, with an extent beyond the end of the
-file gives FormatError(offset = extent start, "truncated: item N's data (bytes START–END) lies beyond
-the end of the file (SIZE bytes)", END exclusive); then a top-level ``mdat`` running past the end is
-"truncated: the 'mdat' box (bytes START–END) runs past the end of the file (SIZE bytes)".
+are trailing data. A file cut short after its ``meta`` box (``_cut_short``) is damaged, not refused:
+every extent is clipped to the file, and the damage is named by the first item, in ``iloc`` order,
+with an extent beyond the end ("truncated: item N's data (bytes START–END) lies beyond the end of
+the file (SIZE bytes)", at the extent's start, END exclusive), else by a top-level ``mdat`` running
+past the end ("truncated: the 'mdat' box (bytes START–END) runs past the end of the file (SIZE
+bytes)").
 
 Inspect reports, in this order: for each item not kept, in ``iinf`` order: EXIF findings of an Exif
 item (block "Exif item N"; the EXIF Orientation is not reported as kept, HEIF readers ignore it), XMP
@@ -115,11 +72,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from . import exif as exif_mod
+from . import icc as icc_mod
 from . import xmp
 from .binary import ascii4, need, pack_u16be, pack_u32be, pack_u64be, preview, u32be, u64be
-from .errors import FormatError, UnsupportedError
+from .errors import FormatError, UnsupportedError, damaged_warning
 from .findings import Finding, Inspection, format_bytes
-from .icc import description as icc_description
 from .memo import parse_once
 from .policy import StripOptions
 
@@ -143,6 +100,20 @@ METADATA_PROPERTIES = {
     "itai": ("time", "TAI timestamp"),
 }
 ICC_COLR_TYPES = frozenset((b"prof", b"rICC"))
+# Properties that decode and render an image (codec configurations, size, colour, orientation,
+# cropping, alpha and HDR information, layers): the only ones a strip keeps. An unknown one goes, or,
+# if an item marks it essential, the file is refused.
+RENDERING_PROPERTIES = frozenset(
+    ("hvcC", "av1C", "avcC", "vvcC", "lhvC", "jpgC", "j2kH", "uncC", "cmpd", "cpal", "cloc", "ispe", "pixi", "colr")
+    + ("irot", "imir", "clap", "pasp", "auxC", "clli", "mdcv", "cclv", "amve", "lsel", "a1op", "a1lx", "iscl", "rloc")
+    + ("oinf", "tols", "rref")
+)
+# payload sizes of the fixed-size ones (besides irot, imir, ispe, pixi and colr, handled by kind)
+FIXED_SIZE_PROPERTIES = {"pasp": 8, "clap": 32, "clli": 4, "mdcv": 24}
+KNOWN_BRANDS = HEIF_BRANDS | frozenset(
+    (b"miaf", b"MiHE", b"MiHA", b"MiHB", b"MiPr", b"MiCm", b"MiAC", b"MA1A", b"MA1B", b"iso8", b"tmap", b"unif", b"jpeg")
+    + (b"avci", b"vvic")
+)
 XMP_MIME = "application/rdf+xml"
 DROPPED_BOX_LABELS = {
     "free": "Padding",
@@ -323,6 +294,7 @@ class Heif:
     dref_self: list[bool]  # per dref entry: does it point into this file?
     dropped: list[Box] = field(default_factory=list)  # top-level and meta-level boxes a strip drops
     trailing: int = -1  # offset where trailing data starts, or -1
+    damaged: str | None = None  # why the file is incomplete (its item data clipped to the file)
     # (type, from) -> to, concatenated in source order: a reference lookup costs no walk over 'iref'
     targets: dict[tuple[str, int], list[int]] = field(default_factory=dict)
 
@@ -470,8 +442,29 @@ def parse(data: bytes) -> Heif:
         sorted(dropped, key=lambda b: b.start),
         trailing,
     )
-    _check_extents(data, heif, boxes)
+    heif.damaged = _cut_short(data, heif, boxes)
+    _check_extents(data, heif)
     return heif
+
+
+def _cut_short(data: bytes, heif: Heif, boxes: list[Box]) -> str | None:
+    """Why the file is incomplete when its item data runs past its end (it was cut short after the
+    'meta' box), with every extent clipped to the bytes that are there; None when it is whole."""
+    n = len(data)
+    reason: FormatError | None = None
+    for loc in heif.locations.values():
+        if loc.method != 0 or not _self_contained(heif, loc):
+            continue
+        for off, length in loc.extents:
+            if off + length > n and reason is None:
+                text = f"truncated: item {loc.id}'s data (bytes {off}–{off + length}) lies beyond the end of the file"
+                reason = FormatError(heif.fmt, off, f"{text} ({n} bytes)")
+        loc.extents = [(off, max(0, min(length, n - off))) for off, length in loc.extents]
+    for box in boxes:
+        if box.end > n and reason is None:
+            text = f"truncated: the '{_show(box.type)}' box (bytes {box.start}–{box.end}) runs past the end of the file"
+            reason = FormatError(heif.fmt, box.start, f"{text} ({n} bytes)")
+    return None if reason is None else reason.describe()
 
 
 def _read_iinf(data: bytes, iinf: Box, fmt: str) -> dict[int, Item]:
@@ -594,20 +587,11 @@ def _read_iloc(data: bytes, iloc: Box, idat: Box | None, fmt: str) -> dict[int, 
     return locations
 
 
-def _check_extents(data: bytes, heif: Heif, boxes: list[Box]) -> None:
+def _check_extents(data: bytes, heif: Heif) -> None:
     n = len(data)
     idat_len = heif.idat.end - heif.idat.payload if heif.idat else 0
     for loc in heif.locations.values():
-        if loc.method == 0 and _self_contained(heif, loc):
-            for off, length in loc.extents:
-                if off + length > n:
-                    raise FormatError(
-                        heif.fmt,
-                        off,
-                        f"truncated: item {loc.id}'s data (bytes {off}–{off + length}) "
-                        f"lies beyond the end of the file ({n} bytes)",
-                    )
-        elif loc.method == 1:
+        if loc.method == 1:
             if heif.idat is None and loc.extents:
                 raise FormatError(heif.fmt, heif.meta.start, f"item {loc.id}'s data is in an 'idat' box, but there is none")
             for off, length in loc.extents:
@@ -618,13 +602,6 @@ def _check_extents(data: bytes, heif: Heif, boxes: list[Box]) -> None:
                         f"item {loc.id}'s data (bytes {off}–{off + length} of 'idat') "
                         f"lies beyond the end of the 'idat' box ({idat_len} bytes)",
                     )
-    for box in boxes:
-        if box.end > n:
-            raise FormatError(
-                heif.fmt,
-                box.start,
-                f"truncated: the '{_show(box.type)}' box (bytes {box.start}–{box.end}) runs past the end of the file ({n} bytes)",
-            )
     for loc in heif.locations.values():
         store, where = (n, "file") if loc.method == 0 else (idat_len, "'idat' box")
         if _in_file(heif, loc) and loc.length > store:  # extents that repeat bytes: a copy per extent
@@ -820,13 +797,9 @@ def _icc_box(data: bytes, heif: Heif) -> Box | None:
     return None
 
 
-def _icc(data: bytes, heif: Heif) -> Finding | None:
+def _icc(data: bytes, heif: Heif) -> list[Finding]:
     box = _icc_box(data, heif)
-    if box is None:
-        return None
-    profile = data[box.payload + 4 : box.end]
-    name = icc_description(profile) or "unnamed"
-    return Finding("kept", "ICC profile", name, "colr", box.start, box.size, {"bytes": len(profile)})
+    return [] if box is None else icc_mod.findings(data[box.payload + 4 : box.end], "colr", box.start, box.size)
 
 
 def _time_property(data: bytes, box: Box, fmt: str) -> str:
@@ -954,9 +927,10 @@ def read_metadata(data: bytes) -> Inspection:
             if index and index not in seen and heif.properties[index - 1].type in METADATA_PROPERTIES:
                 seen.add(index)
                 out.append(_property_finding(data, heif, heif.properties[index - 1]))
-    for extra in (_orientation(data, heif), _icc(data, heif)):
-        if extra is not None:
-            out.append(extra)
+    turn = _orientation(data, heif)
+    if turn is not None:
+        out.append(turn)
+    out.extend(_icc(data, heif))
     for box in heif.dropped:
         block = f"{_show(box.type)} box"
         if box.type == "xml ":  # an XML box in 'meta' (full box): XMP as often as not
@@ -978,7 +952,9 @@ def read_metadata(data: bytes) -> Inspection:
         irot = _property(heif, heif.primary, "irot")
         if irot is not None and irot.payload < irot.end and data[irot.payload] & 1:
             width, height = height, width
-    return Inspection(heif.kind, heif.mime, width, height, out, warnings)
+    if heif.damaged is not None:
+        warnings.append(damaged_warning(heif.damaged))
+    return Inspection(heif.kind, heif.mime, width, height, out, warnings, heif.damaged is not None)
 
 
 # ---- strip --------------------------------------------------------------------------------------------
@@ -1043,6 +1019,48 @@ def _check_keepable(heif: Heif, kept: set[int]) -> None:
             raise UnsupportedError(heif.fmt, where, f"item {item_id}'s data lives in another file (data reference {loc.dref})")
 
 
+def _property_bytes(data: bytes, box: Box, options: StripOptions) -> bytes | None:
+    """The property box a strip writes for ``box``, or None when it goes: metadata properties,
+    unknown ones (an essential one is refused by the caller), ICC colour without ``keep_icc``. Kept
+    properties of a fixed size are cut to it (their reserved bits cleared); an ICC profile is
+    neutralised (icc.neutralise); the others are copied as they are."""
+    kind, payload = box.type, data[box.payload : box.end]
+    if kind not in RENDERING_PROPERTIES:
+        return None
+    if kind == "colr" and payload[:4] in ICC_COLR_TYPES:
+        neutral = icc_mod.neutralise(payload[4:]) if options.keep_icc else None
+        return None if neutral is None else _box(kind, payload[:4] + neutral)
+    if kind == "colr" and payload[:4] == b"nclx":
+        return _box(kind, payload[:11]) if len(payload) >= 11 else None
+    if kind in ("irot", "imir"):
+        return _box(kind, bytes((payload[0] & (3 if kind == "irot" else 1),))) if payload else None
+    if kind == "ispe":
+        return _box(kind, payload[:1] + bytes(3) + payload[4:12]) if len(payload) >= 12 else None
+    if kind == "pixi" and len(payload) >= 5:
+        return _box(kind, payload[:1] + bytes(3) + payload[4 : 5 + payload[4]])
+    size = FIXED_SIZE_PROPERTIES.get(kind)
+    if size is not None:
+        return _box(kind, payload[:size]) if len(payload) >= size else None
+    return data[box.start : box.end]
+
+
+def _canonical_ftyp(data: bytes, ftyp: Box) -> bytes:
+    """The file type box: its major brand, minor version 0, and only the compatible brands privpix
+    knows (a brand is a promise about the file, never needed to decode it)."""
+    brands = _brands(data, ftyp)
+    compatible = list(dict.fromkeys(b for b in brands[1:] if b in KNOWN_BRANDS))
+    return _box("ftyp", brands[0] + bytes(4) + b"".join(compatible))
+
+
+def _item_payload(data: bytes, heif: Heif, loc: Location) -> bytes:
+    """A kept item's bytes; a grid's description is cut to its defined size (8 or 12 bytes)."""
+    payload = item_bytes(data, heif, loc)
+    if heif.items[loc.id].type == "grid" and len(payload) >= 2:
+        size = 12 if payload[1] & 1 else 8
+        return payload[:size] if len(payload) >= size else payload
+    return payload
+
+
 def strip(data: bytes, options: StripOptions) -> bytes:
     heif = parse(data)
     kept = needed_items(data, heif)
@@ -1053,17 +1071,24 @@ def strip(data: bytes, options: StripOptions) -> bytes:
     big_ids = max(written | {heif.primary}) > 0xFFFF
 
     # properties: keep what kept items use, minus metadata (and ICC unless asked), renumbered
-    def keep_property(index: int) -> bool:
+    written_properties: dict[int, bytes | None] = {}  # source index -> the box written (None: dropped)
+
+    def keep_property(index: int, item_id: int, essential: bool) -> bool:
         if index == 0:
             return False
+        if index not in written_properties:
+            written_properties[index] = _property_bytes(data, heif.properties[index - 1], options)
         box = heif.properties[index - 1]
-        if box.type in METADATA_PROPERTIES:
-            return False
-        if box.type == "colr" and not options.keep_icc and data[box.payload : box.payload + 4] in ICC_COLR_TYPES:
-            return False
-        return True
+        if written_properties[index] is None and essential and box.type not in RENDERING_PROPERTIES | METADATA_PROPERTIES.keys():
+            raise UnsupportedError(
+                heif.fmt,
+                box.start,
+                f"item {item_id} needs the property '{_show(box.type)}' (marked essential), which privpix does not know: "
+                "it will neither drop it nor copy it",
+            )
+        return written_properties[index] is not None
 
-    assoc = {i: [(x, e) for x, e in heif.assoc[i] if keep_property(x)] for i in heif.assoc if i in kept}
+    assoc = {i: [(x, e) for x, e in heif.assoc[i] if keep_property(x, i, e)] for i in heif.assoc if i in kept}
     used = sorted({x for entries in assoc.values() for x, _ in entries})
     renumber = {old: new for new, old in enumerate(used, start=1)}
     wide = len(used) > 127
@@ -1079,7 +1104,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
                 ipma_body += pack_u16be((essential << 15) | renumber[index])
             else:
                 ipma_body += bytes([(essential << 7) | renumber[index]])
-    ipco = b"".join(data[heif.properties[i - 1].start : heif.properties[i - 1].end] for i in used)
+    ipco = b"".join(written_properties[i] or b"" for i in used)
     iprp = _box(
         "iprp",
         _box("ipco", ipco) + _full_box("ipma", 1 if big_ids else 0, 1 if wide else 0, pack_u32be(count) + bytes(ipma_body)),
@@ -1118,7 +1143,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
             assert exif is not None
             payload, method = exif[1], 0
         else:
-            payload, method = item_bytes(data, heif, loc), loc.method
+            payload, method = _item_payload(data, heif, loc), loc.method
         store = idat if method == 1 else mdat
         placed.append((loc.id, method, len(store), len(payload)))
         store += payload
@@ -1133,7 +1158,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
         else _full_box("pitm", 1, 0, pack_u32be(heif.primary))
     )
     head = hdlr + dinf + pitm + iinf + iref + iprp + (_box("idat", bytes(idat)) if idat else b"")
-    ftyp = data[heif.ftyp.start : heif.ftyp.end]
+    ftyp = _canonical_ftyp(data, heif.ftyp)
     mdat_header = 8 if 8 + len(mdat) <= MAX_U32 else 16
 
     def build_iloc(offset_size: int, mdat_start: int) -> bytes:

@@ -2,8 +2,11 @@
 scans, and an end-of-image marker after which anything (MPF secondary images, vendor previews,
 aCropalypse leftovers) is not part of the picture.
 
-A strip copies every segment the decoder needs byte for byte and drops the rest; the EXIF block is
-replaced by a minimal one holding only the orientation (and any groups the user keeps).
+A strip copies the segments a decoder needs byte for byte (scan data included), writes JFIF, Adobe
+APP14 and the ICC chunks in their canonical form, replaces the EXIF block by a minimal one holding
+only the orientation (and any groups the user keeps), drops the rest, and refuses markers no common
+decoder reads (docs/strip.md has the table). A file cut short inside its scan data keeps the scan
+up to the cut (``parse``).
 """
 
 from __future__ import annotations
@@ -13,11 +16,11 @@ import struct
 from dataclasses import dataclass
 
 from . import exif as exif_mod
+from . import icc as icc_mod
 from . import iptc, xmp
 from .binary import need, preview, u16be
-from .errors import FormatError
+from .errors import FormatError, TruncatedError, UnsupportedError, damaged_warning
 from .findings import Finding, Inspection, format_bytes, trim
-from .icc import description as icc_description
 from .memo import parse_once
 from .policy import StripOptions
 
@@ -25,10 +28,13 @@ NAME = "jpeg"
 MIME = "image/jpeg"
 FMT = "JPEG"
 
-SOI, EOI, SOS, COM, DHT = 0xD8, 0xD9, 0xDA, 0xFE, 0xC4
+SOI, EOI, SOS, COM, DHT, DQT, DRI, DNL, DAC, TEM = 0xD8, 0xD9, 0xDA, 0xFE, 0xC4, 0xDB, 0xDD, 0xDC, 0xCC, 0x01
 APP0, APP1, APP2, APP11, APP13, APP14, APP15 = 0xE0, 0xE1, 0xE2, 0xEB, 0xED, 0xEE, 0xEF
 SOF_MARKERS = frozenset((0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF))
 STANDALONE = frozenset((0x01, *range(0xD0, 0xD8)))
+# Segments a decoder needs that a strip copies verbatim (besides SOFn and scan data); any marker
+# not named here or handled by ``_pieces`` is one no common decoder reads.
+KEPT_MARKERS = frozenset((DHT, DQT, DRI, DAC, SOS))
 
 EXIF_ID = b"Exif\x00"
 XMP_ID = b"http://ns.adobe.com/xap/1.0/\x00"
@@ -58,8 +64,9 @@ class Segment:
 @dataclass
 class Layout:
     segments: list[Segment]
-    eoi_end: int  # offset just past the EOI marker
+    eoi_end: int  # offset just past the EOI marker (the end of the file when it was cut short)
     warnings: list[str]
+    damaged: str | None = None  # why the file is incomplete: it ends inside or after the image data
 
 
 def sniff(data: bytes) -> bool:
@@ -76,21 +83,32 @@ def _scan_end(data: bytes, pos: int) -> int:
     """Offset of the 0xff that starts the first marker after entropy-coded data at ``pos``."""
     found = _MARKER_IN_SCAN.search(data, pos)
     if found is None:
-        raise FormatError(FMT, pos, "truncated: the image data ends without an end-of-image marker (the file was cut short)")
+        raise TruncatedError(FMT, pos, "truncated: the image data ends without an end-of-image marker (the file was cut short)")
     return found.start()
 
 
 @parse_once
 def parse(data: bytes) -> Layout:
+    """The file's segments. A file cut short after its image data began is read up to the cut (the
+    scan that was cut running to the end of the file) and marked damaged; cut before, it is refused."""
     if not sniff(data):
         raise FormatError(FMT, 0, "expected a JPEG start-of-image marker ff d8 ff", preview(data, 0))
     segments: list[Segment] = []
     warnings: list[str] = []
+    try:
+        return _walk(data, segments, warnings)
+    except TruncatedError as err:
+        if not any(seg.marker == SOS for seg in segments):
+            raise
+        return Layout(segments, len(data), [*warnings, damaged_warning(err.describe())], err.describe())
+
+
+def _walk(data: bytes, segments: list[Segment], warnings: list[str]) -> Layout:
     pos = 2
     n = len(data)
     while True:
         if pos >= n:
-            raise FormatError(FMT, pos, "truncated: expected another marker, but the file ends")
+            raise TruncatedError(FMT, pos, "truncated: expected another marker, but the file ends")
         if data[pos] != 0xFF:
             nxt = data.find(b"\xff", pos)
             if nxt < 0:
@@ -100,7 +118,7 @@ def parse(data: bytes) -> Layout:
         while pos + 1 < n and data[pos + 1] == 0xFF:  # fill bytes
             pos += 1
         if pos + 1 >= n:
-            raise FormatError(FMT, pos, "truncated: expected a marker code, but the file ends")
+            raise TruncatedError(FMT, pos, "truncated: expected a marker code, but the file ends")
         marker = data[pos + 1]
         start = pos
         if marker == EOI:
@@ -114,7 +132,11 @@ def parse(data: bytes) -> Layout:
             raise FormatError(FMT, pos + 2, f"expected a segment length of at least 2 for marker ff {marker:02x}", str(length))
         end = pos + 2 + length
         need(data, pos + 4, length - 2, FMT, f"the payload of marker ff {marker:02x}")
-        seg_end = _scan_end(data, end) if marker == SOS else end
+        try:
+            seg_end = _scan_end(data, end) if marker == SOS else end
+        except TruncatedError:
+            segments.append(Segment(marker, start, n, pos + 4, end))  # the scan, as far as it goes
+            raise
         segments.append(Segment(marker, start, seg_end, pos + 4, end))
         pos = seg_end
 
@@ -249,16 +271,13 @@ def read_metadata(data: bytes) -> Inspection:
     if icc_chunks:
         icc_chunks.sort(key=lambda part: part[0])
         profile = b"".join(part for _, part in icc_chunks)
-        name = icc_description(profile) or "unnamed"
-        out.append(
-            Finding("kept", "ICC profile", name, "APP2 ICC_PROFILE", icc_span[0], sum(icc_span[1::2]), {"bytes": len(profile)})
-        )
+        out.extend(icc_mod.findings(profile, "APP2 ICC_PROFILE", icc_span[0], sum(icc_span[1::2])))
     trailing = len(data) - layout.eoi_end
     if trailing > 0:
         out.append(
             Finding("blocks", "Data after the end of the image", format_bytes(trailing), "trailer", layout.eoi_end, trailing)
         )
-    return Inspection(NAME, MIME, width, height, out, warnings)
+    return Inspection(NAME, MIME, width, height, out, warnings, layout.damaged is not None)
 
 
 # ---- strip --------------------------------------------------------------------------------------------
@@ -270,38 +289,85 @@ def _head(seg: Segment, data: bytes, n: int) -> bytes:
     return data[seg.payload_start : min(seg.payload_end, seg.payload_start + n)]
 
 
-def _keep_segment(seg: Segment, data: bytes, options: StripOptions) -> bool:
+def _segment(marker: int, payload: bytes) -> bytes:
+    return bytes((0xFF, marker)) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def _kept_exif(seg: Segment, data: bytes, options: StripOptions) -> list[bytes]:
+    block = exif_mod.kept_block(data[seg.payload_start + 6 : seg.payload_end], options.keep)
+    if block is None or len(EXIF_ID) + 1 + len(block) + 2 > 0xFFFF:
+        return []
+    return [_segment(APP1, EXIF_ID + b"\x00" + block)]
+
+
+def _canonical_jfif(payload: bytes) -> list[bytes]:
+    """JFIF's 14 bytes (identifier, version, units, densities) with no thumbnail; a shorter JFIF
+    segment is one decoders ignore, so it goes."""
+    return [_segment(APP0, payload[:12] + b"\x00\x00")] if len(payload) >= 14 else []
+
+
+def _canonical_adobe(payload: bytes) -> list[bytes]:
+    """Adobe's APP14 as decoders read it: version 100, no flags, the colour transform (byte 11); a
+    shorter one is ignored by decoders, so it goes."""
+    return [_segment(APP14, ADOBE_ID + b"\x00\x64\x00\x00\x00\x00" + payload[11:12])] if len(payload) >= 12 else []
+
+
+ICC_CHUNK = 65519  # profile bytes per APP2 segment: 65535 - 2 (length) - 14 (identifier, numbers)
+
+
+def _canonical_icc(data: bytes) -> list[bytes]:
+    """The profile, neutralised (icc.neutralise), in as few APP2 chunks as fit, numbered 1..n."""
+    profile = icc_profile(data)
+    neutral = icc_mod.neutralise(profile) if profile else None
+    if neutral is None:
+        return []
+    parts = [neutral[i : i + ICC_CHUNK] for i in range(0, len(neutral), ICC_CHUNK)]
+    if len(parts) > 255:
+        return []
+    return [_segment(APP2, ICC_ID + bytes((k, len(parts))) + part) for k, part in enumerate(parts, start=1)]
+
+
+@dataclass
+class _StripState:
+    """What a strip has already written: each of these blocks is kept once, at its first place."""
+
+    exif: bool = False
+    jfif: bool = False
+    icc: bool = False
+    adobe: bool = False
+    frame_height: int = -1  # from the first SOF, for DNL
+
+
+def _pieces(seg: Segment, data: bytes, options: StripOptions, state: _StripState) -> list[bytes] | None:
+    """The segments written in place of ``seg``; None to copy it verbatim (scan data included)."""
     m = seg.marker
-    if not (APP0 <= m <= APP15) and m != COM:
-        return True
-    payload = _head(seg, data, 14)
-    if m == APP0:
-        return payload.startswith(JFIF_ID)
-    if m == APP2:  # an ICC chunk has a 14-byte header (identifier, sequence number, count)
-        return options.keep_icc and payload.startswith(ICC_ID) and len(payload) == 14
-    if m == APP14:
-        return payload.startswith(ADOBE_ID)
-    return False
-
-
-def _jfif_without_thumbnail(seg: Segment, data: bytes) -> bytes:
-    """The JFIF APP0 segment with any thumbnail removed (its header is 14 bytes + thumbnail)."""
-    payload = seg.payload(data)
-    if len(payload) < 14 or (len(payload) == 14 and payload[12] == 0 and payload[13] == 0):
-        return data[seg.start : seg.end]
-    head = bytearray(payload[:14])
-    head[12] = head[13] = 0
-    return b"\xff\xe0" + (len(head) + 2).to_bytes(2, "big") + bytes(head)
-
-
-def _kept_exif(seg: Segment, data: bytes, options: StripOptions) -> bytes | None:
-    block = exif_mod.kept_block(seg.payload(data)[6:], options.keep)
-    if block is None:
+    if m in SOF_MARKERS and state.frame_height < 0 and seg.payload_end - seg.payload_start >= 3:
+        state.frame_height = (data[seg.payload_start + 1] << 8) | data[seg.payload_start + 2]
+    if m in SOF_MARKERS or m in KEPT_MARKERS or m in _SCAN_GOES_ON:
         return None
-    payload = EXIF_ID + b"\x00" + block
-    if len(payload) + 2 > 0xFFFF:
-        return None
-    return b"\xff\xe1" + (len(payload) + 2).to_bytes(2, "big") + payload
+    head = _head(seg, data, 14)
+    if m == APP1 and head[:5] == EXIF_ID:
+        first, state.exif = not state.exif, True
+        return _kept_exif(seg, data, options) if first else []
+    if m == APP0 and head[:5] == JFIF_ID:
+        first, state.jfif = not state.jfif, True
+        return _canonical_jfif(seg.payload(data)) if first else []
+    if m == APP2 and head[:12] == ICC_ID and len(head) == 14:
+        first, state.icc = not state.icc, True
+        return _canonical_icc(data) if first and options.keep_icc else []
+    if m == APP14 and head[:5] == ADOBE_ID:
+        first, state.adobe = not state.adobe, True
+        return _canonical_adobe(seg.payload(data)) if first else []
+    if m == DNL:  # the frame's height, needed only when the SOF says 0
+        return [_segment(DNL, seg.payload(data)[:2])] if state.frame_height == 0 else []
+    if APP0 <= m <= APP15 or m in (COM, TEM):
+        return []
+    raise UnsupportedError(
+        FMT,
+        seg.start,
+        f"marker ff {m:02x} is one no common decoder reads (hierarchical, JPEG extension or reserved): "
+        "privpix will neither drop it nor copy it",
+    )
 
 
 def strip(data: bytes, options: StripOptions) -> bytes:
@@ -310,35 +376,25 @@ def strip(data: bytes, options: StripOptions) -> bytes:
     pieces: list[bytes | memoryview] = [b"\xff\xd8"]
     segments: list[Segment] = []  # the output's own layout, to prime the parse memo with
     pos = 2
-    exif_done = False
+    state = _StripState()
     for seg in layout.segments:
-        piece: bytes | memoryview
-        if seg.marker == APP1 and _head(seg, data, 5) == EXIF_ID:
-            if exif_done:
-                continue
-            exif_done = True
-            kept = _kept_exif(seg, data, options)
-            if kept is None:
-                continue
-            piece, rebuilt = kept, True
-        elif not _keep_segment(seg, data, options):
+        rebuilt = _pieces(seg, data, options, state)
+        if rebuilt is not None:  # whole new segments: payload after the length, to the end
+            for piece in rebuilt:
+                segments.append(Segment(piece[1], pos, pos + len(piece), pos + 4, pos + len(piece)))
+                pieces.append(piece)
+                pos += len(piece)
             continue
-        elif seg.marker == APP0:
-            piece, rebuilt = _jfif_without_thumbnail(seg, data), True
-        else:
-            piece, rebuilt = view[seg.start : seg.end], False  # no copy until the join
-        if rebuilt:  # a whole new segment (minimal EXIF, JFIF header): payload to its end
-            payload_start, payload_end = pos + 4, pos + len(piece)
-        else:  # copied verbatim, scan data included: the same shape, moved
-            payload_start, payload_end = pos + seg.payload_start - seg.start, pos + seg.payload_end - seg.start
+        size = seg.end - seg.start
         if seg.marker in _SCAN_GOES_ON and segments and segments[-1].marker == SOS:
             # ff 00 or a restart marker that now follows scan data is part of that scan to a reader
             last = segments[-1]
-            segments[-1] = Segment(SOS, last.start, pos + len(piece), last.payload_start, last.payload_end)
-        else:
-            segments.append(Segment(seg.marker, pos, pos + len(piece), payload_start, payload_end))
-        pieces.append(piece)
-        pos += len(piece)
+            segments[-1] = Segment(SOS, last.start, pos + size, last.payload_start, last.payload_end)
+        else:  # copied verbatim, scan data included: the same shape, moved
+            shift = pos - seg.start
+            segments.append(Segment(seg.marker, pos, pos + size, seg.payload_start + shift, seg.payload_end + shift))
+        pieces.append(view[seg.start : seg.end])  # no copy until the join
+        pos += size
     pieces.append(b"\xff\xd9")
     out = b"".join(pieces)
     parse.prime(out, Layout(segments, pos + 2, []))

@@ -5,29 +5,23 @@ Chunk layout: 4-byte big-endian data length, 4-byte type (ASCII letters), data, 
 type + data. A type whose first letter is uppercase is *critical* (the decoder must understand it);
 lowercase is *ancillary* (safe to ignore).
 
-A strip is an allowlist. Byte layout of the output (the TypeScript twin writes the same bytes):
-
-1. The 8-byte PNG signature.
-2. Every chunk from IHDR up to (not including) IEND, in input order, where the chunk is kept
-   (``KEEP``, plus ``iCCP`` when ``options.keep_icc``) copied verbatim: length, type, data and the
-   CRC *as found* (a bad CRC is reported as a warning by inspect, never "fixed" and never a reason
-   to refuse).
-3. The first ``eXIf`` chunk is replaced, at its position, by a fresh ``eXIf`` holding
-   ``exif.build(parsed, exif.kept_tags(options.keep, orientation=...))`` (the TIFF header directly,
-   no "Exif\\0\\0" prefix, as the PNG spec says), with its CRC computed over ``b"eXIf" + block``. If
-   nothing is left to keep (no Orientation, no keep-group tag) or the block is unreadable, no eXIf
-   is written. Later eXIf chunks are dropped. Input eXIf data that starts with "Exif\\0\\0" is read
-   from after those six bytes.
-4. A canonical empty IEND chunk: ``00 00 00 00 49 45 4e 44 ae 42 60 82`` (even if the input's IEND
-   carried data).
-Everything else is dropped: tEXt, zTXt, iTXt, tIME, caBX (C2PA) and every ancillary chunk not in
-``KEEP``, and all bytes after IEND. An unknown *critical* chunk (e.g. Apple's ``CgBI``) makes strip
-raise ``UnsupportedError``: dropping it could change the pixels, keeping it could keep data.
+A strip is an allowlist (the TypeScript twin writes the same bytes; docs/strip.md has the table):
+the 8-byte signature; every chunk of a ``KEEP`` kind, in input order, copied verbatim with the CRC
+as found (a bad CRC is reported by inspect, never "fixed"), unless it is not of its defined size,
+not allowed for the colour type or a repeat (``_kept_fault``); the first ``eXIf`` replaced in place
+by a fresh one holding ``exif.build`` of the kept tags (the TIFF header directly, no "Exif\\0\\0"
+prefix; none when nothing is left); the first ``iCCP`` (with ``options.keep_icc``) replaced in place
+by one named "ICC profile" holding the neutralised profile compressed by ``run_length_zlib``; a
+canonical empty IEND. Everything else is dropped: text chunks, tIME, caBX (C2PA), sPLT, hIST, every
+other ancillary chunk, all bytes after IEND. An unknown *critical* chunk (e.g. Apple's ``CgBI``)
+makes strip raise ``UnsupportedError``: dropping it could change the pixels, keeping it could keep
+data. A file cut short after its image data began keeps the IDAT/fdAT bytes that are there
+(``parse``).
 
 Parsing rules: the signature must match; the first chunk must be IHDR with 13 bytes of data; a
-length above 2^31-1, a type that is not four ASCII letters, or a chunk (including its CRC) that runs
-past the end of the file raise FormatError at the chunk's offset; a file without IEND raises
-FormatError where the next chunk header was expected.
+length above 2^31-1 or a type that is not four ASCII letters raise FormatError at the chunk's offset;
+a chunk (including its CRC) that runs past the end of the file, or a file without IEND, is a file cut
+short (``parse``).
 
 Inspect: width/height from IHDR. Findings, in chunk order, each with ``offset`` = the chunk's
 first byte (its length field) and ``length`` = 12 + data length:
@@ -59,11 +53,11 @@ import zlib
 from dataclasses import dataclass
 
 from . import exif as exif_mod
+from . import icc as icc_mod
 from . import iptc, xmp
 from .binary import ascii4, need, pack_u32be, preview, u32be
-from .errors import FormatError, UnsupportedError
+from .errors import FormatError, TruncatedError, UnsupportedError, damaged_warning
 from .findings import Finding, Inspection, format_bytes, trim
-from .icc import description as icc_description
 from .memo import parse_once
 from .policy import StripOptions
 
@@ -76,31 +70,28 @@ IEND_CHUNK = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 MAX_LENGTH = 0x7FFFFFFF
 INFLATE_LIMIT = 16_000_000
 
-CRITICAL = frozenset((b"IHDR", b"PLTE", b"IDAT", b"IEND"))
-# Ancillary chunks a strip keeps: rendering (colour, transparency, density) and APNG animation.
-KEEP = frozenset(
-    (
-        b"IHDR",
-        b"PLTE",
-        b"IDAT",
-        b"gAMA",
-        b"cHRM",
-        b"sRGB",
-        b"cICP",
-        b"mDCV",
-        b"cLLI",
-        b"sBIT",
-        b"bKGD",
-        b"hIST",
-        b"tRNS",
-        b"pHYs",
-        b"sPLT",
-        b"acTL",
-        b"fcTL",
-        b"fdAT",
-    )
-)
-TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt")
+# Chunks a strip keeps: the image, what renders it (colour, transparency, density) and APNG
+# animation; each only in its defined size, once where the PNG spec allows one (``_kept_fault``).
+# sPLT and hIST (palette suggestions, a name of free text among them) are not needed to render.
+KEEP = frozenset((b"IHDR", b"PLTE", b"IDAT", b"gAMA", b"cHRM", b"sRGB", b"cICP", b"mDCV", b"cLLI"))
+KEEP |= frozenset((b"sBIT", b"bKGD", b"tRNS", b"pHYs", b"acTL", b"fcTL", b"fdAT"))
+# the data size of each kept chunk: fixed, or per colour type (0 grey, 2 RGB, 3 palette, 4 grey +
+# alpha, 6 RGBA); a colour type missing from a table is one where the chunk is not allowed
+SIZES: dict[bytes, int | dict[int, int]] = {
+    b"gAMA": 4,
+    b"cHRM": 32,
+    b"sRGB": 1,
+    b"cICP": 4,
+    b"mDCV": 24,
+    b"cLLI": 8,
+    b"pHYs": 9,
+    b"acTL": 8,
+    b"fcTL": 26,
+    b"sBIT": {0: 1, 2: 3, 3: 3, 4: 2, 6: 4},
+    b"bKGD": {0: 2, 4: 2, 2: 6, 6: 6, 3: 1},
+    b"tRNS": {0: 2, 2: 6},  # palette images: up to one byte per palette entry
+}
+REPEATABLE = frozenset((b"IDAT", b"fcTL", b"fdAT"))
 
 XMP_KEYWORD = "XML:com.adobe.xmp"
 RAW_PROFILE = "Raw profile type "
@@ -147,7 +138,9 @@ class Chunk:
 @dataclass
 class Layout:
     chunks: list[Chunk]  # IHDR .. the chunk before IEND
-    iend: Chunk
+    iend: Chunk | None  # None when the file was cut short
+    partial: Chunk | None = None  # image data (IDAT/fdAT) cut short: ``length`` is what is there
+    damaged: str | None = None  # why the file is incomplete
 
 
 def sniff(data: bytes) -> bool:
@@ -162,15 +155,34 @@ def is_critical(kind: bytes) -> bool:
     return 65 <= kind[0] <= 90
 
 
+IMAGE_DATA = (b"IDAT", b"fdAT")
+
+
 @parse_once
 def parse(data: bytes) -> Layout:
+    """The file's chunks. A file cut short after its image data began is read up to the cut (an IDAT
+    or fdAT chunk that was cut keeping the bytes that are there) and marked damaged; cut before, it is
+    refused."""
     if not sniff(data):
         raise FormatError(FMT, 0, "expected the PNG signature 89 50 4e 47 0d 0a 1a 0a", preview(data, 0))
     chunks: list[Chunk] = []
+    try:
+        return _walk(data, chunks)
+    except TruncatedError as err:
+        pos = chunks[-1].end if chunks else 8
+        kind = data[pos + 4 : pos + 8]
+        there = min(len(data) - pos - 8, int.from_bytes(data[pos : pos + 4], "big"))  # never the CRC's bytes
+        partial = Chunk(kind, pos, there) if kind in IMAGE_DATA and there > 0 else None
+        if not chunks or not (partial or any(c.type in IMAGE_DATA for c in chunks)):
+            raise
+        return Layout(chunks, None, partial, err.describe())
+
+
+def _walk(data: bytes, chunks: list[Chunk]) -> Layout:
     pos = 8
     while True:
         if pos + 8 > len(data):
-            raise FormatError(FMT, pos, "truncated: expected another chunk header (the file ends before the IEND chunk)")
+            raise TruncatedError(FMT, pos, "truncated: expected another chunk header (the file ends before the IEND chunk)")
         length = u32be(data, pos, FMT, "a chunk length")
         kind = data[pos + 4 : pos + 8]
         if not _is_letters(kind):
@@ -217,6 +229,130 @@ def icc_profile(data: bytes) -> bytes | None:
     chunk = next((c for c in parse(data).chunks if c.type == b"iCCP"), None)
     parts = None if chunk is None else _iccp_parts(chunk.body(data))
     return None if parts is None else inflate(parts[1])
+
+
+# ---- what a strip keeps ------------------------------------------------------------------------------
+
+
+def _kept_fault(chunk: Chunk, ctype: int, palette: int, seen: set[bytes]) -> str | None:
+    """Why a chunk of a kept kind is not kept (None when it is): not allowed for the colour type, not
+    its defined size, or a repeat of one the spec allows once (decoders read the first). ``palette``
+    is the number of PLTE entries; ``seen`` collects the kinds met so far."""
+    kind, n = chunk.type, chunk.length
+    repeat = kind in seen and kind not in REPEATABLE
+    seen.add(kind)
+    if repeat:
+        return f"a second {kind.decode()} chunk"
+    if kind == b"PLTE":
+        return None if ctype == 3 else "a palette in an image without one"
+    if kind == b"tRNS" and ctype == 3:
+        return None if 0 < n <= palette else f"{n} transparency entries for {palette} colours"
+    if kind == b"fdAT":
+        return None if n >= 4 else f"{n} bytes (at least 4 expected)"
+    size = SIZES.get(kind)
+    expected = size.get(ctype) if isinstance(size, dict) else size
+    if size is not None and expected is None:
+        return f"not allowed for colour type {ctype}"
+    if expected is not None and n != expected:
+        return f"{n} bytes ({expected} expected)"
+    return None
+
+
+def _kept_faults(layout: Layout, data: bytes) -> dict[int, str]:
+    """Chunk start -> why that chunk of a kept kind is dropped (see ``_kept_fault``)."""
+    ctype = data[layout.chunks[0].data_start + 9]
+    plte = next((c for c in layout.chunks if c.type == b"PLTE"), None)
+    palette = plte.length // 3 if plte is not None else 0
+    seen: set[bytes] = set()
+    faults = {}
+    for chunk in layout.chunks[1:]:
+        if chunk.type in KEEP:
+            fault = _kept_fault(chunk, ctype, palette, seen)
+            if fault is not None:
+                faults[chunk.start] = fault
+    return faults
+
+
+# deflate length codes 257..285: (first length, extra bits)
+_LENGTH_BASES: tuple[tuple[int, int], ...] = (
+    *((3, 0), (4, 0), (5, 0), (6, 0), (7, 0), (8, 0), (9, 0), (10, 0), (11, 1), (13, 1), (15, 1), (17, 1)),
+    *((19, 2), (23, 2), (27, 2), (31, 2), (35, 3), (43, 3), (51, 3), (59, 3), (67, 4), (83, 4), (99, 4)),
+    *((115, 4), (131, 5), (163, 5), (195, 5), (227, 5), (258, 0)),
+)
+
+
+class _Bits:
+    """Deflate's bit order: values least-significant bit first, Huffman codes most-significant first."""
+
+    def __init__(self) -> None:
+        self.out = bytearray()
+        self.acc = self.n = 0
+
+    def put(self, value: int, count: int) -> None:
+        self.acc |= value << self.n
+        self.n += count
+        while self.n >= 8:
+            self.out.append(self.acc & 0xFF)
+            self.acc >>= 8
+            self.n -= 8
+
+    def code(self, code: int, count: int) -> None:
+        self.put(int(format(code, f"0{count}b")[::-1], 2), count)
+
+    def symbol(self, sym: int) -> None:
+        """A literal/length symbol in the fixed Huffman code."""
+        if sym < 144:
+            self.code(0x30 + sym, 8)
+        elif sym < 256:
+            self.code(0x190 + sym - 144, 9)
+        elif sym < 280:
+            self.code(sym - 256, 7)
+        else:
+            self.code(0xC0 + sym - 280, 8)
+
+    def run(self, length: int) -> None:
+        """A copy of the previous byte, ``length`` (3-258) times: a match at distance 1."""
+        code = max(i for i, (base, _) in enumerate(_LENGTH_BASES) if base <= length)
+        base, extra = _LENGTH_BASES[code]
+        self.symbol(257 + code)
+        self.put(length - base, extra)
+        self.code(0, 5)  # distance code 0: distance 1, no extra bits
+
+
+def run_length_zlib(payload: bytes) -> bytes:
+    """``payload`` as a zlib stream of one fixed-Huffman block whose only matches repeat the previous
+    byte: runs (the blanked parts of a neutralised colour profile) shrink, and both engines write the
+    same bits, where general compressors differ."""
+    bits = _Bits()
+    bits.put(1, 1)  # the final block
+    bits.put(1, 2)  # fixed Huffman codes
+    i = 0
+    while i < len(payload):
+        byte = payload[i]
+        run = 1
+        while i + run < len(payload) and payload[i + run] == byte and run < 259:
+            run += 1
+        bits.symbol(byte)
+        if run >= 4:
+            bits.run(run - 1)
+        else:
+            for _ in range(run - 1):
+                bits.symbol(byte)
+        i += run
+    bits.symbol(256)  # end of block
+    bits.put(0, -bits.n % 8)
+    return b"\x78\x01" + bytes(bits.out) + zlib.adler32(payload).to_bytes(4, "big")
+
+
+ICC_NAME = b"ICC profile"
+
+
+def _kept_icc(data: bytes) -> bytes | None:
+    """The first iCCP chunk rewritten: a neutral name, the neutralised profile (icc.neutralise),
+    compressed by ``run_length_zlib``."""
+    profile = icc_profile(data)
+    neutral = icc_mod.neutralise(profile) if profile else None
+    return None if neutral is None else make_chunk(b"iCCP", ICC_NAME + b"\x00\x00" + run_length_zlib(neutral))
 
 
 # ---- zlib and text helpers (inspect only) -------------------------------------------------------------
@@ -373,8 +509,7 @@ def _chunk_findings(chunk: Chunk, data: bytes, warnings: list[str], budget: _Inf
         if profile is None:
             warnings.append(f"iCCP chunk at byte {off}: the compressed ICC profile is unreadable")
             return [Finding("kept", "ICC profile", "unreadable", "iCCP", off, size)]
-        name = icc_description(profile) or "unnamed"
-        return [Finding("kept", "ICC profile", name, "iCCP", off, size, {"bytes": len(profile)})]
+        return icc_mod.findings(profile, "iCCP", off, size)
     if kind == b"tIME":
         if len(body) != 7:
             warnings.append(f"tIME chunk at byte {off} has {len(body)} bytes instead of 7")
@@ -409,15 +544,22 @@ def read_metadata(data: bytes) -> Inspection:
     out: list[Finding] = []
     warnings: list[str] = []
     budget = _InflateBudget()
-    for chunk in [*layout.chunks, layout.iend]:
+    faults = _kept_faults(layout, data)
+    for chunk in [*layout.chunks, *([layout.iend] if layout.iend else [])]:
         if zlib.crc32(data[chunk.start + 4 : chunk.end - 4]) != chunk.crc(data):
             warnings.append(f"chunk {ascii4(chunk.type, 0)} at byte {chunk.start} has a bad CRC")
+        fault = faults.get(chunk.start)
+        if fault is not None:
+            name = ascii4(chunk.type, 0)
+            out.append(Finding("blocks", "Other chunk", f"{name}: {fault}", name, chunk.start, chunk.end - chunk.start))
         out.extend(_chunk_findings(chunk, data, warnings, budget))
-    end = layout.iend.end
+    if layout.damaged is not None:
+        warnings.append(damaged_warning(layout.damaged))
+    end = layout.iend.end if layout.iend else len(data)
     trailing = len(data) - end
     if trailing > 0:
         out.append(Finding("blocks", "Data after the end of the image", format_bytes(trailing), "trailer", end, trailing))
-    return Inspection(NAME, MIME, width, height, out, warnings)
+    return Inspection(NAME, MIME, width, height, out, warnings, layout.damaged is not None)
 
 
 # ---- strip --------------------------------------------------------------------------------------------
@@ -434,8 +576,9 @@ def _kept_exif(chunk: Chunk, data: bytes, options: StripOptions) -> bytes | None
 
 def strip(data: bytes, options: StripOptions) -> bytes:
     layout = parse(data)
+    faults = _kept_faults(layout, data)
     out = [SIGNATURE]
-    exif_done = False
+    exif_done = icc_done = False
     for chunk in layout.chunks:
         kind = chunk.type
         if kind == b"eXIf":
@@ -444,14 +587,21 @@ def strip(data: bytes, options: StripOptions) -> bytes:
                 kept = _kept_exif(chunk, data, options)
                 if kept is not None:
                     out.append(kept)
-        elif kind in KEEP or (kind == b"iCCP" and options.keep_icc):
-            out.append(data[chunk.start : chunk.end])
-        elif is_critical(kind) and kind not in CRITICAL:
+        elif kind == b"iCCP":
+            if options.keep_icc and not icc_done:
+                icc_done = True
+                out.append(_kept_icc(data) or b"")
+        elif kind in KEEP:
+            if chunk.start not in faults:
+                out.append(data[chunk.start : chunk.end])
+        elif is_critical(kind):
             raise UnsupportedError(
                 FMT,
                 chunk.start,
                 f"unknown critical chunk {ascii4(kind, 0)}: the image may depend on it, so privpix "
                 "will neither drop it nor copy it",
             )
+    if layout.partial is not None:  # the image data that is there, in a whole chunk of its own
+        out.append(make_chunk(layout.partial.type, layout.partial.body(data)))
     out.append(IEND_CHUNK)
     return b"".join(out)

@@ -18,8 +18,9 @@ What is kept
   (a thumbnail can show what was cropped out of the picture); all SubIFDs (tag 330); Exif/GPS/Interop
   IFDs (rebuilt only for keep-groups, below).
 * **Tags of a page**: the structural allowlist ``STRUCTURAL_TAGS`` (decoding and rendering only),
-  the ICC profile (34675) when ``keep_icc``, and the IFD0-level keep-group tags (Make, Model,
-  DateTime, Artist, Copyright) when asked. Everything else goes: Software, ImageDescription,
+  each cut to its defined count (``COUNTS``, ``PER_SAMPLE``), the ICC profile (34675, neutralised:
+  icc.neutralise) when ``keep_icc``, and the IFD0-level keep-group tags (Make, Model, DateTime,
+  Artist, Copyright) when asked. Everything else goes: Software, ImageDescription,
   DocumentName, PageName, HostComputer, XMP (700), IPTC (33723), Photoshop IRB (34377), GeoTIFF,
   CameraSerialNumber, EXIF tags written straight into IFD0, MakerNotes, JPEGInterchangeFormat,
   and every private tag (>= 32768) other than ICC.
@@ -30,8 +31,10 @@ What is kept
 
 Refused: BigTIFF (``UnsupportedError``, in inspect too); in strip also old-style JPEG (Compression
 6), DNG and other files whose IFD0 is a reduced-resolution preview, pages that have both strips and
-tiles or lack byte counts, and outputs of 4 GiB or more. Truncation (an IFD, a kept tag's value or
-strip/tile data beyond the end of the file) is a ``FormatError`` naming the offset.
+tiles or lack byte counts, strips or tiles that overlap, and outputs of 4 GiB or more. Truncation of
+IFD0 or of a kept tag's value is a ``FormatError`` naming the offset; strip/tile data or a later IFD
+beyond the end of the file makes the file damaged, not refused (``parse``: the strips and tiles
+clipped, their byte counts rewritten as LONG).
 
 Output layout (the TypeScript engine writes the same bytes)
 -------------------------------------------------------------
@@ -81,12 +84,12 @@ import struct
 from dataclasses import dataclass, field
 
 from . import exif as exif_mod
+from . import icc as icc_mod
 from . import iptc, xmp
 from .binary import need, preview
-from .errors import FormatError, UnsupportedError
+from .errors import FormatError, TruncatedError, UnsupportedError, damaged_warning
 from .exif import Entry, Exif, Ifd
 from .findings import Finding, Inspection, format_bytes, plural
-from .icc import description as icc_description
 from .memo import parse_once
 from .policy import StripOptions
 
@@ -165,7 +168,6 @@ STRUCTURAL_TAGS: dict[int, str] = {
     324: "TileOffsets",
     325: "TileByteCounts",
     332: "InkSet",
-    333: "InkNames",
     334: "NumberOfInks",
     336: "DotRange",
     338: "ExtraSamples",
@@ -196,6 +198,7 @@ class Page:
     offsets_tag: int = 0  # 273 or 324; 0 when the page has neither
     offsets: list[int] = field(default_factory=list)
     counts: list[int] = field(default_factory=list)
+    cut: str | None = None  # why its image data is incomplete (the file was cut short inside it)
 
 
 @dataclass
@@ -214,6 +217,7 @@ class Layout:
     pages: list[Page]
     dropped: list[Dropped]
     warnings: list[str]
+    damaged: str | None = None  # why the file is incomplete: cut inside image data or a later IFD
 
 
 def sniff(data: bytes) -> bool:
@@ -318,8 +322,12 @@ def _read_page(data: bytes, ifd: Ifd, index: int, little: bool, warnings: list[s
     page.counts = counts
     piece = "tile" if page.offsets_tag == TAG_TILE_OFFSETS else "strip"
     for j, (off, size) in enumerate(zip(page.offsets, counts)):
-        if size:
-            need(data, off, size, FMT, f"{where} {piece} {j} of {len(counts)}")
+        try:
+            if size:
+                need(data, off, size, FMT, f"{where} {piece} {j} of {len(counts)}")
+        except TruncatedError as err:  # cut short: the bytes that are there
+            page.cut = page.cut or err.describe()
+            counts[j] = max(0, min(size, len(data) - off))
     return page
 
 
@@ -356,10 +364,15 @@ def parse(data: bytes) -> Layout:
     if offset == 0:
         raise FormatError(FMT, 4, "expected the offset of the first IFD", "0")
     index = 0
+    damaged = None
     while offset:
         if offset in seen:
             raise FormatError(FMT, offset, "expected a new IFD, but the IFD chain loops back to an earlier one")
         seen.add(offset)
+        if index > 0 and (offset + 2 > len(data) or offset + 6 + 12 * struct.unpack_from(e + "H", data, offset)[0] > len(data)):
+            text = f"truncated: IFD{index} runs past the end of the file ({len(data)} bytes)"
+            damaged = FormatError(FMT, offset, text).describe()
+            break  # a later IFD cut short: the pages before it are whole
         ifd = exif_mod.read_ifd(data, offset, little, FMT, warnings, 0, budget)
         count = struct.unpack_from(e + "H", data, offset)[0]
         need(data, offset + 2 + 12 * count, 4, FMT, f"the next-IFD offset of IFD{index}")
@@ -373,7 +386,10 @@ def parse(data: bytes) -> Layout:
             pages.append(_read_page(data, ifd, index, little, warnings, budget))
         offset = ifd.next_offset
         index += 1
-    return Layout(little, pages, dropped, warnings)
+    damaged = next((page.cut for page in pages if page.cut), damaged)
+    if damaged is not None:
+        warnings.append(damaged_warning(damaged))
+    return Layout(little, pages, dropped, warnings, damaged)
 
 
 # ---- the photo's own EXIF and ICC ----------------------------------------------------------------------
@@ -479,10 +495,7 @@ def _page_findings(data: bytes, page: Page, little: bool, warnings: list[str], b
         )
     entry = ifd.entries.get(TAG_ICC)
     if entry is not None:
-        name = icc_description(entry.raw) or "unnamed"
-        out.append(
-            Finding("kept", "ICC profile", name, f"{block} ICC", entry.value_offset, len(entry.raw), {"bytes": len(entry.raw)})
-        )
+        out.extend(icc_mod.findings(entry.raw, f"{block} ICC", entry.value_offset, len(entry.raw)))
     return out
 
 
@@ -512,7 +525,8 @@ def read_metadata(data: bytes) -> Inspection:
     items.sort(key=lambda pair: pair[0])
     out = [f for _, found in items for f in found]
     ifd0 = layout.pages[0].ifd
-    return Inspection(NAME, MIME, _first(ifd0, TAG_WIDTH, little), _first(ifd0, TAG_HEIGHT, little), out, warnings)
+    width, height = _first(ifd0, TAG_WIDTH, little), _first(ifd0, TAG_HEIGHT, little)
+    return Inspection(NAME, MIME, width, height, out, warnings, layout.damaged is not None)
 
 
 # ---- strip --------------------------------------------------------------------------------------------
@@ -552,12 +566,34 @@ class _PagePlan:
     gps: list[Entry]
 
 
-def _plan(page: Page, options: StripOptions, kept: dict[str, set[int]]) -> _PagePlan:
+# Structural tags of one value, or of a fixed number of values (others: one per sample, below): a
+# longer value carries bytes no decoder reads, and is cut to its defined count.
+COUNTS = {tag: 1 for tag in (254, 255, 256, 257, 259, 262, 263, 264, 265, 266, 274, 277, 278, 282, 283, 284)}
+COUNTS |= {tag: 1 for tag in (290, 292, 293, 296, 317, 322, 323, 332, 334, 531)}
+COUNTS |= {297: 2, 318: 2, 319: 6, 529: 3, 530: 2, 532: 6}
+PER_SAMPLE = frozenset((258, 338, 339, 340, 341))
+
+
+def _canonical(entry: Entry, spp: int) -> Entry | None:
+    """A kept entry in its defined count (see ``COUNTS``); the ICC profile neutralised (icc.neutralise),
+    or None when it is unreadable."""
+    if entry.tag == TAG_ICC:
+        neutral = icc_mod.neutralise(entry.raw)
+        return None if neutral is None else Entry(entry.tag, entry.type, len(neutral), neutral, 0)
+    most = COUNTS.get(entry.tag, spp if entry.tag in PER_SAMPLE else None)
+    if most is None or entry.count <= most:
+        return entry
+    return Entry(entry.tag, entry.type, most, entry.raw[: most * exif_mod.TYPE_SIZES[entry.type]], 0)
+
+
+def _plan(page: Page, options: StripOptions, kept: dict[str, set[int]], little: bool) -> _PagePlan:
     ifd = page.ifd
     wanted = set(STRUCTURAL_TAGS) | kept["ifd0"]
     if options.keep_icc:
         wanted.add(TAG_ICC)
-    entries = [ifd.entries[t] for t in sorted(ifd.entries) if t in wanted]
+    spp = _first(ifd, 277, little) or 1
+    canonical = (_canonical(ifd.entries[t], spp) for t in sorted(ifd.entries) if t in wanted)
+    entries = [x for x in canonical if x is not None]
     exif_entries: list[Entry] = []
     for tag in sorted(kept["exif"]):
         entry = page.exif.entries.get(tag) if page.exif is not None else None
@@ -578,6 +614,10 @@ def _plan(page: Page, options: StripOptions, kept: dict[str, set[int]]) -> _Page
         else x
         for x in entries
     ]
+    if page.cut is not None:  # the byte counts of what the file still holds, as LONG
+        counts_tag = TAG_TILE_BYTE_COUNTS if page.offsets_tag == TAG_TILE_OFFSETS else TAG_STRIP_BYTE_COUNTS
+        clipped = struct.pack(f"{_e(little)}{len(page.counts)}I", *page.counts)
+        entries = [Entry(x.tag, exif_mod.TYPE_LONG, len(page.counts), clipped, 0) if x.tag == counts_tag else x for x in entries]
     entries.sort(key=lambda x: x.tag)
     return _PagePlan(page, entries, exif_entries, gps_entries)
 
@@ -591,7 +631,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
     if sum(sum(page.counts) for page in layout.pages) > len(data):
         raise UnsupportedError(FMT, -1, "the pages' strips or tiles overlap: the stripped file would repeat the same bytes")
     kept = exif_mod.kept_tags(options.keep, orientation=False)
-    plans = [_plan(page, options, kept) for page in layout.pages]
+    plans = [_plan(page, options, kept, little) for page in layout.pages]
 
     out = bytearray(MAGIC_LE if little else MAGIC_BE)
     out += struct.pack(e + "I", 8)

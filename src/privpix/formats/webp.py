@@ -9,27 +9,25 @@ and height - 1 as 24-bit little-endian) and may be followed by ICCP, ANIM, ANMF 
 each holding its own ALPH/VP8/VP8L), ALPH, VP8, VP8L, EXIF and "XMP " chunks. VP8X flag bits:
 ICC 0x20, alpha 0x10, EXIF 0x08, XMP 0x04, animation 0x02; 0xC1 are reserved.
 
-Byte layout of a strip (the TypeScript twin writes the same bytes):
+Byte layout of a strip (the TypeScript twin writes the same bytes; docs/strip.md has the table):
 
 - Output = "RIFF" + u32le(4 + total size of the chunks written) + "WEBP" + the chunks written.
 - Every chunk written is FourCC + u32le(payload size) + payload + one zero byte if the size is odd
   (the input's padding byte is not copied; a missing final padding byte is tolerated on input).
-- Simple format (first chunk "VP8 " or "VP8L"): only that first chunk is written; any chunk after
-  it is not part of the simple format (decoders ignore it) and is dropped.
+- Simple format (first chunk "VP8 " or "VP8L"): only that first chunk is written.
 - Extended format (first chunk "VP8X"), chunks in input order:
-  - VP8X: its payload verbatim except the flags byte (payload[0]), which becomes
-    ``(input flags & (alpha | animation)) | ICC if an ICCP chunk is written | EXIF if an EXIF
-    chunk is written | XMP if an XMP chunk is written`` (never: XMP is always removed). Reserved
-    bits are cleared. VP8X is kept even if no flag is left (the file stays valid).
-  - ICCP: written only with ``options.keep_icc``; payload verbatim.
-  - ANIM, ANMF, ALPH, "VP8 ", VP8L: payload verbatim (ANMF sub-chunks are not rewritten).
-  - EXIF: the first one is replaced, at its position, by an EXIF chunk whose payload is
-    ``exif.build(parsed, exif.kept_tags(options.keep, orientation=...))`` - the TIFF header
-    directly, *without* an "Exif\\0\\0" prefix, as the WebP spec says - or dropped if that gives
-    nothing (or the input block is unreadable). An input payload starting with "Exif\\0\\0" is read
-    from after those six bytes. Later EXIF chunks are dropped.
-  - "XMP ", the malformed "XMP\\0" some iPhones write, a later VP8X and every unknown chunk: dropped.
-- Nothing after the RIFF end is written.
+  - VP8X: its first 10 bytes, the flags byte becoming ``(input flags & (alpha | animation)) | ICC
+    if an ICCP chunk is written | EXIF if an EXIF chunk is written``, the 3 reserved bytes zeroed.
+  - ICCP (the first, with ``options.keep_icc``): the profile neutralised (icc.neutralise).
+  - ANIM (the first, of at least 6 bytes): its first 6 bytes.
+  - ANMF: its 16-byte header (the flags byte's reserved bits cleared), then only its ALPH, "VP8 " and
+    VP8L chunks, rewritten the same way; a frame with no image chunk is dropped.
+  - ALPH: the header byte's two reserved bits cleared. "VP8 ", VP8L: payload verbatim.
+  - EXIF (the first): ``exif.build`` of the kept tags - the TIFF header directly, without an
+    "Exif\\0\\0" prefix - or dropped if that gives nothing.
+  - "XMP ", the malformed "XMP\\0" some iPhones write, later duplicates and unknown chunks: dropped.
+- Nothing after the RIFF end is written. A file cut short after its image data began keeps what
+  there is of the image chunk that was cut (``parse``).
 
 Parsing rules (FormatError at the offset named): "RIFF" and "WEBP" at 0 and 8; the RIFF size must be
 at least 4 and must not run past the end of the file; each chunk header (8 bytes) and payload must
@@ -49,11 +47,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import exif as exif_mod
+from . import icc as icc_mod
 from . import xmp
 from .binary import ascii4, need, pack_u32le, preview, u16le, u32le
-from .errors import FormatError
+from .errors import FormatError, TruncatedError, damaged_warning
 from .findings import Finding, Inspection, format_bytes
-from .icc import description as icc_description
 from .memo import parse_once
 from .policy import StripOptions
 
@@ -92,8 +90,9 @@ class Chunk:
 @dataclass
 class Layout:
     chunks: list[Chunk]
-    riff_end: int
+    riff_end: int  # the end of the file when it was cut short
     warnings: list[str]
+    damaged: bool = False
 
     @property
     def extended(self) -> bool:
@@ -104,24 +103,39 @@ def sniff(data: bytes) -> bool:
     return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
 
 
+IMAGE_CHUNKS = (VP8, VP8L, ANMF, ALPH)
+
+
 @parse_once
 def parse(data: bytes) -> Layout:
+    """The file's chunks. A file cut short (its RIFF size runs past its end) after its image data
+    began is read up to the cut (an image chunk that was cut keeping the bytes that are there) and
+    marked damaged; cut before, it is refused."""
     if not sniff(data):
         raise FormatError(FMT, 0, "expected a RIFF header 'RIFF' .... 'WEBP'", preview(data, 0, 12))
     riff_size = u32le(data, 4, FMT, "the RIFF size")
     riff_end = 8 + riff_size
     if riff_size < 4:
         raise FormatError(FMT, 4, "expected a RIFF size of at least 4", str(riff_size))
+    cut = None
     if riff_end > len(data):
-        raise FormatError(FMT, 4, f"truncated: the RIFF size says the file has {riff_end} bytes, but it ends at byte {len(data)}")
+        says = f"truncated: the RIFF size says the file has {riff_end} bytes, but it ends at byte {len(data)}"
+        cut = TruncatedError(FMT, 4, says)
+        riff_end = len(data)
     chunks: list[Chunk] = []
     warnings: list[str] = []
     pos = 12
     while pos < riff_end:
         if pos + 8 > riff_end:
+            if cut:
+                break
             raise FormatError(FMT, pos, f"expected an 8-byte chunk header, but the RIFF data ends at byte {riff_end}")
         size = u32le(data, pos + 4, FMT, "a chunk size")
         if pos + 8 + size > riff_end:
+            if cut and data[pos : pos + 4] in IMAGE_CHUNKS and riff_end > pos + 8:  # what there is of it
+                chunks.append(Chunk(data[pos : pos + 4], pos, riff_end - pos - 8, riff_end))
+            if cut:
+                break
             raise FormatError(
                 FMT, pos, f"expected {size} bytes of chunk {ascii4(data, pos)}, but the RIFF data ends at byte {riff_end}"
             )
@@ -138,7 +152,11 @@ def parse(data: bytes) -> Layout:
         raise FormatError(FMT, 12, "expected the first chunk to be VP8, VP8L or VP8X", ascii4(data, 12))
     if first.fourcc == VP8X and first.size < 10:
         raise FormatError(FMT, 12, "expected a VP8X chunk of 10 bytes", f"{first.size} bytes")
-    return Layout(chunks, riff_end, warnings)
+    if cut is not None:
+        if not any(c.fourcc in IMAGE_CHUNKS for c in chunks):
+            raise cut
+        warnings.append(damaged_warning(cut.describe()))
+    return Layout(chunks, riff_end, warnings, cut is not None)
 
 
 # ---- the photo's own EXIF and ICC ----------------------------------------------------------------------
@@ -218,8 +236,7 @@ def read_metadata(data: bytes) -> Inspection:
             out.extend(xmp.findings(packet, block, off, size))
             out.append(xmp.block_finding(block, off, size))
         elif kind == ICCP:
-            name = icc_description(payload) or "unnamed"
-            out.append(Finding("kept", "ICC profile", name, block, off, size, {"bytes": len(payload)}))
+            out.extend(icc_mod.findings(payload, block, off, size))
         elif kind not in KEEP:
             out.append(Finding("blocks", "Other chunk", f"{block}, {format_bytes(size)}", block, off, size))
     trailing = len(data) - layout.riff_end
@@ -227,7 +244,7 @@ def read_metadata(data: bytes) -> Inspection:
         out.append(
             Finding("blocks", "Data after the end of the image", format_bytes(trailing), "trailer", layout.riff_end, trailing)
         )
-    return Inspection(NAME, MIME, width, height, out, warnings)
+    return Inspection(NAME, MIME, width, height, out, warnings, layout.damaged)
 
 
 # ---- strip --------------------------------------------------------------------------------------------
@@ -242,6 +259,33 @@ def _kept_exif(payload: bytes, options: StripOptions) -> bytes | None:
     return exif_mod.kept_block(tiff, options.keep)
 
 
+def _alph(payload: bytes) -> bytes:
+    """ALPH with the two reserved bits of its header byte cleared."""
+    return make_chunk(ALPH, bytes((payload[0] & 0x3F,)) + payload[1:]) if payload else b""
+
+
+def _frame(payload: bytes) -> bytes:
+    """An ANMF frame rewritten: its 16-byte header (reserved flag bits cleared), then only the
+    ALPH/VP8/VP8L chunks it holds, each in canonical form; "" when it holds no image chunk."""
+    if len(payload) < 16:
+        return b""
+    body: list[bytes] = []
+    pos = 16
+    while pos + 8 <= len(payload):
+        kind, size = payload[pos : pos + 4], int.from_bytes(payload[pos + 4 : pos + 8], "little")
+        if pos + 8 + size > len(payload):
+            break
+        inner = payload[pos + 8 : pos + 8 + size]
+        if kind == ALPH:
+            body.append(_alph(inner))
+        elif kind in (VP8, VP8L):
+            body.append(make_chunk(kind, inner))
+        pos += 8 + size + (size & 1)
+    if not any(b[:4] in (VP8, VP8L) for b in body):
+        return b""
+    return make_chunk(ANMF, payload[:15] + bytes((payload[15] & 0x03,)) + b"".join(body))
+
+
 def strip(data: bytes, options: StripOptions) -> bytes:
     layout = parse(data)
     first = layout.chunks[0]
@@ -251,28 +295,36 @@ def strip(data: bytes, options: StripOptions) -> bytes:
         body = []
         flags = 0
         vp8x_index = -1
-        exif_done = False
+        seen: set[bytes] = set()
         for index, chunk in enumerate(layout.chunks):
             kind = chunk.fourcc
             payload = chunk.payload(data)
+            once = kind not in seen
+            seen.add(kind)
             if index == 0:
                 vp8x_index = len(body)
                 body.append(b"")  # written once the flags are known
-            elif kind == EXIF:
-                if not exif_done:
-                    exif_done = True
-                    block = _kept_exif(payload, options)
-                    if block is not None:
-                        flags |= FLAG_EXIF
-                        body.append(make_chunk(EXIF, block))
-            elif kind == ICCP:
-                if options.keep_icc:
+            elif kind == EXIF and once:
+                block = _kept_exif(payload, options)
+                if block is not None:
+                    flags |= FLAG_EXIF
+                    body.append(make_chunk(EXIF, block))
+            elif kind == ICCP and once and options.keep_icc:
+                neutral = icc_mod.neutralise(payload)
+                if neutral is not None:
                     flags |= FLAG_ICC
-                    body.append(make_chunk(ICCP, payload))
-            elif kind in KEEP:
+                    body.append(make_chunk(ICCP, neutral))
+            elif kind == ANIM and once and len(payload) >= 6:
+                body.append(make_chunk(ANIM, payload[:6]))  # background colour, loop count
+            elif kind == ANMF:
+                body.append(_frame(payload))
+            elif kind == ALPH:
+                body.append(_alph(payload))
+            elif kind in (VP8, VP8L):
                 body.append(make_chunk(kind, payload))
-        vp8x = bytearray(first.payload(data))
+        vp8x = bytearray(first.payload(data)[:10])
         vp8x[0] = (vp8x[0] & (FLAG_ALPHA | FLAG_ANIMATION)) | flags
+        vp8x[1:4] = b"\x00\x00\x00"  # reserved
         body[vp8x_index] = make_chunk(VP8X, bytes(vp8x))
     chunks = b"".join(body)
     return b"RIFF" + pack_u32le(4 + len(chunks)) + b"WEBP" + chunks

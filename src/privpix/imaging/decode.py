@@ -38,6 +38,8 @@ from ..formats.findings import format_fixed
 from ..options import MAX_PIXELS
 from .photo import FORMAT_NAMES, Photo, open_photo
 
+DAMAGED = "the file is cut short and its picture incomplete (privpix strip can still remove its metadata)"
+
 # EXIF Orientation -> the Pillow transpose that makes the pixels upright.
 TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -169,6 +171,8 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
     the Lanczos step that follows still has the detail it needs; the pixels are not the final size."""
     photo = source if isinstance(source, Photo) else open_photo(source)
     data, fmt, block, icc = photo.data, photo.format, photo.exif, photo.icc
+    if photo.inspection.damaged:  # a codec would fill the missing part (libheif: green)
+        raise FormatError(FORMAT_NAMES[fmt], -1, DAMAGED)
     warnings: list[str] = []
     orientation = 1
     if fmt == "heic":

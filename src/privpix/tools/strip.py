@@ -1,7 +1,8 @@
 """Strip: remove metadata losslessly (no decode, no re-encode), per the policy in docs/strip.md.
 
 The report is computed by inspecting the output as well as the input, so "removed" and "kept" say
-what the written bytes really hold, not what the stripper meant to do.
+what the written bytes really hold, not what the stripper meant to do. A damaged input (cut short
+after its picture began) is stripped as far as it can be read; ``damaged`` says so.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from ..formats.policy import StripOptions
 from ..imaging.photo import open_photo
 from ..inputs import FileInput, read_file_input
 from .pipeline import written
-from .result import Result
+from .result import Result, Section, report_field
 
 
 @dataclass(kw_only=True)
 class StripResult(Result):
-    """What ``strip`` returns: the stripped file's bytes and the report (``Result``'s fields)."""
+    """What ``strip`` returns: the stripped file's bytes and the report (``Result``'s fields and this)."""
+
+    damaged: bool = report_field(Section.FINDINGS, default=False)  # the input was cut short: its picture is incomplete
 
 
 def strip(image: FileInput, options: StripOptions | None = None) -> StripResult:
@@ -34,7 +37,8 @@ def strip(image: FileInput, options: StripOptions | None = None) -> StripResult:
 
     Returns:
         A ``StripResult``: ``data`` (the stripped file), ``format``, ``bytes_before``,
-        ``bytes_after``, ``removed`` and ``kept`` (findings, as ``inspect`` reports them), ``warnings``.
+        ``bytes_after``, ``removed`` and ``kept`` (findings, as ``inspect`` reports them), ``warnings``,
+        ``damaged`` (the input was cut short: what could be read was stripped).
 
     Raises:
         FormatError: the input is not a JPEG, PNG, WebP, GIF, HEIC/HEIF/AVIF or TIFF file, or its
@@ -52,4 +56,4 @@ def strip(image: FileInput, options: StripOptions | None = None) -> StripResult:
     photo = open_photo(read_file_input(image, "strip"), bmp=False)
     assert photo.container is not None  # bmp=False: every photo opened has a container
     out = photo.container.strip(photo.data, options or StripOptions())
-    return StripResult(**written(photo, out, list(photo.inspection.warnings)))
+    return StripResult(**written(photo, out, list(photo.inspection.warnings)), damaged=photo.inspection.damaged)

@@ -3,14 +3,14 @@
  * byte helpers Python gets from `bytes` for free: slicing, searching, joining, Latin-1/UTF-8 text.
  */
 
-import { FormatError } from './errors';
+import { FormatError, TruncatedError } from './errors';
 
 export type Bytes = Uint8Array;
 
-/** Throw a FormatError unless `size` bytes exist at `offset`. */
+/** Throw a TruncatedError (a FormatError) unless `size` bytes exist at `offset`. */
 export function need(data: Bytes, offset: number, size: number, fmt: string, what: string): void {
   if (offset < 0 || size < 0 || offset + size > data.length) {
-    throw new FormatError(fmt, offset, `expected ${what} (${size} bytes), but the file ends at byte ${data.length}`);
+    throw new TruncatedError(fmt, offset, `expected ${what} (${size} bytes), but the file ends at byte ${data.length}`);
   }
 }
 

@@ -29,6 +29,22 @@ export class UnsupportedError extends FormatError {
   }
 }
 
+/**
+ * The file ends before its structure does: it was cut short. A container whose picture data had
+ * begun before the cut reads what is there instead of throwing it, and says the file is damaged.
+ */
+export class TruncatedError extends FormatError {
+  constructor(format: string, offset: number, expected: string, found: string | null = null) {
+    super(format, offset, expected, found);
+    this.name = 'TruncatedError';
+  }
+}
+
+/** The warning a damaged file's inspection and strip carry; `reason` describes the cut. */
+export function damagedWarning(reason: string): string {
+  return `damaged: ${reason}; what could be read is kept, and the picture is incomplete`;
+}
+
 function describe(format: string, offset: number, expected: string, found: string | null): string {
   const prefix = format ? `${format}: ` : '';
   let text = (offset >= 0 ? `${prefix}at byte ${offset}: ` : prefix) + expected;

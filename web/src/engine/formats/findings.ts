@@ -51,6 +51,8 @@ export interface Inspection {
   height: number | null;
   findings: Finding[];
   warnings: string[];
+  /** The file was cut short: what is there was read (a warning says where). */
+  damaged: boolean;
 }
 
 /** What `before` reported that `after` no longer does (same category, label and value): the

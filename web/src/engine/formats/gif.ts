@@ -1,19 +1,19 @@
 /**
- * GIF (87a/89a, still or animated) — mirrors src/privpix/formats/gif.py, whose docstring specifies
- * the output layout.
+ * GIF (87a/89a, still or animated) — mirrors src/privpix/formats/gif.py; docs/strip.md specifies
+ * what a strip does to each block.
  *
  * A 6-byte header, a 7-byte logical screen descriptor, an optional global colour table, then blocks
  * (images 0x2c, extensions 0x21) until the trailer byte 0x3b; anything after the trailer is not part
  * of the picture. Data sub-blocks are a size byte (1-255) and that many bytes, ended by a zero size
- * byte. A strip copies the header and global colour table, then every kept block verbatim (images,
- * graphic control, plain text, looping application extensions, the ICC one with `keep_icc`), then the
- * trailer.
+ * byte. A strip copies the header and global colour table, then the images (reserved bits cleared)
+ * with their graphic control blocks, one loop block and one ICC block (with `keep_icc`), each
+ * rewritten canonical, then the trailer; plain text and everything else goes.
  */
 
-import { type Bytes, ascii, concat, equalBytes, need, preview, startsWith, u16le, u8, utf8 } from './binary';
-import { FormatError } from './errors';
+import { type Bytes, ascii, concat, equalBytes, latin1, need, preview, startsWith, u16le, u8, utf8 } from './binary';
+import { FormatError, TruncatedError, damagedWarning } from './errors';
 import { type Finding, type Inspection, finding, formatBytes, trim } from './findings';
-import { description as iccDescription } from './icc';
+import { findings as iccFindings, neutralise } from './icc';
 import { parseOnce } from './memo';
 import type { StripOptions } from './policy';
 import * as xmp from './xmp';
@@ -27,6 +27,7 @@ const GRAPHIC_CONTROL = 0xf9, COMMENT = 0xfe, PLAIN_TEXT = 0x01, APPLICATION = 0
 
 const LOOPING_APPS = [ascii('NETSCAPE2.0'), ascii('ANIMEXTS1.0')];
 const ICC_APP = ascii('ICCRGBG1012');
+const RESERVED_IMAGE_BITS = 0x18; // bits 3-4 of an image descriptor's packed byte
 const XMP_APP = ascii('XMP DataXMP');
 // 258 bytes: 0x01, then 0xff down to 0x00, then 0x00
 export const XMP_MAGIC_TRAILER = concat([Uint8Array.of(1), Uint8Array.from({ length: 256 }, (_, i) => 255 - i), Uint8Array.of(0)]);
@@ -42,7 +43,22 @@ export interface Block {
 export interface Layout {
   screenEnd: number; // end of the logical screen descriptor and global colour table
   blocks: Block[];
-  trailerEnd: number; // just past the trailer byte
+  trailerEnd: number; // just past the trailer byte (the end of the file when it was cut short)
+  partial: Block | null; // an image cut short: `end` is past its last whole sub-block
+  damaged: string | null; // why the file is incomplete
+}
+
+/** An image's data sub-blocks end with the file: `block` holds the whole ones. */
+class CutImage extends TruncatedError {
+  constructor(err: FormatError, readonly block: Block) {
+    super(err.format, err.offset, err.expected, err.found);
+  }
+}
+
+/** Where the whole sub-blocks from `pos` end, in a file cut inside them. */
+function wholeSubBlocks(data: Bytes, pos: number): number {
+  while (pos < data.length && data[pos] && pos + 1 + data[pos]! <= data.length) pos += 1 + data[pos]!;
+  return pos;
 }
 
 export function sniff(data: Bytes): boolean {
@@ -63,27 +79,47 @@ function skipSubBlocks(data: Bytes, pos: number): number {
   }
 }
 
+/**
+ * The file's blocks. A file cut short after its first image began is read up to the cut (an image
+ * that was cut keeping its whole sub-blocks) and marked damaged; cut before, it is refused.
+ */
 export const parse = parseOnce(function parse(data: Bytes): Layout {
+  const blocks: Block[] = [];
+  try {
+    return walk(data, blocks);
+  } catch (err) {
+    if (!(err instanceof TruncatedError)) throw err;
+    const partial = err instanceof CutImage ? err.block : null;
+    if (!partial && !blocks.some((b) => b.introducer === IMAGE)) throw err;
+    return { screenEnd: 13 + tableSize(data[10]!), blocks, trailerEnd: data.length, partial, damaged: err.message };
+  }
+});
+
+function walk(data: Bytes, blocks: Block[]): Layout {
   if (!sniff(data)) throw new FormatError(FMT, 0, "expected a GIF header 'GIF87a' or 'GIF89a'", preview(data, 0, 6));
   need(data, 6, 7, FMT, 'the logical screen descriptor');
   let table = tableSize(data[10]!);
   need(data, 13, table, FMT, 'the global colour table');
   let pos = 13 + table;
   const screenEnd = pos;
-  const blocks: Block[] = [];
   for (;;) {
     if (pos >= data.length) {
-      throw new FormatError(FMT, pos, 'truncated: expected another block or the trailer 0x3b, but the file ends');
+      throw new TruncatedError(FMT, pos, 'truncated: expected another block or the trailer 0x3b, but the file ends');
     }
     const intro = data[pos]!;
-    if (intro === TRAILER) return { screenEnd, blocks, trailerEnd: pos + 1 };
+    if (intro === TRAILER) return { screenEnd, blocks, trailerEnd: pos + 1, partial: null, damaged: null };
     let end: number;
     if (intro === IMAGE) {
       need(data, pos + 1, 9, FMT, 'an image descriptor');
       table = tableSize(data[pos + 9]!);
       need(data, pos + 10, table + 1, FMT, 'the local colour table and LZW code size');
       const body = pos + 10 + table + 1;
-      end = skipSubBlocks(data, body);
+      try {
+        end = skipSubBlocks(data, body);
+      } catch (err) {
+        if (!(err instanceof TruncatedError)) throw err;
+        throw new CutImage(err, { introducer: IMAGE, label: -1, start: pos, bodyStart: body, end: wholeSubBlocks(data, body) });
+      }
       blocks.push({ introducer: IMAGE, label: -1, start: pos, bodyStart: body, end });
     } else if (intro === EXTENSION) {
       const label = u8(data, pos + 1, FMT, 'an extension label');
@@ -94,7 +130,7 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
     }
     pos = end;
   }
-});
+}
 
 /** The 11-byte identifier + authentication code of an application extension, or empty. */
 function appId(block: Block, data: Bytes): Bytes {
@@ -146,8 +182,13 @@ export function readMetadata(data: Bytes): Inspection {
   const height = u16le(data, 8, FMT, 'the screen height');
   const out: Finding[] = [];
   for (const block of layout.blocks) {
-    if (block.introducer !== EXTENSION || block.label === GRAPHIC_CONTROL || block.label === PLAIN_TEXT) continue;
+    if (block.introducer !== EXTENSION || block.label === GRAPHIC_CONTROL) continue;
     const off = block.start, size = block.end - block.start;
+    if (block.label === PLAIN_TEXT) { // a 12-byte grid header, then the text
+      const text = trim(latin1(subBlockData(data, block.bodyStart + 1 + data[block.bodyStart]!, block.end)));
+      out.push(finding('blocks', 'Plain text', text || '(empty)', 'Plain text extension', off, size));
+      continue;
+    }
     if (block.label === COMMENT) {
       const raw = subBlockData(data, block.bodyStart, block.end);
       const text = trim(utf8(raw));
@@ -174,8 +215,7 @@ export function readMetadata(data: Bytes): Inspection {
       out.push(xmp.blockFinding(name, off, size));
     } else if (equalBytes(ident, ICC_APP)) {
       const profile = subBlockData(data, block.bodyStart + 12, block.end);
-      const label = iccDescription(profile) ?? 'unnamed';
-      out.push(finding('kept', 'ICC profile', label, name, off, size, { bytes: profile.length }));
+      out.push(...iccFindings(profile, name, off, size));
     } else {
       out.push(
         finding('blocks', 'Application extension', `${printable(ident) || 'unnamed'}, ${formatBytes(size)}`, name, off, size),
@@ -186,22 +226,82 @@ export function readMetadata(data: Bytes): Inspection {
   if (trailing > 0) {
     out.push(finding('blocks', 'Data after the end of the image', formatBytes(trailing), 'trailer', layout.trailerEnd, trailing));
   }
-  return { format: NAME, mime: MIME, width, height, findings: out, warnings: [] };
+  const warnings = layout.damaged === null ? [] : [damagedWarning(layout.damaged)];
+  return { format: NAME, mime: MIME, width, height, findings: out, warnings, damaged: layout.damaged !== null };
 }
 
 // ---- strip ------------------------------------------------------------------------------------------
 
-function keepBlock(block: Block, data: Bytes, options: StripOptions): boolean {
-  if (block.introducer === IMAGE || block.label === GRAPHIC_CONTROL || block.label === PLAIN_TEXT) return true;
-  if (block.label !== APPLICATION) return false;
-  const ident = appId(block, data);
-  return isLoopingApp(ident) || (equalBytes(ident, ICC_APP) && options.keep_icc);
+/** `payload` as data sub-blocks of at most 255 bytes, then the zero terminator. */
+function subBlocks(payload: Bytes): Bytes {
+  const parts: Bytes[] = [];
+  for (let i = 0; i < payload.length; i += 255) {
+    const part = payload.subarray(i, i + 255);
+    parts.push(Uint8Array.of(part.length), part);
+  }
+  parts.push(Uint8Array.of(0));
+  return concat(parts);
+}
+
+function firstSubBlock(data: Bytes, pos: number): Bytes {
+  return data.subarray(pos + 1, pos + 1 + data[pos]!);
+}
+
+/** The canonical 4-byte graphic control block; its reserved bits cleared (null if too short). */
+function graphicControl(block: Block, data: Bytes): Bytes | null {
+  const first = firstSubBlock(data, block.bodyStart);
+  if (first.length < 4) return null;
+  return concat([Uint8Array.of(EXTENSION, GRAPHIC_CONTROL, 4, first[0]! & 0x1f), first.subarray(1, 4), Uint8Array.of(0)]);
+}
+
+/** The canonical loop block: "NETSCAPE2.0", one sub-block (1, loop count); null without one. */
+function looping(block: Block, data: Bytes): Bytes | null {
+  const first = firstSubBlock(data, block.bodyStart + 12);
+  if (first.length < 3 || first[0] !== 1) return null;
+  return concat([Uint8Array.of(EXTENSION, APPLICATION, 11), LOOPING_APPS[0]!, Uint8Array.of(3, 1), first.subarray(1, 3), Uint8Array.of(0)]);
+}
+
+function icc(block: Block, data: Bytes): Bytes | null {
+  const neutral = neutralise(subBlockData(data, block.bodyStart + 12, block.end));
+  return neutral === null ? null : concat([Uint8Array.of(EXTENSION, APPLICATION, 11), ICC_APP, subBlocks(neutral)]);
+}
+
+/** An image block verbatim but for the descriptor's two reserved bits, cleared. */
+function image(block: Block, data: Bytes): Bytes {
+  const out = data.slice(block.start, block.end);
+  out[9] = out[9]! & ~RESERVED_IMAGE_BITS;
+  return out;
 }
 
 export function strip(data: Bytes, options: StripOptions): Bytes {
   const layout = parse(data);
   const out: Bytes[] = [data.subarray(0, layout.screenEnd)];
-  for (const b of layout.blocks) if (keepBlock(b, data, options)) out.push(data.subarray(b.start, b.end));
+  let control: Bytes | null = null; // the graphic control block waiting for the image it applies to
+  let loopDone = false;
+  let iccDone = false;
+  for (const block of layout.blocks) {
+    if (block.introducer === IMAGE) {
+      if (control) out.push(control);
+      out.push(image(block, data));
+      control = null;
+    } else if (block.label === GRAPHIC_CONTROL) {
+      control = graphicControl(block, data); // a later one replaces an earlier one, as in decoders
+    } else if (block.label === PLAIN_TEXT) {
+      control = null; // text no decoder draws goes, and the control block that was meant for it
+    } else if (block.label === APPLICATION && isLoopingApp(appId(block, data)) && !loopDone) {
+      loopDone = true;
+      const kept = looping(block, data);
+      if (kept) out.push(kept);
+    } else if (block.label === APPLICATION && equalBytes(appId(block, data), ICC_APP) && options.keep_icc && !iccDone) {
+      iccDone = true;
+      const kept = icc(block, data);
+      if (kept) out.push(kept);
+    }
+  }
+  if (layout.partial !== null) { // the image data that is there, ended as a whole image
+    if (control) out.push(control);
+    out.push(image(layout.partial, data), Uint8Array.of(0));
+  }
   out.push(Uint8Array.of(TRAILER));
   return concat(out);
 }

@@ -1,7 +1,7 @@
 /**
- * HEIF / HEIC / AVIF — mirrors src/privpix/formats/isobmff.py, whose docstring is the specification:
- * the policy (what is kept and removed), the reading rules, what inspect reports and in which order,
- * and the exact output byte layout both engines write.
+ * HEIF / HEIC / AVIF — mirrors src/privpix/formats/isobmff.py, whose docstring specifies the policy
+ * (what is kept and removed), the reading rules and what inspect reports in which order; the exact
+ * output byte layout both engines write is in docs/strip.md, "HEIF strip layout".
  *
  * An ISO base media file (ISO/IEC 14496-12) holding still images as *items* (ISO/IEC 23008-12). The
  * picture is the primary item (`pitm`): a coded image (`hvc1`, `av01`) or a derived image (`grid`,
@@ -24,10 +24,10 @@
  */
 
 import { type Bytes, ByteWriter, ascii, ascii4, concat, latin1, need, packU64be, preview, readU32, u32be, utf8 } from './binary';
-import { FormatError, UnsupportedError } from './errors';
+import { FormatError, UnsupportedError, damagedWarning } from './errors';
 import * as exifMod from './exif';
 import { type Category, type Finding, type Inspection, finding, formatBytes } from './findings';
-import { description as iccDescription } from './icc';
+import { findings as iccFindings, neutralise } from './icc';
 import { parseOnce } from './memo';
 import type { StripOptions } from './policy';
 import * as xmp from './xmp';
@@ -58,6 +58,22 @@ const METADATA_PROPERTIES: ReadonlyMap<string, readonly [Category, string]> = ne
   ['itai', ['time', 'TAI timestamp']],
 ]);
 const ICC_COLR_TYPES: ReadonlySet<string> = new Set(['prof', 'rICC']);
+/**
+ * Properties that decode and render an image (codec configurations, size, colour, orientation,
+ * cropping, alpha and HDR information, layers): the only ones a strip keeps. An unknown one goes,
+ * or, if an item marks it essential, the file is refused.
+ */
+const RENDERING_PROPERTIES: ReadonlySet<string> = new Set([
+  'hvcC', 'av1C', 'avcC', 'vvcC', 'lhvC', 'jpgC', 'j2kH', 'uncC', 'cmpd', 'cpal', 'cloc', 'ispe', 'pixi', 'colr',
+  'irot', 'imir', 'clap', 'pasp', 'auxC', 'clli', 'mdcv', 'cclv', 'amve', 'lsel', 'a1op', 'a1lx', 'iscl', 'rloc',
+  'oinf', 'tols', 'rref',
+]);
+/** Payload sizes of the fixed-size ones (besides irot, imir, ispe, pixi and colr, handled by kind). */
+const FIXED_SIZE_PROPERTIES: ReadonlyMap<string, number> = new Map([['pasp', 8], ['clap', 32], ['clli', 4], ['mdcv', 24]]);
+const KNOWN_BRANDS: ReadonlySet<string> = new Set([
+  ...HEIF_BRANDS, 'miaf', 'MiHE', 'MiHA', 'MiHB', 'MiPr', 'MiCm', 'MiAC', 'MA1A', 'MA1B', 'iso8', 'tmap', 'unif', 'jpeg',
+  'avci', 'vvic',
+]);
 const XMP_MIME = 'application/rdf+xml';
 const DROPPED_BOX_LABELS: ReadonlyMap<string, string> = new Map([
   ['free', 'Padding'],
@@ -297,6 +313,7 @@ export interface Heif {
   trailing: number; // offset where trailing data starts, or -1
   /** "type from" -> to, concatenated in source order: a reference lookup costs no walk over 'iref'. */
   targets: Map<string, number[]>;
+  damaged: string | null; // why the file is incomplete (its item data clipped to the file)
 }
 
 function brands(data: Bytes, ftyp: Box): string[] {
@@ -408,6 +425,7 @@ export const parse = parseOnce(function parse(data: Bytes): Heif {
     fmt, kind, mime, ftyp, meta, handler, primary, items, refs, properties, assoc, locations, idat,
     hasDinf: byType.has('dinf'), drefSelf: dref, dropped: [...dropped].sort((a, b) => a.start - b.start), trailing,
     targets: new Map(),
+    damaged: null,
   };
   for (const [kind, source, to] of refs) {
     const key = `${kind} ${source}`;
@@ -415,7 +433,8 @@ export const parse = parseOnce(function parse(data: Bytes): Heif {
     if (list) list.push(...to);
     else heif.targets.set(key, [...to]);
   }
-  checkExtents(data, heif, boxes);
+  heif.damaged = cutShort(data, heif, boxes);
+  checkExtents(data, heif);
   return heif;
 });
 
@@ -561,21 +580,38 @@ function readIloc(data: Bytes, iloc: Box, idat: Box | null, fmt: string): Map<nu
   return locations;
 }
 
-function checkExtents(data: Bytes, heif: Heif, boxes: Box[]): void {
+/**
+ * Why the file is incomplete when its item data runs past its end (it was cut short after the 'meta'
+ * box), with every extent clipped to the bytes that are there; null when it is whole.
+ */
+function cutShort(data: Bytes, heif: Heif, boxes: Box[]): string | null {
+  const n = data.length;
+  let reason: FormatError | null = null;
+  for (const loc of heif.locations.values()) {
+    if (loc.method !== 0 || !selfContained(heif, loc)) continue;
+    for (const [k, [off, length]] of loc.extents.entries()) {
+      if (off + length > n && reason === null) {
+        const [o, l] = exactExtent(loc, k);
+        reason = errorAt(heif.fmt, o, `truncated: item ${loc.id}'s data (bytes ${o}–${o + l}) lies beyond the end of the file (${n} bytes)`);
+      }
+    }
+    loc.extents = loc.extents.map(([off, length]) => [off, Math.max(0, Math.min(length, n - off))]);
+    if (loc.exact !== null) loc.exact = loc.exact.map(([off], k) => [off, BigInt(loc.extents[k]![1])]);
+  }
+  for (const box of boxes) {
+    if (box.end > n && reason === null) {
+      reason = new FormatError(heif.fmt, box.start,
+        `truncated: the '${show(box.type)}' box (bytes ${box.start}–${endText(box)}) runs past the end of the file (${n} bytes)`);
+    }
+  }
+  return reason === null ? null : reason.message;
+}
+
+function checkExtents(data: Bytes, heif: Heif): void {
   const n = data.length;
   const idatLen = heif.idat ? heif.idat.end - heif.idat.payload : 0;
   for (const loc of heif.locations.values()) {
-    if (loc.method === 0 && selfContained(heif, loc)) {
-      for (const [k, [off, length]] of loc.extents.entries()) {
-        if (off + length > n) {
-          const [o, l] = exactExtent(loc, k);
-          throw errorAt(
-            heif.fmt, o,
-            `truncated: item ${loc.id}'s data (bytes ${o}–${o + l}) lies beyond the end of the file (${n} bytes)`,
-          );
-        }
-      }
-    } else if (loc.method === 1) {
+    if (loc.method === 1) {
       if (heif.idat === null && loc.extents.length) {
         throw new FormatError(heif.fmt, heif.meta.start, `item ${loc.id}'s data is in an 'idat' box, but there is none`);
       }
@@ -588,14 +624,6 @@ function checkExtents(data: Bytes, heif: Heif, boxes: Box[]): void {
           );
         }
       }
-    }
-  }
-  for (const box of boxes) {
-    if (box.end > n) {
-      throw new FormatError(
-        heif.fmt, box.start,
-        `truncated: the '${show(box.type)}' box (bytes ${box.start}–${endText(box)}) runs past the end of the file (${n} bytes)`,
-      );
     }
   }
   for (const loc of heif.locations.values()) {
@@ -803,12 +831,9 @@ function iccBox(data: Bytes, heif: Heif): Box | null {
   return null;
 }
 
-function icc(data: Bytes, heif: Heif): Finding | null {
+function icc(data: Bytes, heif: Heif): Finding[] {
   const box = iccBox(data, heif);
-  if (box === null) return null;
-  const profile = data.subarray(box.payload + 4, box.end);
-  const name = iccDescription(profile) || 'unnamed';
-  return finding('kept', 'ICC profile', name, 'colr', box.start, boxSize(box), { bytes: profile.length });
+  return box === null ? [] : iccFindings(data.subarray(box.payload + 4, box.end), 'colr', box.start, boxSize(box));
 }
 
 const EPOCH_1904_MS = Date.UTC(1904, 0, 1);
@@ -941,7 +966,9 @@ export function readMetadata(data: Bytes): Inspection {
       }
     }
   }
-  for (const extra of [orientation(data, heif), icc(data, heif)]) if (extra !== null) out.push(extra);
+  const turn = orientation(data, heif);
+  if (turn !== null) out.push(turn);
+  out.push(...icc(data, heif));
   for (const box of heif.dropped) {
     const block = `${show(box.type)} box`;
     if (box.type === 'xml ') { // an XML box in 'meta' (full box): XMP as often as not
@@ -971,7 +998,8 @@ export function readMetadata(data: Bytes): Inspection {
     const irot = property(heif, heif.primary, 'irot');
     if (irot !== null && irot.payload < irot.end && data[irot.payload]! & 1) [width, height] = [height, width];
   }
-  return { format: heif.kind, mime: heif.mime, width, height, findings: out, warnings };
+  if (heif.damaged !== null) warnings.push(damagedWarning(heif.damaged));
+  return { format: heif.kind, mime: heif.mime, width, height, findings: out, warnings, damaged: heif.damaged !== null };
 }
 
 // ---- strip ------------------------------------------------------------------------------------------
@@ -1037,6 +1065,49 @@ function checkKeepable(heif: Heif, kept: Set<number>): void {
   }
 }
 
+/**
+ * The property box a strip writes for `box`, or null when it goes: metadata properties, unknown ones
+ * (an essential one is refused by the caller), ICC colour without keep_icc. Kept properties of a
+ * fixed size are cut to it (their reserved bits cleared); an ICC profile is neutralised; the others
+ * are copied as they are.
+ */
+function propertyBytes(data: Bytes, b: Box, options: StripOptions): Bytes | null {
+  const kind = b.type;
+  const payload = data.subarray(b.payload, b.end);
+  if (!RENDERING_PROPERTIES.has(kind)) return null;
+  const colrType = latin1(payload.subarray(0, 4));
+  if (kind === 'colr' && ICC_COLR_TYPES.has(colrType)) {
+    const neutral = options.keep_icc ? neutralise(payload.subarray(4)) : null;
+    return neutral === null ? null : box(kind, concat([payload.subarray(0, 4), neutral]));
+  }
+  if (kind === 'colr' && colrType === 'nclx') return payload.length >= 11 ? box(kind, payload.subarray(0, 11)) : null;
+  if (kind === 'irot' || kind === 'imir') return payload.length ? box(kind, Uint8Array.of(payload[0]! & (kind === 'irot' ? 3 : 1))) : null;
+  if (kind === 'ispe') return payload.length >= 12 ? box(kind, concat([payload.subarray(0, 1), new Uint8Array(3), payload.subarray(4, 12)])) : null;
+  if (kind === 'pixi' && payload.length >= 5) {
+    return box(kind, concat([payload.subarray(0, 1), new Uint8Array(3), payload.subarray(4, 5 + payload[4]!)]));
+  }
+  const size = FIXED_SIZE_PROPERTIES.get(kind);
+  if (size !== undefined) return payload.length >= size ? box(kind, payload.subarray(0, size)) : null;
+  return data.subarray(b.start, b.end);
+}
+
+/** The file type box: its major brand, minor version 0, and only the compatible brands privpix knows. */
+function canonicalFtyp(data: Bytes, ftyp: Box): Bytes {
+  const all = brands(data, ftyp);
+  const compatible = [...new Set(all.slice(1).filter((b) => KNOWN_BRANDS.has(b)))];
+  return box('ftyp', concat([ascii(all[0]!), new Uint8Array(4), ...compatible.map(ascii)]));
+}
+
+/** A kept item's bytes; a grid's description is cut to its defined size (8 or 12 bytes). */
+function itemPayload(data: Bytes, heif: Heif, loc: Location): Bytes {
+  const payload = itemBytes(data, heif, loc);
+  if (heif.items.get(loc.id)!.type === 'grid' && payload.length >= 2) {
+    const size = payload[1]! & 1 ? 12 : 8;
+    return payload.length >= size ? payload.subarray(0, size) : payload;
+  }
+  return payload;
+}
+
 export function strip(data: Bytes, options: StripOptions): Bytes {
   const heif = parse(data);
   const kept = neededItems(data, heif);
@@ -1048,17 +1119,22 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
   let bigIds = heif.primary > 0xffff;
   for (const itemId of written) bigIds ||= itemId > 0xffff;
 
-  // properties: keep what kept items use, minus metadata (and ICC unless asked), renumbered
-  const keepProperty = (index: number): boolean => {
+  // properties: keep what kept items use and renders them (propertyBytes), renumbered
+  const writtenProperties = new Map<number, Bytes | null>(); // source index -> the box written (null: dropped)
+  const keepProperty = (index: number, itemId: number, essential: boolean): boolean => {
     if (index === 0) return false;
+    if (!writtenProperties.has(index)) writtenProperties.set(index, propertyBytes(data, heif.properties[index - 1]!, options));
     const box = heif.properties[index - 1]!;
-    if (METADATA_PROPERTIES.has(box.type)) return false;
-    if (box.type === 'colr' && !options.keep_icc && ICC_COLR_TYPES.has(latin1(data.subarray(box.payload, box.payload + 4)))) return false;
-    return true;
+    if (writtenProperties.get(index) === null && essential && !RENDERING_PROPERTIES.has(box.type) && !METADATA_PROPERTIES.has(box.type)) {
+      throw new UnsupportedError(heif.fmt, box.start,
+        `item ${itemId} needs the property '${show(box.type)}' (marked essential), which privpix does not know: ` +
+          'it will neither drop it nor copy it');
+    }
+    return writtenProperties.get(index) !== null;
   };
 
   const assoc = new Map<number, [number, boolean][]>();
-  for (const [i, entries] of heif.assoc) if (kept.has(i)) assoc.set(i, entries.filter(([x]) => keepProperty(x)));
+  for (const [i, entries] of heif.assoc) if (kept.has(i)) assoc.set(i, entries.filter(([x, e]) => keepProperty(x, i, e)));
   const usedSet = new Set<number>();
   for (const entries of assoc.values()) for (const [x] of entries) usedSet.add(x);
   const used = [...usedSet].sort((a, b) => a - b);
@@ -1075,7 +1151,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
       else ipmaBody.push(uint((Number(essential) << 7) | renumber.get(index)!, 1));
     }
   }
-  const ipco = concat(used.map((i) => data.subarray(heif.properties[i - 1]!.start, heif.properties[i - 1]!.end)));
+  const ipco = concat(used.map((i) => writtenProperties.get(i)!));
   const iprp = box('iprp', concat([
     box('ipco', ipco),
     fullBox('ipma', bigIds ? 1 : 0, wide ? 1 : 0, concat([uint(count, 4), ipmaBody.bytes()])),
@@ -1112,7 +1188,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     if (loc.id === exifId) {
       [payload, method] = [exif![1], 0];
     } else {
-      [payload, method] = [itemBytes(data, heif, loc), loc.method];
+      [payload, method] = [itemPayload(data, heif, loc), loc.method];
     }
     const store = method === 1 ? idat : mdat;
     placed.push([loc.id, method, store.length, payload.length]);
@@ -1127,7 +1203,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     : new Uint8Array(0);
   const pitm = heif.primary <= 0xffff ? fullBox('pitm', 0, 0, uint(heif.primary, 2)) : fullBox('pitm', 1, 0, uint(heif.primary, 4));
   const head = concat([hdlr, dinf, pitm, iinf, iref, iprp, idat.length ? box('idat', idat.bytes()) : new Uint8Array(0)]);
-  const ftyp = data.subarray(heif.ftyp.start, heif.ftyp.end);
+  const ftyp = canonicalFtyp(data, heif.ftyp);
   const mdatHeader = 8 + mdat.length <= MAX_U32 ? 8 : 16;
 
   const buildIloc = (offsetSize: number, mdatStart: number): Bytes => {

@@ -3,15 +3,16 @@
  *
  * A chain of marker segments, entropy-coded scans, and an end-of-image marker after which anything
  * (MPF secondary images, vendor previews, aCropalypse leftovers) is not part of the picture. A strip
- * copies every segment the decoder needs byte for byte and drops the rest; the EXIF block is replaced
- * by a minimal one holding only the orientation (and any groups the user keeps).
+ * copies the segments a decoder needs byte for byte, writes JFIF, Adobe APP14 and the ICC chunks in
+ * canonical form, replaces the EXIF block by a minimal one (orientation and any groups the user keeps),
+ * drops the rest and refuses markers no common decoder reads (docs/strip.md has the table).
  */
 
 import { type Bytes, ascii, concat, need, packU16, preview, readU32, readU16, startsWith, u16be, utf8 } from './binary';
-import { FormatError } from './errors';
+import { FormatError, TruncatedError, UnsupportedError, damagedWarning } from './errors';
 import * as exifMod from './exif';
 import { type Finding, type Inspection, finding, formatBytes, trim } from './findings';
-import { description as iccDescription } from './icc';
+import { findings as iccFindings, neutralise } from './icc';
 import * as iptc from './iptc';
 import { parseOnce } from './memo';
 import type { StripOptions } from './policy';
@@ -21,7 +22,7 @@ export const NAME = 'jpeg';
 export const MIME = 'image/jpeg';
 const FMT = 'JPEG';
 
-const EOI = 0xd9, SOS = 0xda, COM = 0xfe;
+const EOI = 0xd9, SOS = 0xda, COM = 0xfe, DHT = 0xc4, DQT = 0xdb, DRI = 0xdd, DNL = 0xdc, DAC = 0xcc, TEM = 0x01;
 const APP0 = 0xe0, APP1 = 0xe1, APP2 = 0xe2, APP11 = 0xeb, APP13 = 0xed, APP14 = 0xee, APP15 = 0xef;
 const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
 
@@ -46,9 +47,16 @@ export interface Segment {
 
 export interface Layout {
   segments: Segment[];
-  eoiEnd: number;
+  eoiEnd: number; // just past the EOI marker (the end of the file when it was cut short)
   warnings: string[];
+  damaged: string | null; // why the file is incomplete: it ends inside or after the image data
 }
+
+/**
+ * Segments a decoder needs that a strip copies verbatim (besides SOFn and scan data); any marker not
+ * named here or handled by `pieces` is one no common decoder reads.
+ */
+const KEPT_MARKERS = new Set([DHT, DQT, DRI, DAC, SOS]);
 
 const isStandalone = (m: number): boolean => m === 0x01 || (m >= 0xd0 && m <= 0xd7);
 const scanGoesOn = (m: number): boolean => m === 0x00 || (m >= 0xd0 && m <= 0xd7); // codes after 0xff that do not end scan data
@@ -68,17 +76,30 @@ function scanEnd(data: Bytes, pos: number): number {
     if ((nxt >= 0x01 && nxt <= 0xcf) || (nxt >= 0xd8 && nxt <= 0xfe)) return j;
     j = data.indexOf(0xff, j + 1);
   }
-  throw new FormatError(FMT, pos, 'truncated: the image data ends without an end-of-image marker (the file was cut short)');
+  throw new TruncatedError(FMT, pos, 'truncated: the image data ends without an end-of-image marker (the file was cut short)');
 }
 
+/**
+ * The file's segments. A file cut short after its image data began is read up to the cut (the scan
+ * that was cut running to the end of the file) and marked damaged; cut before, it is refused.
+ */
 export const parse = parseOnce(function parse(data: Bytes): Layout {
   if (!sniff(data)) throw new FormatError(FMT, 0, 'expected a JPEG start-of-image marker ff d8 ff', preview(data, 0));
   const segments: Segment[] = [];
   const warnings: string[] = [];
+  try {
+    return walk(data, segments, warnings);
+  } catch (err) {
+    if (!(err instanceof TruncatedError) || !segments.some((seg) => seg.marker === SOS)) throw err;
+    return { segments, eoiEnd: data.length, warnings: [...warnings, damagedWarning(err.message)], damaged: err.message };
+  }
+});
+
+function walk(data: Bytes, segments: Segment[], warnings: string[]): Layout {
   let pos = 2;
   const n = data.length;
   for (;;) {
-    if (pos >= n) throw new FormatError(FMT, pos, 'truncated: expected another marker, but the file ends');
+    if (pos >= n) throw new TruncatedError(FMT, pos, 'truncated: expected another marker, but the file ends');
     if (data[pos] !== 0xff) {
       const nxt = data.indexOf(0xff, pos);
       if (nxt < 0) throw new FormatError(FMT, pos, 'expected a marker (0xff)', preview(data, pos));
@@ -86,10 +107,10 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
       pos = nxt;
     }
     while (pos + 1 < n && data[pos + 1] === 0xff) pos += 1;
-    if (pos + 1 >= n) throw new FormatError(FMT, pos, 'truncated: expected a marker code, but the file ends');
+    if (pos + 1 >= n) throw new TruncatedError(FMT, pos, 'truncated: expected a marker code, but the file ends');
     const marker = data[pos + 1]!;
     const start = pos;
-    if (marker === EOI) return { segments, eoiEnd: pos + 2, warnings };
+    if (marker === EOI) return { segments, eoiEnd: pos + 2, warnings, damaged: null };
     if (isStandalone(marker) || marker === 0x00) {
       segments.push({ marker, start, end: pos + 2, payloadStart: pos + 2, payloadEnd: pos + 2 });
       pos += 2;
@@ -100,11 +121,17 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
     if (length < 2) throw new FormatError(FMT, pos + 2, `expected a segment length of at least 2 for marker ff ${hex}`, String(length));
     const end = pos + 2 + length;
     need(data, pos + 4, length - 2, FMT, `the payload of marker ff ${hex}`);
-    const segEnd = marker === SOS ? scanEnd(data, end) : end;
+    let segEnd: number;
+    try {
+      segEnd = marker === SOS ? scanEnd(data, end) : end;
+    } catch (err) {
+      segments.push({ marker, start, end: n, payloadStart: pos + 4, payloadEnd: end }); // the scan, as far as it goes
+      throw err;
+    }
     segments.push({ marker, start, end: segEnd, payloadStart: pos + 4, payloadEnd: end });
     pos = segEnd;
   }
-});
+}
 
 const payloadOf = (seg: Segment, data: Bytes): Bytes => data.subarray(seg.payloadStart, seg.payloadEnd);
 
@@ -235,14 +262,13 @@ export function readMetadata(data: Bytes): Inspection {
   if (iccChunks.length) {
     iccChunks.sort((a, b) => a[0] - b[0]);
     const profile = concat(iccChunks.map(([, part]) => part));
-    const name = iccDescription(profile) ?? 'unnamed';
-    out.push(finding('kept', 'ICC profile', name, 'APP2 ICC_PROFILE', iccSpan[0]!, sumOdd(iccSpan), { bytes: profile.length }));
+    out.push(...iccFindings(profile, 'APP2 ICC_PROFILE', iccSpan[0]!, sumOdd(iccSpan)));
   }
   const trailing = data.length - layout.eoiEnd;
   if (trailing > 0) {
     out.push(finding('blocks', 'Data after the end of the image', formatBytes(trailing), 'trailer', layout.eoiEnd, trailing));
   }
-  return { format: NAME, mime: MIME, width, height, findings: out, warnings };
+  return { format: NAME, mime: MIME, width, height, findings: out, warnings, damaged: layout.damaged !== null };
 }
 
 /** Sum of the lengths in a flat [offset, length, offset, length, …] list. */
@@ -262,77 +288,102 @@ function head(seg: Segment, data: Bytes, n: number): Bytes {
   return data.subarray(seg.payloadStart, Math.min(seg.payloadEnd, seg.payloadStart + n));
 }
 
-function keepSegment(seg: Segment, data: Bytes, options: StripOptions): boolean {
+function segment(marker: number, payload: Bytes): Bytes {
+  return concat([Uint8Array.of(0xff, marker), packU16(payload.length + 2), payload]);
+}
+
+function keptExif(seg: Segment, data: Bytes, options: StripOptions): Bytes[] {
+  const block = exifMod.keptBlock(data.subarray(seg.payloadStart + 6, seg.payloadEnd), options.keep);
+  if (block === null || EXIF_ID.length + 1 + block.length + 2 > 0xffff) return [];
+  return [segment(APP1, concat([EXIF_ID, Uint8Array.of(0), block]))];
+}
+
+/** JFIF's 14 bytes (identifier, version, units, densities) with no thumbnail; a shorter one goes. */
+function canonicalJfif(payload: Bytes): Bytes[] {
+  return payload.length >= 14 ? [segment(APP0, concat([payload.subarray(0, 12), Uint8Array.of(0, 0)]))] : [];
+}
+
+/** Adobe's APP14 as decoders read it: version 100, no flags, the colour transform; a shorter one goes. */
+function canonicalAdobe(payload: Bytes): Bytes[] {
+  return payload.length >= 12 ? [segment(APP14, concat([ADOBE_ID, Uint8Array.of(0, 0x64, 0, 0, 0, 0), payload.subarray(11, 12)]))] : [];
+}
+
+const ICC_CHUNK = 65519; // profile bytes per APP2 segment: 65535 - 2 (length) - 14 (identifier, numbers)
+
+/** The profile, neutralised (icc.neutralise), in as few APP2 chunks as fit, numbered 1..n. */
+function canonicalIcc(data: Bytes): Bytes[] {
+  const profile = iccProfile(data);
+  const neutral = profile ? neutralise(profile) : null;
+  if (neutral === null) return [];
+  const parts: Bytes[] = [];
+  for (let i = 0; i < neutral.length; i += ICC_CHUNK) parts.push(neutral.subarray(i, i + ICC_CHUNK));
+  if (parts.length > 255) return [];
+  return parts.map((part, k) => segment(APP2, concat([ICC_ID, Uint8Array.of(k + 1, parts.length), part])));
+}
+
+/** What a strip has already written: each of these blocks is kept once, at its first place. */
+interface StripState {
+  exif: boolean;
+  jfif: boolean;
+  icc: boolean;
+  adobe: boolean;
+  frameHeight: number; // from the first SOF, for DNL
+}
+
+/** The segments written in place of `seg`; null to copy it verbatim (scan data included). */
+function pieces(seg: Segment, data: Bytes, options: StripOptions, state: StripState): Bytes[] | null {
   const m = seg.marker;
-  if (!(m >= APP0 && m <= APP15) && m !== COM) return true;
-  const payload = head(seg, data, 14);
-  if (m === APP0) return startsWith(payload, JFIF_ID);
-  // an ICC chunk has a 14-byte header (identifier, sequence number, count)
-  if (m === APP2) return options.keep_icc && startsWith(payload, ICC_ID) && payload.length === 14;
-  if (m === APP14) return startsWith(payload, ADOBE_ID);
-  return false;
-}
-
-/** The JFIF APP0 segment with any thumbnail removed (its header is 14 bytes + thumbnail). */
-function jfifWithoutThumbnail(seg: Segment, data: Bytes): Bytes {
-  const payload = payloadOf(seg, data);
-  if (payload.length < 14 || (payload.length === 14 && payload[12] === 0 && payload[13] === 0)) {
-    return data.subarray(seg.start, seg.end);
+  if (SOF_MARKERS.has(m) && state.frameHeight < 0 && seg.payloadEnd - seg.payloadStart >= 3) {
+    state.frameHeight = (data[seg.payloadStart + 1]! << 8) | data[seg.payloadStart + 2]!;
   }
-  const head = payload.slice(0, 14);
-  head[12] = 0;
-  head[13] = 0;
-  return concat([Uint8Array.of(0xff, 0xe0), packU16(head.length + 2), head]);
-}
-
-function keptExif(seg: Segment, data: Bytes, options: StripOptions): Bytes | null {
-  const block = exifMod.keptBlock(payloadOf(seg, data).subarray(6), options.keep);
-  if (block === null) return null;
-  const payload = concat([EXIF_ID, Uint8Array.of(0), block]);
-  if (payload.length + 2 > 0xffff) return null;
-  return concat([Uint8Array.of(0xff, 0xe1), packU16(payload.length + 2), payload]);
+  if (SOF_MARKERS.has(m) || KEPT_MARKERS.has(m) || scanGoesOn(m)) return null;
+  const h = head(seg, data, 14);
+  const once = (key: 'exif' | 'jfif' | 'icc' | 'adobe'): boolean => {
+    const first = !state[key];
+    state[key] = true;
+    return first;
+  };
+  if (m === APP1 && startsWith(h, EXIF_ID)) return once('exif') ? keptExif(seg, data, options) : [];
+  if (m === APP0 && startsWith(h, JFIF_ID)) return once('jfif') ? canonicalJfif(payloadOf(seg, data)) : [];
+  if (m === APP2 && startsWith(h, ICC_ID) && h.length === 14) return once('icc') && options.keep_icc ? canonicalIcc(data) : [];
+  if (m === APP14 && startsWith(h, ADOBE_ID)) return once('adobe') ? canonicalAdobe(payloadOf(seg, data)) : [];
+  if (m === DNL) return state.frameHeight === 0 ? [segment(DNL, payloadOf(seg, data).subarray(0, 2))] : [];
+  if ((m >= APP0 && m <= APP15) || m === COM || m === TEM) return [];
+  throw new UnsupportedError(FMT, seg.start,
+    `marker ff ${m.toString(16).padStart(2, '0')} is one no common decoder reads (hierarchical, JPEG extension or reserved): ` +
+      'privpix will neither drop it nor copy it');
 }
 
 export function strip(data: Bytes, options: StripOptions): Bytes {
   const layout = parse(data);
-  const pieces: Bytes[] = [Uint8Array.of(0xff, 0xd8)];
+  const out: Bytes[] = [Uint8Array.of(0xff, 0xd8)];
   const segments: Segment[] = []; // the output's own layout, to prime the parse memo with
   let pos = 2;
-  let exifDone = false;
+  const state: StripState = { exif: false, jfif: false, icc: false, adobe: false, frameHeight: -1 };
   for (const seg of layout.segments) {
-    let piece: Bytes;
-    let rebuilt: boolean;
-    if (seg.marker === APP1 && startsWith(head(seg, data, 5), EXIF_ID)) {
-      if (exifDone) continue;
-      exifDone = true;
-      const kept = keptExif(seg, data, options);
-      if (kept === null) continue;
-      piece = kept;
-      rebuilt = true;
-    } else if (!keepSegment(seg, data, options)) {
+    const rebuilt = pieces(seg, data, options, state);
+    if (rebuilt !== null) { // whole new segments: payload after the length, to the end
+      for (const piece of rebuilt) {
+        segments.push({ marker: piece[1]!, start: pos, end: pos + piece.length, payloadStart: pos + 4, payloadEnd: pos + piece.length });
+        out.push(piece);
+        pos += piece.length;
+      }
       continue;
-    } else if (seg.marker === APP0) {
-      piece = jfifWithoutThumbnail(seg, data);
-      rebuilt = true;
-    } else {
-      piece = data.subarray(seg.start, seg.end);
-      rebuilt = false;
     }
-    const [payloadStart, payloadEnd] = rebuilt
-      ? [pos + 4, pos + piece.length] // a whole new segment (minimal EXIF, JFIF header): payload to its end
-      : [pos + seg.payloadStart - seg.start, pos + seg.payloadEnd - seg.start]; // copied verbatim, moved
+    const size = seg.end - seg.start;
     const last = segments[segments.length - 1];
     if (scanGoesOn(seg.marker) && last !== undefined && last.marker === SOS) {
       // ff 00 or a restart marker that now follows scan data is part of that scan to a reader
-      last.end = pos + piece.length;
-    } else {
-      segments.push({ marker: seg.marker, start: pos, end: pos + piece.length, payloadStart, payloadEnd });
+      last.end = pos + size;
+    } else { // copied verbatim, scan data included: the same shape, moved
+      const shift = pos - seg.start;
+      segments.push({ marker: seg.marker, start: pos, end: pos + size, payloadStart: seg.payloadStart + shift, payloadEnd: seg.payloadEnd + shift });
     }
-    pieces.push(piece);
-    pos += piece.length;
+    out.push(data.subarray(seg.start, seg.end));
+    pos += size;
   }
-  pieces.push(Uint8Array.of(0xff, 0xd9));
-  const out = concat(pieces);
-  parse.prime(out, { segments, eoiEnd: pos + 2, warnings: [] });
-  return out;
+  out.push(Uint8Array.of(0xff, 0xd9));
+  const result = concat(out);
+  parse.prime(result, { segments, eoiEnd: pos + 2, warnings: [], damaged: null });
+  return result;
 }

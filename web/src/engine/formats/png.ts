@@ -1,15 +1,14 @@
 /**
- * PNG (and APNG) — mirrors src/privpix/formats/png.py, whose docstring specifies the output layout.
+ * PNG (and APNG) — mirrors src/privpix/formats/png.py.
  *
  * An 8-byte signature, then chunks until IEND; anything after IEND is not part of the picture
  * (aCropalypse leftovers, appended archives). Chunk layout: 4-byte big-endian data length, 4-byte type
  * (ASCII letters), data, 4-byte CRC-32 of type + data. A type whose first letter is uppercase is
  * *critical* (the decoder must understand it); lowercase is *ancillary* (safe to ignore).
  *
- * A strip is an allowlist: the signature; every kept chunk from IHDR up to IEND copied verbatim
- * (CRC as found); the first eXIf replaced in place by a fresh one holding only what is kept (no
- * "Exif\0\0" prefix), later ones dropped; a canonical empty IEND. An unknown critical chunk makes
- * strip throw UnsupportedError.
+ * A strip is an allowlist: the signature; every kept chunk of its defined size, once where the spec
+ * allows one, copied verbatim (CRC as found); the first eXIf and iCCP rewritten in place; a canonical
+ * empty IEND. An unknown critical chunk makes strip throw UnsupportedError. docs/strip.md has the table.
  */
 
 import {
@@ -22,15 +21,16 @@ import {
   need,
   packU32,
   preview,
+  readU32,
   startsWith,
   u32be,
   utf8,
 } from './binary';
-import { FormatError, UnsupportedError } from './errors';
+import { FormatError, TruncatedError, UnsupportedError, damagedWarning } from './errors';
 import { inflate as inflateZlib } from './inflate';
 import * as exifMod from './exif';
 import { type Category, type Finding, type Inspection, finding, formatBytes, trim } from './findings';
-import { description as iccDescription } from './icc';
+import { findings as iccFindings, neutralise } from './icc';
 import * as iptc from './iptc';
 import { parseOnce } from './memo';
 import type { StripOptions } from './policy';
@@ -45,14 +45,26 @@ const IEND_CHUNK = Uint8Array.of(0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42,
 const MAX_LENGTH = 0x7fffffff;
 export const INFLATE_LIMIT = 16_000_000;
 
-const CRITICAL = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND']);
-// Ancillary chunks a strip keeps: rendering (colour, transparency, density) and APNG animation.
+/**
+ * Chunks a strip keeps: the image, what renders it (colour, transparency, density) and APNG
+ * animation; each only in its defined size, once where the PNG spec allows one (`keptFault`). sPLT
+ * and hIST (palette suggestions, a name of free text among them) are not needed to render.
+ */
 const KEEP = new Set([
-  'IHDR', 'PLTE', 'IDAT',
-  'gAMA', 'cHRM', 'sRGB', 'cICP', 'mDCV', 'cLLI', 'sBIT',
-  'bKGD', 'hIST', 'tRNS', 'pHYs', 'sPLT',
-  'acTL', 'fcTL', 'fdAT',
+  'IHDR', 'PLTE', 'IDAT', 'gAMA', 'cHRM', 'sRGB', 'cICP', 'mDCV', 'cLLI',
+  'sBIT', 'bKGD', 'tRNS', 'pHYs', 'acTL', 'fcTL', 'fdAT',
 ]);
+/**
+ * The data size of each kept chunk: fixed, or per colour type (0 grey, 2 RGB, 3 palette, 4 grey +
+ * alpha, 6 RGBA); a colour type missing from a table is one where the chunk is not allowed.
+ */
+const SIZES = new Map<string, number | Record<number, number>>([
+  ['gAMA', 4], ['cHRM', 32], ['sRGB', 1], ['cICP', 4], ['mDCV', 24], ['cLLI', 8], ['pHYs', 9], ['acTL', 8], ['fcTL', 26],
+  ['sBIT', { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 }],
+  ['bKGD', { 0: 2, 4: 2, 2: 6, 6: 6, 3: 1 }],
+  ['tRNS', { 0: 2, 2: 6 }], // palette images: up to one byte per palette entry
+]);
+const REPEATABLE = new Set(['IDAT', 'fcTL', 'fdAT']);
 
 const XMP_KEYWORD = 'XML:com.adobe.xmp';
 const RAW_PROFILE = 'Raw profile type ';
@@ -98,8 +110,12 @@ function chunkCrc(chunk: Chunk, data: Bytes): number {
 
 export interface Layout {
   chunks: Chunk[]; // IHDR .. the chunk before IEND
-  iend: Chunk;
+  iend: Chunk | null; // null when the file was cut short
+  partial: Chunk | null; // image data (IDAT/fdAT) cut short: `length` is what is there
+  damaged: string | null; // why the file is incomplete
 }
+
+const IMAGE_DATA = new Set(['IDAT', 'fdAT']);
 
 export function sniff(data: Bytes): boolean {
   return startsWith(data, SIGNATURE);
@@ -114,13 +130,31 @@ export function isCritical(kind: string): boolean {
   return b >= 65 && b <= 90;
 }
 
+/**
+ * The file's chunks. A file cut short after its image data began is read up to the cut (an IDAT or
+ * fdAT chunk that was cut keeping the bytes that are there) and marked damaged; cut before, refused.
+ */
 export const parse = parseOnce(function parse(data: Bytes): Layout {
   if (!sniff(data)) throw new FormatError(FMT, 0, 'expected the PNG signature 89 50 4e 47 0d 0a 1a 0a', preview(data, 0));
   const chunks: Chunk[] = [];
+  try {
+    return walk(data, chunks);
+  } catch (err) {
+    if (!(err instanceof TruncatedError)) throw err;
+    const pos = chunks.length ? chunks[chunks.length - 1]!.end : 8;
+    const kind = latin1(data.subarray(pos + 4, pos + 8));
+    const there = pos + 8 <= data.length ? Math.min(data.length - pos - 8, readU32(data, pos, false)) : 0; // never the CRC's bytes
+    const partial = IMAGE_DATA.has(kind) && there > 0 ? chunkAt(kind, pos, there) : null;
+    if (!chunks.length || !(partial || chunks.some((c) => IMAGE_DATA.has(c.type)))) throw err;
+    return { chunks, iend: null, partial, damaged: err.message };
+  }
+});
+
+function walk(data: Bytes, chunks: Chunk[]): Layout {
   let pos = 8;
   for (;;) {
     if (pos + 8 > data.length) {
-      throw new FormatError(FMT, pos, 'truncated: expected another chunk header (the file ends before the IEND chunk)');
+      throw new TruncatedError(FMT, pos, 'truncated: expected another chunk header (the file ends before the IEND chunk)');
     }
     const length = u32be(data, pos, FMT, 'a chunk length');
     const kind = data.subarray(pos + 4, pos + 8);
@@ -136,11 +170,11 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
       if (chunk.type !== 'IHDR') throw new FormatError(FMT, pos, 'expected the IHDR chunk first', ascii4(data, pos + 4));
       if (length !== 13) throw new FormatError(FMT, pos, 'expected an IHDR chunk of 13 bytes', `${length} bytes`);
     }
-    if (chunk.type === 'IEND') return { chunks, iend: chunk };
+    if (chunk.type === 'IEND') return { chunks, iend: chunk, partial: null, damaged: null };
     chunks.push(chunk);
     pos = chunk.end;
   }
-});
+}
 
 // ---- the photo's own EXIF and ICC --------------------------------------------------------------------
 
@@ -167,6 +201,132 @@ export function iccProfile(data: Bytes): Bytes | null {
   const chunk = parse(data).chunks.find((c) => c.type === 'iCCP');
   const parts = chunk ? iccpParts(chunkBody(chunk, data)) : null;
   return parts ? inflate(parts[1]) : null;
+}
+
+// ---- what a strip keeps ----------------------------------------------------------------------------
+
+/** Why a chunk of a kept kind is not kept (null when it is); see png.py `_kept_fault`. */
+function keptFault(chunk: Chunk, ctype: number, palette: number, seen: Set<string>): string | null {
+  const kind = chunk.type, n = chunk.length;
+  const repeat = seen.has(kind) && !REPEATABLE.has(kind);
+  seen.add(kind);
+  if (repeat) return `a second ${kind} chunk`;
+  if (kind === 'PLTE') return ctype === 3 ? null : 'a palette in an image without one';
+  if (kind === 'tRNS' && ctype === 3) return n > 0 && n <= palette ? null : `${n} transparency entries for ${palette} colours`;
+  if (kind === 'fdAT') return n >= 4 ? null : `${n} bytes (at least 4 expected)`;
+  const size = SIZES.get(kind);
+  const expected = typeof size === 'object' ? size[ctype] : size;
+  if (size !== undefined && expected === undefined) return `not allowed for colour type ${ctype}`;
+  if (expected !== undefined && n !== expected) return `${n} bytes (${expected} expected)`;
+  return null;
+}
+
+/** Chunk start -> why that chunk of a kept kind is dropped. */
+function keptFaults(layout: Layout, data: Bytes): Map<number, string> {
+  const ctype = data[layout.chunks[0]!.dataStart + 9]!;
+  const plte = layout.chunks.find((c) => c.type === 'PLTE');
+  const palette = plte ? Math.floor(plte.length / 3) : 0;
+  const seen = new Set<string>();
+  const faults = new Map<number, string>();
+  for (const chunk of layout.chunks.slice(1)) {
+    if (!KEEP.has(chunk.type)) continue;
+    const fault = keptFault(chunk, ctype, palette, seen);
+    if (fault !== null) faults.set(chunk.start, fault);
+  }
+  return faults;
+}
+
+function adler32(data: Bytes): number {
+  let a = 1, b = 0;
+  for (let i = 0; i < data.length; i += 5552) {
+    for (const byte of data.subarray(i, i + 5552)) {
+      a += byte;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/** Deflate length codes 257..285: [first length, extra bits]. */
+const LENGTH_BASES: readonly (readonly [number, number])[] = [
+  [3, 0], [4, 0], [5, 0], [6, 0], [7, 0], [8, 0], [9, 0], [10, 0], [11, 1], [13, 1], [15, 1], [17, 1],
+  [19, 2], [23, 2], [27, 2], [31, 2], [35, 3], [43, 3], [51, 3], [59, 3], [67, 4], [83, 4], [99, 4],
+  [115, 4], [131, 5], [163, 5], [195, 5], [227, 5], [258, 0],
+];
+
+/** Deflate's bit order: values least-significant bit first, Huffman codes most-significant first. */
+class Bits {
+  readonly out: number[] = [];
+  private acc = 0;
+  n = 0;
+
+  put(value: number, count: number): void {
+    this.acc |= value << this.n;
+    this.n += count;
+    while (this.n >= 8) {
+      this.out.push(this.acc & 0xff);
+      this.acc >>>= 8;
+      this.n -= 8;
+    }
+  }
+
+  code(code: number, count: number): void {
+    let reversed = 0;
+    for (let i = 0; i < count; i++) reversed |= ((code >> i) & 1) << (count - 1 - i);
+    this.put(reversed, count);
+  }
+
+  /** A literal/length symbol in the fixed Huffman code. */
+  symbol(sym: number): void {
+    if (sym < 144) this.code(0x30 + sym, 8);
+    else if (sym < 256) this.code(0x190 + sym - 144, 9);
+    else if (sym < 280) this.code(sym - 256, 7);
+    else this.code(0xc0 + sym - 280, 8);
+  }
+
+  /** A copy of the previous byte, `length` (3-258) times: a match at distance 1. */
+  run(length: number): void {
+    let code = 0;
+    while (code + 1 < LENGTH_BASES.length && LENGTH_BASES[code + 1]![0] <= length) code++;
+    const [base, extra] = LENGTH_BASES[code]!;
+    this.symbol(257 + code);
+    this.put(length - base, extra);
+    this.code(0, 5); // distance code 0: distance 1, no extra bits
+  }
+}
+
+/**
+ * `payload` as a zlib stream of one fixed-Huffman block whose only matches repeat the previous byte
+ * (mirrors png.py `run_length_zlib`): the same bits from both engines, where compressors differ.
+ */
+export function runLengthZlib(payload: Bytes): Bytes {
+  const bits = new Bits();
+  bits.put(1, 1); // the final block
+  bits.put(1, 2); // fixed Huffman codes
+  let i = 0;
+  while (i < payload.length) {
+    const byte = payload[i]!;
+    let run = 1;
+    while (i + run < payload.length && payload[i + run] === byte && run < 259) run++;
+    bits.symbol(byte);
+    if (run >= 4) bits.run(run - 1);
+    else for (let k = 1; k < run; k++) bits.symbol(byte);
+    i += run;
+  }
+  bits.symbol(256); // end of block
+  bits.put(0, (8 - (bits.n % 8)) % 8);
+  return concat([Uint8Array.of(0x78, 0x01), Uint8Array.from(bits.out), packU32(adler32(payload))]);
+}
+
+const ICC_NAME = ascii('ICC profile');
+
+/** The first iCCP chunk rewritten: a neutral name, the neutralised profile, compressed by `runLengthZlib`. */
+function keptIcc(data: Bytes): Bytes | null {
+  const profile = iccProfile(data);
+  const neutral = profile ? neutralise(profile) : null;
+  return neutral === null ? null : makeChunk('iCCP', concat([ICC_NAME, Uint8Array.of(0, 0), runLengthZlib(neutral)]));
 }
 
 // ---- zlib and text helpers (inspect only) -----------------------------------------------------------
@@ -355,8 +515,7 @@ function chunkFindings(chunk: Chunk, data: Bytes, warnings: string[], budget: In
       warnings.push(`iCCP chunk at byte ${off}: the compressed ICC profile is unreadable`);
       return [finding('kept', 'ICC profile', 'unreadable', 'iCCP', off, size)];
     }
-    const name = iccDescription(profile) ?? 'unnamed';
-    return [finding('kept', 'ICC profile', name, 'iCCP', off, size, { bytes: profile.length })];
+    return iccFindings(profile, 'iCCP', off, size);
   }
   if (kind === 'tIME') {
     if (body.length !== 7) {
@@ -386,18 +545,22 @@ export function readMetadata(data: Bytes): Inspection {
   const out: Finding[] = [];
   const warnings: string[] = [];
   const budget = new InflateBudget();
-  for (const chunk of [...layout.chunks, layout.iend]) {
+  const faults = keptFaults(layout, data);
+  for (const chunk of [...layout.chunks, ...(layout.iend ? [layout.iend] : [])]) {
     if (crc32(data.subarray(chunk.start + 4, chunk.end - 4)) !== chunkCrc(chunk, data)) {
       warnings.push(`chunk ${chunk.type} at byte ${chunk.start} has a bad CRC`);
     }
+    const fault = faults.get(chunk.start);
+    if (fault !== undefined) out.push(finding('blocks', 'Other chunk', `${chunk.type}: ${fault}`, chunk.type, chunk.start, chunk.end - chunk.start));
     out.push(...chunkFindings(chunk, data, warnings, budget));
   }
-  const end = layout.iend.end;
+  if (layout.damaged !== null) warnings.push(damagedWarning(layout.damaged));
+  const end = layout.iend ? layout.iend.end : data.length;
   const trailing = data.length - end;
   if (trailing > 0) {
     out.push(finding('blocks', 'Data after the end of the image', formatBytes(trailing), 'trailer', end, trailing));
   }
-  return { format: NAME, mime: MIME, width, height, findings: out, warnings };
+  return { format: NAME, mime: MIME, width, height, findings: out, warnings, damaged: layout.damaged !== null };
 }
 
 // ---- strip ------------------------------------------------------------------------------------------
@@ -414,8 +577,10 @@ function keptExif(chunk: Chunk, data: Bytes, options: StripOptions): Bytes | nul
 
 export function strip(data: Bytes, options: StripOptions): Bytes {
   const layout = parse(data);
+  const faults = keptFaults(layout, data);
   const out: Bytes[] = [SIGNATURE];
   let exifDone = false;
+  let iccDone = false;
   for (const chunk of layout.chunks) {
     const kind = chunk.type;
     if (kind === 'eXIf') {
@@ -424,9 +589,15 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
         const kept = keptExif(chunk, data, options);
         if (kept !== null) out.push(kept);
       }
-    } else if (KEEP.has(kind) || (kind === 'iCCP' && options.keep_icc)) {
-      out.push(data.subarray(chunk.start, chunk.end));
-    } else if (isCritical(kind) && !CRITICAL.has(kind)) {
+    } else if (kind === 'iCCP') {
+      if (options.keep_icc && !iccDone) {
+        iccDone = true;
+        const kept = keptIcc(data);
+        if (kept !== null) out.push(kept);
+      }
+    } else if (KEEP.has(kind)) {
+      if (!faults.has(chunk.start)) out.push(data.subarray(chunk.start, chunk.end));
+    } else if (isCritical(kind)) {
       throw new UnsupportedError(
         FMT,
         chunk.start,
@@ -434,6 +605,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
       );
     }
   }
+  if (layout.partial !== null) out.push(makeChunk(layout.partial.type, chunkBody(layout.partial, data))); // the image data that is there
   out.push(IEND_CHUNK);
   return concat(out);
 }

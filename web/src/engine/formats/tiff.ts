@@ -20,8 +20,9 @@
  *   thumbnails); every other later IFD, such as the 160×106 thumbnail Nikon Capture writes as IFD1;
  *   all SubIFDs (tag 330); Exif/GPS/Interop IFDs (rebuilt only for keep-groups, below).
  * - **Tags of a page**: the structural allowlist `STRUCTURAL_TAGS` (decoding and rendering only),
- *   the ICC profile (34675) when `keep_icc`, and the IFD0-level keep-group tags (Make, Model,
- *   DateTime, Artist, Copyright) when asked. Everything else goes: Software, ImageDescription,
+ *   each cut to its defined count (`COUNTS`, `PER_SAMPLE`), the ICC profile (34675, neutralised)
+ *   when `keep_icc`, and the IFD0-level keep-group tags (Make, Model, DateTime, Artist, Copyright)
+ *   when asked. Everything else goes: Software, ImageDescription,
  *   DocumentName, PageName, HostComputer, XMP (700), IPTC (33723), Photoshop IRB (34377), GeoTIFF,
  *   CameraSerialNumber, EXIF tags written straight into IFD0, MakerNotes, JPEGInterchangeFormat,
  *   and every private tag (>= 32768) other than ICC.
@@ -32,8 +33,10 @@
  *
  * Refused: BigTIFF (`UnsupportedError`, in inspect too); in strip also old-style JPEG (Compression
  * 6), DNG and other files whose IFD0 is a reduced-resolution preview, pages that have both strips and
- * tiles or lack byte counts, and outputs of 4 GiB or more. Truncation (an IFD, a kept tag's value or
- * strip/tile data beyond the end of the file) is a `FormatError` naming the offset.
+ * tiles or lack byte counts, strips or tiles that overlap, and outputs of 4 GiB or more. Truncation
+ * of IFD0 or of a kept tag's value is a `FormatError` naming the offset; strip/tile data or a later
+ * IFD beyond the end of the file makes the file damaged, not refused (the strips and tiles clipped,
+ * their byte counts rewritten as LONG).
  *
  * Output layout (identical to tiff.py's; see its docstring for the full specification)
  * -------------------------------------------------------------------------------------
@@ -62,11 +65,11 @@
  */
 
 import { type Bytes, ByteWriter, ascii, need, packU32, preview, readU16, readU32, startsWith } from './binary';
-import { FormatError, UnsupportedError } from './errors';
+import { FormatError, TruncatedError, UnsupportedError, damagedWarning } from './errors';
 import * as exifMod from './exif';
 import type { Entry, Ifd } from './exif';
 import { type Finding, type Inspection, finding, formatBytes, plural } from './findings';
-import { description as iccDescription } from './icc';
+import { findings as iccFindings, neutralise } from './icc';
 import * as iptc from './iptc';
 import { parseOnce } from './memo';
 import type { StripOptions } from './policy';
@@ -147,7 +150,6 @@ export const STRUCTURAL_TAGS: ReadonlyMap<number, string> = new Map([
   [324, 'TileOffsets'],
   [325, 'TileByteCounts'],
   [332, 'InkSet'],
-  [333, 'InkNames'],
   [334, 'NumberOfInks'],
   [336, 'DotRange'],
   [338, 'ExtraSamples'],
@@ -175,6 +177,7 @@ export interface Page {
   offsetsTag: number; // 273 or 324; 0 when the page has neither
   offsets: number[];
   counts: number[];
+  cut: string | null; // why its image data is incomplete (the file was cut short inside it)
 }
 
 /** An IFD of the chain that is not a page: a reduced-resolution image or a thumbnail. */
@@ -189,6 +192,7 @@ export interface Layout {
   pages: Page[];
   dropped: Dropped[];
   warnings: string[];
+  damaged: string | null; // why the file is incomplete: cut inside image data or a later IFD
 }
 
 export function sniff(data: Bytes): boolean {
@@ -268,7 +272,7 @@ function subIfd(data: Bytes, page: Ifd, tag: number, name: string, little: boole
 function readPage(data: Bytes, ifd: Ifd, index: number, little: boolean, warnings: string[], budget: exifMod.ReadBudget): Page {
   const where = `IFD${index}`;
   checkKeptEntries(data, ifd, little, where);
-  const page: Page = { index, ifd, exif: null, gps: null, subIfds: [], offsetsTag: 0, offsets: [], counts: [] };
+  const page: Page = { index, ifd, exif: null, gps: null, subIfds: [], offsetsTag: 0, offsets: [], counts: [], cut: null };
   page.exif = subIfd(data, ifd, TAG_EXIF_IFD, `${where} Exif IFD`, little, warnings, budget);
   page.gps = subIfd(data, ifd, TAG_GPS_IFD, `${where} GPS IFD`, little, warnings, budget);
   const sub = ifd.entries.get(TAG_SUB_IFDS);
@@ -294,7 +298,13 @@ function readPage(data: Bytes, ifd: Ifd, index: number, little: boolean, warning
   for (let j = 0; j < counts.length; j++) {
     const off = page.offsets[j]!;
     const size = counts[j]!;
-    if (size) need(data, off, size, FMT, `${where} ${piece} ${j} of ${counts.length}`);
+    try {
+      if (size) need(data, off, size, FMT, `${where} ${piece} ${j} of ${counts.length}`);
+    } catch (err) { // cut short: the bytes that are there
+      if (!(err instanceof TruncatedError)) throw err;
+      page.cut ??= err.message;
+      counts[j] = Math.max(0, Math.min(size, data.length - off));
+    }
   }
   return page;
 }
@@ -333,11 +343,16 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
   let offset = readU32(data, 4, little);
   if (offset === 0) throw new FormatError(FMT, 4, 'expected the offset of the first IFD', '0');
   let index = 0;
+  let damaged: string | null = null;
   while (offset) {
     if (seen.has(offset)) {
       throw new FormatError(FMT, offset, 'expected a new IFD, but the IFD chain loops back to an earlier one');
     }
     seen.add(offset);
+    if (index > 0 && (offset + 2 > data.length || offset + 6 + 12 * readU16(data, offset, little) > data.length)) {
+      damaged = new FormatError(FMT, offset, `truncated: IFD${index} runs past the end of the file (${data.length} bytes)`).message;
+      break; // a later IFD cut short: the pages before it are whole
+    }
     const ifd = exifMod.readIfd(data, offset, little, FMT, warnings, 0, budget);
     const count = readU16(data, offset, little);
     need(data, offset + 2 + 12 * count, 4, FMT, `the next-IFD offset of IFD${index}`);
@@ -353,7 +368,9 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
     offset = ifd.nextOffset;
     index += 1;
   }
-  return { little, pages, dropped, warnings };
+  damaged = pages.find((page) => page.cut !== null)?.cut ?? damaged;
+  if (damaged !== null) warnings.push(damagedWarning(damaged));
+  return { little, pages, dropped, warnings, damaged };
 });
 
 // ---- the photo's own EXIF and ICC --------------------------------------------------------------------
@@ -457,9 +474,7 @@ function pageFindings(data: Bytes, page: Page, little: boolean, warnings: string
   }
   entry = ifd.entries.get(TAG_ICC);
   if (entry !== undefined) {
-    const name = iccDescription(entry.raw) ?? 'unnamed';
-    out.push(finding('kept', 'ICC profile', name, `${block} ICC`, entry.valueOffset, entry.raw.length,
-      { bytes: entry.raw.length }));
+    out.push(...iccFindings(entry.raw, `${block} ICC`, entry.valueOffset, entry.raw.length));
   }
   return out;
 }
@@ -496,6 +511,7 @@ export function readMetadata(data: Bytes): Inspection {
     height: first(ifd0, TAG_HEIGHT, little),
     findings: out,
     warnings,
+    damaged: layout.damaged !== null,
   };
 }
 
@@ -533,11 +549,35 @@ interface PagePlan {
 
 const byNumber = (a: number, b: number): number => a - b;
 
-function plan(page: Page, options: StripOptions, kept: exifMod.KeptTags): PagePlan {
+/**
+ * Structural tags of one value, or of a fixed number of values (others: one per sample): a longer
+ * value carries bytes no decoder reads, and is cut to its defined count.
+ */
+const COUNTS = new Map<number, number>([
+  ...[254, 255, 256, 257, 259, 262, 263, 264, 265, 266, 274, 277, 278, 282, 283, 284].map((t) => [t, 1] as const),
+  ...[290, 292, 293, 296, 317, 322, 323, 332, 334, 531].map((t) => [t, 1] as const),
+  [297, 2], [318, 2], [319, 6], [529, 3], [530, 2], [532, 6],
+]);
+const PER_SAMPLE = new Set([258, 338, 339, 340, 341]);
+
+/** A kept entry in its defined count; the ICC profile neutralised, or null when it is unreadable. */
+function canonical(entry: Entry, spp: number): Entry | null {
+  if (entry.tag === TAG_ICC) {
+    const neutral = neutralise(entry.raw);
+    return neutral === null ? null : { tag: entry.tag, type: entry.type, count: neutral.length, raw: neutral, valueOffset: 0 };
+  }
+  const most = COUNTS.get(entry.tag) ?? (PER_SAMPLE.has(entry.tag) ? spp : undefined);
+  if (most === undefined || entry.count <= most) return entry;
+  return { tag: entry.tag, type: entry.type, count: most, raw: entry.raw.subarray(0, most * exifMod.TYPE_SIZES[entry.type]!), valueOffset: 0 };
+}
+
+function plan(page: Page, options: StripOptions, kept: exifMod.KeptTags, little: boolean): PagePlan {
   const ifd = page.ifd;
   const wanted = new Set([...STRUCTURAL_TAGS.keys(), ...kept.ifd0]);
   if (options.keep_icc) wanted.add(TAG_ICC);
-  let entries = [...ifd.entries.keys()].sort(byNumber).filter((t) => wanted.has(t)).map((t) => ifd.entries.get(t)!);
+  const spp = first(ifd, 277, little) || 1;
+  let entries = [...ifd.entries.keys()].sort(byNumber).filter((t) => wanted.has(t))
+    .map((t) => canonical(ifd.entries.get(t)!, spp)).filter((x): x is Entry => x !== null);
   const exifEntries: Entry[] = [];
   for (const tag of [...kept.exif].sort(byNumber)) {
     let entry = page.exif !== null ? page.exif.entries.get(tag) : undefined;
@@ -557,6 +597,11 @@ function plan(page: Page, options: StripOptions, kept: exifMod.KeptTags): PagePl
       ? { tag: x.tag, type: exifMod.TYPE_LONG, count: page.offsets.length, raw: new Uint8Array(4 * page.offsets.length), valueOffset: 0 }
       : x,
   );
+  if (page.cut !== null) { // the byte counts of what the file still holds, as LONG
+    const countsTag = page.offsetsTag === TAG_TILE_OFFSETS ? TAG_TILE_BYTE_COUNTS : TAG_STRIP_BYTE_COUNTS;
+    const clipped = packU32Array(page.counts, little);
+    entries = entries.map((x) => (x.tag === countsTag ? { tag: x.tag, type: exifMod.TYPE_LONG, count: page.counts.length, raw: clipped, valueOffset: 0 } : x));
+  }
   entries.sort((a, b) => a.tag - b.tag);
   return { page, entries, exif: exifEntries, gps: gpsEntries };
 }
@@ -575,7 +620,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     throw new UnsupportedError(FMT, -1, "the pages' strips or tiles overlap: the stripped file would repeat the same bytes");
   }
   const kept = exifMod.keptTags(options.keep, false);
-  const plans = layout.pages.map((page) => plan(page, options, kept));
+  const plans = layout.pages.map((page) => plan(page, options, kept, little));
 
   const out = new ByteWriter().push(little ? MAGIC_LE : MAGIC_BE);
   out.push(packU32(8, little));

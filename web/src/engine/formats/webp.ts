@@ -1,5 +1,6 @@
 /**
- * WebP — mirrors src/privpix/formats/webp.py, whose docstring specifies the output layout.
+ * WebP — mirrors src/privpix/formats/webp.py, whose docstring specifies the output layout (and
+ * docs/strip.md what a strip does to each chunk).
  *
  * A RIFF container: "RIFF", a 4-byte little-endian size (bytes that follow it), "WEBP", then chunks:
  * a 4-byte FourCC, a 4-byte little-endian payload size, the payload and, when the size is odd, one
@@ -9,11 +10,11 @@
  * 0x02; 0xC1 reserved).
  */
 
-import { type Bytes, ascii, ascii4, concat, latin1, need, packU32, preview, startsWith, u16le, u32le } from './binary';
-import { FormatError } from './errors';
+import { type Bytes, ascii, ascii4, concat, latin1, need, packU32, preview, readU32, startsWith, u16le, u32le } from './binary';
+import { FormatError, TruncatedError, damagedWarning } from './errors';
 import * as exifMod from './exif';
 import { type Finding, type Inspection, finding, formatBytes } from './findings';
-import { description as iccDescription } from './icc';
+import { findings as iccFindings, neutralise } from './icc';
 import { parseOnce } from './memo';
 import type { StripOptions } from './policy';
 import * as xmp from './xmp';
@@ -48,32 +49,48 @@ function chunkPayload(chunk: Chunk, data: Bytes): Bytes {
 
 export interface Layout {
   chunks: Chunk[];
-  riffEnd: number;
+  riffEnd: number; // the end of the file when it was cut short
   warnings: string[];
   extended: boolean; // chunks[0].fourcc === VP8X
+  damaged: boolean;
 }
 
 export function sniff(data: Bytes): boolean {
   return startsWith(data, ascii('RIFF')) && startsWith(data, ascii('WEBP'), 8);
 }
 
+const IMAGE_CHUNKS = new Set([VP8, VP8L, ANMF, ALPH]);
+
+/**
+ * The file's chunks. A file cut short (its RIFF size runs past its end) after its image data began
+ * is read up to the cut (an image chunk that was cut keeping the bytes that are there) and marked
+ * damaged; cut before, it is refused.
+ */
 export const parse = parseOnce(function parse(data: Bytes): Layout {
   if (!sniff(data)) throw new FormatError(FMT, 0, "expected a RIFF header 'RIFF' .... 'WEBP'", preview(data, 0, 12));
   const riffSize = u32le(data, 4, FMT, 'the RIFF size');
-  const riffEnd = 8 + riffSize;
+  let riffEnd = 8 + riffSize;
   if (riffSize < 4) throw new FormatError(FMT, 4, 'expected a RIFF size of at least 4', String(riffSize));
+  let cut: TruncatedError | null = null;
   if (riffEnd > data.length) {
-    throw new FormatError(FMT, 4, `truncated: the RIFF size says the file has ${riffEnd} bytes, but it ends at byte ${data.length}`);
+    cut = new TruncatedError(FMT, 4, `truncated: the RIFF size says the file has ${riffEnd} bytes, but it ends at byte ${data.length}`);
+    riffEnd = data.length;
   }
   const chunks: Chunk[] = [];
   const warnings: string[] = [];
   let pos = 12;
   while (pos < riffEnd) {
     if (pos + 8 > riffEnd) {
+      if (cut) break;
       throw new FormatError(FMT, pos, `expected an 8-byte chunk header, but the RIFF data ends at byte ${riffEnd}`);
     }
     const size = u32le(data, pos + 4, FMT, 'a chunk size');
     if (pos + 8 + size > riffEnd) {
+      const fourcc = latin1(data.subarray(pos, pos + 4));
+      if (cut && IMAGE_CHUNKS.has(fourcc) && riffEnd > pos + 8) { // what there is of it
+        chunks.push({ fourcc, start: pos, size: riffEnd - pos - 8, end: riffEnd, payloadStart: pos + 8 });
+      }
+      if (cut) break;
       throw new FormatError(FMT, pos, `expected ${size} bytes of chunk ${ascii4(data, pos)}, but the RIFF data ends at byte ${riffEnd}`);
     }
     let end = pos + 8 + size + (size & 1);
@@ -94,7 +111,11 @@ export const parse = parseOnce(function parse(data: Bytes): Layout {
   if (first.fourcc === VP8X && first.size < 10) {
     throw new FormatError(FMT, 12, 'expected a VP8X chunk of 10 bytes', `${first.size} bytes`);
   }
-  return { chunks, riffEnd, warnings, extended: first.fourcc === VP8X };
+  if (cut !== null) {
+    if (!chunks.some((c) => IMAGE_CHUNKS.has(c.fourcc))) throw cut;
+    warnings.push(damagedWarning(cut.message));
+  }
+  return { chunks, riffEnd, warnings, extended: first.fourcc === VP8X, damaged: cut !== null };
 });
 
 // ---- the photo's own EXIF and ICC --------------------------------------------------------------------
@@ -169,8 +190,7 @@ export function readMetadata(data: Bytes): Inspection {
       out.push(...xmp.findings(packet, block, off, size));
       out.push(xmp.blockFinding(block, off, size));
     } else if (kind === ICCP) {
-      const name = iccDescription(payload) ?? 'unnamed';
-      out.push(finding('kept', 'ICC profile', name, block, off, size, { bytes: payload.length }));
+      out.push(...iccFindings(payload, block, off, size));
     } else if (!KEEP.has(kind)) {
       out.push(finding('blocks', 'Other chunk', `${block}, ${formatBytes(size)}`, block, off, size));
     }
@@ -179,7 +199,7 @@ export function readMetadata(data: Bytes): Inspection {
   if (trailing > 0) {
     out.push(finding('blocks', 'Data after the end of the image', formatBytes(trailing), 'trailer', layout.riffEnd, trailing));
   }
-  return { format: NAME, mime: MIME, width, height, findings: out, warnings };
+  return { format: NAME, mime: MIME, width, height, findings: out, warnings, damaged: layout.damaged };
 }
 
 // ---- strip ------------------------------------------------------------------------------------------
@@ -193,6 +213,41 @@ function keptExif(payload: Bytes, options: StripOptions): Bytes | null {
   return exifMod.keptBlock(tiff, options.keep);
 }
 
+/** ALPH with the two reserved bits of its header byte cleared. */
+function alph(payload: Bytes): Bytes {
+  if (!payload.length) return new Uint8Array(0);
+  const out = payload.slice();
+  out[0] = out[0]! & 0x3f;
+  return makeChunk(ALPH, out);
+}
+
+/**
+ * An ANMF frame rewritten: its 16-byte header (reserved flag bits cleared), then only the
+ * ALPH/VP8/VP8L chunks it holds, each in canonical form; empty when it holds no image chunk.
+ */
+function frame(payload: Bytes): Bytes {
+  if (payload.length < 16) return new Uint8Array(0);
+  const body: Bytes[] = [];
+  let hasImage = false;
+  let pos = 16;
+  while (pos + 8 <= payload.length) {
+    const kind = latin1(payload.subarray(pos, pos + 4));
+    const size = readU32(payload, pos + 4, true);
+    if (pos + 8 + size > payload.length) break;
+    const inner = payload.subarray(pos + 8, pos + 8 + size);
+    if (kind === ALPH) body.push(alph(inner));
+    else if (kind === VP8 || kind === VP8L) {
+      body.push(makeChunk(kind, inner));
+      hasImage = true;
+    }
+    pos += 8 + size + (size & 1);
+  }
+  if (!hasImage) return new Uint8Array(0);
+  const head = payload.slice(0, 16);
+  head[15] = head[15]! & 0x03;
+  return makeChunk(ANMF, concat([head, ...body]));
+}
+
 export function strip(data: Bytes, options: StripOptions): Bytes {
   const layout = parse(data);
   const first = layout.chunks[0]!;
@@ -203,33 +258,40 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     body = [];
     let flags = 0;
     let vp8xIndex = -1;
-    let exifDone = false;
+    const seen = new Set<string>();
     for (const [index, chunk] of layout.chunks.entries()) {
       const kind = chunk.fourcc;
       const payload = chunkPayload(chunk, data);
+      const once = !seen.has(kind);
+      seen.add(kind);
       if (index === 0) {
         vp8xIndex = body.length;
         body.push(new Uint8Array(0)); // written once the flags are known
-      } else if (kind === EXIF) {
-        if (!exifDone) {
-          exifDone = true;
-          const block = keptExif(payload, options);
-          if (block !== null) {
-            flags |= FLAG_EXIF;
-            body.push(makeChunk(EXIF, block));
-          }
+      } else if (kind === EXIF && once) {
+        const block = keptExif(payload, options);
+        if (block !== null) {
+          flags |= FLAG_EXIF;
+          body.push(makeChunk(EXIF, block));
         }
-      } else if (kind === ICCP) {
-        if (options.keep_icc) {
+      } else if (kind === ICCP && once && options.keep_icc) {
+        const neutral = neutralise(payload);
+        if (neutral !== null) {
           flags |= FLAG_ICC;
-          body.push(makeChunk(ICCP, payload));
+          body.push(makeChunk(ICCP, neutral));
         }
-      } else if (KEEP.has(kind)) {
+      } else if (kind === ANIM && once && payload.length >= 6) {
+        body.push(makeChunk(ANIM, payload.subarray(0, 6))); // background colour, loop count
+      } else if (kind === ANMF) {
+        body.push(frame(payload));
+      } else if (kind === ALPH) {
+        body.push(alph(payload));
+      } else if (kind === VP8 || kind === VP8L) {
         body.push(makeChunk(kind, payload));
       }
     }
-    const vp8x = chunkPayload(first, data).slice(); // a copy: the input is never modified
+    const vp8x = chunkPayload(first, data).slice(0, 10); // a copy: the input is never modified
     vp8x[0] = (vp8x[0]! & (FLAG_ALPHA | FLAG_ANIMATION)) | flags;
+    vp8x.fill(0, 1, 4); // reserved
     body[vp8xIndex] = makeChunk(VP8X, vp8x);
   }
   const chunks = concat(body);

@@ -73,7 +73,7 @@ export class Photo {
  * container (strip, inspect).
  */
 export function openPhoto(data: Bytes, { bmp = true }: { bmp?: boolean } = {}): Photo {
-  if (bmp && sniffBmp(data)) return new Photo(data, 'bmp', null, { format: 'bmp', mime: 'image/bmp', width: null, height: null, findings: [], warnings: [] });
+  if (bmp && sniffBmp(data)) return new Photo(data, 'bmp', null, { format: 'bmp', mime: 'image/bmp', width: null, height: null, findings: [], warnings: [], damaged: false });
   const container = containerFor(data);
   const inspection = container.readMetadata(data); // walks (and so validates) the whole structure
   return new Photo(data, inspection.format as SourceFormat, container, inspection);
