@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Union
 
 from .errors import Error, OptionError, SiteMissingError
-from .formats.errors import FormatError, UnsupportedError
+from .formats.errors import FormatError, TruncatedError, UnsupportedError
 from .formats.findings import CATEGORIES, Finding, Inspection
 from .models.errors import IntegrityError, ModelError, ModelMissingError
 from .options import CompressOptions, ConvertOptions, EraseOptions, RemoveBgOptions, StripOptions
@@ -72,6 +72,7 @@ __all__ = [
     "StripOptions",
     "StripResult",
     "TooLargeError",
+    "TruncatedError",
     "UnsupportedError",
     "compress",
     "compress_file",

@@ -17,10 +17,6 @@ IMAGE_SUFFIXES = frozenset(".jpg .jpeg .jpe .jfif .mpo .png .apng .webp .gif .he
 DECODABLE_SUFFIXES = IMAGE_SUFFIXES | {".bmp", ".dib"}
 
 
-class InputError(Exception):
-    """An input path that cannot be processed (missing, a directory without -r, …)."""
-
-
 @dataclass(frozen=True)
 class Job:
     source: Path

@@ -11,11 +11,14 @@ Arrays: uint8, H×W (grey), H×W×1, H×W×3 (RGB) or H×W×4 (RGBA).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
+
+# What a pixel tool gives back for pixels: the kind it was given.
+PixelsT = TypeVar("PixelsT", "Image.Image", "np.ndarray")
 
 
 @dataclass
@@ -42,11 +45,10 @@ def from_pixels(value: Any, tool: str) -> Given:
         raise TypeError(f"{tool} takes uint8 pixel arrays (0-255), not {arr.dtype}")
     if arr.ndim == 3 and arr.shape[2] == 1:
         arr = arr[..., 0]
-    modes = {2: "L", 3: "RGB", 4: "RGBA"}
-    channels = 2 if arr.ndim == 2 else arr.shape[2] if arr.ndim == 3 else 0
-    if channels not in modes:
+    mode = "L" if arr.ndim == 2 else {3: "RGB", 4: "RGBA"}.get(arr.shape[2]) if arr.ndim == 3 else None
+    if mode is None:
         raise TypeError(f"{tool} takes pixel arrays of shape H×W, H×W×3 or H×W×4, not {arr.shape}")
-    return Given(normalise_mode(Image.fromarray(np.ascontiguousarray(arr), modes[channels])), None, array=True)
+    return Given(normalise_mode(Image.fromarray(np.ascontiguousarray(arr), mode)), None, array=True)
 
 
 def to_pixels(image: Image.Image, given: Given, icc: bytes | None) -> Image.Image | np.ndarray:

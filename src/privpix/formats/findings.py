@@ -19,7 +19,6 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("blocks", "Other blocks"),
     ("kept", "Kept by a strip"),
 )
-CATEGORY_KEYS = tuple(key for key, _ in CATEGORIES)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from ...imaging.colour import Prepared
+    from ...pixels import PixelsT
 
 Box = tuple[int, int, int, int]  # x, y, width, height in upright pixels
 # A mask: an array of the upright photo's size, a mask image's pixels, or a mask image file.
@@ -218,22 +219,13 @@ def _with_alpha_of(rgb: np.ndarray, like: Image.Image) -> Image.Image:
 
 @overload
 def erase(
-    image: Image.Image,
+    image: PixelsT,
     mask: MaskInput | None = None,
     options: EraseOptions | None = None,
     *,
     boxes: Sequence[Box] | None = None,
     keep_pixels: bool = False,
-) -> Image.Image: ...
-@overload
-def erase(
-    image: np.ndarray,
-    mask: MaskInput | None = None,
-    options: EraseOptions | None = None,
-    *,
-    boxes: Sequence[Box] | None = None,
-    keep_pixels: bool = False,
-) -> np.ndarray: ...
+) -> PixelsT: ...
 @overload
 def erase(
     image: FileInput,

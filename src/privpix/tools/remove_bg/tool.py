@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from ...models.registry import ModelSpec
+    from ...pixels import PixelsT
     from .pipeline import Timings
 
 # WebP output: lossy colour at quality 90, lossless alpha (libwebp alpha_quality 100), method as
@@ -150,7 +151,7 @@ def _cut(
 
 @overload
 def remove_bg(
-    image: Image.Image,
+    image: PixelsT,
     options: RemoveBgOptions | None = None,
     *,
     background_image: FileInput | None = None,
@@ -158,18 +159,7 @@ def remove_bg(
     threads: int | None = None,
     offline: bool = False,
     progress: bool | None = None,
-) -> Image.Image: ...
-@overload
-def remove_bg(
-    image: np.ndarray,
-    options: RemoveBgOptions | None = None,
-    *,
-    background_image: FileInput | None = None,
-    model_path: str | Path | None = None,
-    threads: int | None = None,
-    offline: bool = False,
-    progress: bool | None = None,
-) -> np.ndarray: ...
+) -> PixelsT: ...
 @overload
 def remove_bg(
     image: FileInput,

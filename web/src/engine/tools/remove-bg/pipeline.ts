@@ -1,6 +1,6 @@
 /**
  * Background removal on upright RGBA pixels — the same steps as the Python engine
- * (src/privpix/tools/remove_bg/pipeline.py, with geometry.py's sizes; REPORT §7 is the port spec both follow):
+ * (src/privpix/tools/remove_bg/pipeline.py, with geometry.py's sizes; docs/remove-bg.md is the specification both follow):
  *
  *   full image ──triangle──► guide (long side ≤ 1024) ──triangle──► model size (long side 640,
  *   each side padded to a multiple of 64, centred, (v − 128) / 256) ──ISNet──► mask ──un-pad──►
@@ -15,7 +15,7 @@ import type { Raster } from '../../imaging/raster';
 import { type Coefficients, type Output, alphaAtGuide, applyFullRes, blurredGrid, foregroundPlanes, guidedCoefficients, planes } from './refine';
 import { resizeBilinear, resizeTriangle } from './resample';
 
-/** The pipeline's parameters: Python's defaults (geometry.py, refine.py, foreground.py), REPORT §6. */
+/** The pipeline's parameters: Python's defaults (geometry.py, refine.py, foreground.py; docs/remove-bg.md). */
 export interface Params {
   /** Model resolution: the long side of the resized image. */
   n: number;

@@ -1,5 +1,5 @@
 /**
- * From the model's low-resolution mask to full-resolution alpha and foreground colour (REPORT §7 steps
+ * From the model's low-resolution mask to full-resolution alpha and foreground colour (docs/remove-bg.md, the steps
  * 5-8; the Python twins are src/privpix/tools/remove_bg/refine.py and foreground.py):
  *
  * - a guided filter with an RGB guide at guide resolution (long side ≤ 1024) gives per-pixel linear

@@ -1,5 +1,5 @@
 /**
- * The two resamplers of the background pipeline, exactly as the Python engine has them (REPORT §7, the
+ * The two resamplers of the background pipeline, exactly as the Python engine has them (docs/remove-bg.md, the
  * port spec; src/privpix/tools/remove_bg/resample.py):
  *
  * - `resizeTriangle`: Pillow's `Image.resize(BILINEAR)` bit for bit — separable, horizontal pass first,
