@@ -39,6 +39,15 @@ class TruncatedError(FormatError):
     it, and says the file is damaged (``damaged_warning``); see docs/strip.md, "Damaged files"."""
 
 
+_DAMAGED, _KEPT = "damaged: ", "; what could be read is kept, and the picture is incomplete"
+
+
 def damaged_warning(reason: str) -> str:
     """The warning a damaged file's inspection and strip carry; ``reason`` describes the cut."""
-    return f"damaged: {reason}; what could be read is kept, and the picture is incomplete"
+    return f"{_DAMAGED}{reason}{_KEPT}"
+
+
+def damage_reason(warnings: list[str]) -> str | None:
+    """The cut a damaged file's warnings name (``damaged_warning`` inverted), or None."""
+    found = next((w for w in warnings if w.startswith(_DAMAGED) and w.endswith(_KEPT)), None)
+    return None if found is None else found[len(_DAMAGED) : -len(_KEPT)]

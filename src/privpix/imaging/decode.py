@@ -33,12 +33,12 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageFile
 
 from ..formats import exif as exif_mod
-from ..formats.errors import FormatError, UnsupportedError
+from ..formats.errors import FormatError, UnsupportedError, damage_reason
 from ..formats.findings import format_fixed
 from ..options import MAX_PIXELS
 from .photo import FORMAT_NAMES, Photo, open_photo
 
-DAMAGED = "the file is cut short and its picture incomplete (privpix strip can still remove its metadata)"
+DAMAGED = "the picture is incomplete (privpix strip can still remove its metadata)"
 
 # EXIF Orientation -> the Pillow transpose that makes the pixels upright.
 TRANSPOSE = {
@@ -171,8 +171,9 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
     the Lanczos step that follows still has the detail it needs; the pixels are not the final size."""
     photo = source if isinstance(source, Photo) else open_photo(source)
     data, fmt, block, icc = photo.data, photo.format, photo.exif, photo.icc
-    if photo.inspection.damaged:  # a codec would fill the missing part (libheif: green)
-        raise FormatError(FORMAT_NAMES[fmt], -1, DAMAGED)
+    cut = damage_reason(photo.inspection.warnings)
+    if cut is not None:  # a codec would fill the missing part (libheif: green)
+        raise FormatError("", -1, f"{cut}; {DAMAGED}")
     warnings: list[str] = []
     orientation = 1
     if fmt == "heic":

@@ -40,9 +40,17 @@ export class TruncatedError extends FormatError {
   }
 }
 
+const DAMAGED = 'damaged: ', KEPT = '; what could be read is kept, and the picture is incomplete';
+
 /** The warning a damaged file's inspection and strip carry; `reason` describes the cut. */
 export function damagedWarning(reason: string): string {
-  return `damaged: ${reason}; what could be read is kept, and the picture is incomplete`;
+  return `${DAMAGED}${reason}${KEPT}`;
+}
+
+/** The cut a damaged file's warnings name (`damagedWarning` inverted), or null. */
+export function damageReason(warnings: readonly string[]): string | null {
+  const found = warnings.find((w) => w.startsWith(DAMAGED) && w.endsWith(KEPT));
+  return found === undefined ? null : found.slice(DAMAGED.length, found.length - KEPT.length);
 }
 
 function describe(format: string, offset: number, expected: string, found: string | null): string {

@@ -17,7 +17,7 @@
  */
 
 import { ascii, startsWith } from '../formats/binary';
-import { FormatError, UnsupportedError } from '../formats/errors';
+import { FormatError, UnsupportedError, damageReason } from '../formats/errors';
 import * as exifMod from '../formats/exif';
 import { formatFixed } from '../formats/findings';
 import * as gif from '../formats/gif';
@@ -29,7 +29,7 @@ import { FORMAT_NAMES, Photo, type SourceFormat, openPhoto } from './photo';
 import { type Raster, orient } from './raster';
 import { fitSize, pixelsAt } from './resize';
 
-const DAMAGED = 'the file is cut short and its picture incomplete (privpix strip can still remove its metadata)';
+const DAMAGED = 'the picture is incomplete (privpix strip can still remove its metadata)';
 
 // ---- what the container carries -------------------------------------------------------------------
 
@@ -99,8 +99,8 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
   const photo = source instanceof Photo ? source : openPhoto(source);
   const { data, format: fmt, exif, icc } = photo;
   const [width, height] = fmt === 'bmp' ? bmpSize(data) : [photo.inspection.width ?? 0, photo.inspection.height ?? 0];
-  // a codec would fill the missing part of a damaged file (libheif: green)
-  if (photo.inspection.damaged) throw new FormatError(FORMAT_NAMES[fmt], -1, DAMAGED);
+  const cut = damageReason(photo.inspection.warnings);
+  if (cut !== null) throw new FormatError('', -1, `${cut}; ${DAMAGED}`); // a codec would fill the gap (libheif: green)
   checkPixels(fmt, width, height);
   const warnings: string[] = [];
   const animated = animatedWarning(data, fmt);
