@@ -217,3 +217,13 @@ def test_mypy_catches_a_misspelt_option_value(tmp_path: Path) -> None:
 def test_every_public_function_says_what_it_does_with_an_example(name: str) -> None:
     doc = pyinspect.getdoc(getattr(privpix, name)) or ""
     assert len(doc.split()) > 15 and "Example" in doc, f"privpix.{name} needs a docstring with an example"
+
+
+def test_the_api_page_is_what_the_docstrings_say() -> None:
+    """docs/api.md is written from the docstrings and specs by scripts/api_doc.py; it must be current."""
+    import runpy
+
+    api_doc = runpy.run_path(str(Path(__file__).resolve().parents[1] / "scripts" / "api_doc.py"))
+    assert (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text(encoding="utf-8") == api_doc["render"](), (
+        "docs/api.md is stale: run .venv/bin/python scripts/api_doc.py"
+    )

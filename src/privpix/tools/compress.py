@@ -35,9 +35,10 @@ def compress(image: FileInput, options: CompressOptions | None = None) -> Encode
 
     Example::
 
-        >>> result = privpix.compress("IMG_0001.jpg", privpix.CompressOptions(target_size=500_000))
-        >>> result.quality, result.bytes_after <= 500_000
-        (68, True)
+        result = privpix.compress("IMG_0001.jpg", privpix.CompressOptions(target_size=500_000))
+        if not result.target_met:
+            print(result.warnings)  # what the smallest result was, and what to try
+        Path("IMG_0001-small.jpg").write_bytes(result.data)
     """
     options = options or CompressOptions()
     photo = open_photo(read_file_input(image, "compress"))

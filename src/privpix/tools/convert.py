@@ -32,8 +32,8 @@ def convert(image: FileInput, options: ConvertOptions | None = None) -> EncodeRe
 
     Example::
 
-        >>> result = privpix.convert("IMG_0001.HEIC", privpix.ConvertOptions(to="webp", quality=80))
-        >>> Path("IMG_0001.webp").write_bytes(result.data)
+        result = privpix.convert("IMG_0001.HEIC", privpix.ConvertOptions(to="webp", quality=80))
+        Path("IMG_0001.webp").write_bytes(result.data)
     """
     options = options or ConvertOptions()
     photo = open_photo(read_file_input(image, "convert"))

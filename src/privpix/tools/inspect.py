@@ -28,8 +28,8 @@ def inspect(image: FileInput) -> Inspection:
 
     Example::
 
-        >>> report = privpix.inspect("IMG_0001.HEIC")
-        >>> [(f.label, f.value) for f in report.by_category("location")]
-        [('GPS position', '43.318809, 11.330757'), ...]
+        report = privpix.inspect("IMG_0001.HEIC")
+        for finding in report.by_category("location"):
+            print(finding.label, finding.value)
     """
     return open_photo(read_file_input(image, "inspect"), bmp=False).inspection

@@ -61,6 +61,8 @@ def _json(value: Any) -> Any:
 
 @dataclass(kw_only=True)
 class Result:
+    """A file a tool wrote (``data``) and what every such report says about it."""
+
     data: bytes = report_field(in_report=False, repr=False)
     format: str = report_field(Section.OUTPUT)
     bytes_before: int = report_field(Section.SIZES)

@@ -48,10 +48,10 @@ def strip(image: FileInput, options: StripOptions | None = None) -> StripResult:
 
     Example::
 
-        >>> result = privpix.strip("IMG_0001.HEIC")
-        >>> [f.label for f in result.removed]
-        ['GPS position', 'Camera serial number', ...]
-        >>> Path("IMG_0001-stripped.HEIC").write_bytes(result.data)
+        result = privpix.strip("IMG_0001.HEIC", privpix.StripOptions(keep=frozenset({"time"})))
+        for finding in result.removed:
+            print(finding.category, finding.label, finding.value)
+        Path("IMG_0001-stripped.HEIC").write_bytes(result.data)
     """
     photo = open_photo(read_file_input(image, "strip"), bmp=False)
     assert photo.container is not None  # bmp=False: every photo opened has a container
