@@ -64,7 +64,10 @@ def test_compress_convert_and_erase_take_file_inputs(kind: str) -> None:
 @pytest.mark.parametrize("tool", ["inspect", "strip", "compress", "convert"])
 @pytest.mark.parametrize("value", [12, None, 3.5, ["a.jpg"], object()])
 def test_anything_else_is_a_type_error_naming_what_is_accepted(tool: str, value: object) -> None:
-    with pytest.raises(TypeError, match=rf"^{tool} takes an image as bytes \(or a bytes-like object\), a path \(str or os.PathLike\) or a binary file object, not "):
+    with pytest.raises(
+        TypeError,
+        match=rf"^{tool} takes an image as bytes \(or a bytes-like object\), a path \(str or os.PathLike\) or a binary file object, not ",
+    ):
         getattr(privpix, tool)(value)
 
 
@@ -213,7 +216,9 @@ def test_mypy_catches_a_misspelt_option_value(tmp_path: Path) -> None:
     assert "privpix.tools.erase.tool.EraseResult" in out  # bytes in, a result out (PIL in: PIL out)
 
 
-@pytest.mark.parametrize("name", [n for n in privpix.__all__ if callable(getattr(privpix, n)) and not isinstance(getattr(privpix, n), type)])
+@pytest.mark.parametrize(
+    "name", [n for n in privpix.__all__ if callable(getattr(privpix, n)) and not isinstance(getattr(privpix, n), type)]
+)
 def test_every_public_function_says_what_it_does_with_an_example(name: str) -> None:
     doc = pyinspect.getdoc(getattr(privpix, name)) or ""
     assert len(doc.split()) > 15 and "Example" in doc, f"privpix.{name} needs a docstring with an example"
