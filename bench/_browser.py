@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from _common import ROOT
 
-from privpix.server import make_server
+from privpix.server import extra_files, make_server
 from tests.chromium import ARGS as CHROMIUM_ARGS
 from tests.chromium import EXECUTABLE as CHROMIUM
+from tests.servers import on_a_thread
 
 OUT = ROOT / "bench" / "out" / "browser"
 
@@ -35,14 +35,8 @@ def serve(root: Path, files: list[Path]) -> Iterator[str]:
     (root / "files").mkdir(exist_ok=True)
     for f in files:
         shutil.copyfile(f, root / "files" / f.name)
-    server = make_server("127.0.0.1", 0, root=root, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with on_a_thread(make_server("127.0.0.1", 0, root=root, quiet=True, extra=extra_files())) as url:
+        yield url
 
 
 @contextmanager

@@ -10,7 +10,7 @@
    error of privpix's pipeline against the plain pipeline (imgly's: stretch to 1024², truncate to 8
    bits, bilinear back up) on the same model, both models.
 
-The models come from web/public/models (put there by the model build step).
+The models come from the model cache (scripts/setup assembles them there).
 """
 
 from __future__ import annotations
@@ -28,20 +28,19 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _browser import OUT, build_pages, chromium, serve  # noqa: E402
-from _common import CORPUS, ROOT, table  # noqa: E402
+from _common import CORPUS, table  # noqa: E402
 
-MODELS_DIR = ROOT / "web" / "public" / "models"
 MATTING = CORPUS / "matting"
 STAGES = ["decode", "prepare", "infer", "refine", "encode", "total"]
 
 
 def model_files() -> dict[str, Path]:
-    from privpix.models import registry
+    from privpix.models import registry, store
 
     out = {}
     for name, spec in registry.MODELS.items():
-        path = MODELS_DIR / spec.file
-        if path.is_file():
+        path = store.find(spec)
+        if path is not None:
             out[name] = path
     return out
 
@@ -88,7 +87,9 @@ def main() -> None:
     args = parser.parse_args()
     models = {k: v for k, v in model_files().items() if k in args.models.split(",")}
     if not models:
-        sys.exit(f"no model files in {MODELS_DIR}: build them first (scripts/setup)")
+        from privpix.models import store
+
+        sys.exit(f"no model files in {store.cache_dir()}: assemble them first (scripts/setup)")
     work = OUT.parent / "remove_bg"
     work.mkdir(parents=True, exist_ok=True)
     root = build_pages(work / "site")

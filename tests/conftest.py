@@ -123,9 +123,9 @@ def bench_pages() -> Iterator[BenchPages]:
         cwd=WEB,
         check=True,
     )
-    from privpix.server import make_server
+    from privpix.server import extra_files, make_server
 
-    server = make_server("127.0.0.1", 0, root=out, quiet=True)
+    server = make_server("127.0.0.1", 0, root=out, quiet=True, extra=extra_files())
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

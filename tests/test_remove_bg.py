@@ -411,7 +411,6 @@ def test_the_real_package_assembles_to_the_pinned_model_and_a_damaged_chunk_is_c
 
 @pytest.fixture
 def no_local_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(store, "SITE_MODELS", tmp_path / "site-models")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("PRIVPIX_OFFLINE", raising=False)
 

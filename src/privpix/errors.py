@@ -20,6 +20,10 @@ class OptionError(Error, ValueError):
     """An option value outside what its specification allows (``privpix.options``)."""
 
 
+class BuildSiteError(Error):
+    """``privpix build-site`` cannot do what was asked; the message says why and what to do."""
+
+
 class SiteMissingError(Error, RuntimeError):
     """``privpix serve`` or ``build-site`` without the built web app (it ships in the package; a
     checkout builds it with scripts/setup)."""

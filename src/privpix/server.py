@@ -1,22 +1,31 @@
-"""``privpix serve``: the web app on localhost, and ``privpix build-site``: the same files plus header
-configuration for static hosts.
+"""``privpix serve``: the web app on this machine (``privpix build-site``, in ``static_site.py``,
+writes the same files and this header policy for static hosts).
 
-The server is deliberately tiny: it serves the files of the built site with the security headers of
-ARCHITECTURE.md and answers nothing else. Only GET and HEAD exist, so no request can carry a photo
-here; paths are confined to the site directory.
+What is served, with which headers, is decided here: the files of the built site and the model
+chunks, which are byte ranges of the model files in the user's cache (``privpix.models.site``),
+with the security headers on every response, the MIME types and the caching policy. Only GET and
+HEAD exist, so no request can carry a photo here. The connections themselves (limits, timeouts,
+streaming, ranges, TLS) are ``privpix.httpd``'s. See docs/hosting.md.
 """
 
 from __future__ import annotations
 
-import shutil
+import socket
 import sys
 import threading
 import webbrowser
-from email.utils import formatdate
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from .httpd.files import Resource, Site
+from .httpd.protocol import Limits, Responder, SiteServer
+from .sitefiles import FileSlice
+
+if TYPE_CHECKING:
+    from ssl import SSLContext
+
+    from .httpd.tls import Certificate
 
 from .errors import SiteMissingError as SiteMissingError  # raised here; cli.py catches it from here
 
@@ -52,6 +61,7 @@ MIME_TYPES: dict[str, str] = {
     ".txt": "text/plain; charset=utf-8",
     ".onnx": "application/octet-stream",
     ".bin": "application/octet-stream",
+    ".crt": "application/x-x509-ca-cert",
 }
 
 # Files whose name does not change between versions must be revalidated; hashed assets never change.
@@ -76,159 +86,121 @@ def cache_control(rel: str) -> str:
     return "public, max-age=3600"
 
 
-def resolve(root: Path, raw_path: str) -> Path | None:
-    """The file under ``root`` a request path names, or None if it names nothing servable.
-
-    Any ``..`` segment, backslash, NUL or absolute component is refused outright rather than
-    normalised, and the resolved path must still lie inside ``root`` (symlinks included).
-    """
-    path = unquote(urlsplit(raw_path).path)
-    if "\x00" in path or "\\" in path:
-        return None
-    parts = PurePosixPath(path).parts
-    if any(p == ".." for p in parts) or ".." in path.split("/"):
-        return None
-    rel = "/".join(p for p in parts if p not in ("/", "."))
-    candidate = (root / rel) if rel else root
-    if candidate.is_dir():
-        candidate = candidate / "index.html"
-    try:
-        real = candidate.resolve(strict=True)
-    except (FileNotFoundError, RuntimeError, OSError):
-        return None
-    if not real.is_file() or not real.is_relative_to(root.resolve()):
-        return None
-    return real
+def _file_headers(resource: Resource) -> dict[str, str]:
+    headers = {"Cache-Control": cache_control(resource.rel)}
+    if resource.rel == "sw.js":
+        headers["Service-Worker-Allowed"] = "/"
+    return headers
 
 
-class Handler(BaseHTTPRequestHandler):
-    server_version = "privpix"
-    sys_version = ""
-    root: Path = SITE_DIR
-    quiet = False
-
-    def _headers(self, status: int, length: int, content_type: str, extra: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        for name, value in SECURITY_HEADERS.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(length))
-        for name, value in (extra or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-
-    def _error(self, status: HTTPStatus, extra: dict[str, str] | None = None) -> None:
-        body = f"{status.value} {status.phrase}\n".encode()
-        self._headers(status.value, len(body), "text/plain; charset=utf-8", extra)
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _serve(self, head: bool) -> None:
-        target = resolve(self.root, self.path)
-        if target is None:
-            self._error(HTTPStatus.NOT_FOUND)
-            return
-        rel = target.relative_to(self.root.resolve()).as_posix()
-        data = b"" if head else target.read_bytes()
-        length = target.stat().st_size
-        mime = MIME_TYPES.get(target.suffix.lower(), "application/octet-stream")
-        extra = {"Cache-Control": cache_control(rel), "Last-Modified": formatdate(target.stat().st_mtime, usegmt=True)}
-        if rel == "sw.js":
-            extra["Service-Worker-Allowed"] = "/"
-        self._headers(HTTPStatus.OK, length, mime, extra)
-        if not head:
-            self.wfile.write(data)
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
-        self._serve(head=False)
-
-    def do_HEAD(self) -> None:  # noqa: N802
-        self._serve(head=True)
-
-    def _refuse(self) -> None:
-        self._error(HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": "GET, HEAD"})
-
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_CONNECT = do_TRACE = _refuse  # noqa: N815
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib signature)
-        if not self.quiet:
-            sys.stderr.write(f"privpix serve: {self.address_string()} {format % args}\n")
+RESPONDER = Responder(
+    headers=SECURITY_HEADERS,
+    content_type=lambda resource: MIME_TYPES.get(resource.suffix, "application/octet-stream"),
+    file_headers=_file_headers,
+)
 
 
-def make_server(host: str = "127.0.0.1", port: int = 8765, root: Path | None = None, quiet: bool = False) -> ThreadingHTTPServer:
-    handler = type("SiteHandler", (Handler,), {"root": root or site_dir(), "quiet": quiet})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+def extra_files() -> dict[str, FileSlice]:
+    """Files served beside the site that are not in it: the model chunks and manifests, as byte
+    ranges of the checked model files in the user's cache."""
+    from .models.site import site_files
+
+    return site_files()
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = True) -> None:
-    server = make_server(host, port)
-    bound_host, bound_port = server.server_address[:2]
-    if isinstance(bound_host, bytes):  # only for AF_UNIX sockets, which this server never binds
-        bound_host = bound_host.decode()
-    shown = "127.0.0.1" if bound_host in ("0.0.0.0", "") else bound_host
-    url = f"http://{shown}:{bound_port}/"
-    print(f"privpix is running at {url}  (Ctrl+C to stop)", flush=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(
-            f"note: listening on {host}, so other machines on your network can load the app "
-            "(they still process photos on their own device)",
-            flush=True,
+def make_server(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    root: Path | None = None,
+    quiet: bool = False,
+    *,
+    extra: Mapping[str, FileSlice] | None = None,
+    ssl: SSLContext | None = None,
+    limits: Limits | None = None,
+    log: TextIO = sys.stderr,
+) -> SiteServer:
+    """A server of ``root`` (default: the built site) plus the ``extra`` mapped files, bound to
+    ``host:port`` (port 0 picks a free one) and ready for ``serve_forever()``; one line per
+    answer goes to ``log`` unless ``quiet``."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.create_server((host, port), family=family, backlog=1024)
+    return SiteServer(sock, Site(root or site_dir(), extra), RESPONDER, ssl=ssl, limits=limits, log=None if quiet else log)
+
+
+def _say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _models_note() -> None:
+    from .models import registry, store
+
+    served = [spec.name for spec in registry.MODELS.values() if store.find(spec)]
+    if served:
+        _say(f"background-removal models served: {', '.join(served)}")
+        return
+    _say(
+        "note: no background-removal model is on this machine, so Remove background will not work in the app.\n"
+        "  Get one once with `privpix models fetch` (online), or offline from the npm package's tarball with\n"
+        f"  `privpix models fetch --from {registry.IMGLY_DATA.tarball_name}`; it goes to {store.cache_dir()}"
+    )
+
+
+def _phone_instructions(urls: list[str], certificate: Certificate | None, qr: bool) -> None:
+    from .httpd.lan import qr_text
+
+    if certificate is None:
+        _say(
+            "note: other devices on your network can open "
+            + " or ".join(urls)
+            + ", but over plain http a browser treats that address as not secure: no offline use, no install,\n"
+            "  no Remove background and slower encoders. For phones, run `privpix serve --https --host 0.0.0.0`."
         )
+        return
+    _say("on a phone on the same network, open " + " or ".join(urls))
+    if qr:
+        _say(qr_text(urls[0]))
+    _say(
+        "  The phone warns at first: this certificate comes from this computer, not from a public authority.\n"
+        "  For offline use and installing the app, trust this computer's privpix authority once on the phone:\n"
+        f"    download {urls[0]}{certificate.authority_file.name} and install it\n"
+        "    (iPhone: Settings > General > VPN & Device Management, then About > Certificate Trust Settings;\n"
+        "     Android: Settings > Security > Encryption & credentials > Install a certificate > CA certificate)\n"
+        f"    authority SHA-256: {certificate.authority_fingerprint}"
+    )
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = True, https: bool = False) -> None:
+    """Run the server until Ctrl+C, saying where it is and, for other devices, how to reach it."""
+    from .httpd.lan import lan_addresses, url_for
+
+    extra = extra_files()
+    addresses = lan_addresses(host)
+    certificate = None
+    context = None
+    if https:
+        from .extras import require
+
+        require("https", "privpix serve --https")
+        from .httpd.tls import ensure_certificate
+
+        certificate = ensure_certificate(["localhost", "127.0.0.1", "::1", socket.gethostname(), *addresses])
+        context = certificate.context()
+        extra[certificate.authority_file.name] = FileSlice(certificate.authority_file)
+    server = make_server(host, port, extra=extra, ssl=context)
+    scheme = "https" if https else "http"
+    bound = server.server_address[1]
+    local = url_for("127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host, bound, scheme)
+    _say(f"privpix is running at {local}  (Ctrl+C to stop)")
+    if certificate is not None:
+        _say(f"certificate SHA-256 (a browser's certificate viewer shows it; it must match):\n  {certificate.fingerprint}")
+    _models_note()
+    if addresses:
+        _phone_instructions([url_for(a, bound, scheme) for a in addresses], certificate, qr=sys.stdout.isatty())
     if open_browser:
-        threading.Timer(0.3, webbrowser.open, args=(url,)).start()
+        threading.Timer(0.3, webbrowser.open, args=(local,)).start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
-
-
-# ---- static hosts --------------------------------------------------------------------------------------
-
-
-def netlify_headers() -> str:
-    lines = ["/*"] + [f"  {k}: {v}" for k, v in SECURITY_HEADERS.items()]
-    lines += ["", "/assets/*", f"  Cache-Control: {cache_control(IMMUTABLE_PREFIX + 'x')}"]
-    for name in sorted(NO_CACHE):
-        lines += ["", f"/{name}", "  Cache-Control: no-cache"]
-    return "\n".join(lines) + "\n"
-
-
-def nginx_snippet() -> str:
-    # add_header in a location replaces the server-level ones, so each location repeats them.
-    security = "".join(f'    add_header {k} "{v}" always;\n' for k, v in SECURITY_HEADERS.items())
-    types = "".join(f"    {mime.split(';')[0]} {ext[1:]};\n" for ext, mime in MIME_TYPES.items())
-    no_cache = "|".join(sorted(n.replace(".", r"\.") for n in NO_CACHE))
-    return (
-        "# privpix: include this inside a `server { }` block whose `root` is the built site directory.\n"
-        "# Only static files are served; nothing on this server accepts uploads.\n"
-        f"types {{\n{types}}}\n"
-        "location / {\n"
-        "    limit_except GET { deny all; }\n"
-        f"{security}"
-        "    try_files $uri $uri/ =404;\n"
-        "}\n"
-        "location /assets/ {\n"
-        "    limit_except GET { deny all; }\n"
-        f"{security}"
-        f'    add_header Cache-Control "{cache_control(IMMUTABLE_PREFIX + "x")}" always;\n'
-        "}\n"
-        f"location ~ ^/({no_cache})$ {{\n"
-        "    limit_except GET { deny all; }\n"
-        f"{security}"
-        '    add_header Cache-Control "no-cache" always;\n'
-        "}\n"
-    )
-
-
-def build_site(directory: Path) -> int:
-    """Copy the built web app into ``directory`` and add header files; returns the file count."""
-    source = site_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source, directory, dirs_exist_ok=True)
-    (directory / "_headers").write_text(netlify_headers(), encoding="utf-8")
-    (directory / "nginx-privpix.conf").write_text(nginx_snippet(), encoding="utf-8")
-    return sum(1 for p in directory.rglob("*") if p.is_file())

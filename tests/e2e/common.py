@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
@@ -71,12 +72,19 @@ def watch_errors(page: Any, *, console_errors: bool = False) -> list[str]:
     return errors
 
 
+def wait_until_saved(page: Any, tool: str, timeout: int = 30_000) -> None:
+    """Wait until the header says the service worker holds every file of ``tool`` (a route: "erase"),
+    which it saves when the tool is first opened. (``data-ready-tools`` also needs a tool's model.)"""
+    status = page.get_by_test_id("offline-status")
+    expect(status).to_have_attribute("data-saved-tools", re.compile(rf"(^| ){re.escape(tool)}( |$)"), timeout=timeout)
+
+
 def open_tool_until_offline(page: Any, url: str, heading: str, timeout: int = 30_000) -> None:
-    """Open a tool at ``url`` and wait until it is cross-origin isolated and says it works offline:
-    how each offline session starts, before the test takes the network away."""
+    """Open a tool at ``url`` (``…#/<tool>``) and wait until it is cross-origin isolated and its files
+    are saved for offline use: how each offline session starts, before the test takes the network away."""
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    expect(page.get_by_text("Works offline", exact=True)).to_be_visible(timeout=timeout)
+    wait_until_saved(page, urlsplit(url).fragment.strip("/"), timeout)
     assert page.evaluate("crossOriginIsolated") is True
 
 

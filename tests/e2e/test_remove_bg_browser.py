@@ -9,7 +9,8 @@ plausible alpha (IoU against the ground truth above a floor, nothing of the back
 transparent pixels). Over the whole session no request leaves the origin, none has a body, and no
 URL names a photo.
 
-The site (with its models/) is built by the README's test command before pytest.
+The site is built by the README's test command before pytest; ``privpix serve`` offers the models
+from the model cache (where scripts/setup assembles them) as checked chunks.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import pytest
 from PIL import Image as PIL_Image
 from playwright.sync_api import expect
 
-from ..conftest import ROOT
 from .common import (
     RequestLog,
     assert_network_stayed_private,
@@ -41,7 +41,6 @@ ROTATED = "mei_Samsung_GT-I9000.jpg"  # stored 640 x 480, EXIF orientation 6: up
 IOU_FLOOR = 0.9  # the engine scores ~0.97 on this image (bench/remove_bg_browser.py)
 TIMEOUT = 240_000  # ms: model load + a photo on a slow, shared 2-core machine
 SHOTS = Path("/tmp")
-SITE_MODELS = ROOT / "src" / "privpix" / "site" / "models"
 
 pytestmark = pytest.mark.browser
 
@@ -73,10 +72,11 @@ def _iou(alpha, truth) -> float:
 
 
 def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path: Path) -> None:  # noqa: F811
-    from privpix.models import registry
+    from privpix.models import registry, store
+    from privpix.models.site import CHUNK_SIZE
 
     fast = registry.get("fast")
-    assert (SITE_MODELS / fast.file).is_file(), f"the site has no models/{fast.file}: run scripts/setup"
+    assert store.find(fast) is not None, f"{fast.file} is not in the model cache ({store.cache_dir()}): run scripts/setup"
     origin = server.rstrip("/")
     context = new_app_context(browser, origin)
     requests = RequestLog(context)
@@ -187,6 +187,7 @@ def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path:
 
     assert not errors, errors
     assert_network_stayed_private(requests, origin, [Path(MATTING).name, ROTATED])
-    assert any(str(r["url"]).endswith(f"models/{fast.file}") and r["phase"] == "load" for r in requests), (
-        "the model was not downloaded"
-    )
+    # The model came as its chunk list and its chunks (src/privpix/models/site.py), each once.
+    chunks = [str(r["url"]) for r in requests if re.search(rf"models/{re.escape(fast.file)}\.\d\d$", str(r["url"])) and not r["sw"]]
+    assert len(chunks) == len(set(chunks)) == -(-fast.size // CHUNK_SIZE), chunks
+    assert any(str(r["url"]).endswith(f"models/{fast.file}.json") for r in requests), "the chunk list was not fetched"

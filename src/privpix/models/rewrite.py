@@ -2,8 +2,8 @@
 
 The exported graphs take a fixed ``[1, 3, 1024, 1024]`` input and each of their 39 Resize nodes
 carries a constant output *size*: an initializer ``[1, C, H, W]`` in the uint8 model, and
-``Concat(Slice(Shape(x), 0:2), Constant[H, W])`` in the fp16 export. ``rewrite`` (design research:
-/work/research/bg/REPORT.md §2):
+``Concat(Slice(Shape(x), 0:2), Constant[H, W])`` in the fp16 export. ``rewrite`` (docs/models.md,
+"The rewrite: sizes to scales"):
 
 1. sorts the nodes topologically (the fp16 export lists 79 nodes before their producers:
    onnxruntime runs it, ``onnx.checker`` rejects it);

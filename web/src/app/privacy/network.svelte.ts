@@ -11,6 +11,7 @@
  * the size, and they happened within a few seconds of each other.
  */
 import type { Observation } from './net-types';
+import type { ShareRecord } from '../intake/handoff-protocol';
 import { RELAY, type SwMessage, type SwNetEntry } from './sw-protocol';
 
 export interface NetRow {
@@ -25,6 +26,9 @@ export interface NetRow {
   size: number | null;
   answeredBy: string | null;
   seen: Set<Observation['kind']>;
+  /** Photos another app on this device shared with privpix: the browser POSTed them to the service
+   *  worker, which kept them for this page; nothing went to the network. */
+  handoff?: boolean;
 }
 
 const MATCH_WINDOW_MS = 5000;
@@ -103,6 +107,26 @@ export class NetworkLog {
   /** A request the page knows the browser makes on its behalf (e.g. the service-worker update check). */
   noteBrowserRequest(url: string, who: string): void {
     this.add({ url: new URL(url, location.href).href, at: Date.now(), context: 'page', who, kind: 'fetch', method: 'GET', size: null, answeredBy: 'network' });
+  }
+
+  /** The share that opened this page (handoff.svelte.ts): its POST, answered on this device. */
+  noteHandOff(rec: ShareRecord): void {
+    const size = rec.files.reduce((n, f) => n + f.size, 0);
+    const n = rec.files.length;
+    const row: NetRow = {
+      id: this.nextId++,
+      url: rec.url,
+      at: rec.at,
+      context: 'page',
+      who: `another app on this device (shared ${n === 1 ? 'one photo' : `${n} photos`} with privpix)`,
+      method: rec.method,
+      methodImplied: false,
+      size,
+      answeredBy: 'service worker, on this device (not sent anywhere)',
+      seen: new Set(['fetch']),
+      handoff: true,
+    };
+    this.rows = [...this.rows, row].sort((a, b) => a.at - b.at);
   }
 
   private seenTiming = new Set<string>();
@@ -202,19 +226,21 @@ export class NetworkLog {
     ].sort((a, b) => a.at - b.at);
   }
 
-  get summary(): { total: number; foreign: number; withBody: number; unknownMethod: number; text: string } {
+  get summary(): { total: number; foreign: number; withBody: number; unknownMethod: number; handoffs: number; text: string } {
     const rows = this.rows;
     const total = rows.length;
     const foreign = rows.filter((r) => new URL(r.url).origin !== this.origin).length;
-    const withBody = rows.filter((r) => r.method !== null && r.method !== 'GET' && r.method !== 'HEAD').length;
+    const handoffs = rows.filter((r) => r.handoff).length;
+    const withBody = rows.filter((r) => !r.handoff && r.method !== null && r.method !== 'GET' && r.method !== 'HEAD').length;
     const unknownMethod = rows.filter((r) => r.method === null).length;
     const parts = [
       `${total} request${total === 1 ? '' : 's'}`,
       foreign === 0 ? 'all to this origin' : `${foreign} to other origins`,
       withBody === 0 ? 'none with a body' : `${withBody} that may carry a body`,
     ];
+    if (handoffs) parts.push(`${handoffs === 1 ? 'one' : handoffs} share hand-off${handoffs === 1 ? '' : 's'} from another app on this device`);
     if (unknownMethod) parts.push(`method unknown for ${unknownMethod}`);
-    return { total, foreign, withBody, unknownMethod, text: parts.join(', ') };
+    return { total, foreign, withBody, unknownMethod, handoffs, text: parts.join(', ') };
   }
 }
 

@@ -13,6 +13,8 @@ export interface ToolRoute {
   label: string;
   summary: string;
   load: () => Promise<{ default: Component }>;
+  /** Works only with a background-removal model on this device (for the offline status). */
+  needsModel?: boolean;
 }
 
 const strip = toolSpec('strip');
@@ -47,6 +49,7 @@ export const ROUTES: readonly ToolRoute[] = [
     label: removeBg.label,
     summary: removeBg.summary,
     load: () => import('../../tools/remove-bg/RemoveBgTool.svelte'),
+    needsModel: true,
   },
   {
     path: 'erase',

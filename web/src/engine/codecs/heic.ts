@@ -37,8 +37,18 @@ interface LibHeif {
 let lib: Promise<LibHeif> | null = null;
 let heavy = false;
 
+/**
+ * libheif is loaded by URL, as a file of its own: every worker that decodes HEIC (each tool's, and the
+ * helper) then shares one copy, which the service worker keeps once for every tool that needs it.
+ * Bundled into each worker instead, it would be a 2 MB copy per worker build.
+ */
+async function libheifModule(): Promise<{ default: (options: Record<string, unknown>) => unknown }> {
+  const { default: url } = await import('libheif-js/libheif-wasm/libheif-bundle.mjs?url');
+  return import(/* @vite-ignore */ new URL(url, import.meta.url).href);
+}
+
 function load(): Promise<LibHeif> {
-  return (lib ??= import('libheif-js/libheif-wasm/libheif-bundle.mjs').then(
+  return (lib ??= libheifModule().then(
     (m: { default: (options: Record<string, unknown>) => unknown }) =>
       new Promise<LibHeif>((ok) => {
         // the runtime may be ready before the factory returns: hand the instance over afterwards

@@ -120,6 +120,15 @@ export class EraseStore {
     if (!file || this.busy) return;
     if (this.erases > 0 && !confirm(`Open ${file.name}? The erases made to ${this.doc?.name} are not kept unless you downloaded them.`)) return;
     if (files.length > 1) announcer.say(`One photo at a time: opening ${file.name}.`);
+    if (typeof SharedArrayBuffer === 'undefined') {
+      // A host without the isolation headers, on the first visit (docs/hosting.md): the service
+      // worker adds them to the next load.
+      this.problem = {
+        message: 'Erase needs this page reloaded once: this site does not send the headers that let the photo be shared between workers, and privpix adds them from the next load on.',
+        isFileError: false,
+      };
+      return;
+    }
     this.status = 'opening';
     this.problem = null;
     this.note = '';

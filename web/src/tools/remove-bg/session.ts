@@ -3,10 +3,13 @@
  * page load) and kept for the next photo.
  *
  * Backends, in order:
- * - WebGPU, when `navigator.gpu` offers an adapter and the WebGPU runtime (ort's asyncify build,
- *   27 MB, not precached: it is cached with the model on devices that can use it) can be loaded;
+ * - WebGPU, when `navigator.gpu` offers an adapter and the browser has WebAssembly JSPI (Chromium
+ *   137 and later): ort's JSPI build (16.8 MB, not kept for offline use with the tool: it is cached
+ *   with the model on devices that can use it). ort's other WebGPU build (asyncify, 26.8 MB) is not
+ *   used: it is larger than a static host such as Cloudflare Pages takes per file, and the browsers
+ *   it would add (WebGPU without JSPI) run the WebAssembly path below instead (docs/models.md);
  * - WebAssembly with SIMD and threads otherwise (and whenever WebGPU fails): ort's
- *   `ort-wasm-simd-threaded` build, precached by the service worker.
+ *   `ort-wasm-simd-threaded` build, kept with the tool by the service worker.
  *
  * The threading trap (DEPENDENCIES.md): Vite must not bundle ort's Emscripten loader, so the `.mjs`
  * glue and the `.wasm` are imported as URLs and handed to `env.wasm.wasmPaths`, and `numThreads` is
@@ -52,14 +55,14 @@ async function loadWasmOrt(threads: number): Promise<typeof Ort> {
 /** The URLs of the WebGPU runtime files (to cache them with a model on devices that can use WebGPU). */
 export async function webgpuRuntimeUrls(): Promise<string[]> {
   const [mjs, wasm] = await Promise.all([
-    import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url'),
-    import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url'),
+    import('onnxruntime-web/ort-wasm-simd-threaded.jspi.mjs?url'),
+    import('onnxruntime-web/ort-wasm-simd-threaded.jspi.wasm?url'),
   ]);
   return [new URL(mjs.default, import.meta.url).href, new URL(wasm.default, import.meta.url).href];
 }
 
 async function loadGpuOrt(): Promise<typeof Ort> {
-  const [ort, [mjs, wasm]] = await Promise.all([import('onnxruntime-web/webgpu'), webgpuRuntimeUrls()]);
+  const [ort, [mjs, wasm]] = await Promise.all([import('onnxruntime-web/jspi'), webgpuRuntimeUrls()]);
   ort.env.wasm.wasmPaths = { mjs: mjs!, wasm: wasm! };
   ort.env.wasm.numThreads = wasmThreads();
   ort.env.wasm.proxy = false;
@@ -67,10 +70,10 @@ async function loadGpuOrt(): Promise<typeof Ort> {
   return ort as unknown as typeof Ort;
 }
 
-/** Whether this browser offers a WebGPU adapter (false on any doubt). */
+/** Whether this browser offers a WebGPU adapter and JSPI, which ort's WebGPU build needs (false on any doubt). */
 export async function hasWebGpu(): Promise<boolean> {
   const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
-  if (!gpu) return false;
+  if (!gpu || !('Suspending' in WebAssembly)) return false;
   try {
     return (await gpu.requestAdapter()) !== null;
   } catch {

@@ -13,6 +13,7 @@ import {
   isStored,
   modelInfo,
   prune,
+  modelManifestUrl,
   modelUrl,
   readStored,
   removeBg,
@@ -41,7 +42,7 @@ const jobs = new Jobs(problem);
 
 function modelFile(name: string, base: string): StoredFile {
   const info = modelInfo(name);
-  return { url: modelUrl(info, base), size: info.size, sha256: info.sha256 };
+  return { url: modelUrl(info, base), size: info.size, sha256: info.sha256, manifest: modelManifestUrl(info, base) };
 }
 
 /** The WebGPU runtime files, when this device offers WebGPU (cached with the model; sizes from the server). */

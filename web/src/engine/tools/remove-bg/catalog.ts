@@ -40,7 +40,13 @@ export function modelInfo(name: string): ModelInfo {
   return info;
 }
 
-/** Where the site serves a model: `models/<file>` under the app's base URL. */
+/** Where a model is kept on this device (the service worker answers this URL offline): `models/<file>`
+ *  under the app's base URL. The site serves it as the chunks `modelManifestUrl` lists. */
 export function modelUrl(info: ModelInfo, base: string): string {
   return new URL(`models/${info.file}`, base).href;
+}
+
+/** The list of chunks the site serves a model in (src/privpix/models/site.py). */
+export function modelManifestUrl(info: ModelInfo, base: string): string {
+  return new URL(`models/${info.file}.json`, base).href;
 }

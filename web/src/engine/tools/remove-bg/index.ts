@@ -4,7 +4,7 @@
  * the model are loaded on first use, never with the page.
  */
 
-export { DEFAULT_MODEL, MODELS, modelInfo, modelUrl, type ModelInfo, type ModelInput } from './catalog';
+export { DEFAULT_MODEL, MODELS, modelInfo, modelManifestUrl, modelUrl, type ModelInfo, type ModelInput } from './catalog';
 export { PARAMS, cutOut, fit, guideSize, prepare, coefficients, type Infer, type Params, type Wanted } from './pipeline';
-export { MODEL_CACHE, MODEL_PATH, ModelIntegrityError, download, isStored, prune, readStored, type StoredFile } from './store';
+export { MODEL_CACHE, MODEL_PATH, ModelIntegrityError, NotOfferedError, download, isStored, prune, readStored, type StoredFile } from './store';
 export { backgroundKind, removeBg, type BgFormat, type RemoveBgOptions, type RemoveBgResult, type Stages } from './tool';
