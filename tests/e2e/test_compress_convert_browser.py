@@ -137,7 +137,7 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
             viewer.get_by_test_id("viewer-download").click()
         converted = tmp_path / info.value.suggested_filename
         info.value.save_as(converted)
-        assert converted.name == "pillowheif_pug.jpg"
+        assert converted.name == "pillowheif_pug-converted.jpg"  # the CLI's name, never the original's
         assert _decode(converted) == ("JPEG", _upright_size(corpus / HEIC))
 
         # The compare view: drag the divider with the mouse, then the keyboard.
@@ -181,7 +181,7 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
         command = copy_cli_command(page)
         assert command.startswith(f"privpix convert {HEIC} -o converted --to jpeg"), command
         native = _run_cli(command, corpus, HEIC, tmp_path / "cli-convert")
-        assert native.name == converted.name
+        assert converted.name == f"{native.stem}-converted{native.suffix}"  # -o DIR keeps the name; a download is tagged
         assert _decode(native) == _decode(converted)
 
         # Cancel a running job: the second HEIC to AVIF (slow), cancelled while it runs.
@@ -231,7 +231,7 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
             row.get_by_role("link", name="Download").click()
         compressed = tmp_path / info.value.suggested_filename
         info.value.save_as(compressed)
-        assert compressed.name == BIG_JPEG
+        assert compressed.name == BIG_JPEG.replace(".jpg", "-compressed.jpg")
         assert _decode(compressed) == ("JPEG", (1200, 1600))
         assert compressed.stat().st_size < (corpus / BIG_JPEG).stat().st_size
 
@@ -284,11 +284,11 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
         with page.expect_download() as info:
             page.get_by_role("button", name="Download all", exact=True).click()
         with zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes())) as archive:
-            assert sorted(archive.namelist()) == sorted([BIG_JPEG, SMALL_JPEG])
+            assert sorted(archive.namelist()) == sorted(n.replace(".jpg", "-compressed.jpg") for n in [BIG_JPEG, SMALL_JPEG])
             for name in archive.namelist():
                 with PIL_Image.open(io.BytesIO(archive.read(name))) as im:
                     assert im.format == "JPEG"
-            compressed.write_bytes(archive.read(BIG_JPEG))
+            compressed.write_bytes(archive.read(BIG_JPEG.replace(".jpg", "-compressed.jpg")))
         assert _decode(compressed) == ("JPEG", (1200, 1600))
 
         _no_gps([converted, compressed])

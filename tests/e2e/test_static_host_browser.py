@@ -208,7 +208,7 @@ def test_a_host_without_headers(browser, built_site: Path, corpus: Path) -> None
             # First visit: no isolation, so no SharedArrayBuffer, no threads; Erase says what to do.
             assert page.evaluate("crossOriginIsolated") is False
             page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / ROCKET))
-            expect(page.get_by_role("alert")).to_contain_text("Erase needs this page reloaded once")
+            expect(page.get_by_test_id("problem")).to_contain_text("Erase needs this page reloaded once")
             # Then the service worker serves the page, with the headers the host did not send.
             page.reload()
             expect(page.get_by_role("heading", level=1)).to_have_text("Erase objects")
