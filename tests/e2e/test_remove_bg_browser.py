@@ -200,6 +200,8 @@ def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path:
     assert not errors, errors
     assert_network_stayed_private(requests, origin, [Path(MATTING).name, ROTATED])
     # The model came as its chunk list and its chunks (src/privpix/models/site.py), each once.
-    chunks = [str(r["url"]) for r in requests if re.search(rf"models/{re.escape(fast.file)}\.\d\d$", str(r["url"])) and not r["sw"]]
+    chunks = [
+        str(r["url"]) for r in requests if re.search(rf"models/{re.escape(fast.file)}\.\d\d$", str(r["url"])) and not r["sw"]
+    ]
     assert len(chunks) == len(set(chunks)) == -(-fast.size // CHUNK_SIZE), chunks
     assert any(str(r["url"]).endswith(f"models/{fast.file}.json") for r in requests), "the chunk list was not fetched"

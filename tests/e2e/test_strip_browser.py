@@ -113,7 +113,7 @@ def strip_session(browser, url: str, corpus: Path, cli_outputs: dict[str, bytes]
             for r in requests
             if not r["sw"] and r["type"] in ("script", "stylesheet") and str(r["url"]).startswith(origin)
         }
-        gz = sum(len(gzip.compress((site / p[len(base_path):]).read_bytes(), 6)) for p in first)
+        gz = sum(len(gzip.compress((site / p[len(base_path) :]).read_bytes(), 6)) for p in first)
         assert first and gz < FIRST_LOAD_BUDGET, f"first load {gz} gzip bytes: {sorted(first)}"
 
         # Offline from here on.
@@ -224,7 +224,10 @@ def test_earlier_tool_paths_still_open_their_tools(browser, server: str) -> None
     page = context.new_page()
     errors = watch_errors(page)
     try:
-        for earlier, path, heading in (("metadata", "strip", "Metadata"), ("remove-background", "remove-bg", "Remove background")):
+        for earlier, path, heading in (
+            ("metadata", "strip", "Metadata"),
+            ("remove-background", "remove-bg", "Remove background"),
+        ):
             page.goto(f"{server}#/{earlier}")
             expect(page.get_by_role("heading", level=1)).to_have_text(heading)
             expect(page).to_have_url(re.compile(rf"#/{path}$"))
