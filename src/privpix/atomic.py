@@ -18,6 +18,8 @@ import time
 import zlib
 from pathlib import Path
 
+from .errors import Error
+
 _PREFIX = ".privpix-"
 _SUFFIX = ".tmp"
 _HOST = format(zlib.crc32(os.uname().nodename.encode()) & 0xFFFF, "04x") if hasattr(os, "uname") else "0000"
@@ -25,7 +27,7 @@ _FOREIGN_STALE_AFTER = 24 * 3600  # seconds; a temp file from another host older
 _cleaned: set[str] = set()
 
 
-class HardLinkedError(OSError):
+class HardLinkedError(Error, OSError):
     """An in-place replacement refused: the file has other names (hard links), which would keep the
     original content."""
 

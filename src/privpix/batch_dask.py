@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from .batch import AHEAD_PER_WORKER, Emit, JobFunction, Outcome, default_workers, delivering, guarded
+from .errors import Error
 from .files import Job
 
 
-class DaskUnavailableError(RuntimeError):
+class DaskUnavailableError(Error, RuntimeError):
     """Dask is not installed, the scheduler cannot be reached, or workers cannot see the files."""
 
 

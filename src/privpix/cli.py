@@ -189,10 +189,11 @@ def compress(
     """Make photos smaller: same format by default (HEIC and TIFF become JPEG), a fixed quality or a
     target file size, optional downscale. Metadata is removed as by strip unless --keep-metadata."""
     _need("encode", "privpix compress")
-    from .options import CompressOptions
+    from .options import CompressOptions, options_from
 
     try:
-        options = CompressOptions(
+        options = options_from(
+            CompressOptions,
             format=fmt,
             target_size=_size(target_size),
             quality=quality,
@@ -230,10 +231,11 @@ def convert(
     """Turn photos into JPEG, WebP, AVIF or PNG (iPhone HEIC included). Orientation is baked into
     the pixels; metadata is removed as by strip unless --keep-metadata."""
     _need("encode", "privpix convert")
-    from .options import ConvertOptions
+    from .options import ConvertOptions, options_from
 
     try:
-        options = ConvertOptions(
+        options = options_from(
+            ConvertOptions,
             to=to,
             quality=quality,
             max_dimension=max_dimension,
@@ -281,11 +283,11 @@ def remove_bg(
     _need("remove-bg", "privpix remove-bg")
     from .files import describe
     from .jobs import remove_bg_job
-    from .options import RemoveBgOptions
+    from .options import RemoveBgOptions, options_from
     from .render import remove_bg_line
 
     try:
-        options = RemoveBgOptions(model=model, format=fmt, background=background, mask_only=mask_only)
+        options = options_from(RemoveBgOptions, model=model, format=fmt, background=background, mask_only=mask_only)
     except ValueError as err:
         usage(str(err))
     picture: bytes | None = None
@@ -521,7 +523,8 @@ def _kept_format_suffixes(path: Path) -> tuple[str, ...]:
     """Possible endings of a result in the input's own format (compress's default, erase): HEIC
     and TIFF become JPEG, or PNG when the picture has transparency; GIF and BMP become PNG. The
     planner reserves every one, since which is known only once the picture is decoded."""
-    from .tools.encode import EXTENSIONS, KEEP_FORMAT
+    from .tools.pipeline import KEEP_FORMAT
+    from .tools.result import EXTENSIONS
 
     family = {".heic": "heic", ".heif": "heic", ".hif": "heic", ".tif": "tiff", ".tiff": "tiff"}.get(path.suffix.lower())
     if family is not None:

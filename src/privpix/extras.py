@@ -12,6 +12,8 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
+from .errors import Error
+
 # extra -> (the PyPI distribution of each module it brings, by import name)
 EXTRAS: dict[str, dict[str, str]] = {
     "encode": {
@@ -31,7 +33,7 @@ EXTRAS: dict[str, dict[str, str]] = {
 EXTRAS["remove-bg"] = {**EXTRAS["encode"], "onnxruntime": "onnxruntime", **EXTRAS["models"]}
 
 
-class MissingExtraError(ImportError):
+class MissingExtraError(Error, ImportError):
     """A feature needs an extra that is not installed; the message says how to install it."""
 
 

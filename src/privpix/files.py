@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import Error
+
 # Directory walks pick files by name; their content is still sniffed, never trusted.
 IMAGE_SUFFIXES = frozenset(".jpg .jpeg .jpe .jfif .mpo .png .apng .webp .gif .heic .heif .hif .avif .tif .tiff".split())
 # Compress and convert also decode Windows bitmaps (which have no metadata for strip to remove).
@@ -35,7 +37,7 @@ DECODABLE_SUFFIXES = IMAGE_SUFFIXES | {".bmp", ".dib"}
 STDIO = Path("-")  # standard input as an input, standard output as an output
 
 
-class NotRegularFileError(OSError):
+class NotRegularFileError(Error, OSError):
     """A FIFO, device, socket or directory where a file's bytes were expected: refused, never read
     (a FIFO could block forever, /dev/zero never ends)."""
 

@@ -1,9 +1,16 @@
-"""The one definition of every tool's options: names, defaults, ranges, help.
+"""The one definition of every tool's options: names, types, defaults, ranges, help.
 
-The CLI builds its flags from these specs, the library validates against them, and
-``options.main`` exports them as JSON for the web app (``web/src/generated/options.json``, written by
-``scripts/setup``),
-whose UI reads labels, defaults and ranges from that export and shows the equivalent CLI command.
+Each tool has a ``ToolSpec`` (its options' flags, defaults, ranges and help) and an options
+dataclass (``CompressOptions``, …) whose fields are those options, typed with ``Literal`` where the
+values are a fixed set, their defaults taken from the spec. Every options dataclass is checked
+against its spec by one validator (``OptionSpec.problem``); the CLI builds its flags from the specs;
+``options.main`` exports them for the web app as a typed TypeScript module
+(``web/src/generated/options.ts``, written by ``scripts/setup``), from which the browser engine
+takes the same defaults, ranges and choices and validates with the same messages
+(``web/src/engine/options.ts``), and the UI its labels, help and the equivalent CLI command.
+
+The strip policy (``StripOptions``) lives in the format layer that applies it
+(``formats/policy.py``), which imports nothing above it; it is re-exported here.
 """
 
 from __future__ import annotations
@@ -11,27 +18,69 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal, TypeVar, get_args
 
+from .errors import OptionError
 from .formats.exif import KEEP_GROUP_NAMES
 from .formats.policy import KEEP_ICC_DEFAULT
 from .formats.policy import StripOptions as StripOptions  # the strip policy lives in the format layer
 from .models import registry as model_registry
+
+# The values of the options that take one of a fixed set (mypy checks them; the specs list them).
+EncodeFormat = Literal["jpeg", "webp", "avif", "png"]
+CompressFormat = Literal["keep", "jpeg", "webp", "avif", "png"]
+Colour = Literal["keep", "srgb"]
+RemoveBgFormat = Literal["png", "webp"]
+ModelName = Literal["fast", "quality"]  # the registry's models (a test holds them equal)
+
+ENCODE_FORMATS: tuple[EncodeFormat, ...] = get_args(EncodeFormat)
+FORMAT_LABELS = {"jpeg": "JPEG", "webp": "WebP", "avif": "AVIF", "png": "PNG"}
 
 
 @dataclass(frozen=True)
 class OptionSpec:
     name: str  # library / JSON name
     flag: str  # CLI flag; booleans are "--x/--no-x"
-    kind: str  # "bool" | "int" | "float" | "choice" | "multi" | "string"
-    default: Any
+    kind: str  # "bool" | "int" | "choice" | "multi" | "string" | "size"
+    default: Any  # None: not set (the tool picks, e.g. the format's quality)
     label: str
     help: str
     choices: tuple[str, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    pattern: str | None = None  # a string option's form, as a regular expression …
+    form: str = ""  # … and as people read it ("a colour like #ffffff")
+
+    def problem(self, value: Any) -> str | None:
+        """What is wrong with ``value`` for this option, or None. ``web/src/engine/options.ts``
+        (``optionProblem``) gives the same messages."""
+        if value is None and self.default is None:
+            return None
+        if self.kind == "bool":
+            return None if isinstance(value, bool) else f"{self.name} must be true or false, not {value!r}"
+        if self.kind in ("int", "size"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                return f"{self.name} must be a whole number, not {value!r}"
+            low = 1 if self.kind == "size" else self.minimum
+            if (low is not None and value < low) or (self.maximum is not None and value > self.maximum):
+                if self.kind == "size":
+                    return f"{self.name} must be at least 1 byte, not {value}"
+                return f"{self.name} must be {self.minimum}-{self.maximum}, not {value}"
+            return None
+        if self.kind == "choice":
+            return None if value in self.choices else f"{self.name} must be one of {', '.join(self.choices)}, not {value!r}"
+        if self.kind == "multi":
+            unknown = sorted(str(v) for v in value if v not in self.choices)
+            if unknown:
+                return f"unknown {self.name} group(s): {', '.join(unknown)}; choose from {', '.join(self.choices)}"
+            return None
+        if not isinstance(value, str):
+            return f"{self.name} must be text, not {value!r}"
+        if self.pattern is not None and not re.fullmatch(self.pattern, value):
+            return f"{self.name} must be {self.form}, not {value!r}"
+        return None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -48,6 +97,9 @@ class OptionSpec:
             out["minimum"] = self.minimum
         if self.maximum is not None:
             out["maximum"] = self.maximum
+        if self.pattern is not None:
+            out["pattern"] = self.pattern
+            out["form"] = self.form
         return out
 
 
@@ -61,6 +113,28 @@ class ToolSpec:
 
     def option(self, name: str) -> OptionSpec:
         return next(o for o in self.options if o.name == name)
+
+
+class Validated:
+    """An options dataclass checked against its tool's spec when made: every field is an option of
+    ``SPEC`` and must pass ``OptionSpec.problem`` (OptionError, a ValueError, says what is wrong)."""
+
+    SPEC: ClassVar[ToolSpec]
+
+    def __post_init__(self) -> None:
+        for f in fields(self):  # type: ignore[arg-type]  # subclasses are dataclasses
+            problem = self.SPEC.option(f.name).problem(getattr(self, f.name))
+            if problem is not None:
+                raise OptionError(problem)
+
+
+OptionsT = TypeVar("OptionsT", bound=Validated)
+
+
+def options_from(cls: type[OptionsT], **values: Any) -> OptionsT:
+    """``cls`` made from loosely typed values (the command line's strings), checked as always: the
+    values a ``Literal`` field allows are known only once the spec has looked at them."""
+    return cls(**values)
 
 
 STRIP = ToolSpec(
@@ -92,24 +166,45 @@ STRIP = ToolSpec(
 
 # ---- compress and convert --------------------------------------------------------------------------
 
-ENCODE_FORMATS = ("jpeg", "webp", "avif", "png")
 # What -q means when not given; PNG is lossless (quality only matters with --palette).
-DEFAULT_QUALITY = {"jpeg": 75, "webp": 75, "avif": 60, "png": 100}
+DEFAULT_QUALITY: dict[EncodeFormat, int] = {"jpeg": 75, "webp": 75, "avif": 60, "png": 100}
+QUALITY_RANGE = (1, 100)
 # Pixel budget of one image in both engines: beyond it a file is refused with a clear message
 # rather than crashing a browser tab (a 100 MP RGBA image is 400 MB a copy).
 MAX_PIXELS = 100_000_000
+HEX_COLOUR = "#[0-9a-fA-F]{6}"
 
-_ENCODE_COMMON = (
-    OptionSpec(
+
+def _qualities(table: dict[EncodeFormat, int]) -> str:
+    """ "JPEG 75, WebP 75, AVIF 60" (PNG is lossless, so its entry is left out)."""
+    return ", ".join(f"{FORMAT_LABELS[fmt]} {q}" for fmt, q in table.items() if fmt != "png")
+
+
+def _quality(defaults: dict[EncodeFormat, int], what: str) -> OptionSpec:
+    low, high = QUALITY_RANGE
+    return OptionSpec(
         name="quality",
         flag="-q/--quality",
         kind="int",
         default=None,
         label="Quality",
-        help="Encoder quality 1-100 (default: JPEG 75, WebP 75, AVIF 60; PNG is lossless).",
-        minimum=1,
-        maximum=100,
-    ),
+        help=f"Encoder quality {low}-{high}{what} (default: {_qualities(defaults)}; PNG is lossless).",
+        minimum=low,
+        maximum=high,
+    )
+
+
+_KEEP_METADATA = OptionSpec(
+    name="keep_metadata",
+    flag="--keep-metadata/--no-keep-metadata",
+    kind="bool",
+    default=False,
+    label="Keep metadata",
+    help="Copy the EXIF (with GPS, camera, dates) into the result; by default it is removed as by strip.",
+)
+
+_ENCODE_COMMON = (
+    _quality(DEFAULT_QUALITY, ""),
     OptionSpec(
         name="max_dimension",
         flag="--max-dimension",
@@ -128,7 +223,7 @@ _ENCODE_COMMON = (
         label="Colour",
         help="keep: embed the photo's own colour profile (Display P3, Adobe RGB, ...); "
         "srgb: convert the pixels to sRGB so any viewer shows the same colours without a profile.",
-        choices=("keep", "srgb"),
+        choices=get_args(Colour),
     ),
     OptionSpec(
         name="background",
@@ -137,6 +232,8 @@ _ENCODE_COMMON = (
         default="#ffffff",
         label="Background for transparency",
         help="Colour that transparent areas are flattened onto when the output has no alpha (JPEG), as #rrggbb.",
+        pattern=HEX_COLOUR,
+        form="a colour like #ffffff",
     ),
     OptionSpec(
         name="palette",
@@ -146,14 +243,7 @@ _ENCODE_COMMON = (
         label="Palette PNG",
         help="PNG only: reduce to at most 256 colours (much smaller; lossy, quality steers it).",
     ),
-    OptionSpec(
-        name="keep_metadata",
-        flag="--keep-metadata/--no-keep-metadata",
-        kind="bool",
-        default=False,
-        label="Keep metadata",
-        help="Copy the EXIF (with GPS, camera, dates) into the result; by default it is removed as by strip.",
-    ),
+    _KEEP_METADATA,
 )
 
 CONVERT = ToolSpec(
@@ -189,7 +279,7 @@ COMPRESS = ToolSpec(
             label="Format",
             help="keep: the same format where privpix can write it (HEIC and TIFF become JPEG, or PNG when "
             "transparent; GIF and BMP become PNG).",
-            choices=("keep", *ENCODE_FORMATS),
+            choices=get_args(CompressFormat),
         ),
         OptionSpec(
             name="target_size",
@@ -204,9 +294,6 @@ COMPRESS = ToolSpec(
 )
 
 # ---- remove background --------------------------------------------------------------------------------
-
-REMOVE_BG_FORMATS = ("png", "webp")
-REMOVE_BG_FORMAT_HELP = "png: lossless; webp: lossy colour at quality 90 with lossless alpha, 3-6x smaller than the PNG."
 
 REMOVE_BG = ToolSpec(
     name="remove_bg",
@@ -230,8 +317,8 @@ REMOVE_BG = ToolSpec(
             kind="choice",
             default="png",
             label="Format",
-            help=REMOVE_BG_FORMAT_HELP,
-            choices=REMOVE_BG_FORMATS,
+            help="png: lossless; webp: lossy colour at quality 90 with lossless alpha, 3-6x smaller than the PNG.",
+            choices=get_args(RemoveBgFormat),
         ),
         OptionSpec(
             name="background",
@@ -241,6 +328,8 @@ REMOVE_BG = ToolSpec(
             label="Background",
             help="none: transparent; a colour like #ffffff; blur: a blurred copy of the photo; or the path of an "
             "image to put behind the subject (scaled to cover, centred).",
+            pattern=r"none|blur|#[0-9a-fA-F]{6}|[^#\s].*",
+            form="none, a colour like #ffffff, blur, or an image path",
         ),
         OptionSpec(
             name="mask_only",
@@ -257,24 +346,27 @@ REMOVE_BG = ToolSpec(
 
 # Quality of the re-encoded photo when -q is not given: an erase should leave the rest of the photo
 # as it was, so higher than compress's defaults. PNG (and GIF/BMP, which become PNG) stays lossless.
-ERASE_QUALITY = {"jpeg": 90, "webp": 90, "avif": 80}
+ERASE_QUALITY: dict[EncodeFormat, int] = {"jpeg": 90, "webp": 90, "avif": 80}
 # Largest crop (the grown + feathered mask's bounding box with its context, see privpix.tools.erase.fill)
 # that is filled at once, in pixels; a larger one is refused with a clear message. Every mask on a
 # 12 MP photo fits. The numpy engine peaks at about 100 bytes per crop pixel: a 1000×1400 px hole in
 # a 12 MP photo (whose crop is then the whole photo) takes 1.2 GB and ~20 s.
 ERASE_MAX_CROP = 16_000_000
+# The automatic grow and feather (auto_grow, auto_feather) never go below these.
+AUTO_GROW_MIN = 4
+AUTO_FEATHER_MIN = 2
 
 
 def auto_grow(mask_side: int) -> int:
     """``grow`` when not given: 1.5 % of the longer side S of the painted mask's bounding box, rounded
     half up, at least 4 px: ``max(4, (3·S + 100) // 200)`` (S = 302 gives 5, S = 760 gives 11)."""
-    return max(4, (3 * mask_side + 100) // 200)
+    return max(AUTO_GROW_MIN, (3 * mask_side + 100) // 200)
 
 
 def auto_feather(width: int, height: int) -> int:
     """``feather`` when not given: the photo's longer side L / 1000, rounded half up, at least 2 px:
     ``max(2, (L + 500) // 1000)`` (4032×3024 gives 4, 640×480 gives 2)."""
-    return max(2, (max(width, height) + 500) // 1000)
+    return max(AUTO_FEATHER_MIN, (max(width, height) + 500) // 1000)
 
 
 ERASE = ToolSpec(
@@ -290,7 +382,7 @@ ERASE = ToolSpec(
             default=None,
             label="Grow the mask (px)",
             help="Pixels added around the painted mask before filling, so rims and shadows go too "
-            "(default: 1.5% of the mask's longer side, at least 4).",
+            f"(default: 1.5% of the mask's longer side, at least {AUTO_GROW_MIN}).",
             minimum=0,
             maximum=1000,
         ),
@@ -301,7 +393,7 @@ ERASE = ToolSpec(
             default=None,
             label="Feather (px)",
             help="Width of the ring around the grown mask over which the fill fades into the photo "
-            "(default: the photo's longer side / 1000, at least 2).",
+            f"(default: the photo's longer side / 1000, at least {AUTO_FEATHER_MIN}).",
             minimum=0,
             maximum=200,
         ),
@@ -315,24 +407,8 @@ ERASE = ToolSpec(
             minimum=0,
             maximum=0xFFFFFFFF,
         ),
-        OptionSpec(
-            name="quality",
-            flag="-q/--quality",
-            kind="int",
-            default=None,
-            label="Quality",
-            help="Encoder quality 1-100 of the result (default: JPEG 90, WebP 90, AVIF 80; PNG is lossless).",
-            minimum=1,
-            maximum=100,
-        ),
-        OptionSpec(
-            name="keep_metadata",
-            flag="--keep-metadata/--no-keep-metadata",
-            kind="bool",
-            default=False,
-            label="Keep metadata",
-            help="Copy the EXIF (with GPS, camera, dates) into the result; by default it is removed as by strip.",
-        ),
+        _quality(ERASE_QUALITY, " of the result"),
+        _KEEP_METADATA,
     ),
 )
 
@@ -355,98 +431,95 @@ def parse_size(text: str) -> int:
     return value
 
 
-_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
 
 
 @dataclass(frozen=True)
-class EncodeOptions:
-    """Options shared by compress and convert (see ``_ENCODE_COMMON``)."""
+class EncodeOptions(Validated):
+    """Options compress and convert share (``COMPRESS``, ``CONVERT``): ``quality`` 1-100 (None: the
+    format's default, ``DEFAULT_QUALITY``), ``max_dimension`` 16-65535 px (None: no downscale),
+    ``colour`` ("keep" the photo's profile, or convert to "srgb"), ``background`` (#rrggbb under
+    transparency in JPEG), ``palette`` (PNG: at most 256 colours), ``keep_metadata`` (copy the EXIF)."""
 
-    quality: int | None = None
-    max_dimension: int | None = None
-    colour: str = "keep"
-    background: str = "#ffffff"
-    palette: bool = False
-    keep_metadata: bool = False
+    SPEC: ClassVar[ToolSpec] = ToolSpec("encode", "", "", "", _ENCODE_COMMON)
 
-    def __post_init__(self) -> None:
-        if self.quality is not None and not 1 <= self.quality <= 100:
-            raise ValueError(f"quality must be 1-100, not {self.quality}")
-        if self.max_dimension is not None and not 16 <= self.max_dimension <= 65535:
-            raise ValueError(f"max dimension must be 16-65535 pixels, not {self.max_dimension}")
-        if self.colour not in ("keep", "srgb"):
-            raise ValueError(f"colour must be keep or srgb, not {self.colour!r}")
-        if not _HEX_COLOUR.match(self.background):
-            raise ValueError(f"background must be a colour like #ffffff, not {self.background!r}")
+    quality: int | None = SPEC.option("quality").default
+    max_dimension: int | None = SPEC.option("max_dimension").default
+    colour: Colour = SPEC.option("colour").default
+    background: str = SPEC.option("background").default
+    palette: bool = SPEC.option("palette").default
+    keep_metadata: bool = SPEC.option("keep_metadata").default
 
-    def quality_for(self, fmt: str) -> int:
+    def quality_for(self, fmt: EncodeFormat) -> int:
         return self.quality if self.quality is not None else DEFAULT_QUALITY[fmt]
 
     def background_rgb(self) -> tuple[int, int, int]:
-        return (int(self.background[1:3], 16), int(self.background[3:5], 16), int(self.background[5:7], 16))
+        return _rgb(self.background)
 
 
 @dataclass(frozen=True)
 class ConvertOptions(EncodeOptions):
-    to: str = "jpeg"
+    """Options of convert (``CONVERT``): ``to`` ("jpeg", "webp", "avif" or "png") and ``EncodeOptions``'s."""
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.to not in ENCODE_FORMATS:
-            raise ValueError(f"cannot convert to {self.to!r}; choose from {', '.join(ENCODE_FORMATS)}")
+    SPEC: ClassVar[ToolSpec] = CONVERT
+
+    to: EncodeFormat = CONVERT.option("to").default
 
 
 @dataclass(frozen=True)
 class CompressOptions(EncodeOptions):
-    format: str = "keep"
-    target_size: int | None = None  # bytes
+    """Options of compress (``COMPRESS``): ``format`` ("keep" or an output format), ``target_size``
+    (bytes: the highest quality that fits is searched) and ``EncodeOptions``'s."""
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.format not in ("keep", *ENCODE_FORMATS):
-            raise ValueError(f"unknown format {self.format!r}; choose keep or one of {', '.join(ENCODE_FORMATS)}")
-        if self.target_size is not None and self.target_size < 1:
-            raise ValueError("target size must be positive")
+    SPEC: ClassVar[ToolSpec] = COMPRESS
+
+    format: CompressFormat = COMPRESS.option("format").default
+    target_size: int | None = COMPRESS.option("target_size").default
 
 
 @dataclass(frozen=True)
-class RemoveBgOptions:
-    """Options of background removal (see ``REMOVE_BG``)."""
+class RemoveBgOptions(Validated):
+    """Options of background removal (``REMOVE_BG``): ``model`` ("fast" or "quality"), ``format``
+    ("png" or "webp"), ``background`` ("none", a colour like "#ffffff", "blur", or the path of an
+    image), ``mask_only`` (the mask alone, as a greyscale PNG)."""
 
-    model: str = REMOVE_BG.option("model").default
-    format: str = REMOVE_BG.option("format").default
+    SPEC: ClassVar[ToolSpec] = REMOVE_BG
+
+    model: ModelName = REMOVE_BG.option("model").default
+    format: RemoveBgFormat = REMOVE_BG.option("format").default
     background: str = REMOVE_BG.option("background").default
     mask_only: bool = REMOVE_BG.option("mask_only").default
 
     def __post_init__(self) -> None:
-        if self.model not in model_registry.MODELS:
-            raise ValueError(f"unknown model {self.model!r}; choose from {', '.join(model_registry.MODELS)}")
-        if self.format not in REMOVE_BG_FORMATS:
-            raise ValueError(f"cannot write {self.format!r}; choose from {', '.join(REMOVE_BG_FORMATS)}")
-        if not self.background.strip():
-            raise ValueError("background must be none, a colour like #ffffff, blur, or an image path")
-        if self.background.startswith("#") and not _HEX_COLOUR.match(self.background):
-            raise ValueError(f"background colour must look like #ffffff, not {self.background!r}")
+        super().__post_init__()
         if self.mask_only and self.background_kind != "none":
-            raise ValueError("--mask-only writes the mask alone; it cannot have a background")
+            raise OptionError("--mask-only writes the mask alone; it cannot have a background")
         if self.mask_only and self.format != "png":
-            raise ValueError("--mask-only writes a greyscale PNG; leave out --format")
+            raise OptionError("--mask-only writes a greyscale PNG; leave out --format")
 
     @property
-    def background_kind(self) -> str:
+    def background_kind(self) -> Literal["none", "colour", "blur", "image"]:
         """none, colour, blur or image (any other value is the path of an image)."""
         if self.background in ("none", "blur"):
-            return self.background
+            return "none" if self.background == "none" else "blur"
         return "colour" if self.background.startswith("#") else "image"
 
+    @property
+    def output(self) -> Literal["cutout", "composite", "mask"]:
+        """What is written: the mask alone, a transparent cut-out, or the subject over a background."""
+        return "mask" if self.mask_only else "cutout" if self.background_kind == "none" else "composite"
+
     def background_rgb(self) -> tuple[int, int, int]:
-        return (int(self.background[1:3], 16), int(self.background[3:5], 16), int(self.background[5:7], 16))
+        return _rgb(self.background)
 
 
 @dataclass(frozen=True)
-class EraseOptions:
-    """Options of erase (see ``ERASE``); ``None`` means the automatic value (``auto_grow``,
+class EraseOptions(Validated):
+    """Options of erase (``ERASE``); ``None`` means the automatic value (``auto_grow``,
     ``auto_feather``, ``ERASE_QUALITY``)."""
+
+    SPEC: ClassVar[ToolSpec] = ERASE
 
     grow: int | None = ERASE.option("grow").default
     feather: int | None = ERASE.option("feather").default
@@ -454,25 +527,17 @@ class EraseOptions:
     quality: int | None = ERASE.option("quality").default
     keep_metadata: bool = ERASE.option("keep_metadata").default
 
-    def __post_init__(self) -> None:
-        for name in ("grow", "feather", "seed", "quality"):
-            value, spec = getattr(self, name), ERASE.option(name)
-            if value is None and spec.default is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f"{name} must be a whole number, not {value!r}")
-            assert spec.minimum is not None and spec.maximum is not None
-            if not spec.minimum <= value <= spec.maximum:
-                raise ValueError(f"{name} must be {spec.minimum:g}-{spec.maximum:g}, not {value}")
-
     def grow_for(self, mask_side: int) -> int:
         return self.grow if self.grow is not None else auto_grow(mask_side)
 
     def feather_for(self, width: int, height: int) -> int:
         return self.feather if self.feather is not None else auto_feather(width, height)
 
-    def quality_for(self, fmt: str) -> int:
+    def quality_for(self, fmt: EncodeFormat) -> int:
         return self.quality if self.quality is not None else ERASE_QUALITY[fmt]
+
+
+# ---- the export for the web app ----------------------------------------------------------------------
 
 
 def export() -> dict[str, Any]:
@@ -493,16 +558,57 @@ def export() -> dict[str, Any]:
     }
 
 
-def export_text() -> str:
-    return json.dumps(export(), indent=2, ensure_ascii=False) + "\n"
+def _ts_type(option: OptionSpec) -> str:
+    """The TypeScript type of an option's value."""
+    if option.kind in ("choice", "multi"):
+        union = " | ".join(f"'{c}'" for c in option.choices)
+        base = f"({union})[]" if option.kind == "multi" else union
+    else:
+        base = {"bool": "boolean", "int": "number", "size": "number", "string": "string"}[option.kind]
+    return f"{base} | null" if option.default is None else base
+
+
+def _ts_name(tool: ToolSpec) -> str:
+    return "".join(part.capitalize() for part in tool.name.split("_")) + "Options"
+
+
+def _ts_interface(tool: ToolSpec) -> str:
+    name = _ts_name(tool)
+    lines = [f"/** Options of {tool.command} (Python's {name}); field names are the Python names. */"]
+    lines.append(f"export interface {name} {{")
+    lines += [f"  {o.name}: {_ts_type(o)};" for o in tool.options]
+    return "\n".join([*lines, "}"])
+
+
+def _ts_defaults() -> str:
+    """Each tool's default options, typed by its interface (so tsc checks the export against it)."""
+    lines = ["/** Every tool's options when none is set. */", "export const DEFAULTS: {"]
+    lines += [f"  readonly {name}: Readonly<{_ts_name(tool)}>;" for name, tool in TOOLS.items()]
+    lines.append("} = {")
+    for name, tool in TOOLS.items():
+        values = {o.name: list(o.default) if isinstance(o.default, tuple) else o.default for o in tool.options}
+        lines.append(f"  {name}: {json.dumps(values, ensure_ascii=False)},")
+    return "\n".join([*lines, "};"])
+
+
+def export_ts() -> str:
+    """``web/src/generated/options.ts``: the export as a typed constant, and an interface per tool."""
+    header = (
+        "// Generated from src/privpix/options.py by scripts/setup (privpix.options.main). Do not edit:\n"
+        "// change the Python specs and run scripts/setup again."
+    )
+    body = json.dumps(export(), indent=2, ensure_ascii=False)
+    parts = [header, f"export const EXPORT = {body} as const;", *(_ts_interface(tool) for tool in TOOLS.values()), _ts_defaults()]
+    return "\n\n".join(parts) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the export, or write it to PATH (scripts/setup writes web/src/generated/options.json)."""
+    """Print the export as JSON, or write it to PATH as the web app's typed module (scripts/setup
+    writes web/src/generated/options.ts)."""
     args = sys.argv[1:] if argv is None else argv
     if args:
         Path(args[0]).parent.mkdir(parents=True, exist_ok=True)
-        Path(args[0]).write_text(export_text(), encoding="utf-8")
+        Path(args[0]).write_text(export_ts(), encoding="utf-8")
     else:
-        sys.stdout.write(export_text())
+        sys.stdout.write(json.dumps(export(), indent=2, ensure_ascii=False) + "\n")
     return 0

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
     from .httpd.tls import Certificate
 
+from .errors import SiteMissingError as SiteMissingError  # raised here; cli.py catches it from here
+
 SITE_DIR = Path(__file__).resolve().parent / "site"
 
 CSP = (
@@ -65,10 +67,6 @@ MIME_TYPES: dict[str, str] = {
 # Files whose name does not change between versions must be revalidated; hashed assets never change.
 NO_CACHE = {"index.html", "sw.js", "manifest.webmanifest", "registerSW.js"}
 IMMUTABLE_PREFIX = "assets/"
-
-
-class SiteMissingError(RuntimeError):
-    pass
 
 
 def site_dir() -> Path:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .errors import BuildSiteError as BuildSiteError  # raised here; cli.py catches it from here
 from .models import MODELS, ModelSpec
 from .models import site as model_site
 from .server import IMMUTABLE_PREFIX, MIME_TYPES, NO_CACHE, SECURITY_HEADERS, cache_control, site_dir
@@ -37,10 +38,6 @@ NGINX_IMAGE = "nginx:1.28-alpine"
 DOCKER_ROOT = "/usr/share/nginx/html"
 DOCKER_PORT = 8080
 _BASE_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*$")
-
-
-class BuildSiteError(Exception):
-    """build-site cannot do what was asked; the message says why and what to do."""
 
 
 @dataclass

@@ -1,4 +1,4 @@
-// Worker side: the erase engine exactly as the app's worker runs it (openPhoto, erasePatch with the
+// Worker side: the erase engine exactly as the app's worker runs it (openForErase, erasePatch with the
 // parallel runner), timed, or its raw pixels for the agreement test (tests/test_erase_agreement.py).
 import {
   ERASE_MAX_CROP,
@@ -9,7 +9,7 @@ import {
   fill,
   fillParams,
   maskSide,
-  openPhoto,
+  openForErase,
   ParallelRunner,
   type EraseOptions,
   type FillParams,
@@ -61,7 +61,7 @@ async function handle(r: EraseBenchRequest): Promise<EraseBenchAnswer> {
     return { ok: true, op: 'pixels', width: res.width, height: res.height, rgb: base64(res.rgb), region: res.step.report.region, grow: res.step.report.grow, feather: res.step.report.feather, ms: performance.now() - t };
   }
   const t0 = performance.now();
-  const photo = await openPhoto(await bytes(r.photo));
+  const photo = await openForErase(await bytes(r.photo));
   const decodeMs = performance.now() - t0;
   const { width, height } = photo.raster;
   // The image as the app holds it: RGBA on a SharedArrayBuffer.

@@ -4,7 +4,8 @@
 // mode 'engine': the tool end to end (decode, model input, inference, refine, encode), timed per stage.
 // mode 'plain':  the plain pipeline on the same model (imgly 1.4.5: naive stretch to 1024², output
 //                truncated to 8 bits, naive bilinear back up; no refinement), for the quality table.
-import { removeBg } from '../src/engine/tools/remove-bg/index';
+import { MODELS, removeBg } from '../src/engine/tools/remove-bg/index';
+import { optionsFrom } from '../src/engine/options';
 import { createSession, type Session } from '../src/tools/remove-bg/session';
 import { decode } from '../src/engine/imaging/decode';
 import { orient } from '../src/engine/imaging/raster';
@@ -139,9 +140,12 @@ self.onmessage = async (e: MessageEvent<BgRequest>) => {
       }
       const data = new Uint8Array(await (await fetch(req.url)).arrayBuffer());
       const t = performance.now();
+      // the registry's name of the model file the page sent (the result reports it)
+      const model = Object.values(MODELS).find((m) => req.model.endsWith(m.file))?.name;
+      const options = optionsFrom('remove_bg', { model, format: req.format ?? 'png', background: req.background ?? 'none', mask_only: req.maskOnly ?? false });
       const r = await removeBg(
         data,
-        { model: 'bench', format: req.format ?? 'png', background: req.background ?? 'none', mask_only: req.maskOnly ?? false },
+        options,
         { infer: (x, h, w) => s.run(x, h, w), input: { name: 'input', layout: 'NCHW', channels: 'RGB', dtype: 'float32', mean: 128, std: 256, multiple: 64 } },
       );
       runs.push({ ...r.stages, total: performance.now() - t });

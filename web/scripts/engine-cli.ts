@@ -3,31 +3,52 @@
  *
  *   tsx scripts/engine-cli.ts strip OUT_DIR [--no-keep-icc] [--keep GROUP]... FILE...
  *   tsx scripts/engine-cli.ts inspect FILE...
+ *   tsx scripts/engine-cli.ts options JSON
  *
- * Prints one JSON document: {"files": [{"path", "ok", "error", "result"}]} shaped like the Python
- * CLI's `--json` output; `strip` also writes OUT_DIR/<file name>.
+ * strip and inspect print one JSON document: {"files": [{"path", "ok", "error", "result"}]} shaped
+ * like the Python CLI's `--json` output; `strip` also writes OUT_DIR/<file name>. `options` takes
+ * [[tool, {option: value}], ...] and prints, for each, the engine's verdict on those values over the
+ * tool's defaults: null when they are valid, else the OptionError's message.
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { FormatError, inspect, strip, type StripOptions } from '../src/engine/index';
+import { FormatError, OptionError, inspect, optionsFrom, strip, type ToolName } from '../src/engine/index';
+
+function verdicts(cases: [ToolName, Record<string, unknown>][]): (string | null)[] {
+  return cases.map(([tool, values]) => {
+    try {
+      optionsFrom(tool, values);
+      return null;
+    } catch (err) {
+      if (err instanceof OptionError) return err.message;
+      throw err;
+    }
+  });
+}
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;
-  const options: StripOptions = { keep_icc: true, keep: [] };
+  if (command === 'options') {
+    process.stdout.write(JSON.stringify(verdicts(JSON.parse(rest[0] ?? '[]'))) + '\n');
+    return 0;
+  }
+  let keepIcc = true;
+  const keep: string[] = [];
   let outDir = '';
   const files: string[] = [];
   if (command === 'strip') outDir = rest.shift() ?? '';
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
-    if (arg === '--no-keep-icc') options.keep_icc = false;
-    else if (arg === '--keep') options.keep.push(...(rest[++i] ?? '').split(','));
+    if (arg === '--no-keep-icc') keepIcc = false;
+    else if (arg === '--keep') keep.push(...(rest[++i] ?? '').split(','));
     else files.push(arg);
   }
   if ((command !== 'strip' && command !== 'inspect') || (command === 'strip' && !outDir)) {
-    process.stderr.write('usage: engine-cli.ts strip OUT_DIR [--no-keep-icc] [--keep G] FILE... | inspect FILE...\n');
+    process.stderr.write('usage: engine-cli.ts strip OUT_DIR [--no-keep-icc] [--keep G] FILE... | inspect FILE... | options JSON\n');
     return 2;
   }
+  const options = optionsFrom('strip', { keep_icc: keepIcc, keep });
   if (outDir) mkdirSync(outDir, { recursive: true });
   const entries: unknown[] = [];
   for (const path of files) {

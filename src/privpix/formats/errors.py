@@ -6,8 +6,10 @@ offset and what it expected there, so a person can tell "truncated HEIC" from "n
 
 from __future__ import annotations
 
+from ..errors import Error
 
-class FormatError(ValueError):
+
+class FormatError(Error, ValueError):
     """The bytes are not a well-formed file of the format being read."""
 
     def __init__(self, fmt: str, offset: int, expected: str, found: str | None = None) -> None:

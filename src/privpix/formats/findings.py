@@ -20,7 +20,6 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("blocks", "Other blocks"),
     ("kept", "Kept by a strip"),
 )
-CATEGORY_KEYS = tuple(key for key, _ in CATEGORIES)
 
 # Stable identifiers for JSON readers, one per label (labels are for people and may be reworded;
 # keys are not). A label missing here gets its lower-cased words joined by "_" (``finding_key``).

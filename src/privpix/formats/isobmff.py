@@ -1061,16 +1061,9 @@ def _item_payload(data: bytes, heif: Heif, loc: Location) -> bytes:
     return payload
 
 
-def strip(data: bytes, options: StripOptions) -> bytes:
-    heif = parse(data)
-    kept = needed_items(data, heif)
-    _check_keepable(heif, kept)
-    exif = _kept_exif(data, heif, options)
-    exif_id = exif[0] if exif else -1
-    written = kept | ({exif_id} if exif else set())
-    big_ids = max(written | {heif.primary}) > 0xFFFF
-
-    # properties: keep what kept items use, minus metadata (and ICC unless asked), renumbered
+def _stripped_iprp(data: bytes, heif: Heif, kept: set[int], options: StripOptions, big_ids: bool) -> bytes:
+    """``iprp``: the properties the kept items use, minus metadata (and ICC unless asked), as
+    ``_property_bytes`` writes them, renumbered; an essential property privpix does not know is refused."""
     written_properties: dict[int, bytes | None] = {}  # source index -> the box written (None: dropped)
 
     def keep_property(index: int, item_id: int, essential: bool) -> bool:
@@ -1105,19 +1098,21 @@ def strip(data: bytes, options: StripOptions) -> bytes:
             else:
                 ipma_body += bytes([(essential << 7) | renumber[index]])
     ipco = b"".join(written_properties[i] or b"" for i in used)
-    iprp = _box(
-        "iprp",
-        _box("ipco", ipco) + _full_box("ipma", 1 if big_ids else 0, 1 if wide else 0, pack_u32be(count) + bytes(ipma_body)),
-    )
+    ipma = _full_box("ipma", 1 if big_ids else 0, 1 if wide else 0, pack_u32be(count) + bytes(ipma_body))
+    return _box("iprp", _box("ipco", ipco) + ipma)
 
-    # items, references
+
+def _stripped_iinf(heif: Heif, written: set[int], exif_id: int) -> bytes:
+    """``iinf``: an ``infe`` for every item written, the kept EXIF item typed ``Exif``."""
     items = [i for i in heif.items.values() if i.id in written]
     infes = b"".join(_infe(i, "Exif" if i.id == exif_id else i.type) for i in items)
-    iinf = (
-        _full_box("iinf", 0, 0, pack_u16be(len(items)) + infes)
-        if len(items) <= 0xFFFF
-        else _full_box("iinf", 1, 0, pack_u32be(len(items)) + infes)
-    )
+    if len(items) <= 0xFFFF:
+        return _full_box("iinf", 0, 0, pack_u16be(len(items)) + infes)
+    return _full_box("iinf", 1, 0, pack_u32be(len(items)) + infes)
+
+
+def _stripped_iref(heif: Heif, kept: set[int], exif_id: int, big_ids: bool) -> bytes:
+    """``iref``: the references between kept items, and a ``cdsc`` from the kept EXIF item to the primary."""
     width = 4 if big_ids else 2
     refs = b""
     for kind, source, targets in heif.refs:
@@ -1126,30 +1121,64 @@ def strip(data: bytes, options: StripOptions) -> bytes:
         to = [t for t in targets if t in kept]
         if to:
             refs += _box(kind, _uint(source, width) + pack_u16be(len(to)) + b"".join(_uint(t, width) for t in to))
-    if exif:
+    if exif_id >= 0:
         refs += _box("cdsc", _uint(exif_id, width) + pack_u16be(1) + _uint(heif.primary, width))
-    iref = _full_box("iref", 1 if big_ids else 0, 0, refs) if refs else b""
+    return _full_box("iref", 1 if big_ids else 0, 0, refs) if refs else b""
 
-    # data: method-1 items into idat, everything else into mdat, in iloc order
-    placed: list[tuple[int, int, int, int]] = []  # (item, method, offset in its store, length)
+
+@dataclass
+class _Placed:
+    """Where each written item's data goes: method-1 items into ``idat``, the rest into ``mdat``."""
+
+    items: list[tuple[int, int, int, int]]  # (item, method, offset in its store, length), in iloc order
+    idat: bytes
+    mdat: bytes
+
+
+def _place_item_data(data: bytes, heif: Heif, kept: set[int], written: set[int], exif: tuple[int, bytes] | None) -> _Placed:
     if sum(heif.locations[i].length for i in kept if i in heif.locations) > len(data):
         raise UnsupportedError(heif.fmt, -1, "the kept items' data overlap: the stripped file would repeat the same bytes")
+    placed: list[tuple[int, int, int, int]] = []
     idat = bytearray()
     mdat = bytearray()
     for loc in heif.locations.values():
         if loc.id not in written:
             continue
-        if loc.id == exif_id:
-            assert exif is not None
+        if exif is not None and loc.id == exif[0]:
             payload, method = exif[1], 0
         else:
             payload, method = _item_payload(data, heif, loc), loc.method
         store = idat if method == 1 else mdat
         placed.append((loc.id, method, len(store), len(payload)))
         store += payload
-    version = 2 if big_ids else (1 if any(m == 1 for _, m, _, _ in placed) else 0)
-    length_size = 8 if any(n > MAX_U32 for *_, n in placed) else 4
+    return _Placed(placed, bytes(idat), bytes(mdat))
 
+
+def _iloc(placed: _Placed, version: int, offset_size: int, length_size: int, mdat_start: int) -> bytes:
+    """``iloc`` with one extent per item (none for an empty one), ``mdat`` offsets from ``mdat_start``."""
+    body = bytearray([(offset_size << 4) | length_size, 0])
+    body += _uint(len(placed.items), 4 if version == 2 else 2)
+    for item_id, method, offset, length in placed.items:
+        body += _uint(item_id, 4 if version == 2 else 2)
+        if version >= 1:
+            body += pack_u16be(method)
+        body += pack_u16be(0)
+        if length == 0:
+            body += pack_u16be(0)
+            continue
+        body += pack_u16be(1)
+        body += _uint(offset + (mdat_start if method == 0 else 0), offset_size)
+        body += _uint(length, length_size)
+    return _full_box("iloc", version, 0, bytes(body))
+
+
+def _assemble(data: bytes, heif: Heif, boxes: bytes, placed: _Placed, big_ids: bool) -> bytes:
+    """``ftyp``, ``meta`` (``hdlr``, ``dinf``, ``pitm``, then ``boxes``: iinf, iref, iprp, idat; then
+    ``iloc``) and ``mdat``. The item offsets in ``iloc`` depend on the size of ``meta``, which holds
+    it: ``meta`` is built once with zero offsets to measure it, then with the real ones (4 bytes
+    each, or 8 when ``mdat`` reaches past 4 GiB)."""
+    version = 2 if big_ids else (1 if any(m == 1 for _, m, _, _ in placed.items) else 0)
+    length_size = 8 if any(n > MAX_U32 for *_, n in placed.items) else 4
     hdlr = _full_box("hdlr", 0, 0, pack_u32be(0) + heif.handler.encode("latin-1") + bytes(12) + b"\x00")
     dinf = _box("dinf", _full_box("dref", 0, 0, pack_u32be(1) + _full_box("url ", 0, 1, b""))) if heif.has_dinf else b""
     pitm = (
@@ -1157,32 +1186,32 @@ def strip(data: bytes, options: StripOptions) -> bytes:
         if heif.primary <= 0xFFFF
         else _full_box("pitm", 1, 0, pack_u32be(heif.primary))
     )
-    head = hdlr + dinf + pitm + iinf + iref + iprp + (_box("idat", bytes(idat)) if idat else b"")
+    head = hdlr + dinf + pitm + boxes
     ftyp = _canonical_ftyp(data, heif.ftyp)
-    mdat_header = 8 if 8 + len(mdat) <= MAX_U32 else 16
-
-    def build_iloc(offset_size: int, mdat_start: int) -> bytes:
-        body = bytearray([(offset_size << 4) | length_size, 0])
-        body += _uint(len(placed), 4 if version == 2 else 2)
-        for item_id, method, offset, length in placed:
-            body += _uint(item_id, 4 if version == 2 else 2)
-            if version >= 1:
-                body += pack_u16be(method)
-            body += pack_u16be(0)
-            if length == 0:
-                body += pack_u16be(0)
-                continue
-            body += pack_u16be(1)
-            body += _uint(offset + (mdat_start if method == 0 else 0), offset_size)
-            body += _uint(length, length_size)
-        return _full_box("iloc", version, 0, bytes(body))
+    mdat_header = 8 if 8 + len(placed.mdat) <= MAX_U32 else 16
 
     def meta_for(offset_size: int) -> tuple[bytes, int]:
-        probe = _full_box("meta", 0, 0, head + build_iloc(offset_size, 0))
+        probe = _full_box("meta", 0, 0, head + _iloc(placed, version, offset_size, length_size, 0))
         start = len(ftyp) + len(probe) + mdat_header
-        return _full_box("meta", 0, 0, head + build_iloc(offset_size, start)), start
+        return _full_box("meta", 0, 0, head + _iloc(placed, version, offset_size, length_size, start)), start
 
     meta, mdat_start = meta_for(4)
-    if any(m == 0 and mdat_start + off > MAX_U32 for _, m, off, _ in placed):
+    if any(m == 0 and mdat_start + off > MAX_U32 for _, m, off, _ in placed.items):
         meta, mdat_start = meta_for(8)
-    return ftyp + meta + (_box("mdat", bytes(mdat)) if mdat else b"")
+    return ftyp + meta + (_box("mdat", placed.mdat) if placed.mdat else b"")
+
+
+def strip(data: bytes, options: StripOptions) -> bytes:
+    """The file rebuilt from the items a picture needs (``needed_items``), each with the properties
+    that render it; the EXIF item only with what ``options.keep`` keeps (docs/strip.md, HEIF)."""
+    heif = parse(data)
+    kept = needed_items(data, heif)
+    _check_keepable(heif, kept)
+    exif = _kept_exif(data, heif, options)
+    exif_id = exif[0] if exif else -1
+    written = kept | ({exif_id} if exif else set())
+    big_ids = max(written | {heif.primary}) > 0xFFFF
+    iprp = _stripped_iprp(data, heif, kept, options, big_ids)
+    placed = _place_item_data(data, heif, kept, written, exif)
+    boxes = _stripped_iinf(heif, written, exif_id) + _stripped_iref(heif, kept, exif_id, big_ids) + iprp
+    return _assemble(data, heif, boxes + (_box("idat", placed.idat) if placed.idat else b""), placed, big_ids)

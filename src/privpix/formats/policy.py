@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import OptionError
 from .exif import KEEP_GROUP_NAMES
 
 KEEP_ICC_DEFAULT = True
@@ -30,5 +31,5 @@ class StripOptions:
     def __post_init__(self) -> None:
         unknown = set(self.keep) - set(KEEP_GROUP_NAMES)
         if unknown:
-            raise ValueError(f"unknown keep group(s): {', '.join(sorted(unknown))}; choose from {', '.join(KEEP_GROUP_NAMES)}")
+            raise OptionError(f"unknown keep group(s): {', '.join(sorted(unknown))}; choose from {', '.join(KEEP_GROUP_NAMES)}")
         object.__setattr__(self, "keep", frozenset(self.keep))

@@ -6,13 +6,14 @@ What comes out (``Decoded``):
   ``RGBA``, ``CMYK`` (converted by ``colour.prepare``) or ``I;16`` (16-bit grey, kept for PNG).
   An alpha channel that is 255 everywhere is dropped: only real transparency survives.
 - ``icc``: the embedded ICC profile (bytes) or None; ``exif``: the source's EXIF block (TIFF
-  header onwards) or None, for ``keep_metadata``.
+  header onwards) or None, for ``keep_metadata``; ``photo``: the opened file they came from.
 
 Rules (the TypeScript engine follows the same ones):
 
-- The container is sniffed from the bytes (``formats.sniff.container_for``, plus BMP's ``BM``),
-  never from a name. The container is parsed first, so a truncated file is reported as such even
-  where a codec would decode it silently (libheif fills missing HEIC tiles with green).
+- The photo is opened first (``imaging.photo.open_photo``: sniffed from the bytes, never from a
+  name, and its container walked), so a truncated file is reported as such even where a codec
+  would decode it silently (libheif fills missing HEIC tiles with green); the EXIF block and ICC
+  profile are the ones the container says are the photo's own.
 - Orientation is applied exactly once. JPEG, PNG, WebP and TIFF: the EXIF Orientation tag (IFD0
   0x0112, values 1-8) of the container's EXIF block — JPEG's first APP1 ``Exif``, PNG's ``eXIf``,
   WebP's ``EXIF`` chunk, TIFF's own IFD0 — and never XMP. HEIC/HEIF/AVIF: the ``irot``/``imir``
@@ -32,23 +33,10 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageFile
 
 from ..formats import exif as exif_mod
-from ..formats import isobmff
 from ..formats.errors import FormatError, UnsupportedError, damage_reason
 from ..formats.findings import format_fixed
-from ..formats.sniff import container_for
 from ..options import MAX_PIXELS
-
-# Names of the source formats, as the report gives them.
-FORMAT_NAMES = {
-    "jpeg": "JPEG",
-    "png": "PNG",
-    "webp": "WebP",
-    "gif": "GIF",
-    "heic": "HEIC",
-    "avif": "AVIF",
-    "tiff": "TIFF",
-    "bmp": "BMP",
-}
+from .photo import FORMAT_NAMES, Photo, open_photo
 
 DAMAGED = "the picture is incomplete (privpix strip can still remove its metadata)"
 
@@ -76,21 +64,6 @@ class Decoded:
     @property
     def has_alpha(self) -> bool:
         return self.image.mode in ("RGBA", "LA")
-
-
-def sniff_bmp(data: bytes) -> bool:
-    """A Windows bitmap: 'BM', then a file size and a DIB header of a known size."""
-    return len(data) >= 26 and data[:2] == b"BM" and int.from_bytes(data[14:18], "little") in (12, 40, 52, 56, 64, 108, 124)
-
-
-def source_format(data: bytes) -> str:
-    """The container name (``jpeg`` … ``bmp``) from the bytes alone; FormatError if there is none."""
-    if sniff_bmp(data):
-        return "bmp"
-    container = container_for(data)
-    if container is isobmff:
-        return isobmff.parse(data).kind  # "heic" or "avif", from the brands
-    return container.NAME
 
 
 def exif_orientation(block: bytes | None) -> int:
@@ -189,28 +162,25 @@ def normalise_mode(im: Image.Image) -> Image.Image:
     return im
 
 
-def decode(data: bytes, max_dimension: int | None = None) -> Decoded:
-    """Decode ``data`` upright. Raises FormatError (with what is wrong) for anything it cannot read.
+def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
+    """Decode a photo (``open_photo``'s, or bytes, which are opened here) upright. Raises
+    FormatError (with what is wrong) for anything it cannot read.
 
     ``max_dimension`` (what the pixels will be fitted to next) lets a JPEG decode at a reduced DCT
     scale (1/2, 1/4, 1/8) while the result stays at least ``REDUCING_GAP`` times the final size, so
     the Lanczos step that follows still has the detail it needs; the pixels are not the final size."""
-    fmt = source_format(data)
-    block = icc = None
-    if fmt != "bmp":  # the container says which EXIF and ICC are the photo's own (BMP: Pillow reads it)
-        container = container_for(data)
-        container.parse(data)  # validates the whole container (truncation included) before a codec sees it
-        cut = damage_reason(container.read_metadata(data).warnings)
-        if cut is not None:  # a codec would fill the missing part (libheif: green)
-            raise FormatError("", -1, f"{cut}; {DAMAGED}")
-        block, icc = container.exif_block(data), container.icc_profile(data)
+    photo = source if isinstance(source, Photo) else open_photo(source)
+    data, fmt, block, icc = photo.data, photo.format, photo.exif, photo.icc
+    cut = damage_reason(photo.inspection.warnings)
+    if cut is not None:  # a codec would fill the missing part (libheif: green)
+        raise FormatError("", -1, f"{cut}; {DAMAGED}")
     warnings: list[str] = []
     orientation = 1
     if fmt == "heic":
         im = _decode_heic(data)
     else:
         im = _open_pillow(data, fmt)
-        if fmt == "bmp":
+        if fmt == "bmp":  # no container walk: Pillow reads its profile
             icc = im.info.get("icc_profile") or None
         if fmt in ("gif", "webp", "png") and getattr(im, "is_animated", False):
             kind = {"gif": "animated GIF", "webp": "animated WebP", "png": "animated PNG"}[fmt]

@@ -46,10 +46,6 @@ MAX_SEGMENT = 0xFFFF - 2  # payload bytes in one JPEG marker segment
 ICC_CHUNK = MAX_SEGMENT - 14  # after "ICC_PROFILE\0", sequence number, count
 
 
-class MetadataTooLarge(ValueError):
-    """An EXIF block too large for the output container (JPEG APP1 holds at most 65,527 bytes)."""
-
-
 def jpeg_segments(icc: bytes | None, exif: bytes | None) -> bytes:
     """APP1 ``Exif\\0\\0`` + block, then APP2 ``ICC_PROFILE\\0`` chunks (at most 65,519 profile
     bytes each, numbered from 1, each carrying the total count)."""
@@ -57,12 +53,12 @@ def jpeg_segments(icc: bytes | None, exif: bytes | None) -> bytes:
     if exif:
         payload = jpeg_format.EXIF_ID + b"\x00" + exif
         if len(payload) > MAX_SEGMENT:
-            raise MetadataTooLarge(f"the EXIF block ({len(exif)} bytes) does not fit in a JPEG APP1 segment")
+            raise ValueError(f"the EXIF block ({len(exif)} bytes) does not fit in a JPEG APP1 segment")
         out += b"\xff\xe1" + (len(payload) + 2).to_bytes(2, "big") + payload
     if icc:
         chunks = [icc[i : i + ICC_CHUNK] for i in range(0, len(icc), ICC_CHUNK)]
         if len(chunks) > 255:
-            raise MetadataTooLarge(f"the ICC profile ({len(icc)} bytes) does not fit in 255 JPEG APP2 segments")
+            raise ValueError(f"the ICC profile ({len(icc)} bytes) does not fit in 255 JPEG APP2 segments")
         for n, chunk in enumerate(chunks, 1):
             payload = jpeg_format.ICC_ID + bytes((n, len(chunks))) + chunk
             out += b"\xff\xe2" + (len(payload) + 2).to_bytes(2, "big") + payload

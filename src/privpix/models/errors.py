@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ..errors import Error
 
-class ModelError(Exception):
+
+class ModelError(Error):
     """A model cannot be provided (download failed, package missing, ...); the message says why."""
 
 

@@ -1,8 +1,8 @@
-"""The pipeline compress and convert share: decode, resize, colour, encode, metadata, report.
+"""What compress and convert do between the photo pipeline's first and last steps (tools/pipeline.py):
 
     decode (upright, ICC + EXIF aside) -> resize.fit (max_dimension) -> colour.prepare (keep/srgb)
     -> flatten onto the background (JPEG) -> encode at a quality, or search for the quality that
-    fits target_size -> inspect input and output for the report
+    fits target_size -> the report (the output inspected, compared with the photo as opened)
 
 Specs the TypeScript engine (``web/src/engine/tools/encode.ts``) mirrors:
 
@@ -29,35 +29,24 @@ with a warning that a palette was used. Without a target, ``target_met`` is null
 **Metadata**: nothing but the ICC profile (``colour="keep"``) unless ``keep_metadata``, which adds
 ``formats.exif.reencoded_block`` of the source's EXIF (Orientation set to 1).
 
-**Report** (``EncodeResult.to_json``): format, source_format, width, height (the output's), quality
-(null for lossless PNG), bytes_before, bytes_after, target_size, target_met, removed (the input's
-findings that the output no longer has, compared by category, label and value), kept (the
-output's findings), warnings.
+**Report** (``EncodeResult``, its JSON derived from its fields by tools/result.py): format,
+source_format, width, height (the output's), quality (null for lossless PNG), bytes_before,
+bytes_after, target_size, target_met, removed (the input's findings that the output no longer has,
+compared by category, label and value), kept (the output's findings), warnings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from ..formats import exif as exif_mod
-from ..formats.findings import Finding, format_bytes, removed_findings
-from ..options import EncodeOptions
-from .inspect import inspect
+from ..formats.findings import format_bytes
+from ..options import CompressFormat, EncodeOptions
+from .pipeline import Photo, keep_format, metadata_to_write, written
+from .result import EXTENSIONS, PhotoResult, Section, report_field
 
-KEEP_FORMAT = {
-    "jpeg": "jpeg",
-    "png": "png",
-    "webp": "webp",
-    "avif": "avif",
-    "heic": "jpeg",
-    "tiff": "jpeg",
-    "gif": "png",
-    "bmp": "png",
-}
+__all__ = ["EXTENSIONS", "SUFFIXES", "EncodeResult", "keep_format", "output_suffix", "run", "search_quality"]
 
-EXTENSIONS = {"jpeg": ".jpg", "png": ".png", "webp": ".webp", "avif": ".avif"}
 # Name endings that already say the output's format (kept as they are: IMG_1.JPG stays .JPG).
 SUFFIXES = {"jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"), "png": (".png",), "webp": (".webp",), "avif": (".avif",)}
 
@@ -68,49 +57,13 @@ def output_suffix(suffix: str, fmt: str) -> str:
     return suffix if suffix.lower() in SUFFIXES[fmt] else EXTENSIONS[fmt]
 
 
-@dataclass
-class EncodeResult:
-    data: bytes
-    format: str  # jpeg, webp, avif, png
-    source_format: str  # jpeg, png, webp, gif, heic, avif, tiff, bmp
-    width: int
-    height: int
-    quality: int | None  # None for a lossless PNG
-    bytes_before: int
-    bytes_after: int
-    target_size: int | None = None
-    target_met: bool | None = None  # None when there was no target
-    removed: list[Finding] = field(default_factory=list)
-    kept: list[Finding] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+@dataclass(kw_only=True)
+class EncodeResult(PhotoResult):
+    """What ``compress`` and ``convert`` return (``PhotoResult``'s fields and these)."""
 
-    @property
-    def extension(self) -> str:
-        return EXTENSIONS[self.format]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "format": self.format,
-            "source_format": self.source_format,
-            "width": self.width,
-            "height": self.height,
-            "quality": self.quality,
-            "bytes_before": self.bytes_before,
-            "bytes_after": self.bytes_after,
-            "target_size": self.target_size,
-            "target_met": self.target_met,
-            "removed": [f.to_json() for f in self.removed],
-            "kept": [f.to_json() for f in self.kept],
-            "warnings": list(self.warnings),
-        }
-
-
-def keep_format(source: str, transparent: bool) -> str:
-    """The output format of ``format="keep"`` for a ``source`` container."""
-    out = KEEP_FORMAT[source]
-    if source in ("heic", "tiff") and transparent:
-        return "png"
-    return out
+    quality: int | None = report_field(Section.OUTPUT)  # None for a lossless PNG
+    target_size: int | None = report_field(default=None)
+    target_met: bool | None = report_field(default=None)  # None when there was no target
 
 
 def search_quality(encode_at: Callable[[int], bytes], target: int) -> tuple[int, bytes, bool]:
@@ -140,15 +93,13 @@ def _unmet(target: int, quality: int, size: int) -> str:
     return f"could not reach {format_bytes(target)}: the smallest result at quality {quality} is {smallest}; try --max-dimension"
 
 
-def run(data: bytes, out_format: str, options: EncodeOptions, target_size: int | None = None) -> EncodeResult:
-    """Re-encode ``data`` as ``out_format`` ("keep" or a format name) per ``options``."""
+def run(photo: Photo, out_format: CompressFormat, options: EncodeOptions, target_size: int | None = None) -> EncodeResult:
+    """Re-encode ``photo`` as ``out_format`` ("keep" or a format name) per ``options``."""
     from ..imaging import colour, decode, encode, resize  # Pillow and the codecs load on first use
 
-    source = decode.source_format(data)  # FormatError for anything that is not an image
-    before = inspect(data).findings if source != "bmp" else []  # parses (and so validates) the container
-    decoded = decode.decode(data, options.max_dimension)
+    decoded = decode.decode(photo, options.max_dimension)
     warnings = list(decoded.warnings)
-    fmt = keep_format(source, decoded.has_alpha) if out_format == "keep" else out_format
+    fmt = keep_format(photo.format, decoded.has_alpha) if out_format == "keep" else out_format
 
     image = resize.fit(decoded.image, options.max_dimension)
     prepared = colour.prepare(image, decoded.icc, options.colour, grey_ok=fmt == "png")
@@ -156,20 +107,10 @@ def run(data: bytes, out_format: str, options: EncodeOptions, target_size: int |
     pixels = prepared.image
     if fmt == "jpeg":
         pixels = colour.flatten(pixels, options.background_rgb())
-    exif = None
-    if options.keep_metadata and decoded.exif:
-        exif = exif_mod.reencoded_block(decoded.exif)
-        if exif is None:
-            warnings.append("the source's EXIF block is unreadable; it was not copied")
+    icc, exif = metadata_to_write(photo, fmt, prepared.icc, options.keep_metadata, warnings)
 
     def encode_at(quality: int | None, palette: bool) -> bytes:
-        nonlocal exif
-        try:
-            return encode.encode(pixels, fmt, quality, icc=prepared.icc, exif=exif, palette=palette)
-        except encode.MetadataTooLarge as err:
-            warnings.append(f"{err}; it was left out")
-            exif = None
-            return encode.encode(pixels, fmt, quality, icc=None, exif=None, palette=palette)
+        return encode.encode(pixels, fmt, quality, icc=icc, exif=exif, palette=palette)
 
     lossless = fmt == "png" and not options.palette
     target_met: bool | None = None
@@ -188,19 +129,12 @@ def run(data: bytes, out_format: str, options: EncodeOptions, target_size: int |
         if not target_met:
             warnings.append(_unmet(target_size, quality, len(out)))
 
-    after = inspect(out).findings
     return EncodeResult(
-        data=out,
-        format=fmt,
-        source_format=source,
+        **written(photo, out, warnings),
+        source_format=photo.format,
         width=pixels.width,
         height=pixels.height,
         quality=quality,
-        bytes_before=len(data),
-        bytes_after=len(out),
         target_size=target_size,
         target_met=target_met,
-        removed=removed_findings(before, after),
-        kept=after,
-        warnings=warnings,
     )

@@ -5,6 +5,7 @@ Barnes et al. 2009), numpy only, deterministic for a seed (the specification: do
 module here and its TypeScript twin share a base name::
 
     tool.py        the tool: decode, the mask (image or boxes), options, fill, encode, report  (tool.ts)
+    errors.py      MaskError, TooLargeError                                           (in tool.ts, fill.ts)
     masks.py       3-4 chamfer distance, dilation, the grown + feathered fill region  (in pyramid.ts, fill.ts)
     pyramid.py     texture channels, 2×2 downsampling, the levels                     (pyramid.ts)
     patchmatch.py  the counter-based RNG, level geometry, exact patch SSD, propagation, random search
@@ -19,6 +20,7 @@ modules (``fill.fill_mask``, ``fill.erase_pixels``), so that importing privpix d
 model-based filler can later take the place of ``fill.complete`` (same inputs: crop, hole, seed).
 """
 
-from .tool import EraseResult, MaskError, erase, mask_from_boxes, mask_from_image
+from .errors import MaskError, TooLargeError
+from .tool import EraseResult, Region, erase, mask_from_boxes, mask_from_image
 
-__all__ = ["EraseResult", "MaskError", "erase", "mask_from_boxes", "mask_from_image"]
+__all__ = ["EraseResult", "MaskError", "Region", "TooLargeError", "erase", "mask_from_boxes", "mask_from_image"]

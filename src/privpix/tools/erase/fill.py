@@ -24,7 +24,7 @@ digests. Differences from the specification's wording in how, never in what:
   then the integer dot product with the pixel weights: the same integer);
 * two refusals before any work: a hole that leaves no source patch at all (the specification
   would fail later, in the first random draw) and, when the caller gives ``max_crop``, a crop
-  larger than that (``TooLarge``; the tool passes options.ERASE_MAX_CROP).
+  larger than that (``TooLargeError``; the tool passes options.ERASE_MAX_CROP).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ import numpy as np
 
 from . import patchmatch as pm
 from . import pyramid, seam, vote
+from .errors import TooLargeError
 from .masks import Region, bbox, grow_and_feather
 
 
@@ -210,10 +211,6 @@ def composite(filled: np.ndarray, original: np.ndarray, core: np.ndarray, dist: 
     return ((a * filled.astype(np.int32) + (256 - a) * original.astype(np.int32) + 128) >> 8).astype(np.uint8)
 
 
-class TooLarge(ValueError):
-    """The crop the fill would work on is larger than the caller's budget."""
-
-
 def fill_mask(
     image: np.ndarray,
     mask: np.ndarray,
@@ -226,7 +223,7 @@ def fill_mask(
 ) -> Fill:
     """Erase ``mask`` (bool, True = erase) from ``image`` (H×W×3 uint8): the fill of the crop around
     it, to be written back with ``Fill.apply``. ``image`` itself is not modified. Raises ValueError
-    for an empty mask or one that leaves no source patch, TooLarge when the crop has more than
+    for an empty mask or one that leaves no source patch, TooLargeError when the crop has more than
     ``max_crop`` pixels."""
     H, W = mask.shape
     if min(H, W) < p.patch:
@@ -234,7 +231,7 @@ def fill_mask(
     region = grow_and_feather(mask, grow, feather)
     cy0, cy1, cx0, cx1 = crop_box(region, (H, W), p)
     if max_crop is not None and (cy1 - cy0) * (cx1 - cx0) > max_crop:
-        raise TooLarge(
+        raise TooLargeError(
             f"the area to erase is too large: filling it works on {cx1 - cx0}×{cy1 - cy0} pixels, more than the "
             f"{max_crop / 1e6:g} megapixels privpix fills at once; erase a smaller area or downscale the photo"
         )

@@ -10,7 +10,11 @@
        become JPEG, or PNG when transparent; GIF and BMP become PNG — tools.encode.keep_format), at
        ``options.ERASE_QUALITY`` unless -q, carrying nothing but the ICC profile unless
        ``keep_metadata`` (then the source's EXIF as compress keeps it, Orientation 1)
-    -> a report: format, dimensions, the filled region's box, pixels changed, timings, warnings
+    -> a report (``EraseResult``): format, dimensions, the filled region, pixels changed,
+       timings, warnings, what was removed (the photo pipeline's last step, tools/pipeline.py)
+
+Given pixels instead of a file (a ``PIL.Image.Image`` or a numpy array), it erases them and gives
+back the same kind: no decoding, no encoding, no report.
 
 Masks (``mask_from_image``): the mask image is decoded like a photo (so its own orientation, if any,
 is applied) and must have the photo's upright size; a pixel is erased when its grey value (Pillow's
@@ -21,74 +25,56 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias, Union, overload
 
-from ...formats.findings import Finding, removed_findings
+from ...inputs import FileInput, read_file_input
 from ...options import ERASE_MAX_CROP, EraseOptions
-from ..inspect import inspect
+from ..pipeline import keep_format, metadata_to_write, open_photo, written
+from ..result import PhotoResult, Section, report_field
+from .errors import MaskError, TooLargeError
 
 if TYPE_CHECKING:
     import numpy as np
+    from PIL import Image
+
+    from ...imaging.colour import Prepared
+    from ...pixels import PixelsT
 
 Box = tuple[int, int, int, int]  # x, y, width, height in upright pixels
+# A mask: an array of the upright photo's size, a mask image's pixels, or a mask image file.
+MaskInput: TypeAlias = Union["np.ndarray", "Image.Image", FileInput]
 
 
-class MaskError(ValueError):
-    """A mask or box that does not fit the photo (wrong size, outside it, empty)."""
+@dataclass(frozen=True)
+class Region:
+    """A rectangle in upright pixels."""
 
-
-@dataclass
-class EraseResult:
-    data: bytes
-    format: str  # jpeg, png, webp, avif
-    source_format: str
+    x: int
+    y: int
     width: int
     height: int
-    quality: int | None  # None for PNG
-    bytes_before: int
-    bytes_after: int
-    box: Box  # x, y, width, height of the region that was filled (grown + feathered mask)
-    grow: int  # px actually used
-    feather: int
-    seed: int
-    masked_pixels: int  # white pixels of the mask (or the boxes' area)
-    region_pixels: int  # pixels the fill was allowed to write
-    changed_pixels: int  # pixels whose decoded value differs in the result (before encoding)
-    removed: list[Finding] = field(default_factory=list)
-    kept: list[Finding] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)
-    pixels: np.ndarray | None = field(default=None, repr=False)  # the upright result before encoding
+
+
+@dataclass(kw_only=True)
+class EraseResult(PhotoResult):
+    """What ``erase`` returns for a file (``PhotoResult``'s fields and these)."""
+
+    quality: int | None = report_field(Section.OUTPUT)  # None for PNG
+    region: Region = report_field()  # the region that was filled (grown + feathered mask)
+    grow: int = report_field()  # px actually used
+    feather: int = report_field()
+    seed: int = report_field()
+    masked_pixels: int = report_field()  # white pixels of the mask (or the boxes' area)
+    region_pixels: int = report_field()  # pixels the fill was allowed to write
+    changed_pixels: int = report_field()  # pixels whose decoded value differs in the result (before encoding)
+    seconds: dict[str, float] = report_field(Section.TIMINGS, default_factory=dict)
+    pixels: np.ndarray | None = report_field(in_report=False, default=None, repr=False)  # the upright result before encoding
 
     @property
-    def extension(self) -> str:
-        from ..encode import EXTENSIONS
-
-        return EXTENSIONS[self.format]
-
-    def to_json(self) -> dict[str, Any]:
-        x, y, w, h = self.box
-        return {
-            "format": self.format,
-            "source_format": self.source_format,
-            "width": self.width,
-            "height": self.height,
-            "quality": self.quality,
-            "bytes_before": self.bytes_before,
-            "bytes_after": self.bytes_after,
-            "region": {"x": x, "y": y, "width": w, "height": h},
-            "grow": self.grow,
-            "feather": self.feather,
-            "seed": self.seed,
-            "masked_pixels": self.masked_pixels,
-            "region_pixels": self.region_pixels,
-            "changed_pixels": self.changed_pixels,
-            "removed": [f.to_json() for f in self.removed],
-            "kept": [f.to_json() for f in self.kept],
-            "warnings": list(self.warnings),
-            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
-        }
+    def box(self) -> Box:
+        """``region`` as (x, y, width, height)."""
+        return (self.region.x, self.region.y, self.region.width, self.region.height)
 
 
 # ---- masks ----------------------------------------------------------------------------------------------
@@ -100,11 +86,17 @@ def _size_mismatch(mw: int, mh: int, width: int, height: int) -> MaskError:
 
 def mask_from_image(data: bytes, width: int, height: int) -> np.ndarray:
     """The boolean mask (True = erase) of a mask image (PNG or any format privpix decodes)."""
+    from ...imaging import decode
+
+    return _mask_from_pixels(decode.decode(data).image, width, height)
+
+
+def _mask_from_pixels(im: Image.Image, width: int, height: int) -> np.ndarray:
     import numpy as np
 
     from ...imaging import colour, decode
 
-    im = decode.decode(data).image
+    im = decode.normalise_mode(im)
     if im.size != (width, height):
         raise _size_mismatch(im.width, im.height, width, height)
     alpha = np.asarray(im.getchannel("A")) if im.mode in ("RGBA", "LA") else None
@@ -137,11 +129,16 @@ def mask_from_boxes(boxes: Sequence[Box], width: int, height: int) -> np.ndarray
     return mask
 
 
-def _as_mask(mask: np.ndarray | bytes, width: int, height: int) -> np.ndarray:
+def _as_mask(mask: Any, width: int, height: int) -> np.ndarray:
+    """A mask given as an array (bool, or 0-255 with >= 128 erased), a PIL image or a mask file."""
     import numpy as np
 
-    if isinstance(mask, (bytes, bytearray, memoryview)):
-        return mask_from_image(bytes(mask), width, height)
+    from ...inputs import is_pixels
+
+    if not is_pixels(mask):
+        return mask_from_image(read_file_input(mask, "erase's mask", pixels=True), width, height)
+    if not isinstance(mask, np.ndarray):  # a PIL image: judged like a mask file's pixels
+        return _mask_from_pixels(mask, width, height)
     arr = np.asarray(mask)
     if arr.ndim != 2:
         raise MaskError(f"a mask array has two dimensions (height, width), not shape {arr.shape}")
@@ -153,105 +150,180 @@ def _as_mask(mask: np.ndarray | bytes, width: int, height: int) -> np.ndarray:
 # ---- the tool -------------------------------------------------------------------------------------------
 
 
-def erase(
-    data: bytes,
-    mask: np.ndarray | bytes | None = None,
-    options: EraseOptions | None = None,
-    *,
-    boxes: Sequence[Box] | None = None,
-    keep_pixels: bool = False,
-) -> EraseResult:
-    """Erase what ``mask`` marks from the image ``data`` and re-encode it.
+@dataclass
+class _Filled:
+    """The fill's outcome on upright pixels, before any encoding."""
 
-    ``mask``: the bytes of a mask image (white = erase) or a boolean (or 0-255) array of the upright
-    photo's size; or ``boxes``: rectangles (x, y, width, height) in upright pixels. Exactly one of
-    the two. ``keep_pixels`` also returns the upright result before encoding (``result.pixels``).
-    Raises FormatError for input that is not an image privpix reads, MaskError for a mask or box
-    that does not fit, ValueError when the area cannot be filled (too large, nothing left to fill
-    from)."""
+    rgb: np.ndarray  # H×W×3 uint8, the result
+    region: Region
+    grow: int
+    feather: int
+    masked: int
+    region_pixels: int
+    changed: int
+
+
+def _fill(
+    image: Image.Image, mask: Any, boxes: Sequence[Box] | None, options: EraseOptions, seconds: dict[str, float]
+) -> _Filled:
+    """Erase from upright pixels (L, LA, RGB or RGBA, 8 bits) what the mask or boxes mark."""
     import numpy as np
-    from PIL import Image
 
-    from ...formats import exif as exif_mod
-    from ...imaging import colour, decode, encode
-    from ..encode import keep_format
     from .fill import fill_mask
 
-    options = options or EraseOptions()
-    if (mask is None) == (boxes is None):
-        raise ValueError("give either a mask or boxes")
-    seconds: dict[str, float] = {}
-    start = time.perf_counter()
-    source = decode.source_format(data)  # FormatError for anything that is not an image
-    before = inspect(data).findings if source != "bmp" else []
-    decoded = decode.decode(data)
-    warnings = list(decoded.warnings)
-    fmt = keep_format(source, decoded.has_alpha)
-    prepared = colour.prepare(decoded.image, decoded.icc, "keep", grey_ok=fmt == "png")
-    warnings.extend(prepared.warnings)
-    image = prepared.image
-    if image.mode == "I;16":
-        warnings.append("16-bit grey is written with 8 bits")
-        image = colour.to_8bit(image)
     W, H = image.size
-    alpha = image.getchannel("A") if image.mode in ("RGBA", "LA") else None
-    grey = image.mode in ("L", "LA")
-    pixels = np.array(image.convert("RGB"))
-    erase_mask = mask_from_boxes(boxes, W, H) if boxes is not None else _as_mask(mask, W, H)  # type: ignore[arg-type]
+    rgb = np.array(image.convert("RGB"))
+    erase_mask = mask_from_boxes(boxes, W, H) if boxes is not None else _as_mask(mask, W, H)
     masked = int(np.count_nonzero(erase_mask))
     if masked == 0:
         raise MaskError("the mask marks nothing to erase (no pixel is white, >= 128)")
     ys, xs = np.nonzero(erase_mask.any(axis=1))[0], np.nonzero(erase_mask.any(axis=0))[0]
     grow = options.grow_for(max(int(ys[-1] - ys[0]) + 1, int(xs[-1] - xs[0]) + 1))
     feather = options.feather_for(W, H)
-    seconds["decode"] = time.perf_counter() - start
-
     start = time.perf_counter()
-    result = fill_mask(pixels, erase_mask, grow=grow, feather=feather, seed=options.seed, max_crop=ERASE_MAX_CROP)
+    try:
+        result = fill_mask(rgb, erase_mask, grow=grow, feather=feather, seed=options.seed, max_crop=ERASE_MAX_CROP)
+    except TooLargeError:
+        raise
+    except ValueError as err:  # too small a photo, or nothing left to fill from
+        raise MaskError(str(err)) from None
     y0, y1, x0, x1 = result.crop
-    before_crop = pixels[y0:y1, x0:x1].copy()
-    result.apply(pixels)
-    changed = int(np.count_nonzero((pixels[y0:y1, x0:x1] != before_crop).any(axis=2)))
+    before_crop = rgb[y0:y1, x0:x1].copy()
+    result.apply(rgb)
+    changed = int(np.count_nonzero((rgb[y0:y1, x0:x1] != before_crop).any(axis=2)))
     ry0, ry1, rx0, rx1 = result.region_box
     seconds["fill"] = time.perf_counter() - start
+    region = Region(rx0, ry0, rx1 - rx0, ry1 - ry0)
+    return _Filled(rgb, region, grow, feather, masked, int(np.count_nonzero(result.region)), changed)
+
+
+def _upright_8bit(prepared: Prepared, warnings: list[str]) -> Image.Image:
+    from ...imaging import colour
+
+    if prepared.image.mode == "I;16":
+        warnings.append("16-bit grey is written with 8 bits")
+        return colour.to_8bit(prepared.image)
+    return prepared.image
+
+
+def _with_alpha_of(rgb: np.ndarray, like: Image.Image) -> Image.Image:
+    """``rgb`` in ``like``'s mode: grey stays grey, and ``like``'s alpha is kept as it was."""
+    from PIL import Image
+
+    grey = like.mode in ("L", "LA")
+    out = Image.fromarray(rgb[..., 0] if grey else rgb, "L" if grey else "RGB")
+    if like.mode in ("RGBA", "LA"):
+        out.putalpha(like.getchannel("A"))
+    return out
+
+
+@overload
+def erase(
+    image: PixelsT,
+    mask: MaskInput | None = None,
+    options: EraseOptions | None = None,
+    *,
+    boxes: Sequence[Box] | None = None,
+    keep_pixels: bool = False,
+) -> PixelsT: ...
+@overload
+def erase(
+    image: FileInput,
+    mask: MaskInput | None = None,
+    options: EraseOptions | None = None,
+    *,
+    boxes: Sequence[Box] | None = None,
+    keep_pixels: bool = False,
+) -> EraseResult: ...
+def erase(
+    image: Any,
+    mask: Any = None,
+    options: EraseOptions | None = None,
+    *,
+    boxes: Sequence[Box] | None = None,
+    keep_pixels: bool = False,
+) -> Any:
+    """Erase what a mask marks from a photo: the area is filled from the rest of the photo.
+
+    Every pixel outside the grown and feathered mask keeps its value exactly; the same image, mask,
+    options and seed always give the same result (docs/erase.md specifies the fill).
+
+    Args:
+        image: the photo: a file (bytes or any bytes-like object, a path as ``str`` or
+            ``os.PathLike``, a binary file object), or pixels (a ``PIL.Image.Image``, or a numpy
+            uint8 array H×W, H×W×3 or H×W×4).
+        mask: what to erase: a mask image (a file as above, or a ``PIL.Image.Image``; white, >= 128,
+            is erased) or an array of the upright photo's size (bool, or 0-255 with >= 128 erased).
+        options: ``EraseOptions`` (grow, feather, seed, quality, keep_metadata; default automatic).
+        boxes: instead of ``mask``, rectangles (x, y, width, height) in upright pixels.
+        keep_pixels: for a file, also return the upright result before encoding (``pixels``).
+
+    Returns:
+        For a file, an ``EraseResult``: ``data`` (the photo re-encoded in its own format where privpix
+        writes it: HEIC and TIFF become JPEG, GIF and BMP PNG), ``format``, ``region`` (what was
+        filled), ``changed_pixels``, ``removed``, ``warnings``, … For pixels, the same kind back:
+        a PIL image of the same mode (its ICC profile kept in ``info``) or a numpy array of the same
+        shape.
+
+    Raises:
+        FormatError: the photo or the mask file is not an image privpix reads, or a broken one.
+        MaskError: the mask or a box does not fit the photo, marks nothing, or leaves nothing to
+            fill from; TooLargeError when the area is too large to fill at once.
+        TypeError: ``image`` or ``mask`` is none of the accepted kinds.
+
+    Example::
+
+        result = privpix.erase("beach.jpg", boxes=[(812, 440, 120, 260)])
+        Path("beach-erased.jpg").write_bytes(result.data)
+        clean = privpix.erase(Image.open("beach.png"), mask=Image.open("beach-mask.png"))  # a PIL image
+    """
+    from ...imaging import colour, decode, encode
+    from ...inputs import is_pixels
+    from ...pixels import from_pixels, to_pixels
+
+    options = options or EraseOptions()
+    if (mask is None) == (boxes is None):
+        raise ValueError("give either a mask or boxes")
+    seconds: dict[str, float] = {}
+    warnings: list[str] = []
+    start = time.perf_counter()
+    if is_pixels(image):
+        given = from_pixels(image, "erase")
+        prepared = colour.prepare(given.image, given.icc, "keep")
+        upright = _upright_8bit(prepared, warnings)
+        filled = _fill(upright, mask, boxes, options, seconds)
+        return to_pixels(_with_alpha_of(filled.rgb, upright), given, prepared.icc)
+
+    photo = open_photo(read_file_input(image, "erase", pixels=True))
+    decoded = decode.decode(photo)
+    warnings.extend(decoded.warnings)
+    fmt = keep_format(photo.format, decoded.has_alpha)
+    prepared = colour.prepare(decoded.image, decoded.icc, "keep", grey_ok=fmt == "png")
+    warnings.extend(prepared.warnings)
+    upright = _upright_8bit(prepared, warnings)
+    seconds["decode"] = time.perf_counter() - start
+    filled = _fill(upright, mask, boxes, options, seconds)
 
     start = time.perf_counter()
-    out_image = Image.fromarray(pixels[..., 0] if grey else pixels, "L" if grey else "RGB")
-    if alpha is not None:
-        out_image.putalpha(alpha)
-    exif = None
-    if options.keep_metadata and decoded.exif:
-        exif = exif_mod.reencoded_block(decoded.exif)
-        if exif is None:
-            warnings.append("the source's EXIF block is unreadable; it was not copied")
+    out_image = _with_alpha_of(filled.rgb, upright)
+    icc, exif = metadata_to_write(photo, fmt, prepared.icc, options.keep_metadata, warnings)
     quality = None if fmt == "png" else options.quality_for(fmt)
-    try:
-        out = encode.encode(out_image, fmt, quality, icc=prepared.icc, exif=exif)
-    except encode.MetadataTooLarge as err:
-        warnings.append(f"{err}; it was left out")
-        out = encode.encode(out_image, fmt, quality, icc=None, exif=None)
+    out = encode.encode(out_image, fmt, quality, icc=icc, exif=exif)
     seconds["encode"] = time.perf_counter() - start
 
-    after = inspect(out).findings
     return EraseResult(
-        data=out,
-        format=fmt,
-        source_format=source,
-        width=W,
-        height=H,
+        **written(photo, out, warnings),
+        source_format=photo.format,
+        width=upright.width,
+        height=upright.height,
         quality=quality,
-        bytes_before=len(data),
-        bytes_after=len(out),
-        box=(rx0, ry0, rx1 - rx0, ry1 - ry0),
-        grow=grow,
-        feather=feather,
+        region=filled.region,
+        grow=filled.grow,
+        feather=filled.feather,
         seed=options.seed,
-        masked_pixels=masked,
-        region_pixels=int(np.count_nonzero(result.region)),
-        changed_pixels=changed,
-        removed=removed_findings(before, after),
-        kept=after,
-        warnings=warnings,
+        masked_pixels=filled.masked,
+        region_pixels=filled.region_pixels,
+        changed_pixels=filled.changed,
         seconds=seconds,
-        pixels=pixels if keep_pixels else None,
+        pixels=filled.rgb if keep_pixels else None,
     )

@@ -20,8 +20,9 @@ The model (its input tensor and output) is described in ``privpix.models.registr
 is exported as ``privpix.remove_bg`` (and ``privpix.remove_background``).
 
 Conventions both engines share: ``round(x)`` is ``floor(x + 0.5)`` (JavaScript's ``Math.round``,
-not Python's banker's rounding, which would make the guided-filter radius of a 680-pixel-wide image
-8 instead of 9); float32 storage, float64 sums in ``box`` and in the 3×3 solve. The output's RGB is 0
+not Python's banker's rounding, which rounds halves to even: the guided-filter radius of a
+680-pixel-wide image would be 8 in one engine and 9 in the other); float32 storage, float64 sums in
+``box`` and in the 3×3 solve. Beyond the steps docs/remove-bg.md specifies: the output's RGB is 0
 wherever its alpha is 0 (the old background must not survive under transparency); an input's own
 alpha caps the output alpha (``min``); composites use the 8-bit cut-out exactly (``compose.over``);
 the blurred background (``compose.blurred``); PNG or WebP q90 with lossless alpha (``tool.py``).

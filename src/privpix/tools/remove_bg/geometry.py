@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-MODEL_SIDE = 640  # model input long side: 640 fits the browser's 3 s budget, 1024 does not (docs/remove-bg.md)
+MODEL_SIDE = 640  # model input long side; docs/remove-bg.md, "Sizes considered": 640 fits the browser's 3 s budget
 SECOND_SIDE = 1024  # the second look's long side, when the model is unsure at MODEL_SIDE (pipeline.model_mask)
 GUIDE_MAX = 1024  # guide long side cap
 MULTIPLE = 64  # ISNet halves the resolution six times

@@ -1,4 +1,4 @@
-"""The whole chain from upright uint8 RGB to the output pixels (docs/remove-bg.md).
+"""The whole chain from upright uint8 RGB to the output pixels (docs/remove-bg.md, "The steps").
 
     1. guide     = triangle(image → gw×gh)                         (the one full-size resampling)
     2. picture   = triangle(guide, or the image when the guide is smaller than w×h → w×h)

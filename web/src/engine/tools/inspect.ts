@@ -2,8 +2,8 @@
 
 import type { Bytes } from '../formats/binary';
 import type { Inspection } from '../formats/findings';
-import { containerFor } from '../formats/sniff';
+import { openPhoto } from '../imaging/photo';
 
 export function inspect(data: Bytes): Inspection {
-  return containerFor(data).readMetadata(data);
+  return openPhoto(data, { bmp: false }).inspection;
 }

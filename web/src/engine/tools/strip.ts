@@ -7,35 +7,17 @@
  */
 
 import type { Bytes } from '../formats/binary';
-import { type Finding, removedFindings } from '../formats/findings';
-import { containerFor } from '../formats/sniff';
 import { type StripOptions, defaultStripOptions } from '../options';
+import { openPhoto, written } from './pipeline';
+import type { Result } from './result';
 
-export interface StripResult {
-  data: Bytes;
-  format: string;
-  bytes_before: number;
-  bytes_after: number;
-  removed: Finding[];
-  kept: Finding[];
-  warnings: string[];
+export interface StripResult extends Result {
   /** The input was cut short: its picture is incomplete (a warning says where). */
   damaged: boolean;
 }
 
 export function strip(data: Bytes, options: StripOptions = defaultStripOptions()): StripResult {
-  const container = containerFor(data);
-  const before = container.readMetadata(data);
-  const out = container.strip(data, options);
-  const after = container.readMetadata(out);
-  return {
-    data: out,
-    format: before.format,
-    bytes_before: data.length,
-    bytes_after: out.length,
-    removed: removedFindings(before.findings, after.findings),
-    kept: after.findings,
-    warnings: before.warnings,
-    damaged: before.damaged,
-  };
+  const photo = openPhoto(data, { bmp: false });
+  const out = photo.container!.strip(data, options); // bmp: false, so every photo opened has a container
+  return { ...written(photo, out, [...photo.inspection.warnings]), damaged: photo.inspection.damaged };
 }

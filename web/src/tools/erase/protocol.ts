@@ -1,7 +1,8 @@
 /** What the erase worker (worker.ts) answers to the screen. Types only. */
+import type { SourceFormat } from '../../engine/imaging/photo';
 import type { EncodeFormat } from '../../engine/options';
 import type { MaskOp } from '../../engine/tools/erase/mask';
-import type { EraseOptions } from '../../engine/tools/erase/tool';
+import type { Encoded, ErasePhoto, EraseOptions } from '../../engine/tools/erase/tool';
 
 export type { EraseOptions, MaskOp };
 
@@ -11,10 +12,12 @@ export interface OpenedPhoto {
   width: number;
   height: number;
   /** The container it came in (jpeg, heic, ...) and the format a result is written in. */
-  source: string;
+  source: SourceFormat;
   format: EncodeFormat;
   icc: Uint8Array | null;
   exif: Uint8Array | null;
+  /** The file as opened (its bytes and what it carried), for the report of what the result removed. */
+  original: ErasePhoto['original'];
   warnings: string[];
   /** The same pixels for the screen (the page keeps it as "the original"). */
   bitmap: ImageBitmap;
@@ -63,14 +66,16 @@ export interface EncodeRequest {
   pixels: Uint8ClampedArray<SharedArrayBuffer>;
   width: number;
   height: number;
+  source: SourceFormat;
   format: EncodeFormat;
   icc: Uint8Array | null;
   exif: Uint8Array | null;
+  original: ErasePhoto['original'];
   options: EraseOptions;
 }
 
 export type EncodeOutcome =
-  | { ok: true; data: Uint8Array; format: EncodeFormat; quality: number | null; warnings: string[] }
+  | ({ ok: true } & Encoded)
   | { ok: false; problem: Problem };
 
 export type ProgressFn = (fraction: number) => void;

@@ -362,7 +362,7 @@ export class EraseStore {
     this.problem = null;
     try {
       const answer = await Promise.race([
-        this.worker.get().encode({ pixels: doc.pixels, width: doc.width, height: doc.height, format: doc.format, icc: doc.icc, exif: doc.exif, options: this.options($state.snapshot(this.values) as OptionValues) }),
+        this.worker.get().encode({ pixels: doc.pixels, width: doc.width, height: doc.height, source: doc.source, format: doc.format, icc: doc.icc, exif: doc.exif, original: doc.original, options: this.options($state.snapshot(this.values) as OptionValues) }),
         this.worker.failure(),
       ]);
       if (!answer.ok) {

@@ -14,11 +14,11 @@ import { formatFixed } from '../../engine/formats/findings';
 import {
   MaskError,
   TooLargeError,
-  encodePhoto,
+  encodeErased,
   erasePatch,
   eraseRunner,
   maskPng,
-  openPhoto,
+  openForErase,
   rasterise,
 } from '../../engine/tools/erase/index';
 import { reportNetwork } from '../../app/privacy/worker-net';
@@ -48,7 +48,7 @@ function sentence(text: string): string {
 const api = {
   async open(file: Blob): Promise<OpenOutcome> {
     try {
-      const photo = await openPhoto(new Uint8Array(await file.arrayBuffer()));
+      const photo = await openForErase(new Uint8Array(await file.arrayBuffer()));
       const { width, height, data } = photo.raster;
       if (width * height > EDITOR_MAX_PIXELS) {
         throw new UnsupportedError(
@@ -65,7 +65,7 @@ const api = {
       return Comlink.transfer(
         {
           ok: true as const,
-          photo: { pixels, width, height, source: photo.source, format: photo.format, icc: photo.icc, exif: photo.exif, warnings: photo.warnings, bitmap },
+          photo: { pixels, width, height, source: photo.source, format: photo.format, icc: photo.icc, exif: photo.exif, original: photo.original, warnings: photo.warnings, bitmap },
         },
         [bitmap],
       );
@@ -116,7 +116,7 @@ const api = {
   async encode(req: EncodeRequest): Promise<EncodeOutcome> {
     try {
       const data = new Uint8ClampedArray(req.pixels); // the codecs take ordinary memory
-      const out = await encodePhoto({ data, width: req.width, height: req.height }, req, req.options);
+      const out = await encodeErased({ data, width: req.width, height: req.height }, req, req.options);
       return Comlink.transfer({ ok: true as const, ...out }, [out.data.buffer as ArrayBuffer]);
     } catch (e) {
       return { ok: false, problem: problem(e) };

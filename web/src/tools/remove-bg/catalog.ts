@@ -1,8 +1,8 @@
 /**
- * What the screen shows about the tool and its models, from the Python export (options.json): the
+ * What the screen shows about the tool and its models, from the Python export (generated/options.ts): the
  * options of `remove-bg` and the model registry (size, licence, where the weights come from).
  */
-import { TOOLS, type ToolSpec } from '../../app/options/options';
+import { TOOLS, type ToolSpec } from '../../engine/options';
 import { DEFAULT_MODEL, MODELS } from '../../engine/tools/remove-bg/catalog';
 
 export interface ModelSummary {
@@ -29,12 +29,7 @@ export const models: ModelSummary[] = Object.values(MODELS)
   }))
   .sort((a, b) => (a.name === DEFAULT_MODEL ? -1 : b.name === DEFAULT_MODEL ? 1 : a.size - b.size));
 
-export const spec: ToolSpec = TOOLS['remove_bg'] ?? TOOLS['remove-bg'] ?? {
-  command: 'remove-bg',
-  label: 'Remove background',
-  summary: 'Cut the subject out of a photo, on this device.',
-  options: [],
-};
+export const spec: ToolSpec = TOOLS.remove_bg;
 
 /** "ISNet: MIT weights in the AGPL-3.0 package @imgly/background-removal-data" */
 export function licenceLine(m: ModelSummary): string {

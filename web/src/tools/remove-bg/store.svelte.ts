@@ -21,6 +21,7 @@ import { BatchItem, BatchQueue, faultProblem, type Job, type Original } from '..
 import { lazyWorker } from '../../app/workers/lazy-worker';
 import { cliCommand, type OptionValue, type OptionValues } from '../../app/options/options';
 import { WorkerPool } from '../../app/workers/worker-pool';
+import { optionsFrom } from '../../engine/options';
 import { formatBytes } from '../../app/text/format';
 import { outputName } from '../../app/download/names';
 import { spec as toolSpecOf, models as catalog, type ModelSummary } from './catalog';
@@ -304,13 +305,8 @@ export class BgStore extends BatchQueue<BgReport, Item> {
       this.finish(item, job, { ok: false, cancelled: false, problem: { message: 'Choose the picture to put behind the subject.', isFileError: false } });
       return;
     }
-    const options = {
-      model,
-      format: (values['format'] ?? 'png') as 'png' | 'webp',
-      background: values['background'] === 'image' ? (behind?.name ?? 'image') : ((values['background'] as string | null) ?? null),
-      mask_only: values['mask_only'] === true,
-      quality: (values['quality'] as number | null | undefined) ?? null,
-    };
+    const background = values['background'] === 'image' ? (behind?.name ?? 'image') : (values['background'] ?? 'none');
+    const options = optionsFrom('remove_bg', { ...values, background });
     const onScreen = this.selectedId;
     const task = (remote: Comlink.Remote<BgApi>, signal: AbortSignal): Promise<BgOutcome> =>
       this.work(remote, signal, item, job, (progress) => remote.remove(job.id, item.id, item.file, options, behind, this.base, onScreen, progress));

@@ -1,8 +1,8 @@
 /**
  * Erase objects, the browser engine: the twin of src/privpix/tools/erase/ (tool, fill, pyramid,
  * patchmatch, vote and seam mirror the Python modules of the same names; masks.py's distances are in
- * pyramid.ts; the other modules are the browser's own and say so). The normative spec is docs/erase.md.
- * Loaded lazily by the erase tool's worker.
+ * pyramid.ts; the other modules are the browser's own and say so). The specification both follow is
+ * docs/erase.md. Loaded lazily by the erase tool's worker.
  */
 export { FILL_DEFAULTS, TooLargeError, affectedWindow, complete, erasePixels, fill, readPatch, writePatch } from './fill';
 export type { EraseReport, FillHooks, FillParams, Image, LevelReport, MaskWindow, Patch, Rect } from './fill';
@@ -17,19 +17,19 @@ export {
   autoFeather,
   autoGrow,
   defaultEraseOptions,
-  encodePhoto,
+  encodeErased,
   erasePatch,
   eraseFilePixels,
   featherFor,
   fillParams,
   growFor,
   maskFromRgba,
-  openPhoto,
+  openForErase,
   validateEraseOptions,
   type EraseOptions,
-  type EraseResult,
+  type ErasedPixels,
   type EraseStep,
   type Encoded,
-  type Photo,
+  type ErasePhoto,
 } from './tool';
 export { eraseThreads, eraseRunner } from './threads';

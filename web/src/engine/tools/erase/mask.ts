@@ -8,8 +8,7 @@
  * when its centre (x + 0.5, y + 0.5) is within size/2 of the stroke's polyline; to a rectangle when it
  * lies in [x, x + w) × [y, y + h). Operations apply in order; the eraser clears.
  */
-import { zlibSync } from 'fflate';
-import { concat, pngChunk } from '../../formats/binary';
+import { encodePngRows } from '../../codecs/png-write';
 import type { MaskWindow } from './fill';
 
 export interface StrokeOp {
@@ -165,16 +164,5 @@ export function maskPng(ops: readonly MaskOp[], width: number, height: number): 
       }
     }
   }
-  const ihdr = new Uint8Array(13);
-  const dv = new DataView(ihdr.buffer);
-  dv.setUint32(0, width);
-  dv.setUint32(4, height);
-  ihdr[8] = 1; // bit depth
-  ihdr[9] = 0; // greyscale
-  return concat([
-    Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', zlibSync(raw, { level: 6 })),
-    pngChunk('IEND', new Uint8Array(0)),
-  ]);
+  return encodePngRows(raw, width, height, 'grey', 1, 6);
 }

@@ -1,67 +1,24 @@
-// Browser only: Python's erase options are EraseOptions in src/privpix/options.py, exported to generated/options.json.
 /**
- * Erase's options (Python's options.ERASE / EraseOptions, exported to src/generated/options.json) and
+ * Erase's options (Python's options.ERASE / EraseOptions, exported to src/generated/options.ts) and
  * the automatic values of grow and feather. Small and free of decoders, so the screen can use it too.
  */
-import exported from '../../../generated/options.json';
+import { EXPORT } from '../../../generated/options';
+import { defaultOptions, validateOptions, type EncodeFormat, type EraseOptions } from '../../options';
 import { FILL_DEFAULTS, type FillParams } from './fill';
 
-interface Spec {
-  name: string;
-  default: unknown;
-  minimum?: number;
-  maximum?: number;
-}
-
-interface Exported {
-  limits: { erase_max_crop?: number };
-  erase_quality?: Record<string, number>;
-  tools: Record<string, { options: Spec[] }>;
-}
-
-const EXPORTED = exported as unknown as Exported;
-const SPECS: Spec[] = EXPORTED.tools['erase']?.options ?? [];
+export type { EraseOptions };
 
 /** Quality of the re-encoded photo when none is given (Python's ERASE_QUALITY). */
-export const ERASE_QUALITY: Readonly<Record<string, number>> = EXPORTED.erase_quality ?? { jpeg: 90, webp: 90, avif: 80 };
+export const ERASE_QUALITY: Readonly<Record<Exclude<EncodeFormat, 'png'>, number>> = EXPORT.erase_quality;
 
 /** Largest crop filled at once, in pixels (Python's ERASE_MAX_CROP). */
-export const ERASE_MAX_CROP: number = EXPORTED.limits.erase_max_crop ?? 16_000_000;
+export const ERASE_MAX_CROP: number = EXPORT.limits.erase_max_crop;
 
-/** Options of erase; field names are the Python names; null = the automatic value. */
-export interface EraseOptions {
-  grow: number | null;
-  feather: number | null;
-  seed: number;
-  quality: number | null;
-  keep_metadata: boolean;
-}
+export const defaultEraseOptions = (): EraseOptions => defaultOptions('erase');
 
-function spec(name: string): Spec {
-  const s = SPECS.find((o) => o.name === name);
-  if (!s) throw new Error(`no erase option ${name} exported`);
-  return s;
-}
-
-export function defaultEraseOptions(): EraseOptions {
-  return {
-    grow: spec('grow').default as number | null,
-    feather: spec('feather').default as number | null,
-    seed: spec('seed').default as number,
-    quality: spec('quality').default as number | null,
-    keep_metadata: spec('keep_metadata').default as boolean,
-  };
-}
-
-/** Python's EraseOptions.__post_init__ checks, with the same messages. */
+/** Python's EraseOptions checks, with the same messages. */
 export function validateEraseOptions(o: EraseOptions): void {
-  for (const name of ['grow', 'feather', 'seed', 'quality'] as const) {
-    const value = o[name];
-    const s = spec(name);
-    if (value === null && s.default === null) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw new RangeError(`${name} must be a whole number, not ${String(value)}`);
-    if (value < s.minimum! || value > s.maximum!) throw new RangeError(`${name} must be ${s.minimum}-${s.maximum}, not ${value}`);
-  }
+  validateOptions('erase', o);
 }
 
 /** grow when not given: 1.5 % of the painted mask's longer bbox side, rounded half up, at least 4 px. */
@@ -86,4 +43,3 @@ export function featherFor(o: EraseOptions, width: number, height: number): numb
 export function fillParams(o: EraseOptions, side: number, width: number, height: number): FillParams {
   return { ...FILL_DEFAULTS, grow: growFor(o, side), feather: featherFor(o, width, height), seed: o.seed >>> 0 };
 }
-

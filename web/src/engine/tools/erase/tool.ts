@@ -10,15 +10,16 @@
  *      unless keep_metadata (then the source's EXIF as compress keeps it, Orientation 1)
  *
  * The browser keeps one photo open and erases several times before it encodes, so the steps are
- * separate functions here: openPhoto, erasePatch (repeatable), encodePhoto.
+ * separate functions here: openForErase, erasePatch (repeatable), encodeErased — the photo pipeline's
+ * steps (tools/pipeline.ts) with the fill between them.
  */
-import type { EncodeFormat } from '../../options';
-import { decode, type SourceFormat } from '../../imaging/decode';
+import { decodeUpright } from '../../imaging/decode';
 import { encode as encodeRaster } from '../../imaging/encode';
-import { exifToWrite } from '../../imaging/metadata';
-import { flatten, hasTransparency, orient, type Raster } from '../../imaging/raster';
-import { pixelsAt } from '../../imaging/resize';
-import { keepFormat } from '../encode';
+import type { Photo, SourceFormat } from '../../imaging/photo';
+import { flatten, hasTransparency, type Raster } from '../../imaging/raster';
+import type { EncodeFormat } from '../../options';
+import { keepFormat, metadataToWrite, openPhoto, written } from '../pipeline';
+import type { PhotoResult } from '../result';
 import { fill, type EraseReport, type FillHooks, type Image, type MaskWindow, type Patch } from './fill';
 import { maskSide } from './mask';
 import { ERASE_MAX_CROP, ERASE_QUALITY, fillParams, validateEraseOptions, type EraseOptions } from './options';
@@ -32,7 +33,8 @@ export class MaskError extends RangeError {
 
 // ---- open -----------------------------------------------------------------------------------------------
 
-export interface Photo {
+/** A photo opened for erasing: plain data, so the page can hold it between the steps. */
+export interface ErasePhoto {
   source: SourceFormat;
   /** Upright pixels, RGBA, colour as stored (CMYK and grey profiles converted to sRGB). */
   raster: Raster;
@@ -42,16 +44,15 @@ export interface Photo {
   /** The format a result is written in. */
   format: EncodeFormat;
   warnings: string[];
+  /** The file as opened, for the report (plain data: its bytes and what it carried). */
+  original: Pick<Photo, 'data' | 'inspection'>;
 }
 
-export async function openPhoto(data: Uint8Array, signal?: AbortSignal): Promise<Photo> {
-  const decoded = await decode(data, 'keep', signal);
-  let raster = await pixelsAt(decoded.picture, decoded.width, decoded.height);
-  raster = orient(raster, decoded.orientation);
-  signal?.throwIfAborted();
-  const format = keepFormat(decoded.format, hasTransparency(raster));
-  const icc = !decoded.srgb && decoded.icc !== null && decoded.icc.length >= 132 ? decoded.icc : null;
-  return { source: decoded.format, raster, icc, exif: decoded.exif, format, warnings: [...decoded.warnings] };
+export async function openForErase(data: Uint8Array, signal?: AbortSignal): Promise<ErasePhoto> {
+  const photo = openPhoto(data);
+  const { raster, icc, warnings } = await decodeUpright(photo, 'keep', null, signal ? { signal } : {});
+  const format = keepFormat(photo.format, hasTransparency(raster));
+  return { source: photo.format, raster, icc, exif: photo.exif, format, warnings, original: { data, inspection: photo.inspection } };
 }
 
 /**
@@ -94,15 +95,19 @@ export function erasePatch(image: Image, mask: MaskWindow, options: EraseOptions
 
 // ---- encode ----------------------------------------------------------------------------------------------
 
-export interface Encoded {
-  data: Uint8Array;
-  format: EncodeFormat;
+/** What encodeErased returns (Python's EraseResult without the fill's figures, which each erase step reported). */
+export interface Encoded extends PhotoResult {
+  /** null for PNG. */
   quality: number | null;
-  warnings: string[];
 }
 
-/** Encode the (upright, RGBA) result as `photo.format` with the tool's metadata policy. */
-export async function encodePhoto(raster: Raster, photo: Pick<Photo, 'format' | 'icc' | 'exif'>, options: EraseOptions, signal?: AbortSignal): Promise<Encoded> {
+/** Encode the (upright, RGBA) result as `photo.format` with the tool's metadata policy, and report on it. */
+export async function encodeErased(
+  raster: Raster,
+  photo: Pick<ErasePhoto, 'format' | 'icc' | 'exif' | 'source' | 'original'>,
+  options: EraseOptions,
+  signal?: AbortSignal,
+): Promise<Encoded> {
   validateEraseOptions(options);
   const fmt = photo.format;
   const warnings: string[] = [];
@@ -110,15 +115,22 @@ export async function encodePhoto(raster: Raster, photo: Pick<Photo, 'format' | 
     raster = { ...raster, data: raster.data.slice() };
     flatten(raster, [255, 255, 255]);
   }
-  const exif = options.keep_metadata && photo.exif ? exifToWrite(photo.exif, fmt, warnings) : null;
-  const quality = fmt === 'png' ? null : (options.quality ?? ERASE_QUALITY[fmt]!);
-  const data = await encodeRaster(raster, fmt, { quality, palette: false, icc: photo.icc, exif, ...(signal ? { signal } : {}) });
-  return { data, format: fmt, quality, warnings };
+  const [icc, exif] = metadataToWrite(photo, fmt, photo.icc, options.keep_metadata, warnings);
+  const quality = fmt === 'png' ? null : (options.quality ?? ERASE_QUALITY[fmt]);
+  const out = await encodeRaster(raster, fmt, { quality, palette: false, icc, exif, ...(signal ? { signal } : {}) });
+  return {
+    ...written(photo.original, out, warnings),
+    format: fmt,
+    source_format: photo.source,
+    width: raster.width,
+    height: raster.height,
+    quality,
+  };
 }
 
 // ---- the whole tool at once (as the CLI runs it) --------------------------------------------------------
 
-export interface EraseResult {
+export interface ErasedPixels {
   /** Upright RGB pixels after the fill, before encoding (Python's result.pixels). */
   rgb: Uint8Array;
   width: number;
@@ -130,10 +142,10 @@ export interface EraseResult {
  * The pixels Python's `tools.erase.erase(data, mask_png, options, keep_pixels=True)` returns: decode
  * the photo and the mask image, erase. (No encode: the agreement test compares these bytes.)
  */
-export async function eraseFilePixels(data: Uint8Array, maskImage: Uint8Array, options: EraseOptions, hooks: FillHooks = {}): Promise<EraseResult> {
-  const photo = await openPhoto(data);
+export async function eraseFilePixels(data: Uint8Array, maskImage: Uint8Array, options: EraseOptions, hooks: FillHooks = {}): Promise<ErasedPixels> {
+  const photo = await openForErase(data);
   const { width, height } = photo.raster;
-  const maskPhoto = await openPhoto(maskImage);
+  const maskPhoto = await openForErase(maskImage);
   if (maskPhoto.raster.width !== width || maskPhoto.raster.height !== height) {
     throw new MaskError(
       `mask is ${maskPhoto.raster.width}×${maskPhoto.raster.height} but the image is ${width}×${height} (upright); draw the mask on the upright photo`,

@@ -1,11 +1,11 @@
 // Browser only: Python reads the model registry itself (src/privpix/models/registry.py).
 /**
  * The background models, as the Python registry (src/privpix/models/registry.py) exports them into
- * src/generated/options.json under `models`: name, file, size, sha256, licences and the input spec.
+ * src/generated/options.ts under `models`: name, file, size, sha256, licences and the input spec.
  * Nothing about a model is restated here.
  */
 
-import exported from '../../../generated/options.json';
+import { EXPORT } from '../../../generated/options';
 
 export interface ModelInput {
   name: string;
@@ -31,19 +31,12 @@ export interface ModelInfo {
   output: string;
 }
 
-interface ModelsExport {
-  default: string;
-  models: Record<string, ModelInfo>;
-}
-
-const models = (exported as unknown as { models?: ModelsExport }).models;
-
-export const MODELS: Readonly<Record<string, ModelInfo>> = models?.models ?? {};
-export const DEFAULT_MODEL: string = models?.default ?? 'fast';
+export const MODELS: Readonly<Record<string, ModelInfo>> = EXPORT.models.models;
+export const DEFAULT_MODEL: string = EXPORT.models.default;
 
 export function modelInfo(name: string): ModelInfo {
   const info = MODELS[name];
-  if (!info) throw new RangeError(`unknown model "${name}"; choose from ${Object.keys(MODELS).join(', ') || '(none exported)'}`);
+  if (!info) throw new RangeError(`unknown model "${name}"; choose from ${Object.keys(MODELS).join(', ')}`);
   return info;
 }
 

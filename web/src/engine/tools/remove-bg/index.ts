@@ -14,7 +14,6 @@ export {
   cutOutPhoto,
   finishCutout,
   removeBg,
-  validate,
   type BgFormat,
   type Cutout,
   type RemoveBgOptions,

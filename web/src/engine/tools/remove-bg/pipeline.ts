@@ -1,7 +1,7 @@
 /**
  * Background removal on upright RGBA pixels — the same steps as the Python engine
- * (src/privpix/tools/remove_bg/pipeline.py, with geometry.py's sizes; docs/remove-bg.md is the spec both
- * follow):
+ * (src/privpix/tools/remove_bg/pipeline.py, with geometry.py's sizes; docs/remove-bg.md is the specification
+ * both follow):
  *
  *   full image ──triangle──► guide (long side ≤ 1024) ──triangle──► model size (long side 640,
  *   each side padded to a multiple of 64, centred, (v − 128) / 256) ──ISNet──► mask ──un-pad──►
@@ -30,7 +30,7 @@ import {
 } from './refine';
 import { resizeBilinear, resizeTriangle } from './resample';
 
-/** The pipeline's parameters: Python's defaults (geometry.py, pipeline.py, refine.py, foreground.py), docs/remove-bg.md. */
+/** The pipeline's parameters: Python's defaults (geometry.py, pipeline.py, refine.py, foreground.py; docs/remove-bg.md). */
 export interface Params {
   /** Model resolution: the long side of the resized image. */
   n: number;

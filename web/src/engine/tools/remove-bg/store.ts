@@ -199,10 +199,3 @@ export async function prune(keep: string[]): Promise<void> {
   const wanted = new Set(keep);
   for (const request of await store.keys()) if (!wanted.has(request.url)) await store.delete(request);
 }
-
-/** Remove stored files (e.g. a model no longer wanted). */
-export async function forget(urls: string[]): Promise<void> {
-  if (typeof caches === 'undefined') return;
-  const store = await cache();
-  for (const url of urls) await store.delete(url);
-}

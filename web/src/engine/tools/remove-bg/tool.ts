@@ -1,35 +1,30 @@
 /**
  * The remove-bg tool (the twin of src/privpix/tools/remove_bg/tool.py): bytes in, bytes out.
  *
- *   decode (sniffed, upright, sRGB) → pipeline.ts (guide, model, refine, foreground, output)
- *   → encode (PNG by default, or WebP) with no metadata
+ *   cutOutPhoto:  openPhoto → decodeUpright (the photo's own colours) → pipeline.ts (guide, model,
+ *                 refine, foreground): the transparent cut-out, kept
+ *   finishCutout: the output from the cut-out (refine.ts composeCutout: a colour, the blur or a picture
+ *                 behind it, or the mask) → encode (PNG by default, or WebP) carrying only the photo's
+ *                 ICC profile → written (tools/pipeline.ts)
  *
  * The model runs through the `infer` function the caller gives (a Session from session.ts in the
  * app), so this module needs no network and no onnxruntime.
  */
 
-import { decode, isRgbProfile, type SourceFormat } from '../../imaging/decode';
+import { decodeUpright } from '../../imaging/decode';
 import { insertMetadata } from '../../imaging/metadata';
-import { type Raster, hasTransparency, orient } from '../../imaging/raster';
-import { pixelsAt } from '../../imaging/resize';
+import { type Raster, hasTransparency } from '../../imaging/raster';
+import { type RemoveBgOptions, backgroundKind, hexRgb, validateOptions } from '../../options';
+import { type Photo, openPhoto, written } from '../pipeline';
+import type { PhotoResult } from '../result';
 import type { ModelInput } from './catalog';
 import { INCOMPLETE, type Subject } from './confidence';
 import { BLUR_RADIUS, type Infer, cutOut, radius } from './pipeline';
 import { type Output, type RGBPlanes, blurredGrid, composeCutout, planes } from './refine';
-import { encodePngFast } from './png';
+import { encodePngFast } from '../../codecs/png-write';
 
-export type BgFormat = 'png' | 'webp';
-
-/** Field names are the Python names (privpix.options REMOVE_BG). */
-export interface RemoveBgOptions {
-  model: string;
-  format: BgFormat;
-  /** null or 'transparent': a cut-out; '#rrggbb': that colour; 'blur': a blurred copy of the photo; else an image (its bytes in `Deps.backgroundImage`). */
-  background: string | null;
-  mask_only: boolean;
-  /** WebP quality (null: the format's default). */
-  quality?: number | null;
-}
+export type { RemoveBgOptions };
+export type BgFormat = RemoveBgOptions['format'];
 
 export interface Deps {
   infer: Infer;
@@ -51,19 +46,16 @@ export interface Stages {
   encode: number;
 }
 
-export interface RemoveBgResult {
-  data: Uint8Array;
+/** What removeBg returns (Python's RemoveBgResult, with the browser's own figures for its screen). */
+export interface RemoveBgResult extends PhotoResult {
   format: BgFormat;
+  model: RemoveBgOptions['model'];
   /** What the result is: a transparent cut-out, a composite, or the mask. */
   output: 'cutout' | 'composite' | 'mask';
-  source_format: SourceFormat;
-  width: number;
-  height: number;
-  bytes_before: number;
-  bytes_after: number;
+  background: 'none' | 'colour' | 'blur' | 'image';
   /** Pixels with 0 < alpha < 255 (the soft edge). */
   soft_pixels: number;
-  /** Share of the picture kept (alpha ≥ 128), 0..1. */
+  /** Share of the picture kept (alpha ≥ 128), 0..1; NaN for a composite. */
   foreground: number;
   /** How sure the model is of the subject, 0..1 (confidence.ts). */
   confidence: number;
@@ -71,42 +63,13 @@ export interface RemoveBgResult {
   may_be_incomplete: boolean;
   /** The model was unsure at first and looked again at a larger size (slower). */
   second_look: boolean;
+  /** Milliseconds per stage. */
   stages: Stages;
-  warnings: string[];
 }
 
-const HEX = /^#[0-9a-fA-F]{6}$/;
+export { backgroundKind };
 
-export function backgroundKind(background: string | null): 'none' | 'colour' | 'blur' | 'image' {
-  if (background === null || background === '' || background === 'transparent' || background === 'none') return 'none';
-  if (HEX.test(background)) return 'colour';
-  if (background === 'blur') return 'blur';
-  return 'image';
-}
-
-export function validate(o: RemoveBgOptions): void {
-  if (o.format !== 'png' && o.format !== 'webp') throw new RangeError(`format must be png or webp, not '${String(o.format)}'`);
-  if (o.quality != null && !(Number.isInteger(o.quality) && o.quality >= 1 && o.quality <= 100)) throw new RangeError(`quality must be 1-100, not ${o.quality}`);
-  if (o.mask_only && backgroundKind(o.background) !== 'none') throw new RangeError('--mask-only writes the mask alone; it cannot have a background');
-  if (o.mask_only && o.format !== 'png') throw new RangeError('--mask-only writes a greyscale PNG; leave out --format');
-}
-
-/**
- * Decode to upright RGBA pixels in the photo's own colour space (as the Python engine: the model sees
- * the stored values; CMYK and grey profiles are converted to sRGB), with the ICC profile to carry.
- */
-async function uprightPixels(
-  data: Uint8Array,
-  colour: 'keep' | 'srgb',
-  signal?: AbortSignal,
-): Promise<{ raster: Raster; format: SourceFormat; icc: Uint8Array | null; warnings: string[] }> {
-  const d = await decode(data, colour, signal);
-  const raster = orient(await pixelsAt(d.picture, d.width, d.height), d.orientation);
-  const icc = !d.srgb && d.icc !== null && d.icc.length >= 132 && isRgbProfile(d.icc) ? d.icc : null;
-  return { raster, format: d.format, icc, warnings: d.warnings };
-}
-
-/** WebP output settings: Python's remove_bg/tool.py WEBP (lossy 90, lossless alpha, method 4). */
+/** WebP output settings: Python's remove_bg/tool.py WEBP (lossy 90, lossless alpha; method 4, where Python's libwebp runs 5). */
 export const WEBP = { lossless: 0, quality: 90, alpha_quality: 100, method: 4, exact: 0 } as const;
 
 /** `r` scaled to cover `width`×`height`, centred and cropped (the browser's high-quality scaler). */
@@ -140,14 +103,14 @@ async function cover(r: Raster, width: number, height: number): Promise<Uint8Cla
  * switches backgrounds this way in one pass over the pixels.
  */
 export interface Cutout {
+  /** The opened photo: its bytes and findings, what every output's report is compared with. */
+  photo: Photo;
   /** Upright W×H straight-alpha RGBA: the transparent cut-out (never changed once made). */
   raster: Raster;
-  sourceFormat: SourceFormat;
   /** The photo's RGB profile, carried into a cut-out or a composite. */
   icc: Uint8Array | null;
   /** The decoder's warnings about the photo. */
   warnings: string[];
-  bytesBefore: number;
   soft: number;
   /** How sure the model was of the subject (the same for every output made from this cut-out). */
   subject: Subject;
@@ -161,13 +124,14 @@ export interface Cutout {
   stages: Omit<Stages, 'encode'>;
 }
 
-/** Decode, the model and the refinement: the photo's cut-out (the expensive part of `removeBg`). */
+/** Open, decode, the model and the refinement: the photo's cut-out (the expensive part of `removeBg`). */
 export async function cutOutPhoto(data: Uint8Array, deps: Omit<Deps, 'backgroundImage'>, hooks: Hooks = {}): Promise<Cutout> {
   const { signal } = hooks;
   const progress = (f: number, stage: string): void => hooks.progress?.(f, stage);
   progress(0, 'reading the photo');
   const t = performance.now();
-  const { raster, format: sourceFormat, icc, warnings } = await uprightPixels(data, 'keep', signal);
+  const photo = openPhoto(data);
+  const { raster, icc, warnings } = await decodeUpright(photo, 'keep', null, signal ? { signal } : {});
   const transparent = hasTransparency(raster);
   const decode = performance.now() - t;
   signal?.throwIfAborted();
@@ -179,11 +143,10 @@ export async function cutOutPhoto(data: Uint8Array, deps: Omit<Deps, 'background
     progress: (f, stage) => progress(0.1 + 0.75 * f, stage),
   });
   return {
+    photo,
     raster,
-    sourceFormat,
     icc,
     warnings,
-    bytesBefore: data.length,
     soft,
     subject,
     guide: prepared.guide,
@@ -203,27 +166,27 @@ export function blurredBackground(cut: Cutout): RGBPlanes {
 
 /** The output `options` ask for, made from a kept cut-out and encoded (`backgroundImage`: the picture behind). */
 export async function finishCutout(cut: Cutout, options: RemoveBgOptions, backgroundImage: Uint8Array | null = null, hooks: Hooks = {}): Promise<RemoveBgResult> {
-  validate(options);
+  validateOptions('remove_bg', options);
   const { signal } = hooks;
   const progress = (f: number, stage: string): void => hooks.progress?.(f, stage);
   const { width: W, height: H } = cut.raster;
   const stages: Stages = { ...cut.stages, encode: 0 };
   const icc = cut.icc;
-  const kind = options.mask_only ? 'mask' : backgroundKind(options.background);
+  const background = backgroundKind(options.background);
+  const kind = options.mask_only ? 'mask' : background;
   let output: Output;
   if (kind === 'mask') output = { kind: 'mask' };
   else if (kind === 'none') output = { kind: 'cutout' };
-  else if (kind === 'colour') {
-    const hex = options.background!;
-    output = { kind: 'colour', rgb: [parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)] };
-  } else if (kind === 'blur') output = { kind: 'blur', grid: blurredBackground(cut) };
+  else if (kind === 'colour') output = { kind: 'colour', rgb: hexRgb(options.background) };
+  else if (kind === 'blur') output = { kind: 'blur', grid: blurredBackground(cut) };
   else {
     if (!backgroundImage) throw new RangeError(`no picture was given for the background "${options.background}"`);
     const t = performance.now();
     // Its colours as they are when it has the photo's profile, else in sRGB (remove_bg/tool.py).
-    const probe = await uprightPixels(backgroundImage, 'keep', signal);
+    const behindPhoto = openPhoto(backgroundImage);
+    const probe = await decodeUpright(behindPhoto, 'keep', null, signal ? { signal } : {});
     const same = probe.icc !== null && icc !== null && probe.icc.length === icc.length && probe.icc.every((b, i) => b === icc[i]);
-    const behind = same ? probe : await uprightPixels(backgroundImage, 'srgb', signal);
+    const behind = same ? probe : await decodeUpright(behindPhoto, 'srgb', null, signal ? { signal } : {});
     output = { kind: 'picture', rgba: await cover(behind.raster, W, H) };
     stages.decode += performance.now() - t;
   }
@@ -246,8 +209,7 @@ export async function finishCutout(cut: Cutout, options: RemoveBgOptions, backgr
     out = insertMetadata(await encodePngFast(pixels, W, H, mode, signal), 'png', carry, null, W, H);
   } else {
     const { encodeWebp } = await import('../../codecs/webp');
-    const webp = await encodeWebp(pixels, W, H, { ...WEBP, quality: options.quality ?? WEBP.quality });
-    out = insertMetadata(webp, 'webp', carry, null, W, H);
+    out = insertMetadata(await encodeWebp(pixels, W, H, WEBP), 'webp', carry, null, W, H);
   }
   stages.encode = performance.now() - t;
   progress(1, 'done');
@@ -259,27 +221,26 @@ export async function finishCutout(cut: Cutout, options: RemoveBgOptions, backgr
     else if (share > 0.995) warnings.push('no background was found: almost everything was kept');
   }
   return {
-    data: out,
+    ...written(cut.photo, out, warnings),
     format: fmt,
-    output: kind === 'mask' ? 'mask' : kind === 'none' ? 'cutout' : 'composite',
-    source_format: cut.sourceFormat,
+    source_format: cut.photo.format,
     width: W,
     height: H,
-    bytes_before: cut.bytesBefore,
-    bytes_after: out.length,
+    model: options.model,
+    output: kind === 'mask' ? 'mask' : kind === 'none' ? 'cutout' : 'composite',
+    background,
     soft_pixels: cut.soft,
     foreground: kind === 'mask' || kind === 'none' ? kept / (W * H) : NaN,
     confidence: cut.subject.confidence,
     may_be_incomplete: cut.subject.mayBeIncomplete,
     second_look: cut.subject.secondLook,
     stages,
-    warnings,
   };
 }
 
 /** Remove the background of a photo: `cutOutPhoto`, then `finishCutout`. */
 export async function removeBg(data: Uint8Array, options: RemoveBgOptions, deps: Deps, hooks: Hooks = {}): Promise<RemoveBgResult> {
-  validate(options);
+  validateOptions('remove_bg', options);
   const cut = await cutOutPhoto(data, deps, hooks);
   return finishCutout(cut, options, deps.backgroundImage ?? null, hooks);
 }
