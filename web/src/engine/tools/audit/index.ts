@@ -5,3 +5,4 @@ export { auditPhoto, auditInspection } from './photo';
 export { AuditSummary } from './summary';
 export { loadGazetteer, loadWorld, type Gazetteer, type WorldOutlines, type CountryOutline, type ReadText } from './data';
 export { CLUSTER_RADIUS_M } from './places';
+export { mapSvg, mapView, worldGroup, type MapView } from './map';
