@@ -3,17 +3,30 @@
  *
  *   tsx scripts/engine-cli.ts strip OUT_DIR [--no-keep-icc] [--keep GROUP]... FILE...
  *   tsx scripts/engine-cli.ts inspect FILE...
+ *   tsx scripts/engine-cli.ts audit FILE...
  *
  * Prints one JSON document: {"files": [{"path", "ok", "error", "result"}]} shaped like the Python
- * CLI's `--json` output; `strip` also writes OUT_DIR/<file name>.
+ * CLI's `--json` output; `strip` also writes OUT_DIR/<file name>. `audit` prints
+ * {"photos": [PhotoAudit…], "report": AuditReport}, the files named as given.
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FormatError, inspect, strip, type StripOptions } from '../src/engine/index';
+import { auditPhoto, AuditSummary, loadGazetteer } from '../src/engine/tools/audit/index';
 
-function main(argv: string[]): number {
+async function audit(files: string[]): Promise<number> {
+  const summary = new AuditSummary(await loadGazetteer(async (url) => readFileSync(fileURLToPath(url), 'utf8')));
+  const photos = files.map((path) => auditPhoto(new Uint8Array(readFileSync(path)), path));
+  for (const photo of photos) summary.add(photo);
+  process.stdout.write(JSON.stringify({ photos, report: summary.report() }, null, 2) + '\n');
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'audit') return audit(rest);
   const options: StripOptions = { keep_icc: true, keep: [] };
   let outDir = '';
   const files: string[] = [];
@@ -25,7 +38,7 @@ function main(argv: string[]): number {
     else files.push(arg);
   }
   if ((command !== 'strip' && command !== 'inspect') || (command === 'strip' && !outDir)) {
-    process.stderr.write('usage: engine-cli.ts strip OUT_DIR [--no-keep-icc] [--keep G] FILE... | inspect FILE...\n');
+    process.stderr.write('usage: engine-cli.ts strip OUT_DIR [--no-keep-icc] [--keep G] FILE... | inspect FILE... | audit FILE...\n');
     return 2;
   }
   if (outDir) mkdirSync(outDir, { recursive: true });
@@ -50,4 +63,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));
