@@ -25,24 +25,29 @@ _SHORT_LABELS = {"body_serial_number": "body ", "lens_serial_number": "lens "}
 
 class IdentityTally:
     def __init__(self) -> None:
-        self._values: dict[IdentityKind, dict[tuple[str, str], IdentityValue]] = {}
+        self._values: dict[IdentityKind, dict[str, IdentityValue]] = {}
         self._photos: dict[IdentityKind, int] = {}
 
     def add(self, items: list[IdentityItem]) -> None:
+        """One photo's items. A value counts once per photo and kind, whatever field holds it (an
+        artist who is also the copyright holder is one name); it is shown under the first field
+        by key order, so the result does not depend on the order photos arrive in."""
         kinds: set[IdentityKind] = set()
-        counted: set[tuple[str, str]] = set()
+        counted: set[tuple[IdentityKind, str]] = set()
         for item in items:
             kinds.add(item.kind)
-            ident = (item.key, item.value)
+            ident = (item.kind, item.value)
             if ident in counted:
                 continue
             counted.add(ident)
             values = self._values.setdefault(item.kind, {})
-            entry = values.get(ident)
-            if entry is not None:
-                entry.photos += 1
-            else:
-                values[ident] = IdentityValue(item.key, item.label, item.value, 1)
+            entry = values.get(item.value)
+            if entry is None:
+                values[item.value] = IdentityValue(item.key, item.label, item.value, 1)
+                continue
+            entry.photos += 1
+            if item.key < entry.key:
+                entry.key, entry.label = item.key, item.label
         for kind in kinds:
             self._photos[kind] = self._photos.get(kind, 0) + 1
 
@@ -52,7 +57,7 @@ class IdentityTally:
             values = self._values.get(kind)
             if not values:
                 continue
-            ordered = sorted(values.values(), key=lambda v: (-v.photos, v.value, v.key))
+            ordered = sorted(values.values(), key=lambda v: (-v.photos, v.value))
             photos = self._photos.get(kind, 0)
             out.append(IdentityGroup(kind, _summary(kind, ordered, photos), photos, ordered[:MAX_LISTED_VALUES]))
         return out

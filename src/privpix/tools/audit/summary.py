@@ -24,9 +24,12 @@ class AuditSummary:
         self._with_identity = 0
         self._with_hidden = 0
 
-    def add(self, photo: PhotoAudit) -> int:
-        """Count one photo's audit in; returns its index (what ``Place.photo_indices`` refer to)."""
-        index = self._files
+    def add(self, photo: PhotoAudit, index: int | None = None) -> int:
+        """Count one photo's audit in; returns its index (what ``Place.photo_indices`` refer to): by
+        default the order of adding, or the caller's (a batch passes the input order, as files finish
+        in any order)."""
+        if index is None:
+            index = self._files
         self._files += 1
         if photo.error is not None:
             return index

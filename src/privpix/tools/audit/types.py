@@ -68,6 +68,24 @@ class PhotoAudit:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> PhotoAudit:
+        """The record back from ``to_json`` (a batch job's result crosses process boundaries as JSON)."""
+        gps = d["gps"]
+        return cls(
+            d["name"],
+            d["size"],
+            d["format"],
+            d["error"],
+            d["damaged"],
+            GpsFix(**gps) if gps is not None else None,
+            d["taken"],
+            [IdentityItem(**i) for i in d["identity"]],
+            [HiddenPicture(**h) for h in d["hidden"]],
+            d["risk"],
+            list(d["reasons"]),
+        )
+
 
 @dataclass
 class Place:
