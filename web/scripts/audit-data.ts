@@ -96,6 +96,25 @@ function ringPath(ring: Position[]): string {
   return count >= 3 ? d + 'z' : '';
 }
 
+/** A ring that crosses the antimeridian (a step of more than 180° of longitude, as in Russia's and
+ *  Fiji's outlines) made continuous, then drawn on both sides of the map so no line spans the world. */
+function ringPaths(ring: Position[]): string {
+  const unwrapped: Position[] = [];
+  let shift = 0;
+  let previous: number | null = null;
+  for (const [lon, lat] of ring) {
+    if (previous !== null && lon! + shift - previous > 180) shift -= 360;
+    else if (previous !== null && lon! + shift - previous < -180) shift += 360;
+    unwrapped.push([lon! + shift, lat!]);
+    previous = lon! + shift;
+  }
+  const lons = unwrapped.map((p) => p[0]!);
+  const copies = [0];
+  if (Math.max(...lons) > 180) copies.push(-360);
+  if (Math.min(...lons) < -180) copies.push(360);
+  return copies.map((dx) => ringPath(unwrapped.map(([lon, lat]) => [lon! + dx, lat!]))).join('');
+}
+
 function polygons(geometry: Geometry | null): Position[][][] {
   if (!geometry) return [];
   if (geometry.type === 'Polygon') return [geometry.coordinates];
@@ -110,7 +129,7 @@ function world(): string {
     .map((f) => ({
       id: String(f.id ?? ''),
       name: String((f.properties as { name?: string } | null)?.name ?? ''),
-      d: polygons(f.geometry).flatMap((polygon) => polygon.map(ringPath)).join(''),
+      d: polygons(f.geometry).flatMap((polygon) => polygon.map(ringPaths)).join(''),
     }))
     .filter((c) => c.d)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
