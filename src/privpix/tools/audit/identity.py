@@ -36,18 +36,15 @@ class IdentityTally:
         counted: set[tuple[IdentityKind, str]] = set()
         for item in items:
             kinds.add(item.kind)
-            ident = (item.kind, item.value)
-            if ident in counted:
-                continue
-            counted.add(ident)
             values = self._values.setdefault(item.kind, {})
             entry = values.get(item.value)
             if entry is None:
-                values[item.value] = IdentityValue(item.key, item.label, item.value, 1)
-                continue
-            entry.photos += 1
-            if item.key < entry.key:
+                entry = values[item.value] = IdentityValue(item.key, item.label, item.value, 0)
+            elif item.key < entry.key:
                 entry.key, entry.label = item.key, item.label
+            if (item.kind, item.value) not in counted:
+                counted.add((item.kind, item.value))
+                entry.photos += 1
         for kind in kinds:
             self._photos[kind] = self._photos.get(kind, 0) + 1
 

@@ -37,20 +37,20 @@ export class IdentityTally {
     const counted = new Set<string>();
     for (const item of items) {
       kinds.add(item.kind);
-      const id = `${item.kind}\u0000${item.value}`;
-      if (counted.has(id)) continue;
-      counted.add(id);
       let values = this.values.get(item.kind);
       if (!values) this.values.set(item.kind, (values = new Map()));
-      const entry = values.get(item.value);
+      let entry = values.get(item.value);
       if (!entry) {
-        values.set(item.value, { key: item.key, label: item.label, value: item.value, photos: 1 });
-        continue;
-      }
-      entry.photos++;
-      if (item.key < entry.key) {
+        entry = { key: item.key, label: item.label, value: item.value, photos: 0 };
+        values.set(item.value, entry);
+      } else if (item.key < entry.key) {
         entry.key = item.key;
         entry.label = item.label;
+      }
+      const id = `${item.kind}\u0000${item.value}`;
+      if (!counted.has(id)) {
+        counted.add(id);
+        entry.photos++;
       }
     }
     for (const kind of kinds) this.photos.set(kind, (this.photos.get(kind) ?? 0) + 1);
