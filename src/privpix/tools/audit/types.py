@@ -66,7 +66,21 @@ class PhotoAudit:
     reasons: list[str]  # for people, most serious first
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # by hand rather than dataclasses.asdict, which deep-copies every value: this runs per photo
+        gps = self.gps
+        return {
+            "name": self.name,
+            "size": self.size,
+            "format": self.format,
+            "error": self.error,
+            "damaged": self.damaged,
+            "gps": {"latitude": gps.latitude, "longitude": gps.longitude, "altitude": gps.altitude} if gps else None,
+            "taken": self.taken,
+            "identity": [{"kind": i.kind, "key": i.key, "label": i.label, "value": i.value} for i in self.identity],
+            "hidden": [{"key": h.key, "label": h.label, "value": h.value} for h in self.hidden],
+            "risk": self.risk,
+            "reasons": list(self.reasons),
+        }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> PhotoAudit:
