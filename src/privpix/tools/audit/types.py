@@ -49,6 +49,14 @@ class HiddenPicture:
     key: str
     label: str
     value: str  # what the container says about it ("JPEG, 6.7 kB")
+    differs: bool | None = None  # the EXIF thumbnail shows another picture (only with the thumbnail check)
+
+
+def _hidden_json(h: HiddenPicture) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": h.key, "label": h.label, "value": h.value}
+    if h.differs is not None:
+        out["differs"] = h.differs
+    return out
 
 
 @dataclass
@@ -77,7 +85,7 @@ class PhotoAudit:
             "gps": {"latitude": gps.latitude, "longitude": gps.longitude, "altitude": gps.altitude} if gps else None,
             "taken": self.taken,
             "identity": [{"kind": i.kind, "key": i.key, "label": i.label, "value": i.value} for i in self.identity],
-            "hidden": [{"key": h.key, "label": h.label, "value": h.value} for h in self.hidden],
+            "hidden": [_hidden_json(h) for h in self.hidden],
             "risk": self.risk,
             "reasons": list(self.reasons),
         }
@@ -161,6 +169,7 @@ class AuditReport:
     with_time: int
     with_identity: int
     with_hidden: int
+    thumbnails_differ: int
     places: list[Place] = field(default_factory=list)
     identity: list[IdentityGroup] = field(default_factory=list)
     hidden: list[HiddenCount] = field(default_factory=list)
