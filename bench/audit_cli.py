@@ -3,7 +3,8 @@
     .venv/bin/python bench/audit_cli.py [--files 10000] [--repeats 1] [--large 100000]
 
 - Speed: a tree of ``--files`` photos (the corpus's readable files, copied round-robin into folders
-  of 500; copies, not hard links, because privpix audits a file reached twice once) read by ``exiftool -json -r TREE`` and by ``privpix audit -r TREE --jsonl``
+  of 500; copies, not hard links, because privpix audits a file reached twice once) read by
+  ``exiftool -json -r TREE`` and by ``privpix audit -r TREE --jsonl``
   (every photo's audit streamed, then the report). The commands run in turns within each repeat, and
   the ratio is the median of the per-repeat ratios, so a busy shared machine slows both alike.
 - Memory: ``privpix audit -r TREE --jsonl`` over ``--large`` files, the peak resident memory of the
@@ -133,8 +134,16 @@ def main() -> None:
                     f"{statistics.median(ratios):.1f}x",
                 ]
             )
-        print(f"{args.files} files ({size / 1e9:.2f} GB, the corpus copied), {args.repeats} paired runs; cores: {os.cpu_count()} (shared)")
-        print(table(["command", "wall time (median)", "files/s", "peak memory (process tree)", "speed vs exiftool (median ratio)"], rows))
+        print(
+            f"{args.files} files ({size / 1e9:.2f} GB, the corpus copied), {args.repeats} paired runs; "
+            f"cores: {os.cpu_count()} (shared)"
+        )
+        print(
+            table(
+                ["command", "wall time (median)", "files/s", "peak memory (process tree)", "speed vs exiftool (median ratio)"],
+                rows,
+            )
+        )
         if args.large:
             shutil.rmtree(tree)
             size = make_tree(tree, args.large, small=True)
@@ -145,8 +154,18 @@ def main() -> None:
                 table(
                     ["privpix audit -r --jsonl", "wall time", "files/s", "peak memory (process tree)"],
                     [
-                        [f"{args.files} files", f"{statistics.median(times['privpix audit -r --jsonl']):.1f} s", "", f"{small / 1e6:.0f} MB"],
-                        [f"{args.large} files ({size / 1e9:.1f} GB)", f"{seconds:.1f} s", f"{args.large / seconds:.0f}", f"{peak / 1e6:.0f} MB"],
+                        [
+                            f"{args.files} files",
+                            f"{statistics.median(times['privpix audit -r --jsonl']):.1f} s",
+                            "",
+                            f"{small / 1e6:.0f} MB",
+                        ],
+                        [
+                            f"{args.large} files ({size / 1e9:.1f} GB)",
+                            f"{seconds:.1f} s",
+                            f"{args.large / seconds:.0f}",
+                            f"{peak / 1e6:.0f} MB",
+                        ],
                     ],
                 )
             )

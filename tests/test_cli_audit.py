@@ -53,7 +53,9 @@ def test_json_carries_every_photo_and_the_report(library: Path) -> None:
     # Place.photo_indices point into the files list, whatever order the files finished in.
     assert sorted(Path(doc["files"][i]["path"]).name for i in arezzo["photo_indices"]) == sorted(LOCATED[:2])
     photo = next(f["result"] for f in doc["files"] if f["path"].endswith(SERIAL))
-    assert {"kind": "serial", "key": "body_serial_number", "label": "Body serial number", "value": "1070700342"} in photo["identity"]
+    assert {"kind": "serial", "key": "body_serial_number", "label": "Body serial number", "value": "1070700342"} in photo[
+        "identity"
+    ]
 
 
 def test_jsonl_streams_one_object_per_photo_then_the_report_then_the_summary(library: Path) -> None:
@@ -85,7 +87,9 @@ def test_strip_with_blurred_location_writes_clean_copies(library: Path, tmp_path
     copies = out / "library"  # -o DIR keeps the folder named, as strip does
     written = privpix.inspect((copies / LOCATED[0]).read_bytes())
     assert [f.value for f in written.findings if f.key == "gps_position"] == ["43.50000° N, 11.90000° E"]
-    assert not [f for f in privpix.inspect((copies / "2017" / SERIAL).read_bytes()).findings if f.category in ("device", "people")]
+    assert not [
+        f for f in privpix.inspect((copies / "2017" / SERIAL).read_bytes()).findings if f.category in ("device", "people")
+    ]
     assert (library / LOCATED[0]).read_bytes() != (copies / LOCATED[0]).read_bytes()  # the original is untouched
 
 

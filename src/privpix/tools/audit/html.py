@@ -90,7 +90,15 @@ class PhotoRow:
     @classmethod
     def of(cls, index: int, photo: dict[str, Any]) -> PhotoRow:
         kinds = {item["kind"] for item in photo["identity"]}
-        return cls(index, photo["name"], photo["risk"], tuple(photo["reasons"]), photo["gps"] is not None, "serial" in kinds, "name" in kinds)
+        return cls(
+            index,
+            photo["name"],
+            photo["risk"],
+            tuple(photo["reasons"]),
+            photo["gps"] is not None,
+            "serial" in kinds,
+            "name" in kinds,
+        )
 
 
 def _e(text: object) -> str:
@@ -105,7 +113,9 @@ def _places_section(report: dict[str, Any]) -> str:
     overview = map_svg(world, places, map_view(world, places), world_group(world), f"Map of {len(places)} places")
     rows = []
     for p in places:
-        zoomed = map_svg(world, [p], map_view(world, [p]), '<use href="#privpix-world" xlink:href="#privpix-world"/>', f"Map of place {p.id}")
+        zoomed = map_svg(
+            world, [p], map_view(world, [p]), '<use href="#privpix-world" xlink:href="#privpix-world"/>', f"Map of place {p.id}"
+        )
         dates = f"{p.first} to {p.last}" if p.first else "no dates"
         likely = f"<br><span class='headline'>{_e(p.statement)}</span>" if p.statement else ""
         rows.append(
@@ -121,7 +131,9 @@ def _identity_section(report: dict[str, Any]) -> str:
         return "<h2>Identity</h2><p>No names, serial numbers, ids or programs found.</p>"
     parts = ["<h2>Identity</h2>"]
     for g in report["identity"]:
-        values = "".join(f"<tr><td>{_e(v['label'])}</td><td>{_e(v['value'])}</td><td>{v['photos']}</td></tr>" for v in g["values"])
+        values = "".join(
+            f"<tr><td>{_e(v['label'])}</td><td>{_e(v['value'])}</td><td>{v['photos']}</td></tr>" for v in g["values"]
+        )
         parts.append(
             f"<p>{_e(g['summary'])}</p><details><summary>Show the values</summary><table><thead><tr><th>What</th>"
             f"<th>Value</th><th>Photos</th></tr></thead><tbody>{values}</tbody></table></details>"
@@ -134,16 +146,19 @@ def _hidden_section(report: dict[str, Any]) -> str:
         return "<h2>Hidden pictures</h2><p>No thumbnails, previews, depth or gain maps found.</p>"
     items = "".join(f"<li>{_e(h['label'])}: {h['photos']} photos</li>" for h in report["hidden"])
     n = report["thumbnails_differ"]
-    differ = f"<p class='headline'>{n} EXIF thumbnails show another picture than the photo (cropped or edited since).</p>" if n else ""
+    differ = (
+        f"<p class='headline'>{n} EXIF thumbnails show another picture than the photo (cropped or edited since).</p>" if n else ""
+    )
     return f"<h2>Hidden pictures</h2><ul>{items}</ul>{differ}"
 
 
 def _photos_section(rows: list[PhotoRow], home: set[int]) -> str:
-    ordered = sorted(rows, key=lambda r: (RISK_LEVELS.index(r.risk), r.index))  # type: ignore[arg-type]
+    ordered = sorted(rows, key=lambda r: (RISK_LEVELS.index(r.risk), r.index))
     body = "".join(
         f"<tr data-index='{r.index}' data-file='{_e(r.name)}' data-risk='{r.risk}' data-gps='{int(r.gps)}' "
         f"data-home='{int(r.index in home)}' data-serial='{int(r.serial)}' data-name='{int(r.named)}'>"
-        f"<td>{_e(r.name)}</td><td class='risk-{r.risk}'>{r.risk}</td><td>{'<br>'.join(_e(x) for x in r.reasons) or '—'}</td></tr>"
+        f"<td>{_e(r.name)}</td><td class='risk-{r.risk}'>{r.risk}</td>"
+        f"<td>{'<br>'.join(_e(x) for x in r.reasons) or '—'}</td></tr>"
         for r in ordered
     )
     filters = "".join(f"<label><input type='checkbox' value='{key}'> {label}</label>" for key, label in _FILTERS)

@@ -85,7 +85,8 @@ def map_svg(world: WorldOutlines, places: list[Place], view: MapView, land: str,
         title = f"{p.id}. {p.photos} {'photo' if p.photos == 1 else 'photos'} {p.label}"
         markers.append(
             f'<g class="{cls}"><circle cx="{_fixed2(x)}" cy="{_fixed2(y)}" r="{_fixed2(r)}"/>'
-            f'<text x="{_fixed2(x)}" y="{_fixed2(y)}" font-size="{_fixed2(r * 1.2)}" text-anchor="middle" dominant-baseline="central">{p.id}</text>'
+            f'<text x="{_fixed2(x)}" y="{_fixed2(y)}" font-size="{_fixed2(r * 1.2)}" text-anchor="middle" '
+            f'dominant-baseline="central">{p.id}</text>'
             f"<title>{_xml(title)}</title></g>"
         )
     x0, y0, w, h = (_fixed2(v) for v in (view.x, view.y, view.width, view.height))
