@@ -121,3 +121,30 @@ def test_thumbnail_check_is_asked_for(library: Path) -> None:
     assert thumb["differs"] is False and doc["audit"]["thumbnails_differ"] == 0
     plain = json.loads(cli("audit", library / LOCATED[0], "--json").stdout)
     assert "differs" not in plain["files"][0]["result"]["hidden"][0]
+
+
+@pytest.mark.browser
+def test_html_report_sorts_and_filters_offline_in_chromium(library: Path, tmp_path: Path, chromium: object) -> None:
+    """The page works from a file:// address with the network refused: the filters hide photos
+    without a serial number or outside "has GPS", the risk column sorts, and no request is made."""
+    report = tmp_path / "report.html"
+    assert cli("audit", "-r", library, "--html", report, "-q").returncode == 0
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, offline=True)  # type: ignore[attr-defined]
+    requests: list[str] = []
+    page = context.new_page()
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(report.as_uri())
+    rows = page.locator("#photos tbody tr")
+    assert rows.count() == 5
+    assert rows.first.get_attribute("data-risk") == "high"
+    page.get_by_label("Has a serial number").check()
+    assert page.locator("#shown").inner_text() == "1"
+    assert page.locator("#photos tbody tr:not([hidden])").first.get_attribute("data-file").endswith(SERIAL)
+    page.get_by_label("Has a serial number").uncheck()
+    page.get_by_label("Has GPS").check()
+    assert page.locator("#shown").inner_text() == "3"
+    page.get_by_role("button", name="Risk").click()  # descending: nothing found first
+    assert rows.first.get_attribute("data-risk") == "none"
+    assert page.locator("svg.privpix-map").first.is_visible()
+    assert requests == [report.as_uri()]
+    context.close()

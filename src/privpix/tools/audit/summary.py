@@ -69,9 +69,7 @@ class AuditSummary:
         headlines = [p.statement for p in places if p.likely in ("home", "work") and p.statement]
         located = len(self._located)
         if located:
-            headlines.append(
-                f"{located} of {self._photos} photos carry a GPS position, in {plural(len(places), 'place')}."
-            )
+            headlines.append(f"{located} of {self._photos} photos carry a GPS position, in {plural(len(places), 'place')}.")
         headlines += [g.summary for g in identity if g.kind in ("name", "serial")]
         if self._thumbnails_differ:
             headlines.append(
