@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,12 @@ from tests.command_line import cli, cli_with_stderr_on_a_terminal
 
 LOCATED = ("exifsamples_DSCN0010.jpg", "derived_DSCN0012_gps_xmp_only.jpg", "mei_Apple_iPhone_4.jpg")
 SERIAL = "immich_denali.webp"
+
+
+def usage_error(proc: subprocess.CompletedProcess[str]) -> str:
+    """The text of a usage error, unwrapped from the box the command line draws around it."""
+    assert proc.returncode == 2, proc.stderr
+    return " ".join(re.sub("[│╭╮╰╯─]", " ", proc.stderr).split())
 
 
 @pytest.fixture
@@ -76,8 +83,9 @@ def test_html_report_is_one_self_contained_page_with_the_map(library: Path, tmp_
     # Nothing to fetch: no src or href but in-page references, and no URL other than SVG's namespaces.
     assert re.findall(r"""\b(?:src|href)=["']([^"'#][^"']*)""", page) == []
     assert set(re.findall(r"https?://[^\s\"'<>]+", page)) <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
-    again = cli("audit", "-r", library, "--html", report)
-    assert again.returncode == 2 and "already exists" in again.stderr
+    assert "already exists (--overwrite replaces it)" in usage_error(cli("audit", "-r", library, "--html", report))
+    nowhere = tmp_path / "missing" / "report.html"
+    assert "is not a directory" in usage_error(cli("audit", "-r", library, "--html", nowhere))
 
 
 def test_strip_with_blurred_location_writes_clean_copies(library: Path, tmp_path: Path) -> None:
@@ -102,9 +110,7 @@ def test_strip_with_blurred_location_writes_clean_copies(library: Path, tmp_path
     ],
 )
 def test_writing_flags_need_strip(library: Path, flags: list[str], message: str) -> None:
-    proc = cli("audit", library, *flags)
-    assert proc.returncode == 2
-    assert message in " ".join(re.sub("[│╭╮╰╯─]", " ", proc.stderr).split())  # the error box may wrap it
+    assert message in usage_error(cli("audit", library, *flags))
 
 
 def test_a_progress_bar_is_drawn_on_a_terminal(library: Path) -> None:

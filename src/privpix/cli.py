@@ -183,10 +183,13 @@ def audit(
         for given, flag in writing:
             if given:
                 usage(f"{flag} applies to the stripped copies: add --strip", flag)
-    if html is not None and html.exists() and not flags.overwrite:
-        usage(f"{html} already exists (--overwrite replaces it)", "--html")
-    if html is not None and html.is_dir():
-        usage(f"{html} is a directory; --html names the report file", "--html")
+    if html is not None:
+        if html.is_dir():
+            usage(f"{html} is a directory; --html names the report file", "--html")
+        if html.exists() and not flags.overwrite:
+            usage(f"{html} already exists (--overwrite replaces it)", "--html")
+        if not html.absolute().parent.is_dir():
+            usage(f"{html.parent} is not a directory", "--html")
     if thumbnails:
         _need("encode", "privpix audit --thumbnails")
     options = StripOptions(keep=frozenset({"blurred-location"} if blur_location else ())) if strip else None
