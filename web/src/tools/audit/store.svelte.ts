@@ -14,7 +14,7 @@ import { describeFault } from '../../app/text/problems';
 import { AuditSummary } from '../../engine/tools/audit/summary';
 import { loadGazetteer, loadWorld } from '../../engine/tools/audit/data';
 import type { AuditApi } from './worker';
-import type { AuditReport, FileProblem, PhotoAudit, RiskLevel, StripOptions, WorldOutlines } from './protocol';
+import type { AuditReport, Cleaned, FileProblem, PhotoAudit, RiskLevel, StripOptions, WorldOutlines } from './protocol';
 import type { PickedFile } from './folder';
 import { cleanName } from './names';
 
@@ -154,7 +154,7 @@ class AuditStore {
       const batch = picked.slice(at, at + BATCH);
       jobs.push(
         this.workers
-          .run((remote) => remote.audit(batch.map(({ file, path }) => ({ file, path }))), { signal: controller.signal })
+          .run<PhotoAudit[]>((remote) => remote.audit(batch.map(({ file, path }) => ({ file, path }))), { signal: controller.signal })
           .then((photos) => {
             if (run !== this.run) return;
             photos.forEach((photo, i) => {
@@ -236,7 +236,7 @@ class AuditStore {
     const out: ({ name: string; blob: Blob } | null)[] = await Promise.all(
       rows.map((row) =>
         this.workers
-          .run((remote) => remote.clean(row.file, options), { signal: controller.signal })
+          .run<Cleaned>((remote) => remote.clean(row.file, options), { signal: controller.signal })
           .then(
             (r) => {
               state.done++;

@@ -1,8 +1,9 @@
 /**
  * The audit's worker (several run at once, on the app's worker pool): reads a batch of files and answers
  * what each gives away (engine/tools/audit), and makes cleaned copies with the Metadata tool's engine.
- * Files arrive as handles; each is read, audited and dropped before the next, so a worker holds one
- * photo's bytes at a time and answers only the small records. No pixel is decoded.
+ * Files arrive as handles; each is read (around its picture data, not the picture: read.ts), audited
+ * and dropped before the next, so a worker holds one photo's bytes at a time and answers only the small
+ * records. No pixel is decoded.
  */
 import * as Comlink from 'comlink';
 import { FormatError, UnsupportedError, strip } from '../../engine/index';
@@ -10,6 +11,7 @@ import { auditPhoto } from '../../engine/tools/audit/photo';
 import { reportNetwork } from '../../app/privacy/worker-net';
 import { describeFault, describeFileError } from '../../app/text/problems';
 import type { AuditBatch, AuditInput, Cleaned, FileProblem, StripOptions } from './protocol';
+import { auditFile } from './read';
 
 reportNetwork('audit worker');
 
@@ -27,15 +29,12 @@ const api = {
   async audit(inputs: AuditInput[]): Promise<AuditBatch> {
     const out: AuditBatch = [];
     for (const { file, path } of inputs) {
-      let data: Uint8Array;
       try {
-        data = await bytesOf(file);
+        out.push((await auditFile(file, path, auditPhoto)).photo);
       } catch (e) {
-        // Gone or unreadable since it was picked (moved, permission): a record that says so.
+        // Gone or unreadable since it was picked (moved, no permission): a record that says so.
         out.push({ ...auditPhoto(new Uint8Array(0), path), size: file.size, error: `could not read the file: ${e instanceof Error ? e.message : String(e)}` });
-        continue;
       }
-      out.push(auditPhoto(data, path));
     }
     return out;
   },
