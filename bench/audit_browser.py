@@ -116,7 +116,13 @@ def one_run(browser: object, url: str, tree: Path, count: int) -> dict[str, floa
         in_page = int(progress.get_attribute("data-elapsed-ms") or 0) / 1000
         heap = page.evaluate("() => { clearInterval(window.__heapTimer); return window.__heapPeak; }")
         assert read == count, f"read {read} of {count}"
-        return {"in_page_s": in_page, "wall_s": wall, "heap_mb": heap / 2**20, "rss_mb": memory.peak / 2**20, "rss_base_mb": memory.baseline / 2**20}
+        return {
+            "in_page_s": in_page,
+            "wall_s": wall,
+            "heap_mb": heap / 2**20,
+            "rss_mb": memory.peak / 2**20,
+            "rss_base_mb": memory.baseline / 2**20,
+        }
     finally:
         page.close()
 
@@ -132,7 +138,10 @@ def main() -> None:
         tree = Path(tmp) / "photos"
         tree.mkdir()
         size = make_tree(tree, args.files)
-        with on_a_thread(make_server("127.0.0.1", 0, root=SITE, quiet=True, extra=extra_files())) as url, chromium(("--enable-precise-memory-info",)) as browser:
+        with (
+            on_a_thread(make_server("127.0.0.1", 0, root=SITE, quiet=True, extra=extra_files())) as url,
+            chromium(("--enable-precise-memory-info",)) as browser,
+        ):
             runs = [one_run(browser, url, tree, args.files) for _ in range(args.runs)]
     rows = [
         [
@@ -147,8 +156,15 @@ def main() -> None:
     ]
     best = max(args.files / r["in_page_s"] for r in runs)
     print(f"Audit of {args.files:,} photos ({size / 1e9:.2f} GB, the corpus replicated) in Chromium, picked as one folder")
-    print(table(["run", "after picking s", "photos/s", "incl. picking s", "page JS heap peak MB", "browser RSS MB (before → peak)"], rows))
-    print(f"best: {best:,.0f} photos/s (target ≥ 1,000); median {statistics.median(args.files / r['in_page_s'] for r in runs):,.0f}")
+    print(
+        table(
+            ["run", "after picking s", "photos/s", "incl. picking s", "page JS heap peak MB", "browser RSS MB (before → peak)"],
+            rows,
+        )
+    )
+    print(
+        f"best: {best:,.0f} photos/s (target ≥ 1,000); median {statistics.median(args.files / r['in_page_s'] for r in runs):,.0f}"
+    )
 
 
 if __name__ == "__main__":

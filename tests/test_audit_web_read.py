@@ -14,7 +14,9 @@ from .corpus import CORPUS
 
 def _check(paths: list[Path]) -> list[dict[str, object]]:
     tsx = WEB / "node_modules" / ".bin" / "tsx"
-    out = subprocess.run([str(tsx), "scripts/audit-read-check.ts", *map(str, paths)], cwd=WEB, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [str(tsx), "scripts/audit-read-check.ts", *map(str, paths)], cwd=WEB, capture_output=True, text=True, check=True
+    )
     return list(json.loads(out.stdout)["files"])
 
 

@@ -74,7 +74,7 @@ def test_every_tool_offline_at_a_sub_path(browser, nginx_sub_path: NginxSite, co
         page.goto(url + "#/strip")
         wait_until_saved(page, "strip")
         status = page.get_by_test_id("offline-status")
-        expect(status).to_contain_text("Offline: 1 of 5 tools")
+        expect(status).to_contain_text("Offline: 1 of 6 tools")
         status.get_by_role("button").click()
         panel = page.locator("#offline-panel")
         for tool, label in TOOLS.items():
