@@ -18,6 +18,7 @@ VARIANTS: dict[str, tuple[list[str], StripOptions]] = {
     "no-icc": (["--no-keep-icc"], StripOptions(keep_icc=False)),
     "keep-location-rights": (["--keep", "location,rights"], StripOptions(keep=frozenset({"location", "rights"}))),
     "keep-camera-time": (["--keep", "camera,time"], StripOptions(keep=frozenset({"camera", "time"}))),
+    "blurred-location": (["--keep", "blurred-location,time"], StripOptions(keep=frozenset({"blurred-location", "time"}))),
 }
 
 

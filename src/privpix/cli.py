@@ -1,6 +1,6 @@
 """The ``privpix`` command line: one sub-command per tool, plus ``models``, ``serve`` and ``build-site``.
 
-Every batch command (inspect, strip, compress, convert, remove-bg, erase) takes the same inputs,
+Every batch command (inspect, strip, audit, compress, convert, remove-bg, erase) takes the same inputs,
 output rules, reports and exit statuses (docs/cli.md; 3 when an input was damaged), built once in cli_batch.py; this module
 holds what differs. Modules are imported inside the commands, so a command loads only what it uses.
 """
@@ -124,6 +124,64 @@ def strip(
         "strip", "stripped", strip_job, options, strip_line, "Stripping", details=removed_details, dask_chunk=DASK_CHUNK_FAST
     )
     run_batch(spec, flags)
+
+
+# ---- audit --------------------------------------------------------------------------------------------
+
+
+@batch_command(
+    app,
+    in_place=True,
+    examples="""
+privpix audit -r ~/Pictures                      # what the photos give away together
+privpix audit -r DCIM --html report.html         # the same as a page with a map (opens offline)
+privpix audit -r DCIM --jsonl | jq .             # one JSON object per photo, then the report
+privpix audit -r DCIM --strip -o clean           # and write stripped copies into clean/
+privpix audit -r DCIM --strip -o clean --blur-location   # keep the town, not the house
+""",
+)
+def audit(
+    flags: BatchFlags,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", metavar="REPORT.html", help="Also write the report as one self-contained page with a map."),
+    ] = None,
+    strip: Annotated[
+        bool, typer.Option("--strip", help="Also write a stripped copy of each photo (-o DIR, or --in-place), as privpix strip.")
+    ] = False,
+    blur_location: Annotated[
+        bool,
+        typer.Option("--blur-location", help="With --strip, keep the GPS position rounded to about 10 km (the town, not the house)."),
+    ] = False,
+) -> None:
+    """Audit many photos at once: the places they show (clustered, named, likely home or work), the
+    names, serial numbers and ids they carry, their hidden pictures, and each photo's risk. Reads
+    metadata only; nothing is written unless --strip."""
+    from .jobs import audit_job
+    from .options import StripOptions
+    from .tools.audit.batch import AuditCollector
+    from .tools.audit.text import photo_line
+
+    if not strip:
+        for given, flag in ((flags.out, "-o"), (flags.in_place, "--in-place"), (flags.skip_existing, "--skip-existing"), (blur_location, "--blur-location")):
+            if given:
+                usage(f"{flag} applies to the stripped copies: add --strip", flag)
+    if html is not None and html.exists() and not flags.overwrite:
+        usage(f"{html} already exists (--overwrite replaces it)", "--html")
+    if html is not None and html.is_dir():
+        usage(f"{html} is a directory; --html names the report file", "--html")
+    options = StripOptions(keep=frozenset({"blurred-location"} if blur_location else ())) if strip else None
+    spec = BatchSpec(
+        "audit",
+        "stripped",
+        audit_job,
+        options,
+        lambda source, output, report: photo_line(str(source), str(output) if output else None, report),
+        "Auditing",
+        dask_chunk=DASK_CHUNK_FAST,
+        aggregate=AuditCollector(html),
+    )
+    run_batch(spec, flags, writes=strip)
 
 
 # ---- compress / convert -------------------------------------------------------------------------------

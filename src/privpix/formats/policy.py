@@ -21,7 +21,8 @@ class StripOptions:
     """Options of the lossless metadata strip.
 
     ``keep_icc``: keep the colour profile (with its free-text tags neutralised); ``keep``: EXIF groups
-    to carry over (``exif.KEEP_GROUP_NAMES``: camera, time, rights, location).
+    to carry over (``exif.KEEP_GROUP_NAMES``: camera, time, rights, location, blurred-location — the
+    position rounded to about 11 km, the town but not the house).
     """
 
     keep_icc: bool = KEEP_ICC_DEFAULT
@@ -31,4 +32,6 @@ class StripOptions:
         unknown = set(self.keep) - set(KEEP_GROUP_NAMES)
         if unknown:
             raise ValueError(f"unknown keep group(s): {', '.join(sorted(unknown))}; choose from {', '.join(KEEP_GROUP_NAMES)}")
+        if {"location", "blurred-location"} <= set(self.keep):
+            raise ValueError("keep either location or blurred-location, not both")
         object.__setattr__(self, "keep", frozenset(self.keep))

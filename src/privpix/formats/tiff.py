@@ -601,7 +601,10 @@ def _plan(page: Page, options: StripOptions, kept: dict[str, set[int]], little: 
             entry = ifd.entries.get(tag)
         if entry is not None:
             exif_entries.append(entry)
-    gps_entries = [page.gps.entries[t] for t in sorted(page.gps.entries) if t in kept["gps"]] if page.gps is not None else []
+    gps = page.gps
+    if gps is not None and "blurred-location" in options.keep:
+        gps = exif_mod.blurred_gps(Exif(little=little, gps=gps))
+    gps_entries = [gps.entries[t] for t in sorted(gps.entries) if t in kept["gps"]] if gps is not None else []
     placeholder = b"\x00\x00\x00\x00"
     if exif_entries:
         entries.append(Entry(TAG_EXIF_IFD, exif_mod.TYPE_LONG, 1, placeholder, 0))

@@ -42,8 +42,15 @@ export const KEEP_GROUPS: Record<string, Record<IfdName, readonly number[]>> = {
   time: { ifd0: [0x0132], exif: [0x9003, 0x9004, 0x9010, 0x9011, 0x9012, 0x9290, 0x9291, 0x9292], gps: [] },
   rights: { ifd0: [0x013b, 0x8298], exif: [], gps: [] },
   location: { ifd0: [], exif: [], gps: range(0x0000, 0x0020) },
+  // The position only (version, N/S, latitude, E/W, longitude), rounded by `blurredGps`.
+  'blurred-location': { ifd0: [], exif: [], gps: [0x0000, 0x0001, 0x0002, 0x0003, 0x0004] },
 };
 export const KEEP_GROUP_NAMES = Object.keys(KEEP_GROUPS);
+/** "blurred-location" rounds latitude and longitude to 1/10 degree: about 11 km, the town but not the house. */
+export const BLUR_STEPS_PER_DEGREE = 10;
+const TYPE_RATIONAL = 5;
+const TAG_GPS_LATITUDE = 0x0002;
+const TAG_GPS_LONGITUDE = 0x0004;
 /** An Exif IFD is only valid with ExifVersion, FlashpixVersion and ColorSpace; kept when present. */
 export const EXIF_IFD_REQUIRED = [0x9000, 0xa000, 0xa001];
 
@@ -483,9 +490,13 @@ export type KeptTags = Record<IfdName, Set<number>>;
 
 /** The tags to carry over per IFD for the user's keep-groups. */
 export function keptTags(keep: Iterable<string>, orientation: boolean): KeptTags {
+  const groups = [...keep].sort();
+  if (groups.includes('location') && groups.includes('blurred-location')) {
+    throw new Error('keep either location or blurred-location, not both');
+  }
   const out: KeptTags = { ifd0: new Set(), exif: new Set(), gps: new Set() };
   if (orientation) out.ifd0.add(TAG_ORIENTATION);
-  for (const group of [...keep].sort()) {
+  for (const group of groups) {
     const spec = KEEP_GROUPS[group];
     if (!spec) throw new Error(`unknown keep group: ${group}`);
     for (const ifdName of ['ifd0', 'exif', 'gps'] as const) for (const tag of spec[ifdName]) out[ifdName].add(tag);
@@ -494,9 +505,35 @@ export function keptTags(keep: Iterable<string>, orientation: boolean): KeptTags
   return out;
 }
 
+/** `degrees` (≥ 0) rounded to 1/BLUR_STEPS_PER_DEGREE, as three RATIONALs: degrees, minutes, 0 seconds. */
+function blurredDegrees(degrees: number, little: boolean): Bytes {
+  const steps = Math.floor(degrees * BLUR_STEPS_PER_DEGREE + 0.5);
+  const whole = Math.floor(steps / BLUR_STEPS_PER_DEGREE);
+  const part = steps % BLUR_STEPS_PER_DEGREE;
+  const out = new ByteWriter();
+  for (const n of [whole, 1, Math.floor((part * 60) / BLUR_STEPS_PER_DEGREE), 1, 0, 1]) out.push(packU32(n, little));
+  return out.bytes();
+}
+
+/** The GPS IFD with its position rounded to about 11 km ("blurred-location"); null when it has no
+ *  readable position (then no position is kept at all). */
+export function blurredGps(info: Exif): Ifd | null {
+  const gps = info.gps;
+  if (gps === null) return null;
+  const lat = dms(gps.entries.get(TAG_GPS_LATITUDE), info.little);
+  const lon = dms(gps.entries.get(TAG_GPS_LONGITUDE), info.little);
+  if (lat === null || lon === null || !(lat >= 0 && lat <= 90 && lon >= 0 && lon <= 180)) return null;
+  const entries = new Map(gps.entries);
+  for (const [tag, value] of [[TAG_GPS_LATITUDE, lat], [TAG_GPS_LONGITUDE, lon]] as const) {
+    entries.set(tag, { tag, type: TYPE_RATIONAL, count: 3, raw: blurredDegrees(value, info.little), valueOffset: 0 });
+  }
+  return { offset: gps.offset, entries, nextOffset: gps.nextOffset };
+}
+
 /**
  * The EXIF a strip writes in place of `tiff`: Orientation (when `orientation` and the source has one)
- * plus the user's keep-groups. Null when nothing is left or the block is unreadable.
+ * plus the user's keep-groups, the position rounded for "blurred-location". Null when nothing is left
+ * or the block is unreadable.
  */
 export function keptBlock(tiff: Bytes, keep: Iterable<string>, orientation = true): Bytes | null {
   let info: Exif;
@@ -506,7 +543,10 @@ export function keptBlock(tiff: Bytes, keep: Iterable<string>, orientation = tru
     if (err instanceof FormatError) return null;
     throw err;
   }
-  return build(info, keptTags(keep, orientation && info.orientation !== null));
+  const groups = [...keep];
+  const tags = keptTags(groups, orientation && info.orientation !== null);
+  if (groups.includes('blurred-location')) info.gps = blurredGps(info);
+  return build(info, tags);
 }
 
 /** Bytes an IFD takes when written by `writeIfd`: table plus out-of-line values. */

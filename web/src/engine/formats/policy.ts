@@ -9,6 +9,7 @@
 export interface StripOptions {
   /** Keep the colour profile (with its free-text tags neutralised). */
   keep_icc: boolean;
-  /** EXIF groups to carry over (exif.KEEP_GROUP_NAMES: camera, time, rights, location). */
+  /** EXIF groups to carry over (exif.KEEP_GROUP_NAMES: camera, time, rights, location, blurred-location —
+   *  the position rounded to about 11 km, the town but not the house). */
   keep: string[];
 }

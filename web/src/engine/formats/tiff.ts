@@ -584,7 +584,12 @@ function plan(page: Page, options: StripOptions, kept: exifMod.KeptTags, little:
     if (entry === undefined) entry = ifd.entries.get(tag);
     if (entry !== undefined) exifEntries.push(entry);
   }
-  const gps = page.gps;
+  let gps = page.gps;
+  if (gps !== null && options.keep.includes('blurred-location')) {
+    const view = new exifMod.Exif(little);
+    view.gps = gps;
+    gps = exifMod.blurredGps(view);
+  }
   const gpsEntries = gps !== null
     ? [...gps.entries.keys()].sort(byNumber).filter((t) => kept.gps.has(t)).map((t) => gps.entries.get(t)!)
     : [];

@@ -29,19 +29,29 @@ export class IdentityTally {
   private readonly values = new Map<IdentityKind, Map<string, IdentityValue>>();
   private readonly photos = new Map<IdentityKind, number>();
 
+  /** One photo's items. A value counts once per photo and kind, whatever field holds it (an artist
+   *  who is also the copyright holder is one name); it is shown under the first field by key order,
+   *  so the result does not depend on the order photos arrive in. */
   add(items: IdentityItem[]): void {
     const kinds = new Set<IdentityKind>();
     const counted = new Set<string>();
     for (const item of items) {
       kinds.add(item.kind);
-      const id = `${item.key}\u0000${item.value}`;
-      if (counted.has(id)) continue;
-      counted.add(id);
       let values = this.values.get(item.kind);
       if (!values) this.values.set(item.kind, (values = new Map()));
-      const entry = values.get(id);
-      if (entry) entry.photos++;
-      else values.set(id, { key: item.key, label: item.label, value: item.value, photos: 1 });
+      let entry = values.get(item.value);
+      if (!entry) {
+        entry = { key: item.key, label: item.label, value: item.value, photos: 0 };
+        values.set(item.value, entry);
+      } else if (item.key < entry.key) {
+        entry.key = item.key;
+        entry.label = item.label;
+      }
+      const id = `${item.kind}\u0000${item.value}`;
+      if (!counted.has(id)) {
+        counted.add(id);
+        entry.photos++;
+      }
     }
     for (const kind of kinds) this.photos.set(kind, (this.photos.get(kind) ?? 0) + 1);
   }
@@ -51,9 +61,7 @@ export class IdentityTally {
     for (const kind of IDENTITY_KINDS) {
       const values = this.values.get(kind);
       if (!values) continue;
-      const sorted = [...values.values()].sort(
-        (a, b) => b.photos - a.photos || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-      );
+      const sorted = [...values.values()].sort((a, b) => b.photos - a.photos || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
       const photos = this.photos.get(kind) ?? 0;
       out.push({ kind, summary: summary(kind, sorted, photos), photos, values: sorted.slice(0, MAX_LISTED_VALUES) });
     }

@@ -64,12 +64,14 @@ function taken(findings: Finding[]): string | null {
   return null;
 }
 
-/** "Apple iPhone 6" from make "Apple" and model "iPhone 6"; the model alone when it names the make. */
+/** "Apple iPhone 6" from make "Apple" and model "iPhone 6"; the model alone when it already starts with
+ *  the make's first word ("NIKON CORPORATION" + "NIKON D60" is "NIKON D60"). */
 function device(findings: Finding[]): IdentityItem | null {
   const make = findings.find((f) => f.key === 'camera_make')?.value ?? '';
   const model = findings.find((f) => f.key === 'camera_model')?.value ?? '';
   if (!make && !model) return null;
-  const value = !make ? model : !model ? make : model.toLowerCase().startsWith(make.toLowerCase()) ? model : `${make} ${model}`;
+  const brand = make.split(' ')[0]!.toLowerCase();
+  const value = !make ? model : !model ? make : model.toLowerCase().startsWith(brand) ? model : `${make} ${model}`;
   return { kind: 'device', key: 'camera', label: 'Camera', value };
 }
 

@@ -26,9 +26,10 @@ export class AuditSummary {
     this.gazetteer = gazetteer;
   }
 
-  /** Count one photo's audit in; returns its index (what `Place.photo_indices` refer to). */
-  add(photo: PhotoAudit): number {
-    const index = this.files++;
+  /** Count one photo's audit in; returns its index (what `Place.photo_indices` refer to): by default
+   *  the order of adding, or the caller's (when files finish in any order, pass the order picked). */
+  add(photo: PhotoAudit, index: number = this.files): number {
+    this.files++;
     if (photo.error !== null) return index;
     this.photos++;
     if (photo.damaged) this.damaged++;
