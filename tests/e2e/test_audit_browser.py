@@ -49,9 +49,23 @@ NAME_TAGS = ("IFD0:Artist", "IFD0:Copyright", "XMP-dc:Creator", "XMP-dc:Rights",
 SERIAL_TAGS = ("ExifIFD:SerialNumber", "ExifIFD:LensSerialNumber")
 
 
-def _stripped(name: str) -> str:
-    stem, dot, ext = name.rpartition(".")
-    return f"{stem}-stripped{dot}{ext}"
+def _cleaned(folder: Path, photo: Path) -> str:
+    """Where ``privpix audit -r FOLDER --strip -o privpix-audit-cleaned`` writes ``photo``'s copy."""
+    return f"privpix-audit-cleaned/{folder.name}/{photo.relative_to(folder).as_posix()}"
+
+
+def _clean_zip(page: Any, button: str, tmp: Path) -> dict[str, dict[str, Any]]:
+    """Press ``button``, unpack the ZIP it saves into ``tmp``; ExifTool's reading of each photo in it,
+    keyed by its path in the ZIP."""
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile(button)).click()
+    assert info.value.suggested_filename == "privpix-audit-cleaned.zip"
+    with zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes())) as archive:
+        names = archive.namelist()
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in archive.infolist())
+        archive.extractall(tmp)
+    found = exiftool_json([tmp / n for n in names])
+    return {n: found[Path(n).name] for n in names}
 
 
 @pytest.fixture(scope="module")
@@ -193,20 +207,32 @@ def test_audit_session(browser: Any, server: str, folder: Path, tmp_path: Path) 
         assert not axe_violations(page)
         page.screenshot(path=str(SHOTS / "privpix-audit-laptop.png"), full_page=True)
 
-        # Clean all: one ZIP of the readable photos under the CLI's names, clean by ExifTool's reading.
-        with page.expect_download() as info:
-            page.get_by_role("button", name=re.compile(r"^Clean all")).click()
+        # Clean all: one ZIP of the readable photos laid out as the CLI's -o writes them, clean by ExifTool.
+        cleaned = _clean_zip(page, r"^Clean all", tmp_path / "all")
         expect(page.get_by_test_id("clean-saved")).to_contain_text(f"{len(readable)} cleaned photos")
-        assert info.value.suggested_filename == "privpix-audit-cleaned.zip"
-        out = tmp_path / "cleaned"
-        with zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes())) as archive:
-            assert sorted(archive.namelist()) == sorted(_stripped(p.name) for p in readable)
-            archive.extractall(out)
-        cleaned = exiftool_json(sorted(out.iterdir()))
+        assert sorted(cleaned) == sorted(_cleaned(folder, p) for p in readable)
         for name, t in cleaned.items():
             # The colour profile is kept (the Metadata tool's default): its own header fields are not the photo's.
-            left = [k for k in t if not k.startswith("ICC") and re.search(r"GPS|SerialNumber|Artist|Copyright|Creator|OwnerName|ThumbnailImage|By-line", k)]
+            left = [
+                k
+                for k in t
+                if not k.startswith("ICC")
+                and re.search(r"GPS|SerialNumber|Artist|Copyright|Creator|OwnerName|ThumbnailImage|By-line", k)
+            ]
             assert not left, f"{name} still has {left}"
+
+        # "Keep location but blur it" (the Metadata tool's option) on the photos near home, chosen by the filter:
+        # their copies hold the town (0.1°), not the house.
+        page.get_by_label("Location, blurred to ~10 km").check()
+        filters = page.get_by_role("group", name="Show only photos that")
+        filters.get_by_label("Near home", exact=True).check()
+        page.get_by_role("checkbox", name=re.compile(r"^Choose all")).check()
+        blurred = _clean_zip(page, r"^Clean the 6 chosen", tmp_path / "blurred")
+        assert sorted(blurred) == sorted(_cleaned(folder, p) for p in readable if p.parent.name == "home")
+        for name, t in blurred.items():
+            assert str(t["GPS:GPSLatitude"]).startswith("43 deg 18' 0.00\""), (name, t["GPS:GPSLatitude"])
+            assert str(t["GPS:GPSLongitude"]).startswith("11 deg 18' 0.00\""), (name, t["GPS:GPSLongitude"])
+            assert "GPS:GPSAltitude" not in t
     finally:
         context.close()
 

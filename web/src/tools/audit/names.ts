@@ -1,10 +1,14 @@
 /**
- * The name of a cleaned copy in the ZIP: the command line's name for a stripped file beside its input
- * ("Trip/IMG_1034.heic" → "IMG_1034-stripped.heic"), so a cleaned copy never looks like its original
- * (app/download/names.ts). Two photos of the same name in different folders get "(2)" from the ZIP.
+ * Where a cleaned copy goes in the ZIP: where `privpix audit -r FOLDER --strip -o privpix-audit-cleaned`
+ * writes it, the photo's path in the picked folder under that output folder
+ * ("privpix-audit-cleaned/Photos/Trip/IMG_1034.heic"). The folder layout survives (two IMG_0001.JPG of
+ * two trips stay apart), and unpacking the ZIP beside the originals makes a folder of its own: a
+ * cleaned copy never lands on, or is named like, its original.
  */
-import { outputName } from '../../app/download/names';
+export const CLEANED = 'privpix-audit-cleaned';
+
+export const ZIP_NAME = `${CLEANED}.zip`;
 
 export function cleanName(path: string): string {
-  return outputName(path.slice(path.lastIndexOf('/') + 1), 'stripped');
+  return `${CLEANED}/${path}`;
 }
