@@ -263,3 +263,42 @@ def test_audit_screens(browser: Any, server: str, folder: Path, size: str, schem
     finally:
         context.close()
     assert not errors, errors
+
+
+DROP = """async (files) => {
+  const data = new DataTransfer();
+  for (const [name, b64] of files) {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    data.items.add(new File([bytes], name, { type: 'image/jpeg' }));
+  }
+  const fire = (type) => document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+  fire('dragenter');
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  const overlay = !!document.querySelector('[data-testid=drop-overlay]');
+  fire('dragover');
+  fire('drop');
+  return overlay;
+}"""
+
+
+def test_photos_dropped_on_the_page_are_audited(browser: Any, server: str, corpus: Path) -> None:
+    """Many photos dropped anywhere on the page (no folder) are audited as a folder would be."""
+    import base64
+
+    names = ["exifsamples_DSCN0010.jpg", "mei_Nikon_D60.jpg"]
+    context = _context(browser, "laptop", "light")
+    page = context.new_page()
+    errors = watch_errors(page, console_errors=True)
+    try:
+        page.goto(server + "#/audit")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Audit")
+        payload = [[n, base64.b64encode((corpus / n).read_bytes()).decode()] for n in names]
+        page.wait_for_timeout(300)  # the drop listeners are set once the screen is mounted
+        assert page.evaluate(DROP, payload) is True, "no overlay while files were dragged over the page"
+        expect(page.get_by_test_id("audit-progress")).to_have_attribute("data-phase", "done", timeout=TIMEOUT)
+        expect(page.get_by_test_id("audit-count")).to_contain_text("2 of 2 photos read")
+        expect(page.get_by_test_id("photo-row")).to_have_count(2)
+        expect(page.get_by_test_id("drop-overlay")).to_have_count(0)
+    finally:
+        context.close()
+    assert not errors, errors

@@ -6,6 +6,7 @@
  * Then "clean": chosen photos are stripped with the Metadata tool's engine and options and saved as one
  * ZIP. Lives at module level so the report survives switching tools.
  */
+import { SvelteSet } from 'svelte/reactivity';
 import { announcer } from '../../app/shell/announce.svelte';
 import { registerWork } from '../../app/shell/work.svelte';
 import { WorkerPool, defaultConcurrency, isAbort } from '../../app/workers/worker-pool';
@@ -91,6 +92,8 @@ class AuditStore {
   started = 0;
   elapsedMs = $state(0);
 
+  /** Indices of the photos chosen for "Clean the chosen ones". */
+  readonly chosen = new SvelteSet<number>();
   values = $state<OptionValues>(defaultValues(stripSpec));
   cleaning = $state<Cleaning | null>(null);
 
@@ -127,6 +130,7 @@ class AuditStore {
     this.report = null;
     this.error = '';
     this.cleaning = null;
+    this.chosen.clear();
     this.started = performance.now();
     this.elapsedMs = 0;
     announcer.say(`Reading ${picked.length} photo${picked.length === 1 ? '' : 's'}…`);
@@ -212,6 +216,7 @@ class AuditStore {
     this.report = null;
     this.error = '';
     this.cleaning = null;
+    this.chosen.clear();
   }
 
   setOption(name: string, value: OptionValue): void {
