@@ -135,3 +135,42 @@ def test_both_engines_read_the_synthetic_library_alike(tmp_path: Path) -> None:
     report = expected.report().to_json()
     assert [p["likely"] for p in report["places"]] == ["home", "work", None]
     assert run_ts_engine("summarise", str(records))["report"] == report
+
+
+def _cropped_and_edited(corpus: Path, tmp_path: Path) -> tuple[bytes, bytes, bytes]:
+    """DSCN0010 re-encoded three ways, its EXIF (with the camera's thumbnail) kept each time: as it
+    is, cropped to its left half, and with a black box painted over its left half."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    source = (corpus / "exifsamples_DSCN0010.jpg").read_bytes()
+    image = Image.open(BytesIO(source))
+    exif = image.info["exif"]
+
+    def encode(picture: Image.Image) -> bytes:
+        out = BytesIO()
+        picture.save(out, "JPEG", quality=90, exif=exif)
+        return out.getvalue()
+
+    edited = image.copy()
+    ImageDraw.Draw(edited).rectangle((0, 0, image.width // 2, image.height), fill=(0, 0, 0))
+    return encode(image), encode(image.crop((0, 0, image.width // 2, image.height))), encode(edited)
+
+
+def test_the_thumbnail_check_finds_crops_and_edits_the_thumbnail_did_not_follow(corpus: Path, tmp_path: Path) -> None:
+    from privpix.tools.audit import audit_photo
+
+    same, cropped, edited = _cropped_and_edited(corpus, tmp_path)
+    verdicts = {}
+    for name, data in (("same", same), ("cropped", cropped), ("edited", edited)):
+        photo = audit_photo(data, name, thumbnails=True)
+        (thumb,) = [h for h in photo.hidden if h.key == "exif_thumbnail"]
+        verdicts[name] = thumb.differs
+        assert audit_photo(data, name).hidden[0].differs is None  # off by default: nothing decoded
+    assert verdicts == {"same": False, "cropped": True, "edited": True}
+    photo = audit_photo(cropped, "cropped.jpg", thumbnails=True)
+    assert photo.reasons[1] == "EXIF thumbnail differs from the picture: it may show what was cropped or edited out"
+    summary = AuditSummary(load_gazetteer())
+    summary.add(photo)
+    assert summary.report().thumbnails_differ == 1

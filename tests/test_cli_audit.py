@@ -107,3 +107,13 @@ def test_a_progress_bar_is_drawn_on_a_terminal(library: Path) -> None:
     proc, seen = cli_with_stderr_on_a_terminal("audit", "-r", library)
     assert proc.returncode == 0
     assert b"Auditing" in seen
+
+
+def test_thumbnail_check_is_asked_for(library: Path) -> None:
+    proc = cli("audit", library / LOCATED[0], "--thumbnails", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    (thumb,) = [h for h in doc["files"][0]["result"]["hidden"] if h["key"] == "exif_thumbnail"]
+    assert thumb["differs"] is False and doc["audit"]["thumbnails_differ"] == 0
+    plain = json.loads(cli("audit", library / LOCATED[0], "--json").stdout)
+    assert "differs" not in plain["files"][0]["result"]["hidden"][0]

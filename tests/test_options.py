@@ -23,7 +23,7 @@ def test_export_round_trips_every_tool() -> None:
     assert set(doc["tools"]) == set(TOOLS)
     strip = {o["name"]: o for o in doc["tools"]["strip"]["options"]}
     assert strip["keep_icc"]["default"] is True and strip["keep_icc"]["flag"] == "--keep-icc/--no-keep-icc"
-    assert strip["keep"]["choices"] == ["camera", "time", "rights", "location"]
+    assert strip["keep"]["choices"] == ["camera", "time", "rights", "location", "blurred-location"]
     assert export() == doc
 
 

@@ -138,6 +138,7 @@ privpix audit -r DCIM --html report.html         # the same as a page with a map
 privpix audit -r DCIM --jsonl | jq .             # one JSON object per photo, then the report
 privpix audit -r DCIM --strip -o clean           # and write stripped copies into clean/
 privpix audit -r DCIM --strip -o clean --blur-location   # keep the town, not the house
+privpix audit -r DCIM --thumbnails               # also find thumbnails that show an uncropped picture
 """,
 )
 def audit(
@@ -152,6 +153,14 @@ def audit(
     blur_location: Annotated[
         bool,
         typer.Option("--blur-location", help="With --strip, keep the GPS position rounded to about 10 km (the town, not the house)."),
+    ] = False,
+    thumbnails: Annotated[
+        bool,
+        typer.Option(
+            "--thumbnails",
+            help="Also check whether each EXIF thumbnail shows another picture (a crop or edit it did not follow); "
+            "decodes, so slower.",
+        ),
     ] = False,
 ) -> None:
     """Audit many photos at once: the places they show (clustered, named, likely home or work), the
@@ -170,12 +179,14 @@ def audit(
         usage(f"{html} already exists (--overwrite replaces it)", "--html")
     if html is not None and html.is_dir():
         usage(f"{html} is a directory; --html names the report file", "--html")
+    if thumbnails:
+        _need("encode", "privpix audit --thumbnails")
     options = StripOptions(keep=frozenset({"blurred-location"} if blur_location else ())) if strip else None
     spec = BatchSpec(
         "audit",
         "stripped",
         audit_job,
-        options,
+        (options, thumbnails),
         lambda source, output, report: photo_line(str(source), str(output) if output else None, report),
         "Auditing",
         dask_chunk=DASK_CHUNK_FAST,

@@ -86,13 +86,16 @@ def inspect_job(job: Job, _: None) -> Outcome:
     return _process(job, work)
 
 
-def audit_job(job: Job, strip_options: Any) -> Outcome:
-    """Audit one photo (what it gives away, from its metadata); with ``strip_options`` also write its
-    stripped copy. The report is the photo's audit record (tools/audit/types.py)."""
+def audit_job(job: Job, task: tuple[Any, bool]) -> Outcome:
+    """Audit one photo (what it gives away, from its metadata); ``task`` is (strip options or None,
+    thumbnail check): with strip options also write its stripped copy. The report is the photo's
+    audit record (tools/audit/types.py)."""
     from .tools.audit import audit_photo
 
+    strip_options, thumbnails = task
+
     def work(data: bytes) -> tuple[bytes | None, dict[str, Any], Path | None]:
-        photo = audit_photo(data, str(job.source))
+        photo = audit_photo(data, str(job.source), thumbnails=thumbnails)
         if photo.error is not None:
             raise ValueError(photo.error)
         if strip_options is None:

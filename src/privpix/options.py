@@ -84,7 +84,8 @@ STRIP = ToolSpec(
             default=(),
             label="Also keep",
             help="Metadata groups to keep in EXIF: camera (make, model, exposure; no serials), "
-            "time (dates), rights (artist, copyright), location (GPS).",
+            "time (dates), rights (artist, copyright), location (GPS), blurred-location (the GPS position "
+            "rounded to about 10 km: the town, not the house).",
             choices=KEEP_GROUP_NAMES,
         ),
     ),

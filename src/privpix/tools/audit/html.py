@@ -133,7 +133,9 @@ def _hidden_section(report: dict[str, Any]) -> str:
     if not report["hidden"]:
         return "<h2>Hidden pictures</h2><p>No thumbnails, previews, depth or gain maps found.</p>"
     items = "".join(f"<li>{_e(h['label'])}: {h['photos']} photos</li>" for h in report["hidden"])
-    return f"<h2>Hidden pictures</h2><ul>{items}</ul>"
+    n = report["thumbnails_differ"]
+    differ = f"<p class='headline'>{n} EXIF thumbnails show another picture than the photo (cropped or edited since).</p>" if n else ""
+    return f"<h2>Hidden pictures</h2><ul>{items}</ul>{differ}"
 
 
 def _photos_section(rows: list[PhotoRow], home: set[int]) -> str:

@@ -23,6 +23,7 @@ class AuditSummary:
         self._with_time = 0
         self._with_identity = 0
         self._with_hidden = 0
+        self._thumbnails_differ = 0
 
     def add(self, photo: PhotoAudit, index: int | None = None) -> int:
         """Count one photo's audit in; returns its index (what ``Place.photo_indices`` refer to): by
@@ -47,6 +48,8 @@ class AuditSummary:
         keys = {h.key for h in photo.hidden}
         if keys:
             self._with_hidden += 1
+        if any(h.differs for h in photo.hidden):
+            self._thumbnails_differ += 1
         for h in photo.hidden:
             if h.key not in keys:
                 continue  # count each kind once per photo
@@ -67,6 +70,10 @@ class AuditSummary:
         if located:
             headlines.append(f"{located} of {self._photos} photos carry a GPS position, in {len(places)} {'place' if len(places) == 1 else 'places'}.")
         headlines += [g.summary for g in identity if g.kind in ("name", "serial")]
+        if self._thumbnails_differ:
+            headlines.append(
+                f"{self._thumbnails_differ} photos carry an EXIF thumbnail that shows another picture (cropped or edited since)."
+            )
         if self._with_hidden:
             headlines.append(
                 f"{self._with_hidden} of {self._photos} photos carry hidden pictures (thumbnails, previews, depth or gain maps)."
@@ -82,6 +89,7 @@ class AuditSummary:
             with_time=self._with_time,
             with_identity=self._with_identity,
             with_hidden=self._with_hidden,
+            thumbnails_differ=self._thumbnails_differ,
             places=places,
             identity=identity,
             hidden=hidden,

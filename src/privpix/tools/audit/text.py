@@ -36,6 +36,9 @@ def report_lines(report: dict[str, Any]) -> list[str]:
     if report["hidden"]:
         lines.append("Hidden pictures:")
         lines += [f"  {h['label']}: {h['photos']} photo{'s' if h['photos'] != 1 else ''}" for h in report["hidden"]]
+        if report["thumbnails_differ"]:
+            n = report["thumbnails_differ"]
+            lines.append(f"  {n} EXIF thumbnail{'s show' if n != 1 else ' shows'} another picture than the photo (cropped or edited since)")
     return lines
 
 

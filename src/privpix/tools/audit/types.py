@@ -49,6 +49,14 @@ class HiddenPicture:
     key: str
     label: str
     value: str  # what the container says about it ("JPEG, 6.7 kB")
+    differs: bool | None = None  # the EXIF thumbnail shows another picture (only with the thumbnail check)
+
+
+def _hidden_json(h: HiddenPicture) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": h.key, "label": h.label, "value": h.value}
+    if h.differs is not None:
+        out["differs"] = h.differs
+    return out
 
 
 @dataclass
@@ -66,7 +74,21 @@ class PhotoAudit:
     reasons: list[str]  # for people, most serious first
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # by hand rather than dataclasses.asdict, which deep-copies every value: this runs per photo
+        gps = self.gps
+        return {
+            "name": self.name,
+            "size": self.size,
+            "format": self.format,
+            "error": self.error,
+            "damaged": self.damaged,
+            "gps": {"latitude": gps.latitude, "longitude": gps.longitude, "altitude": gps.altitude} if gps else None,
+            "taken": self.taken,
+            "identity": [{"kind": i.kind, "key": i.key, "label": i.label, "value": i.value} for i in self.identity],
+            "hidden": [_hidden_json(h) for h in self.hidden],
+            "risk": self.risk,
+            "reasons": list(self.reasons),
+        }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> PhotoAudit:
@@ -147,6 +169,7 @@ class AuditReport:
     with_time: int
     with_identity: int
     with_hidden: int
+    thumbnails_differ: int
     places: list[Place] = field(default_factory=list)
     identity: list[IdentityGroup] = field(default_factory=list)
     hidden: list[HiddenCount] = field(default_factory=list)

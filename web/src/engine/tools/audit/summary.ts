@@ -21,6 +21,7 @@ export class AuditSummary {
   private withTime = 0;
   private withIdentity = 0;
   private withHidden = 0;
+  private thumbnailsDiffer = 0;
 
   constructor(gazetteer: Gazetteer) {
     this.gazetteer = gazetteer;
@@ -40,6 +41,7 @@ export class AuditSummary {
     this.identity.add(photo.identity);
     const keys = new Set(photo.hidden.map((h) => h.key));
     if (keys.size) this.withHidden++;
+    if (photo.hidden.some((h) => h.differs === true)) this.thumbnailsDiffer++;
     for (const h of photo.hidden) {
       if (!keys.delete(h.key)) continue; // count each kind once per photo
       const entry = this.hidden.get(h.key);
@@ -61,6 +63,9 @@ export class AuditSummary {
       );
     }
     for (const g of identity) if (g.kind === 'name' || g.kind === 'serial') headlines.push(g.summary);
+    if (this.thumbnailsDiffer) {
+      headlines.push(`${this.thumbnailsDiffer} photos carry an EXIF thumbnail that shows another picture (cropped or edited since).`);
+    }
     if (this.withHidden) {
       headlines.push(`${this.withHidden} of ${this.photos} photos carry hidden pictures (thumbnails, previews, depth or gain maps).`);
     }
@@ -75,6 +80,7 @@ export class AuditSummary {
       with_time: this.withTime,
       with_identity: this.withIdentity,
       with_hidden: this.withHidden,
+      thumbnails_differ: this.thumbnailsDiffer,
       places,
       identity,
       hidden,

@@ -49,6 +49,9 @@ export interface HiddenPicture {
   label: string;
   /** What the container says about it ("JPEG, 6.7 kB", "160×120 pixels"). */
   value: string;
+  /** The EXIF thumbnail shows another picture than the photo (a crop or an edit it did not follow).
+   *  Only set by the optional thumbnail check, which decodes (the CLI's `--thumbnails`). */
+  differs?: boolean;
 }
 
 export interface PhotoAudit {
@@ -148,6 +151,8 @@ export interface AuditReport {
   with_time: number;
   with_identity: number;
   with_hidden: number;
+  /** Photos whose EXIF thumbnail differs from the picture (0 unless the thumbnail check ran). */
+  thumbnails_differ: number;
   places: Place[];
   identity: IdentityGroup[];
   hidden: HiddenCount[];

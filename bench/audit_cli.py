@@ -1,0 +1,158 @@
+"""privpix audit vs ExifTool over a large tree, and the memory of a 100,000-file audit.
+
+    .venv/bin/python bench/audit_cli.py [--files 10000] [--repeats 1] [--large 100000]
+
+- Speed: a tree of ``--files`` photos (the corpus's readable files, copied round-robin into folders
+  of 500; copies, not hard links, because privpix audits a file reached twice once) read by ``exiftool -json -r TREE`` and by ``privpix audit -r TREE --jsonl``
+  (every photo's audit streamed, then the report). The commands run in turns within each repeat, and
+  the ratio is the median of the per-repeat ratios, so a busy shared machine slows both alike.
+- Memory: ``privpix audit -r TREE --jsonl`` over ``--large`` files, the peak resident memory of the
+  whole process tree (the main process and its workers, sampled every 50 ms), next to the same run
+  over ``--files``: a flat profile means the peak does not grow with the number of photos. The large
+  tree copies only the corpus photos under 60 kB (six JPEG, MPO and WebP files with GPS, names and
+  thumbnails) so that 100,000 of them fit in ~3 GB of disk: what the audit keeps per photo does not
+  depend on the file's size, and a worker holds one file at a time.
+
+Target (issue 13): the CLI >= 20x faster than ``exiftool -json -r`` over the same tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import ROOT, corpus_files, table  # noqa: E402
+
+PRIVPIX = ROOT / ".venv" / "bin" / "privpix"
+PER_FOLDER = 500
+
+
+SMALL = 60_000
+
+
+def make_tree(root: Path, count: int, *, small: bool = False) -> int:
+    """``count`` copies of the corpus photos (only those under SMALL bytes when ``small``) under
+    ``root``, in folders of PER_FOLDER; returns the total bytes."""
+    files = [f for f in corpus_files() if not small or f.stat().st_size < SMALL]
+    total = 0
+    for i in range(count):
+        source = files[i % len(files)]
+        folder = root / f"{i // PER_FOLDER:04d}"
+        if i % PER_FOLDER == 0:
+            folder.mkdir(parents=True)
+        shutil.copyfile(source, folder / f"{i:06d}_{source.name}")
+        total += source.stat().st_size
+    return total
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo += children.get(p, [])
+    return total
+
+
+def run(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident bytes (process tree) of ``command``, output discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    proc.wait()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return elapsed, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--large", type=int, default=100_000, help="files for the memory run (0 skips it)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="privpix-audit-bench-"))
+    try:
+        tree = work / "tree"
+        size = make_tree(tree, args.files)
+        commands = {
+            "exiftool -json -r": ["exiftool", "-q", "-q", "-json", "-r", str(tree)],
+            "privpix audit -r --jsonl": [str(PRIVPIX), "audit", "-r", str(tree), "--jsonl"],
+            "privpix audit -r --jsonl -j 1": [str(PRIVPIX), "audit", "-r", str(tree), "--jsonl", "-j", "1"],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        peaks: dict[str, list[int]] = {name: [] for name in commands}
+        for _ in range(args.repeats):
+            for name, command in commands.items():
+                seconds, peak = run(command)
+                times[name].append(seconds)
+                peaks[name].append(peak)
+        rows = []
+        for name in commands:
+            ratios = [e / t for e, t in zip(times["exiftool -json -r"], times[name])]
+            med = statistics.median(times[name])
+            rows.append(
+                [
+                    name,
+                    f"{med:.2f} s",
+                    f"{args.files / med:.0f}",
+                    f"{max(peaks[name]) / 1e6:.0f} MB",
+                    f"{statistics.median(ratios):.1f}x",
+                ]
+            )
+        print(f"{args.files} files ({size / 1e9:.2f} GB, the corpus copied), {args.repeats} paired runs; cores: {os.cpu_count()} (shared)")
+        print(table(["command", "wall time (median)", "files/s", "peak memory (process tree)", "speed vs exiftool (median ratio)"], rows))
+        if args.large:
+            shutil.rmtree(tree)
+            size = make_tree(tree, args.large, small=True)
+            seconds, peak = run([str(PRIVPIX), "audit", "-r", str(tree), "--jsonl"])
+            small = max(peaks["privpix audit -r --jsonl"])
+            print()
+            print(
+                table(
+                    ["privpix audit -r --jsonl", "wall time", "files/s", "peak memory (process tree)"],
+                    [
+                        [f"{args.files} files", f"{statistics.median(times['privpix audit -r --jsonl']):.1f} s", "", f"{small / 1e6:.0f} MB"],
+                        [f"{args.large} files ({size / 1e9:.1f} GB)", f"{seconds:.1f} s", f"{args.large / seconds:.0f}", f"{peak / 1e6:.0f} MB"],
+                    ],
+                )
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
