@@ -24,8 +24,13 @@ export interface AuditInput {
   path: string;
 }
 
-/** The audits of a batch of files, in the order given. */
-export type AuditBatch = PhotoAudit[];
+/** The audits of a batch of files, in the order given, and the worker's time on them (read and audit). */
+export interface AuditBatch {
+  photos: PhotoAudit[];
+  ms: number;
+  /** Bytes read from the files (a sparse read reads a fraction of each). */
+  bytesRead: number;
+}
 
 /** A cleaned copy: its bytes (transferred), or why it could not be made. */
 export type Cleaned = { ok: true; data: Uint8Array; removed: number } | { ok: false; problem: FileProblem };

@@ -10,7 +10,7 @@ import { FormatError, UnsupportedError, strip } from '../../engine/index';
 import { auditPhoto } from '../../engine/tools/audit/photo';
 import { reportNetwork } from '../../app/privacy/worker-net';
 import { describeFault, describeFileError } from '../../app/text/problems';
-import type { AuditBatch, AuditInput, Cleaned, FileProblem, StripOptions } from './protocol';
+import type { AuditBatch, AuditInput, Cleaned, FileProblem, PhotoAudit, StripOptions } from './protocol';
 import { auditFile } from './read';
 
 reportNetwork('audit worker');
@@ -27,16 +27,20 @@ async function bytesOf(file: Blob): Promise<Uint8Array> {
 const api = {
   /** What each file of the batch gives away, in order. A file that cannot be read says why in its record. */
   async audit(inputs: AuditInput[]): Promise<AuditBatch> {
-    const out: AuditBatch = [];
+    const start = performance.now();
+    const photos: PhotoAudit[] = [];
+    let bytesRead = 0;
     for (const { file, path } of inputs) {
       try {
-        out.push((await auditFile(file, path, auditPhoto)).photo);
+        const audited = await auditFile(file, path, auditPhoto);
+        photos.push(audited.photo);
+        bytesRead += audited.bytesRead;
       } catch (e) {
         // Gone or unreadable since it was picked (moved, no permission): a record that says so.
-        out.push({ ...auditPhoto(new Uint8Array(0), path), size: file.size, error: `could not read the file: ${e instanceof Error ? e.message : String(e)}` });
+        photos.push({ ...auditPhoto(new Uint8Array(0), path), size: file.size, error: `could not read the file: ${e instanceof Error ? e.message : String(e)}` });
       }
     }
-    return out;
+    return { photos, ms: performance.now() - start, bytesRead };
   },
 
   /** A copy of `file` without its metadata, as the Metadata tool makes it with `options`. */
