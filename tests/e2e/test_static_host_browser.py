@@ -41,7 +41,14 @@ JPEG = "exifsamples_DSCN0010.jpg"  # 640 x 480, GPS
 HEIC = "pillowheif_arrow.heic"
 ROCKET = "skimage_rocket.jpg"
 COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".wasm", ".json", ".svg", ".webmanifest")
-TOOLS = {"strip": "Metadata", "compress": "Compress", "convert": "Convert", "remove-bg": "Remove background", "erase": "Erase objects"}
+TOOLS = {
+    "strip": "Metadata",
+    "compress": "Compress",
+    "convert": "Convert",
+    "remove-bg": "Remove background",
+    "erase": "Erase objects",
+    "audit": "Audit",
+}
 
 pytestmark = pytest.mark.browser
 
@@ -103,11 +110,15 @@ def test_every_tool_offline_at_a_sub_path(browser, nginx_sub_path: NginxSite, co
             elif tool == "erase":
                 page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / ROCKET))
                 expect(page.get_by_test_id("editor")).to_have_attribute("data-status", "ready", timeout=60_000)
+            elif tool == "audit":  # its place names and outlines come from the cache at the sub-path too
+                page.locator("#audit-folder").set_input_files(str(corpus))
+                expect(page.get_by_test_id("audit-progress")).to_have_attribute("data-phase", "done", timeout=120_000)
+                expect(page.get_by_test_id("audit-places")).to_contain_text("near Arezzo, Italy")
         assert page.evaluate("crossOriginIsolated") is True
     finally:
         context.close()
     assert not errors, errors
-    assert_network_stayed_private(requests, origin, [HEIC, ROCKET])
+    assert_network_stayed_private(requests, origin, [HEIC, ROCKET, *(p.name for p in corpus.iterdir())])
     assert {s.method for s in nginx_sub_path.sent()} <= {"GET", "HEAD"}
 
 

@@ -13,7 +13,7 @@ import { WorkerPool, defaultConcurrency, isAbort } from '../../app/workers/worke
 import { defaultValues, toolSpec, type OptionValue, type OptionValues } from '../../app/options/options';
 import { describeFault } from '../../app/text/problems';
 import { AuditSummary } from '../../engine/tools/audit/summary';
-import { loadGazetteer, loadWorld } from '../../engine/tools/audit/data';
+import { loadGazetteer, loadWorld, type Gazetteer } from '../../engine/tools/audit/data';
 import type { AuditApi } from './worker';
 import type { AuditBatch, AuditReport, Cleaned, FileProblem, PhotoAudit, RiskLevel, StripOptions, WorldOutlines } from './protocol';
 import type { PickedFile } from './folder';
@@ -70,6 +70,11 @@ function rowOf(index: number, input: PickedFile, photo: PhotoAudit): Row {
   };
 }
 
+/** The record of a file whose batch was lost (its worker stopped): unread, with the reason. */
+function unread(input: PickedFile, reason: string): PhotoAudit {
+  return { name: input.path, size: input.file.size, format: null, error: reason, damaged: false, gps: null, taken: null, identity: [], hidden: [], risk: 'none', reasons: [] };
+}
+
 function workers(): number {
   // Reading waits on the disk as much as on the CPU: two at least, even on a two-core phone.
   return Math.max(2, defaultConcurrency());
@@ -101,6 +106,7 @@ class AuditStore {
   cleaning = $state<Cleaning | null>(null);
 
   private pool: WorkerPool<AuditApi> | null = null;
+  private gazetteer: Promise<Gazetteer> | null = null;
   private controller: AbortController | null = null;
   private run = 0;
 
@@ -142,7 +148,9 @@ class AuditStore {
 
     let summary: AuditSummary;
     try {
-      const [gazetteer, world] = await Promise.all([loadGazetteer(), this.world ? Promise.resolve(this.world) : loadWorld()]);
+      this.gazetteer ??= loadGazetteer();
+      this.gazetteer.catch(() => (this.gazetteer = null)); // offline and never saved: try again next time
+      const [gazetteer, world] = await Promise.all([this.gazetteer, this.world ? Promise.resolve(this.world) : loadWorld()]);
       this.world = world;
       summary = new AuditSummary(gazetteer);
     } catch (e) {
@@ -164,6 +172,12 @@ class AuditStore {
       jobs.push(
         this.workers
           .run<AuditBatch>((remote) => remote.audit(batch.map(({ file, path }) => ({ file, path }))), { signal: controller.signal })
+          .catch((e: unknown): AuditBatch => {
+            if (isAbort(e)) throw e;
+            // The worker stopped (a crash, out of memory): this batch's files are unread, the rest go on.
+            const reason = describeFault(e).message;
+            return { photos: batch.map((input) => unread(input, reason)), ms: 0, bytesRead: 0 };
+          })
           .then(({ photos, ms, bytesRead }) => {
             if (run !== this.run) return;
             this.workerMs += ms;
@@ -183,15 +197,16 @@ class AuditStore {
     } catch (e) {
       clearInterval(timer);
       if (run !== this.run) return;
-      if (isAbort(e)) {
-        publish();
-        this.report = summary.report();
-        this.phase = 'stopped';
-        announcer.say(`Stopped after ${this.read} of ${this.total} photos.`);
-      } else {
+      if (!isAbort(e)) {
+        // A fault of the page's own code (a file or a worker failing makes an unread row instead).
         controller.abort();
         this.fail(`The audit stopped: ${describeFault(e).message}`);
+        return;
       }
+      publish();
+      this.report = summary.report();
+      this.phase = 'stopped';
+      announcer.say(`Stopped after ${this.read} of ${this.total} photos.`);
       return;
     }
     clearInterval(timer);
