@@ -3,11 +3,12 @@
     .venv/bin/python bench/audit_cli.py [--files 10000] [--repeats 1] [--large 100000]
 
 - Speed: a tree of ``--files`` photos (the corpus's readable files, copied round-robin into folders
-  of 500; copies, not hard links, because privpix audits a file reached twice once) read by ``exiftool -json -r TREE`` and by ``privpix audit -r TREE --jsonl``
+  of 500; copies, not hard links, because privpix audits a file reached twice once) read by
+  ``exiftool -json -r TREE`` and by ``privpix audit -r TREE --jsonl``
   (every photo's audit streamed, then the report). The commands run in turns within each repeat, and
   the ratio is the median of the per-repeat ratios, so a busy shared machine slows both alike.
-- Memory: ``privpix audit -r TREE --jsonl`` over ``--large`` files, the peak resident memory of the
-  whole process tree (the main process and its workers, sampled every 50 ms), next to the same run
+- Memory: ``privpix audit -r TREE --jsonl`` over ``--large`` files, the peak memory (proportional set
+  size) of the whole process tree (the main process and its workers, sampled every 50 ms), next to the same run
   over ``--files``: a flat profile means the peak does not grow with the number of photos. The large
   tree copies only the corpus photos under 60 kB (six JPEG, MPO and WebP files with GPS, names and
   thumbnails) so that 100,000 of them fit in ~3 GB of disk: what the audit keeps per photo does not
@@ -54,30 +55,34 @@ def make_tree(root: Path, count: int, *, small: bool = False) -> int:
     return total
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants (from /proc)."""
+def _tree_pss(pid: int) -> int:
+    """Proportional set size of ``pid`` and all its descendants (from /proc), in bytes. PSS, not RSS:
+    pool workers are forked from the main process and share its pages, which RSS would count once
+    per process."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
         except OSError:
             continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        children.setdefault(parent, []).append(int(entry))
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
         todo += children.get(p, [])
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            continue
     return total
 
 
 def run(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak resident bytes (process tree) of ``command``, output discarded."""
+    """Wall seconds and peak memory (PSS of the process tree) of ``command``, output discarded."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
@@ -86,7 +91,7 @@ def run(command: list[str]) -> tuple[float, int]:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            peak = max(peak, _tree_pss(proc.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
@@ -106,52 +111,56 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="privpix-audit-bench-"))
     try:
-        tree = work / "tree"
-        size = make_tree(tree, args.files)
-        commands = {
-            "exiftool -json -r": ["exiftool", "-q", "-q", "-json", "-r", str(tree)],
-            "privpix audit -r --jsonl": [str(PRIVPIX), "audit", "-r", str(tree), "--jsonl"],
-            "privpix audit -r --jsonl -j 1": [str(PRIVPIX), "audit", "-r", str(tree), "--jsonl", "-j", "1"],
-        }
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        peaks: dict[str, list[int]] = {name: [] for name in commands}
-        for _ in range(args.repeats):
-            for name, command in commands.items():
-                seconds, peak = run(command)
-                times[name].append(seconds)
-                peaks[name].append(peak)
-        rows = []
-        for name in commands:
-            ratios = [e / t for e, t in zip(times["exiftool -json -r"], times[name])]
-            med = statistics.median(times[name])
-            rows.append(
-                [
-                    name,
-                    f"{med:.2f} s",
-                    f"{args.files / med:.0f}",
-                    f"{max(peaks[name]) / 1e6:.0f} MB",
-                    f"{statistics.median(ratios):.1f}x",
-                ]
-            )
-        print(f"{args.files} files ({size / 1e9:.2f} GB, the corpus copied), {args.repeats} paired runs; cores: {os.cpu_count()} (shared)")
-        print(table(["command", "wall time (median)", "files/s", "peak memory (process tree)", "speed vs exiftool (median ratio)"], rows))
+        if args.files:
+            speed(work / "tree", args.files, args.repeats)
         if args.large:
-            shutil.rmtree(tree)
-            size = make_tree(tree, args.large, small=True)
-            seconds, peak = run([str(PRIVPIX), "audit", "-r", str(tree), "--jsonl"])
-            small = max(peaks["privpix audit -r --jsonl"])
-            print()
-            print(
-                table(
-                    ["privpix audit -r --jsonl", "wall time", "files/s", "peak memory (process tree)"],
-                    [
-                        [f"{args.files} files", f"{statistics.median(times['privpix audit -r --jsonl']):.1f} s", "", f"{small / 1e6:.0f} MB"],
-                        [f"{args.large} files ({size / 1e9:.1f} GB)", f"{seconds:.1f} s", f"{args.large / seconds:.0f}", f"{peak / 1e6:.0f} MB"],
-                    ],
-                )
-            )
+            memory(work / "tree", args.large)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def speed(tree: Path, files: int, repeats: int) -> None:
+    size = make_tree(tree, files)
+    commands = {
+        "exiftool -json -r": ["exiftool", "-q", "-q", "-json", "-r", str(tree)],
+        "privpix audit -r --jsonl": [str(PRIVPIX), "audit", "-r", str(tree), "--jsonl"],
+        "privpix audit -r --jsonl -j 1": [str(PRIVPIX), "audit", "-r", str(tree), "--jsonl", "-j", "1"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[int]] = {name: [] for name in commands}
+    for _ in range(repeats):
+        for name, command in commands.items():
+            seconds, peak = run(command)
+            times[name].append(seconds)
+            peaks[name].append(peak)
+    rows = []
+    for name in commands:
+        ratios = [e / t for e, t in zip(times["exiftool -json -r"], times[name])]
+        med = statistics.median(times[name])
+        rows.append(
+            [name, f"{med:.2f} s", f"{files / med:.0f}", f"{max(peaks[name]) / 1e6:.0f} MB", f"{statistics.median(ratios):.1f}x"]
+        )
+    print(f"{files} files ({size / 1e9:.2f} GB, the corpus copied), {repeats} paired runs; cores: {os.cpu_count()} (shared)")
+    print(table(["command", "wall time (median)", "files/s", "peak memory (PSS, tree)", "vs exiftool (median ratio)"], rows))
+    shutil.rmtree(tree)
+
+
+def memory(tree: Path, large: int) -> None:
+    """The same command over a tenth of ``large`` files and over ``large``: the slope per file."""
+    rows = []
+    peaks = []
+    for count in (large // 10, large):
+        size = make_tree(tree, count, small=True)
+        seconds, peak = run([str(PRIVPIX), "audit", "-r", str(tree), "--jsonl"])
+        peaks.append(peak)
+        rows.append(
+            [f"{count} files ({size / 1e9:.2f} GB)", f"{seconds:.1f} s", f"{count / seconds:.0f}", f"{peak / 1e6:.0f} MB"]
+        )
+        shutil.rmtree(tree)
+    slope = (peaks[1] - peaks[0]) / (large - large // 10)
+    print()
+    print(table(["privpix audit -r --jsonl", "wall time", "files/s", "peak memory (PSS, process tree)"], rows))
+    print(f"growth: {slope / 1000:.1f} kB per file")
 
 
 if __name__ == "__main__":

@@ -43,8 +43,8 @@ def main() -> None:
         score = thumbnail_difference(data)
         if score is None:
             continue
-        fast = median_ms(lambda: audit_photo(data, path.name), args.repeats)
-        checked = median_ms(lambda: audit_photo(data, path.name, thumbnails=True), args.repeats)
+        fast = median_ms(lambda data=data, name=path.name: audit_photo(data, name), args.repeats)
+        checked = median_ms(lambda data=data, name=path.name: audit_photo(data, name, thumbnails=True), args.repeats)
         fast_all.append(fast)
         checked_all.append(checked)
         rows.append([path.name, f"{len(data) / 1e6:.2f} MB", f"{fast:.1f}", f"{checked:.0f}", f"{score:.3f}"])

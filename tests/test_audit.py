@@ -23,7 +23,9 @@ BERGEN_NO = (60.393, 5.324)
 METRE = 1 / 111_195  # degrees of latitude per metre
 
 
-def photo(name: str, where: tuple[float, float] | None, taken: str | None, identity: list[IdentityItem] | None = None) -> PhotoAudit:
+def photo(
+    name: str, where: tuple[float, float] | None, taken: str | None, identity: list[IdentityItem] | None = None
+) -> PhotoAudit:
     gps = GpsFix(where[0], where[1], None) if where else None
     risk = "high" if gps else "medium" if identity else "low" if taken else "none"
     return PhotoAudit(name, 1000, "JPEG", None, False, gps, taken, identity or [], [], risk, [])  # type: ignore[arg-type]
@@ -78,7 +80,10 @@ def test_home_work_and_places_are_found_and_said_plainly() -> None:
     report = summary.report()
     home, work, lyon = report.places
     assert (home.photos, home.nights, home.likely, home.town, home.country) == (21, 14, "home", "Siena", "Italy")
-    assert home.statement == "21 photos, taken on 14 different evenings, show a place near Siena, Italy: this is probably where you live."
+    assert (
+        home.statement
+        == "21 photos, taken on 14 different evenings, show a place near Siena, Italy: this is probably where you live."
+    )
     assert home.radius_m < 300
     assert (work.photos, work.work_days, work.nights, work.likely) == (5, 5, 0, "work")
     assert work.statement is not None and work.statement.endswith("this is probably where you work.")

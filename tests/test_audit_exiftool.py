@@ -18,7 +18,18 @@ from .conftest import corpus_entries, exiftool_json
 STANDARD_GROUPS = re.compile(r"^(IFD0|IFD1|ExifIFD|GPS|XMP-.*|IPTC|PNG|Composite|MPF0|JFIF|Photoshop)$")
 """Groups privpix decodes; any other group holding a serial, name or picture is a maker's private block
 (Canon, Nikon, Olympus, Nintendo; Nikon's PreviewIFD lives inside its maker notes)."""
-NAME_TAGS = {"Artist", "Copyright", "OwnerName", "Creator", "By-line", "Author", "XPAuthor", "Rights", "CopyrightNotice", "CameraOwnerName"}
+NAME_TAGS = {
+    "Artist",
+    "Copyright",
+    "OwnerName",
+    "Creator",
+    "By-line",
+    "Author",
+    "XPAuthor",
+    "Rights",
+    "CopyrightNotice",
+    "CameraOwnerName",
+}
 SERIAL_TAG = re.compile(r"SerialNumber$")
 UNIQUE_TAGS = {"ImageUniqueID", "DocumentID", "OriginalDocumentID"}
 # ExifTool's embedded-picture tags, and the audit's hidden-picture keys that answer each.

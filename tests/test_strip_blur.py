@@ -1,4 +1,4 @@
-""""Keep location but blur it": the strip keep-group ``blurred-location`` keeps the GPS position
+""" "Keep location but blur it": the strip keep-group ``blurred-location`` keeps the GPS position
 rounded to 0.1° (about 11 km) and nothing else of the GPS block. ExifTool judges the written files."""
 
 from __future__ import annotations
@@ -43,7 +43,14 @@ def test_blurred_location_rounds_every_position_to_a_tenth_of_a_degree(corpus: P
             assert new[tag] == pytest.approx(_tenth(old[tag]), abs=1e-9), path.name
             assert abs(new[tag] - old[tag]) <= 0.05 + 1e-9
         # Nothing else of the GPS block is kept: no altitude, no time, no direction or speed.
-        kept = {"SourceFile", "GPS:GPSVersionID", "GPS:GPSLatitudeRef", "GPS:GPSLatitude", "GPS:GPSLongitudeRef", "GPS:GPSLongitude"}
+        kept = {
+            "SourceFile",
+            "GPS:GPSVersionID",
+            "GPS:GPSLatitudeRef",
+            "GPS:GPSLatitude",
+            "GPS:GPSLongitudeRef",
+            "GPS:GPSLongitude",
+        }
         assert set(new) - kept == set(), (path.name, set(new) - kept)
 
 

@@ -152,7 +152,9 @@ def audit(
     ] = False,
     blur_location: Annotated[
         bool,
-        typer.Option("--blur-location", help="With --strip, keep the GPS position rounded to about 10 km (the town, not the house)."),
+        typer.Option(
+            "--blur-location", help="With --strip, keep the GPS position rounded to about 10 km (the town, not the house)."
+        ),
     ] = False,
     thumbnails: Annotated[
         bool,
@@ -172,13 +174,22 @@ def audit(
     from .tools.audit.text import photo_line
 
     if not strip:
-        for given, flag in ((flags.out, "-o"), (flags.in_place, "--in-place"), (flags.skip_existing, "--skip-existing"), (blur_location, "--blur-location")):
+        writing = (
+            (flags.out, "-o"),
+            (flags.in_place, "--in-place"),
+            (flags.skip_existing, "--skip-existing"),
+            (blur_location, "--blur-location"),
+        )
+        for given, flag in writing:
             if given:
                 usage(f"{flag} applies to the stripped copies: add --strip", flag)
-    if html is not None and html.exists() and not flags.overwrite:
-        usage(f"{html} already exists (--overwrite replaces it)", "--html")
-    if html is not None and html.is_dir():
-        usage(f"{html} is a directory; --html names the report file", "--html")
+    if html is not None:
+        if html.is_dir():
+            usage(f"{html} is a directory; --html names the report file", "--html")
+        if html.exists() and not flags.overwrite:
+            usage(f"{html} already exists (--overwrite replaces it)", "--html")
+        if not html.absolute().parent.is_dir():
+            usage(f"{html.parent} is not a directory", "--html")
     if thumbnails:
         _need("encode", "privpix audit --thumbnails")
     options = StripOptions(keep=frozenset({"blurred-location"} if blur_location else ())) if strip else None

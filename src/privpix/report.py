@@ -44,6 +44,14 @@ def say(path: Path | str, message: str) -> None:
     print(f"privpix: {printable(path)}: {printable(message)}", file=sys.stderr)
 
 
+# What the summary needs of an entry, shared by every file with the same outcome (see _entry).
+_COUNTED: dict[tuple[str, bool], dict[str, Any]] = {
+    (status, damaged): {"status": status, "result": {"damaged": damaged}}
+    for status in ("ok", "error", "skipped")
+    for damaged in (False, True)
+}
+
+
 class BatchReport:
     def __init__(
         self,
@@ -101,9 +109,9 @@ class BatchReport:
             self._emit({"schema_version": SCHEMA_VERSION, "tool": self.tool, "type": "file", **entry})
         if self.mode != "json":
             # Only --json prints the entries again at the end; the others keep what the summary
-            # counts, so that a run over 100,000 files does not hold 100,000 reports.
-            damaged = bool((result or {}).get("damaged"))
-            entry = {"status": status, "result": {"damaged": damaged} if result is not None else None}
+            # counts (one shared entry per outcome kind), so that a run over 100,000 files does not
+            # hold 100,000 reports.
+            entry = _COUNTED[(status, result is not None and bool(result.get("damaged")))]
         self.entries.append((index, entry))
 
     def problems(self, items: list[tuple[Path, str]]) -> None:

@@ -31,9 +31,15 @@ class AuditCollector:
         report = self.summary.report().to_json()
         if self.html is not None:
             from ...atomic import write_atomic
+            from ...files import describe
+            from ...report import say
             from .html import audit_html
 
-            write_atomic(self.html, audit_html(report, self.rows).encode(), overwrite=True)
+            try:
+                write_atomic(self.html, audit_html(report, self.rows).encode(), overwrite=True)
+            except OSError as err:
+                say(self.html, f"cannot write the report: {describe(err)}")
+                self.html = None
         return report
 
     def lines(self, result: dict[str, Any]) -> list[str]:

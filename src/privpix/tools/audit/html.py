@@ -4,12 +4,14 @@ and filterable. No external resource of any kind: it opens offline in any browse
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from html import escape
 from typing import Any
 
+from ...formats.findings import plural
 from .data import load_world
 from .map import map_svg, map_view, world_group
+from .text import place_dates
 from .types import RISK_LEVELS, Place
 
 _STYLE = """
@@ -26,7 +28,7 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; pad
 th button { font: inherit; font-weight: 600; background: none; border: 0; color: inherit; cursor: pointer; padding: 0; }
 .privpix-map { width: 100%; height: auto; aspect-ratio: 2 / 1; border: 1px solid var(--line); }
 .privpix-map .sea { fill: var(--sea); }
-.privpix-map .land path { fill: var(--land); stroke: var(--border); stroke-width: .6px; vector-effect: non-scaling-stroke; }
+.privpix-map .land, .privpix-map use { fill: var(--land); stroke: var(--border); stroke-width: .6px; }
 .privpix-map .place circle { fill: var(--place); fill-opacity: .75; stroke: var(--bg); stroke-width: 1px;
   vector-effect: non-scaling-stroke; }
 .privpix-map .place.home circle { fill: var(--home); } .privpix-map .place.work circle { fill: var(--work); }
@@ -34,6 +36,8 @@ th button { font: inherit; font-weight: 600; background: none; border: 0; color:
 .risk-high { color: var(--place); font-weight: 700; } .risk-medium { font-weight: 600; }
 fieldset { border: 1px solid var(--line); margin: 0 0 1rem; } label { margin-right: 1rem; white-space: nowrap; }
 details summary { cursor: pointer; }
+ol.places { list-style: none; padding: 0; } ol.places li { border-bottom: 1px solid var(--line); padding: .25rem 0; }
+ol.places p { margin: .25rem 0; } td { overflow-wrap: anywhere; }
 """
 
 # Sorting and filtering the photos table; nothing else runs and nothing is loaded.
@@ -90,7 +94,15 @@ class PhotoRow:
     @classmethod
     def of(cls, index: int, photo: dict[str, Any]) -> PhotoRow:
         kinds = {item["kind"] for item in photo["identity"]}
-        return cls(index, photo["name"], photo["risk"], tuple(photo["reasons"]), photo["gps"] is not None, "serial" in kinds, "name" in kinds)
+        return cls(
+            index,
+            photo["name"],
+            photo["risk"],
+            tuple(photo["reasons"]),
+            photo["gps"] is not None,
+            "serial" in kinds,
+            "name" in kinds,
+        )
 
 
 def _e(text: object) -> str:
@@ -103,17 +115,18 @@ def _places_section(report: dict[str, Any]) -> str:
     if not places:
         return "<h2>Places</h2><p>No photo carries a GPS position.</p>"
     overview = map_svg(world, places, map_view(world, places), world_group(world), f"Map of {len(places)} places")
-    rows = []
+    items = []
     for p in places:
-        zoomed = map_svg(world, [p], map_view(world, [p]), '<use href="#privpix-world" xlink:href="#privpix-world"/>', f"Map of place {p.id}")
-        dates = f"{p.first} to {p.last}" if p.first else "no dates"
-        likely = f"<br><span class='headline'>{_e(p.statement)}</span>" if p.statement else ""
-        rows.append(
-            f"<tr id='place-{p.id}'><td>{p.id}</td><td>{_e(p.label)}{likely}<details><summary>Zoom to this place</summary>"
-            f"{zoomed}</details></td><td>{p.photos}</td><td>{_e(dates)}</td><td>{p.days}</td><td>{p.nights}</td></tr>"
+        land = '<use href="#privpix-world" xlink:href="#privpix-world"/>'
+        zoomed = map_svg(world, [p], map_view(world, [p]), land, f"Map of place {p.id}")
+        evenings = f", {plural(p.nights, 'evening')}" if p.nights else ""
+        likely = f"<p class='headline'>{_e(p.statement)}</p>" if p.statement else ""
+        items.append(
+            f"<li id='place-{p.id}'><p><strong>{p.id}. {_e(p.label)}</strong> — {plural(p.photos, 'photo')} "
+            f"({_e(place_dates(asdict(p)))}{evenings})</p>{likely}"
+            f"<details><summary>Zoom to this place</summary>{zoomed}</details></li>"
         )
-    head = "<tr><th>#</th><th>Place</th><th>Photos</th><th>Taken</th><th>Days</th><th>Evenings</th></tr>"
-    return f"<h2>Places</h2>{overview}<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<h2>Places</h2>{overview}<ol class='places'>{''.join(items)}</ol>"
 
 
 def _identity_section(report: dict[str, Any]) -> str:
@@ -121,7 +134,9 @@ def _identity_section(report: dict[str, Any]) -> str:
         return "<h2>Identity</h2><p>No names, serial numbers, ids or programs found.</p>"
     parts = ["<h2>Identity</h2>"]
     for g in report["identity"]:
-        values = "".join(f"<tr><td>{_e(v['label'])}</td><td>{_e(v['value'])}</td><td>{v['photos']}</td></tr>" for v in g["values"])
+        values = "".join(
+            f"<tr><td>{_e(v['label'])}</td><td>{_e(v['value'])}</td><td>{v['photos']}</td></tr>" for v in g["values"]
+        )
         parts.append(
             f"<p>{_e(g['summary'])}</p><details><summary>Show the values</summary><table><thead><tr><th>What</th>"
             f"<th>Value</th><th>Photos</th></tr></thead><tbody>{values}</tbody></table></details>"
@@ -134,16 +149,19 @@ def _hidden_section(report: dict[str, Any]) -> str:
         return "<h2>Hidden pictures</h2><p>No thumbnails, previews, depth or gain maps found.</p>"
     items = "".join(f"<li>{_e(h['label'])}: {h['photos']} photos</li>" for h in report["hidden"])
     n = report["thumbnails_differ"]
-    differ = f"<p class='headline'>{n} EXIF thumbnails show another picture than the photo (cropped or edited since).</p>" if n else ""
+    differ = (
+        f"<p class='headline'>{n} EXIF thumbnails show another picture than the photo (cropped or edited since).</p>" if n else ""
+    )
     return f"<h2>Hidden pictures</h2><ul>{items}</ul>{differ}"
 
 
 def _photos_section(rows: list[PhotoRow], home: set[int]) -> str:
-    ordered = sorted(rows, key=lambda r: (RISK_LEVELS.index(r.risk), r.index))  # type: ignore[arg-type]
+    ordered = sorted(rows, key=lambda r: (RISK_LEVELS.index(r.risk), r.index))
     body = "".join(
         f"<tr data-index='{r.index}' data-file='{_e(r.name)}' data-risk='{r.risk}' data-gps='{int(r.gps)}' "
         f"data-home='{int(r.index in home)}' data-serial='{int(r.serial)}' data-name='{int(r.named)}'>"
-        f"<td>{_e(r.name)}</td><td class='risk-{r.risk}'>{r.risk}</td><td>{'<br>'.join(_e(x) for x in r.reasons) or '—'}</td></tr>"
+        f"<td>{_e(r.name)}</td><td class='risk-{r.risk}'>{r.risk}</td>"
+        f"<td>{'<br>'.join(_e(x) for x in r.reasons) or '—'}</td></tr>"
         for r in ordered
     )
     filters = "".join(f"<label><input type='checkbox' value='{key}'> {label}</label>" for key, label in _FILTERS)

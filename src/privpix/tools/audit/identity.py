@@ -67,7 +67,8 @@ def _summary(kind: IdentityKind, values: list[IdentityValue], photos: int) -> st
     if kind == "unique_id":
         return f"{count}, which link copies and edits of the same picture; {carry} one."
     if kind == "maker_notes":
-        return f"{plural(photos, 'photo')} {'carries' if photos == 1 else 'carry'} a camera maker's private notes, which can hold serial numbers."
+        verb = "carries" if photos == 1 else "carry"
+        return f"{plural(photos, 'photo')} {verb} a camera maker's private notes, which can hold serial numbers."
     named = [f"{_SHORT_LABELS.get(v.key, '')}{v.value}" for v in values[:_NAMED_IN_SUMMARY]]
     more = f" and {len(values) - _NAMED_IN_SUMMARY} more" if len(values) > _NAMED_IN_SUMMARY else ""
     return f"{count}: {', '.join(named)}{more}; {carry} {'it' if len(values) == 1 else 'one of them'}."

@@ -13,8 +13,9 @@ from ...formats.findings import format_fixed
 from .data import WorldOutlines
 from .types import Place
 
-_MIN_SPAN_DEGREES = 0.2
-"""The smallest span shown, in degrees (about 20 km): a single place is shown with its surroundings."""
+_MIN_SPAN_DEGREES = 2.0
+"""The smallest span shown, in degrees (about 200 km): a single place is shown with the coasts and
+borders around it (the outlines are drawn to 0.1°, too coarse for a closer view)."""
 _MARGIN = 0.25
 """Margin around the places, as a share of their span."""
 
@@ -66,7 +67,11 @@ def _xml(text: str) -> str:
 
 def world_group(world: WorldOutlines, group_id: str = "privpix-world") -> str:
     """The country outlines as one SVG group (``group_id`` lets other maps on the page ``<use>`` it)."""
-    paths = "".join(f'<path d="{c["d"]}"><title>{_xml(c["name"])}</title></path>' for c in world.countries)
+    # Each path says non-scaling-stroke itself and takes its colours from the group: a page's CSS
+    # cannot reach the copies a <use> makes, but inherited properties do.
+    paths = "".join(
+        f'<path d="{c["d"]}" vector-effect="non-scaling-stroke"><title>{_xml(c["name"])}</title></path>' for c in world.countries
+    )
     return f'<g id="{group_id}" class="land">{paths}</g>'
 
 
@@ -85,7 +90,8 @@ def map_svg(world: WorldOutlines, places: list[Place], view: MapView, land: str,
         title = f"{p.id}. {p.photos} {'photo' if p.photos == 1 else 'photos'} {p.label}"
         markers.append(
             f'<g class="{cls}"><circle cx="{_fixed2(x)}" cy="{_fixed2(y)}" r="{_fixed2(r)}"/>'
-            f'<text x="{_fixed2(x)}" y="{_fixed2(y)}" font-size="{_fixed2(r * 1.2)}" text-anchor="middle" dominant-baseline="central">{p.id}</text>'
+            f'<text x="{_fixed2(x)}" y="{_fixed2(y)}" font-size="{_fixed2(r * 1.2)}" text-anchor="middle" '
+            f'dominant-baseline="central">{p.id}</text>'
             f"<title>{_xml(title)}</title></g>"
         )
     x0, y0, w, h = (_fixed2(v) for v in (view.x, view.y, view.width, view.height))

@@ -68,7 +68,11 @@ def _gps_fix(findings: list[Finding]) -> GpsFix | None:
     if not isinstance(latitude, (int, float)) or not isinstance(longitude, (int, float)):
         return None
     altitude = next(
-        (f.data["metres"] for f in findings if f.key == "gps_altitude" and f.data and isinstance(f.data.get("metres"), (int, float))),
+        (
+            f.data["metres"]
+            for f in findings
+            if f.key == "gps_altitude" and f.data and isinstance(f.data.get("metres"), (int, float))
+        ),
         None,
     )
     return GpsFix(latitude, longitude, altitude)
@@ -85,7 +89,7 @@ def _taken(findings: list[Finding]) -> str | None:
 
 
 def _device(findings: list[Finding]) -> IdentityItem | None:
-    """"Apple iPhone 6" from make "Apple" and model "iPhone 6"; the model alone when it already starts
+    """ "Apple iPhone 6" from make "Apple" and model "iPhone 6"; the model alone when it already starts
     with the make's first word ("NIKON CORPORATION" + "NIKON D60" is "NIKON D60")."""
     make = next((f.value for f in findings if f.key == "camera_make"), "")
     model = next((f.value for f in findings if f.key == "camera_model"), "")

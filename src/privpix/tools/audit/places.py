@@ -140,7 +140,9 @@ def _describe(group: list[Located], gazetteer: Gazetteer) -> Place:
 def _statement(place: Place, kind: PlaceKind) -> str:
     photos = plural(place.photos, "photo")
     if kind == "home":
-        return f"{photos}, taken on {place.nights} different evenings, show a place {place.label}: this is probably where you live."
+        return (
+            f"{photos}, taken on {place.nights} different evenings, show a place {place.label}: this is probably where you live."
+        )
     if kind == "work":
         return (
             f"{photos}, taken on {place.work_days} different weekdays in working hours, show a place {place.label}: "
@@ -163,7 +165,9 @@ def _read_patterns(places: list[Place]) -> None:
         if work is None or p.work_days > work.work_days:
             work = p
     for p in places:
-        kind: PlaceKind | None = "home" if p is home else "work" if p is work else "frequent" if p.days >= FREQUENT_MIN_DAYS else None
+        kind: PlaceKind | None = (
+            "home" if p is home else "work" if p is work else "frequent" if p.days >= FREQUENT_MIN_DAYS else None
+        )
         p.likely = kind
         p.statement = _statement(p, kind) if kind else None
 

@@ -4,6 +4,7 @@ findings, so a folder of 100,000 photos needs little memory (mirrors web/src/eng
 
 from __future__ import annotations
 
+from ...formats.findings import plural
 from .data import Gazetteer
 from .identity import IdentityTally
 from .places import Located, find_places
@@ -68,7 +69,7 @@ class AuditSummary:
         headlines = [p.statement for p in places if p.likely in ("home", "work") and p.statement]
         located = len(self._located)
         if located:
-            headlines.append(f"{located} of {self._photos} photos carry a GPS position, in {len(places)} {'place' if len(places) == 1 else 'places'}.")
+            headlines.append(f"{located} of {self._photos} photos carry a GPS position, in {plural(len(places), 'place')}.")
         headlines += [g.summary for g in identity if g.kind in ("name", "serial")]
         if self._thumbnails_differ:
             headlines.append(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...formats.findings import plural
 
-def _dates(place: dict[str, Any]) -> str:
+
+def place_dates(place: dict[str, Any]) -> str:
+    """ "2008-10-22, 1 day" or "2008-10-22 to 2008-11-02, 5 days": the days, which is what people compare."""
     first, last = place["first"], place["last"]
     if first is None:
         return "no dates"
-    days = f"{place['days']} day{'s' if place['days'] != 1 else ''}"
+    days = plural(place["days"], "day")
     return f"{first[:10]}, {days}" if first[:10] == last[:10] else f"{first[:10]} to {last[:10]}, {days}"
 
 
@@ -29,7 +32,7 @@ def report_lines(report: dict[str, Any]) -> list[str]:
         for p in report["places"]:
             likely = f" [likely {p['likely']}]" if p["likely"] else ""
             photos = f"{p['photos']} photo{'s' if p['photos'] != 1 else ''}"
-            lines.append(f"  {p['id']:>3}. {photos} {p['label']} ({_dates(p)}){likely}")
+            lines.append(f"  {p['id']:>3}. {photos} {p['label']} ({place_dates(p)}){likely}")
     if report["identity"]:
         lines.append("Identity:")
         lines += [f"  {g['summary']}" for g in report["identity"]]
@@ -38,7 +41,9 @@ def report_lines(report: dict[str, Any]) -> list[str]:
         lines += [f"  {h['label']}: {h['photos']} photo{'s' if h['photos'] != 1 else ''}" for h in report["hidden"]]
         if report["thumbnails_differ"]:
             n = report["thumbnails_differ"]
-            lines.append(f"  {n} EXIF thumbnail{'s show' if n != 1 else ' shows'} another picture than the photo (cropped or edited since)")
+            lines.append(
+                f"  {n} EXIF thumbnail{'s show' if n != 1 else ' shows'} another picture than the photo (cropped or edited since)"
+            )
     return lines
 
 

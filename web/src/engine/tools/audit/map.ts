@@ -16,8 +16,9 @@ export interface MapView {
   height: number;
 }
 
-/** The smallest span shown, in degrees (about 20 km): a single place is shown with its surroundings. */
-const MIN_SPAN_DEGREES = 0.2;
+/** The smallest span shown, in degrees (about 200 km): a single place is shown with the coasts and
+ *  borders around it (the outlines are drawn to 0.1°, too coarse for a closer view). */
+const MIN_SPAN_DEGREES = 2;
 /** Margin around the places, as a share of their span. */
 const MARGIN = 0.25;
 
@@ -54,7 +55,11 @@ function escapeXml(text: string): string {
 
 /** The country outlines as one SVG group (`id` lets other maps on the page `<use>` it). */
 export function worldGroup(world: WorldOutlines, id = 'privpix-world'): string {
-  const paths = world.countries.map((c) => `<path d="${c.d}"><title>${escapeXml(c.name)}</title></path>`).join('');
+  // Each path says non-scaling-stroke itself and takes its colours from the group: a page's CSS cannot
+  // reach the copies a <use> makes, but inherited properties do.
+  const paths = world.countries
+    .map((c) => `<path d="${c.d}" vector-effect="non-scaling-stroke"><title>${escapeXml(c.name)}</title></path>`)
+    .join('');
   return `<g id="${id}" class="land">${paths}</g>`;
 }
 

@@ -4,6 +4,7 @@
  * or findings, so a folder of 100,000 photos needs little memory (mirrors src/privpix/tools/audit/summary.py).
  */
 
+import { plural } from '../../formats/findings';
 import type { Gazetteer } from './data';
 import { IdentityTally } from './identity';
 import { findPlaces, type Located } from './places';
@@ -59,7 +60,7 @@ export class AuditSummary {
     for (const p of places) if (p.likely === 'home' || p.likely === 'work') headlines.push(p.statement!);
     if (this.located.length) {
       headlines.push(
-        `${this.located.length} of ${this.photos} photos carry a GPS position, in ${places.length} ${places.length === 1 ? 'place' : 'places'}.`,
+        `${this.located.length} of ${this.photos} photos carry a GPS position, in ${plural(places.length, 'place')}.`,
       );
     }
     for (const g of identity) if (g.kind === 'name' || g.kind === 'serial') headlines.push(g.summary);
