@@ -184,9 +184,12 @@ def test_audit_session(browser: Any, server: str, folder: Path, tmp_path: Path) 
         world_view = page.get_by_test_id("audit-map").get_attribute("data-view")
         home.get_by_role("button", name=re.compile("^Show on map")).click()
         expect(page.get_by_test_id("audit-map")).not_to_have_attribute("data-view", world_view or "")
-        width = float(str(page.get_by_test_id("audit-map").get_attribute("data-view")).split()[2])
-        assert width < 1, f"not zoomed to the place: {width} map units (0.1°) across"
+        view_width = lambda: float(str(page.get_by_test_id("audit-map").get_attribute("data-view")).split()[2])  # noqa: E731
+        assert view_width() <= 30, f"not zoomed to the place: {view_width()} map units (0.1°) across"
         expect(page.locator("svg .photo")).to_have_count(6)  # each photo of the place, at its position
+        for _ in range(5):  # closer, to the photos one by one (a few hundred metres across)
+            page.get_by_role("button", name="Zoom in").click()
+        assert view_width() < 1, view_width()
         marker = page.get_by_role("button", name=re.compile(r"Arezzo, Italy: 1 photo"))
         marker.focus()
         page.keyboard.press("Enter")

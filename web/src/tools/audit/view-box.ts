@@ -28,7 +28,7 @@ export function clamp(view: MapView, unit: number): MapView {
 }
 
 /** A 2:1 view `width` map units wide, centred on (cx, cy). */
-export function centred(cx: number, cy: number, width: number, unit: number): MapView {
+function centred(cx: number, cy: number, width: number, unit: number): MapView {
   return clamp({ x: cx - width / 2, y: cy - width / 4, width, height: width / 2 }, unit);
 }
 
