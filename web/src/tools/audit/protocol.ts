@@ -1,20 +1,9 @@
-/** What the audit worker answers. Types only; the page imports no engine code but the summary's. */
+/** What the audit worker answers. Types only: the page imports no engine code but the summary's and the map view's. */
 import type { StripOptions } from '../../engine/index';
 import type { PhotoAudit } from '../../engine/tools/audit/types';
 import type { FileProblem } from '../../app/batch/batch-queue.svelte';
 
-export type {
-  AuditReport,
-  GpsFix,
-  HiddenCount,
-  IdentityGroup,
-  IdentityKind,
-  IdentityValue,
-  PhotoAudit,
-  Place,
-  PlaceKind,
-  RiskLevel,
-} from '../../engine/tools/audit/types';
+export type { AuditReport, PhotoAudit, Place, RiskLevel } from '../../engine/tools/audit/types';
 export type { WorldOutlines } from '../../engine/tools/audit/data';
 export type { FileProblem, StripOptions };
 
