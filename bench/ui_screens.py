@@ -33,13 +33,15 @@ SITE = ROOT / "src" / "privpix" / "site"
 OUT = ROOT / "bench" / "out" / "ui"
 SIZES = {"phone": (390, 844), "laptop": (1366, 768)}
 SCHEMES = ("light", "dark")
-#: The file each tool is shown with: a GPS-tagged iPhone HEIC for the metadata tool, small JPEGs elsewhere.
+#: The file each tool is shown with: a GPS-tagged iPhone HEIC for the metadata tool, small JPEGs elsewhere;
+#: the audit reads the whole corpus as one folder.
 FILES = {
     "strip": "pillowheif_pug.heic",
     "compress": "exifsamples_DSCN0010.jpg",
     "convert": "pillowheif_pug.heic",
     "remove-bg": "matting/syn_woman_dancing.jpg",
     "erase": "skimage_rocket.jpg",
+    "audit": ".",  # the whole corpus folder, through the folder input
 }
 TIMEOUT = 240_000
 
@@ -54,6 +56,8 @@ def _wait_done(page: Any, tool: str) -> None:
         )
     elif tool == "erase":
         page.get_by_test_id("editor").wait_for(timeout=TIMEOUT)
+    elif tool == "audit":
+        page.locator("[data-testid=audit-progress][data-phase=done]").wait_for(timeout=TIMEOUT)
     else:
         page.wait_for_function(
             "() => { const r = [...document.querySelectorAll('[data-testid=file-row]')];"
@@ -106,7 +110,10 @@ def shoot(browser: Any, url: str, tool: str, size: str, scheme: str, out: Path) 
             _ensure_model(page)
         time.sleep(0.3)
         snap("empty")
-        page.get_by_label("Choose images", exact=True).first.set_input_files(str(CORPUS / FILES[tool]))
+        if tool == "audit":
+            page.locator("#audit-folder").set_input_files(str(CORPUS / FILES[tool]))
+        else:
+            page.get_by_label("Choose images", exact=True).first.set_input_files(str(CORPUS / FILES[tool]))
         time.sleep(0.6)
         snap("added")
         _wait_done(page, tool)

@@ -47,6 +47,7 @@ TOOLS = {
     "convert": "Convert",
     "remove-bg": "Remove background",
     "erase": "Erase objects",
+    "audit": "Audit",
 }
 
 pytestmark = pytest.mark.browser
@@ -86,7 +87,7 @@ def test_every_tool_offline_at_a_sub_path(browser, nginx_sub_path: NginxSite, co
         page.goto(url + "#/strip")
         wait_until_saved(page, "strip")
         status = page.get_by_test_id("offline-status")
-        expect(status).to_contain_text("Offline: 1 of 5 tools")
+        expect(status).to_contain_text("Offline: 1 of 6 tools")
         status.get_by_role("button").click()
         panel = page.locator("#offline-panel")
         for tool, label in TOOLS.items():
@@ -115,6 +116,10 @@ def test_every_tool_offline_at_a_sub_path(browser, nginx_sub_path: NginxSite, co
             elif tool == "erase":
                 page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / ROCKET))
                 expect(page.get_by_test_id("editor")).to_have_attribute("data-status", "ready", timeout=60_000)
+            elif tool == "audit":  # its place names and outlines come from the cache at the sub-path too
+                page.locator("#audit-folder").set_input_files(str(corpus))
+                expect(page.get_by_test_id("audit-progress")).to_have_attribute("data-phase", "done", timeout=120_000)
+                expect(page.get_by_test_id("audit-places")).to_contain_text("near Arezzo, Italy")
         assert page.evaluate("crossOriginIsolated") is True
     finally:
         context.close()

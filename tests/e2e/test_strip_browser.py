@@ -104,7 +104,7 @@ def strip_session(browser, url: str, corpus: Path, cli_outputs: dict[str, bytes]
         # After one visit the tool works offline, and says so (the other tools are saved when opened).
         wait_until_saved(page, "strip")
         expect(page.get_by_test_id("offline-status")).to_have_attribute("data-ready-tools", "strip")
-        expect(page.get_by_test_id("offline-status")).to_contain_text("Offline: 1 of 5 tools")
+        expect(page.get_by_test_id("offline-status")).to_contain_text("Offline: 1 of 6 tools")
         assert page.evaluate("navigator.serviceWorker.controller !== null")
 
         # First load: the JS+CSS the page itself loaded before any tool was used, gzip-compressed.

@@ -7,11 +7,21 @@ const zipper = lazyWorker<ZipApi>(
   'zip worker',
 );
 
-/** Names made unique inside one archive: "a.jpg", "a (2).jpg", ... */
-export function uniqueNames(names: string[]): string[] {
+/**
+ * Names made unique inside one archive: "a.jpg", "a (2).jpg", ... With `folders`, "/" separates
+ * folders inside the archive ("Trip/a.jpg"); segments that would climb out of it ("..", ".", empty)
+ * are dropped. Without, a "/" or "\\" in a name becomes "_".
+ */
+export function uniqueNames(names: string[], folders = false): string[] {
   const used = new Set<string>();
   return names.map((name) => {
-    const safe = name.replace(/[\\/]/g, '_') || 'image';
+    const safe =
+      (folders
+        ? name
+            .split(/[\\/]/)
+            .filter((part) => part !== '' && part !== '.' && part !== '..')
+            .join('/')
+        : name.replace(/[\\/]/g, '_')) || 'image';
     let candidate = safe;
     const dot = safe.lastIndexOf('.');
     const [stem, ext] = dot > 0 ? [safe.slice(0, dot), safe.slice(dot)] : [safe, ''];
@@ -34,11 +44,12 @@ export function saveBlob(blob: Blob, name: string): void {
 }
 
 /**
- * One stored ZIP of `files` (unique names inside). The archive is a Blob of parts: the worker's headers
- * and the files' own Blobs, so no copy of the batch is made in memory (see zip.worker.ts).
+ * One stored ZIP of `files` (unique names inside; with `folders`, names may hold folders: "Trip/a.jpg").
+ * The archive is a Blob of parts: the worker's headers and the files' own Blobs, so no copy of the
+ * batch is made in memory (see zip.worker.ts).
  */
-export async function zipFiles(files: { name: string; blob: Blob }[]): Promise<Blob> {
-  const names = uniqueNames(files.map((f) => f.name));
+export async function zipFiles(files: { name: string; blob: Blob }[], folders = false): Promise<Blob> {
+  const names = uniqueNames(files.map((f) => f.name), folders);
   const remote = zipper.get();
   const layout = await Promise.race([
     remote.layout(files.map((f, i) => ({ name: names[i]!, blob: f.blob }))),

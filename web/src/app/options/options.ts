@@ -42,7 +42,24 @@ export function sameValue(a: OptionValue | undefined, b: OptionValue): boolean {
   return a === b;
 }
 
-const CHOICE_LABELS: Record<string, string> = { jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF', png: 'PNG', srgb: 'sRGB' };
+const CHOICE_LABELS: Record<string, string> = {
+  jpeg: 'JPEG',
+  webp: 'WebP',
+  avif: 'AVIF',
+  png: 'PNG',
+  srgb: 'sRGB',
+  'blurred-location': 'Location, blurred to ~10 km',
+};
+
+/** Choices of a multiple-choice option that exclude each other: the GPS position kept as it is, or
+ *  kept blurred to the town (the engines refuse both at once). */
+const EXCLUSIVE_CHOICES: readonly (readonly string[])[] = [['location', 'blurred-location']];
+
+/** `current` with `choice` turned on: the choices it excludes go. */
+export function withChoice(current: readonly string[], choice: string): string[] {
+  const excluded = new Set(EXCLUSIVE_CHOICES.filter((set) => set.includes(choice)).flat());
+  return [...current.filter((c) => c !== choice && !excluded.has(c)), choice];
+}
 
 /** A choice as people write it: "JPEG", "WebP", "sRGB", "Keep". */
 export function choiceLabel(choice: string): string {

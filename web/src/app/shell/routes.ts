@@ -57,6 +57,13 @@ export const ROUTES: readonly ToolRoute[] = [
     summary: erase.summary,
     load: () => import('../../tools/erase/EraseTool.svelte'),
   },
+  {
+    // No options of its own (it cleans with the Metadata tool's), so its words live here.
+    path: 'audit',
+    label: 'Audit',
+    summary: 'See what a whole folder of photos gives away together: places, names, serial numbers, hidden pictures.',
+    load: () => import('../../tools/audit/AuditTool.svelte'),
+  },
 ];
 
 export const DEFAULT_ROUTE = ROUTES[0]!;
