@@ -127,8 +127,9 @@ BAD_VALUES: list[tuple[str, dict[str, Any], str]] = [
     (
         "strip",
         {"keep": ["camera", "everything"]},
-        "unknown keep group(s): everything; choose from camera, time, rights, location",
+        "unknown keep group(s): everything; choose from camera, time, rights, location, blurred-location",
     ),
+    ("strip", {"keep": ["location", "blurred-location"]}, "keep either location or blurred-location, not both"),
 ]
 
 

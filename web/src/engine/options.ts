@@ -128,6 +128,10 @@ export function backgroundKind(background: string): 'none' | 'colour' | 'blur' |
 
 /** The rules that join options of one tool (Python's __post_init__ after the spec's checks). */
 function jointProblem<T extends ToolName>(tool: T, options: ToolOptions[T]): string | null {
+  if (tool === 'strip') {
+    const keep = (options as ToolOptions['strip']).keep as readonly string[];
+    return keep.includes('location') && keep.includes('blurred-location') ? 'keep either location or blurred-location, not both' : null;
+  }
   if (tool !== 'remove_bg') return null;
   const o = options as ToolOptions['remove_bg'];
   if (o.mask_only && backgroundKind(o.background) !== 'none') return '--mask-only writes the mask alone; it cannot have a background';
