@@ -150,3 +150,16 @@ def test_library_and_cli_agree_on_compress_defaults(corpus: Path, tmp_path: Path
     library = privpix.compress((corpus / PNG).read_bytes(), CompressOptions(palette=True, quality=60))
     assert (tmp_path / PNG).read_bytes() == library.data
     assert Image.open(io.BytesIO(library.data)).mode == "P"
+
+
+def test_compress_never_hands_over_a_bigger_file(photos: Path, tmp_path: Path) -> None:
+    proc = cli("compress", photos / JPEG, "-q", "95", "-o", tmp_path / "kept")
+    assert proc.returncode == 0, proc.stderr
+    assert "kept the original picture, metadata removed" in proc.stderr
+    written = (tmp_path / "kept" / JPEG).read_bytes()
+    assert written == privpix.strip((photos / JPEG).read_bytes()).data
+    proc = cli("compress", photos / JPEG, "-q", "95", "--allow-larger", "-o", tmp_path / "larger", "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)["files"][0]["result"]
+    assert result["original_kept"] is False and result["quality"] == 95
+    assert (tmp_path / "larger" / JPEG).stat().st_size > len(written)

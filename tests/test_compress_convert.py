@@ -17,7 +17,7 @@ import privpix
 from privpix.formats.errors import FormatError
 from privpix.imaging.resize import fit_size
 from privpix.options import CompressOptions, ConvertOptions
-from privpix.tools.encode import keep_format, search_quality
+from privpix.tools.encode import KEPT_ORIGINAL, KEPT_ORIGINAL_EXIF, keep_format, search_quality
 
 from .conftest import corpus_entries, corpus_ids, exiftool_json, manifest
 from .corpus import CORPUS
@@ -43,6 +43,7 @@ COMPRESS_CONVERT_REPORT_KEYS = (
     "bytes_after",
     "target_size",
     "target_met",
+    "original_kept",
     "removed",
     "kept",
     "warnings",
@@ -245,6 +246,56 @@ def test_lossless_png_over_target_falls_back_to_a_palette() -> None:
     assert small.data[25] == 3  # IHDR colour type 3: palette
     assert any("palette" in w for w in small.warnings)
     assert decoded(small.data).convert("RGBA").getchannel("A").getextrema()[0] == 0  # transparency survives
+
+
+# ---- never larger ----------------------------------------------------------------------------------
+
+CANON_AVIF = "mei_Issue_649_canon.avif"  # 276.8 kB; AVIF q60 re-encodes it larger (311 kB)
+SMALL_JPEG = "exifsamples_DSCN0010.jpg"  # 161.7 kB with GPS; -q 95 re-encodes it at 146+ kB
+
+
+@pytest.mark.parametrize(("name", "quality"), [(CANON_AVIF, None), (SMALL_JPEG, 95)])
+def test_compress_keeps_the_original_picture_when_re_encoding_is_not_smaller(name: str, quality: int | None) -> None:
+    data = (CORPUS / name).read_bytes()
+    result = privpix.compress(data, CompressOptions(quality=quality))
+    assert result.original_kept is True and result.quality is None
+    assert result.data == privpix.strip(data).data  # the picture byte for byte, its metadata removed as strip does
+    assert len(result.data) < len(data) and result.warnings == [KEPT_ORIGINAL]
+    assert not any(f.category in ("location", "device", "time") for f in result.kept)
+    assert result.to_json()["original_kept"] is True
+
+    larger = privpix.compress(data, CompressOptions(quality=quality, allow_larger=True))
+    assert larger.original_kept is False and larger.quality is not None
+    assert len(larger.data) > len(result.data)
+    if len(larger.data) > len(data):
+        assert any(w.startswith("the result is larger than the original (") for w in larger.warnings), larger.warnings
+
+
+def test_kept_original_with_keep_metadata_keeps_the_exif_groups() -> None:
+    data = (CORPUS / SMALL_JPEG).read_bytes()
+    result = privpix.compress(data, CompressOptions(quality=95, keep_metadata=True))
+    assert result.original_kept is True and result.warnings == [KEPT_ORIGINAL_EXIF]
+    assert any(f.category == "location" for f in result.kept)  # asked for: the EXIF stays
+
+
+def test_original_is_not_kept_when_the_picture_changes() -> None:
+    """Downscaled, converted to sRGB, or another format: the re-encoded picture is what was asked for."""
+    data = (CORPUS / SMALL_JPEG).read_bytes()
+    small = privpix.compress(data, CompressOptions(quality=100, max_dimension=600))
+    assert small.original_kept is False and (small.width, small.height) == (600, 450)
+    rocket = (CORPUS / "skimage_rocket.jpg").read_bytes()  # Adobe RGB
+    srgb = privpix.compress(rocket, CompressOptions(quality=100, colour="srgb"))
+    assert srgb.original_kept is False and srgb.quality == 100
+    webp = privpix.convert(data, ConvertOptions(to="jpeg", quality=100))  # convert never keeps the original
+    assert webp.original_kept is False and len(webp.data) > len(data)
+    assert any(w.startswith("the result is larger than the original") for w in webp.warnings)
+
+
+def test_a_smaller_re_encode_is_kept() -> None:
+    data = (CORPUS / SMALL_JPEG).read_bytes()
+    result = privpix.compress(data, CompressOptions(quality=60))
+    assert result.original_kept is False and result.quality == 60 and len(result.data) < len(privpix.strip(data).data)
+    assert not result.warnings
 
 
 # ---- options ---------------------------------------------------------------------------------------

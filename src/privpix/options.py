@@ -180,7 +180,7 @@ def _qualities(table: dict[EncodeFormat, int]) -> str:
     return ", ".join(f"{FORMAT_LABELS[fmt]} {q}" for fmt, q in table.items() if fmt != "png")
 
 
-def _quality(defaults: dict[EncodeFormat, int], what: str) -> OptionSpec:
+def _quality(defaults: dict[EncodeFormat, int], what: str, note: str = "") -> OptionSpec:
     low, high = QUALITY_RANGE
     return OptionSpec(
         name="quality",
@@ -188,7 +188,7 @@ def _quality(defaults: dict[EncodeFormat, int], what: str) -> OptionSpec:
         kind="int",
         default=None,
         label="Quality",
-        help=f"Encoder quality {low}-{high}{what} (default: {_qualities(defaults)}; PNG is lossless).",
+        help=f"Encoder quality {low}-{high}{what} (default: {_qualities(defaults)}{note}; PNG is lossless).",
         minimum=low,
         maximum=high,
     )
@@ -290,6 +290,15 @@ COMPRESS = ToolSpec(
             help="Largest acceptable file size, e.g. 500KB or 1.5MB: the highest quality that fits is searched (overrides -q).",
         ),
         *_ENCODE_COMMON,
+        OptionSpec(
+            name="allow_larger",
+            flag="--allow-larger/--no-allow-larger",
+            kind="bool",
+            default=False,
+            label="Allow a larger file",
+            help="Write the re-encoded picture even when it is larger than the original in the same format; by default "
+            "the original picture is kept (its metadata removed as by strip) when re-encoding does not make it smaller.",
+        ),
     ),
 )
 
@@ -345,7 +354,9 @@ REMOVE_BG = ToolSpec(
 # ---- erase objects ------------------------------------------------------------------------------------
 
 # Quality of the re-encoded photo when -q is not given: an erase should leave the rest of the photo
-# as it was, so higher than compress's defaults. PNG (and GIF/BMP, which become PNG) stays lossless.
+# as it was, so higher than compress's defaults; a JPEG source saved at a lower quality (estimated
+# from its quantisation tables, imaging/jpeg_quality.py) is written at that quality instead, so the
+# result is not larger than it. PNG (and GIF/BMP, which become PNG) stays lossless.
 ERASE_QUALITY: dict[EncodeFormat, int] = {"jpeg": 90, "webp": 90, "avif": 80}
 # Largest crop (the grown + feathered mask's bounding box with its context, see privpix.tools.erase.fill)
 # that is filled at once, in pixels; a larger one is refused with a clear message. Every mask on a
@@ -407,7 +418,7 @@ ERASE = ToolSpec(
             minimum=0,
             maximum=0xFFFFFFFF,
         ),
-        _quality(ERASE_QUALITY, " of the result"),
+        _quality(ERASE_QUALITY, " of the result", ", a JPEG at most the quality it was saved at"),
         _KEEP_METADATA,
     ),
 )
@@ -470,12 +481,14 @@ class ConvertOptions(EncodeOptions):
 @dataclass(frozen=True)
 class CompressOptions(EncodeOptions):
     """Options of compress (``COMPRESS``): ``format`` ("keep" or an output format), ``target_size``
-    (bytes: the highest quality that fits is searched) and ``EncodeOptions``'s."""
+    (bytes: the highest quality that fits is searched), ``allow_larger`` (write the re-encoded picture
+    even when it is larger than the original in the same format) and ``EncodeOptions``'s."""
 
     SPEC: ClassVar[ToolSpec] = COMPRESS
 
     format: CompressFormat = COMPRESS.option("format").default
     target_size: int | None = COMPRESS.option("target_size").default
+    allow_larger: bool = COMPRESS.option("allow_larger").default
 
 
 @dataclass(frozen=True)
@@ -533,8 +546,14 @@ class EraseOptions(Validated):
     def feather_for(self, width: int, height: int) -> int:
         return self.feather if self.feather is not None else auto_feather(width, height)
 
-    def quality_for(self, fmt: EncodeFormat) -> int:
-        return self.quality if self.quality is not None else ERASE_QUALITY[fmt]
+    def quality_for(self, fmt: EncodeFormat, source_quality: int | None = None) -> int:
+        """``quality``, else ``ERASE_QUALITY``, lowered for a JPEG to the quality the source JPEG was
+        saved at (``source_quality``, estimated from its tables) so the result is not larger than it."""
+        if self.quality is not None:
+            return self.quality
+        if fmt == "jpeg" and source_quality is not None:
+            return min(ERASE_QUALITY[fmt], source_quality)
+        return ERASE_QUALITY[fmt]
 
 
 # ---- the export for the web app ----------------------------------------------------------------------

@@ -42,4 +42,4 @@ def compress(image: FileInput, options: CompressOptions | None = None) -> Encode
     """
     options = options or CompressOptions()
     photo = open_photo(read_file_input(image, "compress"))
-    return run(photo, options.format, options, options.target_size)
+    return run(photo, options.format, options, options.target_size, keep_smaller_original=not options.allow_larger)

@@ -26,12 +26,20 @@ nothing does). If nothing fits, the result is the smallest output seen (ties: th
 is over the target, the same search runs over the palette quality (libimagequant ``max_quality``)
 with a warning that a palette was used. Without a target, ``target_met`` is null.
 
+**Never larger** (``keep_smaller_original``, compress unless ``allow_larger``): when the output
+is in the photo's own format, at its own size (no downscale) and colours (``colour="keep"``, or a
+photo without a profile), and is not smaller than the photo stripped losslessly as ``strip`` does
+(``StripOptions()``; with ``keep_metadata``, every EXIF group kept), the stripped photo is the
+output instead: ``original_kept`` is true, ``quality`` null, and a warning says so (``KEPT_ORIGINAL``).
+Otherwise an output in the source's format that is larger than the input is written with a
+warning (``larger_warning``), by compress with ``allow_larger`` and by convert.
+
 **Metadata**: nothing but the ICC profile (``colour="keep"``) unless ``keep_metadata``, which adds
 ``formats.exif.reencoded_block`` of the source's EXIF (Orientation set to 1).
 
 **Report** (``EncodeResult``, its JSON derived from its fields by tools/result.py): format,
 source_format, width, height (the output's), quality (null for lossless PNG), bytes_before,
-bytes_after, target_size, target_met, removed (the input's findings that the output no longer has,
+bytes_after, target_size, target_met, original_kept, removed (the input's findings that the output no longer has,
 compared by category, label and value), kept (the output's findings), warnings.
 """
 
@@ -64,6 +72,27 @@ class EncodeResult(PhotoResult):
     quality: int | None = report_field(Section.OUTPUT)  # None for a lossless PNG
     target_size: int | None = report_field(default=None)
     target_met: bool | None = report_field(default=None)  # None when there was no target
+    original_kept: bool = report_field(default=False)  # the photo's own picture, stripped, was smaller
+
+
+KEPT_ORIGINAL = "already smaller than this setting — kept the original picture, metadata removed"
+KEPT_ORIGINAL_EXIF = "already smaller than this setting — kept the original picture and its EXIF, other metadata removed"
+
+
+def larger_warning(before: int, after: int) -> str:
+    return f"the result is larger than the original ({format_bytes(before)} → {format_bytes(after)})"
+
+
+def stripped_original(photo: Photo, keep_metadata: bool) -> bytes | None:
+    """The photo with its metadata removed losslessly, as ``strip`` does (with ``keep_metadata``,
+    every EXIF group kept); None when its container cannot be stripped (BMP)."""
+    from ..formats.exif import KEEP_GROUP_NAMES
+    from ..formats.policy import StripOptions
+
+    if photo.container is None:
+        return None
+    policy = StripOptions(keep=frozenset(KEEP_GROUP_NAMES) if keep_metadata else frozenset())
+    return photo.container.strip(photo.data, policy)
 
 
 def search_quality(encode_at: Callable[[int], bytes], target: int) -> tuple[int, bytes, bool]:
@@ -93,8 +122,16 @@ def _unmet(target: int, quality: int, size: int) -> str:
     return f"could not reach {format_bytes(target)}: the smallest result at quality {quality} is {smallest}; try --max-dimension"
 
 
-def run(photo: Photo, out_format: CompressFormat, options: EncodeOptions, target_size: int | None = None) -> EncodeResult:
-    """Re-encode ``photo`` as ``out_format`` ("keep" or a format name) per ``options``."""
+def run(
+    photo: Photo,
+    out_format: CompressFormat,
+    options: EncodeOptions,
+    target_size: int | None = None,
+    *,
+    keep_smaller_original: bool = False,
+) -> EncodeResult:
+    """Re-encode ``photo`` as ``out_format`` ("keep" or a format name) per ``options``; with
+    ``keep_smaller_original``, the stripped photo when re-encoding does not make it smaller."""
     from ..imaging import colour, decode, encode, resize  # Pillow and the codecs load on first use
 
     decoded = decode.decode(photo, options.max_dimension)
@@ -129,6 +166,21 @@ def run(photo: Photo, out_format: CompressFormat, options: EncodeOptions, target
         if not target_met:
             warnings.append(_unmet(target_size, quality, len(out)))
 
+    original_kept = False
+    if fmt == photo.format:
+        stored = (photo.inspection.width or 0, photo.inspection.height or 0)
+        same_picture = resize.fit_size(*stored, options.max_dimension) == stored and (
+            options.colour == "keep" or photo.icc is None
+        )
+        original = stripped_original(photo, options.keep_metadata) if keep_smaller_original and same_picture else None
+        if original is not None and len(original) <= len(out):
+            out, quality, original_kept = original, None, True
+            warnings.append(KEPT_ORIGINAL_EXIF if options.keep_metadata else KEPT_ORIGINAL)
+            if target_size is not None:
+                target_met = len(out) <= target_size
+        elif len(out) > len(photo.data):
+            warnings.append(larger_warning(len(photo.data), len(out)))
+
     return EncodeResult(
         **written(photo, out, warnings),
         source_format=photo.format,
@@ -137,4 +189,5 @@ def run(photo: Photo, out_format: CompressFormat, options: EncodeOptions, target
         quality=quality,
         target_size=target_size,
         target_met=target_met,
+        original_kept=original_kept,
     )

@@ -7,14 +7,16 @@
  *   -> encode at a quality, or search for the quality that fits target_size -> written (the report)
  */
 
+import { KEEP_GROUP_NAMES } from '../formats/exif';
 import { formatBytes } from '../formats/findings';
 import { sniff as sniffJpeg } from '../formats/jpeg';
 import { encode as encodeRaster } from '../imaging/encode';
 import { flatten, hasTransparency } from '../imaging/raster';
-import { type EncodeFormat, type EncodeOptions, hexRgb, qualityFor } from '../options';
+import { defaultStripOptions, type EncodeFormat, type EncodeOptions, hexRgb, qualityFor } from '../options';
 import { warmHelper } from '../codecs/helper';
 import { decodeUpright } from '../imaging/decode';
-import { keepFormat, metadataToWrite, openPhoto, written } from './pipeline';
+import { fitSize } from '../imaging/resize';
+import { type Photo, keepFormat, metadataToWrite, openPhoto, written } from './pipeline';
 import type { PhotoResult } from './result';
 
 export { keepFormat };
@@ -26,6 +28,24 @@ export interface EncodeResult extends PhotoResult {
   target_size: number | null;
   /** null when there was no target. */
   target_met: boolean | null;
+  /** The photo's own picture, stripped, was smaller than the re-encoded one and is the output. */
+  original_kept: boolean;
+}
+
+export const KEPT_ORIGINAL = 'already smaller than this setting — kept the original picture, metadata removed';
+export const KEPT_ORIGINAL_EXIF = 'already smaller than this setting — kept the original picture and its EXIF, other metadata removed';
+
+export function largerWarning(before: number, after: number): string {
+  return `the result is larger than the original (${formatBytes(before)} → ${formatBytes(after)})`;
+}
+
+/**
+ * The photo with its metadata removed losslessly, as strip does (with `keepMetadata`, every EXIF group
+ * kept); null when its container cannot be stripped (BMP). Python's stripped_original.
+ */
+export function strippedOriginal(photo: Photo, keepMetadata: boolean): Uint8Array | null {
+  if (photo.container === null) return null;
+  return photo.container.strip(photo.data, { ...defaultStripOptions(), keep: keepMetadata ? [...KEEP_GROUP_NAMES] : [] });
 }
 
 export interface Hooks {
@@ -59,8 +79,18 @@ export async function searchQuality(encodeAt: (q: number) => Promise<Uint8Array>
   return [smallest![0], smallest![1], false];
 }
 
-/** Re-encode `data` as `outFormat` ('keep' or a format name) per `options` (checked by the caller). */
-export async function run(data: Uint8Array, outFormat: 'keep' | EncodeFormat, options: EncodeOptions, targetSize: number | null, hooks: Hooks = {}): Promise<EncodeResult> {
+/**
+ * Re-encode `data` as `outFormat` ('keep' or a format name) per `options` (checked by the caller); with
+ * `keepSmallerOriginal`, the stripped photo when re-encoding does not make it smaller.
+ */
+export async function run(
+  data: Uint8Array,
+  outFormat: 'keep' | EncodeFormat,
+  options: EncodeOptions,
+  targetSize: number | null,
+  hooks: Hooks = {},
+  keepSmallerOriginal = false,
+): Promise<EncodeResult> {
   const { signal } = hooks;
   const progress = (f: number, stage: string): void => hooks.progress?.(f, stage);
   progress(0, 'decode');
@@ -103,6 +133,20 @@ export async function run(data: Uint8Array, outFormat: 'keep' | EncodeFormat, op
       if (!met) warnings.push(`could not reach ${formatBytes(targetSize)}: the smallest result at quality ${q} is ${formatBytes(o.length)}; try --max-dimension`);
     }
   }
+  let originalKept = false;
+  if (fmt === photo.format) {
+    const stored: [number, number] = [photo.inspection.width ?? 0, photo.inspection.height ?? 0];
+    const [fw, fh] = fitSize(stored[0], stored[1], options.max_dimension);
+    const samePicture = fw === stored[0] && fh === stored[1] && (options.colour === 'keep' || photo.icc === null);
+    const original = keepSmallerOriginal && samePicture ? strippedOriginal(photo, options.keep_metadata) : null;
+    if (original !== null && original.length <= out!.length) {
+      [out, quality, originalKept] = [original, null, true];
+      warnings.push(options.keep_metadata ? KEPT_ORIGINAL_EXIF : KEPT_ORIGINAL);
+      if (targetSize !== null) targetMet = out.length <= targetSize;
+    } else if (out!.length > photo.data.length) {
+      warnings.push(largerWarning(photo.data.length, out!.length));
+    }
+  }
   progress(1, 'done');
   return {
     ...written(photo, out!, warnings),
@@ -113,5 +157,6 @@ export async function run(data: Uint8Array, outFormat: 'keep' | EncodeFormat, op
     quality: quality!,
     target_size: targetSize,
     target_met: targetMet,
+    original_kept: originalKept,
   };
 }

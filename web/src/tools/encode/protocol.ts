@@ -26,6 +26,8 @@ export interface EncodeReport {
   bytesAfter: number;
   targetSize: number | null;
   targetMet: boolean | null;
+  /** Re-encoding did not make it smaller: the original picture, its metadata removed, is the result. */
+  originalKept: boolean;
   /** What the input was, by content (jpeg, png, webp, avif, heic, tiff, gif, bmp). */
   sourceFormat: string;
   warnings: string[];

@@ -86,6 +86,17 @@ export function stageText(stage: string): string {
   return STAGES[stage] ?? (stage ? stage.charAt(0).toUpperCase() + stage.slice(1) : 'Encoding');
 }
 
+/**
+ * What a row must say beside its sizes, in the warning colour: the result is the original picture (it was
+ * already smaller than the setting), or larger than the original.
+ */
+export function rowNotices(report: EncodeReport): string[] {
+  const notices: string[] = [];
+  if (report.originalKept) notices.push('kept the original picture, metadata removed');
+  else if (report.format === report.sourceFormat && report.bytesAfter > report.bytesBefore) notices.push('larger than the original');
+  return notices;
+}
+
 export class Item extends BatchItem<EncodeReport> {
   /** Format and stored size from the header (known after the first encode starts). */
   header: { format: string; width: number | null; height: number | null } | null = $state.raw(null);

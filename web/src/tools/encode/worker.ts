@@ -68,6 +68,7 @@ const api = {
             bytesAfter: r.bytes_after,
             targetSize: r.target_size,
             targetMet: r.target_met,
+            originalKept: r.original_kept,
             sourceFormat: r.source_format,
             warnings: r.warnings,
             removed: r.removed.map(brief),
