@@ -21,7 +21,9 @@ Rules (the TypeScript engine follows the same ones):
   HEIF file is ignored, as the HEIF spec requires).
 - The pixel count (width × height from the header, read before any pixel is decoded) must not
   exceed ``options.MAX_PIXELS``.
-- GIF, animated WebP and APNG: the first frame, with a warning.
+- GIF, animated WebP and APNG: the first frame, with a warning (``first_frame_warning``) and the
+  frame count (``frames``); compress and convert read every frame (``imaging/animation.py``) when
+  the output can hold them.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from ..formats.findings import format_fixed
 from ..options import MAX_PIXELS
 from .photo import FORMAT_NAMES, Photo, open_photo
 
+ANIMATED_KINDS = {"gif": "animated GIF", "webp": "animated WebP", "png": "animated PNG"}
 DAMAGED = "the picture is incomplete (privpix strip can still remove its metadata)"
 
 # EXIF Orientation -> the Pillow transpose that makes the pixels upright.
@@ -60,6 +63,8 @@ class Decoded:
     exif: bytes | None = None
     orientation: int = 1  # what was applied to make the pixels upright
     warnings: list[str] = field(default_factory=list)
+    frames: int = 1  # an animation's frame count; ``image`` is its first frame
+    first_frame_warning: str | None = None  # the warning that says so (in ``warnings``)
 
     @property
     def has_alpha(self) -> bool:
@@ -176,6 +181,8 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
         raise FormatError("", -1, f"{cut}; {DAMAGED}")
     warnings: list[str] = []
     orientation = 1
+    frames = 1
+    first_frame: str | None = None
     if fmt == "heic":
         im = _decode_heic(data)
     else:
@@ -183,8 +190,9 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
         if fmt == "bmp":  # no container walk: Pillow reads its profile
             icc = im.info.get("icc_profile") or None
         if fmt in ("gif", "webp", "png") and getattr(im, "is_animated", False):
-            kind = {"gif": "animated GIF", "webp": "animated WebP", "png": "animated PNG"}[fmt]
-            warnings.append(f"{kind}: only the first frame is used")
+            frames = int(getattr(im, "n_frames", 1))
+            first_frame = f"{ANIMATED_KINDS[fmt]}: only the first frame is used"
+            warnings.append(first_frame)
         if fmt == "avif":
             # Pillow reports the primary item's irot/imir as the EXIF orientation (and only that)
             orientation = im.getexif().get(exif_mod.TAG_ORIENTATION, 1)
@@ -204,4 +212,13 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
     else:
         orientation = 1
     im = normalise_mode(im)
-    return Decoded(image=im, format=fmt, icc=icc, exif=block, orientation=orientation, warnings=warnings)
+    return Decoded(
+        image=im,
+        format=fmt,
+        icc=icc,
+        exif=block,
+        orientation=orientation,
+        warnings=warnings,
+        frames=frames,
+        first_frame_warning=first_frame,
+    )

@@ -47,11 +47,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..formats.findings import format_bytes
-from ..options import CompressFormat, EncodeOptions
+from ..options import FORMAT_LABELS, CompressFormat, EncodeOptions
 from .pipeline import Photo, keep_format, metadata_to_write, written
 from .result import EXTENSIONS, PhotoResult, Section, report_field
+
+if TYPE_CHECKING:
+    from ..imaging.animation import Animation
+    from ..imaging.decode import Decoded
 
 __all__ = ["EXTENSIONS", "SUFFIXES", "EncodeResult", "keep_format", "output_suffix", "run", "search_quality"]
 
@@ -73,6 +78,8 @@ class EncodeResult(PhotoResult):
     target_size: int | None = report_field(default=None)
     target_met: bool | None = report_field(default=None)  # None when there was no target
     original_kept: bool = report_field(default=False)  # the photo's own picture, stripped, was smaller
+    frames: int = report_field(Section.OUTPUT, default=1)  # an animation's frames (1: a still picture)
+    first_frame_only: bool = report_field(default=False)  # an animation of which only the first frame was kept
 
 
 KEPT_ORIGINAL = "already smaller than this setting — kept the original picture, metadata removed"
@@ -122,6 +129,39 @@ def _unmet(target: int, quality: int, size: int) -> str:
     return f"could not reach {format_bytes(target)}: the smallest result at quality {quality} is {smallest}; try --max-dimension"
 
 
+def _kept_frames(decoded: Decoded, fmt: str, max_dimension: int | None, warnings: list[str]) -> int:
+    """How many frames the output keeps: all of an animation written as WebP within the pixel budget,
+    else 1, the warning saying why."""
+    from ..imaging import animation
+
+    told = decoded.first_frame_warning
+    if decoded.frames == 1 or told is None:
+        return 1
+    kind = told.split(":")[0]
+    if fmt != "webp":
+        reason = f"{FORMAT_LABELS[fmt]} cannot hold an animation"
+    elif animation.too_large(decoded.image.width, decoded.image.height, decoded.frames, max_dimension):
+        reason = f"its {decoded.frames} frames are more pixels than privpix decodes at once; try --max-dimension"
+    else:
+        warnings.remove(told)
+        return decoded.frames
+    warnings[warnings.index(told)] = f"{kind}: first frame only ({reason})"
+    return 1
+
+
+def _prepared_animation(photo: Photo, decoded: Decoded, options: EncodeOptions) -> Animation:
+    """Every frame upright, fitted to ``max_dimension`` and in the colours asked for, as the first."""
+    from ..imaging import animation, colour, decode, resize
+
+    movie = animation.read(photo.data, photo.format)
+    transpose = decode.TRANSPOSE.get(decoded.orientation)
+    for i, frame in enumerate(movie.frames):
+        upright = frame.transpose(transpose) if transpose is not None else frame
+        fitted = resize.fit(upright, options.max_dimension)
+        movie.frames[i] = colour.prepare(fitted, decoded.icc, options.colour, grey_ok=False).image
+    return movie
+
+
 def run(
     photo: Photo,
     out_format: CompressFormat,
@@ -132,11 +172,12 @@ def run(
 ) -> EncodeResult:
     """Re-encode ``photo`` as ``out_format`` ("keep" or a format name) per ``options``; with
     ``keep_smaller_original``, the stripped photo when re-encoding does not make it smaller."""
-    from ..imaging import colour, decode, encode, resize  # Pillow and the codecs load on first use
+    from ..imaging import animation, colour, decode, encode, resize  # Pillow and the codecs load on first use
 
     decoded = decode.decode(photo, options.max_dimension)
     warnings = list(decoded.warnings)
-    fmt = keep_format(photo.format, decoded.has_alpha) if out_format == "keep" else out_format
+    fmt = keep_format(photo.format, decoded.has_alpha, decoded.frames > 1) if out_format == "keep" else out_format
+    frames = _kept_frames(decoded, fmt, options.max_dimension, warnings)
 
     image = resize.fit(decoded.image, options.max_dimension)
     prepared = colour.prepare(image, decoded.icc, options.colour, grey_ok=fmt == "png")
@@ -145,8 +186,13 @@ def run(
     if fmt == "jpeg":
         pixels = colour.flatten(pixels, options.background_rgb())
     icc, exif = metadata_to_write(photo, fmt, prepared.icc, options.keep_metadata, warnings)
+    if frames > 1:
+        movie = _prepared_animation(photo, decoded, options)
 
     def encode_at(quality: int | None, palette: bool) -> bytes:
+        if frames > 1:
+            assert quality is not None
+            return animation.encode_webp(movie.frames, movie.durations, movie.loop, quality, icc, exif)
         return encode.encode(pixels, fmt, quality, icc=icc, exif=exif, palette=palette)
 
     lossless = fmt == "png" and not options.palette
@@ -190,4 +236,6 @@ def run(
         target_size=target_size,
         target_met=target_met,
         original_kept=original_kept,
+        frames=frames,
+        first_frame_only=decoded.frames > frames,
     )

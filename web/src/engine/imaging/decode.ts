@@ -10,7 +10,9 @@
  *   primary item (libheif applies it, or `orient` on the two-band path). AVIF: the browser applies
  *   irot/imir (imageOrientation 'from-image').
  * - The pixel count from the header must not exceed MAX_PIXELS; nothing is decoded before that check.
- * - GIF, animated WebP and APNG: the first frame, with a warning.
+ * - GIF, animated WebP and APNG: the first frame, with a warning (`firstFrameWarning`) and the frame
+ *   count (`frames`); compress and convert read every frame (imaging/animation.ts) when the output can
+ *   hold them.
  *
  * Native decoders (createImageBitmap in this worker) for JPEG, PNG, WebP, AVIF, GIF and BMP; wasm for
  * HEIC (libheif) and TIFF (UTIF). `colour` decides the colour handling up front (see colour.ts).
@@ -46,11 +48,17 @@ export function exifOrientation(block: Uint8Array | null): number {
   }
 }
 
-function animatedWarning(data: Uint8Array, fmt: SourceFormat): string | null {
-  if (fmt === 'gif' && gif.parse(data).blocks.filter((b) => b.introducer === 0x2c).length > 1) return 'animated GIF: only the first frame is used';
-  if (fmt === 'webp' && webp.parse(data).chunks.some((c) => c.fourcc === 'ANIM' || c.fourcc === 'ANMF')) return 'animated WebP: only the first frame is used';
-  if (fmt === 'png' && png.parse(data).chunks.some((c) => c.type === 'acTL')) return 'animated PNG: only the first frame is used';
-  return null;
+export const ANIMATED_KINDS: Partial<Record<SourceFormat, string>> = { gif: 'animated GIF', webp: 'animated WebP', png: 'animated PNG' };
+
+/** How many frames the file shows (1 for a still picture), as Pillow counts them (Python's n_frames). */
+export function frameCount(data: Uint8Array, fmt: SourceFormat): number {
+  if (fmt === 'gif') return Math.max(1, gif.parse(data).blocks.filter((b) => b.introducer === 0x2c).length);
+  if (fmt === 'webp') return Math.max(1, webp.parse(data).chunks.filter((c) => c.fourcc === 'ANMF').length);
+  if (fmt === 'png') {
+    const actl = png.parse(data).chunks.find((c) => c.type === 'acTL');
+    if (actl && actl.length >= 4) return Math.max(1, new DataView(data.buffer, data.byteOffset + actl.dataStart, 4).getUint32(0));
+  }
+  return 1;
 }
 
 // ---- decoding --------------------------------------------------------------------------------------
@@ -69,6 +77,10 @@ export interface Decoded {
   /** True when the pixels are already converted to sRGB (the ICC profile no longer applies). */
   srgb: boolean;
   warnings: string[];
+  /** An animation's frame count; `picture` is its first frame. */
+  frames: number;
+  /** The warning (in `warnings`) that only the first frame is used, for an animation. */
+  firstFrameWarning: string | null;
 }
 
 export function checkPixels(fmt: SourceFormat, width: number, height: number): void {
@@ -103,8 +115,9 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
   if (cut !== null) throw new FormatError('', -1, `${cut}; ${DAMAGED}`); // a codec would fill the gap (libheif: green)
   checkPixels(fmt, width, height);
   const warnings: string[] = [];
-  const animated = animatedWarning(data, fmt);
-  if (animated) warnings.push(animated);
+  const frames = frameCount(data, fmt);
+  const firstFrameWarning = frames > 1 ? `${ANIMATED_KINDS[fmt]}: only the first frame is used` : null;
+  if (firstFrameWarning) warnings.push(firstFrameWarning);
   // keep: the pixel values as stored, with their profile; but a CMYK or grey profile cannot describe
   // RGB output, so those (and colour=srgb) are converted to sRGB by the decoder.
   const convert = colour === 'srgb' || (icc !== null && !isRgbProfile(icc));
@@ -114,7 +127,7 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
   if (fmt === 'heic') {
     const { decodeHeicParallel } = await import('../codecs/heic');
     const raster = await decodeHeicParallel(data, signal);
-    return finishRaster(fmt, raster, 1, icc, exif, convert, warnings);
+    return finishRaster(fmt, raster, 1, icc, exif, convert, warnings, frames, firstFrameWarning);
   }
   if (fmt === 'tiff') {
     const { decodeTiff } = await import('../codecs/tiff');
@@ -124,7 +137,7 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
     } catch (err) {
       throw new FormatError('TIFF', -1, `cannot decode the image: ${err instanceof Error ? err.message : String(err)}`);
     }
-    return finishRaster(fmt, raster, orientation, icc, exif, convert, warnings);
+    return finishRaster(fmt, raster, orientation, icc, exif, convert, warnings, frames, firstFrameWarning);
   }
   // The browser would apply an EXIF orientation by its own rules (Chromium does for JPEG whatever
   // imageOrientation says): it gets the file without its EXIF, and `orient` applies ours once.
@@ -149,6 +162,8 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
     exif,
     srgb: convert && icc !== null,
     warnings,
+    frames,
+    firstFrameWarning,
   };
 }
 
@@ -185,6 +200,8 @@ async function finishRaster(
   exif: Uint8Array | null,
   convert: boolean,
   warnings: string[],
+  frames: number,
+  firstFrameWarning: string | null,
 ): Promise<Decoded> {
   let out = raster;
   let srgb = false;
@@ -193,7 +210,7 @@ async function finishRaster(
     out = await toSrgb(raster, icc);
     srgb = true;
   }
-  return { format: fmt, picture: out, width: out.width, height: out.height, orientation, icc, exif, srgb, warnings };
+  return { format: fmt, picture: out, width: out.width, height: out.height, orientation, icc, exif, srgb, warnings, frames, firstFrameWarning };
 }
 
 // ---- upright, at the size a tool needs ---------------------------------------------------------------
@@ -204,6 +221,15 @@ export interface Upright {
   /** The profile the pixels are in, to carry into the output; null when they are sRGB (converted, or untagged). */
   icc: Uint8Array | null;
   warnings: string[];
+  /** An animation's frame count (`raster` is its first frame) and the warning that says so. */
+  frames: number;
+  firstFrameWarning: string | null;
+  /** The upright size before fitting, and how the frames of an animation are read the same way (imaging/animation.ts). */
+  sourceWidth: number;
+  sourceHeight: number;
+  orientation: number;
+  /** True when the decoder converted the pixels to sRGB. */
+  srgb: boolean;
 }
 
 /**
@@ -227,5 +253,15 @@ export async function decodeUpright(
   const raster = orient(await pixelsAt(decoded.picture, swap ? th : tw, swap ? tw : th), decoded.orientation);
   signal?.throwIfAborted();
   const icc = !decoded.srgb && decoded.icc !== null && decoded.icc.length >= 132 ? decoded.icc : null;
-  return { raster, icc, warnings: [...decoded.warnings] };
+  return {
+    raster,
+    icc,
+    warnings: [...decoded.warnings],
+    frames: decoded.frames,
+    firstFrameWarning: decoded.firstFrameWarning,
+    sourceWidth: uw,
+    sourceHeight: uh,
+    orientation: decoded.orientation,
+    srgb: decoded.srgb,
+  };
 }

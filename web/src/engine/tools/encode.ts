@@ -14,7 +14,10 @@ import { encode as encodeRaster } from '../imaging/encode';
 import { flatten, hasTransparency } from '../imaging/raster';
 import { defaultStripOptions, type EncodeFormat, type EncodeOptions, hexRgb, qualityFor } from '../options';
 import { warmHelper } from '../codecs/helper';
-import { decodeUpright } from '../imaging/decode';
+import { type Upright, decodeUpright } from '../imaging/decode';
+import { type Animation, encodeWebp as encodeAnimatedWebp, read as readAnimation, tooLarge } from '../imaging/animation';
+import { insertMetadata } from '../imaging/metadata';
+import { FORMAT_NAMES } from '../imaging/photo';
 import { fitSize } from '../imaging/resize';
 import { type Photo, keepFormat, metadataToWrite, openPhoto, written } from './pipeline';
 import type { PhotoResult } from './result';
@@ -30,6 +33,31 @@ export interface EncodeResult extends PhotoResult {
   target_met: boolean | null;
   /** The photo's own picture, stripped, was smaller than the re-encoded one and is the output. */
   original_kept: boolean;
+  /** An animation's frames (1: a still picture). */
+  frames: number;
+  /** An animation of which only the first frame was kept (a warning says why). */
+  first_frame_only: boolean;
+}
+
+/**
+ * How many frames the output keeps: all of an animation written as WebP within the pixel budget, else 1,
+ * the warning (in `upright.warnings`) saying why. Python's _kept_frames.
+ */
+function keptFrames(upright: Upright, fmt: EncodeFormat, maxDimension: number | null): number {
+  const told = upright.firstFrameWarning;
+  if (upright.frames === 1 || told === null) return 1;
+  const { warnings } = upright;
+  const kind = told.split(':')[0]!;
+  let reason: string;
+  if (fmt !== 'webp') reason = `${FORMAT_NAMES[fmt]} cannot hold an animation`;
+  else if (tooLarge(upright.sourceWidth, upright.sourceHeight, upright.frames, maxDimension))
+    reason = `its ${upright.frames} frames are more pixels than privpix decodes at once; try --max-dimension`;
+  else {
+    warnings.splice(warnings.indexOf(told), 1);
+    return upright.frames;
+  }
+  warnings[warnings.indexOf(told)] = `${kind}: first frame only (${reason})`;
+  return 1;
 }
 
 export const KEPT_ORIGINAL = 'already smaller than this setting — kept the original picture, metadata removed';
@@ -98,14 +126,25 @@ export async function run(
   if (outFormat === 'jpeg' || (outFormat === 'keep' && sniffJpeg(data))) warmHelper(['mozjpeg']);
   const photo = openPhoto(data);
   const stage = (name: string): void => progress(0.25, name);
-  const { raster: pixels, icc, warnings } = await decodeUpright(photo, options.colour, options.max_dimension, { ...(signal ? { signal } : {}), stage });
+  const upright = await decodeUpright(photo, options.colour, options.max_dimension, { ...(signal ? { signal } : {}), stage });
+  const { raster: pixels, icc, warnings } = upright;
 
   const transparent = hasTransparency(pixels);
-  const fmt = outFormat === 'keep' ? keepFormat(photo.format, transparent) : outFormat;
+  const fmt = outFormat === 'keep' ? keepFormat(photo.format, transparent, upright.frames > 1) : outFormat;
+  const frames = keptFrames(upright, fmt, options.max_dimension);
   if (fmt === 'jpeg' && transparent) flatten(pixels, hexRgb(options.background));
   const [iccOut, exif] = metadataToWrite(photo, fmt, icc, options.keep_metadata, warnings);
-  const encodeAt = (quality: number | null, palette: boolean): Promise<Uint8Array> =>
-    encodeRaster(pixels, fmt, { quality, palette, icc: iccOut, exif, ...(signal ? { signal } : {}) });
+  let movie: Animation | null = null;
+  if (frames > 1) {
+    stage('frames');
+    const size = { width: pixels.width, height: pixels.height, orientation: upright.orientation, srgb: upright.srgb };
+    movie = await readAnimation(photo.data, photo.format, size, signal);
+  }
+  const encodeAt = async (quality: number | null, palette: boolean): Promise<Uint8Array> => {
+    if (movie === null) return encodeRaster(pixels, fmt, { quality, palette, icc: iccOut, exif, ...(signal ? { signal } : {}) });
+    const out = await encodeAnimatedWebp(movie, quality!, signal);
+    return insertMetadata(out, 'webp', iccOut, exif, pixels.width, pixels.height);
+  };
 
   const lossless = fmt === 'png' && !options.palette;
   let quality: number | null;
@@ -158,5 +197,7 @@ export async function run(
     target_size: targetSize,
     target_met: targetMet,
     original_kept: originalKept,
+    frames,
+    first_frame_only: upright.frames > frames,
   };
 }

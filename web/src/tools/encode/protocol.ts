@@ -28,6 +28,10 @@ export interface EncodeReport {
   targetMet: boolean | null;
   /** Re-encoding did not make it smaller: the original picture, its metadata removed, is the result. */
   originalKept: boolean;
+  /** Frames in the result (1: a still picture). */
+  frames: number;
+  /** An animation of which only the first frame is in the result (the format cannot hold it, or it is too large). */
+  firstFrameOnly: boolean;
   /** What the input was, by content (jpeg, png, webp, avif, heic, tiff, gif, bmp). */
   sourceFormat: string;
   warnings: string[];

@@ -77,6 +77,7 @@ const STAGES: Record<string, string> = {
   resize: 'Resizing',
   encode: 'Encoding',
   search: 'Finding the quality that fits',
+  frames: 'Reading the frames',
   optimise: 'Optimising',
   optimize: 'Optimising',
 };
@@ -87,11 +88,12 @@ export function stageText(stage: string): string {
 }
 
 /**
- * What a row must say beside its sizes, in the warning colour: the result is the original picture (it was
- * already smaller than the setting), or larger than the original.
+ * What a row must say beside its sizes, in the warning colour: an animation became its first frame, the
+ * result is the original picture (it was already smaller than the setting), or it is larger than the original.
  */
 export function rowNotices(report: EncodeReport): string[] {
   const notices: string[] = [];
+  if (report.firstFrameOnly) notices.push('first frame only');
   if (report.originalKept) notices.push('kept the original picture, metadata removed');
   else if (report.format === report.sourceFormat && report.bytesAfter > report.bytesBefore) notices.push('larger than the original');
   return notices;
@@ -228,7 +230,7 @@ export class EncodeStore extends BatchQueue<EncodeReport, Item> {
   protected succeeded(item: Item, report: EncodeReport): void {
     const missed = report.targetMet === false ? ' The target size could not be met.' : '';
     announcer.say(
-      `${item.name} is ready: ${formatBytes(report.bytesBefore)} to ${formatBytes(report.bytesAfter)}, ${savedText(report.bytesBefore, report.bytesAfter)}.${missed}`,
+      `${item.name} is ready: ${formatBytes(report.bytesBefore)} to ${formatBytes(report.bytesAfter)}, ${report.firstFrameOnly ? 'the first frame only' : savedText(report.bytesBefore, report.bytesAfter)}.${missed}`,
     );
   }
 

@@ -69,6 +69,8 @@ const api = {
             targetSize: r.target_size,
             targetMet: r.target_met,
             originalKept: r.original_kept,
+            frames: r.frames,
+            firstFrameOnly: r.first_frame_only,
             sourceFormat: r.source_format,
             warnings: r.warnings,
             removed: r.removed.map(brief),
