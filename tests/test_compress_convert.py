@@ -298,6 +298,74 @@ def test_a_smaller_re_encode_is_kept() -> None:
     assert not result.warnings
 
 
+# ---- animations ------------------------------------------------------------------------------------
+
+GIF = "pillow_iss634.gif"  # 42 frames, 245×245, loops forever, first delay 0
+ANIMATED_WEBP = "mei_Animation_Lossy.webp"  # 101 frames, 320×240
+
+
+def frames_of(data: bytes) -> tuple[int, list[int], int | None]:
+    with Image.open(io.BytesIO(data)) as im:
+        durations = []
+        for i in range(im.n_frames):
+            im.seek(i)
+            im.load()  # Pillow reads a WebP frame's duration as it decodes it
+            durations.append(im.info.get("duration", 0))
+        return im.n_frames, durations, im.info.get("loop")
+
+
+@pytest.mark.parametrize("name", [GIF, ANIMATED_WEBP])
+def test_animations_stay_animated_as_webp(name: str) -> None:
+    data = (CORPUS / name).read_bytes()
+    result = privpix.compress(data, CompressOptions(max_dimension=200))
+    count, durations, loop = frames_of(data)
+    assert result.format == "webp" and result.frames == count > 1 and result.first_frame_only is False
+    assert not result.warnings
+    out_count, out_durations, out_loop = frames_of(result.data)
+    assert out_count == count and out_loop == loop == 0
+    # a GIF delay under 20 ms plays at 100 ms in browsers, and so it does in the WebP
+    assert out_durations == [100 if name == GIF and d < 20 else d for d in durations]
+    assert max(result.width, result.height) == 200
+    with Image.open(io.BytesIO(result.data)) as im:
+        im.seek(count // 2)
+        assert im.size == (result.width, result.height)
+
+
+def test_an_animation_in_a_still_format_is_its_first_frame_and_says_so() -> None:
+    data = (CORPUS / GIF).read_bytes()
+    result = privpix.convert(data, ConvertOptions(to="jpeg"))
+    assert result.frames == 1 and result.first_frame_only is True
+    assert result.warnings == ["animated GIF: first frame only (JPEG cannot hold an animation)"]
+    assert result.to_json()["first_frame_only"] is True
+    webp = privpix.convert(data, ConvertOptions(to="webp"))
+    assert webp.frames == 42 and webp.first_frame_only is False
+
+
+def test_an_animation_beyond_the_pixel_budget_keeps_its_first_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    from privpix.imaging import animation
+
+    monkeypatch.setattr(animation, "MAX_PIXELS", 42 * 100 * 100)  # 42 frames fit at 100 px, not at 245
+    data = (CORPUS / GIF).read_bytes()
+    full = privpix.compress(data)
+    assert full.frames == 1 and full.first_frame_only is True and full.format == "webp"
+    assert full.warnings == [
+        "animated GIF: first frame only (its 42 frames are more pixels than privpix decodes at once; try --max-dimension)"
+    ]
+    assert privpix.compress(data, CompressOptions(max_dimension=100)).frames == 42
+
+
+@pytest.mark.parametrize(("gif_loop", "plays"), [(None, 1), (0, 0), (2, 3)])
+def test_loop_counts_become_plays(gif_loop: int | None, plays: int) -> None:
+    frames = [Image.new("RGB", (32, 32), colour) for colour in ((255, 0, 0), (0, 0, 255), (0, 255, 0))]
+    out = io.BytesIO()
+    extra = {} if gif_loop is None else {"loop": gif_loop}
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=[50, 5, 200], **extra)
+    result = privpix.compress(out.getvalue())
+    count, durations, loop = frames_of(result.data)
+    assert (count, durations) == (3, [50, 100, 200])
+    assert (loop or 0) == plays
+
+
 # ---- options ---------------------------------------------------------------------------------------
 
 

@@ -181,7 +181,8 @@ def assert_same_animation(ts_out: bytes, py_out: bytes, frames: int) -> None:
             durations, middle = [], None
             for i in range(frames):
                 im.seek(i)
-                durations.append(im.info.get("duration"))
+                im.load()  # Pillow reads a WebP frame's duration as it decodes it
+                durations.append(im.info["duration"])
                 if i == frames // 2:
                     middle = _rgb(im.convert("RGBA"))
             timing.append((durations, im.info.get("loop")))

@@ -1,12 +1,9 @@
 /**
  * An animated WebP made of still WebP files (libwebp's output, one per frame): each frame's image
- * chunks (ALPH + VP8, or VP8L) go into an ANMF chunk that covers the whole canvas and replaces what
- * was there (no blending, no disposal), after a VP8X header with the animation flag and an ANIM chunk
- * (transparent background, the loop count). The layout is the WebP container specification's
- * ("Extended file format", "Animation"); the browser's own decoder and Pillow read it back.
- *
- * libwebp's animation encoder, which Python uses, can also store a frame as the rectangle that changed;
- * here every frame is whole, so the browser's animations are somewhat larger for the same quality.
+ * chunks (ALPH + VP8, or VP8L) go into an ANMF chunk for the rectangle of the canvas it replaces (no
+ * blending, no disposal), after a VP8X header with the animation flag and an ANIM chunk (transparent
+ * background, the loop count). The layout is the WebP container specification's ("Extended file
+ * format", "Animation"); the browser's own decoder and Pillow read it back.
  */
 
 const enc = new TextEncoder();
@@ -53,19 +50,29 @@ function hasAlpha(chunks: Uint8Array[]): boolean {
   });
 }
 
+/** One frame: a still WebP file of the rectangle at (`x`, `y`) (both even) that it replaces, for `duration` ms. */
+export interface MuxFrame {
+  still: Uint8Array;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  duration: number;
+}
+
 /**
- * `stills` (one WebP file per frame, all `width` × `height`) as one animated WebP: frame i shown for
- * `durations[i]` ms (at most 2^24 - 1), played `loop` times (0: forever).
+ * `frames` as one animated WebP on a `width` × `height` canvas: each frame's rectangle replaces what is
+ * there (no blending, no disposal) for its duration (at most 2^24 - 1 ms); played `loop` times (0: forever).
  */
-export function muxAnimation(stills: Uint8Array[], durations: number[], width: number, height: number, loop: number): Uint8Array {
-  const frames = stills.map(imageChunks);
-  const alpha = frames.some(hasAlpha);
+export function muxAnimation(frames: MuxFrame[], width: number, height: number, loop: number): Uint8Array {
+  const images = frames.map((f) => imageChunks(f.still));
+  const alpha = images.some(hasAlpha);
   const vp8x = Uint8Array.from([(alpha ? 0x10 : 0) | 0x02, 0, 0, 0, ...le(width - 1, 3), ...le(height - 1, 3)]);
   const anim = Uint8Array.from([0, 0, 0, 0, ...le(loop, 2)]);
-  const anmf = frames.map((parts, i) => {
-    const duration = Math.min(0xffffff, Math.max(0, Math.round(durations[i] ?? 0)));
-    const head = Uint8Array.from([...le(0, 3), ...le(0, 3), ...le(width - 1, 3), ...le(height - 1, 3), ...le(duration, 3), 0x02]);
-    return chunk('ANMF', concat([head, ...parts]));
+  const anmf = frames.map((f, i) => {
+    const duration = Math.min(0xffffff, Math.max(0, Math.round(f.duration)));
+    const head = Uint8Array.from([...le(f.x / 2, 3), ...le(f.y / 2, 3), ...le(f.width - 1, 3), ...le(f.height - 1, 3), ...le(duration, 3), 0x02]);
+    return chunk('ANMF', concat([head, ...images[i]!]));
   });
   const body = concat([enc.encode('WEBP'), chunk('VP8X', vp8x), chunk('ANIM', anim), ...anmf]);
   return concat([enc.encode('RIFF'), Uint8Array.from(le(body.length, 4)), body]);
