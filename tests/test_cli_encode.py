@@ -105,11 +105,16 @@ def test_usage_errors_exit_2(photos: Path, args: list[str]) -> None:
     assert not list(photos.glob("*-co*"))
 
 
-def test_unmet_target_is_a_warning_not_a_failure(photos: Path, tmp_path: Path) -> None:
-    proc = cli("compress", photos / JPEG, "--target-size", "1KB", "-o", tmp_path)
-    assert proc.returncode == 0
-    assert f"privpix: {photos / JPEG}: warning: could not reach 1.0 kB: the smallest result at quality 1 is" in proc.stderr
-    assert (tmp_path / JPEG).is_file()
+def test_a_target_met_by_downscaling_succeeds_and_an_unmet_one_exits_4(photos: Path, tmp_path: Path) -> None:
+    proc = cli("compress", photos / JPEG, "--target-size", "1KB", "-o", tmp_path / "small")
+    assert proc.returncode == 0, proc.stderr
+    assert f"privpix: {photos / JPEG}: warning: downscaled to " in proc.stderr and "to reach 1.0 kB" in proc.stderr
+    assert (tmp_path / "small" / JPEG).stat().st_size <= 1000
+    proc = cli("compress", photos / JPEG, "--target-size", "100", "-o", tmp_path / "tiny", "--json")
+    assert proc.returncode == 4, proc.stderr
+    assert json.loads(proc.stdout)["summary"]["target_missed"] == 1
+    assert "warning: could not reach 100 bytes: even 16×12 at quality" in proc.stderr
+    assert (tmp_path / "tiny" / JPEG).is_file()  # the smallest result is still written
 
 
 def test_in_place_only_when_the_format_stays(photos: Path) -> None:

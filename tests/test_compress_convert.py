@@ -17,7 +17,9 @@ import privpix
 from privpix.formats.errors import FormatError
 from privpix.imaging.resize import fit_size
 from privpix.options import CompressOptions, ConvertOptions
-from privpix.tools.encode import KEPT_ORIGINAL, KEPT_ORIGINAL_EXIF, keep_format, search_quality
+from privpix.formats.findings import format_bytes
+from privpix.options import QUALITY_FLOOR
+from privpix.tools.encode import KEPT_ORIGINAL, KEPT_ORIGINAL_EXIF, keep_format, search_quality, search_side
 
 from .conftest import corpus_entries, corpus_ids, exiftool_json, manifest
 from .corpus import CORPUS
@@ -39,11 +41,14 @@ COMPRESS_CONVERT_REPORT_KEYS = (
     "width",
     "height",
     "quality",
+    "frames",
     "bytes_before",
     "bytes_after",
     "target_size",
     "target_met",
+    "target_downscaled",
     "original_kept",
+    "first_frame_only",
     "removed",
     "kept",
     "warnings",
@@ -226,15 +231,56 @@ def test_target_size_is_met_with_the_highest_quality_that_fits(fmt: str) -> None
     assert result.to_json()["target_met"] is True
 
 
+def test_search_with_a_floor_probes_the_floor_first() -> None:
+    probes: list[int] = []
+
+    def encode_at(q: int) -> bytes:
+        probes.append(q)
+        return b"x" * (q * 10)
+
+    assert search_quality(encode_at, 300, floor=40)[2] is False and probes == [40]  # 400 bytes at the floor
+    probes.clear()
+    assert search_quality(encode_at, 630, floor=40)[:1] == (63,) and probes == [40, 70, 55, 62, 66, 64, 63]
+
+
+def test_side_search_probes_where_bytes_proportional_to_pixels_would_fit() -> None:
+    probes: list[int] = []
+
+    def encode_at(side: int) -> bytes:  # 1 byte per 100 px of a square, and 5 kB of headers
+        probes.append(side)
+        return b"x" * (side * side // 100 + 5000)
+
+    side, out, fits = search_side(encode_at, 4000, 40_000, 165_000)
+    assert (side, fits) == (1870, True) and len(out) <= 40_000 < len(encode_at(1871))
+    assert probes[:-1] == [1969, 1882, 1872, 1870]
+    probes.clear()
+    side, out, fits = search_side(encode_at, 4000, 1, 165_000)
+    assert (side, fits) == (16, False) and probes == [16]
+
+
+def test_target_below_the_quality_floor_downscales_by_the_least_amount() -> None:
+    data = (CORPUS / "mei_Sony_DSC-T5.jpg").read_bytes()
+    target = 60_000
+    result = privpix.compress(data, CompressOptions(target_size=target, max_dimension=1600))
+    floor = QUALITY_FLOOR["jpeg"]
+    assert result.target_met is True and result.target_downscaled is True and result.quality == floor
+    assert len(result.data) <= target and decoded(result.data).size == (result.width, result.height)
+    assert result.width < 1600 and result.warnings == [
+        f"downscaled to {result.width}×{result.height} to reach 60.0 kB: below quality {floor} the photo would not be usable"
+    ]
+    bigger = privpix.compress(data, CompressOptions(quality=floor, max_dimension=result.width + 1600 // 100 + 1))
+    assert len(bigger.data) > target  # a step larger (beyond the search's 1 % tolerance) does not fit
+    assert result.to_json()["target_downscaled"] is True
+
+
 def test_unreachable_target_returns_the_smallest_with_a_clear_warning() -> None:
     data = (CORPUS / "mei_Sony_DSC-T5.jpg").read_bytes()
-    result = privpix.compress(data, CompressOptions(target_size=2_000, max_dimension=640))
-    assert result.target_met is False and result.quality == 1
-    assert len(result.data) > 2_000
-    assert any(
-        w.startswith("could not reach 2.0 kB: the smallest result at quality 1 is ") and "--max-dimension" in w
-        for w in result.warnings
-    ), result.warnings
+    result = privpix.compress(data, CompressOptions(target_size=100, max_dimension=640))
+    assert result.target_met is False and result.quality == QUALITY_FLOOR["jpeg"]
+    assert (result.width, result.height) == (16, 12) and len(result.data) > 100
+    assert result.warnings == [
+        f"could not reach 100 bytes: even 16×12 at quality {QUALITY_FLOOR['jpeg']} is {format_bytes(len(result.data))}"
+    ]
 
 
 def test_lossless_png_over_target_falls_back_to_a_palette() -> None:

@@ -169,6 +169,10 @@ STRIP = ToolSpec(
 # What -q means when not given; PNG is lossless (quality only matters with --palette).
 DEFAULT_QUALITY: dict[EncodeFormat, int] = {"jpeg": 75, "webp": 75, "avif": 60, "png": 100}
 QUALITY_RANGE = (1, 100)
+# The lowest quality a target size search goes down to before it downscales instead: the lowest whose
+# SSIMULACRA2 stays >= 50 on every photo of bench/quality_calibration.py (below it a photo shows
+# blocks and smears). A palette PNG's quality is the palette's, not comparable: its search goes to 1.
+QUALITY_FLOOR: dict[EncodeFormat, int] = {"jpeg": 25, "webp": 40, "avif": 45, "png": 1}
 # Pixel budget of one image in both engines: beyond it a file is refused with a clear message
 # rather than crashing a browser tab (a 100 MP RGBA image is 400 MB a copy).
 MAX_PIXELS = 100_000_000
@@ -564,6 +568,7 @@ def export() -> dict[str, Any]:
         "limits": {"max_pixels": MAX_PIXELS, "erase_max_crop": ERASE_MAX_CROP},
         "models": model_registry.export(),
         "default_quality": DEFAULT_QUALITY,
+        "quality_floor": QUALITY_FLOOR,
         "erase_quality": ERASE_QUALITY,
         "tools": {
             name: {

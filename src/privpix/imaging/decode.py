@@ -20,7 +20,9 @@ Rules (the TypeScript engine follows the same ones):
   properties of the primary item only (the decoder applies them; the EXIF Orientation inside a
   HEIF file is ignored, as the HEIF spec requires).
 - The pixel count (width × height from the header, read before any pixel is decoded) must not
-  exceed ``options.MAX_PIXELS``.
+  exceed ``options.MAX_PIXELS`` — for a JPEG with ``max_dimension``, the count at the reduced DCT
+  scale it is decoded at (1/2, 1/4 or 1/8 of each side), so 108 and 200 MP phone photos can be
+  downscaled.
 - GIF, animated WebP and APNG: the first frame, with a warning (``first_frame_warning``) and the
   frame count (``frames``); compress and convert read every frame (``imaging/animation.py``) when
   the output can hold them.
@@ -89,27 +91,40 @@ def _megapixels(width: int, height: int) -> str:
     return format_fixed(width * height / 1_000_000, 1)
 
 
-def check_pixels(fmt: str, width: int, height: int) -> None:
+def check_pixels(fmt: str, width: int, height: int, *, reducible: bool = False) -> None:
+    """UnsupportedError when ``width`` × ``height`` is over ``MAX_PIXELS``; ``reducible``: a
+    downscale (--max-dimension) would let it decode at a reduced size, and the message says so."""
     if width * height > MAX_PIXELS:
+        hint = "; with --max-dimension it is decoded at a reduced size" if reducible else ""
         raise UnsupportedError(
             FORMAT_NAMES[fmt],
             -1,
             f"{width}×{height} is {_megapixels(width, height)} megapixels, more than the "
-            f"{MAX_PIXELS // 1_000_000} megapixels privpix decodes at once",
+            f"{MAX_PIXELS // 1_000_000} megapixels privpix decodes at once{hint}",
         )
 
 
-def _open_pillow(data: bytes, fmt: str) -> Image.Image:
+def _open_pillow(data: bytes, fmt: str, max_dimension: int | None) -> Image.Image:
+    """The file opened (nothing decoded yet). A JPEG with ``max_dimension`` is set to decode at the
+    reduced DCT scale first (``Image.draft``), and its pixel budget applies to that reduced size: a
+    108 or 200 MP phone JPEG downscaled decodes at 1/2 or 1/4 of each side."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None  # the budget is checked below, on the size that will be decoded
     try:
         with pywarnings.catch_warnings():
-            pywarnings.simplefilter("ignore", Image.DecompressionBombWarning)
             pywarnings.filterwarnings("ignore", "Image appears to be a malformed MPO file")  # read as JPEG: fine
             im = Image.open(io.BytesIO(data))
-    except Image.DecompressionBombError as err:
-        raise UnsupportedError(FORMAT_NAMES[fmt], -1, f"more than {MAX_PIXELS // 1_000_000} megapixels ({err})") from None
     except (OSError, SyntaxError, ValueError) as err:
         raise FormatError(FORMAT_NAMES[fmt], -1, f"cannot decode the image: {err}") from None
-    check_pixels(fmt, *im.size)
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+    if fmt == "jpeg" and max_dimension is not None:
+        from .resize import REDUCING_GAP, fit_size
+
+        w, h = fit_size(im.width, im.height, max_dimension)
+        if (w, h) != im.size:
+            im.draft(im.mode, (int(w * REDUCING_GAP), int(h * REDUCING_GAP)))
+    check_pixels(fmt, *im.size, reducible=fmt == "jpeg" and max_dimension is None)
     return im
 
 
@@ -186,7 +201,7 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
     if fmt == "heic":
         im = _decode_heic(data)
     else:
-        im = _open_pillow(data, fmt)
+        im = _open_pillow(data, fmt, max_dimension)
         if fmt == "bmp":  # no container walk: Pillow reads its profile
             icc = im.info.get("icc_profile") or None
         if fmt in ("gif", "webp", "png") and getattr(im, "is_animated", False):
@@ -198,12 +213,6 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
             orientation = im.getexif().get(exif_mod.TAG_ORIENTATION, 1)
         elif fmt in ("jpeg", "png", "webp", "tiff"):
             orientation = exif_orientation(block)
-        if fmt == "jpeg" and max_dimension is not None:
-            from .resize import REDUCING_GAP, fit_size
-
-            w, h = fit_size(im.width, im.height, max_dimension)
-            if (w, h) != im.size:
-                im.draft(im.mode, (int(w * REDUCING_GAP), int(h * REDUCING_GAP)))
         im = _load(im, fmt)
         if fmt == "gif":
             im = im.convert("RGBA")

@@ -45,12 +45,13 @@ compared by category, label and value), kept (the output's findings), warnings.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..formats.findings import format_bytes
-from ..options import FORMAT_LABELS, CompressFormat, EncodeOptions
+from ..options import FORMAT_LABELS, QUALITY_FLOOR, CompressFormat, EncodeOptions
 from .pipeline import Photo, keep_format, metadata_to_write, written
 from .result import EXTENSIONS, PhotoResult, Section, report_field
 
@@ -59,6 +60,9 @@ if TYPE_CHECKING:
     from ..imaging.decode import Decoded
 
 __all__ = ["EXTENSIONS", "SUFFIXES", "EncodeResult", "keep_format", "output_suffix", "run", "search_quality"]
+
+# The smallest longest side a target size search downscales to (max_dimension's minimum).
+MIN_SIDE = 16
 
 # Name endings that already say the output's format (kept as they are: IMG_1.JPG stays .JPG).
 SUFFIXES = {"jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"), "png": (".png",), "webp": (".webp",), "avif": (".avif",)}
@@ -77,6 +81,7 @@ class EncodeResult(PhotoResult):
     quality: int | None = report_field(Section.OUTPUT)  # None for a lossless PNG
     target_size: int | None = report_field(default=None)
     target_met: bool | None = report_field(default=None)  # None when there was no target
+    target_downscaled: bool = report_field(default=False)  # smaller than asked (max_dimension) to fit target_size
     original_kept: bool = report_field(default=False)  # the photo's own picture, stripped, was smaller
     frames: int = report_field(Section.OUTPUT, default=1)  # an animation's frames (1: a still picture)
     first_frame_only: bool = report_field(default=False)  # an animation of which only the first frame was kept
@@ -102,12 +107,17 @@ def stripped_original(photo: Photo, keep_metadata: bool) -> bytes | None:
     return photo.container.strip(photo.data, policy)
 
 
-def search_quality(encode_at: Callable[[int], bytes], target: int) -> tuple[int, bytes, bool]:
-    """(quality, output, fits): the largest quality 1..100 whose output is <= ``target`` bytes, or
-    the smallest output seen when none fits (see the module docstring)."""
-    lo, hi = 1, 100
+def search_quality(encode_at: Callable[[int], bytes], target: int, floor: int = 1) -> tuple[int, bytes, bool]:
+    """(quality, output, fits): the largest quality ``floor``..100 whose output is <= ``target``
+    bytes, or the smallest output seen when none fits (see the module docstring)."""
+    lo, hi = floor, 100
     best: tuple[int, bytes] | None = None
     smallest: tuple[int, bytes] | None = None
+    if floor > 1:  # when the floor does not fit, no quality above it will
+        out = encode_at(floor)
+        if len(out) > target:
+            return floor, out, False
+        best, lo = (floor, out), floor + 1
     while lo <= hi:
         q = (lo + hi) // 2
         out = encode_at(q)
@@ -122,6 +132,47 @@ def search_quality(encode_at: Callable[[int], bytes], target: int) -> tuple[int,
         return best[0], best[1], True
     assert smallest is not None
     return smallest[0], smallest[1], False
+
+
+def search_side(encode_at: Callable[[int], bytes], long_side: int, target: int, size: int) -> tuple[int, bytes, bool]:
+    """(longest side, output, fits): the largest longest side ``MIN_SIDE``..``long_side - 1`` whose
+    output is <= ``target`` bytes, to within ``long_side // 100`` px, or the smallest output seen
+    when none fits (ties: the smaller side). ``size`` is the output's size at ``long_side``. Each
+    probe is where bytes proportional to pixels would just fit, given the last probe (see the
+    module docstring)."""
+    lo, hi = MIN_SIDE, long_side - 1
+    tolerance = max(1, long_side // 100)
+    best: tuple[int, bytes] | None = None
+    smallest: tuple[int, bytes] | None = None
+    side = _proportional(long_side, size, target, lo, hi)
+    while lo <= hi and (best is None or hi - best[0] > tolerance):
+        out = encode_at(side)
+        if len(out) <= target:
+            best = (side, out)
+            lo = side + 1
+        else:
+            if smallest is None or len(out) < len(smallest[1]) or (len(out) == len(smallest[1]) and side < smallest[0]):
+                smallest = (side, out)
+            hi = side - 1
+        side = _proportional(side, len(out), target, lo, hi)
+    if best is not None:
+        return best[0], best[1], True
+    assert smallest is not None
+    return smallest[0], smallest[1], False
+
+
+def _proportional(side: int, size: int, target: int, lo: int, hi: int) -> int:
+    """The side at which ``size`` bytes at ``side`` would become ``target`` if bytes followed pixels,
+    within lo..hi; the middle of lo..hi when that repeats the probe just made (no progress)."""
+    guess = min(hi, max(lo, int(side * math.sqrt(target / size))))
+    return (lo + hi) // 2 if guess == side else guess
+
+
+def downscaled_warning(width: int, height: int, target: int, floor: int) -> str:
+    return (
+        f"downscaled to {width}×{height} to reach {format_bytes(target)}: below quality {floor} "
+        "the photo would not be usable"
+    )
 
 
 def _unmet(target: int, quality: int, size: int) -> str:
@@ -197,6 +248,8 @@ def run(
 
     lossless = fmt == "png" and not options.palette
     target_met: bool | None = None
+    target_downscaled = False
+    width, height = pixels.size
     if target_size is None:
         quality: int | None = None if lossless else options.quality_for(fmt)
         out = encode_at(quality, options.palette)
@@ -208,8 +261,26 @@ def run(
                 f"the lossless PNG is {format_bytes(len(out))}, over {format_bytes(target_size)}: "
                 "reduced to a palette of at most 256 colours to fit"
             )
-        quality, out, target_met = search_quality(lambda q: encode_at(q, fmt == "png"), target_size)
-        if not target_met:
+        floor = QUALITY_FLOOR[fmt]
+        quality, out, target_met = search_quality(lambda q: encode_at(q, fmt == "png"), target_size, floor)
+        long_side = max(pixels.size)
+        if not target_met and frames == 1 and long_side > MIN_SIDE:
+
+            def encode_side(side: int) -> bytes:
+                small = resize.fit(colour.to_8bit(pixels) if pixels.mode == "I;16" else pixels, side)
+                return encode.encode(small, fmt, floor, icc=icc, exif=exif, palette=fmt == "png")
+
+            side, out, target_met = search_side(encode_side, long_side, target_size, len(out))
+            width, height = resize.fit_size(width, height, side)
+            quality, target_downscaled = floor, True
+            if target_met:
+                warnings.append(downscaled_warning(width, height, target_size, floor))
+            else:
+                warnings.append(
+                    f"could not reach {format_bytes(target_size)}: even {width}×{height} at quality {floor} "
+                    f"is {format_bytes(len(out))}"
+                )
+        elif not target_met:
             warnings.append(_unmet(target_size, quality, len(out)))
 
     original_kept = False
@@ -230,12 +301,13 @@ def run(
     return EncodeResult(
         **written(photo, out, warnings),
         source_format=photo.format,
-        width=pixels.width,
-        height=pixels.height,
+        width=width,
+        height=height,
         quality=quality,
         target_size=target_size,
         target_met=target_met,
         original_kept=original_kept,
         frames=frames,
         first_frame_only=decoded.frames > frames,
+        target_downscaled=target_downscaled,
     )

@@ -12,6 +12,7 @@
 import { MAX_PIXELS } from '../options';
 import { FORMAT_NAMES, type SourceFormat } from './photo';
 import { type Raster, orient } from './raster';
+import { encoderQuality } from './quality-map';
 import { fitSize, pixelsAt } from './resize';
 
 export const MIN_DELAY_MS = 20;
@@ -124,7 +125,8 @@ export async function encodeWebp(movie: Animation, quality: number, signal?: Abo
     signal?.throwIfAborted();
     const [x, y, width, height] = i === 0 ? [0, 0, frame.width, frame.height] : changed(movie.frames[i - 1]!, frame);
     const part = crop(frame, x, y, width, height);
-    frames.push({ still: await encodeStill(part.data, width, height, { quality }), x, y, width, height, duration: movie.durations[i]! });
+    const still = await encodeStill(part.data, width, height, { quality: encoderQuality('webp', quality) });
+    frames.push({ still, x, y, width, height, duration: movie.durations[i]! });
   }
   const { width, height } = movie.frames[0]!;
   return muxAnimation(frames, width, height, movie.loop);

@@ -12,13 +12,13 @@ import { formatBytes } from '../formats/findings';
 import { sniff as sniffJpeg } from '../formats/jpeg';
 import { encode as encodeRaster } from '../imaging/encode';
 import { flatten, hasTransparency } from '../imaging/raster';
-import { defaultStripOptions, type EncodeFormat, type EncodeOptions, hexRgb, qualityFor } from '../options';
+import { QUALITY_FLOOR, defaultStripOptions, type EncodeFormat, type EncodeOptions, hexRgb, qualityFor } from '../options';
 import { warmHelper } from '../codecs/helper';
 import { type Upright, decodeUpright } from '../imaging/decode';
 import { type Animation, encodeWebp as encodeAnimatedWebp, read as readAnimation, tooLarge } from '../imaging/animation';
 import { insertMetadata } from '../imaging/metadata';
 import { FORMAT_NAMES } from '../imaging/photo';
-import { fitSize } from '../imaging/resize';
+import { fitSize, pixelsAt } from '../imaging/resize';
 import { type Photo, keepFormat, metadataToWrite, openPhoto, written } from './pipeline';
 import type { PhotoResult } from './result';
 
@@ -31,6 +31,8 @@ export interface EncodeResult extends PhotoResult {
   target_size: number | null;
   /** null when there was no target. */
   target_met: boolean | null;
+  /** Smaller than asked (max_dimension) to fit target_size. */
+  target_downscaled: boolean;
   /** The photo's own picture, stripped, was smaller than the re-encoded one and is the output. */
   original_kept: boolean;
   /** An animation's frames (1: a still picture). */
@@ -82,15 +84,28 @@ export interface Hooks {
 }
 
 /**
- * [quality, output, fits]: the largest quality 1..100 whose output is at most `target` bytes, or the
+ * [quality, output, fits]: the largest quality `floor`..100 whose output is at most `target` bytes, or the
  * smallest output seen when none fits (ties: the lower quality). Python's search_quality.
  */
-export async function searchQuality(encodeAt: (q: number) => Promise<Uint8Array>, target: number, onStep?: (step: number) => void): Promise<[number, Uint8Array, boolean]> {
-  let lo = 1;
+export async function searchQuality(
+  encodeAt: (q: number) => Promise<Uint8Array>,
+  target: number,
+  onStep?: (step: number) => void,
+  floor = 1,
+): Promise<[number, Uint8Array, boolean]> {
+  let lo = floor;
   let hi = 100;
   let best: [number, Uint8Array] | null = null;
   let smallest: [number, Uint8Array] | null = null;
   let step = 0;
+  if (floor > 1) {
+    // when the floor does not fit, no quality above it will
+    const out = await encodeAt(floor);
+    onStep?.(++step);
+    if (out.length > target) return [floor, out, false];
+    best = [floor, out];
+    lo = floor + 1;
+  }
   while (lo <= hi) {
     const q = Math.floor((lo + hi) / 2);
     const out = await encodeAt(q);
@@ -105,6 +120,54 @@ export async function searchQuality(encodeAt: (q: number) => Promise<Uint8Array>
   }
   if (best !== null) return [best[0], best[1], true];
   return [smallest![0], smallest![1], false];
+}
+
+/** The smallest longest side a target size search downscales to (max_dimension's minimum). */
+export const MIN_SIDE = 16;
+
+/** Python's _proportional: where bytes proportional to pixels would just fit, within lo..hi (the middle when that repeats `side`). */
+function proportional(side: number, size: number, target: number, lo: number, hi: number): number {
+  const guess = Math.min(hi, Math.max(lo, Math.floor(side * Math.sqrt(target / size))));
+  return guess === side ? Math.floor((lo + hi) / 2) : guess;
+}
+
+/**
+ * [longest side, output, fits]: the largest longest side MIN_SIDE..longSide - 1 whose output is at most
+ * `target` bytes, to within longSide / 100 px, or the smallest output seen when none fits (ties: the
+ * smaller side); `size` is the output's size at `longSide`. Python's search_side.
+ */
+export async function searchSide(
+  encodeAt: (side: number) => Promise<Uint8Array>,
+  longSide: number,
+  target: number,
+  size: number,
+  onStep?: (step: number) => void,
+): Promise<[number, Uint8Array, boolean]> {
+  let lo = MIN_SIDE;
+  let hi = longSide - 1;
+  const tolerance = Math.max(1, Math.floor(longSide / 100));
+  let best: [number, Uint8Array] | null = null;
+  let smallest: [number, Uint8Array] | null = null;
+  let side = proportional(longSide, size, target, lo, hi);
+  let step = 0;
+  while (lo <= hi && (best === null || hi - best[0] > tolerance)) {
+    const out = await encodeAt(side);
+    onStep?.(++step);
+    if (out.length <= target) {
+      best = [side, out];
+      lo = side + 1;
+    } else {
+      if (smallest === null || out.length < smallest[1].length || (out.length === smallest[1].length && side < smallest[0])) smallest = [side, out];
+      hi = side - 1;
+    }
+    side = proportional(side, out.length, target, lo, hi);
+  }
+  if (best !== null) return [best[0], best[1], true];
+  return [smallest![0], smallest![1], false];
+}
+
+export function downscaledWarning(width: number, height: number, target: number, floor: number): string {
+  return `downscaled to ${width}×${height} to reach ${formatBytes(target)}: below quality ${floor} the photo would not be usable`;
 }
 
 /**
@@ -150,6 +213,8 @@ export async function run(
   let quality: number | null;
   let out: Uint8Array;
   let targetMet: boolean | null = null;
+  let targetDownscaled = false;
+  let [width, height] = [pixels.width, pixels.height];
   progress(0.4, 'encode');
   if (targetSize === null) {
     quality = lossless ? null : qualityFor(options, fmt);
@@ -167,9 +232,27 @@ export async function run(
       }
     }
     if (lossy) {
-      const [q, o, met] = await searchQuality((q) => encodeAt(q, fmt === 'png'), targetSize, (step) => progress(0.4 + (0.6 * step) / 7, 'search'));
+      const floor = QUALITY_FLOOR[fmt];
+      const [q, o, met] = await searchQuality((q) => encodeAt(q, fmt === 'png'), targetSize, (step) => progress(0.4 + (0.3 * step) / 7, 'search'), floor);
       [quality, out, targetMet] = [q, o, met];
-      if (!met) warnings.push(`could not reach ${formatBytes(targetSize)}: the smallest result at quality ${q} is ${formatBytes(o.length)}; try --max-dimension`);
+      const longSide = Math.max(pixels.width, pixels.height);
+      if (!met && frames === 1 && longSide > MIN_SIDE) {
+        const encodeSide = async (side: number): Promise<Uint8Array> => {
+          const [w, h] = fitSize(pixels.width, pixels.height, side);
+          const small = await pixelsAt(pixels, w, h);
+          return encodeRaster(small, fmt, { quality: floor, palette: fmt === 'png', icc: iccOut, exif, ...(signal ? { signal } : {}) });
+        };
+        const [side, o2, met2] = await searchSide(encodeSide, longSide, targetSize, o.length, (step) => progress(0.7 + (0.3 * step) / 8, 'downscale'));
+        [width, height] = fitSize(pixels.width, pixels.height, side);
+        [quality, out, targetMet, targetDownscaled] = [floor, o2, met2, true];
+        warnings.push(
+          met2
+            ? downscaledWarning(width, height, targetSize, floor)
+            : `could not reach ${formatBytes(targetSize)}: even ${width}×${height} at quality ${floor} is ${formatBytes(o2.length)}`,
+        );
+      } else if (!met) {
+        warnings.push(`could not reach ${formatBytes(targetSize)}: the smallest result at quality ${q} is ${formatBytes(o.length)}; try --max-dimension`);
+      }
     }
   }
   let originalKept = false;
@@ -191,11 +274,12 @@ export async function run(
     ...written(photo, out!, warnings),
     format: fmt,
     source_format: photo.format,
-    width: pixels.width,
-    height: pixels.height,
+    width,
+    height,
     quality: quality!,
     target_size: targetSize,
     target_met: targetMet,
+    target_downscaled: targetDownscaled,
     original_kept: originalKept,
     frames,
     first_frame_only: upright.frames > frames,

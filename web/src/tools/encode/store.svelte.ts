@@ -16,7 +16,7 @@ import { BatchItem, BatchQueue, faultProblem, type Original } from '../../app/ba
 import { lazyWorker } from '../../app/workers/lazy-worker';
 import { DEFAULT_QUALITY, cliCommand, parseSize, sameValues, toolSpec, type OptionValues } from '../../app/options/options';
 import { Budget, WorkerPool, defaultConcurrency } from '../../app/workers/worker-pool';
-import { formatBytes, savedText } from '../../app/text/format';
+import { dimensions, formatBytes, savedText } from '../../app/text/format';
 import type { EncodeApi } from './worker';
 import type { EncodeReport, EncodeTool, OutputFormat } from './protocol';
 
@@ -89,11 +89,13 @@ export function stageText(stage: string): string {
 
 /**
  * What a row must say beside its sizes, in the warning colour: an animation became its first frame, the
- * result is the original picture (it was already smaller than the setting), or it is larger than the original.
+ * photo was downscaled to meet the target size, the result is the original picture (it was already smaller
+ * than the setting), or it is larger than the original.
  */
 export function rowNotices(report: EncodeReport): string[] {
   const notices: string[] = [];
   if (report.firstFrameOnly) notices.push('first frame only');
+  if (report.targetDownscaled && report.targetMet) notices.push(`downscaled to ${dimensions(report.width, report.height)} to fit the target size`);
   if (report.originalKept) notices.push('kept the original picture, metadata removed');
   else if (report.format === report.sourceFormat && report.bytesAfter > report.bytesBefore) notices.push('larger than the original');
   return notices;
