@@ -4,7 +4,8 @@
     .venv/bin/python bench/cli_snapshot.py --diff A B          # compare two snapshots; exit 1 if they differ
 
 Run it before and after a change that must not change behaviour (a restructuring, a rename), then
-``--diff``. Each case runs ``python -m privpix ...`` (the interpreter running this script, so the
+``--diff`` (which names, and does not count, an output that holds the same lines in another order:
+a batch prints each file as it finishes). Each case runs ``python -m privpix ...`` (the interpreter running this script, so the
 checkout it is installed from) with the outputs written under ``OUT/files/<case>/``, and records the
 exit status, stdout and stderr (paths made relative: ``<corpus>``, ``<out>``, ``<repo>``; timings
 replaced by ``<t>``) and the sha256 of every file written. ``OUT/snapshot.json`` holds it all.
@@ -180,8 +181,11 @@ def snapshot(root: Path, only: str | None) -> None:
 # ---- comparing ----------------------------------------------------------------------------------------------------
 
 
-def differences(a: dict[str, dict], b: dict[str, dict]) -> list[str]:
-    out = []
+def differences(a: dict[str, dict], b: dict[str, dict]) -> tuple[list[str], list[str]]:
+    """The differences between two snapshots, and the outputs that hold the same lines in another
+    order: a batch over several workers prints each file as it finishes (privpix/batch.py waits for
+    the first job done), so the order of its lines is not behaviour."""
+    out, reordered = [], []
     for name in sorted(a.keys() | b.keys()):
         if name not in a or name not in b:
             out.append(f"{name}: only in {'B' if name not in a else 'A'}")
@@ -191,7 +195,9 @@ def differences(a: dict[str, dict], b: dict[str, dict]) -> list[str]:
             if x[key] != y[key]:
                 out.append(f"{name}: {key} {x[key]!r} -> {y[key]!r}")
         for key in ("stdout", "stderr"):
-            if x[key] != y[key]:
+            if x[key] != y[key] and sorted(x[key].splitlines()) == sorted(y[key].splitlines()):
+                reordered.append(f"{name} {key}")
+            elif x[key] != y[key]:
                 lines = difflib.unified_diff(x[key].splitlines(), y[key].splitlines(), f"A {name}", f"B {name}", lineterm="", n=2)
                 out.append(f"{name}: {key} differs\n" + "\n".join(lines))
         for file in sorted(x["files"].keys() | y["files"].keys()):
@@ -199,14 +205,16 @@ def differences(a: dict[str, dict], b: dict[str, dict]) -> list[str]:
             if before != after:
                 what = "only in A" if after is None else "only in B" if before is None else "differs"
                 out.append(f"{name}: {file} {what}")
-    return out
+    return out, reordered
 
 
 def diff(a: Path, b: Path) -> int:
     first, second = (json.loads((p / "snapshot.json").read_text()) for p in (a, b))
-    found = differences(first, second)
+    found, reordered = differences(first, second)
     for line in found:
         print(line)
+    if reordered:
+        print(f"the same lines in another order (files finish in any order): {', '.join(reordered)}")
     files = sum(len(c["files"]) for c in first.values())
     if found:
         print(f"\n{len(found)} differences between {a} (A) and {b} (B)")

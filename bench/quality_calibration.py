@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import io
 import os
 import sys
 import tempfile
@@ -113,7 +112,13 @@ def main() -> None:
                 for q in QUALITIES:
                     reply = page.evaluate(
                         "(r) => window.benchEncode(r)",
-                        {"op": "encode", "url": f"files/{path.name}", "codec": codec, "options": {**extra, "quality": q}, "repeats": 1},
+                        {
+                            "op": "encode",
+                            "url": f"files/{path.name}",
+                            "codec": codec,
+                            "options": {**extra, "quality": q},
+                            "repeats": 1,
+                        },
                     )
                     if reply.get("error"):
                         raise SystemExit(f"browser {fmt} q{q}: {reply['error']}")
@@ -132,7 +137,12 @@ def main() -> None:
 
     print(f"{len(crops)} photos, centre crops {args.side}×{args.side * 3 // 4}: {', '.join(PHOTOS[: args.photos])}")
     for fmt in formats:
-        cli_mean, cli_min, br_mean, br_min = curve("cli", fmt), curve("cli", fmt, "min"), curve("browser", fmt), curve("browser", fmt, "min")
+        cli_mean, cli_min, br_mean, br_min = (
+            curve("cli", fmt),
+            curve("cli", fmt, "min"),
+            curve("browser", fmt),
+            curve("browser", fmt, "min"),
+        )
         rows = [
             [
                 str(q),

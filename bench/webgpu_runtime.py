@@ -65,8 +65,15 @@ def runs(repeats: int) -> None:
                 page.goto(base + "removebg.html")
                 reply = page.evaluate(
                     "(r) => window.benchRemoveBg(r)",
-                    {"url": f"files/{PHOTO.name}", "model": f"files/{model.name}", "mode": "engine", "repeats": repeats,
-                     "backend": backend, "maskOnly": True, "wantMask": True},
+                    {
+                        "url": f"files/{PHOTO.name}",
+                        "model": f"files/{model.name}",
+                        "mode": "engine",
+                        "repeats": repeats,
+                        "backend": backend,
+                        "maskOnly": True,
+                        "wantMask": True,
+                    },
                 )
                 page.close()
                 if not reply.get("ok"):

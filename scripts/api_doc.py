@@ -56,9 +56,9 @@ report = privpix.inspect("IMG_0001.HEIC")
 for finding in report.findings:
     print(finding.category, finding.label, finding.value)
 
-result = privpix.strip("IMG_0001.HEIC")                                  # lossless
+result = privpix.strip("IMG_0001.HEIC")  # lossless
 small = privpix.compress(result.data, privpix.CompressOptions(target_size=500_000))
-cutout = privpix.remove_bg(Image.open("portrait.jpg"))                   # a PIL image back
+cutout = privpix.remove_bg(Image.open("portrait.jpg"))  # a PIL image back
 try:
     privpix.convert(b"not a photo")
 except privpix.Error as err:

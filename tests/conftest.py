@@ -27,7 +27,9 @@ WEB = ROOT / "web"
 def manifest() -> list[dict[str, Any]]:
     path = CORPUS / "manifest.json"
     if not path.is_file():
-        raise pytest.UsageError(f"the test corpus is missing: no {path} (it ships in tests/data/corpus; PRIVPIX_CORPUS overrides)")
+        raise pytest.UsageError(
+            f"the test corpus is missing: no {path} (it ships in tests/data/corpus; PRIVPIX_CORPUS overrides)"
+        )
     return json.loads(path.read_text())
 
 

@@ -15,9 +15,8 @@ the fill and before any encoding, ``height × width × 3`` bytes. The browser en
 order, so the expected difference is zero).
 
 ``EXPECTED`` pins the Python engine to the specification: the SHA-256 of each case's input pixels
-and of ``python_fill``'s bytes, computed with the design research's reference implementation
-(/work/research/erase/patchmatch.py, an independent implementation that the research's plain-JS port
-matched bit for bit).
+and of ``python_fill``'s bytes, computed with a reference implementation of the algorithm written
+independently of this package (a plain-JS port of it matched it bit for bit).
 """
 
 from __future__ import annotations

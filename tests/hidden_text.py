@@ -49,7 +49,9 @@ def gif_cases() -> dict[str, bytes]:
     base = still()
     gce = b"\x21\xf9\x04\x00\x00\x00\x00\x00"
     return {
-        "gif_plain_text.gif": insert(base, before_trailer=gce + b"\x21\x01\x0c" + bytes(12) + bytes([len(MARK)]) + MARK + b"\x00"),
+        "gif_plain_text.gif": insert(
+            base, before_trailer=gce + b"\x21\x01\x0c" + bytes(12) + bytes([len(MARK)]) + MARK + b"\x00"
+        ),
         "gif_loop_extra_sub_block.gif": insert(
             base, before_image=b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00" + bytes([len(MARK)]) + MARK + b"\x00"
         ),
@@ -134,7 +136,10 @@ def heif_cases() -> dict[str, bytes]:
     return {
         "heic_unknown_property.heic": primary(box(b"xtra", MARK)),
         "heic_ispe_trailing_bytes.heic": make_heif(
-            [Spec(1, b"hvc1", b"P" * 32, props=(1, 2), essential=(1,))], [HVCC, full(b"ispe", 0, 0, struct.pack(">II", 64, 48) + MARK)], [], 1
+            [Spec(1, b"hvc1", b"P" * 32, props=(1, 2), essential=(1,))],
+            [HVCC, full(b"ispe", 0, 0, struct.pack(">II", 64, 48) + MARK)],
+            [],
+            1,
         ),
         "heic_irot_trailing_bytes.heic": primary(box(b"irot", b"\x01" + MARK)),
         "heic_icc_desc.heic": primary(box(b"colr", b"prof" + icc_profile(desc=MARK))),

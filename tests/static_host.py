@@ -60,11 +60,9 @@ def main_config(work: Path, server_block: str) -> str:
         f"    include {MIME_TYPES};\n"
         "    default_type application/octet-stream;\n"
         "    sendfile on;\n"
-        "    log_format sent '$request_method\\t$uri\\t$status\\t$body_bytes_sent\\t\"$sent_http_content_encoding\"\\t\"$http_accept_encoding\"';\n"
+        '    log_format sent \'$request_method\\t$uri\\t$status\\t$body_bytes_sent\\t"$sent_http_content_encoding"\\t"$http_accept_encoding"\';\n'
         f"    access_log {work / 'access.log'} sent;\n"
-        f"{temp}"
-        + "".join(f"    {line}\n" for line in server_block.splitlines())
-        + "}\n"
+        f"{temp}" + "".join(f"    {line}\n" for line in server_block.splitlines()) + "}\n"
     )
 
 
@@ -73,7 +71,9 @@ def serve_with_nginx(built: Path, base_path: str = "/") -> Iterator[NginxSite]:
     """Serve ``built`` (what ``privpix build-site`` wrote: ``site/`` and ``nginx-privpix.conf``) at
     ``base_path`` of ``http://127.0.0.1:PORT``."""
     if not NGINX.is_file():
-        raise FileNotFoundError(f"{NGINX} is missing: the static-hosting tests need Debian's nginx (scripts/test installs nginx-light)")
+        raise FileNotFoundError(
+            f"{NGINX} is missing: the static-hosting tests need Debian's nginx (scripts/test installs nginx-light)"
+        )
     with tempfile.TemporaryDirectory(prefix="privpix-nginx-") as tmp:
         work = Path(tmp)
         if base_path == "/":
@@ -83,7 +83,9 @@ def serve_with_nginx(built: Path, base_path: str = "/") -> Iterator[NginxSite]:
             (root / base_path.strip("/")).parent.mkdir(parents=True, exist_ok=True)
             (root / base_path.strip("/")).symlink_to(built / "site", target_is_directory=True)
         port = free_port()
-        server = nginx_server(listen=f"127.0.0.1:{port}", root=str(root), snippet=str(built / "nginx-privpix.conf"), base_path=base_path)
+        server = nginx_server(
+            listen=f"127.0.0.1:{port}", root=str(root), snippet=str(built / "nginx-privpix.conf"), base_path=base_path
+        )
         conf = work / "nginx.conf"
         conf.write_text(main_config(work, server))
         command = [str(NGINX), "-p", str(work), "-c", str(conf), "-e", str(work / "error.log")]

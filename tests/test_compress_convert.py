@@ -15,10 +15,9 @@ from PIL import Image, ImageChops, ImageStat
 
 import privpix
 from privpix.formats.errors import FormatError
-from privpix.imaging.resize import fit_size
-from privpix.options import CompressOptions, ConvertOptions
 from privpix.formats.findings import format_bytes
-from privpix.options import QUALITY_FLOOR
+from privpix.imaging.resize import fit_size
+from privpix.options import QUALITY_FLOOR, CompressOptions, ConvertOptions
 from privpix.tools.encode import KEPT_ORIGINAL, KEPT_ORIGINAL_EXIF, keep_format, search_quality, search_side
 
 from .conftest import corpus_entries, corpus_ids, exiftool_json, manifest

@@ -52,12 +52,15 @@ def _sources() -> dict[str, tuple[bytes, int]]:
 
 SOURCES = _sources()
 CASES = {
-    f"{name[:-len(ext)]}_{k}{ext}": whole[: begin + (len(whole) - begin) * k // 4 + 16]
+    f"{name[: -len(ext)]}_{k}{ext}": whole[: begin + (len(whole) - begin) * k // 4 + 16]
     for name, (whole, begin) in SOURCES.items()
     for ext in ["." + name.rsplit(".", 1)[1]]
     for k in (1, 2, 3)
 }
-VARIANTS = {"default": ([], StripOptions()), "keep-location-rights": (["--keep", "location,rights"], StripOptions(keep=frozenset({"location", "rights"})))}
+VARIANTS = {
+    "default": ([], StripOptions()),
+    "keep-location-rights": (["--keep", "location,rights"], StripOptions(keep=frozenset({"location", "rights"}))),
+}
 
 
 @pytest.fixture(scope="module")

@@ -275,7 +275,9 @@ def test_engines_agree(ts_page: Any, corpus: Path, name: str, tool: str, options
         f"ICC profile: TS {'yes' if ts_icc else 'no'}, Python {'yes' if py_icc else 'no'}"
     )
     if downscaled:  # compare the pictures at Python's size
-        ts_px = _rgb(PIL_Image.fromarray(ts_px.astype(np.uint8)).resize((py["width"], py["height"]), PIL_Image.Resampling.LANCZOS))
+        ts_px = _rgb(
+            PIL_Image.fromarray(ts_px.astype(np.uint8)).resize((py["width"], py["height"]), PIL_Image.Resampling.LANCZOS)
+        )
         options = {**options, "max_dimension": max(py["width"], py["height"])}
     ref = reference(data, py["format"], options)
     ts_score, py_score, same = ssim(ts_px, ref), ssim(py_px, ref), ssim(ts_px, py_px)

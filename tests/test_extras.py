@@ -14,7 +14,19 @@ from privpix import extras
 
 from .corpus import CORPUS
 
-HEAVY = ["PIL", "pillow_heif", "pyjpegli", "mozjpeg_lossless_optimization", "oxipng", "imagequant", "numpy", "onnx", "onnxruntime", "cryptography", "segno"]
+HEAVY = [
+    "PIL",
+    "pillow_heif",
+    "pyjpegli",
+    "mozjpeg_lossless_optimization",
+    "oxipng",
+    "imagequant",
+    "numpy",
+    "onnx",
+    "onnxruntime",
+    "cryptography",
+    "segno",
+]
 BLOCK = f"import sys\nfor m in {HEAVY!r}: sys.modules[m] = None  # unimportable, and find_spec says missing\n"
 
 
@@ -87,5 +99,7 @@ def test_the_install_line_follows_the_installer(monkeypatch: pytest.MonkeyPatch,
 
 def test_a_missing_extra_names_its_packages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pyjpegli", None)  # find_spec then reports it missing
-    with pytest.raises(extras.MissingExtraError, match=r"privpix compress needs privpix's 'encode' extra \(pyjpegli not installed\)"):
+    with pytest.raises(
+        extras.MissingExtraError, match=r"privpix compress needs privpix's 'encode' extra \(pyjpegli not installed\)"
+    ):
         extras.require("encode", "privpix compress")

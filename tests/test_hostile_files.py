@@ -42,9 +42,7 @@ def test_both_engines_agree(name: str, variant: str, ts_runs) -> None:  # type: 
     assert engine_mismatch(name, CASES[name], variant, ts_runs) is None
 
 
-@pytest.mark.parametrize(
-    "name", ["tiff_overlapping_values.tif", "heif_shared_inputs.heic", "heif_overlapping_exif.heic"]
-)
+@pytest.mark.parametrize("name", ["tiff_overlapping_values.tif", "heif_shared_inputs.heic", "heif_overlapping_exif.heic"])
 def test_overlapping_parts_are_refused_by_name(name: str) -> None:
     with pytest.raises(privpix.FormatError, match="overlap"):
         privpix.inspect(CASES[name])

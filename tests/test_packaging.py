@@ -49,8 +49,9 @@ def source_ignore(directory: str, names: list[str]) -> set[str]:
     return {n for n in names if n in LEFT_OUT or n in models or n.endswith(".egg-info")}
 
 
-
-def run(*args: str | Path, env: dict[str, str] | None = None, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str | Path, env: dict[str, str] | None = None, check: bool = True, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run([str(a) for a in args], capture_output=True, text=True, env=env, timeout=timeout)
     if check and proc.returncode != 0:
         pytest.fail(f"{' '.join(map(str, args))} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
@@ -111,7 +112,11 @@ class Serving:
 
     def __init__(self, bin_dir: Path, env: dict[str, str], *args: str) -> None:
         self.proc = subprocess.Popen(
-            [bin_dir / "privpix", "serve", "--port", "0", "--no-open", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            [bin_dir / "privpix", "serve", "--port", "0", "--no-open", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         assert self.proc.stdout is not None
         self.first_line = self.proc.stdout.readline()
@@ -168,8 +173,19 @@ def test_sdist_holds_what_a_build_needs(dist: tuple[Path, Path]) -> None:
     _, sdist = dist
     with tarfile.open(sdist) as t:
         names = [n.split("/", 1)[1] for n in t.getnames() if "/" in n]
-    for needed in ("LICENSE", "THIRD_PARTY.md", "README.md", "pyproject.toml", "setup.py", "MANIFEST.in", "web/package.json",
-                   "web/package-lock.json", "web/vite.config.ts", "web/src/main.ts", "src/privpix/site/index.html"):
+    for needed in (
+        "LICENSE",
+        "THIRD_PARTY.md",
+        "README.md",
+        "pyproject.toml",
+        "setup.py",
+        "MANIFEST.in",
+        "web/package.json",
+        "web/package-lock.json",
+        "web/vite.config.ts",
+        "web/src/main.ts",
+        "src/privpix/site/index.html",
+    ):
         assert needed in names, needed
     assert not [n for n in names if "node_modules" in n or n.endswith(".onnx") or n.startswith("tests/")]
 

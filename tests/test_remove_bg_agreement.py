@@ -52,7 +52,9 @@ def _model(name: str) -> Path:
     spec = registry.get(name)
     path = store.find(spec)
     if path is None:
-        pytest.fail(f"the {spec.name} model is missing ({spec.file}): run scripts/setup, which assembles it into {store.cache_dir()}")
+        pytest.fail(
+            f"the {spec.name} model is missing ({spec.file}): run scripts/setup, which assembles it into {store.cache_dir()}"
+        )
     return path
 
 

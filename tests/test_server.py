@@ -154,7 +154,6 @@ def test_cli_serve_binds_to_loopback_by_default() -> None:
         proc.wait(timeout=10)
 
 
-
 # ---- streaming, validators, ranges, mapped slices -----------------------------------------------------
 
 BLOB = bytes(range(256)) * 4096  # 1 MiB, every offset distinguishable enough
@@ -182,7 +181,9 @@ def mapped(site: Path, tmp_path: Path) -> Iterator[tuple[tuple[str, int], Path, 
     srv.server_close()
 
 
-def get(addr: tuple[str, int], path: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[http.client.HTTPResponse, bytes]:
+def get(
+    addr: tuple[str, int], path: str, headers: dict[str, str] | None = None, method: str = "GET"
+) -> tuple[http.client.HTTPResponse, bytes]:
     conn = http.client.HTTPConnection(*addr, timeout=5)
     conn.request(method, path, headers=headers or {})
     resp = conn.getresponse()
@@ -305,7 +306,10 @@ def raw(addr: tuple[str, int], data: bytes, *, wait: float = 5.0) -> http.client
         (b"NONSENSE\r\n\r\n", 400),
         (b"GET /index.html HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n", 400),
         (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
-        (b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-Filler-%d: %s\r\n" % (i, b"y" * 100) for i in range(200)) + b"\r\n", 431),
+        (
+            b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-Filler-%d: %s\r\n" % (i, b"y" * 100) for i in range(200)) + b"\r\n",
+            431,
+        ),
         (b"BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n", 501),
         (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nphoto", 405),
     ],

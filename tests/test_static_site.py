@@ -37,7 +37,9 @@ CHUNK = 1000  # bytes per chunk in these tests (the real size is 8 MiB)
 def fake_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, bytes]:
     """A 3500-byte "fast" model in a cache of its own: the registry pins its size and sha256."""
     data = (bytes(range(256)) * 14)[:3500]
-    spec = dataclasses.replace(MODELS["fast"], file="isnet-test-00000000.onnx", size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    spec = dataclasses.replace(
+        MODELS["fast"], file="isnet-test-00000000.onnx", size=len(data), sha256=hashlib.sha256(data).hexdigest()
+    )
     monkeypatch.setitem(MODELS, "fast", spec)
     monkeypatch.delitem(MODELS, "quality")
     monkeypatch.setattr(site, "CHUNK_SIZE", CHUNK)
@@ -79,7 +81,11 @@ def test_layout_cuts_the_model_into_checked_chunks(fake_model: tuple[Path, bytes
     assert manifest["file"] == spec.file and manifest["size"] == 3500 and manifest["sha256"] == spec.sha256
     assert manifest["chunk_size"] == CHUNK and manifest["format"] == "privpix-chunks-1"
     for entry, chunk in zip(manifest["chunks"], model.chunks):
-        assert entry == {"file": chunk.file, "size": chunk.size, "sha256": hashlib.sha256(data[chunk.offset : chunk.offset + chunk.size]).hexdigest()}
+        assert entry == {
+            "file": chunk.file,
+            "size": chunk.size,
+            "sha256": hashlib.sha256(data[chunk.offset : chunk.offset + chunk.size]).hexdigest(),
+        }
 
 
 def test_layout_refuses_a_file_that_is_not_the_pinned_model(fake_model: tuple[Path, bytes]) -> None:
@@ -146,23 +152,41 @@ def test_privpix_serve_offers_the_chunks(fake_model: tuple[Path, bytes], package
 # ---- build-site -------------------------------------------------------------------------------------
 
 
-def test_build_site_writes_the_web_root_and_the_host_files_beside_it(fake_model: tuple[Path, bytes], packaged_site: Path, tmp_path: Path) -> None:
+def test_build_site_writes_the_web_root_and_the_host_files_beside_it(
+    fake_model: tuple[Path, bytes], packaged_site: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "public"
     report = static_site.build_site(out)
     web = out / "site"
     assert report.web_root == web
-    assert sorted(p.name for p in out.iterdir()) == ["Dockerfile", "_headers", "nginx-privpix.conf", "nginx-server.conf", "privpix-site.json", "site"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Dockerfile",
+        "_headers",
+        "nginx-privpix.conf",
+        "nginx-server.conf",
+        "privpix-site.json",
+        "site",
+    ]
     # Nothing for a host's configuration inside the web root, where it would be served.
     assert not list(web.rglob("_headers")) and not list(web.rglob("*.conf")) and not (web / "Dockerfile").exists()
     assert (web / "index.html").read_text() == (packaged_site / "index.html").read_text()
     # Models as chunks, each exactly its slice of the cached file.
     spec = MODELS["fast"]
-    assert sorted(p.name for p in (web / "models").iterdir()) == sorted([f"{spec.file}.json", *(f"{spec.file}.{i:02d}" for i in range(4))])
+    assert sorted(p.name for p in (web / "models").iterdir()) == sorted(
+        [f"{spec.file}.json", *(f"{spec.file}.{i:02d}" for i in range(4))]
+    )
     assert [m.spec.name for m in report.models] == ["fast"]
     # A .gz beside each compressible file (not beside the chunks, nor where it would not be smaller).
     gz = sorted(p.relative_to(web).as_posix() for p in web.rglob("*.gz"))
-    assert gz == ["assets/app-abc123.js.gz", "assets/engine-abc123.wasm.gz", "assets/glue-abc123.mjs.gz",
-                  "assets/style-abc123.css.gz", "index.html.gz", "manifest.webmanifest.gz", "sw.js.gz"]
+    assert gz == [
+        "assets/app-abc123.js.gz",
+        "assets/engine-abc123.wasm.gz",
+        "assets/glue-abc123.mjs.gz",
+        "assets/style-abc123.css.gz",
+        "index.html.gz",
+        "manifest.webmanifest.gz",
+        "sw.js.gz",
+    ]
     assert gzip.decompress((web / "sw.js.gz").read_bytes()) == (web / "sw.js").read_bytes()
     assert report.precompressed == len(gz)
     assert (web / ".nojekyll").is_file()
@@ -171,7 +195,9 @@ def test_build_site_writes_the_web_root_and_the_host_files_beside_it(fake_model:
     assert record["models"] == [spec.file] and record["base_path"] == "/" and record["files"] == report.files
 
 
-def test_build_site_refuses_without_the_models_and_says_how_to_get_them(packaged_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_site_refuses_without_the_models_and_says_how_to_get_them(
+    packaged_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
     with pytest.raises(static_site.BuildSiteError) as err:
         static_site.build_site(tmp_path / "out")
@@ -266,9 +292,14 @@ def test_build_site_command_says_what_it_wrote(tmp_path: Path) -> None:
 
 def test_build_site_command_without_models_in_the_cache(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "empty")}
-    result = subprocess.run([sys.executable, "-m", "privpix", "build-site", str(tmp_path / "out")], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "privpix", "build-site", str(tmp_path / "out")], capture_output=True, text=True, env=env
+    )
     assert result.returncode == 1
-    assert "privpix: build-site: the background-removal models fast (44 MB), quality (88 MB) are not in the model cache" in result.stderr
+    assert (
+        "privpix: build-site: the background-removal models fast (44 MB), quality (88 MB) are not in the model cache"
+        in result.stderr
+    )
     assert "privpix models fetch fast quality" in result.stderr and "--no-models" in result.stderr
 
 
@@ -284,7 +315,9 @@ def nginx_site(fake_model: tuple[Path, bytes], packaged_site: Path, tmp_path: Pa
         yield served.url, out
 
 
-def _get(url: str, path: str, method: str = "GET", gzip_ok: bool = True, body: bytes | None = None) -> tuple[http.client.HTTPResponse, bytes]:
+def _get(
+    url: str, path: str, method: str = "GET", gzip_ok: bool = True, body: bytes | None = None
+) -> tuple[http.client.HTTPResponse, bytes]:
     host, port = url.split("//")[1].split("/")[0].split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=5)
     conn.request(method, path, body=body, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
@@ -350,7 +383,9 @@ def test_nginx_at_a_sub_path(fake_model: tuple[Path, bytes], packaged_site: Path
         assert resp.status == 302 and resp.getheader("Location", "").endswith("/tools/privpix/")
 
 
-def test_the_docker_recipe_uses_the_tested_configuration(tmp_path: Path, fake_model: tuple[Path, bytes], packaged_site: Path) -> None:
+def test_the_docker_recipe_uses_the_tested_configuration(
+    tmp_path: Path, fake_model: tuple[Path, bytes], packaged_site: Path
+) -> None:
     out = tmp_path / "built"
     static_site.build_site(out, with_models=False)
     docker = (out / "Dockerfile").read_text().splitlines()

@@ -212,7 +212,7 @@ def strip_file(
 
     Example::
 
-        result = privpix.strip_file("IMG_0001.HEIC")     # writes IMG_0001-stripped.HEIC
+        result = privpix.strip_file("IMG_0001.HEIC")  # writes IMG_0001-stripped.HEIC
     """
     from .atomic import write_atomic
     from .tools.strip import strip
@@ -281,7 +281,7 @@ def remove_bg_file(
 
     Example::
 
-        privpix.remove_bg_file("portrait.jpg")          # writes portrait-nobg.png
+        privpix.remove_bg_file("portrait.jpg")  # writes portrait-nobg.png
     """
     from .atomic import write_atomic
 
@@ -309,7 +309,7 @@ def erase_file(
 
     Example::
 
-        privpix.erase_file("beach.jpg", boxes=[(812, 440, 120, 260)])   # writes beach-erased.jpg
+        privpix.erase_file("beach.jpg", boxes=[(812, 440, 120, 260)])  # writes beach-erased.jpg
     """
     from .atomic import write_atomic
     from .tools.encode import output_suffix

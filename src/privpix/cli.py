@@ -612,8 +612,12 @@ def build_site(
         raise typer.BadParameter("--model and --no-models contradict each other")
     try:
         report = run_build(
-            directory, base_path=base_path, models=model or None, with_models=not no_models,
-            precompress=precompress, headers_in_site=headers_in_site,
+            directory,
+            base_path=base_path,
+            models=model or None,
+            with_models=not no_models,
+            precompress=precompress,
+            headers_in_site=headers_in_site,
         )
     except (SiteMissingError, BuildSiteError, ModelError) as err:
         say("build-site", str(err))
@@ -622,8 +626,10 @@ def build_site(
         say(err.filename or directory, describe(err))
         raise typer.Exit(1) from None
     largest, largest_size = report.largest
-    print(f"Wrote the web root {report.web_root}: {report.files} files, {format_bytes(report.bytes)}; "
-          f"the largest is {largest} ({largest_size / 2**20:.1f} MiB).")
+    print(
+        f"Wrote the web root {report.web_root}: {report.files} files, {format_bytes(report.bytes)}; "
+        f"the largest is {largest} ({largest_size / 2**20:.1f} MiB)."
+    )
     print(f"  Publish that directory at {report.base_path} of an HTTPS site (docs/hosting.md).")
     if report.models:
         described = ", ".join(f"{m.spec.name} ({format_bytes(m.spec.size)} in {len(m.chunks)} chunks)" for m in report.models)

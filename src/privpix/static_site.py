@@ -74,8 +74,15 @@ def netlify_headers(base_path: str = "/") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _nginx_location(match: str, cache: str, *, types: dict[str, str] | None = None, default_type: str | None = None,
-                    compress: bool = True, extra: Iterable[str] = ()) -> str:
+def _nginx_location(
+    match: str,
+    cache: str,
+    *,
+    types: dict[str, str] | None = None,
+    default_type: str | None = None,
+    compress: bool = True,
+    extra: Iterable[str] = (),
+) -> str:
     # add_header in a location replaces every add_header inherited from the server, so each location
     # carries the whole set; `always` adds them to error responses too.
     body = ["limit_except GET { deny all; }  # GET and HEAD only: nothing here accepts a body"]
@@ -134,14 +141,27 @@ def nginx_snippet(base_path: str = "/", present: set[str] | None = None) -> str:
     return head + "\n".join(
         [
             _nginx_location(f"^~ {p}", cache_control("icon.svg")),
-            _nginx_location(f"^~ {p}{IMMUTABLE_PREFIX}", cache_control(IMMUTABLE_PREFIX + "x"), types=build_types,
-                            default_type="application/octet-stream"),
-            _nginx_location(f"^~ {p}{model_site.URL_PREFIX}", cache_control(model_site.URL_PREFIX + "x"),
-                            types={"json": _mime(".json")}, default_type="application/octet-stream", compress=False),
+            _nginx_location(
+                f"^~ {p}{IMMUTABLE_PREFIX}",
+                cache_control(IMMUTABLE_PREFIX + "x"),
+                types=build_types,
+                default_type="application/octet-stream",
+            ),
+            _nginx_location(
+                f"^~ {p}{model_site.URL_PREFIX}",
+                cache_control(model_site.URL_PREFIX + "x"),
+                types={"json": _mime(".json")},
+                default_type="application/octet-stream",
+                compress=False,
+            ),
             _nginx_location(f"= {p}", cache_control("index.html"), extra=["index index.html;"]),
             *(
-                _nginx_location(f"= {p}{name}", cache_control(name), default_type=_mime(Path(name).suffix),
-                                types={} if Path(name).suffix == ".webmanifest" else None)
+                _nginx_location(
+                    f"= {p}{name}",
+                    cache_control(name),
+                    default_type=_mime(Path(name).suffix),
+                    types={} if Path(name).suffix == ".webmanifest" else None,
+                )
                 for name in sorted(NO_CACHE)
                 if Path(name).suffix in MIME_TYPES and (present is None or name in present)
             ),
@@ -156,7 +176,7 @@ def nginx_server(*, listen: str, root: str, snippet: str, base_path: str = "/") 
     redirect = "" if p == "/" else f"    location = / {{ return 302 {p}; }}\n"
     return (
         "# privpix behind nginx: plain HTTP, for a TLS-terminating proxy in front or for this machine only\n"
-        "# (docs/hosting.md, \"HTTPS\").\n"
+        '# (docs/hosting.md, "HTTPS").\n'
         "server {\n"
         f"    listen {listen};\n"
         "    server_name _;\n"

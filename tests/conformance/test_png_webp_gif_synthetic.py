@@ -474,7 +474,7 @@ def png_xmp_crafted() -> dict[str, bytes]:
     out["references"] = png_with_xmp(f'<dc:title>{refs}</dc:title><x exif:GPSLatitude="&#xFFFFFFFFF;"/>')
     out["mixed_forms"] = png_with_xmp(
         "<dc:creator><rdf:Seq><rdf:li>A</rdf:li><rdf:lix>B</rdf:lix><rdf:li >C</rdf:li><rdf:li>D"
-        '</rdf:Seq></dc:creator> dc:rights = \'R\' <tiff:Make>M<tiff:Make x="1">N</tiff:Make>'
+        "</rdf:Seq></dc:creator> dc:rights = 'R' <tiff:Make>M<tiff:Make x=\"1\">N</tiff:Make>"
     )
     return out
 

@@ -128,3 +128,25 @@ def assert_network_stayed_private(requests: list[dict[str, Any]], origin: str, n
         url = str(r["url"]).lower()
         leaked = [p for p in parts if p in url]
         assert not leaked, f"{r['url']} contains {leaked}"
+
+
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """Run axe-core (web/node_modules, a dev dependency) on the page as it is and return its violations
+    of the given impacts, one line each: the accessibility check every screen of the app must pass.
+    The script is evaluated through the DevTools protocol, so the page's CSP needs no exception."""
+    if not AXE.is_file():
+        raise AssertionError("web/node_modules/axe-core is missing: run `npm ci` in web/")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    found = page.evaluate(
+        """async (impacts) => {
+          const r = await axe.run(document, { resultTypes: ['violations'] });
+          return r.violations.filter(v => impacts.includes(v.impact))
+            .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 4).join(', ')})`);
+        }""",
+        list(impacts),
+    )
+    return [str(v) for v in found]

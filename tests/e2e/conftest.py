@@ -53,7 +53,9 @@ def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 def _build_site(site: Path, out: Path, *options: str) -> Path:
     """``privpix build-site OUT OPTIONS`` as a person runs it (models from the model cache)."""
-    done = subprocess.run([sys.executable, "-m", "privpix", "build-site", str(out), *options], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "privpix", "build-site", str(out), *options], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, f"build-site failed:\n{done.stdout}\n{done.stderr}"
     return out
 

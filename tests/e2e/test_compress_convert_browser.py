@@ -137,7 +137,7 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
             viewer.get_by_test_id("viewer-download").click()
         converted = tmp_path / info.value.suggested_filename
         info.value.save_as(converted)
-        assert converted.name == "pillowheif_pug.jpg"
+        assert converted.name == "pillowheif_pug-converted.jpg"  # the CLI's name, never the original's
         assert _decode(converted) == ("JPEG", _upright_size(corpus / HEIC))
 
         # The compare view: drag the divider with the mouse, then the keyboard.
@@ -181,7 +181,7 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
         command = copy_cli_command(page)
         assert command.startswith(f"privpix convert {HEIC} -o converted --to jpeg"), command
         native = _run_cli(command, corpus, HEIC, tmp_path / "cli-convert")
-        assert native.name == converted.name
+        assert converted.name == f"{native.stem}-converted{native.suffix}"  # -o DIR keeps the name; a download is tagged
         assert _decode(native) == _decode(converted)
 
         # Cancel a running job: the second HEIC to AVIF (slow), cancelled while it runs.
@@ -231,7 +231,7 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
             row.get_by_role("link", name="Download").click()
         compressed = tmp_path / info.value.suggested_filename
         info.value.save_as(compressed)
-        assert compressed.name == BIG_JPEG
+        assert compressed.name == BIG_JPEG.replace(".jpg", "-compressed.jpg")
         assert _decode(compressed) == ("JPEG", (1200, 1600))
         assert compressed.stat().st_size < (corpus / BIG_JPEG).stat().st_size
 
@@ -240,7 +240,7 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
         native = _run_cli(command, corpus, BIG_JPEG, tmp_path / "cli-compress")
         assert _decode(native) == _decode(compressed)
 
-        # A second file starts with the last settings; a target size it cannot meet says so.
+        # A second file starts with the last settings; a target size it cannot meet even downscaled says so.
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / SMALL_JPEG))
         small = file_row(page, SMALL_JPEG)
         wait_until_done(small, ENCODE_TIMEOUT)
@@ -248,12 +248,12 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
         small.get_by_role("button", name=SMALL_JPEG, exact=True).click()
         expect(page.get_by_test_id("settings-for")).to_contain_text(SMALL_JPEG)
         target = page.get_by_label("Target size", exact=True)
-        target.fill("1KB")
+        target.fill("100")  # bytes: not even 16 px fit (a 1 KB target is met by downscaling)
         target.press("Enter")
         expect(page.get_by_label("Quality", exact=True)).to_be_disabled()  # the search picks it
         expect(small).to_have_attribute("data-status", "done", timeout=ENCODE_TIMEOUT)
         expect(small).to_contain_text("target not met", timeout=ENCODE_TIMEOUT)
-        expect(page.get_by_test_id("warnings")).to_contain_text("1.0 kB")
+        expect(page.get_by_test_id("warnings")).to_contain_text("could not reach 100 bytes: even 16×12 at quality")
         target.fill("")
         target.press("Enter")
         _set_number(page, "Quality, exact value", "50")
@@ -284,11 +284,11 @@ def test_compress_convert_offline_session(browser, server: str, corpus: Path, tm
         with page.expect_download() as info:
             page.get_by_role("button", name="Download all", exact=True).click()
         with zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes())) as archive:
-            assert sorted(archive.namelist()) == sorted([BIG_JPEG, SMALL_JPEG])
+            assert sorted(archive.namelist()) == sorted(n.replace(".jpg", "-compressed.jpg") for n in [BIG_JPEG, SMALL_JPEG])
             for name in archive.namelist():
                 with PIL_Image.open(io.BytesIO(archive.read(name))) as im:
                     assert im.format == "JPEG"
-            compressed.write_bytes(archive.read(BIG_JPEG))
+            compressed.write_bytes(archive.read(BIG_JPEG.replace(".jpg", "-compressed.jpg")))
         assert _decode(compressed) == ("JPEG", (1200, 1600))
 
         _no_gps([converted, compressed])

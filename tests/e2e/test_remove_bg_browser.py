@@ -30,7 +30,6 @@ from .common import (
     copy_cli_command,
     file_row,
     new_app_context,
-    open_tool_until_offline,
     wait_until_done,
     watch_errors,
 )
@@ -48,6 +47,7 @@ pytestmark = pytest.mark.browser
 def _download(page, path: Path) -> Path:
     with page.expect_download() as info:
         page.get_by_test_id("viewer-download").click()
+    assert info.value.suggested_filename.endswith("-nobg.png"), info.value.suggested_filename  # the CLI's name
     info.value.save_as(path)
     return path
 
@@ -84,13 +84,20 @@ def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path:
     errors = watch_errors(page)
     timings: dict[str, float] = {}
     try:
-        open_tool_until_offline(page, server + "#/remove-bg", "Remove background", timeout=60_000)
+        page.goto(server + "#/remove-bg")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Remove background")
+        # Before its model is here the header does not promise that this tool works offline.
+        status = page.get_by_test_id("offline-status")
+        expect(status).to_have_attribute("data-saved-tools", re.compile(r"(^| )remove-bg( |$)"), timeout=60_000)
+        expect(status).not_to_have_attribute("data-ready-tools", re.compile(r"(^| )remove-bg( |$)"))
+        expect(page.get_by_text("Works offline", exact=True)).to_have_count(0)
 
         # ---- first use: what the model is, then its download with a progress bar -------------------
         panel = page.get_by_test_id("model-panel")
         expect(panel).to_have_attribute("data-model-status", "missing", timeout=30_000)
+        panel.get_by_text("Details", exact=True).click()
         expect(page.get_by_test_id("model-licence")).to_have_text(
-            "ISNet, 44 MB, MIT weights in AGPL-3.0 package @imgly/background-removal-data"
+            "ISNet: MIT weights in the AGPL-3.0 package @imgly/background-removal-data"
         )
         # Record every state of the progress bar (the download is quick from localhost).
         page.evaluate(
@@ -104,12 +111,14 @@ def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path:
             }"""
         )
         start = time.monotonic()
-        page.get_by_role("button", name=re.compile(r"^Download the model")).click()
+        page.get_by_role("button", name="Download the model (44 MB)").click()
         expect(page.get_by_test_id("model-ready")).to_be_visible(timeout=120_000)
+        expect(panel).to_have_count(0)
+        expect(status).to_have_attribute("data-ready-tools", re.compile(r"(^| )remove-bg( |$)"))  # now it works offline
         timings["model download"] = time.monotonic() - start
         progress = page.evaluate("window.__progress")
         assert progress, "no progress bar was shown during the download"
-        assert any("44.30 MB" in str(text) for _, text in progress), progress[:5]
+        assert any(str(text).endswith("of 44.3 MB") for _, text in progress), progress[:5]
         assert [v for v, _ in progress] == sorted(v for v, _ in progress), "progress went backwards"
         assert page.evaluate(
             f"""async () => (await (await caches.open('privpix-models-v1')).match(new URL('models/{fast.file}', document.baseURI).href)) !== undefined"""
@@ -130,7 +139,7 @@ def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path:
         wait_until_done(row, TIMEOUT)
         timings["matting photo"] = time.monotonic() - start
         viewer = page.get_by_test_id("viewer")
-        expect(viewer.locator("img.picture")).to_be_visible()
+        expect(viewer.get_by_test_id("bg-preview")).to_have_attribute("data-background", "none")  # the cut-out, composed here
         expect(page.get_by_test_id("stats")).to_contain_text("Transparent cut-out · PNG")
         expect(page.get_by_test_id("stats")).to_contain_text("1344 × 768")
         cutout = _download(page, tmp_path / "matting.png")
@@ -150,10 +159,13 @@ def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path:
         rotated_row.get_by_role("button", name=ROTATED, exact=True).click()
         _cutout_checks(_download(page, tmp_path / "rotated.png"), (480, 640))
 
-        # ---- a colour behind the subject: opaque ---------------------------------------------------
-        page.get_by_text("Colour", exact=True).click()
+        # ---- a colour behind the subject: opaque, shown at once, made without running the model again --
+        page.get_by_role("radio", name="White", exact=True).check()
+        expect(page.get_by_test_id("bg-preview")).to_have_attribute("data-background", "colour")
         expect(rotated_row).to_have_attribute("data-status", re.compile(r"^(waiting|working)$"), timeout=10_000)
         wait_until_done(rotated_row, TIMEOUT)
+        expect(page.get_by_test_id("stats")).to_have_attribute("data-reused", "true")
+        expect(page.get_by_test_id("stats")).to_have_attribute("data-inferences", "0")
         with PIL_Image.open(_download(page, tmp_path / "on-white.png")) as im:
             assert (im.format, im.mode, im.size) == ("PNG", "RGB", (480, 640))
             white = (np.asarray(im) == 255).all(axis=-1).mean()
@@ -188,6 +200,8 @@ def test_remove_bg_offline_session(browser, server: str, corpus: Path, tmp_path:
     assert not errors, errors
     assert_network_stayed_private(requests, origin, [Path(MATTING).name, ROTATED])
     # The model came as its chunk list and its chunks (src/privpix/models/site.py), each once.
-    chunks = [str(r["url"]) for r in requests if re.search(rf"models/{re.escape(fast.file)}\.\d\d$", str(r["url"])) and not r["sw"]]
+    chunks = [
+        str(r["url"]) for r in requests if re.search(rf"models/{re.escape(fast.file)}\.\d\d$", str(r["url"])) and not r["sw"]
+    ]
     assert len(chunks) == len(set(chunks)) == -(-fast.size // CHUNK_SIZE), chunks
     assert any(str(r["url"]).endswith(f"models/{fast.file}.json") for r in requests), "the chunk list was not fetched"

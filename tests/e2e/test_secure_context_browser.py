@@ -45,7 +45,9 @@ HEADING = "This address is not secure, so part of privpix is switched off"
 @pytest.fixture(scope="module")
 def lan_browser(browser: Any) -> Iterator[Any]:
     """A second Chromium from the session's Playwright whose resolver maps LAN_NAME to loopback."""
-    other = browser.browser_type.launch(executable_path=EXECUTABLE, args=[*ARGS, f"--host-resolver-rules=MAP {LAN_NAME} 127.0.0.1"])
+    other = browser.browser_type.launch(
+        executable_path=EXECUTABLE, args=[*ARGS, f"--host-resolver-rules=MAP {LAN_NAME} 127.0.0.1"]
+    )
     yield other
     other.close()
 

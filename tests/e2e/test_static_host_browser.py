@@ -41,7 +41,13 @@ JPEG = "exifsamples_DSCN0010.jpg"  # 640 x 480, GPS
 HEIC = "pillowheif_arrow.heic"
 ROCKET = "skimage_rocket.jpg"
 COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".wasm", ".json", ".svg", ".webmanifest")
-TOOLS = {"strip": "Metadata", "compress": "Compress", "convert": "Convert", "remove-bg": "Remove background", "erase": "Erase objects"}
+TOOLS = {
+    "strip": "Metadata",
+    "compress": "Compress",
+    "convert": "Convert",
+    "remove-bg": "Remove background",
+    "erase": "Erase objects",
+}
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +56,13 @@ def _origin(url: str) -> str:
     return "/".join(url.split("/", 3)[:3])
 
 
-def test_offline_and_privacy_session_behind_nginx(browser, nginx_root: NginxSite, built_site: Path, corpus: Path, cli_outputs: dict[str, bytes]) -> None:  # noqa: F811
+def test_offline_and_privacy_session_behind_nginx(
+    browser,
+    nginx_root: NginxSite,
+    built_site: Path,
+    corpus: Path,
+    cli_outputs: dict[str, bytes],  # noqa: F811
+) -> None:
     strip_session(browser, nginx_root.url, corpus, cli_outputs, built_site / "site")
     sent = nginx_root.sent()
     assert sent and {s.method for s in sent} <= {"GET", "HEAD"}
@@ -115,7 +127,9 @@ def _share(context, url: str, files: list[Path]):  # type: ignore[no-untyped-def
     """What Android's share sheet makes the browser do: a multipart POST of the files to the app's
     share target (from a blank page here, so no page of the app, and no CSP, is involved)."""
     sharer = context.new_page()
-    sharer.set_content(f'<form method="post" enctype="multipart/form-data" action="{url}share-target"><input type="file" name="photos" multiple></form>')
+    sharer.set_content(
+        f'<form method="post" enctype="multipart/form-data" action="{url}share-target"><input type="file" name="photos" multiple></form>'
+    )
     sharer.set_input_files("input", [str(f) for f in files])
     with sharer.expect_navigation():
         sharer.evaluate("document.forms[0].submit()")
@@ -143,7 +157,11 @@ def test_share_target_hands_photos_to_the_tool(browser, nginx_sub_path: NginxSit
         expect(notice).to_contain_text("2 photos shared with privpix, now in Metadata")
         # The privacy panel: the hand-off, for what it is; nothing else with a body.
         summary = shared.get_by_test_id("net-summary")
-        expect(summary).to_have_text(re.compile(r"^\d+ requests, all to this origin, none with a body, one share hand-off from another app on this device\.$"))
+        expect(summary).to_have_text(
+            re.compile(
+                r"^\d+ requests, all to this origin, none with a body, one share hand-off from another app on this device\.$"
+            )
+        )
         row = shared.locator('#privacy tr[data-handoff="share"]')
         expect(row).to_have_count(1)
         expect(row).to_contain_text("POST")
@@ -208,7 +226,7 @@ def test_a_host_without_headers(browser, built_site: Path, corpus: Path) -> None
             # First visit: no isolation, so no SharedArrayBuffer, no threads; Erase says what to do.
             assert page.evaluate("crossOriginIsolated") is False
             page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / ROCKET))
-            expect(page.get_by_role("alert")).to_contain_text("Erase needs this page reloaded once")
+            expect(page.get_by_test_id("problem")).to_contain_text("Erase needs this page reloaded once")
             # Then the service worker serves the page, with the headers the host did not send.
             page.reload()
             expect(page.get_by_role("heading", level=1)).to_have_text("Erase objects")
@@ -248,10 +266,19 @@ def test_the_app_is_installable(browser, server: str, site: Path) -> None:
     assert raw["share_target"]["params"]["files"][0]["name"] == "photos"
     assert "image/heic" in raw["file_handlers"][0]["accept"]
     icons = {(i["src"], i["sizes"], i.get("purpose", "any")) for i in raw["icons"]}
-    assert {("icon-192.png", "192x192", "any"), ("icon-512.png", "512x512", "any"), ("icon-maskable-512.png", "512x512", "maskable")} <= icons
+    assert {
+        ("icon-192.png", "192x192", "any"),
+        ("icon-512.png", "512x512", "any"),
+        ("icon-maskable-512.png", "512x512", "maskable"),
+    } <= icons
     assert sorted(theme) == [["(prefers-color-scheme: dark)", "#171c1b"], ["(prefers-color-scheme: light)", "#ffffff"]]
     assert touch == "./apple-touch-icon.png"
-    for name, size, full_bleed in [("icon-192.png", 192, False), ("icon-512.png", 512, False), ("icon-maskable-512.png", 512, True), ("apple-touch-icon.png", 180, True)]:
+    for name, size, full_bleed in [
+        ("icon-192.png", 192, False),
+        ("icon-512.png", 512, False),
+        ("icon-maskable-512.png", 512, True),
+        ("apple-touch-icon.png", 180, True),
+    ]:
         with Image.open(site / name) as im:
             assert im.size == (size, size), name
             corner = im.convert("RGBA").getpixel((0, 0))

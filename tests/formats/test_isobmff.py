@@ -967,8 +967,12 @@ def test_item_beyond_the_end_is_named() -> None:
     heif = isobmff.parse(data)
     off, length = heif.locations[1].extents[0]
     cut = data[: off + 10]
-    assert isobmff.read_metadata(cut).warnings[-1].startswith(
-        f"damaged: HEIC: at byte {off}: truncated: item 1's data (bytes {off}–{off + length}) lies beyond the end of the file ({off + 10} bytes)"
+    assert (
+        isobmff.read_metadata(cut)
+        .warnings[-1]
+        .startswith(
+            f"damaged: HEIC: at byte {off}: truncated: item 1's data (bytes {off}–{off + length}) lies beyond the end of the file ({off + 10} bytes)"
+        )
     )
     out = isobmff.strip(cut, DEFAULT)
     assert item_data(out, 1) == cut[off:]  # the ten bytes that are there
@@ -982,7 +986,9 @@ def test_mdat_longer_than_the_file_is_truncated_even_if_items_fit() -> None:
     # grow the mdat's declared size past the end of the file
     broken = data[: mdat[1]] + struct.pack(">I", mdat[2] - mdat[1] + 100) + data[mdat[1] + 4 :]
     report = isobmff.read_metadata(broken)
-    assert report.damaged and re.search(r"truncated: the 'mdat' box \(bytes \d+–\d+\) runs past the end of the file", report.warnings[-1])
+    assert report.damaged and re.search(
+        r"truncated: the 'mdat' box \(bytes \d+–\d+\) runs past the end of the file", report.warnings[-1]
+    )
 
 
 def test_idat_item_beyond_idat_is_an_error() -> None:

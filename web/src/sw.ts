@@ -17,7 +17,7 @@
  * isolated (threads, SharedArrayBuffer) once this worker controls it.
  *
  * It never fetches anything the page did not ask for except those lists, and it reports those
- * fetches too. Updates wait until the person says so ("Update available — reload" posts SKIP_WAITING).
+ * fetches too. Updates wait until the person says so (the update bar's "Update" posts SKIP_WAITING).
  */
 import { addPlugins, cleanupOutdatedCaches, getCacheKeyForURL, precacheAndRoute } from 'workbox-precaching';
 import { cacheNames, clientsClaim } from 'workbox-core';

@@ -154,8 +154,8 @@ def neutralise(profile: bytes) -> bytes | None:
     """
     if len(profile) < 132:
         return None
-    size, = struct.unpack_from(">I", profile, 0)
-    count, = struct.unpack_from(">I", profile, 128)
+    (size,) = struct.unpack_from(">I", profile, 0)
+    (count,) = struct.unpack_from(">I", profile, 128)
     if size > len(profile) or 132 + 12 * count > size:
         return None
     spans = [(0, 132 + 12 * count)]

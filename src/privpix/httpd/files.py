@@ -94,4 +94,3 @@ def _open_slice(rel: str, part: FileSlice) -> Resource | None:
         file.close()
         return None
     return Resource(rel, file, part.offset, length, st.st_mtime)
-

@@ -64,9 +64,7 @@ class Responder:
 def printable(text: str) -> str:
     """``text`` with control characters (C0, DEL, C1) and backslashes escaped, for a terminal or log:
     a request line can carry escape sequences that would otherwise rewrite the operator's screen."""
-    return "".join(
-        f"\\x{ord(c):02x}" if (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c == "\\") else c for c in text
-    )
+    return "".join(f"\\x{ord(c):02x}" if (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c == "\\") else c for c in text)
 
 
 class _Close(Exception):

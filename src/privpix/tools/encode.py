@@ -169,10 +169,7 @@ def _proportional(side: int, size: int, target: int, lo: int, hi: int) -> int:
 
 
 def downscaled_warning(width: int, height: int, target: int, floor: int) -> str:
-    return (
-        f"downscaled to {width}×{height} to reach {format_bytes(target)}: below quality {floor} "
-        "the photo would not be usable"
-    )
+    return f"downscaled to {width}×{height} to reach {format_bytes(target)}: below quality {floor} the photo would not be usable"
 
 
 def _unmet(target: int, quality: int, size: int) -> str:

@@ -9,7 +9,7 @@ export { FormatError, UnsupportedError } from './formats/errors';
 export { CATEGORIES, formatBytes, type Category, type Finding, type Inspection } from './formats/findings';
 export { openPhoto, Photo, type SourceFormat } from './imaging/photo';
 export { keepFormat, metadataToWrite, written } from './tools/pipeline';
-export { EXTENSIONS, outputName, outputSuffix, type PhotoResult, type Result } from './tools/result';
+export { EXTENSIONS, outputSuffix, type PhotoResult, type Result } from './tools/result';
 export {
   DEFAULT_QUALITY,
   ENCODE_FORMATS,

@@ -213,9 +213,9 @@ def remove_bg(
 
     Example::
 
-        result = privpix.remove_bg("portrait.jpg")                 # transparent PNG
+        result = privpix.remove_bg("portrait.jpg")  # transparent PNG
         Path("portrait-nobg.png").write_bytes(result.data)
-        cutout = privpix.remove_bg(Image.open("portrait.jpg"))     # a PIL image, RGBA
+        cutout = privpix.remove_bg(Image.open("portrait.jpg"))  # a PIL image, RGBA
     """
     from ...imaging import decode
     from ...models import registry

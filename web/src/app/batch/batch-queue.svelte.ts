@@ -14,14 +14,18 @@
  */
 import * as Comlink from 'comlink';
 import { announcer } from '../shell/announce.svelte';
+import { describeFault } from '../text/problems';
+import { registerWork } from '../shell/work.svelte';
 import { defaultValues, sameValues, type OptionValue, type OptionValues, type ToolSpec } from '../options/options';
 import { isAbort, type RunOptions, type WorkerPool } from '../workers/worker-pool';
 
 export type Status = 'waiting' | 'working' | 'done' | 'failed' | 'cancelled';
 
 export interface FileProblem {
-  /** For people: what is wrong with the file, or what went wrong. */
+  /** For people, one sentence: what is wrong with the file, or what went wrong (app/text/problems.ts). */
   message: string;
+  /** The technical text behind it, shown under "Details". */
+  detail?: string;
   /** True when the file is the problem (not an image, broken, too large); false for a fault in privpix. */
   isFileError: boolean;
 }
@@ -57,7 +61,7 @@ export const WAITING_FOR_CHANGES = 'waiting for your changes';
 
 /** A fault here rather than in the file, as a problem to show. */
 export function faultProblem(e: unknown): FileProblem {
-  return { message: e instanceof Error ? e.message : String(e), isFileError: false };
+  return { ...describeFault(e), isFileError: false };
 }
 
 let nextItemId = 1;
@@ -115,6 +119,7 @@ export abstract class BatchQueue<R, I extends BatchItem<R> = BatchItem<R>> {
     this.defaults = defaultValues(options.spec);
     this.debounceMs = options.debounceMs;
     this.announceBatch = options.announceBatch;
+    registerWork(options.spec.command, () => this.items.length);
   }
 
   /** A new file with these settings. */
@@ -182,12 +187,14 @@ export abstract class BatchQueue<R, I extends BatchItem<R> = BatchItem<R>> {
 
   // ---- what the person does -----------------------------------------------------------------------
 
-  add(files: File[]): void {
+  /** Add files to the list; the first of them goes on screen (a person who adds a photo wants to see it). */
+  add(files: File[]): I[] {
     const added = files.map((f) => this.newItem(f, structuredClone($state.snapshot(this.values)) as OptionValues));
     this.items.push(...added);
-    if (this.selectedId === null && added[0]) this.selectedId = added[0].id;
+    if (added[0]) this.selectedId = added[0].id;
     // Items added to a $state array are read back through it (class instances are not proxied).
     for (const item of added) this.start(item, false);
+    return added;
   }
 
   select(item: I): void {

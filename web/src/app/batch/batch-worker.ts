@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink';
 import { FormatError, UnsupportedError, decodeForDisplay } from '../../engine/index';
 import type { FileProblem, JobOutcome, Original, ProgressFn } from './batch-queue.svelte';
+import { describeFault, describeFileError } from '../text/problems';
 
 const PROGRESS_MS = 80;
 
@@ -35,18 +36,20 @@ export class Jobs {
   }
 
   /**
-   * Run one job for the page: its report with the bytes (transferred, not copied), "Cancelled." when
-   * `cancelled` says it stopped because of Cancel, else what went wrong.
+   * Run one job for the page: its report with the bytes (transferred, not copied, as are the objects
+   * `transfers` names in the report), "Cancelled." when `cancelled` says it stopped because of Cancel,
+   * else what went wrong.
    */
   async run<R>(
     job: number,
     work: (signal: AbortSignal) => Promise<{ report: R; data: Uint8Array }>,
     cancelled: (e: unknown, signal: AbortSignal) => boolean = (_e, signal) => signal.aborted,
+    transfers: (report: R) => Transferable[] = () => [],
   ): Promise<JobOutcome<R>> {
     const { signal } = this.start(job);
     try {
       const { report, data } = await work(signal);
-      return Comlink.transfer({ ok: true as const, report, data }, [data.buffer as ArrayBuffer]);
+      return Comlink.transfer({ ok: true as const, report, data }, [data.buffer as ArrayBuffer, ...transfers(report)]);
     } catch (e) {
       if (cancelled(e, signal)) return { ok: false, cancelled: true, problem: { message: 'Cancelled.', isFileError: false } };
       return { ok: false, cancelled: false, problem: this.problem(e) };
@@ -70,19 +73,14 @@ export function throttled(progress: ProgressFn): ProgressFn {
 }
 
 /**
- * An error for people. The engine's FormatError and UnsupportedError, and the errors `isFileError`
- * picks, describe the file (broken, unsupported, too large) rather than a fault here.
+ * An error for people (app/text/problems.ts): the engine's FormatError and UnsupportedError, and the
+ * errors `isFileError` picks, describe the file (broken, unsupported, too large) rather than a fault here.
  */
 export function fileProblem(e: unknown, isFileError: (e: Error) => boolean): FileProblem {
-  if (e instanceof FormatError || e instanceof UnsupportedError) return { message: e.message, isFileError: true };
-  if (e instanceof Error) {
-    if (isFileError(e)) return { message: e.message, isFileError: true };
-    if (e instanceof RangeError && /memory|allocation/i.test(e.message)) {
-      return { message: `Not enough memory for this image (${e.message}).`, isFileError: false };
-    }
-    return { message: e.message || e.name, isFileError: false };
+  if (e instanceof FormatError || e instanceof UnsupportedError || (e instanceof Error && isFileError(e))) {
+    return { ...describeFileError(e), isFileError: true };
   }
-  return { message: String(e), isFileError: false };
+  return { ...describeFault(e), isFileError: false };
 }
 
 /** The original, upright, as a bitmap the page can draw (HEIC and TIFF included). */

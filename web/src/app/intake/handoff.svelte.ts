@@ -1,8 +1,8 @@
 /**
  * Photos handed to privpix by the system (handoff-protocol.ts): shared from another app, or opened
- * with privpix from the desktop. They arrive in a tool's intake exactly as if the person had picked
- * them: the tool's Intake registers itself as the receiver (`receive`), and gets them as soon as it
- * is on screen.
+ * with privpix from the desktop. They arrive in a tool exactly as if the person had picked them: what
+ * takes files on screen (the tool's Intake, the erase editor while a photo is open) registers itself
+ * as a receiver (`receive`); the last one registered gets them, as soon as it is on screen.
  *
  * - Share: the service worker kept the files and sent this page to `./?share=<id>`; they are read
  *   from Cache Storage here, deleted there, and the address loses its query.
@@ -52,7 +52,8 @@ class HandOffs {
   /** A share that brought no photo (e.g. only text). */
   empty = $state(false);
   private waiting: File[] | null = null;
-  private receiver: ((files: File[]) => void) | null = null;
+  /** What takes files on screen, the latest last (an editor opened over an intake). */
+  private receivers: ((files: File[]) => void)[] = [];
 
   /** Called before the router starts, so that a share opens straight in its tool. */
   start(): void {
@@ -68,14 +69,14 @@ class HandOffs {
 
   /** The tool's intake on screen takes handed-off photos (returns the unregister function). */
   receive(take: (files: File[]) => void): () => void {
-    this.receiver = take;
+    this.receivers.push(take);
     if (this.waiting) {
       const files = this.waiting;
       this.waiting = null;
       take(files);
     }
     return () => {
-      if (this.receiver === take) this.receiver = null;
+      this.receivers = this.receivers.filter((r) => r !== take);
     };
   }
 
@@ -109,13 +110,14 @@ class HandOffs {
 
   /** Give `files` to `tool`'s intake: now if it is on screen, else when it is. */
   private handTo(tool: string, files: File[]): void {
-    if (router.current?.path === tool && this.receiver) {
-      this.receiver(files);
+    const receiver = this.receivers.at(-1);
+    if (router.current?.path === tool && receiver) {
+      receiver(files);
       return;
     }
     this.waiting = files;
     if (router.current?.path !== tool) {
-      this.receiver = null; // the intake on screen belongs to another tool; the next one registers
+      this.receivers = []; // what is on screen belongs to another tool; the next tool's registers
       location.hash = `#/${tool}`;
     }
   }

@@ -63,6 +63,7 @@ class Offline {
   missingBytes = $state(0);
   private wb: Workbox | null = null;
   private used = new Set<string>();
+  private applying = false;
 
   /** Every tool with whether it works offline now. */
   get readiness(): ToolReadiness[] {
@@ -185,7 +186,8 @@ class Offline {
   /** Let the waiting service worker take over, then reload into the new version. */
   applyUpdate(): void {
     const wb = this.wb;
-    if (!wb) return;
+    if (!wb || this.applying) return;
+    this.applying = true;
     wb.addEventListener('controlling', () => window.location.reload());
     wb.messageSkipWaiting();
   }

@@ -42,10 +42,3 @@ const SUFFIXES: Readonly<Record<EncodeFormat, readonly string[]>> = { jpeg: ['.j
 export function outputSuffix(suffix: string, fmt: EncodeFormat): string {
   return SUFFIXES[fmt].includes(suffix.toLowerCase()) ? suffix : EXTENSIONS[fmt];
 }
-
-/** `<stem>-<tag><ending>`, as the command line names an output: "IMG_1.HEIC" erased as JPEG → "IMG_1-erased.jpg". */
-export function outputName(name: string, tag: string, fmt: EncodeFormat): string {
-  const dot = name.lastIndexOf('.');
-  const [stem, suffix] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-  return `${stem}-${tag}${outputSuffix(suffix, fmt)}`;
-}

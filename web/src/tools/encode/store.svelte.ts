@@ -16,25 +16,12 @@ import { BatchItem, BatchQueue, faultProblem, type Original } from '../../app/ba
 import { lazyWorker } from '../../app/workers/lazy-worker';
 import { DEFAULT_QUALITY, cliCommand, parseSize, sameValues, toolSpec, type OptionValues } from '../../app/options/options';
 import { Budget, WorkerPool, defaultConcurrency } from '../../app/workers/worker-pool';
-import { dimensions, formatBytes, savedText } from '../../app/text/format';
+import { formatBytes, savedText } from '../../app/text/format';
+import { outputName } from '../../app/download/names';
 import type { EncodeApi } from './worker';
 import type { EncodeReport, EncodeTool, OutputFormat } from './protocol';
 
-const EXTENSIONS: Record<OutputFormat, string[]> = {
-  jpeg: ['.jpg', '.jpeg', '.jpe', '.jfif'],
-  webp: ['.webp'],
-  avif: ['.avif'],
-  png: ['.png'],
-};
 const MIME: Record<OutputFormat, string> = { jpeg: 'image/jpeg', webp: 'image/webp', avif: 'image/avif', png: 'image/png' };
-
-/** "IMG_1034.heic" as JPEG -> "IMG_1034.jpg"; "photo.JPEG" stays "photo.JPEG" (already a JPEG name). */
-export function outputName(name: string, format: OutputFormat): string {
-  const dot = name.lastIndexOf('.');
-  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-  if (EXTENSIONS[format].includes(ext.toLowerCase())) return name;
-  return `${stem || 'image'}${EXTENSIONS[format][0]}`;
-}
 
 /** What compress writes for an input format with --format keep (HEIC/TIFF -> JPEG; GIF/BMP -> PNG). */
 function keptFormat(input: string | null | undefined): OutputFormat | null {
@@ -85,20 +72,6 @@ const STAGES: Record<string, string> = {
 /** The engine's progress stage for people: "decode" -> "Decoding". */
 export function stageText(stage: string): string {
   return STAGES[stage] ?? (stage ? stage.charAt(0).toUpperCase() + stage.slice(1) : 'Encoding');
-}
-
-/**
- * What a row must say beside its sizes, in the warning colour: an animation became its first frame, the
- * photo was downscaled to meet the target size, the result is the original picture (it was already smaller
- * than the setting), or it is larger than the original.
- */
-export function rowNotices(report: EncodeReport): string[] {
-  const notices: string[] = [];
-  if (report.firstFrameOnly) notices.push('first frame only');
-  if (report.targetDownscaled && report.targetMet) notices.push(`downscaled to ${dimensions(report.width, report.height)} to fit the target size`);
-  if (report.originalKept) notices.push('kept the original picture, metadata removed');
-  else if (report.format === report.sourceFormat && report.bytesAfter > report.bytesBefore) notices.push('larger than the original');
-  return notices;
 }
 
 export class Item extends BatchItem<EncodeReport> {
@@ -226,7 +199,7 @@ export class EncodeStore extends BatchQueue<EncodeReport, Item> {
   }
 
   protected output(item: Item, report: EncodeReport): { type: string; name: string } {
-    return { type: MIME[report.format], name: outputName(item.name, report.format) };
+    return { type: MIME[report.format], name: outputName(item.name, this.tool === 'compress' ? 'compressed' : 'converted', report.format) };
   }
 
   protected succeeded(item: Item, report: EncodeReport): void {

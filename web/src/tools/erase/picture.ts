@@ -114,6 +114,11 @@ export class Picture {
     );
   }
 
+  /** A copy of the whole picture as a bitmap (for the compare view, which takes it over). */
+  snapshot(): Promise<ImageBitmap> {
+    return createImageBitmap(this.levels[0]!);
+  }
+
   /** Free the canvases (the original's bitmap is closed too). */
   close(): void {
     for (const l of this.levels) {

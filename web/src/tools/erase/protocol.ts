@@ -24,7 +24,10 @@ export interface OpenedPhoto {
 }
 
 export interface Problem {
+  /** For people, one sentence (app/text/problems.ts). */
   message: string;
+  /** The technical text behind it, for "Details". */
+  detail?: string;
   /** The file (or the mask) is the cause, not privpix. */
   isFileError: boolean;
 }

@@ -9,16 +9,22 @@
  *   mask; an erase keeps the window's pixels before and after (undo writes one, redo the other) and
  *   the mask it consumed (undo brings it back). The mask on screen is derived from the entries.
  * - Memory: history keeps at most HISTORY_BYTES of pixels; the oldest steps go first.
+ * - Unsaved work: erases made since the last download. Opening another photo over them asks first (an
+ *   in-page dialog); the update prompt counts them (app/shell/work.svelte.ts).
+ * Lives at module level (`eraseStore()`), so the photo survives switching tools.
  */
 import * as Comlink from 'comlink';
 import { announcer } from '../../app/shell/announce.svelte';
+import { dialogs } from '../../app/dialog/dialog.svelte';
+import { registerWork } from '../../app/shell/work.svelte';
+import { describeFault } from '../../app/text/problems';
 import { saveBlob } from '../../app/download/download';
+import { outputName } from '../../app/download/names';
 import { dimensions } from '../../app/text/format';
 import { lazyWorker } from '../../app/workers/lazy-worker';
 import { cliArgs, defaultValues, shellQuote, toolSpec, type OptionValue, type OptionValues, type ToolSpec } from '../../app/options/options';
 import { boxesOnly, maskBounds, type MaskOp } from '../../engine/tools/erase/mask';
 import { autoFeather, autoGrow, type EraseOptions } from '../../engine/tools/erase/options';
-import { outputName } from '../../engine/tools/result';
 import { Picture } from './picture';
 import type { EraseApi } from './worker';
 import type { EraseDone, OpenedPhoto, Problem, Tool } from './protocol';
@@ -35,6 +41,13 @@ type Entry =
 export interface Doc extends Omit<OpenedPhoto, 'bitmap'> {
   name: string;
   bytes: number;
+  /** Some pixel is not opaque (a checkerboard shows behind the photo). */
+  transparent: boolean;
+}
+
+function hasTransparency(pixels: Uint8ClampedArray): boolean {
+  for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 255) return true;
+  return false;
 }
 
 export type Status = 'empty' | 'opening' | 'ready' | 'erasing' | 'encoding';
@@ -93,12 +106,16 @@ export class EraseStore {
   readonly canUndo = $derived(this.cursor > 0 && this.status === 'ready');
   readonly canRedo = $derived(this.cursor < this.entries.length && this.status === 'ready');
   readonly erases = $derived(this.entries.slice(0, this.cursor).filter((e) => e.kind === 'erase').length);
+  /** The erase the last download was made after (nothing unsaved while it is still the last erase). */
+  private saved: Entry | null = $state.raw(null);
   private readonly lastErase = $derived(
     this.entries
       .slice(0, this.cursor)
       .filter((e): e is Extract<Entry, { kind: 'erase' }> => e.kind === 'erase')
       .at(-1) ?? null,
   );
+  /** Erases made since the last download, which a new photo or a reload would lose. */
+  readonly unsaved = $derived(this.lastErase !== null && this.lastErase !== this.saved);
   readonly busy = $derived(this.status === 'opening' || this.status === 'erasing' || this.status === 'encoding');
   readonly undoLabel = $derived(this.describe(this.entries[this.cursor - 1]));
   readonly redoLabel = $derived(this.describe(this.entries[this.cursor]));
@@ -115,10 +132,25 @@ export class EraseStore {
 
   // ---- open ------------------------------------------------------------------------------------------
 
+  constructor() {
+    registerWork('erase', () => (this.unsaved ? 1 : 0));
+  }
+
   async open(files: File[]): Promise<void> {
     const file = files[0];
     if (!file || this.busy) return;
-    if (this.erases > 0 && !confirm(`Open ${file.name}? The erases made to ${this.doc?.name} are not kept unless you downloaded them.`)) return;
+    if (this.unsaved) {
+      const open = await dialogs.ask({
+        title: `Open ${file.name}?`,
+        body: `The erases made to ${this.doc?.name} since you last downloaded it are not kept.`,
+        answers: [
+          { label: 'Keep editing', value: false, primary: true },
+          { label: `Open ${file.name}`, value: true, danger: true },
+        ],
+        cancel: false,
+      });
+      if (!open) return;
+    }
     if (files.length > 1) announcer.say(`One photo at a time: opening ${file.name}.`);
     if (typeof SharedArrayBuffer === 'undefined') {
       // A host without the isolation headers, on the first visit (docs/hosting.md): the service
@@ -149,7 +181,8 @@ export class EraseStore {
       this.closePictures();
       this.picture = new Picture(bitmap, true);
       this.original = new Picture(bitmap, false);
-      this.doc = { ...photo, name: file.name, bytes: file.size };
+      this.doc = { ...photo, name: file.name, bytes: file.size, transparent: hasTransparency(photo.pixels) };
+      this.saved = null;
       this.entries = [];
       this.cursor = 0;
       this.version++;
@@ -158,21 +191,9 @@ export class EraseStore {
       this.status = 'ready';
       announcer.say(`${file.name} is open, ${dimensions(photo.width, photo.height)}. Paint over what to erase, then choose Erase.`);
     } catch (e) {
-      this.problem = { message: e instanceof Error ? e.message : String(e), isFileError: false };
+      this.problem = { ...describeFault(e), isFileError: false };
       this.status = this.doc ? 'ready' : 'empty';
     }
-  }
-
-  close(): void {
-    if (this.busy) return;
-    if (this.erases > 0 && !confirm(`Close ${this.doc?.name}? The erases are not kept unless you downloaded them.`)) return;
-    this.closePictures();
-    this.doc = null;
-    this.entries = [];
-    this.cursor = 0;
-    this.status = 'empty';
-    this.problem = null;
-    this.note = '';
   }
 
   private closePictures(): void {
@@ -180,13 +201,6 @@ export class EraseStore {
     this.original?.close();
     this.picture = null;
     this.original = null;
-  }
-
-  /** Release everything (the screen is going away). */
-  dispose(): void {
-    if (this.cancelFlag) Atomics.store(this.cancelFlag, 0, 1);
-    this.worker.terminate();
-    this.closePictures();
   }
 
   // ---- history ---------------------------------------------------------------------------------------
@@ -312,7 +326,7 @@ export class EraseStore {
       announcer.say(`Erased. ${this.erases === 1 ? 'Undo brings it back.' : ''}`);
     } catch (e) {
       if (job !== this.job) return;
-      this.problem = { message: e instanceof Error ? e.message : String(e), isFileError: false };
+      this.problem = { ...describeFault(e), isFileError: false };
     } finally {
       if (job === this.job) {
         this.status = 'ready';
@@ -356,9 +370,10 @@ export class EraseStore {
         return;
       }
       saveBlob(new Blob([answer.data as Uint8Array<ArrayBuffer>], { type: MIME[answer.format] }), this.downloadName);
+      this.saved = this.lastErase;
       announcer.say(`${this.downloadName} is ready: ${answer.format.toUpperCase()}${answer.quality ? ` at quality ${answer.quality}` : ''}.`);
     } catch (e) {
-      this.problem = { message: e instanceof Error ? e.message : String(e), isFileError: false };
+      this.problem = { ...describeFault(e), isFileError: false };
     } finally {
       this.status = 'ready';
     }
@@ -409,7 +424,13 @@ export class EraseStore {
       saveBlob(new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' }), this.maskName);
       announcer.say(`${this.maskName} is ready.`);
     } catch (e) {
-      this.problem = { message: e instanceof Error ? e.message : String(e), isFileError: false };
+      this.problem = { ...describeFault(e), isFileError: false };
     }
   }
+}
+
+let store: EraseStore | null = null;
+
+export function eraseStore(): EraseStore {
+  return (store ??= new EraseStore());
 }

@@ -9,6 +9,7 @@
  */
 import * as Comlink from 'comlink';
 import { FormatError, UnsupportedError } from '../../engine/formats/errors';
+import { describeFault, describeFileError } from '../../app/text/problems';
 import { formatFixed } from '../../engine/formats/findings';
 import {
   MaskError,
@@ -31,15 +32,17 @@ export const EDITOR_MAX_PIXELS = 50_000_000;
 const PROGRESS_MS = 60;
 
 function problem(e: unknown): Problem {
-  if (e instanceof FormatError || e instanceof UnsupportedError || e instanceof MaskError || e instanceof TooLargeError) return { message: e.message, isFileError: true };
-  if (e instanceof Error) {
-    const { name, message } = e;
-    if (name === 'DecodeError' || name === 'EncodingError') return { message, isFileError: true };
-    if (e instanceof RangeError && /memory|allocation|Array buffer/i.test(message)) return { message: `Not enough memory for this photo (${message}).`, isFileError: false };
-    if (e instanceof RangeError) return { message, isFileError: true };
-    return { message: message || name, isFileError: false };
+  if (e instanceof FormatError) return { ...describeFileError(e), isFileError: true };
+  if (e instanceof MaskError || e instanceof TooLargeError) return { message: sentence(e.message), isFileError: true };
+  if (e instanceof Error && (e.name === 'DecodeError' || e.name === 'EncodingError')) {
+    return { message: 'This picture cannot be decoded: it may be damaged.', detail: e.message, isFileError: true };
   }
-  return { message: String(e), isFileError: false };
+  return { ...describeFault(e), isFileError: false };
+}
+
+/** "the mask marks nothing" → "The mask marks nothing." */
+function sentence(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`.replace(/([^.])$/, '$1.');
 }
 
 const api = {

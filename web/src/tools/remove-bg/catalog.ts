@@ -31,8 +31,18 @@ export const models: ModelSummary[] = Object.values(MODELS)
 
 export const spec: ToolSpec = TOOLS.remove_bg;
 
-/** "ISNet, 44 MB, MIT weights in AGPL-3.0 package @imgly/background-removal-data" */
+/** "ISNet: MIT weights in the AGPL-3.0 package @imgly/background-removal-data" */
 export function licenceLine(m: ModelSummary): string {
   const name = m.label.replace(/^[^(]*\(([^,)]+).*$/, '$1') || 'ISNet';
-  return `${name}, ${Math.round(m.size / 1_000_000)} MB, ${m.licence} weights in ${m.packageLicence} package ${m.packageName}`;
+  return `${name}: ${m.licence} weights in the ${m.packageLicence} package ${m.packageName}`;
+}
+
+/** A model's size, said the one way the page says it: "44 MB". */
+export function modelSize(m: ModelSummary): string {
+  return `${Math.round(m.size / 1_000_000)} MB`;
+}
+
+/** Bytes of a download in progress, in the unit of `modelSize`: "12.3 of 44.3 MB". */
+export function downloadedText(received: number, total: number): string {
+  return `${(received / 1_000_000).toFixed(1)} of ${(total / 1_000_000).toFixed(1)} MB`;
 }

@@ -3,7 +3,11 @@
  * list of photos and the queue that runs them in the worker.
  *
  * - The model is downloaded once, on the person's say-so (its size and licence are shown first); the
- *   photos added before it is here wait for it.
+ *   photos added before it is here wait for it, each row offering the download. A file that is not a
+ *   picture at all fails at once (its header is read first), model or not.
+ * - A new background, the mask or another format for a photo is made from its kept cut-out (the worker
+ *   keeps the on-screen photo's and the last one's): no model run. The photo on screen also gets the
+ *   cut-out and its blurred background as bitmaps, so the viewer shows a new background at once.
  * - One photo at a time: onnxruntime already uses every core (wasm threads) or the GPU.
  * - Each photo keeps the settings it was made with (app/batch/batch-queue.svelte.ts). Changing a setting
  *   re-runs the photo on screen (after a short pause); "Apply to all" re-runs the others.
@@ -12,31 +16,37 @@
  */
 import * as Comlink from 'comlink';
 import { announcer } from '../../app/shell/announce.svelte';
-import { BatchItem, BatchQueue, faultProblem, type Original } from '../../app/batch/batch-queue.svelte';
+import { offline } from '../../app/privacy/offline.svelte';
+import { BatchItem, BatchQueue, faultProblem, type Job, type Original } from '../../app/batch/batch-queue.svelte';
 import { lazyWorker } from '../../app/workers/lazy-worker';
 import { cliCommand, type OptionValue, type OptionValues } from '../../app/options/options';
 import { WorkerPool } from '../../app/workers/worker-pool';
 import { optionsFrom } from '../../engine/options';
 import { formatBytes } from '../../app/text/format';
+import { outputName } from '../../app/download/names';
 import { spec as toolSpecOf, models as catalog, type ModelSummary } from './catalog';
 import type { BgApi } from './worker';
-import type { BgOutcome, BgReport } from './protocol';
+import type { BgOutcome, BgReport, Preview, Probe } from './protocol';
 
 const MIME = { png: 'image/png', webp: 'image/webp' } as const;
 const DEBOUNCE_MS = 400;
 const IDLE_MS = 120_000;
 
-/** "IMG_1034.heic" → "IMG_1034-nobg.png", as the command line names it. */
-export function outputName(name: string, format: 'png' | 'webp'): string {
-  const dot = name.lastIndexOf('.');
-  const stem = (dot > 0 ? name.slice(0, dot) : name) || 'image';
-  return `${stem}-nobg.${format}`;
-}
-
 /** The stage of a photo added before its model is on this device. */
 export const WAITING_FOR_MODEL = 'waiting for the model';
 
-export type Item = BatchItem<BgReport>;
+export class Item extends BatchItem<BgReport> {
+  /** The file's header was read: it is a picture (null until then). */
+  checked: boolean | null = null;
+  /** For the file on screen: its cut-out and blurred background, to show a new background at once. */
+  preview: Preview | null = $state.raw(null);
+}
+
+function closePreview(item: Item): void {
+  item.preview?.cutout.close();
+  item.preview?.blur.close();
+  item.preview = null;
+}
 
 export type ModelStatus = 'unknown' | 'missing' | 'downloading' | 'stored';
 
@@ -44,6 +54,8 @@ export class BgStore extends BatchQueue<BgReport, Item> {
   readonly models: ModelSummary[] = catalog;
   /** The picture behind the subject when the background is "image". */
   backgroundFile: File | null = $state.raw(null);
+  /** That picture, upright, for the viewer (the download is composed in the worker). */
+  backgroundPicture: ImageBitmap | null = $state.raw(null);
   modelStatus: Record<string, ModelStatus> = $state({});
   download: { model: string; received: number; total: number } | null = $state(null);
   downloadError = $state('');
@@ -121,6 +133,7 @@ export class BgStore extends BatchQueue<BgReport, Item> {
       ]);
       if (answer.ok) {
         this.modelStatus[name] = 'stored';
+        void offline.checkModel(); // the header's offline state counts this tool from now on
         announcer.say(`The ${name} model is on this device now; it works offline.`);
       } else {
         this.modelStatus[name] = 'missing';
@@ -151,7 +164,48 @@ export class BgStore extends BatchQueue<BgReport, Item> {
 
   setBackgroundFile(file: File | null): void {
     this.backgroundFile = file;
-    if (file) this.setOption('background', 'image');
+    this.backgroundPicture?.close();
+    this.backgroundPicture = null;
+    if (!file) return;
+    this.setOption('background', 'image');
+    // The viewer shows it behind the cut-out as soon as it is decoded (HEIC too: the worker decodes).
+    void this.decoded(file).then((answer) => {
+      if (!answer.ok) return;
+      if (this.backgroundFile === file) this.backgroundPicture = answer.bitmap;
+      else answer.bitmap.close();
+    });
+  }
+
+  /**
+   * The file on screen changed: the others' previews go (a 12 MP cut-out is ~48 MB), and a finished
+   * file without one asks the worker for it (there when its cut-out is still kept).
+   */
+  show(item: Item | null): void {
+    for (const other of this.items) if (other !== item && other.preview) closePreview(other);
+    if (!item || item.preview || item.status !== 'done') return;
+    const model = String(item.values['model']);
+    const controller = new AbortController();
+    void this.pool
+      .run((remote) => remote.preview(item.id, model), { signal: controller.signal, urgent: true })
+      .then((p) => {
+        if (!p) return;
+        if (this.selectedId === item.id && !item.preview) item.preview = p;
+        else {
+          p.cutout.close();
+          p.blur.close();
+        }
+      })
+      .catch(() => undefined);
+  }
+
+  override remove(item: Item): void {
+    closePreview(item);
+    super.remove(item);
+  }
+
+  override clear(): void {
+    for (const item of this.items) closePreview(item);
+    super.clear();
   }
 
   cancel(item: Item): void {
@@ -166,9 +220,14 @@ export class BgStore extends BatchQueue<BgReport, Item> {
     for (const item of this.items.filter((i) => i.active)) this.cancel(item);
   }
 
-  async original(item: Item): Promise<Original> {
+  original(item: Item): Promise<Original> {
+    return this.decoded(item.file);
+  }
+
+  /** A picture upright, decoded by the helper worker (HEIC and TIFF too). */
+  private async decoded(file: Blob): Promise<Original> {
     try {
-      return await Promise.race([this.helper.get().display(item.file), this.helper.failure()]);
+      return await Promise.race([this.helper.get().display(file), this.helper.failure()]);
     } catch (e) {
       return { ok: false, problem: faultProblem(e) };
     }
@@ -177,7 +236,7 @@ export class BgStore extends BatchQueue<BgReport, Item> {
   // ---- the queue ----------------------------------------------------------------------------------
 
   protected newItem(file: File, values: OptionValues): Item {
-    return new BatchItem<BgReport>(file, values);
+    return new Item(file, values);
   }
 
   protected againText(changed: number): string {
@@ -185,11 +244,20 @@ export class BgStore extends BatchQueue<BgReport, Item> {
   }
 
   protected output(item: Item, report: BgReport): { type: string; name: string } {
-    return { type: MIME[report.format], name: outputName(item.name, report.format) };
+    return { type: MIME[report.format], name: outputName(item.name, 'nobg', report.format) };
   }
 
   protected succeeded(item: Item, report: BgReport): void {
-    this.backend = { backend: report.backend, threads: report.threads };
+    if (report.preview) {
+      closePreview(item);
+      item.preview = report.preview;
+      delete report.preview;
+    }
+    if (report.threads) this.backend = { backend: report.backend, threads: report.threads };
+    if (report.reused) {
+      announcer.say(`${item.name}: ready with the new settings.`);
+      return;
+    }
     announcer.say(`${item.name}: background removed in ${(report.elapsed / 1000).toFixed(1)} seconds.`);
   }
 
@@ -202,6 +270,29 @@ export class BgStore extends BatchQueue<BgReport, Item> {
 
   protected start(item: Item, urgent: boolean): void {
     const job = this.newJob(item);
+    if (item.checked === null) {
+      // Read the header first: a file that is not a picture fails now, not after the model comes.
+      item.checked = false;
+      void this.probe(item.file).then((p) => {
+        if (item.job !== job.id) return;
+        if (!p.ok) return this.finish(item, job, { ok: false, cancelled: false, problem: p.problem });
+        item.checked = true;
+        this.run(item, job, urgent);
+      });
+      return;
+    }
+    this.run(item, job, urgent);
+  }
+
+  private async probe(file: File): Promise<Probe> {
+    try {
+      return await Promise.race([this.helper.get().probe(file), this.helper.failure()]);
+    } catch (e) {
+      return { ok: false, problem: faultProblem(e) };
+    }
+  }
+
+  private run(item: Item, job: Job, urgent: boolean): void {
     const { values } = job;
     const model = String(values['model']);
     if (this.modelStatus[model] !== 'stored') {
@@ -215,9 +306,10 @@ export class BgStore extends BatchQueue<BgReport, Item> {
     }
     const background = values['background'] === 'image' ? (behind?.name ?? 'image') : (values['background'] ?? 'none');
     const options = optionsFrom('remove_bg', { ...values, background });
-    const run = (remote: Comlink.Remote<BgApi>, signal: AbortSignal): Promise<BgOutcome> =>
-      this.work(remote, signal, item, job, (progress) => remote.remove(job.id, item.file, options, behind, this.base, progress));
-    this.runJob(this.pool, item, job, run, { urgent, graceMs: 1500 });
+    const onScreen = this.selectedId;
+    const task = (remote: Comlink.Remote<BgApi>, signal: AbortSignal): Promise<BgOutcome> =>
+      this.work(remote, signal, item, job, (progress) => remote.remove(job.id, item.id, item.file, options, behind, this.base, onScreen, progress));
+    this.runJob(this.pool, item, job, task, { urgent, graceMs: 1500 });
   }
 }
 

@@ -17,13 +17,16 @@ export interface StripReport {
 }
 
 export interface FileProblem {
-  /** For people: the FormatError message ("jpeg: at byte 2: expected ... (found ...)"). */
+  /** For people, one sentence (app/text/problems.ts). */
   message: string;
+  /** The engine's own text ("JPEG: at byte 14404: truncated: …"), for "Details". */
+  detail?: string;
   /** True for FormatError (the file), false for anything else (a bug in privpix). */
   isFormatError: boolean;
-  format: string | null;
-  offset: number | null;
 }
+
+/** A small upright picture for the row, or null when the file cannot be shown. */
+export type Thumbnail = ImageBitmap | null;
 
 export type Analysis =
   | { ok: true; inspection: Inspection; report: StripReport; categories: [string, string][] }

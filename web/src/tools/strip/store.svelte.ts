@@ -1,11 +1,15 @@
 /**
  * The strip tool's queue: files in, one at a time through the worker, results out. Strips happen on
- * intake; changing an option strips every file again. Lives at module level so the list survives
- * switching tools.
+ * intake; changing an option strips every file again. Once every file is stripped, files the browser
+ * cannot show by itself (HEIC, TIFF) get a thumbnail from the worker. Lives at module level so the list
+ * survives switching tools.
  */
 import { announcer } from '../../app/shell/announce.svelte';
 import { lazyWorker } from '../../app/workers/lazy-worker';
 import { defaultValues, toolSpec, type OptionValue, type OptionValues } from '../../app/options/options';
+import { describeFault } from '../../app/text/problems';
+import { outputName } from '../../app/download/names';
+import { registerWork } from '../../app/shell/work.svelte';
 import type { StripApi } from './worker';
 import type { Analysis, FileProblem, Inspection, Restrip, StripOptions, StripReport } from './protocol';
 
@@ -29,6 +33,17 @@ export interface Item {
   problem: FileProblem | null;
   /** The options the current result was made with (JSON), to know when it is stale. */
   madeWith: string | null;
+  /** A thumbnail made by the worker (HEIC, TIFF); undefined until asked for, null when none can be made. */
+  thumb: ImageBitmap | null | undefined;
+}
+
+/** Formats an <img> shows by itself; the others get a thumbnail from the worker. */
+export const BROWSER_SHOWS = /^image\/(jpeg|png|webp|gif|avif|bmp)$/;
+const THUMB_PX = 128;
+
+/** The download name of a file's stripped copy ("IMG_1034.heic" → "IMG_1034-stripped.heic"). */
+export function downloadName(item: Item): string {
+  return outputName(item.name, 'stripped');
 }
 
 const worker = lazyWorker<StripApi>(
@@ -49,6 +64,10 @@ class StripStore {
   private nextId = 1;
   private running = false;
 
+  constructor() {
+    registerWork('strip', () => this.items.length);
+  }
+
   get optionsKey(): string {
     return JSON.stringify(this.values);
   }
@@ -57,8 +76,11 @@ class StripStore {
     return this.items.filter((i) => i.status === 'done' && i.output);
   }
 
-  add(files: File[]): void {
+  /** Add files; returns their ids (the first is brought into view). */
+  add(files: File[]): number[] {
+    const ids: number[] = [];
     for (const file of files) {
+      ids.push(this.nextId);
       this.items.push({
         id: this.nextId++,
         file,
@@ -69,19 +91,25 @@ class StripStore {
         output: null,
         problem: null,
         madeWith: null,
+        thumb: undefined,
       });
     }
     void this.pump();
+    return ids;
   }
 
   remove(id: number): void {
     const item = this.items.find((i) => i.id === id);
     if (item?.output) URL.revokeObjectURL(item.output.url);
+    item?.thumb?.close();
     this.items = this.items.filter((i) => i.id !== id);
   }
 
   clear(): void {
-    for (const item of this.items) if (item.output) URL.revokeObjectURL(item.output.url);
+    for (const item of this.items) {
+      if (item.output) URL.revokeObjectURL(item.output.url);
+      item.thumb?.close();
+    }
     this.items = [];
   }
 
@@ -104,10 +132,11 @@ class StripStore {
     try {
       for (;;) {
         const item = this.items.find((i) => i.status === 'waiting');
-        if (!item) break;
-        const rerun = item.inspection !== null;
-        await this.process(item);
-        if (rerun && item.status === 'done') again += 1;
+        if (item) {
+          const rerun = item.inspection !== null;
+          await this.process(item);
+          if (rerun && item.status === 'done') again += 1;
+        } else if (!(await this.thumbnails())) break;
       }
     } finally {
       this.running = false;
@@ -129,7 +158,7 @@ class StripStore {
     } catch (e) {
       outcome = {
         ok: false as const,
-        problem: { message: e instanceof Error ? e.message : String(e), isFormatError: false, format: null, offset: null },
+        problem: { ...describeFault(e), isFormatError: false },
       };
     }
     if (!this.items.includes(item)) return; // removed while working
@@ -163,6 +192,26 @@ class StripStore {
   }
 
   private announced = new Set<number>();
+
+  /**
+   * Thumbnails of the stripped files an <img> cannot show, one at a time. Returns true when it stopped
+   * because files wait to be stripped (they go first), false when every thumbnail is made.
+   */
+  private async thumbnails(): Promise<boolean> {
+    for (;;) {
+      if (this.items.some((i) => i.status === 'waiting')) return true;
+      const item = this.items.find((i) => i.status === 'done' && i.thumb === undefined && !BROWSER_SHOWS.test(i.inspection?.mime ?? ''));
+      if (!item) return false;
+      item.thumb = null; // asked for
+      try {
+        const thumb = await Promise.race([worker.get().thumbnail(item.file, THUMB_PX), worker.failure()]);
+        if (this.items.includes(item)) item.thumb = thumb;
+        else thumb?.close();
+      } catch {
+        // no thumbnail: the row keeps its format badge
+      }
+    }
+  }
 }
 
 export const store = new StripStore();

@@ -39,9 +39,8 @@ export function summarise(findings: Finding[]): SummaryLine[] {
     if (modified) lines.push({ label: 'Modified', text: modified });
   }
 
-  const names = findings
-    .filter((f) => f.category === 'people')
-    .map((f) => `${f.label} ${f.value}`);
+  // The same words in two places (IPTC and XMP keywords, EXIF and XMP artist) are one line.
+  const names = [...new Set(findings.filter((f) => f.category === 'people').map((f) => `${f.label} ${f.value}`))];
   if (names.length) lines.push({ label: 'People', text: names.join('; ') });
 
   const hidden = [

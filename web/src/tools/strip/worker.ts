@@ -6,16 +6,14 @@
 import * as Comlink from 'comlink';
 import { CATEGORIES, FormatError, formatBytes, inspect, strip, type StripOptions } from '../../engine/index';
 import { reportNetwork } from '../../app/privacy/worker-net';
-import type { Analysis, FileProblem, Restrip, StripReport } from './protocol';
+import { describeFault, describeFileError } from '../../app/text/problems';
+import type { Analysis, FileProblem, Restrip, StripReport, Thumbnail } from './protocol';
 
 reportNetwork('strip worker');
 
 function problem(e: unknown): FileProblem {
-  if (e instanceof FormatError) {
-    return { message: e.message, isFormatError: true, format: e.format, offset: e.offset };
-  }
-  const message = e instanceof Error ? e.message : String(e);
-  return { message: `Unexpected error in privpix: ${message}`, isFormatError: false, format: null, offset: null };
+  if (e instanceof FormatError) return { ...describeFileError(e), isFormatError: true };
+  return { ...describeFault(e), isFormatError: false };
 }
 
 function run(data: Uint8Array, options: StripOptions): StripReport {
@@ -51,6 +49,28 @@ const api = {
       return Comlink.transfer({ ok: true, inspection, report, categories }, transferable(report));
     } catch (e) {
       return { ok: false, problem: problem(e) };
+    }
+  },
+
+  /**
+   * A small upright picture of a file the browser cannot show by itself (HEIC, TIFF), `size` CSS
+   * pixels on its short side. The decoders load on the first call only, so a batch of JPEGs never
+   * loads them.
+   */
+  async thumbnail(file: Blob, size: number): Promise<Thumbnail> {
+    try {
+      const { decodeForDisplay } = await import('../../engine/tools/display');
+      const full = await decodeForDisplay(new Uint8Array(await file.arrayBuffer()));
+      const scale = Math.min(1, size / Math.min(full.width, full.height));
+      const bitmap = await createImageBitmap(full, {
+        resizeWidth: Math.max(1, Math.round(full.width * scale)),
+        resizeHeight: Math.max(1, Math.round(full.height * scale)),
+        resizeQuality: 'high',
+      });
+      full.close();
+      return Comlink.transfer(bitmap, [bitmap]);
+    } catch {
+      return null; // the row keeps its format badge
     }
   },
 

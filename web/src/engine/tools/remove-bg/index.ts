@@ -7,4 +7,15 @@
 export { DEFAULT_MODEL, MODELS, modelInfo, modelManifestUrl, modelUrl, type ModelInfo, type ModelInput } from './catalog';
 export { PARAMS, cutOut, fit, guideSize, prepare, coefficients, type Infer, type Params, type Wanted } from './pipeline';
 export { MODEL_CACHE, MODEL_PATH, ModelIntegrityError, NotOfferedError, download, isStored, prune, readStored, type StoredFile } from './store';
-export { backgroundKind, removeBg, type BgFormat, type RemoveBgOptions, type RemoveBgResult, type Stages } from './tool';
+export {
+  backgroundKind,
+  blurredBackground,
+  cutOutPhoto,
+  finishCutout,
+  removeBg,
+  type BgFormat,
+  type Cutout,
+  type RemoveBgOptions,
+  type RemoveBgResult,
+  type Stages,
+} from './tool';

@@ -7,12 +7,24 @@
  *   guided filter (RGB guide) at guide resolution ──► coefficients upsampled bilinearly to full
  *   resolution, q = A·I + B, α = clip((q − 0.2) / 0.6) ──► blur-fusion foreground ──► output
  *
- * Only two passes read every full-resolution pixel: the resize to the guide, and the fused final pass
- * (refine.ts, `applyFullRes`) that writes the output over the input pixels.
+ * Two passes read every full-resolution pixel: the resize to the guide, and the fused final pass
+ * (refine.ts, `applyFullRes`) that writes the cut-out (or the mask) over the input pixels; a background
+ * is then put behind the cut-out in one more pass (`composeCutout`), the pass a kept cut-out repeats for
+ * each new background.
  */
 
 import type { Raster } from '../../imaging/raster';
-import { type Coefficients, type Output, alphaAtGuide, applyFullRes, blurredGrid, foregroundPlanes, guidedCoefficients, planes } from './refine';
+import {
+  type Coefficients,
+  type Output,
+  alphaAtGuide,
+  applyFullRes,
+  blurredGrid,
+  composeCutout,
+  foregroundPlanes,
+  guidedCoefficients,
+  planes,
+} from './refine';
 import { resizeBilinear, resizeTriangle } from './resample';
 
 /** The pipeline's parameters: Python's defaults (geometry.py, refine.py, foreground.py; docs/remove-bg.md). */
@@ -167,9 +179,15 @@ export function coefficients(guide: Uint8Array, gw: number, gh: number, mask: Fl
 
 /**
  * Remove the background of `r` (upright RGBA, modified in place: it becomes the output). Returns the
- * stage timings, the low-resolution facts and the number of soft-edge pixels.
+ * stage timings, the low-resolution facts, the number of soft-edge pixels and (unless the output is
+ * the mask) the alpha on the guide grid, from which a blurred background can be made later.
  */
-export async function cutOut(r: Raster, infer: Infer, norm: Normalise, opts: CutOptions): Promise<{ stages: Stages; prepared: Prepared; soft: number }> {
+export async function cutOut(
+  r: Raster,
+  infer: Infer,
+  norm: Normalise,
+  opts: CutOptions,
+): Promise<{ stages: Stages; prepared: Prepared; soft: number; alphaGuide: Float32Array | null }> {
   const p = opts.params ?? PARAMS;
   const { signal } = opts;
   const progress = opts.progress ?? ((): void => undefined);
@@ -191,19 +209,23 @@ export async function cutOut(r: Raster, infer: Infer, norm: Normalise, opts: Cut
   const coeffs = coefficients(guide, gw, gh, mask, geom, p);
   const curve = { lo: p.curveLo, hi: p.curveHi };
   let fg = null;
+  let ag: Float32Array | null = null;
   let output: Output;
   const wanted = opts.output;
   if (wanted.kind !== 'mask') {
     const long = Math.max(gw, gh);
     const I = planes(guide, gw * gh);
-    const ag = alphaAtGuide(coeffs, gw, gh, r.data, W, H, curve);
+    ag = alphaAtGuide(coeffs, gw, gh, r.data, W, H, curve);
     if (opts.decontaminate !== false) fg = foregroundPlanes(I, ag, gw, gh, radius(p.fgR1, long), radius(p.fgR2, long));
     output = wanted.kind === 'blur' ? { kind: 'blur', grid: blurredGrid(I, ag, gw, gh, radius(BLUR_RADIUS, long)) } : wanted;
   } else {
     output = wanted;
   }
   signal?.throwIfAborted();
-  const soft = applyFullRes(r.data, W, H, { coeffs, fg, gw, gh, curve, output, inputAlpha: opts.inputAlpha === true }, signal);
+  const pass = output.kind === 'mask' ? output : ({ kind: 'cutout' } as const);
+  const soft = applyFullRes(r.data, W, H, { coeffs, fg, gw, gh, curve, output: pass, inputAlpha: opts.inputAlpha === true }, signal);
+  // A background goes behind the cut-out in place (the same bytes as composing in the pass itself).
+  if (output.kind !== pass.kind) composeCutout(r.data, W, H, output, gw, gh, r.data, signal);
   const tRefine = performance.now() - t;
-  return { stages: { prepare: tPrepare, infer: tInfer, refine: tRefine }, prepared: { guide, gw, gh, geom, mask }, soft };
+  return { stages: { prepare: tPrepare, infer: tInfer, refine: tRefine }, prepared: { guide, gw, gh, geom, mask }, soft, alphaGuide: ag };
 }

@@ -137,7 +137,7 @@ export function guidedCoefficients(I: Float32Array[], p: Float32Array, w: number
 
 // ---- blur-fusion foreground --------------------------------------------------------------------------
 
-type RGBPlanes = [Float32Array, Float32Array, Float32Array];
+export type RGBPlanes = [Float32Array, Float32Array, Float32Array];
 
 function blurFusion(F: RGBPlanes, B: RGBPlanes, a: Float32Array, w: number, h: number, r: number): { Fb: RGBPlanes; Bb: RGBPlanes } {
   const n = w * h;
@@ -281,7 +281,8 @@ export interface FullResPlan {
   gw: number;
   gh: number;
   curve: Curve;
-  output: Output;
+  /** The cut-out or the mask; a background goes behind the cut-out afterwards (`composeCutout`). */
+  output: Extract<Output, { kind: 'cutout' | 'mask' }>;
   /** The input's own alpha (channel 4) caps the output alpha: α8 = min(α8, input alpha). */
   inputAlpha?: boolean;
 }
@@ -294,8 +295,8 @@ function lerpRow(P: Float32Array, gw: number, r0: number, r1: number, fy: number
 
 /**
  * The one full-resolution pass, over `rgba` (W×H) in place: α from the upsampled coefficients, the
- * corrected foreground colour where 0 < α8 < 255, then the output. Returns the number of soft-edge
- * pixels (0 < α8 < 255), for the report.
+ * corrected foreground colour where 0 < α8 < 255, then the cut-out or the mask. Returns the number of
+ * soft-edge pixels (0 < α8 < 255), for the report.
  */
 export function applyFullRes(rgba: Uint8Array | Uint8ClampedArray, W: number, H: number, plan: FullResPlan, signal?: AbortSignal): number {
   const { coeffs, fg, gw, gh, curve, output } = plan;
@@ -306,13 +307,9 @@ export function applyFullRes(rgba: Uint8Array | Uint8ClampedArray, W: number, H:
   const row = (): Float32Array => new Float32Array(gw);
   const [rA0, rA1, rA2, rB] = [row(), row(), row(), row()];
   const [rF0, rF1, rF2, rB0, rB1, rB2] = [row(), row(), row(), row(), row(), row()];
-  const [rG0, rG1, rG2] = [row(), row(), row()];
   const i0 = X.i0;
   const i1 = X.i1;
   const fxs = X.f;
-  const bg = output.kind === 'colour' ? output.rgb : null;
-  const pic = output.kind === 'picture' ? output.rgba : null;
-  const grid = output.kind === 'blur' ? output.grid : null;
   const capped = plan.inputAlpha === true;
   let soft = 0;
   for (let y = 0; y < H; y++) {
@@ -331,11 +328,6 @@ export function applyFullRes(rgba: Uint8Array | Uint8ClampedArray, W: number, H:
       lerpRow(fg.Bb[0], gw, r0, r1, fy, rB0);
       lerpRow(fg.Bb[1], gw, r0, r1, fy, rB1);
       lerpRow(fg.Bb[2], gw, r0, r1, fy, rB2);
-    }
-    if (grid) {
-      lerpRow(grid[0], gw, r0, r1, fy, rG0);
-      lerpRow(grid[1], gw, r0, r1, fy, rG1);
-      lerpRow(grid[2], gw, r0, r1, fy, rG2);
     }
     let o = y * W * 4;
     for (let x = 0; x < W; x++, o += 4) {
@@ -380,19 +372,66 @@ export function applyFullRes(rgba: Uint8Array | Uint8ClampedArray, W: number, H:
           fb = Math.floor((v < 0 ? 0 : v > 1 ? 1 : v) * 255 + 0.5);
         }
       }
-      if (output.kind === 'cutout') {
-        if (out8 === 0) fr = fgc = fb = 0;
-        rgba[o] = fr;
-        rgba[o + 1] = fgc;
-        rgba[o + 2] = fb;
-        rgba[o + 3] = out8;
+      if (out8 === 0) fr = fgc = fb = 0;
+      rgba[o] = fr;
+      rgba[o + 1] = fgc;
+      rgba[o + 2] = fb;
+      rgba[o + 3] = out8;
+    }
+  }
+  return soft;
+}
+
+/**
+ * A cut-out (`applyFullRes`'s 'cutout' output: straight alpha, RGB 0 where α8 = 0) as any other
+ * output, into `out` (W×H RGBA; it may be `cut` itself): the mask is the cut-out's alpha, a composite is
+ * compose.py's `over` of the cut-out's colour on the background. A kept cut-out gets a new background
+ * this way without the model or the refinement: one pass over the pixels. `gw`, `gh`: the guide grid a
+ * blurred background is given on.
+ */
+export function composeCutout(
+  cut: Uint8Array | Uint8ClampedArray,
+  W: number,
+  H: number,
+  output: Output,
+  gw: number,
+  gh: number,
+  out: Uint8Array | Uint8ClampedArray,
+  signal?: AbortSignal,
+): void {
+  if (output.kind === 'cutout') {
+    out.set(cut);
+    return;
+  }
+  const Y = axis(H, gh);
+  const X = axis(W, gw);
+  const grid = output.kind === 'blur' ? output.grid : null;
+  const bg = output.kind === 'colour' ? output.rgb : null;
+  const pic = output.kind === 'picture' ? output.rgba : null;
+  const [rG0, rG1, rG2] = [new Float32Array(gw), new Float32Array(gw), new Float32Array(gw)];
+  for (let y = 0; y < H; y++) {
+    if ((y & 127) === 0) signal?.throwIfAborted();
+    if (grid) {
+      const r0 = Y.i0[y]! * gw;
+      const r1 = Y.i1[y]! * gw;
+      const fy = Y.f[y]!;
+      lerpRow(grid[0], gw, r0, r1, fy, rG0);
+      lerpRow(grid[1], gw, r0, r1, fy, rG1);
+      lerpRow(grid[2], gw, r0, r1, fy, rG2);
+    }
+    let o = y * W * 4;
+    for (let x = 0; x < W; x++, o += 4) {
+      const a = cut[o + 3]!;
+      if (output.kind === 'mask') {
+        out[o] = out[o + 1] = out[o + 2] = a;
+        out[o + 3] = 255;
         continue;
       }
-      rgba[o + 3] = 255;
-      if (out8 === 255) {
-        rgba[o] = fr;
-        rgba[o + 1] = fgc;
-        rgba[o + 2] = fb;
+      out[o + 3] = 255;
+      if (a === 255) {
+        out[o] = cut[o]!;
+        out[o + 1] = cut[o + 1]!;
+        out[o + 2] = cut[o + 2]!;
         continue;
       }
       let br: number;
@@ -407,18 +446,20 @@ export function applyFullRes(rgba: Uint8Array | Uint8ClampedArray, W: number, H:
         bgg = pic[o + 1]!;
         bb = pic[o + 2]!;
       } else {
+        const x0 = X.i0[x]!;
+        const x1 = X.i1[x]!;
+        const fx = X.f[x]!;
+        const gx = 1 - fx;
         br = Math.floor((rG0[x0]! * gx + rG0[x1]! * fx) * 255 + 0.5);
         bgg = Math.floor((rG1[x0]! * gx + rG1[x1]! * fx) * 255 + 0.5);
         bb = Math.floor((rG2[x0]! * gx + rG2[x1]! * fx) * 255 + 0.5);
       }
-      // round((c·a + bg·(255 − a)) / 255) in integers: compose.py's `over`
-      const k = 255 - out8;
-      rgba[o] = Math.floor((fr * out8 + br * k + 127) / 255);
-      rgba[o + 1] = Math.floor((fgc * out8 + bgg * k + 127) / 255);
-      rgba[o + 2] = Math.floor((fb * out8 + bb * k + 127) / 255);
+      const k = 255 - a;
+      out[o] = Math.floor((cut[o]! * a + br * k + 127) / 255);
+      out[o + 1] = Math.floor((cut[o + 1]! * a + bgg * k + 127) / 255);
+      out[o + 2] = Math.floor((cut[o + 2]! * a + bb * k + 127) / 255);
     }
   }
-  return soft;
 }
 
 /**
