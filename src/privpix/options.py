@@ -282,7 +282,7 @@ COMPRESS = ToolSpec(
             default="keep",
             label="Format",
             help="keep: the same format where privpix can write it (HEIC and TIFF become JPEG, or PNG when "
-            "transparent; GIF and BMP become PNG).",
+            "transparent; GIF and BMP become PNG; an animated GIF, WebP or PNG becomes an animated WebP).",
             choices=get_args(CompressFormat),
         ),
         OptionSpec(

@@ -8,38 +8,54 @@ Specs the TypeScript engine (``web/src/engine/tools/encode.ts``) mirrors:
 
 **format=keep** (``keep_format``): JPEG, PNG, WebP and AVIF stay what they are; HEIC/HEIF and TIFF
 become JPEG, or PNG when the decoded image has real transparency (an alpha value below 255
-somewhere); GIF and BMP become PNG.
+somewhere); GIF and BMP become PNG; an animation (GIF, WebP, APNG) becomes an animated WebP.
 
-**Target size** (``search_quality``): binary search over the integer qualities 1..100 for the
-largest quality whose output is at most ``target`` bytes::
+**Animations** (``_kept_frames``, ``imaging/animation.py``): written as WebP, every frame is kept
+(composited, upright, fitted, colours as the first; delays and loop count as the source plays them)
+unless the frames together are over the pixel budget; in any other format, or over the budget, the
+first frame is kept, ``first_frame_only`` is true and the warning says why. ``frames`` counts the
+output's frames.
 
-    lo, hi = 1, 100
+**Target size** (``search_quality``, ``search_side``): binary search over the integer qualities
+``QUALITY_FLOOR[fmt]``..100 for the largest quality whose output is at most ``target`` bytes. The
+floor (measured: the lowest quality whose SSIMULACRA2 stays >= 50 on the corpus photos,
+bench/quality_calibration.py) is probed first; when it does not fit, no higher quality will::
+
+    if encode(floor) > target: -> downscale
+    lo, hi = floor + 1, 100
     while lo <= hi:
         q = (lo + hi) // 2
         out = encode(q)
         if len(out) <= target: best = (q, out); lo = q + 1
         else: hi = q - 1
 
-At most 7 encodes (50, 75, 88, 94, 97, 99, 100 when everything fits; 50, 25, 12, 6, 3, 1 when
-nothing does). If nothing fits, the result is the smallest output seen (ties: the lower quality),
-``target_met`` is false and a warning says so. A lossless PNG (no palette) is encoded once; if it
-is over the target, the same search runs over the palette quality (libimagequant ``max_quality``)
-with a warning that a palette was used. Without a target, ``target_met`` is null.
+(With floor 1 — a palette PNG — the search starts at 50 and takes at most 7 encodes.) When even the
+floor is over the target, the picture is downscaled by the least amount that fits, at the floor
+quality: the largest longest side 16..L-1 whose output fits, to within L // 100 px, each probe where
+bytes proportional to pixels would just fit given the last one (``_proportional``; the middle of
+the interval when that repeats a probe). ``target_downscaled`` is true, width and height are the new
+size and a warning gives it. If not even 16 px fits, the result is the smallest output seen,
+``target_met`` is false and a warning says so (the CLI exits 4). An animation is not downscaled:
+its unmet target says to try ``--max-dimension``. A lossless PNG (no palette) is encoded once; if
+it is over the target, the same search runs over the palette quality (libimagequant
+``max_quality``) with a warning that a palette was used. Without a target, ``target_met`` is null.
 
 **Never larger** (``keep_smaller_original``, compress unless ``allow_larger``): when the output
 is in the photo's own format, at its own size (no downscale) and colours (``colour="keep"``, or a
 photo without a profile), and is not smaller than the photo stripped losslessly as ``strip`` does
 (``StripOptions()``; with ``keep_metadata``, every EXIF group kept), the stripped photo is the
 output instead: ``original_kept`` is true, ``quality`` null, and a warning says so (``KEPT_ORIGINAL``).
-Otherwise an output in the source's format that is larger than the input is written with a
-warning (``larger_warning``), by compress with ``allow_larger`` and by convert.
+Any other output larger than the input (another format, a downscale, ``allow_larger``, convert) is
+written with a warning (``larger_warning``) — but for an animation's first frame, which is no
+comparison.
 
 **Metadata**: nothing but the ICC profile (``colour="keep"``) unless ``keep_metadata``, which adds
 ``formats.exif.reencoded_block`` of the source's EXIF (Orientation set to 1).
 
 **Report** (``EncodeResult``, its JSON derived from its fields by tools/result.py): format,
-source_format, width, height (the output's), quality (null for lossless PNG), bytes_before,
-bytes_after, target_size, target_met, original_kept, removed (the input's findings that the output no longer has,
+source_format, width, height (the output's), quality (null for lossless PNG and a kept original),
+frames, bytes_before, bytes_after, target_size, target_met, target_downscaled, original_kept,
+first_frame_only, removed (the input's findings that the output no longer has,
 compared by category, label and value), kept (the output's findings), warnings.
 """
 
@@ -59,7 +75,7 @@ if TYPE_CHECKING:
     from ..imaging.animation import Animation
     from ..imaging.decode import Decoded
 
-__all__ = ["EXTENSIONS", "SUFFIXES", "EncodeResult", "keep_format", "output_suffix", "run", "search_quality"]
+__all__ = ["EXTENSIONS", "SUFFIXES", "EncodeResult", "keep_format", "output_suffix", "run", "search_quality", "search_side"]
 
 # The smallest longest side a target size search downscales to (max_dimension's minimum).
 MIN_SIDE = 16
@@ -292,8 +308,8 @@ def run(
             warnings.append(KEPT_ORIGINAL_EXIF if options.keep_metadata else KEPT_ORIGINAL)
             if target_size is not None:
                 target_met = len(out) <= target_size
-        elif len(out) > len(photo.data):
-            warnings.append(larger_warning(len(photo.data), len(out)))
+    if not original_kept and len(out) > len(photo.data) and frames == decoded.frames:
+        warnings.append(larger_warning(len(photo.data), len(out)))
 
     return EncodeResult(
         **written(photo, out, warnings),

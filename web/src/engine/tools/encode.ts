@@ -265,10 +265,10 @@ export async function run(
       [out, quality, originalKept] = [original, null, true];
       warnings.push(options.keep_metadata ? KEPT_ORIGINAL_EXIF : KEPT_ORIGINAL);
       if (targetSize !== null) targetMet = out.length <= targetSize;
-    } else if (out!.length > photo.data.length) {
-      warnings.push(largerWarning(photo.data.length, out!.length));
     }
   }
+  // an animation's first frame is no comparison
+  if (!originalKept && out!.length > photo.data.length && frames === upright.frames) warnings.push(largerWarning(photo.data.length, out!.length));
   progress(1, 'done');
   return {
     ...written(photo, out!, warnings),
