@@ -13,8 +13,8 @@ as written. Other formats' delays are copied. The loop count is how often the so
 (``plays``).
 
 ``encode_webp`` writes the frames with libwebp's animation encoder through Pillow at method
-``WEBP_METHOD`` (4): method 6, the still pictures' setting, took 21x the time on the corpus's
-101-frame WebP for 2% fewer bytes (``bench/animation.py``). Every frame keeps its alpha.
+``WEBP_METHOD`` (4): method 6, the still pictures' setting, took 13-24x the time on the corpus's
+animations for 2-8% fewer bytes (``bench/animation.py``). Every frame keeps its alpha.
 
 ``web/src/engine/imaging/animation.ts`` mirrors this module (the browser reads the frames with
 WebCodecs' ImageDecoder and muxes libwebp's still frames, ``codecs/webp-anim.ts``).
