@@ -49,6 +49,9 @@ def test_compress_and_convert_with_a_downscale(huge: tuple[bytes, tuple[int, int
         assert im.size == (result.width, result.height)
     webp = privpix.convert(data, ConvertOptions(to="webp", max_dimension=1000))
     assert webp.format == "webp" and max(webp.width, webp.height) == 1000
+    # 4000 px is less than twice smaller than a 108 MP photo: decoded at 1/2 all the same, within budget
+    big = privpix.compress(data, CompressOptions(max_dimension=4000))
+    assert big.width == 4000
 
 
 def test_without_a_downscale_it_is_refused_saying_how(huge: tuple[bytes, tuple[int, int]]) -> None:

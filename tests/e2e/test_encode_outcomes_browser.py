@@ -150,12 +150,14 @@ def test_target_size_downscales_and_shows_the_new_dimensions(browser, server: st
     assert_network_stayed_private(requests, origin, [name])
 
 
-def test_a_200_megapixel_phone_photo_is_compressed_with_a_downscale(browser, server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_108_and_200_megapixel_phone_photos_are_compressed_with_a_downscale(browser, server: str, tmp_path: Path) -> None:  # noqa: F811
     """Decoded at a reduced DCT scale, never at full size; without a downscale it is refused with the way out."""
     from tests.test_huge_photos import SIZES, huge_jpeg
 
     big = tmp_path / "20261207_120000.jpg"
     big.write_bytes(huge_jpeg(*SIZES["200mp"]))
+    big108 = tmp_path / "20261207_120500.jpg"
+    big108.write_bytes(huge_jpeg(*SIZES["108mp"]))
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     errors = watch_errors(page)
@@ -171,6 +173,10 @@ def test_a_200_megapixel_phone_photo_is_compressed_with_a_downscale(browser, ser
         page.get_by_label("Choose images", exact=True).set_input_files(str(big))
         wait_until_done(file_row(page, big.name), ENCODE_TIMEOUT)
         expect(file_row(page, big.name)).to_contain_text("JPEG 4000 × 3000")
+        # 108 MP is less than twice 4000 px: decoded at 1/2 all the same, to stay within the budget
+        page.get_by_label("Choose images", exact=True).set_input_files(str(big108))
+        wait_until_done(file_row(page, big108.name), ENCODE_TIMEOUT)
+        expect(file_row(page, big108.name)).to_contain_text("JPEG 4000 × 3000")
     finally:
         context.close()
     assert not errors, errors

@@ -119,13 +119,28 @@ def _open_pillow(data: bytes, fmt: str, max_dimension: int | None) -> Image.Imag
     finally:
         Image.MAX_IMAGE_PIXELS = previous
     if fmt == "jpeg" and max_dimension is not None:
-        from .resize import REDUCING_GAP, fit_size
+        from .resize import fit_size
 
         w, h = fit_size(im.width, im.height, max_dimension)
         if (w, h) != im.size:
-            im.draft(im.mode, (int(w * REDUCING_GAP), int(h * REDUCING_GAP)))
+            im.draft(im.mode, jpeg_draft_size(im.width, im.height, w, h))
     check_pixels(fmt, *im.size, reducible=fmt == "jpeg" and max_dimension is None)
     return im
+
+
+def jpeg_draft_size(width: int, height: int, fit_width: int, fit_height: int) -> tuple[int, int]:
+    """The size a JPEG is asked to decode at (``Image.draft`` picks the largest DCT scale, 1/2 to
+    1/8, that stays at least this large) when it will be fitted to ``fit_width`` × ``fit_height``:
+    ``REDUCING_GAP`` times that size, so the Lanczos step keeps its detail — or the fitted size
+    itself when that would leave a picture over the pixel budget (a 108 MP photo fitted to 4000 px
+    decodes at 1/2: 27 MP)."""
+    from .resize import REDUCING_GAP
+
+    gap = (int(fit_width * REDUCING_GAP), int(fit_height * REDUCING_GAP))
+    scale = next(s for s in (8, 4, 2, 1) if s <= max(1, min(width // gap[0], height // gap[1])))
+    if -(-width // scale) * -(-height // scale) > MAX_PIXELS:
+        return fit_width, fit_height
+    return gap
 
 
 def _load(im: Image.Image, fmt: str) -> Image.Image:

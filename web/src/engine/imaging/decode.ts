@@ -101,14 +101,19 @@ export const REDUCING_GAP = 2.0;
 
 /**
  * The DCT scale (1, 2, 4 or 8) a JPEG of `width` × `height` is decoded at when it will be fitted within
- * `maxDimension`: the largest that keeps it at least REDUCING_GAP times the fitted size (Pillow's
- * Image.draft, which the Python engine uses).
+ * `maxDimension`: the largest that keeps it at least REDUCING_GAP times the fitted size, or at least the
+ * fitted size when that would leave it over the pixel budget (Python's jpeg_draft_size with Pillow's
+ * Image.draft).
  */
 export function jpegScale(width: number, height: number, maxDimension: number | null): number {
   const [w, h] = fitSize(width, height, maxDimension);
   if (w === width && h === height) return 1;
-  const room = Math.min(Math.floor(width / Math.floor(w * REDUCING_GAP)), Math.floor(height / Math.floor(h * REDUCING_GAP)));
-  return [8, 4, 2, 1].find((scale) => scale <= room) ?? 1;
+  const largest = (rw: number, rh: number): number => {
+    const room = Math.max(1, Math.min(Math.floor(width / rw), Math.floor(height / rh)));
+    return [8, 4, 2, 1].find((scale) => scale <= room)!;
+  };
+  const scale = largest(Math.floor(w * REDUCING_GAP), Math.floor(h * REDUCING_GAP));
+  return Math.ceil(width / scale) * Math.ceil(height / scale) > MAX_PIXELS ? largest(w, h) : scale;
 }
 
 function bmpSize(data: Uint8Array): [number, number] {
