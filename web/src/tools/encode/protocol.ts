@@ -26,10 +26,6 @@ export interface EncodeReport {
   bytesAfter: number;
   targetSize: number | null;
   targetMet: boolean | null;
-  /** Downscaled below the asked size so that the target size is met at a usable quality. */
-  targetDownscaled: boolean;
-  /** Re-encoding did not make it smaller: the original picture, its metadata removed, is the result. */
-  originalKept: boolean;
   /** Frames in the result (1: a still picture). */
   frames: number;
   /** An animation of which only the first frame is in the result (the format cannot hold it, or it is too large). */

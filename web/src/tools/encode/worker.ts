@@ -68,8 +68,6 @@ const api = {
             bytesAfter: r.bytes_after,
             targetSize: r.target_size,
             targetMet: r.target_met,
-            targetDownscaled: r.target_downscaled,
-            originalKept: r.original_kept,
             frames: r.frames,
             firstFrameOnly: r.first_frame_only,
             sourceFormat: r.source_format,
