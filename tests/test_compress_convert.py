@@ -460,8 +460,9 @@ def test_format_keep_mapping() -> None:
     ]
     assert keep_format("heic", True) == keep_format("tiff", True) == "png"
     assert keep_format("jpeg", True) == "jpeg" and keep_format("webp", True) == "webp"
+    assert keep_format("gif", False, animated=True) == keep_format("png", True, animated=True) == "webp"
     gif = privpix.compress((CORPUS / "pillow_iss634.gif").read_bytes())
-    assert gif.format == "png" and "animated GIF: only the first frame is used" in gif.warnings
+    assert gif.format == "webp" and gif.frames == 42 and not gif.warnings  # an animation stays one
     tiff = privpix.compress((CORPUS / "mei_olympus_fe190.tif").read_bytes())
     assert tiff.format == "jpeg" and tiff.source_format == "tiff"
 
