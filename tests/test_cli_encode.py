@@ -161,6 +161,7 @@ def test_compress_never_hands_over_a_bigger_file(photos: Path, tmp_path: Path) -
     proc = cli("compress", photos / JPEG, "-q", "95", "-o", tmp_path / "kept")
     assert proc.returncode == 0, proc.stderr
     assert "kept the original picture, metadata removed" in proc.stderr
+    assert ", 640×480, the original picture" in proc.stdout  # not "lossless": nothing was re-encoded
     written = (tmp_path / "kept" / JPEG).read_bytes()
     assert written == privpix.strip((photos / JPEG).read_bytes()).data
     proc = cli("compress", photos / JPEG, "-q", "95", "--allow-larger", "-o", tmp_path / "larger", "--json")
