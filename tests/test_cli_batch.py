@@ -381,7 +381,7 @@ def test_erase_takes_several_files_with_boxes_or_a_mask_per_file(corpus: Path, t
 def test_json_and_jsonl_have_a_schema_version_and_stable_keys(col: Path, tmp_path: Path) -> None:
     doc = json.loads(cli("strip", col, "-r", "-o", tmp_path / "a", "--json").stdout)
     assert doc["schema_version"] == 1 and doc["tool"] == "strip"
-    assert doc["summary"] == {"ok": 2, "error": 0, "skipped": 0, "damaged": 0, "interrupted": False}
+    assert doc["summary"] == {"ok": 2, "error": 0, "skipped": 0, "damaged": 0, "target_missed": 0, "interrupted": False}
     keys = {f["key"] for f in doc["files"][0]["result"]["removed"]}
     assert {"gps_position", "date_taken", "camera_model"} <= keys
     lines = [json.loads(line) for line in cli("strip", col, "-r", "-o", tmp_path / "b", "--jsonl").stdout.splitlines()]

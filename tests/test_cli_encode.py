@@ -105,11 +105,16 @@ def test_usage_errors_exit_2(photos: Path, args: list[str]) -> None:
     assert not list(photos.glob("*-co*"))
 
 
-def test_unmet_target_is_a_warning_not_a_failure(photos: Path, tmp_path: Path) -> None:
-    proc = cli("compress", photos / JPEG, "--target-size", "1KB", "-o", tmp_path)
-    assert proc.returncode == 0
-    assert f"privpix: {photos / JPEG}: warning: could not reach 1.0 kB: the smallest result at quality 1 is" in proc.stderr
-    assert (tmp_path / JPEG).is_file()
+def test_a_target_met_by_downscaling_succeeds_and_an_unmet_one_exits_4(photos: Path, tmp_path: Path) -> None:
+    proc = cli("compress", photos / JPEG, "--target-size", "1KB", "-o", tmp_path / "small")
+    assert proc.returncode == 0, proc.stderr
+    assert f"privpix: {photos / JPEG}: warning: downscaled to " in proc.stderr and "to reach 1.0 kB" in proc.stderr
+    assert (tmp_path / "small" / JPEG).stat().st_size <= 1000
+    proc = cli("compress", photos / JPEG, "--target-size", "100", "-o", tmp_path / "tiny", "--json")
+    assert proc.returncode == 4, proc.stderr
+    assert json.loads(proc.stdout)["summary"]["target_missed"] == 1
+    assert "warning: could not reach 100 bytes: even 16×12 at quality" in proc.stderr
+    assert (tmp_path / "tiny" / JPEG).is_file()  # the smallest result is still written
 
 
 def test_in_place_only_when_the_format_stays(photos: Path) -> None:
@@ -150,3 +155,17 @@ def test_library_and_cli_agree_on_compress_defaults(corpus: Path, tmp_path: Path
     library = privpix.compress((corpus / PNG).read_bytes(), CompressOptions(palette=True, quality=60))
     assert (tmp_path / PNG).read_bytes() == library.data
     assert Image.open(io.BytesIO(library.data)).mode == "P"
+
+
+def test_compress_never_hands_over_a_bigger_file(photos: Path, tmp_path: Path) -> None:
+    proc = cli("compress", photos / JPEG, "-q", "95", "-o", tmp_path / "kept")
+    assert proc.returncode == 0, proc.stderr
+    assert "kept the original picture, metadata removed" in proc.stderr
+    assert ", 640×480, the original picture" in proc.stdout  # not "lossless": nothing was re-encoded
+    written = (tmp_path / "kept" / JPEG).read_bytes()
+    assert written == privpix.strip((photos / JPEG).read_bytes()).data
+    proc = cli("compress", photos / JPEG, "-q", "95", "--allow-larger", "-o", tmp_path / "larger", "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)["files"][0]["result"]
+    assert result["original_kept"] is False and result["quality"] == 95
+    assert (tmp_path / "larger" / JPEG).stat().st_size > len(written)

@@ -15,9 +15,10 @@ from PIL import Image, ImageChops, ImageStat
 
 import privpix
 from privpix.formats.errors import FormatError
+from privpix.formats.findings import format_bytes
 from privpix.imaging.resize import fit_size
-from privpix.options import CompressOptions, ConvertOptions
-from privpix.tools.encode import keep_format, search_quality
+from privpix.options import QUALITY_FLOOR, CompressOptions, ConvertOptions
+from privpix.tools.encode import KEPT_ORIGINAL, KEPT_ORIGINAL_EXIF, keep_format, search_quality, search_side
 
 from .conftest import corpus_entries, corpus_ids, exiftool_json, manifest
 from .corpus import CORPUS
@@ -39,10 +40,14 @@ COMPRESS_CONVERT_REPORT_KEYS = (
     "width",
     "height",
     "quality",
+    "frames",
     "bytes_before",
     "bytes_after",
     "target_size",
     "target_met",
+    "target_downscaled",
+    "original_kept",
+    "first_frame_only",
     "removed",
     "kept",
     "warnings",
@@ -225,15 +230,56 @@ def test_target_size_is_met_with_the_highest_quality_that_fits(fmt: str) -> None
     assert result.to_json()["target_met"] is True
 
 
+def test_search_with_a_floor_probes_the_floor_first() -> None:
+    probes: list[int] = []
+
+    def encode_at(q: int) -> bytes:
+        probes.append(q)
+        return b"x" * (q * 10)
+
+    assert search_quality(encode_at, 300, floor=40)[2] is False and probes == [40]  # 400 bytes at the floor
+    probes.clear()
+    assert search_quality(encode_at, 630, floor=40)[:1] == (63,) and probes == [40, 70, 55, 62, 66, 64, 63]
+
+
+def test_side_search_probes_where_bytes_proportional_to_pixels_would_fit() -> None:
+    probes: list[int] = []
+
+    def encode_at(side: int) -> bytes:  # 1 byte per 100 px of a square, and 5 kB of headers
+        probes.append(side)
+        return b"x" * (side * side // 100 + 5000)
+
+    side, out, fits = search_side(encode_at, 4000, 40_000, 165_000)
+    assert (side, fits) == (1870, True) and len(out) <= 40_000 < len(encode_at(1871))
+    assert probes[:-1] == [1969, 1882, 1872, 1870]
+    probes.clear()
+    side, out, fits = search_side(encode_at, 4000, 1, 165_000)
+    assert (side, fits) == (16, False) and probes == [16]
+
+
+def test_target_below_the_quality_floor_downscales_by_the_least_amount() -> None:
+    data = (CORPUS / "mei_Sony_DSC-T5.jpg").read_bytes()
+    target = 60_000
+    result = privpix.compress(data, CompressOptions(target_size=target, max_dimension=1600))
+    floor = QUALITY_FLOOR["jpeg"]
+    assert result.target_met is True and result.target_downscaled is True and result.quality == floor
+    assert len(result.data) <= target and decoded(result.data).size == (result.width, result.height)
+    assert result.width < 1600 and result.warnings == [
+        f"downscaled to {result.width}×{result.height} to reach 60.0 kB: below quality {floor} the photo would not be usable"
+    ]
+    bigger = privpix.compress(data, CompressOptions(quality=floor, max_dimension=result.width + 1600 // 100 + 1))
+    assert len(bigger.data) > target  # a step larger (beyond the search's 1 % tolerance) does not fit
+    assert result.to_json()["target_downscaled"] is True
+
+
 def test_unreachable_target_returns_the_smallest_with_a_clear_warning() -> None:
     data = (CORPUS / "mei_Sony_DSC-T5.jpg").read_bytes()
-    result = privpix.compress(data, CompressOptions(target_size=2_000, max_dimension=640))
-    assert result.target_met is False and result.quality == 1
-    assert len(result.data) > 2_000
-    assert any(
-        w.startswith("could not reach 2.0 kB: the smallest result at quality 1 is ") and "--max-dimension" in w
-        for w in result.warnings
-    ), result.warnings
+    result = privpix.compress(data, CompressOptions(target_size=100, max_dimension=640))
+    assert result.target_met is False and result.quality == QUALITY_FLOOR["jpeg"]
+    assert (result.width, result.height) == (16, 12) and len(result.data) > 100
+    assert result.warnings == [
+        f"could not reach 100 bytes: even 16×12 at quality {QUALITY_FLOOR['jpeg']} is {format_bytes(len(result.data))}"
+    ]
 
 
 def test_lossless_png_over_target_falls_back_to_a_palette() -> None:
@@ -245,6 +291,124 @@ def test_lossless_png_over_target_falls_back_to_a_palette() -> None:
     assert small.data[25] == 3  # IHDR colour type 3: palette
     assert any("palette" in w for w in small.warnings)
     assert decoded(small.data).convert("RGBA").getchannel("A").getextrema()[0] == 0  # transparency survives
+
+
+# ---- never larger ----------------------------------------------------------------------------------
+
+CANON_AVIF = "mei_Issue_649_canon.avif"  # 276.8 kB; AVIF q60 re-encodes it larger (311 kB)
+SMALL_JPEG = "exifsamples_DSCN0010.jpg"  # 161.7 kB with GPS; -q 95 re-encodes it at 146+ kB
+
+
+@pytest.mark.parametrize(("name", "quality"), [(CANON_AVIF, None), (SMALL_JPEG, 95)])
+def test_compress_keeps_the_original_picture_when_re_encoding_is_not_smaller(name: str, quality: int | None) -> None:
+    data = (CORPUS / name).read_bytes()
+    result = privpix.compress(data, CompressOptions(quality=quality))
+    assert result.original_kept is True and result.quality is None
+    assert result.data == privpix.strip(data).data  # the picture byte for byte, its metadata removed as strip does
+    assert len(result.data) < len(data) and result.warnings == [KEPT_ORIGINAL]
+    assert not any(f.category in ("location", "device", "time") for f in result.kept)
+    assert result.to_json()["original_kept"] is True
+
+    larger = privpix.compress(data, CompressOptions(quality=quality, allow_larger=True))
+    assert larger.original_kept is False and larger.quality is not None
+    assert len(larger.data) > len(result.data)
+    if len(larger.data) > len(data):
+        assert any(w.startswith("the result is larger than the original (") for w in larger.warnings), larger.warnings
+
+
+def test_kept_original_with_keep_metadata_keeps_the_exif_groups() -> None:
+    data = (CORPUS / SMALL_JPEG).read_bytes()
+    result = privpix.compress(data, CompressOptions(quality=95, keep_metadata=True))
+    assert result.original_kept is True and result.warnings == [KEPT_ORIGINAL_EXIF]
+    assert any(f.category == "location" for f in result.kept)  # asked for: the EXIF stays
+
+
+def test_original_is_not_kept_when_the_picture_changes() -> None:
+    """Downscaled, converted to sRGB, or another format: the re-encoded picture is what was asked for."""
+    data = (CORPUS / SMALL_JPEG).read_bytes()
+    small = privpix.compress(data, CompressOptions(quality=100, max_dimension=600))
+    assert small.original_kept is False and (small.width, small.height) == (600, 450)
+    rocket = (CORPUS / "skimage_rocket.jpg").read_bytes()  # Adobe RGB
+    srgb = privpix.compress(rocket, CompressOptions(quality=100, colour="srgb"))
+    assert srgb.original_kept is False and srgb.quality == 100
+    webp = privpix.convert(data, ConvertOptions(to="jpeg", quality=100))  # convert never keeps the original
+    assert webp.original_kept is False and len(webp.data) > len(data)
+    assert any(w.startswith("the result is larger than the original") for w in webp.warnings)
+
+
+def test_a_smaller_re_encode_is_kept() -> None:
+    data = (CORPUS / SMALL_JPEG).read_bytes()
+    result = privpix.compress(data, CompressOptions(quality=60))
+    assert result.original_kept is False and result.quality == 60 and len(result.data) < len(privpix.strip(data).data)
+    assert not result.warnings
+
+
+# ---- animations ------------------------------------------------------------------------------------
+
+GIF = "pillow_iss634.gif"  # 42 frames, 245×245, loops forever, first delay 0
+ANIMATED_WEBP = "mei_Animation_Lossy.webp"  # 101 frames, 320×240
+
+
+def frames_of(data: bytes) -> tuple[int, list[int], int | None]:
+    with Image.open(io.BytesIO(data)) as im:
+        durations = []
+        for i in range(im.n_frames):
+            im.seek(i)
+            im.load()  # Pillow reads a WebP frame's duration as it decodes it
+            durations.append(im.info.get("duration", 0))
+        return im.n_frames, durations, im.info.get("loop")
+
+
+@pytest.mark.parametrize("name", [GIF, ANIMATED_WEBP])
+def test_animations_stay_animated_as_webp(name: str) -> None:
+    data = (CORPUS / name).read_bytes()
+    result = privpix.compress(data, CompressOptions(max_dimension=200))
+    count, durations, loop = frames_of(data)
+    assert result.format == "webp" and result.frames == count > 1 and result.first_frame_only is False
+    assert not result.warnings
+    out_count, out_durations, out_loop = frames_of(result.data)
+    assert out_count == count and out_loop == loop == 0
+    # a GIF delay under 20 ms plays at 100 ms in browsers, and so it does in the WebP
+    assert out_durations == [100 if name == GIF and d < 20 else d for d in durations]
+    assert max(result.width, result.height) == 200
+    with Image.open(io.BytesIO(result.data)) as im:
+        im.seek(count // 2)
+        assert im.size == (result.width, result.height)
+
+
+def test_an_animation_in_a_still_format_is_its_first_frame_and_says_so() -> None:
+    data = (CORPUS / GIF).read_bytes()
+    result = privpix.convert(data, ConvertOptions(to="jpeg"))
+    assert result.frames == 1 and result.first_frame_only is True
+    assert result.warnings == ["animated GIF: first frame only (JPEG cannot hold an animation)"]
+    assert result.to_json()["first_frame_only"] is True
+    webp = privpix.convert(data, ConvertOptions(to="webp"))
+    assert webp.frames == 42 and webp.first_frame_only is False
+
+
+def test_an_animation_beyond_the_pixel_budget_keeps_its_first_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    from privpix.imaging import animation
+
+    monkeypatch.setattr(animation, "MAX_PIXELS", 42 * 100 * 100)  # 42 frames fit at 100 px, not at 245
+    data = (CORPUS / GIF).read_bytes()
+    full = privpix.compress(data)
+    assert full.frames == 1 and full.first_frame_only is True and full.format == "webp"
+    assert full.warnings == [
+        "animated GIF: first frame only (its 42 frames are more pixels than privpix decodes at once; try --max-dimension)"
+    ]
+    assert privpix.compress(data, CompressOptions(max_dimension=100)).frames == 42
+
+
+@pytest.mark.parametrize(("gif_loop", "plays"), [(None, 1), (0, 0), (2, 3)])
+def test_loop_counts_become_plays(gif_loop: int | None, plays: int) -> None:
+    frames = [Image.new("RGB", (32, 32), colour) for colour in ((255, 0, 0), (0, 0, 255), (0, 255, 0))]
+    out = io.BytesIO()
+    extra = {} if gif_loop is None else {"loop": gif_loop}
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=[50, 5, 200], **extra)
+    result = privpix.compress(out.getvalue())
+    count, durations, loop = frames_of(result.data)
+    assert (count, durations) == (3, [50, 100, 200])
+    assert (loop or 0) == plays
 
 
 # ---- options ---------------------------------------------------------------------------------------
@@ -296,8 +460,9 @@ def test_format_keep_mapping() -> None:
     ]
     assert keep_format("heic", True) == keep_format("tiff", True) == "png"
     assert keep_format("jpeg", True) == "jpeg" and keep_format("webp", True) == "webp"
+    assert keep_format("gif", False, animated=True) == keep_format("png", True, animated=True) == "webp"
     gif = privpix.compress((CORPUS / "pillow_iss634.gif").read_bytes())
-    assert gif.format == "png" and "animated GIF: only the first frame is used" in gif.warnings
+    assert gif.format == "webp" and gif.frames == 42 and not gif.warnings  # an animation stays one
     tiff = privpix.compress((CORPUS / "mei_olympus_fe190.tif").read_bytes())
     assert tiff.format == "jpeg" and tiff.source_format == "tiff"
 

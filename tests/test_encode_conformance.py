@@ -44,6 +44,8 @@ import pillow_heif
 import pytest
 from PIL import Image as PIL_Image
 
+import privpix
+
 from .conftest import BenchPages, corpus_entries
 from .corpus import CORPUS
 
@@ -74,12 +76,23 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [(f, "compress", {"max_dimension"
     ("skimage_chelsea.png", "compress", {"palette": True, "quality": 80}),
     ("pillowheif_arrow.heic", "convert", {"to": "jpeg", "max_dimension": 1200}),
     ("mei_Sony_DSC-T5.jpg", "compress", {"target_size": 150_000, "max_dimension": 1600}),
+    # below the quality floor: each engine downscales by the least amount that meets the target
+    ("mei_Sony_DSC-T5.jpg", "compress", {"target_size": 40_000, "max_dimension": 1600}),
+    ("immich_denali.webp", "compress", {"target_size": 8_000}),
     # metadata written into each container by the TS engine itself: ICC and EXIF (keep_metadata)
     ("mei_Samsung_GT-I9000.jpg", "compress", {"keep_metadata": True}),
     ("pillowheif_pug.heic", "convert", {"to": "avif", "max_dimension": 600, "keep_metadata": True}),
     ("mei_HTC_Desire.webp", "convert", {"to": "webp", "keep_metadata": True}),
     ("skimage_rocket.jpg", "convert", {"to": "png"}),
     ("skimage_rocket.jpg", "convert", {"to": "avif"}),
+    # never larger: re-encoding does not make these smaller, so both keep the original picture, stripped
+    ("exifsamples_DSCN0010.jpg", "compress", {"quality": 95}),
+    ("mei_Issue_649_canon.avif", "compress", {"quality": 90}),
+    ("exifsamples_DSCN0010.jpg", "compress", {"quality": 95, "allow_larger": True}),
+    # animations: kept as animated WebP (every frame, its delay, the loop), or flagged as the first frame
+    ("pillow_iss634.gif", "compress", {"quality": 60}),
+    ("mei_Animation_Lossy.webp", "convert", {"to": "webp", "max_dimension": 160}),
+    ("pillow_iss634.gif", "convert", {"to": "png"}),
 ]
 BROKEN = [e["file"] for e in corpus_entries(broken=True)]
 
@@ -162,10 +175,33 @@ def _rgb(im: Any) -> Any:
     return np.asarray(im.convert("RGB"), dtype=np.float64)
 
 
+def assert_same_animation(ts_out: bytes, py_out: bytes, frames: int) -> None:
+    """Both outputs play the same frames for the same time, looping alike, and show the same pictures."""
+    timing = []
+    for out in (ts_out, py_out):
+        with PIL_Image.open(io.BytesIO(out)) as im:
+            assert im.format == "WEBP" and getattr(im, "n_frames", 1) == frames
+            durations, middle = [], None
+            for i in range(frames):
+                im.seek(i)
+                im.load()  # Pillow reads a WebP frame's duration as it decodes it
+                durations.append(im.info["duration"])
+                if i == frames // 2:
+                    middle = _rgb(im.convert("RGBA"))
+            timing.append((durations, im.info.get("loop")))
+            if out is ts_out:
+                ts_middle = middle
+    assert timing[0] == timing[1], f"TS plays {timing[0]}, Python {timing[1]}"
+    same = ssim(ts_middle, middle)
+    assert same >= SAME_PICTURE, f"frame {frames // 2} differs between the engines: SSIM {same:.3f}"
+
+
 def pixels(data: bytes) -> Any:
-    with PIL_Image.open(io.BytesIO(data)) as im:
-        im.load()
-        return _rgb(im), im.info.get("icc_profile")
+    """Upright pixels (a kept original can carry its orientation, an AVIF irot) and the ICC profile."""
+    from privpix.imaging import decode
+
+    decoded = decode.decode(data)
+    return _rgb(decoded.image), decoded.icc
 
 
 def _box(x: Any, r: int) -> Any:
@@ -199,13 +235,24 @@ def test_engines_agree(ts_page: Any, corpus: Path, name: str, tool: str, options
     py_out, py = run_py(data, tool, options)
     ts_out, ts = run_ts(ts_page, name, tool, options)
 
-    # with a target size each engine's search lands on its own encoder's quality
-    keys = ("format", "source_format", "width", "height", "target_size", "target_met") + (
-        () if options.get("target_size") else ("quality",)
-    )
+    # with a target size each engine's search lands on its own encoder's quality; whether a re-encode
+    # is smaller than the original depends on the encoder, so each engine decides that for itself
+    same_choice = ts["original_kept"] == py["original_kept"]
+    downscaled = py["target_downscaled"]
+    keys = ("format", "source_format", "target_size", "target_met", "target_downscaled", "frames", "first_frame_only")
+    keys += (() if downscaled else ("width", "height")) + (() if options.get("target_size") or not same_choice else ("quality",))
     for key in keys:
         assert ts[key] == py[key], f"{key}: TS {ts[key]!r}, Python {py[key]!r}"
+    if downscaled:  # the same floor; each engine's encoder fits the target at its own size, within 10 %
+        assert ts["quality"] == py["quality"] and abs(ts["width"] - py["width"]) <= 0.1 * py["width"]
+        assert ts["width"] * py["height"] == pytest.approx(ts["height"] * py["width"], rel=0.02)  # the same shape
     assert ts["bytes_after"] == len(ts_out)
+    stripped = privpix.strip(data).data if py["format"] == py["source_format"] else None
+    for engine, out, report in (("TS", ts_out, ts), ("Python", py_out, py)):
+        if report["original_kept"]:
+            assert out == stripped, f"{engine} kept the original picture, but not as strip makes it"
+        elif stripped is not None and tool == "compress" and not set(options) & {"allow_larger", "max_dimension", "colour"}:
+            assert len(out) < len(stripped), f"{engine} handed over {len(out)} bytes where the original is {len(stripped)}"
     if options.get("target_size"):
         assert len(ts_out) <= options["target_size"]
     located = lambda report: any(f["category"] == "location" for f in report["kept"])  # noqa: E731
@@ -215,12 +262,23 @@ def test_engines_agree(ts_page: Any, corpus: Path, name: str, tool: str, options
     orientation = [f for f in ts["kept"] if f["label"] == "Orientation"]
     assert all(f.get("data", {}).get("orientation") in (None, 1) for f in orientation), "a kept Orientation that is not 1"
 
+    if ts["original_kept"] and py["original_kept"]:
+        assert ts_out == py_out  # both the original picture, stripped alike
+        return
+    if py["frames"] > 1 and not ts["original_kept"]:
+        assert_same_animation(ts_out, py_out, py["frames"])
+
     ts_px, ts_icc = pixels(ts_out)
     py_px, py_icc = pixels(py_out)
-    assert ts_px.shape == py_px.shape == (py["height"], py["width"], 3)
+    assert ts_px.shape == (ts["height"], ts["width"], 3) and py_px.shape == (py["height"], py["width"], 3)
     assert (ts_icc is None) == (py_icc is None), (
         f"ICC profile: TS {'yes' if ts_icc else 'no'}, Python {'yes' if py_icc else 'no'}"
     )
+    if downscaled:  # compare the pictures at Python's size
+        ts_px = _rgb(
+            PIL_Image.fromarray(ts_px.astype(np.uint8)).resize((py["width"], py["height"]), PIL_Image.Resampling.LANCZOS)
+        )
+        options = {**options, "max_dimension": max(py["width"], py["height"])}
     ref = reference(data, py["format"], options)
     ts_score, py_score, same = ssim(ts_px, ref), ssim(py_px, ref), ssim(ts_px, py_px)
     print(

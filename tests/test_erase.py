@@ -477,3 +477,31 @@ def test_library_faces(photo: Path) -> None:
     m[900:1000, 1200:1300] = True
     result = privpix.erase_file(heic, mask=png(m.astype(np.uint8) * 255))
     assert result.format == "jpeg" and heic.with_name("pug-erased.jpg").is_file()
+
+
+# ---- the re-encode ------------------------------------------------------------------------------------
+
+JPEG_QUALITY_FIXTURE = Path(__file__).parents[1] / "web" / "test" / "fixtures" / "jpeg-quality.json"
+
+
+def test_jpeg_quality_is_estimated_from_the_tables() -> None:
+    from privpix.imaging.jpeg_quality import estimate
+
+    for quality in (20, 50, 75, 90, 97):
+        out = io.BytesIO()
+        Image.new("RGB", (64, 64), (90, 120, 40)).save(out, "JPEG", quality=quality)
+        assert estimate(out.getvalue()) == quality
+    # the TypeScript engine's estimates of the corpus (web/test/jpeg-quality.test.ts) are Python's
+    expected = json.loads(JPEG_QUALITY_FIXTURE.read_text())
+    assert {name: estimate((CORPUS / name).read_bytes()) for name in expected} == expected
+
+
+def test_erase_does_not_make_a_jpeg_larger() -> None:
+    """The issue's photo: a 1.91 MB JPEG saved at about quality 78 was re-saved at 90 as 2.24 MB."""
+    data = (CORPUS / "mei_Oppo_R7_Plus.jpg").read_bytes()
+    result = erase(data, boxes=[(1500, 2000, 80, 80)])
+    assert result.quality == 78
+    assert len(result.data) < len(data)
+    assert erase(data, boxes=[(1500, 2000, 80, 80)], options=EraseOptions(quality=90)).quality == 90  # asked for
+    png = erase((CORPUS / "skimage_chelsea.png").read_bytes(), boxes=[(100, 100, 20, 20)])
+    assert png.quality is None

@@ -95,9 +95,10 @@ SHARED_TAIL = ["removed", "kept", "warnings"]
 def test_every_report_puts_the_shared_keys_in_the_same_places() -> None:
     encode = privpix.compress(JPEG).to_json()
     erase = privpix.erase(CORPUS / "skimage_chelsea.png", boxes=[(10, 10, 20, 20)]).to_json()
-    for report, own in ((encode, ["quality"]), (erase, ["quality"])):
+    for report, own in ((encode, ["quality", "frames"]), (erase, ["quality"])):
         keys = list(report)
-        assert keys[:5] == [*SHARED_HEAD, *own] and keys[5:7] == ["bytes_before", "bytes_after"]
+        head = len(SHARED_HEAD) + len(own)
+        assert keys[:head] == [*SHARED_HEAD, *own] and keys[head : head + 2] == ["bytes_before", "bytes_after"]
     assert list(encode)[-3:] == SHARED_TAIL
     assert list(erase)[-4:] == [*SHARED_TAIL, "seconds"]
     assert erase["region"] == {"x": 4, "y": 4, "width": 32, "height": 32}

@@ -265,6 +265,7 @@ def compress(
     background: Annotated[str, _flag(COMPRESS, "background", metavar="#RRGGBB")] = COMPRESS.option("background").default,
     palette: Annotated[bool, _flag(COMPRESS, "palette")] = COMPRESS.option("palette").default,
     keep_metadata: Annotated[bool, _flag(COMPRESS, "keep_metadata")] = COMPRESS.option("keep_metadata").default,
+    allow_larger: Annotated[bool, _flag(COMPRESS, "allow_larger")] = COMPRESS.option("allow_larger").default,
 ) -> None:
     """Make photos smaller: same format by default (HEIC and TIFF become JPEG), a fixed quality or a
     target file size, optional downscale. Metadata is removed as by strip unless --keep-metadata."""
@@ -282,6 +283,7 @@ def compress(
             background=background,
             palette=palette,
             keep_metadata=keep_metadata,
+            allow_larger=allow_larger,
         )
     except ValueError as err:
         usage(str(err))

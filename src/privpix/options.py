@@ -170,6 +170,10 @@ STRIP = ToolSpec(
 # What -q means when not given; PNG is lossless (quality only matters with --palette).
 DEFAULT_QUALITY: dict[EncodeFormat, int] = {"jpeg": 75, "webp": 75, "avif": 60, "png": 100}
 QUALITY_RANGE = (1, 100)
+# The lowest quality a target size search goes down to before it downscales instead: the lowest whose
+# SSIMULACRA2 stays >= 50 on every photo of bench/quality_calibration.py (below it a photo shows
+# blocks and smears). A palette PNG's quality is the palette's, not comparable: its search goes to 1.
+QUALITY_FLOOR: dict[EncodeFormat, int] = {"jpeg": 25, "webp": 40, "avif": 45, "png": 1}
 # Pixel budget of one image in both engines: beyond it a file is refused with a clear message
 # rather than crashing a browser tab (a 100 MP RGBA image is 400 MB a copy).
 MAX_PIXELS = 100_000_000
@@ -181,7 +185,7 @@ def _qualities(table: dict[EncodeFormat, int]) -> str:
     return ", ".join(f"{FORMAT_LABELS[fmt]} {q}" for fmt, q in table.items() if fmt != "png")
 
 
-def _quality(defaults: dict[EncodeFormat, int], what: str) -> OptionSpec:
+def _quality(defaults: dict[EncodeFormat, int], what: str, note: str = "") -> OptionSpec:
     low, high = QUALITY_RANGE
     return OptionSpec(
         name="quality",
@@ -189,7 +193,7 @@ def _quality(defaults: dict[EncodeFormat, int], what: str) -> OptionSpec:
         kind="int",
         default=None,
         label="Quality",
-        help=f"Encoder quality {low}-{high}{what} (default: {_qualities(defaults)}; PNG is lossless).",
+        help=f"Encoder quality {low}-{high}{what} (default: {_qualities(defaults)}{note}; PNG is lossless).",
         minimum=low,
         maximum=high,
     )
@@ -279,7 +283,7 @@ COMPRESS = ToolSpec(
             default="keep",
             label="Format",
             help="keep: the same format where privpix can write it (HEIC and TIFF become JPEG, or PNG when "
-            "transparent; GIF and BMP become PNG).",
+            "transparent; GIF and BMP become PNG; an animated GIF, WebP or PNG becomes an animated WebP).",
             choices=get_args(CompressFormat),
         ),
         OptionSpec(
@@ -291,6 +295,15 @@ COMPRESS = ToolSpec(
             help="Largest acceptable file size, e.g. 500KB or 1.5MB: the highest quality that fits is searched (overrides -q).",
         ),
         *_ENCODE_COMMON,
+        OptionSpec(
+            name="allow_larger",
+            flag="--allow-larger/--no-allow-larger",
+            kind="bool",
+            default=False,
+            label="Allow a larger file",
+            help="Write the re-encoded picture even when it is larger than the original in the same format; by default "
+            "the original picture is kept (its metadata removed as by strip) when re-encoding does not make it smaller.",
+        ),
     ),
 )
 
@@ -346,7 +359,9 @@ REMOVE_BG = ToolSpec(
 # ---- erase objects ------------------------------------------------------------------------------------
 
 # Quality of the re-encoded photo when -q is not given: an erase should leave the rest of the photo
-# as it was, so higher than compress's defaults. PNG (and GIF/BMP, which become PNG) stays lossless.
+# as it was, so higher than compress's defaults; a JPEG source saved at a lower quality (estimated
+# from its quantisation tables, imaging/jpeg_quality.py) is written at that quality instead, so the
+# result is not larger than it. PNG (and GIF/BMP, which become PNG) stays lossless.
 ERASE_QUALITY: dict[EncodeFormat, int] = {"jpeg": 90, "webp": 90, "avif": 80}
 # Largest crop (the grown + feathered mask's bounding box with its context, see privpix.tools.erase.fill)
 # that is filled at once, in pixels; a larger one is refused with a clear message. Every mask on a
@@ -408,7 +423,7 @@ ERASE = ToolSpec(
             minimum=0,
             maximum=0xFFFFFFFF,
         ),
-        _quality(ERASE_QUALITY, " of the result"),
+        _quality(ERASE_QUALITY, " of the result", ", a JPEG at most the quality it was saved at"),
         _KEEP_METADATA,
     ),
 )
@@ -471,12 +486,14 @@ class ConvertOptions(EncodeOptions):
 @dataclass(frozen=True)
 class CompressOptions(EncodeOptions):
     """Options of compress (``COMPRESS``): ``format`` ("keep" or an output format), ``target_size``
-    (bytes: the highest quality that fits is searched) and ``EncodeOptions``'s."""
+    (bytes: the highest quality that fits is searched), ``allow_larger`` (write the re-encoded picture
+    even when it is larger than the original in the same format) and ``EncodeOptions``'s."""
 
     SPEC: ClassVar[ToolSpec] = COMPRESS
 
     format: CompressFormat = COMPRESS.option("format").default
     target_size: int | None = COMPRESS.option("target_size").default
+    allow_larger: bool = COMPRESS.option("allow_larger").default
 
 
 @dataclass(frozen=True)
@@ -534,8 +551,14 @@ class EraseOptions(Validated):
     def feather_for(self, width: int, height: int) -> int:
         return self.feather if self.feather is not None else auto_feather(width, height)
 
-    def quality_for(self, fmt: EncodeFormat) -> int:
-        return self.quality if self.quality is not None else ERASE_QUALITY[fmt]
+    def quality_for(self, fmt: EncodeFormat, source_quality: int | None = None) -> int:
+        """``quality``, else ``ERASE_QUALITY``, lowered for a JPEG to the quality the source JPEG was
+        saved at (``source_quality``, estimated from its tables) so the result is not larger than it."""
+        if self.quality is not None:
+            return self.quality
+        if fmt == "jpeg" and source_quality is not None:
+            return min(ERASE_QUALITY[fmt], source_quality)
+        return ERASE_QUALITY[fmt]
 
 
 # ---- the export for the web app ----------------------------------------------------------------------
@@ -546,6 +569,7 @@ def export() -> dict[str, Any]:
         "limits": {"max_pixels": MAX_PIXELS, "erase_max_crop": ERASE_MAX_CROP},
         "models": model_registry.export(),
         "default_quality": DEFAULT_QUALITY,
+        "quality_floor": QUALITY_FLOOR,
         "erase_quality": ERASE_QUALITY,
         "tools": {
             name: {

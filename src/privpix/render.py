@@ -77,7 +77,10 @@ def encode_line(source: Path, output: Path | None, report: dict[str, Any]) -> st
     """``IMG_1.heic -> IMG_1-compressed.jpg  HEIC 1.30 MB -> JPEG 298.6 kB (-77%), 4032×3024, q55  removed: …``"""
     before, after = report.get("bytes_before", 0), report.get("bytes_after", 0)
     change = f"{round((after - before) * 100 / before):+d}%" if before else ""
-    quality = f", q{report['quality']}" if report.get("quality") is not None else ", lossless"
+    if report.get("original_kept"):
+        quality = ", the original picture"
+    else:
+        quality = f", q{report['quality']}" if report.get("quality") is not None else ", lossless"
     groups = _removed_groups(report, with_kept=False)
     what = "  removed: " + ", ".join(groups) if groups else ""
     return (

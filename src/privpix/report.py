@@ -151,14 +151,15 @@ class BatchReport:
             "error": statuses.count("error"),
             "skipped": statuses.count("skipped"),
             "damaged": sum(1 for _, e in self.entries if (e["result"] or {}).get("damaged")),
+            "target_missed": sum(1 for _, e in self.entries if (e["result"] or {}).get("target_met") is False),
             "interrupted": interrupted,
         }
 
     def finish(self, interrupted_by: int | None = None) -> int:
         """Print what ``--json`` / ``--jsonl`` still owe and return the exit status: 0 when every
         file succeeded or was skipped, 1 when any failed (or there was nothing to do), 3 when every
-        file was written but some input was damaged (cut short: docs/strip.md), 128+signal when
-        interrupted."""
+        file was written but some input was damaged (cut short: docs/strip.md), 4 when every file was
+        written but some target size could not be met even downscaled, 128+signal when interrupted."""
         summary = self.summary(interrupted_by is not None)
         together = self.aggregate.result() if self.aggregate is not None else None
         if self.mode == "json":
@@ -181,7 +182,7 @@ class BatchReport:
             return 128 + interrupted_by
         if not self.entries or summary["error"]:
             return 1
-        return 3 if summary["damaged"] else 0
+        return 3 if summary["damaged"] else 4 if summary["target_missed"] else 0
 
     def _emit(self, value: dict[str, Any], indent: int | None = None) -> None:
         sys.stdout.write(json.dumps(value, indent=indent, ensure_ascii=False) + "\n")

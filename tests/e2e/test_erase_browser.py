@@ -221,7 +221,9 @@ def test_erase_offline_session(browser: Any, server: str, corpus: Path, tmp_path
             f"stroke: {mask.sum()} px, grow {grow}, feather {feather}, erase {elapsed:.1f} s; mean |change| inside {inside_change:.1f}, outside {outside_change:.2f} ({outside_psnr:.1f} dB)"
         )
         assert inside_change > 25, f"the rocket is still there: mean change {inside_change:.1f}"
-        assert outside_change < 2 and outside_psnr > 36, (outside_change, outside_psnr)  # JPEG q90 re-encoding noise
+        # JPEG q90 re-encoding noise: q90 is the CLI's q90 in both engines (the browser's encoder gets the
+        # quality with the same SSIMULACRA2, imaging/quality-map.ts); jpegli q90 of this photo: 2.24, 34.2 dB
+        assert outside_change < 2.6 and outside_psnr > 33.5, (outside_change, outside_psnr)
         # The fill is sky: inside the stroke's upper part (sky above the pad) the result is dark blue.
         sky = mask.copy()
         sky[300:] = False
@@ -271,9 +273,10 @@ def test_erase_offline_session(browser: Any, server: str, corpus: Path, tmp_path
         rocket_psnr = _psnr(result2[mask & away], original[mask & away])
         rect_change = float(np.abs(result2[rect_mask] - original[rect_mask]).mean())
         print(f"after undo + rectangle: rocket {rocket_psnr:.1f} dB from the original, rectangle mean |change| {rect_change:.1f}")
-        assert rocket_psnr > 36, "undo did not bring the rocket back"
+        # q90 re-encoding noise on the rocket's detail is ~32 dB; an erased rocket is under 20 dB
+        assert rocket_psnr > 30, "undo did not bring the rocket back"
         assert rect_change > 3, "the rectangle was not erased"
-        assert _psnr(result2[away], original[away]) > 36
+        assert _psnr(result2[away], original[away]) > 33.5
 
         command = copy_cli_command(page)
         assert command == boxed, command
@@ -413,7 +416,7 @@ def test_orientation_is_applied_once(browser: Any, server: str, corpus: Path, tm
         box = np.zeros(result.shape[:2], bool)
         box[60:120, 400:460] = True
         away = ~_dilate(box, 40)
-        assert _psnr(result[away], original[away]) > 36  # the rest is the photo, upright
+        assert _psnr(result[away], original[away]) > 33.5  # the rest is the photo, upright (q90 re-encoding noise)
     finally:
         context.close()
     assert not errors, errors

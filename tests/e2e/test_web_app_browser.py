@@ -329,12 +329,14 @@ def test_problems_are_one_sentence_and_the_model_row_offers_the_download(browser
         details.click()
         expect(page.get_by_test_id("problem")).to_contain_text("not an image privpix can read")
 
-        # A result with a warning says so in its row, in the warning colour, instead of "Done".
+        # A result with a warning says so in its row, in the warning colour, instead of "Done" (an animation
+        # written as JPEG keeps its first frame only).
+        page.get_by_label("Format", exact=True).select_option("jpeg")
         page.get_by_label("Choose images", exact=True).set_input_files(str(corpus / ANIMATED))
         gif = file_row(page, ANIMATED)
         expect(gif).to_have_attribute("data-status", "done", timeout=TIMEOUT)
         status = gif.get_by_test_id("row-status")
-        expect(status).to_contain_text("Animated GIF: only the first frame is used.")
+        expect(status).to_contain_text("Animated GIF: first frame only (JPEG cannot hold an animation).")
         expect(status).not_to_contain_text("Done")
         warn = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--warn').trim()")
         colour = status.evaluate("el => getComputedStyle(el).color")

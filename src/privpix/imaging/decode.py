@@ -20,8 +20,12 @@ Rules (the TypeScript engine follows the same ones):
   properties of the primary item only (the decoder applies them; the EXIF Orientation inside a
   HEIF file is ignored, as the HEIF spec requires).
 - The pixel count (width × height from the header, read before any pixel is decoded) must not
-  exceed ``options.MAX_PIXELS``.
-- GIF, animated WebP and APNG: the first frame, with a warning.
+  exceed ``options.MAX_PIXELS`` — for a JPEG with ``max_dimension``, the count at the reduced DCT
+  scale it is decoded at (1/2, 1/4 or 1/8 of each side), so 108 and 200 MP phone photos can be
+  downscaled.
+- GIF, animated WebP and APNG: the first frame, with a warning (``first_frame_warning``) and the
+  frame count (``frames``); compress and convert read every frame (``imaging/animation.py``) when
+  the output can hold them.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from ..formats.findings import format_fixed
 from ..options import MAX_PIXELS
 from .photo import FORMAT_NAMES, Photo, open_photo
 
+ANIMATED_KINDS = {"gif": "animated GIF", "webp": "animated WebP", "png": "animated PNG"}
 DAMAGED = "the picture is incomplete (privpix strip can still remove its metadata)"
 
 # EXIF Orientation -> the Pillow transpose that makes the pixels upright.
@@ -60,6 +65,8 @@ class Decoded:
     exif: bytes | None = None
     orientation: int = 1  # what was applied to make the pixels upright
     warnings: list[str] = field(default_factory=list)
+    frames: int = 1  # an animation's frame count; ``image`` is its first frame
+    first_frame_warning: str | None = None  # the warning that says so (in ``warnings``)
 
     @property
     def has_alpha(self) -> bool:
@@ -84,28 +91,56 @@ def _megapixels(width: int, height: int) -> str:
     return format_fixed(width * height / 1_000_000, 1)
 
 
-def check_pixels(fmt: str, width: int, height: int) -> None:
+def check_pixels(fmt: str, width: int, height: int, *, reducible: bool = False) -> None:
+    """UnsupportedError when ``width`` × ``height`` is over ``MAX_PIXELS``; ``reducible``: a
+    downscale (--max-dimension) would let it decode at a reduced size, and the message says so."""
     if width * height > MAX_PIXELS:
+        hint = "; with --max-dimension it is decoded at a reduced size" if reducible else ""
         raise UnsupportedError(
             FORMAT_NAMES[fmt],
             -1,
             f"{width}×{height} is {_megapixels(width, height)} megapixels, more than the "
-            f"{MAX_PIXELS // 1_000_000} megapixels privpix decodes at once",
+            f"{MAX_PIXELS // 1_000_000} megapixels privpix decodes at once{hint}",
         )
 
 
-def _open_pillow(data: bytes, fmt: str) -> Image.Image:
+def _open_pillow(data: bytes, fmt: str, max_dimension: int | None) -> Image.Image:
+    """The file opened (nothing decoded yet). A JPEG with ``max_dimension`` is set to decode at the
+    reduced DCT scale first (``Image.draft``), and its pixel budget applies to that reduced size: a
+    108 or 200 MP phone JPEG downscaled decodes at 1/2 or 1/4 of each side."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None  # the budget is checked below, on the size that will be decoded
     try:
         with pywarnings.catch_warnings():
-            pywarnings.simplefilter("ignore", Image.DecompressionBombWarning)
             pywarnings.filterwarnings("ignore", "Image appears to be a malformed MPO file")  # read as JPEG: fine
             im = Image.open(io.BytesIO(data))
-    except Image.DecompressionBombError as err:
-        raise UnsupportedError(FORMAT_NAMES[fmt], -1, f"more than {MAX_PIXELS // 1_000_000} megapixels ({err})") from None
     except (OSError, SyntaxError, ValueError) as err:
         raise FormatError(FORMAT_NAMES[fmt], -1, f"cannot decode the image: {err}") from None
-    check_pixels(fmt, *im.size)
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+    if fmt == "jpeg" and max_dimension is not None:
+        from .resize import fit_size
+
+        w, h = fit_size(im.width, im.height, max_dimension)
+        if (w, h) != im.size:
+            im.draft(im.mode, jpeg_draft_size(im.width, im.height, w, h))
+    check_pixels(fmt, *im.size, reducible=fmt == "jpeg" and max_dimension is None)
     return im
+
+
+def jpeg_draft_size(width: int, height: int, fit_width: int, fit_height: int) -> tuple[int, int]:
+    """The size a JPEG is asked to decode at (``Image.draft`` picks the largest DCT scale, 1/2 to
+    1/8, that stays at least this large) when it will be fitted to ``fit_width`` × ``fit_height``:
+    ``REDUCING_GAP`` times that size, so the Lanczos step keeps its detail — or the fitted size
+    itself when that would leave a picture over the pixel budget (a 108 MP photo fitted to 4000 px
+    decodes at 1/2: 27 MP)."""
+    from .resize import REDUCING_GAP
+
+    gap = (int(fit_width * REDUCING_GAP), int(fit_height * REDUCING_GAP))
+    scale = next(s for s in (8, 4, 2, 1) if s <= max(1, min(width // gap[0], height // gap[1])))
+    if -(-width // scale) * -(-height // scale) > MAX_PIXELS:
+        return fit_width, fit_height
+    return gap
 
 
 def _load(im: Image.Image, fmt: str) -> Image.Image:
@@ -176,26 +211,23 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
         raise FormatError("", -1, f"{cut}; {DAMAGED}")
     warnings: list[str] = []
     orientation = 1
+    frames = 1
+    first_frame: str | None = None
     if fmt == "heic":
         im = _decode_heic(data)
     else:
-        im = _open_pillow(data, fmt)
+        im = _open_pillow(data, fmt, max_dimension)
         if fmt == "bmp":  # no container walk: Pillow reads its profile
             icc = im.info.get("icc_profile") or None
         if fmt in ("gif", "webp", "png") and getattr(im, "is_animated", False):
-            kind = {"gif": "animated GIF", "webp": "animated WebP", "png": "animated PNG"}[fmt]
-            warnings.append(f"{kind}: only the first frame is used")
+            frames = int(getattr(im, "n_frames", 1))
+            first_frame = f"{ANIMATED_KINDS[fmt]}: only the first frame is used"
+            warnings.append(first_frame)
         if fmt == "avif":
             # Pillow reports the primary item's irot/imir as the EXIF orientation (and only that)
             orientation = im.getexif().get(exif_mod.TAG_ORIENTATION, 1)
         elif fmt in ("jpeg", "png", "webp", "tiff"):
             orientation = exif_orientation(block)
-        if fmt == "jpeg" and max_dimension is not None:
-            from .resize import REDUCING_GAP, fit_size
-
-            w, h = fit_size(im.width, im.height, max_dimension)
-            if (w, h) != im.size:
-                im.draft(im.mode, (int(w * REDUCING_GAP), int(h * REDUCING_GAP)))
         im = _load(im, fmt)
         if fmt == "gif":
             im = im.convert("RGBA")
@@ -204,4 +236,13 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
     else:
         orientation = 1
     im = normalise_mode(im)
-    return Decoded(image=im, format=fmt, icc=icc, exif=block, orientation=orientation, warnings=warnings)
+    return Decoded(
+        image=im,
+        format=fmt,
+        icc=icc,
+        exif=block,
+        orientation=orientation,
+        warnings=warnings,
+        frames=frames,
+        first_frame_warning=first_frame,
+    )

@@ -21,7 +21,9 @@ def compress(image: FileInput, options: CompressOptions | None = None) -> Encode
         image: the file: bytes (or any bytes-like object), a path (``str`` or ``os.PathLike``) or
             a binary file object opened for reading.
         options: ``CompressOptions`` (default: same format, JPEG/WebP quality 75, AVIF 60, PNG
-            lossless; ``target_size`` in bytes searches the quality; ``max_dimension`` downscales).
+            lossless; ``target_size`` in bytes searches the quality, downscaling when even the
+            quality floor is too large; ``max_dimension`` downscales; when re-encoding does not make
+            the photo smaller, the original picture is kept, stripped, unless ``allow_larger``).
 
     Returns:
         An ``EncodeResult``: ``data`` (the new file), ``format``, ``source_format``, ``width``,
@@ -30,7 +32,8 @@ def compress(image: FileInput, options: CompressOptions | None = None) -> Encode
 
     Raises:
         FormatError: not an image privpix reads, or a broken one (the message says what is wrong);
-            UnsupportedError (a FormatError) for a picture over 100 megapixels.
+            UnsupportedError (a FormatError) for a picture over 100 megapixels (a JPEG with
+            ``max_dimension`` counts at the reduced scale it is decoded at).
         TypeError: ``image`` is none of the accepted kinds.
 
     Example::
@@ -42,4 +45,4 @@ def compress(image: FileInput, options: CompressOptions | None = None) -> Encode
     """
     options = options or CompressOptions()
     photo = open_photo(read_file_input(image, "compress"))
-    return run(photo, options.format, options, options.target_size)
+    return run(photo, options.format, options, options.target_size, keep_smaller_original=not options.allow_larger)

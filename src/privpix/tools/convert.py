@@ -27,7 +27,8 @@ def convert(image: FileInput, options: ConvertOptions | None = None) -> EncodeRe
 
     Raises:
         FormatError: not an image privpix reads, or a broken one (the message says what is wrong);
-            UnsupportedError (a FormatError) for a picture over 100 megapixels.
+            UnsupportedError (a FormatError) for a picture over 100 megapixels (a JPEG with
+            ``max_dimension`` counts at the reduced scale it is decoded at).
         TypeError: ``image`` is none of the accepted kinds.
 
     Example::

@@ -46,10 +46,12 @@ JPEG_MAX_EXIF = 0xFFFF - 2 - 6
 JPEG_MAX_ICC = 255 * (0xFFFF - 2 - 14)
 
 
-def keep_format(source: str, transparent: bool) -> EncodeFormat:
+def keep_format(source: str, transparent: bool, animated: bool = False) -> EncodeFormat:
     """The output format of ``format="keep"`` for a ``source`` format: JPEG, PNG, WebP and AVIF stay
     what they are; HEIC/HEIF and TIFF become JPEG, or PNG when the picture has real transparency;
-    GIF and BMP become PNG."""
+    GIF and BMP become PNG; an animation (GIF, WebP, APNG) becomes an animated WebP."""
+    if animated:
+        return "webp"
     if source in ("heic", "tiff") and transparent:
         return "png"
     return KEEP_FORMAT[source]

@@ -66,6 +66,9 @@ export const ENCODE_FORMATS: readonly EncodeFormat[] = EXPORT.tools.convert.opti
 /** What quality means when none is given, per output format (Python's DEFAULT_QUALITY). */
 export const DEFAULT_QUALITY: Readonly<Record<EncodeFormat, number>> = EXPORT.default_quality;
 
+/** The lowest quality a target size search goes down to before it downscales instead (Python's QUALITY_FLOOR). */
+export const QUALITY_FLOOR: Readonly<Record<EncodeFormat, number>> = EXPORT.quality_floor;
+
 /** Pixel budget of one image (Python's MAX_PIXELS): larger images are refused with a clear message. */
 export const MAX_PIXELS: number = EXPORT.limits.max_pixels;
 

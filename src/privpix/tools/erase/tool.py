@@ -277,7 +277,7 @@ def erase(
         Path("beach-erased.jpg").write_bytes(result.data)
         clean = privpix.erase(Image.open("beach.png"), mask=Image.open("beach-mask.png"))  # a PIL image
     """
-    from ...imaging import colour, decode, encode
+    from ...imaging import colour, decode, encode, jpeg_quality
     from ...inputs import is_pixels
     from ...pixels import from_pixels, to_pixels
 
@@ -307,7 +307,8 @@ def erase(
     start = time.perf_counter()
     out_image = _with_alpha_of(filled.rgb, upright)
     icc, exif = metadata_to_write(photo, fmt, prepared.icc, options.keep_metadata, warnings)
-    quality = None if fmt == "png" else options.quality_for(fmt)
+    source_quality = jpeg_quality.estimate(photo.data) if photo.format == "jpeg" else None
+    quality = None if fmt == "png" else options.quality_for(fmt, source_quality)
     out = encode.encode(out_image, fmt, quality, icc=icc, exif=exif)
     seconds["encode"] = time.perf_counter() - start
 

@@ -10,7 +10,9 @@
  *   primary item (libheif applies it, or `orient` on the two-band path). AVIF: the browser applies
  *   irot/imir (imageOrientation 'from-image').
  * - The pixel count from the header must not exceed MAX_PIXELS; nothing is decoded before that check.
- * - GIF, animated WebP and APNG: the first frame, with a warning.
+ * - GIF, animated WebP and APNG: the first frame, with a warning (`firstFrameWarning`) and the frame
+ *   count (`frames`); compress and convert read every frame (imaging/animation.ts) when the output can
+ *   hold them.
  *
  * Native decoders (createImageBitmap in this worker) for JPEG, PNG, WebP, AVIF, GIF and BMP; wasm for
  * HEIC (libheif) and TIFF (UTIF). `colour` decides the colour handling up front (see colour.ts).
@@ -46,11 +48,17 @@ export function exifOrientation(block: Uint8Array | null): number {
   }
 }
 
-function animatedWarning(data: Uint8Array, fmt: SourceFormat): string | null {
-  if (fmt === 'gif' && gif.parse(data).blocks.filter((b) => b.introducer === 0x2c).length > 1) return 'animated GIF: only the first frame is used';
-  if (fmt === 'webp' && webp.parse(data).chunks.some((c) => c.fourcc === 'ANIM' || c.fourcc === 'ANMF')) return 'animated WebP: only the first frame is used';
-  if (fmt === 'png' && png.parse(data).chunks.some((c) => c.type === 'acTL')) return 'animated PNG: only the first frame is used';
-  return null;
+export const ANIMATED_KINDS: Partial<Record<SourceFormat, string>> = { gif: 'animated GIF', webp: 'animated WebP', png: 'animated PNG' };
+
+/** How many frames the file shows (1 for a still picture), as Pillow counts them (Python's n_frames). */
+export function frameCount(data: Uint8Array, fmt: SourceFormat): number {
+  if (fmt === 'gif') return Math.max(1, gif.parse(data).blocks.filter((b) => b.introducer === 0x2c).length);
+  if (fmt === 'webp') return Math.max(1, webp.parse(data).chunks.filter((c) => c.fourcc === 'ANMF').length);
+  if (fmt === 'png') {
+    const actl = png.parse(data).chunks.find((c) => c.type === 'acTL');
+    if (actl && actl.length >= 4) return Math.max(1, new DataView(data.buffer, data.byteOffset + actl.dataStart, 4).getUint32(0));
+  }
+  return 1;
 }
 
 // ---- decoding --------------------------------------------------------------------------------------
@@ -69,17 +77,43 @@ export interface Decoded {
   /** True when the pixels are already converted to sRGB (the ICC profile no longer applies). */
   srgb: boolean;
   warnings: string[];
+  /** An animation's frame count; `picture` is its first frame. */
+  frames: number;
+  /** The warning (in `warnings`) that only the first frame is used, for an animation. */
+  firstFrameWarning: string | null;
 }
 
-export function checkPixels(fmt: SourceFormat, width: number, height: number): void {
+/** UnsupportedError when `width` × `height` is over MAX_PIXELS; `reducible`: a downscale would let it decode at a reduced size, and the message says so. */
+export function checkPixels(fmt: SourceFormat, width: number, height: number, reducible = false): void {
   if (width * height > MAX_PIXELS) {
+    const hint = reducible ? '; with --max-dimension it is decoded at a reduced size' : '';
     throw new UnsupportedError(
       FORMAT_NAMES[fmt],
       -1,
       `${width}×${height} is ${formatFixed((width * height) / 1_000_000, 1)} megapixels, more than the ` +
-        `${Math.floor(MAX_PIXELS / 1_000_000)} megapixels privpix decodes at once`,
+        `${Math.floor(MAX_PIXELS / 1_000_000)} megapixels privpix decodes at once${hint}`,
     );
   }
+}
+
+/** Python's resize.REDUCING_GAP: a JPEG decoded at a reduced DCT scale stays at least this many times the final size. */
+export const REDUCING_GAP = 2.0;
+
+/**
+ * The DCT scale (1, 2, 4 or 8) a JPEG of `width` × `height` is decoded at when it will be fitted within
+ * `maxDimension`: the largest that keeps it at least REDUCING_GAP times the fitted size, or at least the
+ * fitted size when that would leave it over the pixel budget (Python's jpeg_draft_size with Pillow's
+ * Image.draft).
+ */
+export function jpegScale(width: number, height: number, maxDimension: number | null): number {
+  const [w, h] = fitSize(width, height, maxDimension);
+  if (w === width && h === height) return 1;
+  const largest = (rw: number, rh: number): number => {
+    const room = Math.max(1, Math.min(Math.floor(width / rw), Math.floor(height / rh)));
+    return [8, 4, 2, 1].find((scale) => scale <= room)!;
+  };
+  const scale = largest(Math.floor(w * REDUCING_GAP), Math.floor(h * REDUCING_GAP));
+  return Math.ceil(width / scale) * Math.ceil(height / scale) > MAX_PIXELS ? largest(w, h) : scale;
 }
 
 function bmpSize(data: Uint8Array): [number, number] {
@@ -95,16 +129,19 @@ export function isRgbProfile(icc: Uint8Array | null): boolean {
 }
 
 /** Decode a photo (`openPhoto`'s, or bytes, which are opened here). Throws FormatError naming what is wrong. */
-export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb', signal?: AbortSignal): Promise<Decoded> {
+export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb', signal?: AbortSignal, maxDimension: number | null = null): Promise<Decoded> {
   const photo = source instanceof Photo ? source : openPhoto(source);
   const { data, format: fmt, exif, icc } = photo;
   const [width, height] = fmt === 'bmp' ? bmpSize(data) : [photo.inspection.width ?? 0, photo.inspection.height ?? 0];
   const cut = damageReason(photo.inspection.warnings);
   if (cut !== null) throw new FormatError('', -1, `${cut}; ${DAMAGED}`); // a codec would fill the gap (libheif: green)
-  checkPixels(fmt, width, height);
+  // a JPEG larger than the budget is decoded at a reduced DCT scale when it will be downscaled anyway
+  const scale = fmt === 'jpeg' && width * height > MAX_PIXELS ? jpegScale(width, height, maxDimension) : 1;
+  checkPixels(fmt, Math.ceil(width / scale), Math.ceil(height / scale), fmt === 'jpeg' && maxDimension === null);
   const warnings: string[] = [];
-  const animated = animatedWarning(data, fmt);
-  if (animated) warnings.push(animated);
+  const frames = frameCount(data, fmt);
+  const firstFrameWarning = frames > 1 ? `${ANIMATED_KINDS[fmt]}: only the first frame is used` : null;
+  if (firstFrameWarning) warnings.push(firstFrameWarning);
   // keep: the pixel values as stored, with their profile; but a CMYK or grey profile cannot describe
   // RGB output, so those (and colour=srgb) are converted to sRGB by the decoder.
   const convert = colour === 'srgb' || (icc !== null && !isRgbProfile(icc));
@@ -114,7 +151,7 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
   if (fmt === 'heic') {
     const { decodeHeicParallel } = await import('../codecs/heic');
     const raster = await decodeHeicParallel(data, signal);
-    return finishRaster(fmt, raster, 1, icc, exif, convert, warnings);
+    return finishRaster(fmt, raster, 1, icc, exif, convert, warnings, frames, firstFrameWarning);
   }
   if (fmt === 'tiff') {
     const { decodeTiff } = await import('../codecs/tiff');
@@ -124,14 +161,16 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
     } catch (err) {
       throw new FormatError('TIFF', -1, `cannot decode the image: ${err instanceof Error ? err.message : String(err)}`);
     }
-    return finishRaster(fmt, raster, orientation, icc, exif, convert, warnings);
+    return finishRaster(fmt, raster, orientation, icc, exif, convert, warnings, frames, firstFrameWarning);
   }
   // The browser would apply an EXIF orientation by its own rules (Chromium does for JPEG whatever
   // imageOrientation says): it gets the file without its EXIF, and `orient` applies ours once.
   const file = exif !== null && (fmt === 'jpeg' || fmt === 'png' || fmt === 'webp') ? withoutExif(data, fmt) : data;
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(new Blob([file as Uint8Array<ArrayBuffer>]), {
+    if (scale > 1) bitmap = await decodeReduced(file, Math.ceil(width / scale), Math.ceil(height / scale), convert);
+    else
+      bitmap = await createImageBitmap(new Blob([file as Uint8Array<ArrayBuffer>]), {
       imageOrientation: 'from-image', // AVIF: irot/imir, which the browser applies; others carry none now
       colorSpaceConversion: convert ? 'default' : 'none',
       premultiplyAlpha: 'default',
@@ -149,7 +188,34 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
     exif,
     srgb: convert && icc !== null,
     warnings,
+    frames,
+    firstFrameWarning,
   };
+}
+
+/**
+ * A JPEG decoded straight at a reduced size (`width` × `height`, a DCT scale of its own): WebCodecs'
+ * ImageDecoder with a desired size decodes at that scale (a 108 MP photo at 1/4 in ~0.1 s) without ever
+ * holding the full-size pixels, which createImageBitmap would (400+ MB, seconds).
+ */
+async function decodeReduced(file: Uint8Array, width: number, height: number, convert: boolean): Promise<ImageBitmap> {
+  const decoder = new ImageDecoder({
+    data: file as Uint8Array<ArrayBuffer>,
+    type: 'image/jpeg',
+    desiredWidth: width,
+    desiredHeight: height,
+    colorSpaceConversion: convert ? 'default' : 'none',
+  });
+  try {
+    const { image } = await decoder.decode();
+    try {
+      return await createImageBitmap(image);
+    } finally {
+      image.close();
+    }
+  } finally {
+    decoder.close();
+  }
 }
 
 /** The file without its EXIF block (JPEG APP1 "Exif", PNG eXIf, WebP EXIF); pixels untouched. */
@@ -185,6 +251,8 @@ async function finishRaster(
   exif: Uint8Array | null,
   convert: boolean,
   warnings: string[],
+  frames: number,
+  firstFrameWarning: string | null,
 ): Promise<Decoded> {
   let out = raster;
   let srgb = false;
@@ -193,7 +261,7 @@ async function finishRaster(
     out = await toSrgb(raster, icc);
     srgb = true;
   }
-  return { format: fmt, picture: out, width: out.width, height: out.height, orientation, icc, exif, srgb, warnings };
+  return { format: fmt, picture: out, width: out.width, height: out.height, orientation, icc, exif, srgb, warnings, frames, firstFrameWarning };
 }
 
 // ---- upright, at the size a tool needs ---------------------------------------------------------------
@@ -204,6 +272,15 @@ export interface Upright {
   /** The profile the pixels are in, to carry into the output; null when they are sRGB (converted, or untagged). */
   icc: Uint8Array | null;
   warnings: string[];
+  /** An animation's frame count (`raster` is its first frame) and the warning that says so. */
+  frames: number;
+  firstFrameWarning: string | null;
+  /** The upright size before fitting, and how the frames of an animation are read the same way (imaging/animation.ts). */
+  sourceWidth: number;
+  sourceHeight: number;
+  orientation: number;
+  /** True when the decoder converted the pixels to sRGB. */
+  srgb: boolean;
 }
 
 /**
@@ -218,7 +295,7 @@ export async function decodeUpright(
   hooks: { signal?: AbortSignal; stage?(name: 'decode' | 'resize'): void } = {},
 ): Promise<Upright> {
   const { signal } = hooks;
-  const decoded = await decode(photo, colour, signal);
+  const decoded = await decode(photo, colour, signal, maxDimension);
   // max_dimension applies to the upright image; the scaler works before orientation
   const swap = decoded.orientation >= 5;
   const [uw, uh] = swap ? [decoded.height, decoded.width] : [decoded.width, decoded.height];
@@ -227,5 +304,15 @@ export async function decodeUpright(
   const raster = orient(await pixelsAt(decoded.picture, swap ? th : tw, swap ? tw : th), decoded.orientation);
   signal?.throwIfAborted();
   const icc = !decoded.srgb && decoded.icc !== null && decoded.icc.length >= 132 ? decoded.icc : null;
-  return { raster, icc, warnings: [...decoded.warnings] };
+  return {
+    raster,
+    icc,
+    warnings: [...decoded.warnings],
+    frames: decoded.frames,
+    firstFrameWarning: decoded.firstFrameWarning,
+    sourceWidth: uw,
+    sourceHeight: uh,
+    orientation: decoded.orientation,
+    srgb: decoded.srgb,
+  };
 }

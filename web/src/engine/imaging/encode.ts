@@ -8,10 +8,14 @@
  * - WebP: libwebp, Squoosh's defaults (method 4).
  * - AVIF: libaom through libavif, speed AVIF_SPEED, 4:2:0, threads (chosen in bench/encode_browser.py).
  * - PNG: OxiPNG from the raw pixels; `palette` first quantises to at most 256 colours (image-q).
+ *
+ * A quality is on the command line's scale: each lossy encoder gets the number that gives the same
+ * SSIMULACRA2 as the Python engine's encoder at that quality (quality-map.ts).
  */
 
 import type { EncodeFormat } from '../options';
 import { insertMetadata } from './metadata';
+import { encoderQuality } from './quality-map';
 import type { Raster } from './raster';
 
 /**
@@ -44,17 +48,17 @@ export async function encode(r: Raster, fmt: EncodeFormat, p: EncodeParams): Pro
   switch (fmt) {
     case 'jpeg': {
       const { encodeJpeg } = await import('../codecs/jpeg');
-      out = await encodeJpeg(r.data, width, height, p.quality!, p.signal);
+      out = await encodeJpeg(r.data, width, height, encoderQuality('jpeg', p.quality!), p.signal);
       break;
     }
     case 'webp': {
       const { encodeWebp } = await import('../codecs/webp');
-      out = await encodeWebp(r.data, width, height, { quality: p.quality! });
+      out = await encodeWebp(r.data, width, height, { quality: encoderQuality('webp', p.quality!) });
       break;
     }
     case 'avif': {
       const { encodeAvif } = await import('../codecs/avif');
-      out = await encodeAvif(r.data, width, height, { quality: p.quality!, speed: AVIF_SPEED, subsample: 1 });
+      out = await encodeAvif(r.data, width, height, { quality: encoderQuality('avif', p.quality!), speed: AVIF_SPEED, subsample: 1 });
       break;
     }
     case 'png': {

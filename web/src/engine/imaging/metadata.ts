@@ -112,8 +112,13 @@ function webpInsert(out: Uint8Array, icc: Uint8Array | null, exif: Uint8Array | 
     pos += 8 + size + (size & 1);
   }
   const image = chunks.filter(([f]) => f !== 'VP8X' && f !== 'ICCP' && f !== 'EXIF');
-  const alpha = image.some(([f, p]) => f === 'ALPH' || (f === 'VP8L' && p.length > 4 && ((p[4]! >> 4) & 1) === 1));
-  const flags = (icc ? 0x20 : 0) | (alpha ? 0x10 : 0) | (exif ? 0x08 : 0);
+  // an animation (codecs/webp-anim.ts) keeps its header's animation and alpha flags: its frames are in ANMF chunks
+  const header = chunks.find(([f]) => f === 'VP8X')?.[1];
+  const animated = chunks.some(([f]) => f === 'ANIM');
+  const alpha =
+    (animated && header !== undefined && (header[0]! & 0x10) !== 0) ||
+    image.some(([f, p]) => f === 'ALPH' || (f === 'VP8L' && p.length > 4 && ((p[4]! >> 4) & 1) === 1));
+  const flags = (icc ? 0x20 : 0) | (alpha ? 0x10 : 0) | (exif ? 0x08 : 0) | (animated ? 0x02 : 0);
   const w = width - 1;
   const h = height - 1;
   const vp8x = Uint8Array.of(flags, 0, 0, 0, w & 0xff, (w >> 8) & 0xff, (w >> 16) & 0xff, h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff);

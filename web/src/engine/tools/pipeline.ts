@@ -42,9 +42,11 @@ const JPEG_MAX_ICC = 255 * (0xffff - 2 - 14);
 
 /**
  * The output format of format=keep: JPEG, PNG, WebP and AVIF stay what they are; HEIC/HEIF and TIFF
- * become JPEG, or PNG when the picture has real transparency; GIF and BMP become PNG.
+ * become JPEG, or PNG when the picture has real transparency; GIF and BMP become PNG; an animation
+ * (GIF, WebP, APNG) becomes an animated WebP.
  */
-export function keepFormat(source: SourceFormat, transparent: boolean): EncodeFormat {
+export function keepFormat(source: SourceFormat, transparent: boolean, animated = false): EncodeFormat {
+  if (animated) return 'webp';
   if ((source === 'heic' || source === 'tiff') && transparent) return 'png';
   return KEEP_FORMAT[source];
 }

@@ -26,6 +26,10 @@ export interface EncodeReport {
   bytesAfter: number;
   targetSize: number | null;
   targetMet: boolean | null;
+  /** Frames in the result (1: a still picture). */
+  frames: number;
+  /** An animation of which only the first frame is in the result (the format cannot hold it, or it is too large). */
+  firstFrameOnly: boolean;
   /** What the input was, by content (jpeg, png, webp, avif, heic, tiff, gif, bmp). */
   sourceFormat: string;
   warnings: string[];

@@ -64,6 +64,7 @@ const STAGES: Record<string, string> = {
   resize: 'Resizing',
   encode: 'Encoding',
   search: 'Finding the quality that fits',
+  frames: 'Reading the frames',
   optimise: 'Optimising',
   optimize: 'Optimising',
 };
@@ -204,7 +205,7 @@ export class EncodeStore extends BatchQueue<EncodeReport, Item> {
   protected succeeded(item: Item, report: EncodeReport): void {
     const missed = report.targetMet === false ? ' The target size could not be met.' : '';
     announcer.say(
-      `${item.name} is ready: ${formatBytes(report.bytesBefore)} to ${formatBytes(report.bytesAfter)}, ${savedText(report.bytesBefore, report.bytesAfter)}.${missed}`,
+      `${item.name} is ready: ${formatBytes(report.bytesBefore)} to ${formatBytes(report.bytesAfter)}, ${report.firstFrameOnly ? 'the first frame only' : savedText(report.bytesBefore, report.bytesAfter)}.${missed}`,
     );
   }
 

@@ -68,6 +68,8 @@ const api = {
             bytesAfter: r.bytes_after,
             targetSize: r.target_size,
             targetMet: r.target_met,
+            frames: r.frames,
+            firstFrameOnly: r.first_frame_only,
             sourceFormat: r.source_format,
             warnings: r.warnings,
             removed: r.removed.map(brief),

@@ -6,8 +6,9 @@
  *   -> fill.ts on the crop around the mask grown by `grow` and feathered by `feather` px (automatic
  *      values: autoGrow, autoFeather, Python's options.auto_grow / auto_feather); alpha is kept
  *   -> encoded in the input's format (HEIC and TIFF become JPEG, or PNG when transparent; GIF and BMP
- *      become PNG), at ERASE_QUALITY unless a quality is given, with nothing but the ICC profile
- *      unless keep_metadata (then the source's EXIF as compress keeps it, Orientation 1)
+ *      become PNG), at ERASE_QUALITY (a JPEG at most the quality it was saved at, imaging/jpeg-quality.ts)
+ *      unless a quality is given, with nothing but the ICC profile unless keep_metadata (then the source's
+ *      EXIF as compress keeps it, Orientation 1)
  *
  * The browser keeps one photo open and erases several times before it encodes, so the steps are
  * separate functions here: openForErase, erasePatch (repeatable), encodeErased — the photo pipeline's
@@ -15,6 +16,7 @@
  */
 import { decodeUpright } from '../../imaging/decode';
 import { encode as encodeRaster } from '../../imaging/encode';
+import { estimate as estimateJpegQuality } from '../../imaging/jpeg-quality';
 import type { Photo, SourceFormat } from '../../imaging/photo';
 import { flatten, hasTransparency, type Raster } from '../../imaging/raster';
 import type { EncodeFormat } from '../../options';
@@ -116,7 +118,9 @@ export async function encodeErased(
     flatten(raster, [255, 255, 255]);
   }
   const [icc, exif] = metadataToWrite(photo, fmt, photo.icc, options.keep_metadata, warnings);
-  const quality = fmt === 'png' ? null : (options.quality ?? ERASE_QUALITY[fmt]);
+  // a JPEG source saved below ERASE_QUALITY is written at its own quality, so the result is not larger (options.py)
+  const sourceQuality = photo.source === 'jpeg' ? estimateJpegQuality(photo.original.data) : null;
+  const quality = fmt === 'png' ? null : (options.quality ?? (fmt === 'jpeg' && sourceQuality !== null ? Math.min(ERASE_QUALITY[fmt], sourceQuality) : ERASE_QUALITY[fmt]));
   const out = await encodeRaster(raster, fmt, { quality, palette: false, icc, exif, ...(signal ? { signal } : {}) });
   return {
     ...written(photo.original, out, warnings),
