@@ -72,6 +72,9 @@ KEEP_GROUPS: dict[str, dict[str, tuple[int, ...]]] = {
     "blurred-location": {"ifd0": (), "exif": (), "gps": (0x0000, 0x0001, 0x0002, 0x0003, 0x0004)},
 }
 KEEP_GROUP_NAMES = tuple(KEEP_GROUPS)
+# Every group with the exact position: what "keep all metadata" keeps (blurred-location is the
+# alternative to location, not an addition to it).
+KEEP_EVERYTHING = tuple(name for name in KEEP_GROUP_NAMES if name != "blurred-location")
 BLUR_STEPS_PER_DEGREE = 10
 """"blurred-location" rounds latitude and longitude to 1/10 degree: about 11 km, the town but not the house."""
 TYPE_RATIONAL = 5

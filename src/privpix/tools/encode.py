@@ -114,12 +114,12 @@ def larger_warning(before: int, after: int) -> str:
 def stripped_original(photo: Photo, keep_metadata: bool) -> bytes | None:
     """The photo with its metadata removed losslessly, as ``strip`` does (with ``keep_metadata``,
     every EXIF group kept); None when its container cannot be stripped (BMP)."""
-    from ..formats.exif import KEEP_GROUP_NAMES
+    from ..formats.exif import KEEP_EVERYTHING
     from ..formats.policy import StripOptions
 
     if photo.container is None:
         return None
-    policy = StripOptions(keep=frozenset(KEEP_GROUP_NAMES) if keep_metadata else frozenset())
+    policy = StripOptions(keep=frozenset(KEEP_EVERYTHING) if keep_metadata else frozenset())
     return photo.container.strip(photo.data, policy)
 
 

@@ -46,6 +46,9 @@ export const KEEP_GROUPS: Record<string, Record<IfdName, readonly number[]>> = {
   'blurred-location': { ifd0: [], exif: [], gps: [0x0000, 0x0001, 0x0002, 0x0003, 0x0004] },
 };
 export const KEEP_GROUP_NAMES = Object.keys(KEEP_GROUPS);
+/** Every group with the exact position: what "keep all metadata" keeps (blurred-location is the
+ * alternative to location, not an addition to it). */
+export const KEEP_EVERYTHING = KEEP_GROUP_NAMES.filter((name) => name !== 'blurred-location');
 /** "blurred-location" rounds latitude and longitude to 1/10 degree: about 11 km, the town but not the house. */
 export const BLUR_STEPS_PER_DEGREE = 10;
 const TYPE_RATIONAL = 5;

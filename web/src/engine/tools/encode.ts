@@ -7,7 +7,7 @@
  *   -> encode at a quality, or search for the quality that fits target_size -> written (the report)
  */
 
-import { KEEP_GROUP_NAMES } from '../formats/exif';
+import { KEEP_EVERYTHING } from '../formats/exif';
 import { formatBytes } from '../formats/findings';
 import { sniff as sniffJpeg } from '../formats/jpeg';
 import { encode as encodeRaster } from '../imaging/encode';
@@ -75,7 +75,7 @@ export function largerWarning(before: number, after: number): string {
  */
 export function strippedOriginal(photo: Photo, keepMetadata: boolean): Uint8Array | null {
   if (photo.container === null) return null;
-  return photo.container.strip(photo.data, { ...defaultStripOptions(), keep: keepMetadata ? [...KEEP_GROUP_NAMES] : [] });
+  return photo.container.strip(photo.data, { ...defaultStripOptions(), keep: keepMetadata ? [...KEEP_EVERYTHING] : [] });
 }
 
 export interface Hooks {
