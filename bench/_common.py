@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -52,3 +54,16 @@ def save_sheet(rows: list, path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(path)
     return f"wrote {path} ({sheet.width}×{sheet.height})"
+
+
+def ssimulacra2_score(args: tuple[str, bytes]) -> float:
+    """SSIMULACRA2 of an encoded file (``args[1]``) against a reference PNG path (``args[0]``); one
+    argument so that a process pool can map it, one thread per process so the pool owns the cores."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from ssimulacra2 import compute_ssimulacra2
+
+    reference, data = args
+    with tempfile.NamedTemporaryFile(suffix=".img") as f:
+        f.write(data)
+        f.flush()
+        return float(compute_ssimulacra2(reference, f.name))

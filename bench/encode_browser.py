@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _browser import build_pages, chromium, serve  # noqa: E402
-from _common import CORPUS, ROOT, table  # noqa: E402
+from _common import CORPUS, ROOT, ssimulacra2_score, table  # noqa: E402
 
 PHOTO = CORPUS / "mei_Oppo_R7_Plus.jpg"  # 3120x4160, 13.0 MP phone JPEG
 HEIC = CORPUS / "pillowheif_pug.heic"  # 4032x3024 iPhone HEIC, 512x512 tile grid
@@ -55,20 +55,9 @@ def _reference_png(path: Path) -> str:
     return _REFERENCE[str(path)]
 
 
-def _score(args: tuple[str, bytes]) -> float:
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    from ssimulacra2 import compute_ssimulacra2
-
-    reference, data = args
-    with tempfile.NamedTemporaryFile(suffix=".img") as f:
-        f.write(data)
-        f.flush()
-        return float(compute_ssimulacra2(reference, f.name))
-
-
 def scores(reference: str, outputs: list[bytes]) -> list[float]:
     with ProcessPoolExecutor(2) as pool:
-        return list(pool.map(_score, [(reference, o) for o in outputs]))
+        return list(pool.map(ssimulacra2_score, [(reference, o) for o in outputs]))
 
 
 def med(ms: list[float]) -> float:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import os
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -33,7 +32,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _browser import build_pages, chromium, serve  # noqa: E402
-from _common import CORPUS, table  # noqa: E402
+from _common import CORPUS, ssimulacra2_score, table  # noqa: E402
 
 from privpix.imaging import decode, encode  # noqa: E402
 
@@ -50,17 +49,6 @@ PHOTOS = [
 QUALITIES = [5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95, 100]
 FLOOR_SCORE = 50.0
 BROWSER_CODEC = {"jpeg": ("engine-jpeg", {}), "webp": ("webp", {}), "avif": ("avif", {"speed": 9, "subsample": 1})}
-
-
-def _score(args: tuple[str, bytes]) -> float:
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    from ssimulacra2 import compute_ssimulacra2
-
-    reference, data = args
-    with tempfile.NamedTemporaryFile(suffix=".img") as f:
-        f.write(data)
-        f.flush()
-        return float(compute_ssimulacra2(reference, f.name))
 
 
 def crop(name: str, side: int) -> Image.Image:
@@ -126,7 +114,7 @@ def main() -> None:
 
     keys = list(outputs)
     with ProcessPoolExecutor(2) as pool:
-        scored = dict(zip(keys, pool.map(_score, [(str(work / k[2]), outputs[k]) for k in keys])))
+        scored = dict(zip(keys, pool.map(ssimulacra2_score, [(str(work / k[2]), outputs[k]) for k in keys])))
 
     def curve(engine: str, fmt: str, reduce: str = "mean") -> list[float]:
         op = np.mean if reduce == "mean" else np.min
