@@ -50,8 +50,11 @@ def assert_warned(row, sentence: str, colour: str) -> None:
 
 
 def _open_settings(page) -> None:
-    """On a phone the settings are folded under a "Settings" button: unfold them."""
+    """On a phone the settings are folded under a "Settings" button: unfold them. First wait for the
+    tool to render its settings (a button on a phone, a heading on a laptop): right after navigation
+    neither exists yet, and a count of 0 would be read as "nothing to unfold"."""
     toggle = page.get_by_role("button", name="Settings", exact=True)
+    expect(toggle.or_(page.get_by_role("heading", name="Settings", exact=True)).first).to_be_visible()
     if toggle.count() and toggle.get_attribute("aria-expanded") == "false":
         toggle.click()
 
