@@ -27,7 +27,7 @@ _IDENTITY_KEYS: tuple[tuple[IdentityKind, tuple[str, ...]], ...] = (
             "contact",
         ),
     ),
-    ("serial", ("body_serial_number", "lens_serial_number")),
+    ("serial", ("body_serial_number", "lens_serial_number", "internal_serial_number", "accessory_serial_number")),
     ("unique_id", ("image_unique_id", "document_id", "original_document_id")),
     ("software", ("software", "host_computer")),
     ("maker_notes", ("maker_notes",)),

@@ -12,7 +12,7 @@ import type { GpsFix, HiddenPicture, IdentityItem, IdentityKind, PhotoAudit, Ris
 /** Finding keys by identity kind (the camera model is assembled separately, see `device`). */
 const IDENTITY_KEYS: ReadonlyArray<readonly [IdentityKind, readonly string[]]> = [
   ['name', ['artist', 'author', 'author_windows', 'camera_owner', 'copyright', 'creator', 'creator_contact', 'rights_owner', 'caption_writer', 'credit', 'contact']],
-  ['serial', ['body_serial_number', 'lens_serial_number']],
+  ['serial', ['body_serial_number', 'lens_serial_number', 'internal_serial_number', 'accessory_serial_number']],
   ['unique_id', ['image_unique_id', 'document_id', 'original_document_id']],
   ['software', ['software', 'host_computer']],
   ['maker_notes', ['maker_notes']],
