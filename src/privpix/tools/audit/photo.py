@@ -155,35 +155,16 @@ def audit_inspection(inspection: Inspection, name: str, size: int) -> PhotoAudit
     return PhotoAudit(name, size, inspection.format, None, inspection.damaged, gps, time, ids, pictures, risk, reasons)
 
 
-def _check_thumbnail(data: bytes, photo: PhotoAudit) -> None:
-    """The optional, decoding check (thumbnail.py): mark the EXIF thumbnail that shows another picture,
-    and say so among the reasons (medium risk: it may show what was cropped or edited out)."""
-    from .thumbnail import DIFFERS_ABOVE, thumbnail_difference
-
-    thumbs = [h for h in photo.hidden if h.key == "exif_thumbnail"]
-    if not thumbs:
-        return
-    difference = thumbnail_difference(data)
-    if difference is None:
-        return
-    for h in thumbs:
-        h.differs = difference > DIFFERS_ABOVE
-    if difference > DIFFERS_ABOVE:
-        reason = "EXIF thumbnail differs from the picture: it may show what was cropped or edited out"
-        high = sum(1 for r in photo.reasons if r.startswith("GPS position: "))
-        photo.reasons.insert(high, reason)
-        if photo.risk in ("low", "none"):
-            photo.risk = "medium"
-
-
 def audit_photo(data: bytes, name: str, *, thumbnails: bool = False) -> PhotoAudit:
     """What one file gives away. A file that is not an image privpix reads gets ``error`` (and no risk).
-    ``thumbnails`` adds the thumbnail check, which decodes (Python only; docs/audit.md)."""
+    ``thumbnails`` adds the thumbnail check, which decodes (thumbnail.py; docs/audit.md)."""
     try:
         inspection = inspect(data)
     except FormatError as err:
         return PhotoAudit(name, len(data), None, str(err), False, None, None, [], [], "none", [])
     photo = audit_inspection(inspection, name, len(data))
     if thumbnails:
-        _check_thumbnail(data, photo)
+        from .thumbnail import check_thumbnail  # decodes: Pillow is loaded only when asked for
+
+        check_thumbnail(data, photo)
     return photo

@@ -3,14 +3,14 @@
  * what each gives away (engine/tools/audit), and makes cleaned copies with the Metadata tool's engine.
  * Files arrive as handles; each is read (around its picture data, not the picture: read.ts), audited
  * and dropped before the next, so a worker holds one photo's bytes at a time and answers only the small
- * records. No pixel is decoded.
+ * records. No pixel is decoded, unless the thumbnail check is asked for (`AuditOptions.thumbnails`).
  */
 import * as Comlink from 'comlink';
 import { FormatError, UnsupportedError, strip } from '../../engine/index';
 import { auditPhoto } from '../../engine/tools/audit/photo';
 import { reportNetwork } from '../../app/privacy/worker-net';
 import { describeFault, describeFileError } from '../../app/text/problems';
-import type { AuditBatch, AuditInput, Cleaned, FileProblem, PhotoAudit, StripOptions } from './protocol';
+import type { AuditBatch, AuditInput, AuditOptions, Cleaned, FileProblem, PhotoAudit, StripOptions } from './protocol';
 import { auditFile } from './read';
 
 reportNetwork('audit worker');
@@ -24,15 +24,32 @@ async function bytesOf(file: Blob): Promise<Uint8Array> {
   return new Uint8Array(await file.arrayBuffer());
 }
 
+/**
+ * The opt-in thumbnail check on a photo with an EXIF thumbnail: it decodes the whole file, so its code
+ * loads only when asked for. A photo that cannot be compared keeps `differs` unset. Returns the bytes read.
+ */
+async function compareThumbnail(file: Blob, photo: PhotoAudit): Promise<number> {
+  if (photo.error !== null || !photo.hidden.some((h) => h.key === 'exif_thumbnail')) return 0;
+  const { checkThumbnail } = await import('../../engine/tools/audit/thumbnail');
+  const data = await bytesOf(file);
+  try {
+    await checkThumbnail(data, photo);
+  } catch {
+    // a decoder fault: this one photo is not compared; its audit stands
+  }
+  return data.length;
+}
+
 const api = {
   /** What each file of the batch gives away, in order. A file that cannot be read says why in its record. */
-  async audit(inputs: AuditInput[]): Promise<AuditBatch> {
+  async audit(inputs: AuditInput[], options: AuditOptions = { thumbnails: false }): Promise<AuditBatch> {
     const start = performance.now();
     const photos: PhotoAudit[] = [];
     let bytesRead = 0;
     for (const { file, path } of inputs) {
       try {
         const audited = await auditFile(file, path, auditPhoto);
+        if (options.thumbnails) bytesRead += await compareThumbnail(file, audited.photo);
         photos.push(audited.photo);
         bytesRead += audited.bytesRead;
       } catch (e) {
