@@ -3,7 +3,9 @@ sub-folders of 100) picked through the app's folder input in Debian's Chromium, 
 the files are picked until the report is on screen, with the page's JS heap and the browser's memory
 sampled throughout.
 
-    .venv/bin/python bench/audit_browser.py [--files 10000] [--runs 2]
+    .venv/bin/python bench/audit_browser.py [--files 10000] [--runs 2] [--thumbnails]
+
+``--thumbnails`` ticks "Compare each photo with its thumbnail" first (the opt-in check that decodes).
 
 Target (issue 13): ≥ 1,000 photos/s after the files are picked, memory flat (peak reported). The app
 must be built (``cd web && npm run build``); it is served by ``privpix serve``'s own code.
@@ -98,11 +100,13 @@ def browser_pid(browser: object) -> int | None:
     return min(kids, key=lambda p: p.create_time()).pid if kids else None
 
 
-def one_run(browser: object, url: str, tree: Path, count: int) -> dict[str, float]:
+def one_run(browser: object, url: str, tree: Path, count: int, thumbnails: bool = False) -> dict[str, float]:
     page = browser.new_page()  # type: ignore[attr-defined]
     try:
         page.goto(url + "#/audit")
         page.get_by_role("heading", level=1, name="Audit").wait_for()
+        if thumbnails:
+            page.get_by_role("checkbox", name="Compare each photo with its thumbnail").check()
         page.evaluate(HEAP_WATCH)
         pid = browser_pid(browser)
         assert pid is not None, "no Chromium process found"
@@ -137,6 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--thumbnails", action="store_true", help="with the thumbnail check")
     args = parser.parse_args()
     if not (SITE / "index.html").is_file():
         sys.exit("the web app is not built: cd web && npm run build")
@@ -148,7 +153,7 @@ def main() -> None:
             on_a_thread(make_server("127.0.0.1", 0, root=SITE, quiet=True, extra=extra_files())) as url,
             chromium(("--enable-precise-memory-info",)) as browser,
         ):
-            runs = [one_run(browser, url, tree, args.files) for _ in range(args.runs)]
+            runs = [one_run(browser, url, tree, args.files, args.thumbnails) for _ in range(args.runs)]
     rows = [
         [
             str(i + 1),
@@ -163,7 +168,8 @@ def main() -> None:
         for i, r in enumerate(runs)
     ]
     best = max(args.files / r["in_page_s"] for r in runs)
-    print(f"Audit of {args.files:,} photos ({size / 1e9:.2f} GB, the corpus replicated) in Chromium, picked as one folder")
+    check = ", thumbnails compared" if args.thumbnails else ""
+    print(f"Audit of {args.files:,} photos ({size / 1e9:.2f} GB, the corpus replicated) in Chromium, picked as one folder{check}")
     print(
         table(
             [
