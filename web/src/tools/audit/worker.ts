@@ -30,14 +30,15 @@ async function bytesOf(file: Blob): Promise<Uint8Array> {
  */
 async function compareThumbnail(file: Blob, photo: PhotoAudit): Promise<number> {
   if (photo.error !== null || !photo.hidden.some((h) => h.key === 'exif_thumbnail')) return 0;
-  const { checkThumbnail } = await import('../../engine/tools/audit/thumbnail');
-  const data = await bytesOf(file);
   try {
+    const { checkThumbnail } = await import('../../engine/tools/audit/thumbnail');
+    const data = await bytesOf(file);
     await checkThumbnail(data, photo);
+    return data.length;
   } catch {
-    // a decoder fault: this one photo is not compared; its audit stands
+    // the file gone since it was read, or a decoder fault: this one photo is not compared; its audit stands
+    return 0;
   }
-  return data.length;
 }
 
 const api = {
