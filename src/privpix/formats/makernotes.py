@@ -3,7 +3,7 @@ serial numbers it holds (mirrors web/src/engine/formats/makernotes.ts).
 
 Each maker lays its notes out differently: a header (or none), an IFD, a byte order of its own or the
 EXIF block's, and value offsets counted from the EXIF block's TIFF header or from the notes
-themselves. ``LAYOUTS`` below names them; the tag ids come from the makers' tag tables as ExifTool
+themselves. ``_layout`` below tells them apart; the tag ids come from the makers' tag tables as ExifTool
 documents them (docs/strip.md, "Maker notes"). Everything here is bounded by the block and never
 raises: a maker note that does not read as its maker's layout gives no serial numbers, not an error.
 """
