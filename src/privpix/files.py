@@ -20,13 +20,13 @@ output and nothing existing is replaced unless asked:
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from .errors import Error
 
@@ -63,7 +63,7 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def open_input(path: Path) -> BinaryIO:
+def open_input(path: Path) -> io.BufferedReader:
     """A regular file, opened for reading. Opened without blocking and checked on the open
     descriptor, so a FIFO or device is refused even if it replaced the file after it was listed."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))

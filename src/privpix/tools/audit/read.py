@@ -17,10 +17,10 @@ Where the sparse read gives an error or a damaged file, the whole file is read a
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from ...files import open_input, read_input
 from ...formats import jpeg
@@ -39,7 +39,7 @@ class Read:
     sparse: bool
 
 
-def _fill(f: BinaryIO, into: bytearray, start: int, end: int) -> int:
+def _fill(f: io.BufferedReader, into: bytearray, start: int, end: int) -> int:
     """Read [start, end) of the file into ``into`` at the same offsets; the bytes read (fewer when
     the file has shrunk since its size was taken: the rest stays zero)."""
     start, end = max(0, start), min(len(into), end)
