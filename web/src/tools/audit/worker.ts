@@ -26,7 +26,7 @@ async function bytesOf(file: Blob): Promise<Uint8Array> {
 
 /**
  * Files read at once by one worker. A read is mostly waiting (the browser fetches each slice from disk
- * on another thread and hands it over), and a photo's audit takes well under a millisecond once its
+ * on another thread and hands it over), and a photo's audit takes about a millisecond once its
  * bytes are here; with several reads in flight the worker audits one photo while the next arrive.
  */
 const READS_IN_FLIGHT = 8;
