@@ -20,6 +20,7 @@ output and nothing existing is replaced unless asked:
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -62,14 +63,21 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def read_input(path: Path) -> bytes:
-    """The bytes of a regular file. Opened without blocking and checked on the open descriptor, so a
-    FIFO or device is refused even if it replaced the file after it was listed."""
+def open_input(path: Path) -> io.BufferedReader:
+    """A regular file, opened for reading. Opened without blocking and checked on the open
+    descriptor, so a FIFO or device is refused even if it replaced the file after it was listed."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotRegularFileError(0, f"not a regular file ({kind_of(mode)})", str(path))
+    handle = os.fdopen(fd, "rb")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        handle.close()
+        raise NotRegularFileError(0, f"not a regular file ({kind_of(mode)})", str(path))
+    return handle
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of a regular file (``open_input``)."""
+    with open_input(path) as handle:
         return handle.read()
 
 
