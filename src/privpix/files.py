@@ -76,10 +76,11 @@ def read_input(path: Path) -> bytes:
 @dataclass(frozen=True)
 class Source:
     """An input file: ``path`` as named or found; ``top`` is the directory named on the command line
-    it was found under (None when the file itself was named)."""
+    it was found under (None when the file itself was named); ``size`` its bytes when listed."""
 
     path: Path
     top: Path | None = None
+    size: int = 0
 
 
 @dataclass
@@ -117,7 +118,7 @@ def collect(
             found.notes.append((path, f"same file as {seen[ident]}: processed once"))
             return
         seen[ident] = path
-        found.sources.append(Source(path, top))
+        found.sources.append(Source(path, top, st.st_size))
 
     for path in paths:
         try:
@@ -218,7 +219,8 @@ class Job:
     """One input and where its result goes. ``output`` is None for a tool that writes nothing
     (inspect) and ``STDIO`` for standard output; ``alternatives`` are other names reserved for the
     result when its format is decided by its content (a HEIC becomes .jpg, or .png with alpha);
-    ``data`` holds standard input's bytes."""
+    ``data`` holds standard input's bytes; ``size`` is the input's size when listed (what the batch
+    weighs to choose its job count)."""
 
     source: Path
     output: Path | None
@@ -227,6 +229,7 @@ class Job:
     overwrite: bool = False
     keep_mtime: bool = True
     data: bytes | None = None
+    size: int = 0
 
 
 @dataclass
@@ -326,14 +329,14 @@ def plan(
     for source in sources:
         path = source.path
         if rules.in_place:
-            job, problem = _in_place_job(path, rules)
+            job, problem = _in_place_job(source, rules)
             if job is None:
                 result.refused.append((path, problem))
             else:
                 result.jobs.append(job)
             continue
         if rules.out == STDIO:
-            result.jobs.append(Job(path, STDIO))
+            result.jobs.append(Job(path, STDIO, size=source.size))
             continue
         suffixes = suffixes_for(path) if suffixes_for is not None else (path.suffix,)
         base = [_output_name(source, rules, s, 1) for s in suffixes]
@@ -355,13 +358,14 @@ def plan(
                 reason = f"{existing} already exists (--overwrite replaces it, --skip-existing skips this input)"
                 result.refused.append((path, reason))
             continue
-        result.jobs.append(Job(path, names[0], tuple(names[1:]), overwrite=rules.overwrite))
+        result.jobs.append(Job(path, names[0], tuple(names[1:]), overwrite=rules.overwrite, size=source.size))
     return result
 
 
-def _in_place_job(path: Path, rules: OutputRules) -> tuple[Job | None, str]:
-    """Replace the file ``path`` names: through a symbolic link to its target; a file with other hard
-    links is refused, since a new file would leave the old content under the other names."""
+def _in_place_job(source: Source, rules: OutputRules) -> tuple[Job | None, str]:
+    """Replace the file ``source`` names: through a symbolic link to its target; a file with other
+    hard links is refused, since a new file would leave the old content under the other names."""
+    path = source.path
     target = Path(os.path.realpath(path))
     try:
         st = os.stat(target)
@@ -372,4 +376,4 @@ def _in_place_job(path: Path, rules: OutputRules) -> tuple[Job | None, str]:
             f"--in-place refused: this file has {st.st_nlink} hard links, and replacing it would leave the "
             "original (metadata included) under the other names; write a copy with -o DIR instead"
         )
-    return Job(path, target, in_place=True, overwrite=True, keep_mtime=rules.keep_mtime), ""
+    return Job(path, target, in_place=True, overwrite=True, keep_mtime=rules.keep_mtime, size=st.st_size), ""
