@@ -120,9 +120,7 @@ def strip(
         options = StripOptions(keep_icc=keep_icc, keep=_keep_groups(keep))
     except ValueError as err:
         usage(str(err), "--keep")
-    spec = BatchSpec(
-        "strip", "stripped", strip_job, options, strip_line, "Stripping", details=removed_details, chunk=CHUNK_FAST
-    )
+    spec = BatchSpec("strip", "stripped", strip_job, options, strip_line, "Stripping", details=removed_details, chunk=CHUNK_FAST)
     run_batch(spec, flags)
 
 
