@@ -960,10 +960,14 @@ def read_metadata(data: bytes) -> Inspection:
 # ---- strip --------------------------------------------------------------------------------------------
 
 
+def _box_header(kind: str, payload_size: int) -> bytes:
+    if 8 + payload_size <= MAX_U32:
+        return pack_u32be(8 + payload_size) + kind.encode("latin-1")
+    return pack_u32be(1) + kind.encode("latin-1") + pack_u64be(16 + payload_size)
+
+
 def _box(kind: str, payload: bytes) -> bytes:
-    if 8 + len(payload) <= MAX_U32:
-        return pack_u32be(8 + len(payload)) + kind.encode("latin-1") + payload
-    return pack_u32be(1) + kind.encode("latin-1") + pack_u64be(16 + len(payload)) + payload
+    return _box_header(kind, len(payload)) + payload
 
 
 def _full_box(kind: str, version: int, flags: int, payload: bytes) -> bytes:
@@ -1052,13 +1056,19 @@ def _canonical_ftyp(data: bytes, ftyp: Box) -> bytes:
     return _box("ftyp", brands[0] + bytes(4) + b"".join(compatible))
 
 
-def _item_payload(data: bytes, heif: Heif, loc: Location) -> bytes:
-    """A kept item's bytes; a grid's description is cut to its defined size (8 or 12 bytes)."""
-    payload = item_bytes(data, heif, loc)
-    if heif.items[loc.id].type == "grid" and len(payload) >= 2:
-        size = 12 if payload[1] & 1 else 8
-        return payload[:size] if len(payload) >= size else payload
-    return payload
+def _item_parts(data: bytes, view: memoryview, heif: Heif, loc: Location) -> list[bytes | memoryview]:
+    """A kept item's bytes, as views of its extents in ``data`` (``view``) when they are copied
+    unchanged (the coded image: megabytes, copied once, when the output is joined); a grid's
+    description is cut to its defined size (8 or 12 bytes)."""
+    if heif.items[loc.id].type == "grid":
+        payload = item_bytes(data, heif, loc)
+        size = 12 if len(payload) >= 2 and payload[1] & 1 else 8
+        return [payload[:size] if len(payload) >= size else payload]
+    base = 0
+    if loc.method == 1:
+        assert heif.idat is not None
+        base = heif.idat.payload
+    return [view[base + off : base + off + length] for off, length in loc.extents]
 
 
 def _stripped_iprp(data: bytes, heif: Heif, kept: set[int], options: StripOptions, big_ids: bool) -> bytes:
@@ -1132,7 +1142,8 @@ class _Placed:
 
     items: list[tuple[int, int, int, int]]  # (item, method, offset in its store, length), in iloc order
     idat: bytes
-    mdat: bytes
+    mdat: list[bytes | memoryview]  # the payload of mdat, in parts (joined once, with the whole file)
+    mdat_size: int
 
 
 def _place_item_data(data: bytes, heif: Heif, kept: set[int], written: set[int], exif: tuple[int, bytes] | None) -> _Placed:
@@ -1140,18 +1151,25 @@ def _place_item_data(data: bytes, heif: Heif, kept: set[int], written: set[int],
         raise UnsupportedError(heif.fmt, -1, "the kept items' data overlap: the stripped file would repeat the same bytes")
     placed: list[tuple[int, int, int, int]] = []
     idat = bytearray()
-    mdat = bytearray()
+    mdat: list[bytes | memoryview] = []
+    mdat_size = 0
+    view = memoryview(data)
     for loc in heif.locations.values():
         if loc.id not in written:
             continue
         if exif is not None and loc.id == exif[0]:
-            payload, method = exif[1], 0
+            parts, method = [exif[1]], 0
         else:
-            payload, method = _item_payload(data, heif, loc), loc.method
-        store = idat if method == 1 else mdat
-        placed.append((loc.id, method, len(store), len(payload)))
-        store += payload
-    return _Placed(placed, bytes(idat), bytes(mdat))
+            parts, method = _item_parts(data, view, heif, loc), loc.method
+        length = sum(len(part) for part in parts)
+        if method == 1:
+            placed.append((loc.id, method, len(idat), length))
+            idat += b"".join(parts)
+        else:
+            placed.append((loc.id, method, mdat_size, length))
+            mdat += parts
+            mdat_size += length
+    return _Placed(placed, bytes(idat), mdat, mdat_size)
 
 
 def _iloc(placed: _Placed, version: int, offset_size: int, length_size: int, mdat_start: int) -> bytes:
@@ -1188,17 +1206,17 @@ def _assemble(data: bytes, heif: Heif, boxes: bytes, placed: _Placed, big_ids: b
     )
     head = hdlr + dinf + pitm + boxes
     ftyp = _canonical_ftyp(data, heif.ftyp)
-    mdat_header = 8 if 8 + len(placed.mdat) <= MAX_U32 else 16
+    mdat_header = _box_header("mdat", placed.mdat_size)
 
     def meta_for(offset_size: int) -> tuple[bytes, int]:
         probe = _full_box("meta", 0, 0, head + _iloc(placed, version, offset_size, length_size, 0))
-        start = len(ftyp) + len(probe) + mdat_header
+        start = len(ftyp) + len(probe) + len(mdat_header)
         return _full_box("meta", 0, 0, head + _iloc(placed, version, offset_size, length_size, start)), start
 
     meta, mdat_start = meta_for(4)
     if any(m == 0 and mdat_start + off > MAX_U32 for _, m, off, _ in placed.items):
         meta, mdat_start = meta_for(8)
-    return ftyp + meta + (_box("mdat", placed.mdat) if placed.mdat else b"")
+    return b"".join([ftyp, meta, *([mdat_header, *placed.mdat] if placed.mdat_size else [])])
 
 
 def strip(data: bytes, options: StripOptions) -> bytes:
