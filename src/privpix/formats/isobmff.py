@@ -168,24 +168,23 @@ def _box_at(data: bytes, pos: int, end: int, fmt: str, parent: str, top: bool) -
         raise FormatError(fmt, pos, f"expected a box header inside {parent}, but {parent} ends at byte {end}")
     size = u32be(data, pos, fmt, "a box size")
     kind = _fourcc(data, pos + 4)
-    shown = _show(kind)
-    header = 8
+    if 8 <= size:
+        return Box(kind, pos, pos + size, pos + 8)
+    shown = _show(kind)  # the rarer sizes, and the errors, from here on
     if size == 1:
         if pos + 16 > end:
             raise FormatError(
                 fmt, pos, f"expected a 64-bit size for the '{shown}' box inside {parent}, but {parent} ends at byte {end}"
             )
         size = u64be(data, pos + 8, fmt, f"the 64-bit size of the '{shown}' box")
-        header = 16
         if size < 16:
             raise FormatError(fmt, pos, f"the '{shown}' box has a 64-bit size of {size}, smaller than its 16-byte header")
-    elif size == 0:
+        return Box(kind, pos, pos + size, pos + 16)
+    if size == 0:
         if not top:
             raise FormatError(fmt, pos, f"the '{shown}' box inside {parent} has size 0 (only allowed for the last top-level box)")
-        size = end - pos
-    elif size < 8:
-        raise FormatError(fmt, pos, f"the '{shown}' box has size {size}, smaller than its 8-byte header")
-    return Box(kind, pos, pos + size, pos + header)
+        return Box(kind, pos, end, pos + 8)
+    raise FormatError(fmt, pos, f"the '{shown}' box has size {size}, smaller than its 8-byte header")
 
 
 def _children(data: bytes, start: int, end: int, fmt: str, parent: str) -> list[Box]:
@@ -227,10 +226,11 @@ class _Cursor:
     def uint(self, n: int, what: str) -> int:
         if n == 0:
             return 0
-        self._need(n, what)
-        value = int.from_bytes(self.data[self.pos : self.pos + n], "big")
-        self.pos += n
-        return value
+        start, stop = self.pos, self.pos + n
+        if stop > self.end:
+            self._need(n, what)  # raises, naming the field
+        self.pos = stop
+        return int.from_bytes(self.data[start:stop], "big")
 
     def fourcc(self, what: str) -> str:
         self._need(4, what)
