@@ -9,9 +9,10 @@ Interrupts (Ctrl-C, SIGTERM) never leave a file written but unreported, nor a te
 - from the start of a job's write (temporary file + rename) until its outcome is handed to the
   caller, a signal is held back and acted on afterwards; one arriving earlier abandons the job,
   and the atomic write's cleanup removes the temporary file;
-- with several workers, the first interrupt stops handing out files and waits for the ones in
-  progress (reported as usual); a second one abandons them (their workers get SIGTERM): each of
-  those is then complete or absent, never partial, but may be missing from the report.
+- with several workers, the first interrupt stops handing out files and waits for the tasks in
+  progress (a file each, or up to 32 for the fast tools; reported as usual); a second one abandons
+  them (their workers get SIGTERM): each of those files is then complete or absent, never partial,
+  but may be missing from the report.
 
 Then ``KeyboardInterrupt`` reaches the caller, which reports what was finished;
 ``interrupted_by()`` says which signal it was.
