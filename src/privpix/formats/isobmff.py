@@ -1157,6 +1157,7 @@ def _place_item_data(data: bytes, heif: Heif, kept: set[int], written: set[int],
     for loc in heif.locations.values():
         if loc.id not in written:
             continue
+        parts: list[bytes | memoryview]
         if exif is not None and loc.id == exif[0]:
             parts, method = [exif[1]], 0
         else:
