@@ -571,7 +571,8 @@ def _kept_exif(chunk: Chunk, data: bytes, options: StripOptions) -> bytes | None
 def strip(data: bytes, options: StripOptions) -> bytes:
     layout = parse(data)
     faults = _kept_faults(layout, data)
-    out = [SIGNATURE]
+    view = memoryview(data)
+    out: list[bytes | memoryview] = [SIGNATURE]
     exif_done = icc_done = False
     for chunk in layout.chunks:
         kind = chunk.type
@@ -587,7 +588,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
                 out.append(_kept_icc(data) or b"")
         elif kind in KEEP:
             if chunk.start not in faults:
-                out.append(data[chunk.start : chunk.end])
+                out.append(view[chunk.start : chunk.end])  # no copy until the join
         elif is_critical(kind):
             raise UnsupportedError(
                 FMT,
