@@ -6,7 +6,10 @@
   1,188 files, the steady-state rate). ExifTool: ``exiftool -all= --icc_profile:all -tagsfromfile @
   -Orientation -o OUT/ FILES`` (remove everything but the ICC profile, put Orientation back).
   The commands run in turns within each repeat (paired), and the ratio to ExifTool is the median of
-  the per-repeat ratios, so a busy shared machine slows both sides of each pair alike.
+  the per-repeat ratios, so a busy shared machine slows both sides of each pair alike. The CPU time
+  (user + system, the command's worker processes included) is printed too, with its own ratio: on a
+  machine whose cores other people are using, it varies far less than the wall time (it does not
+  show what a pool gains by using several cores at once).
 - Latency: one photo, one process (``privpix strip photo.jpg -o OUT``), median of ``--repeats * 4``.
 - Imports: the sum of ``python -X importtime`` over the modules that one-photo strip loads.
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -54,13 +58,17 @@ def batch(files: list[Path], copies: int, into: Path) -> list[Path]:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def run_fresh(command: list[str], out: Path) -> float:
-    """Seconds to run ``command`` into an empty ``out`` (ExifTool and privpix refuse to overwrite)."""
+def run_fresh(command: list[str], out: Path) -> tuple[float, float]:
+    """Seconds of wall time and of CPU time to run ``command`` into an empty ``out`` (ExifTool and
+    privpix refuse to overwrite)."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, check=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def import_ms(privpix: list[str], photo: Path, out: Path) -> float:
@@ -97,11 +105,15 @@ def main() -> None:
             for command in commands.values():
                 run_fresh(command, out)  # warm-up, untimed
             times: dict[str, list[float]] = {name: [] for name in commands}
+            cpu: dict[str, list[float]] = {name: [] for name in commands}
             for _ in range(args.repeats):
                 for name, command in commands.items():
-                    times[name].append(run_fresh(command, out))
+                    wall, used = run_fresh(command, out)
+                    times[name].append(wall)
+                    cpu[name].append(used)
             for name in commands:
                 ratios = [e / t for e, t in zip(times["exiftool"], times[name])]
+                cpu_ratios = [e / t for e, t in zip(cpu["exiftool"], cpu[name])]
                 med = statistics.median(times[name])
                 rows.append(
                     [
@@ -111,6 +123,8 @@ def main() -> None:
                         f"{len(files) / med:.0f}",
                         f"{size / med / 1e6:.0f}",
                         f"{statistics.median(ratios):.1f}x",
+                        f"{statistics.median(cpu[name]):.3f} s",
+                        f"{statistics.median(cpu_ratios):.1f}x",
                     ]
                 )
         photo = ROOT / "tests" / "data" / "corpus" / LATENCY_FILE
@@ -119,7 +133,7 @@ def main() -> None:
             latency[f"privpix{label(i)} strip (one photo)"] = [*privpix, "strip", "-o", str(out), str(photo)]
         lat_rows = []
         for name, command in latency.items():
-            samples = [run_fresh(command, out) for _ in range(args.repeats * 4)]
+            samples = [run_fresh(command, out)[0] for _ in range(args.repeats * 4)]
             lat_rows.append([name, f"{statistics.median(samples) * 1000:.0f} ms", f"{min(samples) * 1000:.0f} ms"])
         imports = [statistics.median(import_ms(privpix, photo, out) for _ in range(args.repeats)) for privpix in privpixes]
     finally:
@@ -127,11 +141,13 @@ def main() -> None:
     for i, privpix in enumerate(privpixes):
         print(f"privpix{label(i)} command: {' '.join(privpix)}")
     print(f"{args.repeats} paired runs each; cores: {os.cpu_count()}")
-    print(table(["batch", "command", "wall time (median)", "files/s", "MB/s", "throughput vs exiftool (median ratio)"], rows))
+    headers = ["batch", "command", "wall time (median)", "files/s", "MB/s", "throughput vs exiftool (median ratio)"]
+    print(table([*headers, "CPU time (median)", "CPU vs exiftool (median ratio)"], rows))
     print()
     print(table(["single file", "median", "min"], lat_rows))
+    print()
     for i, ms in enumerate(imports):
-        print(f"\nimports of a one-photo strip, privpix{label(i)} (python -X importtime, sum): {ms:.0f} ms")
+        print(f"imports of a one-photo strip, privpix{label(i)} (python -X importtime, sum): {ms:.0f} ms")
 
 
 if __name__ == "__main__":
