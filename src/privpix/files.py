@@ -337,7 +337,7 @@ def plan(
     for source in sources:
         path = source.path
         if rules.in_place:
-            job, problem = _in_place_job(source, rules)
+            job, problem = _in_place_job(path, rules)
             if job is None:
                 result.refused.append((path, problem))
             else:
@@ -370,10 +370,9 @@ def plan(
     return result
 
 
-def _in_place_job(source: Source, rules: OutputRules) -> tuple[Job | None, str]:
-    """Replace the file ``source`` names: through a symbolic link to its target; a file with other
-    hard links is refused, since a new file would leave the old content under the other names."""
-    path = source.path
+def _in_place_job(path: Path, rules: OutputRules) -> tuple[Job | None, str]:
+    """Replace the file ``path`` names: through a symbolic link to its target; a file with other hard
+    links is refused, since a new file would leave the old content under the other names."""
     target = Path(os.path.realpath(path))
     try:
         st = os.stat(target)
