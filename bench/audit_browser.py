@@ -147,6 +147,7 @@ def one_run(browser: object, url: str, tree: Path, count: int, thumbnails: bool 
         in_page = int(progress.get_attribute("data-elapsed-ms") or 0) / 1000
         worker_ms = int(progress.get_attribute("data-worker-ms") or 0)
         bytes_read = int(progress.get_attribute("data-bytes-read") or 0)
+        reads = int(progress.get_attribute("data-reads") or 0)
         cores = int(page.evaluate("navigator.hardwareConcurrency"))
         heap = page.evaluate("() => { clearInterval(window.__heapTimer); return window.__heapPeak; }")
         assert read == count, f"read {read} of {count}"
@@ -159,6 +160,7 @@ def one_run(browser: object, url: str, tree: Path, count: int, thumbnails: bool 
             "worker_ms_per_photo": worker_ms / count,
             "cpu_ms_per_photo": memory.cpu_s * 1000 / count,
             "bytes_read": bytes_read,
+            "reads_per_photo": reads / count,
             "cores": cores,
         }
     finally:
@@ -195,6 +197,7 @@ def main() -> None:
             f"{r['worker_ms_per_photo']:.2f}",
             f"{r['cpu_ms_per_photo']:.2f}",
             f"{r['bytes_read'] / size:.0%}",
+            f"{r['reads_per_photo']:.3f}",
         ]
         for i, r in enumerate(runs)
     ]
@@ -214,6 +217,7 @@ def main() -> None:
                 "worker ms/photo",
                 "browser CPU ms/photo",
                 "bytes read",
+                "browser reads/photo",
             ],
             rows,
         )

@@ -24,6 +24,8 @@ export interface AuditBatch {
   ms: number;
   /** Bytes read from the files (a sparse read reads a fraction of each). */
   bytesRead: number;
+  /** Reads the worker asked the browser for (one grouped read serves many files: blob-batch.ts). */
+  reads: number;
 }
 
 /** A cleaned copy: its bytes (transferred), or why it could not be made. */

@@ -4,12 +4,12 @@
  * as slow as copying the folder. So the file is read sparsely: a buffer of the file's full size whose
  * picture data stays zero, with the real bytes wherever the container's structure and metadata are:
  *
- * - JPEG: the head (every segment up to the first scan, at least HEAD bytes) and the two bytes
+ * - JPEG: the head (every segment up to the first scan, at least JPEG_HEAD bytes) and the two bytes
  *   before each place the image may end (engine jpeg.imageEndCandidates: the end of the file, the
  *   end of the first image of an MPO or a photo with a gain map). The engine's metadata walk stops at
  *   the first scan and checks those bytes (jpeg.readMetadataHead). When none of them is the
  *   end-of-image marker (data after the image, a file cut short), the tail too, as for HEIF.
- * - HEIC/HEIF/AVIF: the head and the tail (TAIL bytes: a meta box written last). The ISOBMFF walk
+ * - HEIC/HEIF/AVIF: the head (HEAD bytes) and the tail (TAIL bytes: a meta box written last). The ISOBMFF walk
  *   reads item extents through `iloc`, and the Exif and XMP items of phones and cameras lie at the
  *   start of `mdat`, inside the head.
  * - Anything else (PNG, WebP, TIFF, GIF: their metadata may come after the picture, between chunks
@@ -22,9 +22,23 @@
  */
 import { imageEndCandidates } from '../../engine/formats/jpeg';
 import type { PhotoAudit } from '../../engine/tools/audit/types';
+import { readSlice, type ReadRange } from './blob-batch';
 
 export const HEAD = 128 * 1024;
 export const TAIL = 128 * 1024;
+/**
+ * The first read of a file not named as a HEIF: a JPEG's segments before its picture data fit in it
+ * (18-51 KiB in the corpus's camera and phone photos; more is read when they do not), and in the
+ * browser every KiB read costs (about 3.6 µs of CPU per KiB through Chromium's blob reading, measured
+ * with bench/audit_browser.py, docs/audit.md).
+ */
+export const JPEG_HEAD = 64 * 1024;
+const HEIF_NAME = /\.(heic|heif|hif|avif)$/i;
+
+/** How much to read first: a HEIF's head, or a JPEG's (which the rest of the walk extends as needed). */
+function firstRead(file: Blob): number {
+  return file instanceof File && HEIF_NAME.test(file.name) ? HEAD : JPEG_HEAD;
+}
 
 /** Where the bytes came from, for the benchmark and the test. */
 export interface Read {
@@ -34,50 +48,57 @@ export interface Read {
   sparse: boolean;
 }
 
-async function slice(file: Blob, start: number, end: number): Promise<Uint8Array> {
-  return new Uint8Array(await file.slice(start, end).arrayBuffer());
-}
-
-export async function readWhole(file: Blob): Promise<Read> {
-  const data = new Uint8Array(await file.arrayBuffer());
+export async function readWhole(file: Blob, read: ReadRange = readSlice): Promise<Read> {
+  const bytes = await read(file, 0, file.size);
+  // A grouped read answers a view into the group's bytes: a copy of its own lets them go.
+  const data = bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
   return { data, bytesRead: data.length, sparse: false };
 }
 
 /** Copy [start, end) of the file into `into`, counting what was read. */
-async function fill(file: Blob, into: Uint8Array, start: number, end: number): Promise<number> {
+async function fill(read: ReadRange, file: Blob, into: Uint8Array, start: number, end: number): Promise<number> {
   const s = Math.max(0, start);
   const e = Math.min(into.length, end);
   if (e <= s) return 0;
-  into.set(await slice(file, s, e), s);
+  into.set(await read(file, s, e), s);
   return e - s;
 }
 
 const isJpeg = (b: Uint8Array): boolean => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 const isIsoBmff = (b: Uint8Array): boolean => b[4] === 0x66 && b[5] === 0x74 && b[6] === 0x79 && b[7] === 0x70; // "ftyp"
-/** The file's bytes as the audit needs them (see the module comment). */
-export async function readForAudit(file: Blob): Promise<Read> {
-  if (file.size <= HEAD + TAIL) return readWhole(file);
+/**
+ * The file's bytes as the audit needs them (see the module comment). `read` reads one range: on its
+ * own by default, or grouped with other files' ranges (blob-batch.ts).
+ */
+export async function readForAudit(file: Blob, read: ReadRange = readSlice): Promise<Read> {
+  if (file.size <= HEAD + TAIL) return readWhole(file, read);
   const data = new Uint8Array(file.size);
-  let bytesRead = await fill(file, data, 0, HEAD);
-  let headEnd = HEAD;
+  let headEnd = firstRead(file);
+  let bytesRead = await fill(read, file, data, 0, headEnd);
   if (isJpeg(data)) {
     // Every segment before the picture data, however long (a large XMP or ICC profile).
     let ends = imageEndCandidates(data.subarray(0, headEnd), data.length);
     while (ends === null && headEnd < data.length) {
       const next = Math.min(data.length, headEnd * 2);
-      bytesRead += await fill(file, data, headEnd, next);
+      bytesRead += await fill(read, file, data, headEnd, next);
       headEnd = next;
       ends = imageEndCandidates(data.subarray(0, headEnd), data.length);
     }
-    for (const end of ends ?? []) bytesRead += await fill(file, data, Math.max(headEnd, end - 2), end);
+    const ended = await Promise.all((ends ?? []).map((end) => fill(read, file, data, Math.max(headEnd, end - 2), end)));
+    bytesRead += ended.reduce((sum, n) => sum + n, 0);
     if (ends !== null && ends.some((end) => data[end - 2] === 0xff && data[end - 1] === 0xd9)) return { data, bytesRead, sparse: true };
     // The image does not end where it is looked for (data after it, a file cut short): the engine's
     // full walk runs, over the zeros to the tail, where the end of the image usually is.
-  } else if (!isIsoBmff(data)) {
-    bytesRead += await fill(file, data, HEAD, data.length);
+  } else if (isIsoBmff(data)) {
+    // The head (the rest of it, when the first read was a JPEG's) and the tail, asked for together.
+    const tailStart = Math.max(HEAD, data.length - TAIL);
+    const [rest, tail] = await Promise.all([fill(read, file, data, headEnd, HEAD), fill(read, file, data, tailStart, data.length)]);
+    return { data, bytesRead: bytesRead + rest + tail, sparse: true };
+  } else {
+    bytesRead += await fill(read, file, data, headEnd, data.length);
     return { data, bytesRead, sparse: false };
   }
-  bytesRead += await fill(file, data, Math.max(headEnd, data.length - TAIL), data.length);
+  bytesRead += await fill(read, file, data, Math.max(headEnd, data.length - TAIL), data.length);
   return { data, bytesRead, sparse: true };
 }
 
@@ -85,10 +106,15 @@ export async function readForAudit(file: Blob): Promise<Read> {
  * The audit of one file, read sparsely; read whole and audited again when the sparse read gives an
  * error or a damaged file (which the whole file may not be). `audit` is the engine's `auditPhoto`.
  */
-export async function auditFile(file: Blob, name: string, audit: (data: Uint8Array, name: string) => PhotoAudit): Promise<{ photo: PhotoAudit; bytesRead: number }> {
-  const first = await readForAudit(file);
+export async function auditFile(
+  file: Blob,
+  name: string,
+  audit: (data: Uint8Array, name: string) => PhotoAudit,
+  read: ReadRange = readSlice,
+): Promise<{ photo: PhotoAudit; bytesRead: number }> {
+  const first = await readForAudit(file, read);
   const photo = audit(first.data, name);
   if (!first.sparse || (photo.error === null && !photo.damaged)) return { photo, bytesRead: first.bytesRead };
-  const whole = await readWhole(file);
+  const whole = await readWhole(file, read);
   return { photo: audit(whole.data, name), bytesRead: first.bytesRead + whole.bytesRead };
 }
