@@ -23,6 +23,7 @@
 import { imageEndCandidates } from '../../engine/formats/jpeg';
 import type { PhotoAudit } from '../../engine/tools/audit/types';
 import { readSlice, type ReadRange } from './blob-batch';
+import { SparseBuffers } from './sparse-buffers';
 
 export const HEAD = 128 * 1024;
 export const TAIL = 128 * 1024;
@@ -39,6 +40,9 @@ const HEIF_NAME = /\.(heic|heif|hif|avif)$/i;
 function firstRead(file: Blob): number {
   return file instanceof File && HEIF_NAME.test(file.name) ? HEAD : JPEG_HEAD;
 }
+
+/** The sparse reads' buffers, given back once a photo is audited (`auditFile`). */
+const buffers = new SparseBuffers();
 
 /** Where the bytes came from, for the benchmark and the test. */
 export interface Read {
@@ -60,7 +64,7 @@ async function fill(read: ReadRange, file: Blob, into: Uint8Array, start: number
   const s = Math.max(0, start);
   const e = Math.min(into.length, end);
   if (e <= s) return 0;
-  into.set(await read(file, s, e), s);
+  buffers.write(into, await read(file, s, e), s);
   return e - s;
 }
 
@@ -72,7 +76,7 @@ const isIsoBmff = (b: Uint8Array): boolean => b[4] === 0x66 && b[5] === 0x74 && 
  */
 export async function readForAudit(file: Blob, read: ReadRange = readSlice): Promise<Read> {
   if (file.size <= HEAD + TAIL) return readWhole(file, read);
-  const data = new Uint8Array(file.size);
+  const data = buffers.take(file.size);
   let headEnd = firstRead(file);
   let bytesRead = await fill(read, file, data, 0, headEnd);
   if (isJpeg(data)) {
@@ -113,7 +117,12 @@ export async function auditFile(
   read: ReadRange = readSlice,
 ): Promise<{ photo: PhotoAudit; bytesRead: number }> {
   const first = await readForAudit(file, read);
-  const photo = audit(first.data, name);
+  let photo: PhotoAudit;
+  try {
+    photo = audit(first.data, name);
+  } finally {
+    buffers.give(first.data); // the audit keeps no view of it (plain data)
+  }
   if (!first.sparse || (photo.error === null && !photo.damaged)) return { photo, bytesRead: first.bytesRead };
   const whole = await readWhole(file, read);
   return { photo: audit(whole.data, name), bytesRead: first.bytesRead + whole.bytesRead };
