@@ -3,7 +3,7 @@ sub-folders of 100) picked through the app's folder input in Debian's Chromium, 
 the files are picked until the report is on screen, with the page's JS heap and the browser's memory
 sampled throughout.
 
-    .venv/bin/python bench/audit_browser.py [--files 10000] [--runs 2] [--mix corpus|photos] [--thumbnails]
+    .venv/bin/python bench/audit_browser.py [--files 10000] [--runs 2] [--mix corpus|photos] [--thumbnails] [--site DIR]
 
 ``--thumbnails`` ticks "Compare each photo with its thumbnail" first (the opt-in check that decodes).
 
@@ -11,7 +11,8 @@ Target (issue 13): ≥ 1,000 photos/s after the files are picked, for a library 
 photos (``--mix photos``: the corpus's JPEG and HEIC photos over 1 MB, 8-12 MP), memory flat (peak
 reported). ``--mix corpus`` (the default) takes every readable corpus file: small JPEGs, PNG, TIFF,
 GIF and WebP too, some of which are read whole. The app must be built (``cd web && npm run
-build``); it is served by ``privpix serve``'s own code.
+build``); it is served by ``privpix serve``'s own code. ``--site DIR`` serves another build instead
+(one made from another commit, to compare the two in one session).
 """
 
 from __future__ import annotations
@@ -173,16 +174,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--thumbnails", action="store_true", help="with the thumbnail check")
     parser.add_argument("--mix", choices=("corpus", "photos"), default="corpus")
+    parser.add_argument("--site", type=Path, default=SITE, help="the built app to serve (default: this checkout's)")
     args = parser.parse_args()
-    if not (SITE / "index.html").is_file():
-        sys.exit("the web app is not built: cd web && npm run build")
+    if not (args.site / "index.html").is_file():
+        sys.exit(f"no built app in {args.site}: cd web && npm run build")
     with tempfile.TemporaryDirectory(prefix="audit-bench-") as tmp:
         tree = Path(tmp) / "photos"
         tree.mkdir()
         sources = sources_for(args.mix)
         size = make_tree(tree, args.files, sources)
         with (
-            on_a_thread(make_server("127.0.0.1", 0, root=SITE, quiet=True, extra=extra_files())) as url,
+            on_a_thread(make_server("127.0.0.1", 0, root=args.site, quiet=True, extra=extra_files())) as url,
             chromium(("--enable-precise-memory-info",)) as browser,
         ):
             runs = [one_run(browser, url, tree, args.files, args.thumbnails) for _ in range(args.runs)]

@@ -304,3 +304,62 @@ def test_photos_dropped_on_the_page_are_audited(browser: Any, server: str, corpu
     finally:
         context.close()
     assert not errors, errors
+
+
+def test_every_shape_of_file_is_audited_as_the_python_engine_audits_it(
+    browser: Any, server: str, corpus: Path, tmp_path: Path
+) -> None:
+    """The worker reads a folder's files in groups (one Blob of many files' parts, cut apart): a
+    folder of every shape — camera and phone photos, HEIC, PNG, TIFF, WebP, a JPEG whose segments
+    outgrow the first read, one cut short after 300 bytes, an empty file, a broken one — gives, photo
+    by photo, the risk and the read/unread state that the Python engine gives each whole file, and
+    the same count of located photos; every request is the app's own."""
+    from privpix.tools.audit import audit_photo
+
+    root = tmp_path / "Shapes"
+    root.mkdir()
+    suffixes = (".jpg", ".jpeg", ".heic", ".avif", ".png", ".tif", ".tiff", ".webp")
+    # (no "apple" in a name: the app's own icon is apple-touch-icon.png, and no URL may hold a file's name)
+    for src in sorted(p for p in corpus.iterdir() if p.suffix.lower() in suffixes and "apple" not in p.name.lower())[:60]:
+        shutil.copyfile(src, root / src.name)
+    (root / "empty.jpg").write_bytes(b"")
+    (root / "short.jpg").write_bytes((corpus / "mei_Nikon_D60.jpg").read_bytes()[:300])
+    sony = (corpus / "mei_Sony_DSC-T5.jpg").read_bytes()
+    padding = b"".join(b"\xff\xfe" + (60_002).to_bytes(2, "big") + bytes(60_000) for _ in range(3))
+    (root / "padded.jpg").write_bytes(sony[:2] + padding + sony[2:])
+    files = sorted(p for p in root.iterdir())
+    expected = {}
+    for p in files:
+        photo = audit_photo(p.read_bytes(), p.name)
+        expected[f"Shapes/{p.name}"] = (photo.risk, photo.error is not None, photo.gps is not None)
+    assert len(files) < 100, "one page of rows"
+
+    origin = "/".join(server.split("/", 3)[:3])
+    context = _context(browser, "laptop", "light")
+    requests = RequestLog(context)
+    page = context.new_page()
+    errors = watch_errors(page, console_errors=True)
+    try:
+        page.goto(server + "#/audit")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Audit")
+        _pick(page, root)
+        expect(page.get_by_test_id("audit-count")).to_contain_text(f"{len(files)} of {len(files)} photos read")
+        expect(page.get_by_test_id("photo-row")).to_have_count(len(files))
+        rows = page.get_by_test_id("photo-row").evaluate_all(
+            """rows => rows.map(r => [r.querySelector('.photo-name').textContent.trim(), r.dataset.risk,
+                r.textContent.includes('Could not be read')])"""
+        )
+        found = {name: (risk, unread) for name, risk, unread in rows}
+        assert found == {name: (risk, unread) for name, (risk, unread, _) in expected.items()}
+        located = sum(gps for _, _, gps in expected.values())
+        assert located >= 5
+        gps = (
+            page.get_by_test_id("audit-summary")
+            .locator("dt", has_text="With a GPS position")
+            .locator("xpath=following-sibling::dd")
+        )
+        expect(gps).to_have_text(f"{located:,}")
+    finally:
+        context.close()
+    assert not errors, errors
+    assert_network_stayed_private(requests, origin, [p.name for p in files] + ["Shapes"])
