@@ -6,7 +6,7 @@
  * metadata walk, set its speed. Here the ranges asked for in one turn of the event loop become the
  * parts of ONE Blob (`new Blob([a.slice(…), b.slice(…), …])`), read with one `arrayBuffer()` and cut
  * apart by the parts' lengths: one read and one pipe for the whole group, and the browser reads
- * each file's part in turn (docs/audit.md, "Speed").
+ * each file's part in turn (docs/audit.md, "In the browser").
  *
  * - One file that cannot be read (moved, deleted or changed since it was picked) fails the whole
  *   Blob, so a group that fails is read again part by part: only that file's read fails.

@@ -9,9 +9,9 @@
  *   end of the first image of an MPO or a photo with a gain map). The engine's metadata walk stops at
  *   the first scan and checks those bytes (jpeg.readMetadataHead). When none of them is the
  *   end-of-image marker (data after the image, a file cut short), the tail too, as for HEIF.
- * - HEIC/HEIF/AVIF: the head (HEAD bytes) and the tail (TAIL bytes: a meta box written last). The ISOBMFF walk
- *   reads item extents through `iloc`, and the Exif and XMP items of phones and cameras lie at the
- *   start of `mdat`, inside the head.
+ * - HEIC/HEIF/AVIF: the head (HEAD bytes) and the tail (TAIL bytes: a meta box written last). The
+ *   ISOBMFF walk reads item extents through `iloc`, and the Exif and XMP items of phones and cameras
+ *   lie at the start of `mdat`, inside the head.
  * - Anything else (PNG, WebP, TIFF, GIF: their metadata may come after the picture, between chunks
  *   that are read one by one; files smaller than HEAD + TAIL): the whole file.
  *
@@ -30,8 +30,8 @@ export const TAIL = 128 * 1024;
 /**
  * The first read of a file not named as a HEIF: a JPEG's segments before its picture data fit in it
  * (18-51 KiB in the corpus's camera and phone photos; more is read when they do not), and in the
- * browser every KiB read costs (about 3.6 µs of CPU per KiB through Chromium's blob reading, measured
- * with bench/audit_browser.py, docs/audit.md).
+ * browser every KiB read costs CPU (reading 32 KiB of each photo instead of 128 saved about 0.3 ms
+ * per photo in Chromium: docs/audit.md, "In the browser").
  */
 export const JPEG_HEAD = 64 * 1024;
 const HEIF_NAME = /\.(heic|heif|hif|avif)$/i;
@@ -99,8 +99,12 @@ export async function readForAudit(file: Blob, read: ReadRange = readSlice): Pro
     const [rest, tail] = await Promise.all([fill(read, file, data, headEnd, HEAD), fill(read, file, data, tailStart, data.length)]);
     return { data, bytesRead: bytesRead + rest + tail, sparse: true };
   } else {
-    bytesRead += await fill(read, file, data, headEnd, data.length);
-    return { data, bytesRead, sparse: false };
+    // Read whole, into a buffer of its own: a pooled one would keep this file's size in memory.
+    const whole = new Uint8Array(data.length);
+    whole.set(data.subarray(0, headEnd));
+    buffers.give(data);
+    bytesRead += await fill(read, file, whole, headEnd, whole.length);
+    return { data: whole, bytesRead, sparse: false };
   }
   bytesRead += await fill(read, file, data, Math.max(headEnd, data.length - TAIL), data.length);
   return { data, bytesRead, sparse: true };

@@ -2,16 +2,18 @@
  * File-sized buffers for the audit's sparse read (read.ts), used again from photo to photo. The
  * sparse read of a 2 MB photo fills a tenth of a 2 MB buffer; a new buffer for every photo made the
  * browser's worker allocate gigabytes for a folder, and V8 collects garbage more often the more
- * such memory is allocated: a pool cut the browser's CPU per photo by about a seventh
- * (bench/audit_browser.py, docs/audit.md). A buffer given back has the ranges written into it zeroed
- * again, so the next photo sees zeros wherever it was not read, as in a new buffer.
+ * such memory is allocated: a pool cut the browser's CPU per photo by about a tenth (docs/audit.md,
+ * "In the browser"). A buffer given back has the ranges written into it zeroed again, so the next
+ * photo sees zeros wherever it was not read, as in a new buffer.
  *
  * Nothing may keep a view of a buffer once it is given back: the engine's audit is plain data
- * (strings and numbers). A buffer that did not come from `take` (a whole-file read) is left alone.
+ * (strings and numbers). A buffer that did not come from `take` (a whole-file read) is left alone;
+ * a file read whole gets a buffer of its own (read.ts), so a pooled buffer holds only what a sparse
+ * read wrote into it.
  */
 
 /** Buffers larger than this are not kept (a rare large file should not hold its size in memory). */
-const KEEP_MAX = 64 * 1024 * 1024;
+const KEEP_MAX = 16 * 1024 * 1024;
 /** Free buffers kept at most (one per read in flight is enough). */
 const KEEP_COUNT = 64;
 /** New buffers are at least this large, so one serves the photos of a folder of various sizes. */
