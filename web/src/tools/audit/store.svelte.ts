@@ -23,8 +23,8 @@ import { cleanName } from './names';
 export const stripSpec = toolSpec('strip');
 
 /**
- * Files per job: enough for the worker's reads in flight to stay grouped (worker.ts) and its round
- * trip cheap, few enough for a smooth count.
+ * Files per job at most: enough for the worker's reads in flight to stay grouped (worker.ts) and its
+ * round trip cheap, few enough for a smooth count; a smaller folder is shared among the workers.
  */
 const BATCH = 128;
 
@@ -182,8 +182,9 @@ class AuditStore {
     };
     const timer = setInterval(publish, 500);
     const jobs: Promise<void>[] = [];
-    for (let at = 0; at < picked.length; at += BATCH) {
-      const batch = picked.slice(at, at + BATCH);
+    const size = Math.max(1, Math.min(BATCH, Math.ceil(picked.length / this.workers.capacity)));
+    for (let at = 0; at < picked.length; at += size) {
+      const batch = picked.slice(at, at + size);
       jobs.push(
         this.workers
           .run<AuditBatch>((remote) => remote.audit(batch.map(({ file, path }) => ({ file, path })), options), { signal: controller.signal })

@@ -50,6 +50,8 @@ async function compareThumbnail(file: Blob, photo: PhotoAudit): Promise<number> 
  * fraction of a millisecond once its bytes are here.
  */
 const READS_IN_FLIGHT = 32;
+/** Files at once with the thumbnail check, which holds each photo whole and decoded. */
+const CHECKS_IN_FLIGHT = 8;
 
 async function auditOne({ file, path }: AuditInput, options: AuditOptions, read: ReadRange): Promise<{ photo: PhotoAudit; bytesRead: number }> {
   try {
@@ -76,7 +78,8 @@ const api = {
         results[at] = await auditOne(inputs[at]!, options, batch.read);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, inputs.length) }, lane));
+    const lanes = options.thumbnails ? CHECKS_IN_FLIGHT : READS_IN_FLIGHT;
+    await Promise.all(Array.from({ length: Math.min(lanes, inputs.length) }, lane));
     return {
       photos: results.map((r) => r.photo),
       ms: performance.now() - start,
