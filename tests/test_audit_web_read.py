@@ -41,13 +41,13 @@ def test_sparse_read_audits_like_the_whole_file() -> None:
     assert not differ, f"the metadata-only walk differs from the full walk: {differ}"
     # Never more than the file (a fallback to the whole file reads the head twice at most).
     for r in results:
-        assert int(r["bytes_read"]) <= int(r["size"]) + 2 * 128 * 1024, r  # type: ignore[call-overload]
+        assert int(r["bytes_read"]) <= int(r["size"]) + 2 * 128 * 1024, r
     # The large phone and camera photos are read sparsely, and only a small part of them.
-    big = [r for r in results if str(r["path"]).lower().endswith((".jpg", ".heic")) and int(r["size"]) > 1_000_000]  # type: ignore[call-overload]
+    big = [r for r in results if str(r["path"]).lower().endswith((".jpg", ".heic")) and int(r["size"]) > 1_000_000]
     assert len(big) >= 4, big
     for r in big:
         assert r["sparse"], r
-        assert int(r["bytes_read"]) < 0.4 * int(r["size"]), r  # type: ignore[call-overload]
+        assert int(r["bytes_read"]) < 0.4 * int(r["size"]), r
     # A JPEG is read to its first scan and the end of its image, not through the tail: in the corpus's
     # photos the first scan starts within the first read (64 KiB).
     jpegs = [r for r in big if str(r["path"]).lower().endswith(".jpg") and "Sony_DSC-T5" not in str(r["path"])]
@@ -69,7 +69,7 @@ def test_a_jpeg_whose_segments_outgrow_the_head_is_read_to_its_picture_data(tmp_
     trailer.write_bytes(src + bytes(400_000))
     first, second = _check([padded, trailer])
     assert first["same"] and first["sparse"], first
-    assert int(first["bytes_read"]) < 0.5 * int(first["size"]), first  # type: ignore[call-overload]
+    assert int(first["bytes_read"]) < 0.5 * int(first["size"]), first
     assert second["same"], second
 
 
