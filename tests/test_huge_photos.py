@@ -1,22 +1,30 @@
-"""Phone photos of 108 and 200 megapixels: with a downscale asked for they are decoded at a reduced
-DCT scale (imaging/decode.py) and compress, convert and the CLI work on them within the pixel budget;
-without one they are refused with a message that says how to make them work; strip and inspect never
-decode pixels and work at any size. The photos are made here (grey, low quality: a few MB), never
-committed."""
+"""Phone photos of 108 and 200 megapixels: with a downscale asked for, a JPEG is decoded at a reduced
+DCT scale and a grid HEIC one row of tiles at a time (imaging/decode.py, imaging/heic_grid.py), and
+compress, convert and the CLI work on them within the pixel budget; without one they are refused
+with a message that says how to make them work, and what cannot be decoded in parts says why; strip
+and inspect never decode pixels and work at any size. The photos are made here (a few MB at most),
+never committed."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
+import numpy as np
+import pillow_heif
 import pytest
 from PIL import Image, ImageDraw
 
 import privpix
+from privpix.formats import isobmff
 from privpix.formats.errors import UnsupportedError
+from privpix.imaging import decode as decode_mod
+from privpix.imaging import reduce as reduce_mod
 from privpix.options import CompressOptions, ConvertOptions
 
 from .command_line import cli
+from .corpus import CORPUS
+from .huge_files import QUADRANTS, grid_heic, imir, irot, srgb_icc
 
 SIZES = {"108mp": (12000, 9000), "200mp": (16320, 12240)}
 
@@ -77,3 +85,101 @@ def test_the_cli_compresses_a_200_mp_photo(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     with Image.open(tmp_path / "out" / photo.name) as im:
         assert im.size == (4000, 3000)
+
+
+# ---- HEIC ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def huge_heic() -> bytes:
+    """108 MP as a Samsung writes it (a grid of 512×512 tiles), turned a quarter (irot), with a profile."""
+    return grid_heic(12000, 9000, irot(1), icc=srgb_icc())
+
+
+def _pixels(data: bytes) -> tuple[np.ndarray, bytes | None]:
+    with Image.open(io.BytesIO(data)) as im:
+        return np.asarray(im.convert("RGB")).astype(int), im.info.get("icc_profile")
+
+
+def test_a_huge_grid_heic_is_decoded_tile_row_by_tile_row(huge_heic: bytes) -> None:
+    result = privpix.convert(huge_heic, ConvertOptions(to="png", max_dimension=2000))
+    assert (result.width, result.height) == (1500, 2000)  # irot applied: 9000×12000 upright
+    pixels, icc = _pixels(result.data)
+    assert icc == srgb_icc()
+    # a quarter turn anticlockwise brings the top-right (green) quadrant to the top left
+    corners = [pixels[100, 100], pixels[100, -100], pixels[-100, 100], pixels[-100, -100]]
+    expected = [QUADRANTS[1], QUADRANTS[3], QUADRANTS[0], QUADRANTS[2]]
+    for got, want in zip(corners, expected, strict=True):
+        assert np.abs(got - np.array(want)).max() <= 6, (got, want)
+
+
+def test_the_cli_converts_a_huge_heic(tmp_path: Path, huge_heic: bytes) -> None:
+    photo = tmp_path / "20261207_120000.heic"
+    photo.write_bytes(huge_heic)
+    proc = cli("convert", photo, "--to", "jpeg", "--max-dimension", "1000", "-o", tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    with Image.open(tmp_path / "out" / "20261207_120000.jpg") as im:
+        assert im.size == (750, 1000)
+
+
+def test_a_huge_heic_without_a_downscale_is_refused_saying_how(huge_heic: bytes) -> None:
+    with pytest.raises(UnsupportedError) as err:
+        privpix.compress(huge_heic)
+    assert "9000×12000 is 108.0 megapixels" in str(err.value) and "with --max-dimension" in str(err.value)
+    info = privpix.inspect(huge_heic)
+    assert (info.width, info.height) == (9000, 12000)
+    assert len(privpix.strip(huge_heic).data) > 0
+
+
+def _single_picture_claiming(width: int, height: int) -> bytes:
+    """A one-picture (not grid) HEIC whose ispe says ``width`` × ``height``: its size is all the
+    decoder reads before it refuses."""
+    out = io.BytesIO()
+    pillow_heif.from_pillow(Image.new("RGB", (64, 64), (90, 90, 90))).save(out, quality=50)
+    data = bytearray(out.getvalue())
+    heif = isobmff.parse(bytes(data))
+    ispe = next(b for b in heif.properties if b.type == "ispe")
+    data[ispe.start + 12 : ispe.start + 20] = width.to_bytes(4, "big") + height.to_bytes(4, "big")
+    return bytes(data)
+
+
+def test_a_huge_heic_that_is_not_a_grid_is_refused_saying_why() -> None:
+    data = _single_picture_claiming(12000, 9000)
+    for options in (CompressOptions(), CompressOptions(max_dimension=2000)):
+        with pytest.raises(UnsupportedError) as err:
+            privpix.compress(data, options)
+        message = str(err.value)
+        assert "12000×9000 is 108.0 megapixels" in message
+        assert "not a grid of tiles, so it cannot be decoded in parts" in message and "--max-dimension" not in message
+
+
+def _both_paths(data: bytes, monkeypatch: pytest.MonkeyPatch, side: int, budget: int) -> tuple[bytes, bytes]:
+    """``data`` converted to a ``side`` px PNG as it is, then with a smaller pixel ``budget``, so
+    that a HEIC under the real budget takes the tile-row path (the budget leaves room for the same
+    box pre-reduction as the normal path's)."""
+    options = ConvertOptions(to="png", max_dimension=side, keep_metadata=True)
+    normal = privpix.convert(data, options).data
+    monkeypatch.setattr(decode_mod, "MAX_PIXELS", budget)
+    monkeypatch.setattr(reduce_mod, "MAX_PIXELS", budget)
+    tiled = privpix.convert(data, options).data
+    return normal, tiled
+
+
+@pytest.mark.parametrize("name", ["mei_IMG_1034.heic", "pillowheif_arrow.heic"])
+def test_the_tile_row_path_matches_the_normal_path_on_a_phone_heic(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    normal, tiled = _both_paths((CORPUS / name).read_bytes(), monkeypatch, 1000, 10_000_000)
+    (a, icc_a), (b, icc_b) = _pixels(normal), _pixels(tiled)
+    assert a.shape == b.shape
+    assert np.abs(a - b).mean() < 0.1 and np.abs(a - b).max() <= 2
+    assert icc_a == icc_b
+    assert privpix.inspect(normal).findings == privpix.inspect(tiled).findings  # the same metadata kept
+
+
+@pytest.mark.parametrize(
+    "transforms",
+    [(), (irot(1),), (irot(2),), (irot(3),), (imir(0),), (imir(1),), (irot(1), imir(0)), (imir(1), irot(3))],
+)
+def test_the_tile_row_path_turns_and_mirrors_as_libheif(transforms: tuple[bytes, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    normal, tiled = _both_paths(grid_heic(3072, 2048, *transforms), monkeypatch, 750, 2_000_000)
+    (a, _), (b, _) = _pixels(normal), _pixels(tiled)
+    assert a.shape == b.shape and np.abs(a - b).max() <= 2

@@ -91,16 +91,18 @@ def _megapixels(width: int, height: int) -> str:
     return format_fixed(width * height / 1_000_000, 1)
 
 
-def check_pixels(fmt: str, width: int, height: int, *, reducible: bool = False) -> None:
-    """UnsupportedError when ``width`` × ``height`` is over ``MAX_PIXELS``; ``reducible``: a
-    downscale (--max-dimension) would let it decode at a reduced size, and the message says so."""
+REDUCIBLE = "with --max-dimension it is decoded at a reduced size"
+
+
+def check_pixels(fmt: str, width: int, height: int, *, hint: str = "") -> None:
+    """UnsupportedError when ``width`` × ``height`` is over ``MAX_PIXELS``; ``hint`` says what would
+    make it work (``REDUCIBLE``) or why nothing can."""
     if width * height > MAX_PIXELS:
-        hint = "; with --max-dimension it is decoded at a reduced size" if reducible else ""
         raise UnsupportedError(
             FORMAT_NAMES[fmt],
             -1,
             f"{width}×{height} is {_megapixels(width, height)} megapixels, more than the "
-            f"{MAX_PIXELS // 1_000_000} megapixels privpix decodes at once{hint}",
+            f"{MAX_PIXELS // 1_000_000} megapixels privpix decodes at once" + (f"; {hint}" if hint else ""),
         )
 
 
@@ -124,7 +126,7 @@ def _open_pillow(data: bytes, fmt: str, max_dimension: int | None) -> Image.Imag
         w, h = fit_size(im.width, im.height, max_dimension)
         if (w, h) != im.size:
             im.draft(im.mode, jpeg_draft_size(im.width, im.height, w, h))
-    check_pixels(fmt, *im.size, reducible=fmt == "jpeg" and max_dimension is None)
+    check_pixels(fmt, *im.size, hint=REDUCIBLE if fmt == "jpeg" and max_dimension is None else "")
     return im
 
 
@@ -158,12 +160,26 @@ def _load(im: Image.Image, fmt: str) -> Image.Image:
     return im
 
 
-def _decode_heic(data: bytes) -> Image.Image:
+def _decode_heic(photo: Photo, max_dimension: int | None) -> Image.Image:
+    """The primary picture, upright. Over the budget with ``max_dimension``: a grid HEIC decoded one
+    row of tiles at a time and reduced as it goes (``heic_grid``), never held at full size."""
     import pillow_heif
 
     try:
-        heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
-        check_pixels("heic", *heif.size)  # the primary image's size, irot applied; nothing decoded yet
+        heif = pillow_heif.open_heif(io.BytesIO(photo.data), convert_hdr_to_8bit=True)
+        width, height = heif.size  # the primary image's size, irot applied; nothing decoded yet
+        if width * height > MAX_PIXELS:
+            from .heic_grid import decode_reduced, read_grid
+            from .reduce import reduction_factor
+
+            try:
+                grid = read_grid(photo.data)
+            except UnsupportedError as err:  # not a grid: it can only be decoded whole
+                check_pixels("heic", width, height, hint=err.expected)
+            if max_dimension is not None:
+                factor = reduction_factor(grid.width, grid.height, max_dimension)
+                return decode_reduced(grid, factor)
+        check_pixels("heic", width, height, hint=REDUCIBLE)
         im = heif.to_pillow()  # libheif applies irot/imir of the primary item
     except UnsupportedError:
         raise
@@ -214,7 +230,7 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
     frames = 1
     first_frame: str | None = None
     if fmt == "heic":
-        im = _decode_heic(data)
+        im = _decode_heic(photo, max_dimension)
     else:
         im = _open_pillow(data, fmt, max_dimension)
         if fmt == "bmp":  # no container walk: Pillow reads its profile
