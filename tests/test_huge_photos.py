@@ -131,7 +131,7 @@ def test_a_huge_heic_without_a_downscale_is_refused_saying_how(huge_heic: bytes)
     assert len(privpix.strip(huge_heic).data) > 0
 
 
-def _single_picture_claiming(width: int, height: int) -> bytes:
+def single_picture_claiming(width: int, height: int) -> bytes:
     """A one-picture (not grid) HEIC whose ispe says ``width`` × ``height``: its size is all the
     decoder reads before it refuses."""
     out = io.BytesIO()
@@ -144,7 +144,7 @@ def _single_picture_claiming(width: int, height: int) -> bytes:
 
 
 def test_a_huge_heic_that_is_not_a_grid_is_refused_saying_why() -> None:
-    data = _single_picture_claiming(12000, 9000)
+    data = single_picture_claiming(12000, 9000)
     for options in (CompressOptions(), CompressOptions(max_dimension=2000)):
         with pytest.raises(UnsupportedError) as err:
             privpix.compress(data, options)

@@ -27,9 +27,10 @@ import * as jpeg from '../formats/jpeg';
 import * as png from '../formats/png';
 import * as webp from '../formats/webp';
 import { MAX_PIXELS } from '../options';
+import type { Grid } from './heic-grid';
 import { FORMAT_NAMES, Photo, type SourceFormat, openPhoto } from './photo';
 import { type Raster, orient } from './raster';
-import { fitSize, pixelsAt } from './resize';
+import { REDUCING_GAP, fitSize, pixelsAt } from './resize';
 
 const DAMAGED = 'the picture is incomplete (privpix strip can still remove its metadata)';
 
@@ -83,21 +84,20 @@ export interface Decoded {
   firstFrameWarning: string | null;
 }
 
-/** UnsupportedError when `width` × `height` is over MAX_PIXELS; `reducible`: a downscale would let it decode at a reduced size, and the message says so. */
-export function checkPixels(fmt: SourceFormat, width: number, height: number, reducible = false): void {
+/** What makes a picture over the budget decode: a downscale. */
+export const REDUCIBLE = 'with --max-dimension it is decoded at a reduced size';
+
+/** UnsupportedError when `width` × `height` is over MAX_PIXELS; `hint` says what would make it work (REDUCIBLE) or why nothing can. */
+export function checkPixels(fmt: SourceFormat, width: number, height: number, hint = ''): void {
   if (width * height > MAX_PIXELS) {
-    const hint = reducible ? '; with --max-dimension it is decoded at a reduced size' : '';
     throw new UnsupportedError(
       FORMAT_NAMES[fmt],
       -1,
       `${width}×${height} is ${formatFixed((width * height) / 1_000_000, 1)} megapixels, more than the ` +
-        `${Math.floor(MAX_PIXELS / 1_000_000)} megapixels privpix decodes at once${hint}`,
+        `${Math.floor(MAX_PIXELS / 1_000_000)} megapixels privpix decodes at once${hint ? `; ${hint}` : ''}`,
     );
   }
 }
-
-/** Python's resize.REDUCING_GAP: a JPEG decoded at a reduced DCT scale stays at least this many times the final size. */
-export const REDUCING_GAP = 2.0;
 
 /**
  * The DCT scale (1, 2, 4 or 8) a JPEG of `width` × `height` is decoded at when it will be fitted within
@@ -137,7 +137,11 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
   if (cut !== null) throw new FormatError('', -1, `${cut}; ${DAMAGED}`); // a codec would fill the gap (libheif: green)
   // a JPEG larger than the budget is decoded at a reduced DCT scale when it will be downscaled anyway
   const scale = fmt === 'jpeg' && width * height > MAX_PIXELS ? jpegScale(width, height, maxDimension) : 1;
-  checkPixels(fmt, Math.ceil(width / scale), Math.ceil(height / scale), fmt === 'jpeg' && maxDimension === null);
+  const grid = fmt === 'heic' && width * height > MAX_PIXELS ? await hugeGrid(data, width, height) : null;
+  // the budget applies to what is held: a grid HEIC reduced row by row is within it by construction
+  if (grid === null || maxDimension === null) {
+    checkPixels(fmt, Math.ceil(width / scale), Math.ceil(height / scale), (fmt === 'jpeg' || grid !== null) && maxDimension === null ? REDUCIBLE : '');
+  }
   const warnings: string[] = [];
   const frames = frameCount(data, fmt);
   const firstFrameWarning = frames > 1 ? `${ANIMATED_KINDS[fmt]}: only the first frame is used` : null;
@@ -148,6 +152,13 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
   const orientation = fmt === 'jpeg' || fmt === 'png' || fmt === 'webp' || fmt === 'tiff' ? exifOrientation(exif) : 1;
   signal?.throwIfAborted();
 
+  if (grid !== null) {
+    // over the budget, downscaled: one row of tiles at a time (imaging/heic-grid.ts), upright
+    const { decodeReduced } = await import('./heic-grid');
+    const { reductionFactor } = await import('./reduce');
+    const raster = await decodeReduced(grid, reductionFactor(grid.width, grid.height, maxDimension!), signal);
+    return finishRaster(fmt, raster, 1, icc, exif, convert, warnings, frames, firstFrameWarning);
+  }
   if (fmt === 'heic') {
     const { decodeHeicParallel } = await import('../codecs/heic');
     const raster = await decodeHeicParallel(data, signal);
@@ -191,6 +202,17 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
     frames,
     firstFrameWarning,
   };
+}
+
+/** The grid of a HEIC over the budget, or the refusal that says why it can only be decoded whole. */
+async function hugeGrid(data: Uint8Array, width: number, height: number): Promise<Grid> {
+  const { readGrid } = await import('./heic-grid');
+  try {
+    return readGrid(data);
+  } catch (err) {
+    if (err instanceof UnsupportedError) checkPixels('heic', width, height, err.expected);
+    throw err;
+  }
 }
 
 /**
