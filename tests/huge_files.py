@@ -4,19 +4,23 @@
 ``hvcC`` — whose four quadrants have four colours (so a rotation or mirror shows), with the primary
 item's ``irot``/``imir`` and an ICC profile in ``colr``. Each colour is encoded once (x265 through
 pillow-heif) and its coded tile repeated, so a 108 MP file is a few hundred kB.
+``phone_grid_heic``: the same layout with the real tiles of a phone HEIC repeated, for benchmarks
+(real HEVC content decodes at a phone photo's speed; solid tiles do not). ``quadrant_png``: the
+four quadrants as a palette PNG.
 """
 
 from __future__ import annotations
 
 import io
 import struct
+import zlib
 from functools import cache
 
 import pillow_heif
 from PIL import Image, ImageCms
 
 from privpix.formats import isobmff
-from privpix.imaging.heic_grid import grid_file
+from privpix.imaging.heic_grid import grid_file, read_grid
 
 TILE = 512
 QUADRANTS = ((220, 40, 40), (40, 200, 40), (40, 40, 220), (235, 235, 235))  # TL, TR, BL, BR
@@ -65,3 +69,35 @@ def grid_heic(width: int, height: int, *transforms: bytes, icc: bytes | None = N
     _, hvcc, ispe = tiles[0]
     properties = ([colr_prof(icc)] if icc else []) + list(transforms)
     return grid_file(rows, cols, width, height, [t[0] for t in tiles], hvcc, ispe, properties)
+
+
+def phone_grid_heic(phone: bytes, width: int, height: int) -> bytes:
+    """A ``width`` × ``height`` grid HEIC made of the tiles of the grid HEIC ``phone``, repeated in
+    order, with its colour properties and rotation."""
+    grid = read_grid(phone)
+    rows, cols = -(-height // grid.tile_height), -(-width // grid.tile_height)
+    tiles = [grid.tiles[i % len(grid.tiles)] for i in range(rows * cols)]
+    turns = [irot(v) if kind == "irot" else imir(v) for kind, v in grid.transforms]
+    return grid_file(rows, cols, width, height, tiles, grid.hvcc, grid.tile_ispe, [*grid.colr, *turns])
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def quadrant_png(width: int, height: int, *, orientation: int = 1) -> bytes:
+    """A ``width`` × ``height`` 8-bit palette PNG with the four ``QUADRANTS``, written row by row
+    (never held whole), with an ``eXIf`` Orientation when not 1."""
+    palette = b"".join(bytes(c) for c in QUADRANTS)
+    half = width // 2
+    top = b"\0" + bytes([0]) * half + bytes([1]) * (width - half)
+    bottom = b"\0" + bytes([2]) * half + bytes([3]) * (width - half)
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(top if y < height // 2 else bottom) for y in range(height)) + packer.flush()
+    chunks = [(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)), (b"PLTE", palette)]
+    if orientation != 1:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        chunks.append((b"eXIf", exif.tobytes()))
+    chunks += [(b"IDAT", idat), (b"IEND", b"")]
+    return b"\x89PNG\r\n\x1a\n" + b"".join(_png_chunk(k, v) for k, v in chunks)

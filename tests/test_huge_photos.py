@@ -8,6 +8,8 @@ never committed."""
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +21,13 @@ import privpix
 from privpix.formats import isobmff
 from privpix.formats.errors import UnsupportedError
 from privpix.imaging import decode as decode_mod
+from privpix.imaging import png_rows
 from privpix.imaging import reduce as reduce_mod
 from privpix.options import CompressOptions, ConvertOptions
 
 from .command_line import cli
 from .corpus import CORPUS
-from .huge_files import QUADRANTS, grid_heic, imir, irot, srgb_icc
+from .huge_files import QUADRANTS, grid_heic, imir, irot, quadrant_png, srgb_icc
 
 SIZES = {"108mp": (12000, 9000), "200mp": (16320, 12240)}
 
@@ -155,8 +158,8 @@ def test_a_huge_heic_that_is_not_a_grid_is_refused_saying_why() -> None:
 
 def _both_paths(data: bytes, monkeypatch: pytest.MonkeyPatch, side: int, budget: int) -> tuple[bytes, bytes]:
     """``data`` converted to a ``side`` px PNG as it is, then with a smaller pixel ``budget``, so
-    that a HEIC under the real budget takes the tile-row path (the budget leaves room for the same
-    box pre-reduction as the normal path's)."""
+    that a HEIC or PNG under the real budget takes the tile-row or row path (the budget leaves room
+    for the same box pre-reduction as the normal path's)."""
     options = ConvertOptions(to="png", max_dimension=side, keep_metadata=True)
     normal = privpix.convert(data, options).data
     monkeypatch.setattr(decode_mod, "MAX_PIXELS", budget)
@@ -183,3 +186,91 @@ def test_the_tile_row_path_turns_and_mirrors_as_libheif(transforms: tuple[bytes,
     normal, tiled = _both_paths(grid_heic(3072, 2048, *transforms), monkeypatch, 750, 2_000_000)
     (a, _), (b, _) = _pixels(normal), _pixels(tiled)
     assert a.shape == b.shape and np.abs(a - b).max() <= 2
+
+
+# ---- PNG ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def huge_png() -> bytes:
+    """108 MP as a palette PNG, stored sideways (EXIF Orientation 6 in eXIf)."""
+    return quadrant_png(12000, 9000, orientation=6)
+
+
+def test_a_huge_png_is_decoded_row_by_row(huge_png: bytes, tmp_path: Path) -> None:
+    result = privpix.convert(huge_png, ConvertOptions(to="png", max_dimension=2000))
+    assert (result.width, result.height) == (1500, 2000)  # Orientation 6 applied: 9000×12000 upright
+    pixels, _ = _pixels(result.data)
+    # a quarter turn clockwise brings the bottom-left (blue) quadrant to the top left
+    corners = [pixels[100, 100], pixels[100, -100], pixels[-100, 100], pixels[-100, -100]]
+    for got, want in zip(corners, [QUADRANTS[2], QUADRANTS[0], QUADRANTS[3], QUADRANTS[1]], strict=True):
+        assert np.abs(got - np.array(want)).max() <= 2, (got, want)
+    photo = tmp_path / "scan.png"
+    photo.write_bytes(huge_png)
+    proc = cli("compress", photo, "--max-dimension", "1000", "-o", tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    with Image.open(tmp_path / "out" / "scan.png") as im:
+        assert im.size == (750, 1000)
+    with pytest.raises(UnsupportedError) as err:
+        privpix.compress(huge_png)
+    assert "12000×9000 is 108.0 megapixels" in str(err.value) and "with --max-dimension" in str(err.value)
+
+
+def test_an_interlaced_huge_png_is_refused_saying_why() -> None:
+    data = bytearray(quadrant_png(11000, 10000))
+    data[28] = 1  # IHDR interlace method: Adam7 (the rows are not read: the refusal comes first)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    with pytest.raises(UnsupportedError) as err:
+        privpix.compress(bytes(data), CompressOptions(max_dimension=2000))
+    assert "11000×10000 is 110.0 megapixels" in str(err.value)
+    assert "interlaced (Adam7), so it cannot be decoded in parts" in str(err.value)
+
+
+def _small_pngs() -> dict[str, bytes]:
+    """One small PNG of each kind the row decoder reads: bit depths 1 to 16, grey, RGB, palette,
+    alpha, tRNS; with detail, so every filter type occurs."""
+    rng = np.random.default_rng(7)
+    h, w = 203, 301
+    y, x = np.mgrid[0:h, 0:w]
+    base = np.stack([(x * 7 + y * 3) % 256, (x * 2 + y * 5) % 256, (x * y) % 256, 255 - x % 200], -1)
+    base = (base + rng.integers(0, 20, base.shape)).clip(0, 255).astype(np.uint8)
+    rgb = Image.fromarray(base[:, :, :3], "RGB")
+    images = {
+        "rgb8": rgb,
+        "rgba8": Image.fromarray(base, "RGBA"),
+        "grey8": Image.fromarray(base[:, :, 0], "L"),
+        "grey-alpha8": Image.fromarray(base[:, :, [0, 3]], "LA"),
+        "palette8": rgb.quantize(200),
+        "palette4": rgb.quantize(16),
+        "grey1": rgb.convert("1"),
+        "grey16": Image.fromarray(base[:, :, 0].astype(np.uint16) * 257 + rng.integers(0, 250, (h, w)).astype(np.uint16)),
+    }
+    out = {}
+    for name, im in images.items():
+        buf = io.BytesIO()
+        im.save(buf, "PNG", transparency=5) if name == "palette8" else im.save(buf, "PNG")
+        out[name] = buf.getvalue()
+    import cv2  # writes 16-bit colour PNGs (BGR order), which Pillow cannot
+
+    deep = base.astype(np.uint16) * 257 + rng.integers(0, 250, base.shape).astype(np.uint16)
+    out["rgb16"] = cv2.imencode(".png", deep[:, :, 2::-1])[1].tobytes()
+    out["rgba16"] = cv2.imencode(".png", deep[:, :, [2, 1, 0, 3]])[1].tobytes()
+    return out
+
+
+@pytest.mark.parametrize("kind", sorted(_small_pngs()))
+def test_the_row_path_gives_the_normal_path_s_pixels(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decoded in many bands and reduced, exactly the normal decode reduced by the same blocks (as
+    Pillow's resize pre-reduces, premultiplied when there is alpha); through convert, the same size
+    and mode (the pixels differ where Pillow's plain Lanczos, which it uses with alpha, or its
+    edge handling differ from a pre-reduction)."""
+    data = _small_pngs()[kind]
+    monkeypatch.setattr(png_rows, "BAND_BYTES", 5000)  # many bands: every band boundary is crossed
+    full = decode_mod.decode(data).image
+    working = {"RGBA": "RGBa", "LA": "La", "I;16": "I"}.get(full.mode, full.mode)
+    expected = full.convert(working).reduce((3, 2)).convert(full.mode)
+    got = decode_mod.normalise_mode(png_rows.decode_reduced(data, (3, 2)))
+    assert got.mode == expected.mode and np.array_equal(np.asarray(got), np.asarray(expected))
+    normal, tiled = _both_paths(data, monkeypatch, 75, 31_000)  # reduced by 2×1 on both paths
+    with Image.open(io.BytesIO(normal)) as a, Image.open(io.BytesIO(tiled)) as b:
+        assert a.mode == b.mode and a.size == b.size

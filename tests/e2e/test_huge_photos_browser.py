@@ -48,7 +48,9 @@ def huge_heics(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 768)])
-def test_a_108_mp_heic_is_converted_with_a_downscale(browser, server: str, huge_heics: tuple[Path, Path], tmp_path: Path, width: int, height: int) -> None:  # noqa: F811, E501
+def test_a_108_mp_heic_is_converted_with_a_downscale(
+    browser, server: str, huge_heics: tuple[Path, Path], tmp_path: Path, width: int, height: int
+) -> None:
     grid, single = huge_heics
     origin = server.rstrip("/")
     context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)

@@ -67,6 +67,7 @@ class Decoded:
     warnings: list[str] = field(default_factory=list)
     frames: int = 1  # an animation's frame count; ``image`` is its first frame
     first_frame_warning: str | None = None  # the warning that says so (in ``warnings``)
+    size: tuple[int, int] = (0, 0)  # the picture's own upright size: ``image``'s, or more when reduced
 
     @property
     def has_alpha(self) -> bool:
@@ -94,16 +95,21 @@ def _megapixels(width: int, height: int) -> str:
 REDUCIBLE = "with --max-dimension it is decoded at a reduced size"
 
 
-def check_pixels(fmt: str, width: int, height: int, *, hint: str = "") -> None:
-    """UnsupportedError when ``width`` × ``height`` is over ``MAX_PIXELS``; ``hint`` says what would
+def over_budget(fmt: str, width: int, height: int, hint: str = "") -> UnsupportedError:
+    """The refusal of a ``width`` × ``height`` picture over ``MAX_PIXELS``; ``hint`` says what would
     make it work (``REDUCIBLE``) or why nothing can."""
+    return UnsupportedError(
+        FORMAT_NAMES[fmt],
+        -1,
+        f"{width}×{height} is {_megapixels(width, height)} megapixels, more than the "
+        f"{MAX_PIXELS // 1_000_000} megapixels privpix decodes at once" + (f"; {hint}" if hint else ""),
+    )
+
+
+def check_pixels(fmt: str, width: int, height: int, *, hint: str = "") -> None:
+    """``over_budget``'s refusal when ``width`` × ``height`` is over ``MAX_PIXELS``."""
     if width * height > MAX_PIXELS:
-        raise UnsupportedError(
-            FORMAT_NAMES[fmt],
-            -1,
-            f"{width}×{height} is {_megapixels(width, height)} megapixels, more than the "
-            f"{MAX_PIXELS // 1_000_000} megapixels privpix decodes at once" + (f"; {hint}" if hint else ""),
-        )
+        raise over_budget(fmt, width, height, hint)
 
 
 def _open_pillow(data: bytes, fmt: str, max_dimension: int | None) -> Image.Image:
@@ -175,7 +181,7 @@ def _decode_heic(photo: Photo, max_dimension: int | None) -> Image.Image:
             try:
                 grid = read_grid(photo.data)
             except UnsupportedError as err:  # not a grid: it can only be decoded whole
-                check_pixels("heic", width, height, hint=err.expected)
+                raise over_budget("heic", width, height, err.expected) from None
             if max_dimension is not None:
                 factor = reduction_factor(grid.width, grid.height, max_dimension)
                 return decode_reduced(grid, factor)
@@ -186,6 +192,24 @@ def _decode_heic(photo: Photo, max_dimension: int | None) -> Image.Image:
     except (OSError, ValueError, RuntimeError) as err:
         raise FormatError("HEIC", -1, f"cannot decode the image: {err}") from None
     return im
+
+
+def _reduced_png(photo: Photo, max_dimension: int | None) -> Image.Image | None:
+    """A PNG over the budget with ``max_dimension``: decoded a band of rows at a time and reduced
+    as it goes (``png_rows``); None when it is within the budget (the normal path decodes it)."""
+    width, height = photo.inspection.width or 0, photo.inspection.height or 0
+    if width * height <= MAX_PIXELS:
+        return None
+    from .png_rows import decode_reduced, read_header
+    from .reduce import reduction_factor
+
+    try:
+        read_header(photo.data)
+    except UnsupportedError as err:  # interlaced or animated: it can only be decoded whole
+        raise over_budget("png", width, height, err.expected) from None
+    if max_dimension is None:
+        raise over_budget("png", width, height, REDUCIBLE)
+    return decode_reduced(photo.data, reduction_factor(width, height, max_dimension))
 
 
 def normalise_mode(im: Image.Image) -> Image.Image:
@@ -231,6 +255,9 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
     first_frame: str | None = None
     if fmt == "heic":
         im = _decode_heic(photo, max_dimension)
+    elif fmt == "png" and (reduced := _reduced_png(photo, max_dimension)) is not None:
+        im = reduced
+        orientation = exif_orientation(block)
     else:
         im = _open_pillow(data, fmt, max_dimension)
         if fmt == "bmp":  # no container walk: Pillow reads its profile
@@ -247,12 +274,17 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
         im = _load(im, fmt)
         if fmt == "gif":
             im = im.convert("RGBA")
+    # decoded at a reduced size (a JPEG's DCT scale, HEIC tile rows, PNG rows): the header's size
+    # (a HEIC's with irot applied, as its pixels) is the picture's own
+    stored = (photo.inspection.width or 0, photo.inspection.height or 0)
+    at_reduced_size = fmt in ("jpeg", "png", "heic") and all(stored) and im.size != stored
     if orientation in TRANSPOSE:
         im = im.transpose(TRANSPOSE[orientation])
     else:
         orientation = 1
     im = normalise_mode(im)
     return Decoded(
+        size=(stored[::-1] if orientation >= 5 else stored) if at_reduced_size else im.size,
         image=im,
         format=fmt,
         icc=icc,
