@@ -274,3 +274,14 @@ def test_the_row_path_gives_the_normal_path_s_pixels(kind: str, monkeypatch: pyt
     normal, tiled = _both_paths(data, monkeypatch, 75, 31_000)  # reduced by 2×1 on both paths
     with Image.open(io.BytesIO(normal)) as a, Image.open(io.BytesIO(tiled)) as b:
         assert a.mode == b.mode and a.size == b.size
+
+
+def test_a_huge_webp_is_refused_saying_why() -> None:
+    """libwebp decodes a picture whole (and lossy WebP stops at 16383×16383): no reduced decode."""
+    out = io.BytesIO()
+    Image.new("RGB", (12000, 9000), (20, 100, 200)).save(out, "WEBP", lossless=True)
+    for options in (CompressOptions(), CompressOptions(max_dimension=2000)):
+        with pytest.raises(UnsupportedError) as err:
+            privpix.compress(out.getvalue(), options)
+        assert "12000×9000 is 108.0 megapixels" in str(err.value)
+        assert "WebP cannot be decoded at a reduced size or in parts" in str(err.value)

@@ -3,8 +3,9 @@
 A 108 MP grid HEIC (as a Samsung writes it: 512×512 tiles, turned a quarter by irot) converted with
 "Longest side at most" set: decoded one row of tiles at a time (web/src/engine/imaging/heic-grid.ts),
 the result upright with the quadrants where they belong. Without a downscale it is refused saying
-what would make it work; a huge HEIC that is not a grid is refused saying why. The network sees only
-the app's own files.
+what would make it work; a huge HEIC that is not a grid is refused saying why. A 108 MP PNG stored
+sideways is compressed the same way (web/src/engine/imaging/png-rows.ts). The network sees only the
+app's own files.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from ..huge_files import QUADRANTS, grid_heic, irot, srgb_icc
+from ..huge_files import QUADRANTS, grid_heic, irot, quadrant_png, srgb_icc
 from ..test_huge_photos import single_picture_claiming
 from .common import RequestLog, assert_network_stayed_private, file_row, wait_until_done, watch_errors
 
@@ -100,3 +101,34 @@ def test_a_108_mp_heic_is_converted_with_a_downscale(
         context.close()
     assert not errors, errors
     assert_network_stayed_private(requests, origin, [grid.name, single.name])
+
+
+def test_a_108_mp_png_is_compressed_with_a_downscale(browser, server: str, tmp_path: Path) -> None:
+    """A PNG over the budget, stored sideways (eXIf Orientation 6), read a band of rows at a time."""
+    photo = tmp_path / "scan-108mp.png"
+    photo.write_bytes(quadrant_png(12000, 9000, orientation=6))
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    requests = RequestLog(context)
+    page = context.new_page()
+    errors = watch_errors(page, console_errors=True)
+    try:
+        page.goto(server + "#/compress")
+        _set_number(page, "Longest side at most (px)", "2000")
+        page.get_by_label("Choose images", exact=True).set_input_files(str(photo))
+        row = file_row(page, photo.name)
+        wait_until_done(row, TIMEOUT)
+        viewer = page.get_by_test_id("viewer")
+        expect(viewer.get_by_test_id("output-format")).to_contain_text("1500 × 2000")
+        with page.expect_download() as info:
+            viewer.get_by_test_id("viewer-download").click()
+        with Image.open(io.BytesIO(Path(info.value.path()).read_bytes())) as im:
+            assert im.size == (1500, 2000)
+            pixels = np.asarray(im.convert("RGB")).astype(int)
+        # a quarter turn clockwise brings the bottom-left (blue) quadrant to the top left
+        corners = [pixels[100, 100], pixels[100, -100], pixels[-100, 100], pixels[-100, -100]]
+        for got, want in zip(corners, [QUADRANTS[2], QUADRANTS[0], QUADRANTS[3], QUADRANTS[1]], strict=True):
+            assert np.abs(got - np.array(want)).max() <= 2, (got, want)
+    finally:
+        context.close()
+    assert not errors, errors
+    assert_network_stayed_private(requests, server.rstrip("/"), [photo.name])

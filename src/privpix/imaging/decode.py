@@ -132,7 +132,9 @@ def _open_pillow(data: bytes, fmt: str, max_dimension: int | None) -> Image.Imag
         w, h = fit_size(im.width, im.height, max_dimension)
         if (w, h) != im.size:
             im.draft(im.mode, jpeg_draft_size(im.width, im.height, w, h))
-    check_pixels(fmt, *im.size, hint=REDUCIBLE if fmt == "jpeg" and max_dimension is None else "")
+    if fmt != "jpeg":
+        check_pixels(fmt, *im.size, hint=f"{FORMAT_NAMES[fmt]} cannot be decoded at a reduced size or in parts")
+    check_pixels(fmt, *im.size, hint=REDUCIBLE if max_dimension is None else "")
     return im
 
 

@@ -1,5 +1,5 @@
 """A PNG over the pixel budget, decoded a band of rows at a time and downscaled as it goes (the
-TypeScript engine's imaging/png-rows.ts does the same).
+TypeScript engine's imaging/png-rows.ts does the same, unfiltering the rows itself).
 
 The IDAT stream is inflated incrementally (``zlib.decompressobj``) and cut into bands of filtered
 rows. Pillow's C decoder does the unfiltering: each band is written as a PNG of its own whose
