@@ -20,9 +20,11 @@ Rules (the TypeScript engine follows the same ones):
   properties of the primary item only (the decoder applies them; the EXIF Orientation inside a
   HEIF file is ignored, as the HEIF spec requires).
 - The pixel count (width × height from the header, read before any pixel is decoded) must not
-  exceed ``options.MAX_PIXELS`` — for a JPEG with ``max_dimension``, the count at the reduced DCT
-  scale it is decoded at (1/2, 1/4 or 1/8 of each side), so 108 and 200 MP phone photos can be
-  downscaled.
+  exceed ``options.MAX_PIXELS``. With ``max_dimension``, a picture over it is decoded reduced where
+  its format allows and counts at that size: a JPEG at a reduced DCT scale (1/2, 1/4 or 1/8 of each
+  side), a grid HEIC one row of tiles at a time (``heic_grid``), a PNG a band of rows at a time
+  (``png_rows``), both box-reduced as they come (``reduce``); ``Decoded.size`` keeps the picture's
+  own size. Any other is refused saying why (docs/compress.md, "Very large photos").
 - GIF, animated WebP and APNG: the first frame, with a warning (``first_frame_warning``) and the
   frame count (``frames``); compress and convert read every frame (``imaging/animation.py``) when
   the output can hold them.

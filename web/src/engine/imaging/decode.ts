@@ -9,7 +9,9 @@
  *   container's own EXIF block (never XMP), applied by `orient` after any resize. HEIC: irot of the
  *   primary item (libheif applies it, or `orient` on the two-band path). AVIF: the browser applies
  *   irot/imir (imageOrientation 'from-image').
- * - The pixel count from the header must not exceed MAX_PIXELS; nothing is decoded before that check.
+ * - The pixel count from the header must not exceed MAX_PIXELS; nothing is decoded before that check. With
+ *   a downscale, a JPEG (reduced DCT scale), a grid HEIC (imaging/heic-grid.ts) or a PNG (imaging/png-rows.ts)
+ *   over it is decoded reduced and counts at that size; `fullWidth`/`fullHeight` keep the picture's own size.
  * - GIF, animated WebP and APNG: the first frame, with a warning (`firstFrameWarning`) and the frame
  *   count (`frames`); compress and convert read every frame (imaging/animation.ts) when the output can
  *   hold them.
