@@ -1,5 +1,7 @@
-"""108 and 200 MP phone photos (synthetic JPEGs made here, as a Samsung writes them in size): compress
-with --max-dimension 4000 in both engines — time and peak memory — and strip at full size.
+"""108 and 200 MP phone photos (synthetic, made here, as a Samsung writes them in size): compress
+with --max-dimension 4000 in both engines — time and peak memory — and strip at full size. JPEG is
+decoded at a reduced DCT scale; HEIC (a grid of the real 512×512 tiles of a corpus iPhone HEIC,
+repeated) one row of tiles at a time; PNG (a palette picture) a band of rows at a time.
 
     .venv/bin/python bench/huge_photos.py [--repeats 2]
 
@@ -22,6 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _browser import build_pages, chromium, serve  # noqa: E402
 from _common import ROOT, table  # noqa: E402
 
+from tests.corpus import CORPUS  # noqa: E402
+from tests.huge_files import phone_grid_heic, quadrant_png  # noqa: E402
 from tests.test_huge_photos import SIZES, huge_jpeg  # noqa: E402
 
 # VmHWM of the child itself: ru_maxrss would carry the parent's peak across exec on Linux.
@@ -70,10 +74,12 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp())
     files = []
+    phone = (CORPUS / "mei_IMG_1034.heic").read_bytes()
     for label, (w, h) in sorted(SIZES.items()):
-        path = work / f"{label}.jpg"
-        path.write_bytes(huge_jpeg(w, h))
-        files.append((label, path, w, h))
+        for kind, make in (("jpg", huge_jpeg), ("heic", lambda w, h: phone_grid_heic(phone, w, h)), ("png", quadrant_png)):
+            path = work / f"{label}.{kind}"
+            path.write_bytes(make(w, h))
+            files.append((f"{label} {kind.upper()}", path, w, h))
     rows = []
     for label, path, w, h in files:
         for what in ("compress", "strip"):
@@ -98,7 +104,8 @@ def main() -> None:
             median = f"{statistics.median(ms) / 1000:.2f} s"
             rows.append([f"{label} ({w}×{h})", "browser", "compress", median, f"{peak:.0f} MB", str(size)])
             page.close()
-    print("compress --max-dimension 4000 (JPEG, DCT-scaled decode) and strip at full size; peak memory of the process")
+    print("compress --max-dimension 4000 (JPEG: DCT-scaled decode; HEIC: tile rows; PNG: rows) and strip at full size")
+    print("peak memory: of the Python process, of the browser's renderer")
     print(table(["photo", "engine", "tool", "time (median)", "peak memory", "output size"], rows))
 
 

@@ -26,6 +26,7 @@ from PIL import Image as PIL_Image
 from playwright.sync_api import expect
 
 from ..conftest import ROOT, exiftool_json
+from ..test_huge_photos import single_picture_claiming
 from .common import (
     RequestLog,
     assert_network_stayed_private,
@@ -354,8 +355,8 @@ def test_orientation_is_applied_once(browser, server: str, corpus: Path) -> None
 
 
 def test_big_photos(browser, server: str, tmp_path: Path) -> None:  # noqa: F811
-    """A 50 MP photo is compressed without taking the tab down; one beyond the pixel budget is refused
-    with the engine's clear message, and the page goes on working."""
+    """A 50 MP photo is compressed without taking the tab down; one beyond the pixel budget that cannot
+    be decoded reduced is refused with the engine's clear message, and the page goes on working."""
     from PIL import ImageDraw
 
     big = tmp_path / "fifty-megapixels.jpg"
@@ -365,8 +366,8 @@ def test_big_photos(browser, server: str, tmp_path: Path) -> None:  # noqa: F811
         draw.line([(i, 0), (8660 - i, 5780)], fill=(200, 120 + i % 100, 60), width=9)
     im.save(big, quality=85)
     del im, draw
-    huge = tmp_path / "too-many-pixels.png"
-    PIL_Image.new("1", (11000, 10000), 1).save(huge)  # 110 MP, a few kB
+    huge = tmp_path / "too-many-pixels.heic"
+    huge.write_bytes(single_picture_claiming(11000, 10000))  # 110 MP in one coded picture: cannot be reduced
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -381,6 +382,7 @@ def test_big_photos(browser, server: str, tmp_path: Path) -> None:  # noqa: F811
         refused = file_row(page, huge.name)
         expect(refused).to_have_attribute("data-status", "failed", timeout=ENCODE_TIMEOUT)
         expect(refused).to_contain_text("megapixels")
+        expect(refused).to_contain_text("not a grid of tiles, so it cannot be decoded in parts")
         wait_until_done(file_row(page, big.name), ENCODE_TIMEOUT)
         print(f"50 MP compress to 2400 px: {time.monotonic() - start:.1f} s")
         expect(page.get_by_test_id("output-format")).to_contain_text(re.compile(r"2400 × 160[12]"))

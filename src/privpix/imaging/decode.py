@@ -20,9 +20,11 @@ Rules (the TypeScript engine follows the same ones):
   properties of the primary item only (the decoder applies them; the EXIF Orientation inside a
   HEIF file is ignored, as the HEIF spec requires).
 - The pixel count (width × height from the header, read before any pixel is decoded) must not
-  exceed ``options.MAX_PIXELS`` — for a JPEG with ``max_dimension``, the count at the reduced DCT
-  scale it is decoded at (1/2, 1/4 or 1/8 of each side), so 108 and 200 MP phone photos can be
-  downscaled.
+  exceed ``options.MAX_PIXELS``. With ``max_dimension``, a picture over it is decoded reduced where
+  its format allows and counts at that size: a JPEG at a reduced DCT scale (1/2, 1/4 or 1/8 of each
+  side), a grid HEIC one row of tiles at a time (``heic_grid``), a PNG a band of rows at a time
+  (``png_rows``), both box-reduced as they come (``reduce``); ``Decoded.size`` keeps the picture's
+  own size. Any other is refused saying why (docs/compress.md, "Very large photos").
 - GIF, animated WebP and APNG: the first frame, with a warning (``first_frame_warning``) and the
   frame count (``frames``); compress and convert read every frame (``imaging/animation.py``) when
   the output can hold them.
@@ -67,6 +69,7 @@ class Decoded:
     warnings: list[str] = field(default_factory=list)
     frames: int = 1  # an animation's frame count; ``image`` is its first frame
     first_frame_warning: str | None = None  # the warning that says so (in ``warnings``)
+    size: tuple[int, int] = (0, 0)  # the picture's own upright size: ``image``'s, or more when reduced
 
     @property
     def has_alpha(self) -> bool:
@@ -91,17 +94,24 @@ def _megapixels(width: int, height: int) -> str:
     return format_fixed(width * height / 1_000_000, 1)
 
 
-def check_pixels(fmt: str, width: int, height: int, *, reducible: bool = False) -> None:
-    """UnsupportedError when ``width`` × ``height`` is over ``MAX_PIXELS``; ``reducible``: a
-    downscale (--max-dimension) would let it decode at a reduced size, and the message says so."""
+REDUCIBLE = "with --max-dimension it is decoded at a reduced size"
+
+
+def over_budget(fmt: str, width: int, height: int, hint: str = "") -> UnsupportedError:
+    """The refusal of a ``width`` × ``height`` picture over ``MAX_PIXELS``; ``hint`` says what would
+    make it work (``REDUCIBLE``) or why nothing can."""
+    return UnsupportedError(
+        FORMAT_NAMES[fmt],
+        -1,
+        f"{width}×{height} is {_megapixels(width, height)} megapixels, more than the "
+        f"{MAX_PIXELS // 1_000_000} megapixels privpix decodes at once" + (f"; {hint}" if hint else ""),
+    )
+
+
+def check_pixels(fmt: str, width: int, height: int, *, hint: str = "") -> None:
+    """``over_budget``'s refusal when ``width`` × ``height`` is over ``MAX_PIXELS``."""
     if width * height > MAX_PIXELS:
-        hint = "; with --max-dimension it is decoded at a reduced size" if reducible else ""
-        raise UnsupportedError(
-            FORMAT_NAMES[fmt],
-            -1,
-            f"{width}×{height} is {_megapixels(width, height)} megapixels, more than the "
-            f"{MAX_PIXELS // 1_000_000} megapixels privpix decodes at once{hint}",
-        )
+        raise over_budget(fmt, width, height, hint)
 
 
 def _open_pillow(data: bytes, fmt: str, max_dimension: int | None) -> Image.Image:
@@ -124,7 +134,9 @@ def _open_pillow(data: bytes, fmt: str, max_dimension: int | None) -> Image.Imag
         w, h = fit_size(im.width, im.height, max_dimension)
         if (w, h) != im.size:
             im.draft(im.mode, jpeg_draft_size(im.width, im.height, w, h))
-    check_pixels(fmt, *im.size, reducible=fmt == "jpeg" and max_dimension is None)
+    if fmt != "jpeg":
+        check_pixels(fmt, *im.size, hint=f"{FORMAT_NAMES[fmt]} cannot be decoded at a reduced size or in parts")
+    check_pixels(fmt, *im.size, hint=REDUCIBLE if max_dimension is None else "")
     return im
 
 
@@ -158,18 +170,50 @@ def _load(im: Image.Image, fmt: str) -> Image.Image:
     return im
 
 
-def _decode_heic(data: bytes) -> Image.Image:
+def _decode_heic(photo: Photo, max_dimension: int | None) -> Image.Image:
+    """The primary picture, upright. Over the budget with ``max_dimension``: a grid HEIC decoded one
+    row of tiles at a time and reduced as it goes (``heic_grid``), never held at full size."""
     import pillow_heif
 
     try:
-        heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
-        check_pixels("heic", *heif.size)  # the primary image's size, irot applied; nothing decoded yet
+        heif = pillow_heif.open_heif(io.BytesIO(photo.data), convert_hdr_to_8bit=True)
+        width, height = heif.size  # the primary image's size, irot applied; nothing decoded yet
+        if width * height > MAX_PIXELS:
+            from .heic_grid import decode_reduced, read_grid
+            from .reduce import reduction_factor
+
+            try:
+                grid = read_grid(photo.data)
+            except UnsupportedError as err:  # not a grid: it can only be decoded whole
+                raise over_budget("heic", width, height, err.expected) from None
+            if max_dimension is not None:
+                factor = reduction_factor(grid.width, grid.height, max_dimension)
+                return decode_reduced(grid, factor)
+        check_pixels("heic", width, height, hint=REDUCIBLE)
         im = heif.to_pillow()  # libheif applies irot/imir of the primary item
     except UnsupportedError:
         raise
     except (OSError, ValueError, RuntimeError) as err:
         raise FormatError("HEIC", -1, f"cannot decode the image: {err}") from None
     return im
+
+
+def _reduced_png(photo: Photo, max_dimension: int | None) -> Image.Image | None:
+    """A PNG over the budget with ``max_dimension``: decoded a band of rows at a time and reduced
+    as it goes (``png_rows``); None when it is within the budget (the normal path decodes it)."""
+    width, height = photo.inspection.width or 0, photo.inspection.height or 0
+    if width * height <= MAX_PIXELS:
+        return None
+    from .png_rows import decode_reduced, read_header
+    from .reduce import reduction_factor
+
+    try:
+        read_header(photo.data)
+    except UnsupportedError as err:  # interlaced or animated: it can only be decoded whole
+        raise over_budget("png", width, height, err.expected) from None
+    if max_dimension is None:
+        raise over_budget("png", width, height, REDUCIBLE)
+    return decode_reduced(photo.data, reduction_factor(width, height, max_dimension))
 
 
 def normalise_mode(im: Image.Image) -> Image.Image:
@@ -214,7 +258,10 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
     frames = 1
     first_frame: str | None = None
     if fmt == "heic":
-        im = _decode_heic(data)
+        im = _decode_heic(photo, max_dimension)
+    elif fmt == "png" and (reduced := _reduced_png(photo, max_dimension)) is not None:
+        im = reduced
+        orientation = exif_orientation(block)
     else:
         im = _open_pillow(data, fmt, max_dimension)
         if fmt == "bmp":  # no container walk: Pillow reads its profile
@@ -231,12 +278,17 @@ def decode(source: Photo | bytes, max_dimension: int | None = None) -> Decoded:
         im = _load(im, fmt)
         if fmt == "gif":
             im = im.convert("RGBA")
+    # decoded at a reduced size (a JPEG's DCT scale, HEIC tile rows, PNG rows): the header's size
+    # (a HEIC's with irot applied, as its pixels) is the picture's own
+    stored = (photo.inspection.width or 0, photo.inspection.height or 0)
+    at_reduced_size = fmt in ("jpeg", "png", "heic") and all(stored) and im.size != stored
     if orientation in TRANSPOSE:
         im = im.transpose(TRANSPOSE[orientation])
     else:
         orientation = 1
     im = normalise_mode(im)
     return Decoded(
+        size=(stored[::-1] if orientation >= 5 else stored) if at_reduced_size else im.size,
         image=im,
         format=fmt,
         icc=icc,

@@ -31,8 +31,11 @@ def fit_size(width: int, height: int, max_dimension: int | None) -> tuple[int, i
     return (max_dimension, scaled) if width >= height else (scaled, max_dimension)
 
 
-def fit(image: Image.Image, max_dimension: int | None) -> Image.Image:
-    size = fit_size(image.width, image.height, max_dimension)
+def fit(image: Image.Image, max_dimension: int | None, source: tuple[int, int] | None = None) -> Image.Image:
+    """``image`` fitted to ``max_dimension``; ``source``: the size of the picture ``image`` was
+    decoded from at a reduced size (``decode.Decoded.size``), whose fitted size it is given, so the
+    output is the same size as from a full decode."""
+    size = fit_size(*(source or image.size), max_dimension)
     if size == image.size:
         return image
     if image.mode == "I;16":  # Pillow's box pre-reduction has no 16-bit mode: go through 32-bit

@@ -32,8 +32,9 @@ def compress(image: FileInput, options: CompressOptions | None = None) -> Encode
 
     Raises:
         FormatError: not an image privpix reads, or a broken one (the message says what is wrong);
-            UnsupportedError (a FormatError) for a picture over 100 megapixels (a JPEG with
-            ``max_dimension`` counts at the reduced scale it is decoded at).
+            UnsupportedError (a FormatError) for a picture over 100 megapixels (with
+            ``max_dimension``, a JPEG, a grid HEIC or a PNG is decoded reduced and counts at that
+            size; the message says why another cannot be).
         TypeError: ``image`` is none of the accepted kinds.
 
     Example::

@@ -27,8 +27,9 @@ def convert(image: FileInput, options: ConvertOptions | None = None) -> EncodeRe
 
     Raises:
         FormatError: not an image privpix reads, or a broken one (the message says what is wrong);
-            UnsupportedError (a FormatError) for a picture over 100 megapixels (a JPEG with
-            ``max_dimension`` counts at the reduced scale it is decoded at).
+            UnsupportedError (a FormatError) for a picture over 100 megapixels (with
+            ``max_dimension``, a JPEG, a grid HEIC or a PNG is decoded reduced and counts at that
+            size; the message says why another cannot be).
         TypeError: ``image`` is none of the accepted kinds.
 
     Example::

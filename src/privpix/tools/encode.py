@@ -243,7 +243,7 @@ def run(
     fmt = keep_format(photo.format, decoded.has_alpha, decoded.frames > 1) if out_format == "keep" else out_format
     frames = _kept_frames(decoded, fmt, options.max_dimension, warnings)
 
-    image = resize.fit(decoded.image, options.max_dimension)
+    image = resize.fit(decoded.image, options.max_dimension, decoded.size)
     prepared = colour.prepare(image, decoded.icc, options.colour, grey_ok=fmt == "png")
     warnings.extend(prepared.warnings)
     pixels = prepared.image

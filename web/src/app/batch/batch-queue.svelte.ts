@@ -47,7 +47,8 @@ export type JobOutcome<R> = { ok: true; report: R; data: Uint8Array } | { ok: fa
 export type ProgressFn = (fraction: number, stage: string) => void;
 
 /** The original of a file, upright, for the compare view. */
-export type Original = { ok: true; bitmap: ImageBitmap } | { ok: false; problem: FileProblem };
+/** `width` × `height`: the original's upright size (a picture over the pixel budget is shown reduced). */
+export type Original = { ok: true; bitmap: ImageBitmap; width: number; height: number } | { ok: false; problem: FileProblem };
 
 /** One run of a file's job: its number, what cancels it, and the settings it runs with. */
 export interface Job {

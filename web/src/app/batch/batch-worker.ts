@@ -86,9 +86,9 @@ export function fileProblem(e: unknown, isFileError: (e: Error) => boolean): Fil
 /** The original, upright, as a bitmap the page can draw (HEIC and TIFF included). */
 export async function displayOriginal(file: Blob, problem: (e: unknown) => FileProblem): Promise<Original> {
   try {
-    const bitmap = await decodeForDisplay(new Uint8Array(await file.arrayBuffer()));
+    const { bitmap, width, height } = await decodeForDisplay(new Uint8Array(await file.arrayBuffer()));
     // The page draws it; the worker keeps nothing.
-    return Comlink.transfer({ ok: true as const, bitmap }, [bitmap]);
+    return Comlink.transfer({ ok: true as const, bitmap, width, height }, [bitmap]);
   } catch (e) {
     return { ok: false, problem: problem(e) };
   }

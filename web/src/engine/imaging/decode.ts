@@ -9,7 +9,9 @@
  *   container's own EXIF block (never XMP), applied by `orient` after any resize. HEIC: irot of the
  *   primary item (libheif applies it, or `orient` on the two-band path). AVIF: the browser applies
  *   irot/imir (imageOrientation 'from-image').
- * - The pixel count from the header must not exceed MAX_PIXELS; nothing is decoded before that check.
+ * - The pixel count from the header must not exceed MAX_PIXELS; nothing is decoded before that check. With
+ *   a downscale, a JPEG (reduced DCT scale), a grid HEIC (imaging/heic-grid.ts) or a PNG (imaging/png-rows.ts)
+ *   over it is decoded reduced and counts at that size; `fullWidth`/`fullHeight` keep the picture's own size.
  * - GIF, animated WebP and APNG: the first frame, with a warning (`firstFrameWarning`) and the frame
  *   count (`frames`); compress and convert read every frame (imaging/animation.ts) when the output can
  *   hold them.
@@ -27,9 +29,12 @@ import * as jpeg from '../formats/jpeg';
 import * as png from '../formats/png';
 import * as webp from '../formats/webp';
 import { MAX_PIXELS } from '../options';
+import type { Grid } from './heic-grid';
+import type { PngHeader } from './png-rows';
+import { reductionFactor } from './reduce';
 import { FORMAT_NAMES, Photo, type SourceFormat, openPhoto } from './photo';
 import { type Raster, orient } from './raster';
-import { fitSize, pixelsAt } from './resize';
+import { REDUCING_GAP, fitSize, pixelsAt } from './resize';
 
 const DAMAGED = 'the picture is incomplete (privpix strip can still remove its metadata)';
 
@@ -70,6 +75,9 @@ export interface Decoded {
   /** Size of `picture` (before `orientation`). */
   width: number;
   height: number;
+  /** The picture's own size, oriented as `picture`: larger than it when decoded reduced (a JPEG's DCT scale, HEIC tile rows, PNG rows). */
+  fullWidth: number;
+  fullHeight: number;
   /** EXIF orientation still to apply to `picture` (1 = upright already). */
   orientation: number;
   icc: Uint8Array | null;
@@ -83,21 +91,20 @@ export interface Decoded {
   firstFrameWarning: string | null;
 }
 
-/** UnsupportedError when `width` × `height` is over MAX_PIXELS; `reducible`: a downscale would let it decode at a reduced size, and the message says so. */
-export function checkPixels(fmt: SourceFormat, width: number, height: number, reducible = false): void {
+/** What makes a picture over the budget decode: a downscale. */
+export const REDUCIBLE = 'with --max-dimension it is decoded at a reduced size';
+
+/** UnsupportedError when `width` × `height` is over MAX_PIXELS; `hint` says what would make it work (REDUCIBLE) or why nothing can. */
+export function checkPixels(fmt: SourceFormat, width: number, height: number, hint = ''): void {
   if (width * height > MAX_PIXELS) {
-    const hint = reducible ? '; with --max-dimension it is decoded at a reduced size' : '';
     throw new UnsupportedError(
       FORMAT_NAMES[fmt],
       -1,
       `${width}×${height} is ${formatFixed((width * height) / 1_000_000, 1)} megapixels, more than the ` +
-        `${Math.floor(MAX_PIXELS / 1_000_000)} megapixels privpix decodes at once${hint}`,
+        `${Math.floor(MAX_PIXELS / 1_000_000)} megapixels privpix decodes at once${hint ? `; ${hint}` : ''}`,
     );
   }
 }
-
-/** Python's resize.REDUCING_GAP: a JPEG decoded at a reduced DCT scale stays at least this many times the final size. */
-export const REDUCING_GAP = 2.0;
 
 /**
  * The DCT scale (1, 2, 4 or 8) a JPEG of `width` × `height` is decoded at when it will be fitted within
@@ -131,13 +138,28 @@ export function isRgbProfile(icc: Uint8Array | null): boolean {
 /** Decode a photo (`openPhoto`'s, or bytes, which are opened here). Throws FormatError naming what is wrong. */
 export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb', signal?: AbortSignal, maxDimension: number | null = null): Promise<Decoded> {
   const photo = source instanceof Photo ? source : openPhoto(source);
+  const [width, height] = photo.format === 'bmp' ? bmpSize(photo.data) : [photo.inspection.width ?? 0, photo.inspection.height ?? 0];
+  const decoded = await decodePicture(photo, width, height, colour, signal, maxDimension);
+  // decoded at a reduced size: the header's size (a HEIC's with irot applied, as its pixels) is the picture's own
+  const reduced = ['jpeg', 'png', 'heic'].includes(photo.format) && width > 0 && height > 0 && (decoded.width !== width || decoded.height !== height);
+  return { ...decoded, fullWidth: reduced ? width : decoded.width, fullHeight: reduced ? height : decoded.height };
+}
+
+type Picture = Omit<Decoded, 'fullWidth' | 'fullHeight'>;
+
+async function decodePicture(photo: Photo, width: number, height: number, colour: 'keep' | 'srgb', signal: AbortSignal | undefined, maxDimension: number | null): Promise<Picture> {
   const { data, format: fmt, exif, icc } = photo;
-  const [width, height] = fmt === 'bmp' ? bmpSize(data) : [photo.inspection.width ?? 0, photo.inspection.height ?? 0];
   const cut = damageReason(photo.inspection.warnings);
   if (cut !== null) throw new FormatError('', -1, `${cut}; ${DAMAGED}`); // a codec would fill the gap (libheif: green)
   // a JPEG larger than the budget is decoded at a reduced DCT scale when it will be downscaled anyway
   const scale = fmt === 'jpeg' && width * height > MAX_PIXELS ? jpegScale(width, height, maxDimension) : 1;
-  checkPixels(fmt, Math.ceil(width / scale), Math.ceil(height / scale), fmt === 'jpeg' && maxDimension === null);
+  const parts = width * height > MAX_PIXELS && (fmt === 'heic' || fmt === 'png') ? await inParts(data, fmt, width, height) : null;
+  // the budget applies to what is held: a picture reduced in parts is within it by construction
+  if (parts === null || maxDimension === null) {
+    const reducible = fmt === 'jpeg' || parts !== null;
+    const hint = reducible ? (maxDimension === null ? REDUCIBLE : '') : `${FORMAT_NAMES[fmt]} cannot be decoded at a reduced size or in parts`;
+    checkPixels(fmt, Math.ceil(width / scale), Math.ceil(height / scale), hint);
+  }
   const warnings: string[] = [];
   const frames = frameCount(data, fmt);
   const firstFrameWarning = frames > 1 ? `${ANIMATED_KINDS[fmt]}: only the first frame is used` : null;
@@ -148,6 +170,18 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
   const orientation = fmt === 'jpeg' || fmt === 'png' || fmt === 'webp' || fmt === 'tiff' ? exifOrientation(exif) : 1;
   signal?.throwIfAborted();
 
+  if (parts !== null) {
+    // over the budget, downscaled: a HEIC grid one row of tiles at a time (upright), a PNG a band of rows at a time
+    const factor = reductionFactor(parts.width, parts.height, maxDimension!);
+    if ('grid' in parts) {
+      const { decodeReduced } = await import('./heic-grid');
+      const raster = await decodeReduced(parts.grid, factor, signal);
+      return finishRaster(fmt, raster, 1, icc, exif, convert, warnings, frames, firstFrameWarning);
+    }
+    const { decodeReduced } = await import('./png-rows');
+    const raster = await decodeReduced(parts.png, factor, signal);
+    return finishRaster(fmt, raster, orientation, icc, exif, convert, warnings, frames, firstFrameWarning);
+  }
   if (fmt === 'heic') {
     const { decodeHeicParallel } = await import('../codecs/heic');
     const raster = await decodeHeicParallel(data, signal);
@@ -191,6 +225,26 @@ export async function decode(source: Photo | Uint8Array, colour: 'keep' | 'srgb'
     frames,
     firstFrameWarning,
   };
+}
+
+/**
+ * How a HEIC or PNG over the budget is read in parts (its grid, its header), with the size of what is
+ * stored; or the refusal that says why it can only be decoded whole.
+ */
+async function inParts(data: Uint8Array, fmt: 'heic' | 'png', width: number, height: number): Promise<({ grid: Grid } | { png: PngHeader }) & { width: number; height: number }> {
+  try {
+    if (fmt === 'heic') {
+      const { readGrid } = await import('./heic-grid');
+      const grid = readGrid(data);
+      return { grid, width: grid.width, height: grid.height };
+    }
+    const { readHeader } = await import('./png-rows');
+    const png = readHeader(data);
+    return { png, width: png.width, height: png.height };
+  } catch (err) {
+    if (err instanceof UnsupportedError) checkPixels(fmt, width, height, err.expected);
+    throw err;
+  }
 }
 
 /**
@@ -253,7 +307,7 @@ async function finishRaster(
   warnings: string[],
   frames: number,
   firstFrameWarning: string | null,
-): Promise<Decoded> {
+): Promise<Picture> {
   let out = raster;
   let srgb = false;
   if (convert && icc !== null) {
@@ -298,7 +352,7 @@ export async function decodeUpright(
   const decoded = await decode(photo, colour, signal, maxDimension);
   // max_dimension applies to the upright image; the scaler works before orientation
   const swap = decoded.orientation >= 5;
-  const [uw, uh] = swap ? [decoded.height, decoded.width] : [decoded.width, decoded.height];
+  const [uw, uh] = swap ? [decoded.fullHeight, decoded.fullWidth] : [decoded.fullWidth, decoded.fullHeight];
   const [tw, th] = fitSize(uw, uh, maxDimension);
   hooks.stage?.(tw !== uw || th !== uh ? 'resize' : 'decode');
   const raster = orient(await pixelsAt(decoded.picture, swap ? th : tw, swap ? tw : th), decoded.orientation);

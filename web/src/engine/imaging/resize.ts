@@ -8,6 +8,9 @@
 
 import type { Raster } from './raster';
 
+/** A picture decoded or pre-reduced smaller stays at least this many times the final size (Python's resize.REDUCING_GAP). */
+export const REDUCING_GAP = 2.0;
+
 /**
  * Output size for a longer side of at most `maxDimension`; never upscales. Exactly resize.py's
  * fit_size, in integers: the longer side becomes maxDimension, the shorter

@@ -60,7 +60,7 @@ const api = {
   async thumbnail(file: Blob, size: number): Promise<Thumbnail> {
     try {
       const { decodeForDisplay } = await import('../../engine/tools/display');
-      const full = await decodeForDisplay(new Uint8Array(await file.arrayBuffer()));
+      const { bitmap: full } = await decodeForDisplay(new Uint8Array(await file.arrayBuffer()));
       const scale = Math.min(1, size / Math.min(full.width, full.height));
       const bitmap = await createImageBitmap(full, {
         resizeWidth: Math.max(1, Math.round(full.width * scale)),
