@@ -12,7 +12,8 @@ replaced by ``<t>``) and the sha256 of every file written. ``OUT/snapshot.json``
 
 What runs: inspect and strip (default, ``--keep`` groups, ``--no-keep-icc``) on every corpus file,
 broken ones included, and strip over the corpus directory (``-r``); audit (``--json``, ``--jsonl``, for
-people, ``--thumbnails``, ``--strip --blur-location``, and ``-r`` over the directory with ``--html``); compress on every file; compress ``--target-size`` and convert to JPEG, WebP,
+people, ``--thumbnails``, ``--strip --blur-location``, and ``-r`` over the directory with ``--html``);
+compress on every file; compress ``--target-size`` and convert to JPEG, WebP,
 AVIF, PNG and PNG ``--palette`` on a mixed subset (every input format, orientation, CMYK, 16-bit
 grey, alpha, animation, a broken file); remove-bg (transparent, colour, blur, WebP, mask only) and
 erase (``--box``, with ``--seed``, ``--keep-metadata``, ``--mask``) on a few small photos; models.
