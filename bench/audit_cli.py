@@ -11,7 +11,7 @@
   memory (proportional set size) of the whole process tree (the main process and its workers,
   sampled every 50 ms), and the growth per file between the counts: a flat profile means the peak
   hardly grows with the number of photos. The tree copies only the corpus photos under 60 kB (six
-  JPEG, MPO and WebP files, four with a GPS position, with names and thumbnails) so that 100,000
+  JPEG, MPO and WebP files, two with a GPS position, with names, serials and thumbnails) so that 100,000
   of them fit in ~3 GB of disk and are written in a minute or two; it grows from one count to the
   next. Copies, not hard links: a file reached twice is audited once. What the audit keeps per
   photo does not depend on the file's size, and a worker holds one file at a time.
