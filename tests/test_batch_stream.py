@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 from privpix.batch import AHEAD_PER_WORKER, Outcome, run
 from privpix.files import Job, Selection, collect
-from tests.command_line import cli
+from tests.command_line import cli, cli_with_stderr_on_a_terminal
 from tests.test_cli_batch import fails_on_odd
 
 GPS_JPEG = "exifsamples_DSCN0010.jpg"
@@ -145,3 +146,16 @@ def test_a_pool_takes_jobs_from_a_stream_as_it_needs_them() -> None:
     assert sorted(seen) == list(range(10_000))
     ahead = 2 * AHEAD_PER_WORKER * 8  # two workers' tasks of 8 files handed out ahead
     assert at_first[0] <= 2 * ahead  # and at most as many again, replacing tasks that finished together
+
+
+def test_the_progress_bar_counts_every_input_to_the_survey_s_total(corpus: Path, tmp_path: Path) -> None:
+    """The bar's total comes from the survey before any file is planned, and an input refused on the
+    way (its output exists) counts towards it like a processed one: the bar ends full."""
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        shutil.copyfile(corpus / GPS_JPEG, tmp_path / name)
+    (tmp_path / "b-stripped.jpg").write_bytes(b"mine")
+    proc, seen = cli_with_stderr_on_a_terminal("strip", "-r", "-j", "1", tmp_path)
+    assert proc.returncode == 1  # b.jpg refused
+    counts = re.findall(rb"(\d+)/(\d+)", seen)
+    assert counts and {total for _, total in counts} == {b"3"}
+    assert (b"3", b"3") in counts

@@ -250,13 +250,16 @@ def run(
     progress: bool = False,
     label: str = "Working",
     chunk: int = 1,
+    completed: Callable[[], int] | None = None,
 ) -> None:
     """Run every job, handing each outcome to ``emit`` as the file finishes, with a progress bar on
     stderr (``progress``) that advances file by file. ``jobs`` may be a stream (taken as the workers
     need them), with ``total`` its expected length (the progress bar's total and the tasks' size;
     ``len(jobs)`` when None). ``dask`` (or a ``scheduler`` address) runs the jobs on Dask, ``chunk``
-    files a task (on a local pool at most that many, see ``chunk_size``). Raises KeyboardInterrupt
-    after an interrupt, once what was finished is emitted."""
+    files a task (on a local pool at most that many, see ``chunk_size``). ``completed`` says how many
+    of the ``total`` are done, for a caller whose total counts inputs that never became jobs (refused,
+    skipped); by default the bar counts the outcomes. Raises KeyboardInterrupt after an interrupt,
+    once what was finished is emitted."""
     if total is None:
         jobs = list(jobs)
         total = len(jobs)
@@ -275,7 +278,10 @@ def run(
 
             def advance(outcome: Outcome) -> None:
                 emit(outcome)
-                bar.advance(task_id)
+                if completed is None:
+                    bar.advance(task_id)
+                else:
+                    bar.update(task_id, completed=completed())
 
             _dispatch(jobs, total, fn, task, advance, workers, scheduler, dask, chunk)
     finally:

@@ -312,6 +312,7 @@ def run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRetu
             progress=progress,
             label=spec.label,
             chunk=spec.chunk,
+            completed=report.reported,
         )
     except KeyboardInterrupt:
         interrupted = interrupted_by()

@@ -4,8 +4,11 @@ Inputs: files and directories named on the command line (``-r`` descends), names
 ``--files-from``, or ``-`` for standard input. Every path that cannot be used becomes a per-item
 problem (missing, unreadable directory, not a regular file); nothing is skipped silently.
 
-Outputs are planned for the whole batch before anything runs, so that no two inputs map to one
-output and nothing existing is replaced unless asked:
+Inputs are walked, not listed (``Selection``): a first walk counts them, the run walks again and
+takes each as its turn comes, so that a batch of 100,000 files holds no list of them. Each output
+is planned as its input's turn comes (``Planner``), from the names of all inputs and of the outputs
+planned so far, so that no two inputs map to one output and nothing existing is replaced unless
+asked:
 
 - ``-o DIR`` mirrors the directories named on the command line (``-o out`` + ``col/a`` gives
   ``out/a/...``, as ``cp -r`` and ``rsync`` do); loose files go straight into DIR;

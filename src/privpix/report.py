@@ -104,6 +104,10 @@ class BatchReport:
         elif self.mode == "json":
             self.entries.append((index, entry))
 
+    def reported(self) -> int:
+        """Files reported so far, whatever their outcome."""
+        return self.counts["ok"] + self.counts["error"] + self.counts["skipped"]
+
     def problem(self, path: Path, reason: str, index: int = -1) -> None:
         """An input that never became a job: missing, unreadable, refused by the planner. ``index``:
         its place in the input order (-1, first, for a path that was never an input file)."""
