@@ -1,6 +1,6 @@
 """privpix audit vs ExifTool over a large tree, and the memory of a 100,000-file audit.
 
-    .venv/bin/python bench/audit_cli.py [--files 10000] [--repeats 1] [--large 2000 20000 100000]
+    .venv/bin/python bench/audit_cli.py [--files 10000] [--repeats 1] [--large 2000 20000 100000] [--privpix CMD ...]
 
 - Speed: a tree of ``--files`` photos (the corpus's readable files, copied round-robin into folders
   of 500; copies, not hard links, because privpix audits a file reached twice once) read by
@@ -15,6 +15,10 @@
   of them fit in ~3 GB of disk and are written in a minute or two; it grows from one count to the
   next. Copies, not hard links: a file reached twice is audited once. What the audit keeps per
   photo does not depend on the file's size, and a worker holds one file at a time.
+
+``--privpix`` measures another checkout's command (repeatable, e.g. the main branch's and this
+checkout's): each is paired with the same ExifTool runs and run over the same trees, for a
+before/after in one run.
 
 Target (issue 13): the CLI >= 20x faster than ``exiftool -json -r`` over the same tree.
 """
@@ -112,24 +116,30 @@ def main() -> None:
     parser.add_argument(
         "--large", type=int, nargs="+", default=[2_000, 20_000, 100_000], help="file counts for the memory runs (0 skips them)"
     )
+    parser.add_argument("--privpix", action="append", help="a privpix command to measure (repeatable; default: this checkout's)")
     args = parser.parse_args()
+    privpixes = [command.split() for command in args.privpix or [str(PRIVPIX)]]
     work = Path(tempfile.mkdtemp(prefix="privpix-audit-bench-"))
     try:
         if args.files:
-            speed(work / "tree", args.files, args.repeats)
+            speed(work / "tree", args.files, args.repeats, privpixes)
         if any(args.large):
-            memory(work / "tree", sorted(n for n in args.large if n))
+            memory(work / "tree", sorted(n for n in args.large if n), privpixes)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def speed(tree: Path, files: int, repeats: int) -> None:
+def _name(privpix: list[str], privpixes: list[list[str]]) -> str:
+    return " ".join(privpix) if len(privpixes) > 1 else "privpix"
+
+
+def speed(tree: Path, files: int, repeats: int, privpixes: list[list[str]]) -> None:
     size = make_tree(tree, files)
-    commands = {
-        "exiftool -json -r": ["exiftool", "-q", "-q", "-json", "-r", str(tree)],
-        "privpix audit -r --jsonl": [str(PRIVPIX), "audit", "-r", str(tree), "--jsonl"],
-        "privpix audit -r --jsonl -j 1": [str(PRIVPIX), "audit", "-r", str(tree), "--jsonl", "-j", "1"],
-    }
+    commands = {"exiftool -json -r": ["exiftool", "-q", "-q", "-json", "-r", str(tree)]}
+    for privpix in privpixes:
+        name = _name(privpix, privpixes)
+        commands[f"{name} audit -r --jsonl"] = [*privpix, "audit", "-r", str(tree), "--jsonl"]
+        commands[f"{name} audit -r --jsonl -j 1"] = [*privpix, "audit", "-r", str(tree), "--jsonl", "-j", "1"]
     times: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, list[int]] = {name: [] for name in commands}
     for _ in range(repeats):
@@ -149,23 +159,32 @@ def speed(tree: Path, files: int, repeats: int) -> None:
     shutil.rmtree(tree)
 
 
-def memory(tree: Path, counts: list[int]) -> None:
-    """The same command over each count of files: the peak, and the growth per file between counts."""
+def memory(tree: Path, counts: list[int], privpixes: list[list[str]]) -> None:
+    """Each command over each count of files: the peak, and the growth per file between counts."""
     rows = []
     done = 0
-    previous: tuple[int, int] | None = None
+    previous: dict[str, tuple[int, int]] = {}
     for count in counts:
         size = make_tree(tree, count, small=True, start=done)
         done = count
-        seconds, peak = run([str(PRIVPIX), "audit", "-r", str(tree), "--jsonl"])
-        slope = f"{(peak - previous[1]) / (count - previous[0]):.0f} B" if previous else "-"
-        previous = (count, peak)
-        rows.append(
-            [f"{count} files ({size / 1e9:.2f} GB)", f"{seconds:.1f} s", f"{count / seconds:.0f}", f"{peak / 1e6:.1f} MB", slope]
-        )
+        for privpix in privpixes:
+            name = _name(privpix, privpixes)
+            seconds, peak = run([*privpix, "audit", "-r", str(tree), "--jsonl"])
+            before = previous.get(name)
+            slope = f"{(peak - before[1]) / (count - before[0]):.0f} B" if before else "-"
+            previous[name] = (count, peak)
+            rows.append(
+                [
+                    f"{name}, {count} files ({size / 1e9:.2f} GB)",
+                    f"{seconds:.1f} s",
+                    f"{count / seconds:.0f}",
+                    f"{peak / 1e6:.1f} MB",
+                    slope,
+                ]
+            )
     shutil.rmtree(tree)
     print()
-    print(table(["privpix audit -r --jsonl", "wall time", "files/s", "peak memory (PSS, process tree)", "growth per file"], rows))
+    print(table(["audit -r --jsonl", "wall time", "files/s", "peak memory (PSS, process tree)", "growth per file"], rows))
 
 
 if __name__ == "__main__":

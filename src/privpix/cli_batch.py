@@ -1,8 +1,9 @@
 """What every batch command shares: its flags, where its files come from, and its one run.
 
 ``batch_command`` registers a command with the shared flags added to its own (the tool's
-options); ``run_batch`` collects the inputs, plans the outputs, runs the jobs and reports, by the
-rules in docs/cli.md. cli.py holds the commands themselves.
+options); ``run_batch`` walks the inputs, plans each output as its job is taken, runs the jobs and
+reports, by the rules in docs/cli.md (a stream throughout: see "Large batches" there). cli.py holds
+the commands themselves.
 """
 
 from __future__ import annotations

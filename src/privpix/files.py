@@ -184,8 +184,8 @@ class Selection:
             if keys:
                 names.add(_key(path))
         if linked and len(self.paths) == 1:
-            # A file reached directly before a link to it was counted twice; a third walk finds those
-            # (it remembers only the linked files).
+            # A file reached directly before a link to it was counted twice; one more walk finds
+            # those (it remembers only the linked files).
             direct_first: set[tuple[int, int]] = set()
             reached: set[tuple[int, int]] = set()
             for _, st, _, again in self._files(_ignore, _ignore):
@@ -196,7 +196,7 @@ class Selection:
                         direct_first.add(ident)
             files -= len(direct_first)
             size -= sum(linked[ident] for ident in direct_first)
-        return Survey(files, size, remember_all=len(self.paths) > 1 or bool(linked), keys=frozenset(names))
+        return Survey(files, size, remember_all=len(self.paths) > 1 or bool(linked), keys=names)
 
     def _files(self, problem: Tell, note: Tell) -> Iterator[tuple[Path, os.stat_result, Path | None, bool]]:
         """(path, status, top, whether it may be reached again) of each regular file, in order: a file
@@ -257,7 +257,7 @@ class Survey:
     files: int
     size: int
     remember_all: bool = True
-    keys: frozenset[str] = frozenset()
+    keys: set[str] = field(default_factory=set)
 
 
 def collect(
@@ -483,17 +483,17 @@ class Placed:
 
 class Planner:
     """Where each output goes (see the module docstring), one input at a time in the input order.
-    ``inputs`` holds the normalised names of all the batch's inputs (``Selection.survey``), which no
-    output may take; the planner adds each output's names as it plans it, and holds nothing else.
-    ``suffixes_for(source)`` gives the possible endings of an output, the expected one first
-    (default: the input's own)."""
+    ``taken`` holds the normalised names (``_key``) of all the batch's inputs (``Selection.survey``),
+    which no output may take; the planner adds each output's names to it as it plans it, and holds
+    nothing else. ``suffixes_for(source)`` gives the possible endings of an output, the expected one
+    first (default: the input's own)."""
 
     def __init__(
-        self, rules: OutputRules, suffixes_for: Callable[[Path], tuple[str, ...]] | None = None, inputs: Iterable[str] = ()
+        self, rules: OutputRules, suffixes_for: Callable[[Path], tuple[str, ...]] | None = None, taken: set[str] | None = None
     ) -> None:
         self.rules = rules
         self.suffixes_for = suffixes_for
-        self.taken = set(inputs)
+        self.taken = taken if taken is not None else set()
         self.listing = _Listing()
 
     def place(self, source: Source) -> Placed:
@@ -530,7 +530,7 @@ def plan(
 ) -> Plan:
     """Every input's place at once (``Planner`` into lists)."""
     result = Plan()
-    planner = Planner(rules, suffixes_for, (_key(s.path) for s in sources))
+    planner = Planner(rules, suffixes_for, {_key(s.path) for s in sources})
     for source in sources:
         placed = planner.place(source)
         if placed.note is not None:
