@@ -11,7 +11,9 @@ exit status, stdout and stderr (paths made relative: ``<corpus>``, ``<out>``, ``
 replaced by ``<t>``) and the sha256 of every file written. ``OUT/snapshot.json`` holds it all.
 
 What runs: inspect and strip (default, ``--keep`` groups, ``--no-keep-icc``) on every corpus file,
-broken ones included; compress on every file; compress ``--target-size`` and convert to JPEG, WebP,
+broken ones included, and strip over the corpus directory (``-r``); audit (``--json``, ``--jsonl``, for
+people, ``--thumbnails``, ``--strip --blur-location``, and ``-r`` over the directory with ``--html``);
+compress on every file; compress ``--target-size`` and convert to JPEG, WebP,
 AVIF, PNG and PNG ``--palette`` on a mixed subset (every input format, orientation, CMYK, 16-bit
 grey, alpha, animation, a broken file); remove-bg (transparent, colour, blur, WebP, mask only) and
 erase (``--box``, with ``--seed``, ``--keep-metadata``, ``--mask``) on a few small photos; models.
@@ -63,6 +65,7 @@ class Case:
     args: list[str]  # after "privpix"; the output option is added from `out`
     files: list[Path]
     out: str | None = "-o"  # the option that names the output directory, or None
+    # ``{out}`` in ``args`` stands for the case's output directory (a report file written into it)
     timed: bool = False  # its human-readable lines carry timings
 
 
@@ -97,6 +100,13 @@ def cases() -> list[Case]:
         Case("remove-bg-colour", ["remove-bg", "--json", "--background", "#3366cc"], photos),
         Case("remove-bg-mask-only", ["remove-bg", "--json", "--mask-only"], photos),
         Case("remove-bg-blur-webp", ["remove-bg", "--json", "--background", "blur", "--format", "webp"], photos[:2]),
+        Case("audit", ["audit", "--json"], everything, out=None),
+        Case("audit.text", ["audit"], everything, out=None),
+        Case("audit-jsonl", ["audit", "--jsonl"], everything, out=None),
+        Case("audit-dir-html", ["audit", "-r", "--html", "{out}/report.html"], [CORPUS], out=None),
+        Case("audit-thumbnails", ["audit", "--json", "--thumbnails"], everything, out=None),
+        Case("audit-strip-blur", ["audit", "--json", "--strip", "--blur-location"], everything),
+        Case("strip-dir", ["strip", "--json", "-r"], [CORPUS]),
         Case("models", ["models", "--json"], [], out=None),
         Case("models.text", ["models"], [], out=None),
     ]
@@ -141,9 +151,10 @@ def digests(directory: Path) -> dict[str, str]:
 
 def run_case(case: Case, root: Path) -> dict[str, object]:
     out_dir = root / "files" / case.name
-    argv = [*case.args]
-    if case.out:
+    argv = [a.replace("{out}", str(out_dir)) for a in case.args]
+    if case.out or argv != case.args:
         out_dir.mkdir(parents=True, exist_ok=True)
+    if case.out:
         argv += [case.out, str(out_dir)]
     argv += [str(f) for f in case.files]
     env = {**os.environ, "PRIVPIX_OFFLINE": "1", "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}

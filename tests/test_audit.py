@@ -12,7 +12,7 @@ import pytest
 
 from privpix.tools.audit import AuditSummary, load_gazetteer
 from privpix.tools.audit.geo import distance_m, nearest_town
-from privpix.tools.audit.places import Located, cluster
+from privpix.tools.audit.places import Positions, cluster
 from privpix.tools.audit.types import GpsFix, IdentityItem, PhotoAudit
 
 from .conftest import run_ts_engine
@@ -51,10 +51,13 @@ def test_nearest_town_names_known_places() -> None:
 
 
 def test_positions_within_a_few_hundred_metres_form_one_cluster() -> None:
-    points = [Located(i, *near(SIENA, north), None) for i, north in enumerate((0, 80, 150, 210))]
-    points += [Located(10 + i, *near(SIENA, 2000 + north), None) for i, north in enumerate((0, 50))]
-    points.append(Located(20, *LYON, None))
-    groups = sorted(sorted(p.index for p in g) for g in cluster(points))
+    points = Positions()
+    for i, north in enumerate((0, 80, 150, 210)):
+        points.add(i, *near(SIENA, north), None)
+    for i, north in enumerate((0, 50)):
+        points.add(10 + i, *near(SIENA, 2000 + north), None)
+    points.add(20, *LYON, None)
+    groups = sorted(sorted(points.index[p] for p in g) for g in cluster(points))
     assert groups == [[0, 1, 2, 3], [10, 11], [20]]
 
 
@@ -179,3 +182,34 @@ def test_the_thumbnail_check_finds_crops_and_edits_the_thumbnail_did_not_follow(
     summary = AuditSummary(load_gazetteer())
     summary.add(photo)
     assert summary.report().thumbnails_differ == 1
+
+
+def test_the_html_rows_list_every_photo_by_risk_then_input_order_whatever_order_they_arrive_in() -> None:
+    """The --html report keeps each photo as columns (a risk-and-flags byte, shared reasons tuples);
+    its table lists the highest risk first, then the input order, as the list of row objects did."""
+    from privpix.tools.audit.html import PhotoRows
+
+    photos = _home_and_work()
+    photos += [photo("named.jpg", None, None, [IdentityItem("name", "artist", "Artist", "Ada")])]
+    arrivals = list(enumerate(photos))
+    random.Random(3).shuffle(arrivals)
+    rows = PhotoRows()
+    for i, p in arrivals:
+        rows.add(i, p.to_json())
+    listed = list(rows.by_risk())
+    expected = sorted(range(len(photos)), key=lambda i: (("high", "medium", "low", "none").index(photos[i].risk), i))
+    assert [r.index for r in listed] == expected
+    by_index = {r.index: r for r in listed}
+    assert (by_index[0].name, by_index[0].risk, by_index[0].gps, by_index[0].named) == ("home-1.jpg", "high", True, False)
+    named = by_index[len(photos) - 1]
+    assert (named.risk, named.gps, named.named, named.serial) == ("medium", False, True, False)
+    assert by_index[1].reasons is by_index[2].reasons  # one tuple for the photos with the same reasons
+
+
+def test_positions_give_back_the_times_they_were_given() -> None:
+    """The summary packs each located photo's time into a number; places show it as it was written."""
+    summary = AuditSummary(load_gazetteer())
+    for i, taken in enumerate(("1999-12-31 23:59:59", "2000-01-01 00:00:00", None, "2024-02-29 12:30:05")):
+        summary.add(photo(f"{i}.jpg", near(LYON, i), taken))
+    (place,) = summary.report().places
+    assert (place.first, place.last, place.days) == ("1999-12-31 23:59:59", "2024-02-29 12:30:05", 3)

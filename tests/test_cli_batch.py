@@ -491,14 +491,14 @@ def test_auto_job_count_starts_a_pool_only_for_work_that_repays_it() -> None:
     weigh the batch by files and bytes; the slow ones go by their file count; -j N is as given."""
     from privpix.batch import POOL_FROM_SECONDS, default_workers, serial_seconds, workers_for
 
-    corpus_once = [Job(Path(f"{i}.jpg"), None, size=600_000) for i in range(44)]
-    corpus_27 = corpus_once * 27
-    thumbnails = [Job(Path(f"{i}.jpg"), None, size=20_000) for i in range(100)]
-    assert serial_seconds(corpus_once) < POOL_FROM_SECONDS <= serial_seconds(corpus_27)
-    assert workers_for(corpus_once, 0) == workers_for(thumbnails, 0) == 1
-    assert workers_for(corpus_27, 0) == default_workers()
-    assert workers_for(corpus_once[:2], 0, parallel_from=2) == default_workers()
-    assert workers_for(corpus_27, 1) == 1 and workers_for(corpus_once, 3) == 3
+    corpus_once = (44, 44 * 600_000)  # (files, bytes)
+    corpus_27 = (44 * 27, 44 * 27 * 600_000)
+    thumbnails = (100, 100 * 20_000)
+    assert serial_seconds(*corpus_once) < POOL_FROM_SECONDS <= serial_seconds(*corpus_27)
+    assert workers_for(*corpus_once, 0) == workers_for(*thumbnails, 0) == 1
+    assert workers_for(*corpus_27, 0) == default_workers()
+    assert workers_for(2, 2 * 600_000, 0, parallel_from=2) == default_workers()
+    assert workers_for(*corpus_27, 1) == 1 and workers_for(*corpus_once, 3) == 3
 
 
 def test_listed_files_carry_their_size_to_the_jobs(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -71,21 +71,22 @@ POOL_FROM_SECONDS = 0.5
 AHEAD_PER_WORKER = 4
 
 
-def serial_seconds(jobs: list[Job]) -> float:
-    """About how long the fast tools take over ``jobs`` in one process (see the constants above)."""
-    return len(jobs) * SERIAL_SECONDS_PER_FILE + sum(job.size for job in jobs) * SERIAL_SECONDS_PER_BYTE
+def serial_seconds(files: int, size: int) -> float:
+    """About how long the fast tools take over ``files`` files of ``size`` bytes in all in one
+    process (see the constants above)."""
+    return files * SERIAL_SECONDS_PER_FILE + size * SERIAL_SECONDS_PER_BYTE
 
 
-def workers_for(jobs: list[Job], requested: int, parallel_from: int | None = None) -> int:
-    """``-j N`` as given; ``-j 0`` (auto) means one worker per core once the batch is worth a pool:
-    from ``parallel_from`` files for a tool that takes long on each, or else (the fast tools) once
-    ``serial_seconds`` reaches POOL_FROM_SECONDS."""
+def workers_for(files: int, size: int, requested: int, parallel_from: int | None = None) -> int:
+    """``-j N`` as given; ``-j 0`` (auto) means one worker per core once a batch of ``files`` files
+    (``size`` bytes) is worth a pool: from ``parallel_from`` files for a tool that takes long on each,
+    or else (the fast tools) once ``serial_seconds`` reaches POOL_FROM_SECONDS."""
     if requested > 0:
         return requested
     if parallel_from is not None:
-        worth = len(jobs) >= parallel_from
+        worth = files >= parallel_from
     else:
-        worth = serial_seconds(jobs) >= POOL_FROM_SECONDS
+        worth = serial_seconds(files, size) >= POOL_FROM_SECONDS
     return default_workers() if worth else 1
 
 
@@ -169,7 +170,7 @@ def _worker_init() -> None:
     signal.signal(signal.SIGTERM, _on_signal)
 
 
-def _serial(jobs: list[Job], fn: JobFunction, task: Any, emit: Emit) -> None:
+def _serial(jobs: Iterable[Job], fn: JobFunction, task: Any, emit: Emit) -> None:
     for job in jobs:
         outcome = guarded(fn, job, task)  # a signal during its write is held until the outcome is out
         with delivering():
@@ -180,15 +181,17 @@ def _say(text: str) -> None:
     print(f"privpix: {text}", file=sys.stderr, flush=True)
 
 
-def _pool(jobs: list[Job], fn: JobFunction, task: Any, workers: int, emit: Emit, chunk: int) -> None:
-    """Run ``jobs`` on ``workers`` processes, ``chunk`` files a task (fewer messages between the
-    processes for the fast tools; 1 for the slow ones, whose files then finish one by one)."""
+def _pool(jobs: Iterable[Job], total: int, fn: JobFunction, task: Any, workers: int, emit: Emit, chunk: int) -> None:
+    """Run ``jobs`` (about ``total`` of them) on ``workers`` processes, ``chunk`` files a task (fewer
+    messages between the processes for the fast tools; 1 for the slow ones, whose files then finish
+    one by one). Jobs are taken from ``jobs`` as tasks are handed out, never all at once."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # not loaded for small batches
 
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     pending: dict[Future[list[Outcome]], list[Job]] = {}
-    size = chunk_size(len(jobs), workers, chunk)
-    tasks = (jobs[i : i + size] for i in range(0, len(jobs), size))
+    size = chunk_size(total, workers, chunk)
+    queue = iter(jobs)
+    tasks = iter(lambda: list(islice(queue, size)), [])
 
     def submit(count: int) -> None:
         for part in islice(tasks, count):
@@ -235,53 +238,74 @@ def _pool(jobs: list[Job], fn: JobFunction, task: Any, workers: int, emit: Emit,
 
 
 def run(
-    jobs: list[Job],
+    jobs: Iterable[Job],
     fn: JobFunction,
     task: Any,
     emit: Emit,
     *,
+    total: int | None = None,
     workers: int = 1,
     scheduler: str | None = None,
     dask: bool = False,
     progress: bool = False,
     label: str = "Working",
     chunk: int = 1,
+    completed: Callable[[], int] | None = None,
 ) -> None:
     """Run every job, handing each outcome to ``emit`` as the file finishes, with a progress bar on
-    stderr (``progress``) that advances file by file. ``dask`` (or a ``scheduler`` address) runs the
-    jobs on Dask, ``chunk`` files a task (on a local pool at most that many, see ``chunk_size``).
-    Raises KeyboardInterrupt after an interrupt, once what was finished is emitted."""
+    stderr (``progress``) that advances file by file. ``jobs`` may be a stream (taken as the workers
+    need them), with ``total`` its expected length (the progress bar's total and the tasks' size;
+    ``len(jobs)`` when None). ``dask`` (or a ``scheduler`` address) runs the jobs on Dask, ``chunk``
+    files a task (on a local pool at most that many, see ``chunk_size``). ``completed`` says how many
+    of the ``total`` are done, for a caller whose total counts inputs that never became jobs (refused,
+    skipped); by default the bar counts the outcomes. Raises KeyboardInterrupt after an interrupt,
+    once what was finished is emitted."""
+    if total is None:
+        jobs = list(jobs)
+        total = len(jobs)
     previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     _State.signals.clear()
     try:
         if not progress:
-            _dispatch(jobs, fn, task, emit, workers, scheduler, dask, chunk)
+            _dispatch(jobs, total, fn, task, emit, workers, scheduler, dask, chunk)
             return
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-            task_id = bar.add_task(label, total=len(jobs))
+            task_id = bar.add_task(label, total=total)
 
             def advance(outcome: Outcome) -> None:
                 emit(outcome)
-                bar.advance(task_id)
+                if completed is None:
+                    bar.advance(task_id)
+                else:
+                    bar.update(task_id, completed=completed())
 
-            _dispatch(jobs, fn, task, advance, workers, scheduler, dask, chunk)
+            _dispatch(jobs, total, fn, task, advance, workers, scheduler, dask, chunk)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
 def _dispatch(
-    jobs: list[Job], fn: JobFunction, task: Any, emit: Emit, workers: int, scheduler: str | None, dask: bool, chunk: int
+    jobs: Iterable[Job],
+    total: int,
+    fn: JobFunction,
+    task: Any,
+    emit: Emit,
+    workers: int,
+    scheduler: str | None,
+    dask: bool,
+    chunk: int,
 ) -> None:
     if dask or scheduler:
         from .batch_dask import run_on_dask
 
-        run_on_dask(jobs, fn, task, emit, scheduler=scheduler, workers=workers, chunk=chunk)
-    elif workers <= 1 or len(jobs) <= 1:
+        # Dask checks that every worker sees the files' directories before the first task: it takes the list
+        run_on_dask(list(jobs), fn, task, emit, scheduler=scheduler, workers=workers, chunk=chunk)
+    elif workers <= 1 or total <= 1:
         _serial(jobs, fn, task, emit)
     else:
-        _pool(jobs, fn, task, min(workers, len(jobs)), emit, chunk)
+        _pool(jobs, total, fn, task, min(workers, total), emit, chunk)

@@ -1,15 +1,16 @@
 """What every batch command shares: its flags, where its files come from, and its one run.
 
 ``batch_command`` registers a command with the shared flags added to its own (the tool's
-options); ``run_batch`` collects the inputs, plans the outputs, runs the jobs and reports, by the
-rules in docs/cli.md. cli.py holds the commands themselves.
+options); ``run_batch`` walks the inputs, plans each output as its job is taken, runs the jobs and
+reports, by the rules in docs/cli.md (a stream throughout: see "Large batches" there). cli.py holds
+the commands themselves.
 """
 
 from __future__ import annotations
 
 import inspect as pyinspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
@@ -267,7 +268,7 @@ def _check(flags: BatchFlags, exact_output: bool) -> Literal["lines", "json", "j
 
 def run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoReturn:
     from .batch import interrupted_by, run, workers_for
-    from .files import STDIO, Job, OutputRules, collect, plan
+    from .files import STDIO, Job
     from .report import BatchReport
 
     mode = _check(flags, spec.exact_output)
@@ -283,47 +284,21 @@ def run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRetu
         details=spec.details,
         aggregate=spec.aggregate,
     )
+    jobs: Iterable[Job]
     if stdin_data is not None:
-        jobs = [Job(STDIO, STDIO if writes else None, data=stdin_data)]
+        jobs, total, size = [Job(STDIO, STDIO if writes else None, data=stdin_data)], 1, len(stdin_data)
     else:
-        found = collect(
-            paths,
-            flags.recursive,
-            spec.suffixes,
-            tag=spec.tag if writes else None,
-            exclude=flags.out if writes and flags.out not in (None, STDIO) else None,
-        )
-        for path, message in found.notes:
-            report.note(path, message)
-        if flags.out == STDIO and len(found.sources) > 1:
-            usage("-o - (standard output) holds one image, but there are several inputs", "-o")
-        if writes:
-            rules = OutputRules(
-                spec.tag,
-                flags.out,
-                in_place=flags.in_place,
-                overwrite=flags.overwrite,
-                skip_existing=flags.skip_existing,
-                keep_mtime=flags.keep_mtime,
-                out_file=spec.exact_output,
-            )
-            planned = plan(found.sources, rules, spec.suffixes_for)
-            jobs = planned.jobs
-            for path, message in planned.notes:
-                report.note(path, message)
-            report.expect([s.path for s in found.sources])
-            report.problems(found.problems + planned.refused)
-            report.skipped(planned.skipped)
-        else:
-            jobs = [Job(s.path, None, size=s.size) for s in found.sources]
-            report.expect([s.path for s in found.sources])
-            report.problems(found.problems)
-    task = spec.prepare(jobs) if spec.prepare is not None and jobs else spec.task
-    workers = workers_for(jobs, flags.jobs, spec.parallel_from)
+        jobs, total, size = _planned_jobs(spec, flags, paths, writes, report)
+    if spec.prepare is not None:
+        jobs = list(jobs)  # the tool's task depends on every job (remove-bg's model, erase's masks)
+        task = spec.prepare(jobs) if jobs else spec.task
+    else:
+        task = spec.task
+    workers = workers_for(total, size, flags.jobs, spec.parallel_from)
     if spec.max_workers is not None and flags.jobs == 0:
         workers = min(workers, spec.max_workers)
     dask = (flags.executor == "dask" or flags.scheduler is not None) and stdin_data is None and flags.out != STDIO
-    progress = sys.stderr.isatty() and len(jobs) > 1 and not flags.quiet
+    progress = sys.stderr.isatty() and total > 1 and not flags.quiet
     interrupted: int | None = None
     try:
         run(
@@ -331,12 +306,14 @@ def run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRetu
             spec.job,
             task,
             report.outcome,
+            total=total,
             workers=workers,
             scheduler=flags.scheduler,
             dask=dask,
             progress=progress,
             label=spec.label,
             chunk=spec.chunk,
+            completed=report.reported,
         )
     except KeyboardInterrupt:
         interrupted = interrupted_by()
@@ -350,3 +327,51 @@ def run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRetu
         say("dask", str(err))
         raise typer.Exit(1) from None
     raise typer.Exit(report.finish(interrupted))
+
+
+def _planned_jobs(
+    spec: BatchSpec, flags: BatchFlags, paths: list[Path], writes: bool, report: Any
+) -> tuple[Iterator[Any], int, int]:
+    """The batch's jobs as a stream, with how many there are likely to be and their bytes (a first
+    walk, ``Selection.survey``, tells both without holding the list). The stream walks the inputs
+    again and plans each output as its job is taken; what cannot be used, is refused or skipped goes
+    to the report as the walk reaches it."""
+    from .files import STDIO, Job, OutputRules, Planner, Selection
+
+    selection = Selection(
+        tuple(paths),
+        flags.recursive,
+        spec.suffixes,
+        tag=spec.tag if writes else None,
+        exclude=flags.out if writes and flags.out not in (None, STDIO) else None,
+    )
+    survey = selection.survey(keys=writes)
+    if flags.out == STDIO and survey.files > 1:
+        usage("-o - (standard output) holds one image, but there are several inputs", "-o")
+    sources = selection.walk(report.problem, report.note, remember_all=survey.remember_all)
+    if not writes:
+        return (Job(s.path, None, size=s.size, index=s.index) for s in sources), survey.files, survey.size
+    rules = OutputRules(
+        spec.tag,
+        flags.out,
+        in_place=flags.in_place,
+        overwrite=flags.overwrite,
+        skip_existing=flags.skip_existing,
+        keep_mtime=flags.keep_mtime,
+        out_file=spec.exact_output,
+    )
+    planner = Planner(rules, spec.suffixes_for, survey.keys)
+
+    def planned() -> Iterator[Job]:
+        for source in sources:
+            placed = planner.place(source)
+            if placed.note is not None:
+                report.note(source.path, placed.note)
+            if placed.job is not None:
+                yield placed.job
+            elif placed.skipped is not None:
+                report.skipped(source.path, placed.skipped, source.index)
+            elif placed.refused is not None:
+                report.problem(source.path, placed.refused, source.index)
+
+    return planned(), survey.files, survey.size

@@ -4,8 +4,11 @@ Inputs: files and directories named on the command line (``-r`` descends), names
 ``--files-from``, or ``-`` for standard input. Every path that cannot be used becomes a per-item
 problem (missing, unreadable directory, not a regular file); nothing is skipped silently.
 
-Outputs are planned for the whole batch before anything runs, so that no two inputs map to one
-output and nothing existing is replaced unless asked:
+Inputs are walked, not listed (``Selection``): a first walk counts them, the run walks again and
+takes each as its turn comes, so that a batch of 100,000 files holds no list of them. Each output
+is planned as its input's turn comes (``Planner``), from the names of all inputs and of the outputs
+planned so far, so that no two inputs map to one output and nothing existing is replaced unless
+asked:
 
 - ``-o DIR`` mirrors the directories named on the command line (``-o out`` + ``col/a`` gives
   ``out/a/...``, as ``cp -r`` and ``rsync`` do); loose files go straight into DIR;
@@ -24,7 +27,7 @@ import io
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,11 +101,13 @@ def read_input(path: Path) -> bytes:
 @dataclass(frozen=True)
 class Source:
     """An input file: ``path`` as named or found; ``top`` is the directory named on the command line
-    it was found under (None when the file itself was named); ``size`` its bytes when listed."""
+    it was found under (None when the file itself was named); ``size`` its bytes when listed;
+    ``index`` its place in the batch's input order."""
 
     path: Path
     top: Path | None = None
     size: int = 0
+    index: int = 0
 
 
 @dataclass
@@ -118,6 +123,143 @@ def is_own_output(name: str, tag: str) -> bool:
     return re.search(rf"-{re.escape(tag)}(-\d+)?$", stem) is not None
 
 
+Tell = Callable[[Path, str], None]  # a problem or a note about a path, as it is found
+
+
+def _ignore(path: Path, message: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The inputs a batch names: command-line paths (``-r`` descends), the file endings a directory
+    walk picks, and what the walk leaves out (this tool's earlier outputs, by ``tag``; ``exclude``,
+    the output directory). ``walk`` lists them one at a time, in the same order every time, without
+    holding the list: a batch over 100,000 files walks twice (``survey``, then the run) rather than
+    keep 100,000 names."""
+
+    paths: tuple[Path, ...]
+    recursive: bool
+    suffixes: frozenset[str] = IMAGE_SUFFIXES
+    tag: str | None = None
+    exclude: Path | None = None
+
+    def walk(self, problem: Tell = _ignore, note: Tell = _ignore, *, remember_all: bool = True) -> Iterator[Source]:
+        """The input files in order, each reached once; what cannot be used is told to ``problem`` and
+        what a person should know to ``note`` as the walk reaches it. The same file reached twice (named
+        twice, through a link, or in two directories named) is processed once: to know that, a file's
+        identity is remembered when it can be reached again, which without ``remember_all`` means
+        only a file with several hard links or reached through a symbolic link (``survey`` says
+        whether the walk holds any link)."""
+        seen: dict[tuple[int, int], Path] = {}
+        index = 0
+        for path, st, top, again in self._files(problem, note):
+            ident = (st.st_dev, st.st_ino)
+            earlier = seen.get(ident)
+            if earlier is not None:
+                note(path, f"same file as {earlier}: processed once")
+                continue
+            if remember_all or again or st.st_nlink > 1:
+                seen[ident] = path
+            yield Source(path, top, st.st_size, index)
+            index += 1
+
+    def survey(self, keys: bool = False) -> Survey:
+        """A first walk that tells nothing and keeps counts (see ``Survey``), remembering files as the
+        run without ``remember_all`` does."""
+        files = size = 0
+        names: set[str] = set()
+        seen: set[tuple[int, int]] = set()
+        linked: dict[tuple[int, int], int] = {}  # files reached through a link, and their size
+        for path, st, _, again in self._files(_ignore, _ignore):
+            ident = (st.st_dev, st.st_ino)
+            if ident in seen:
+                continue
+            if len(self.paths) > 1 or again or st.st_nlink > 1:
+                seen.add(ident)
+            if again:
+                linked[ident] = st.st_size
+            files += 1
+            size += st.st_size
+            if keys:
+                names.add(_key(path))
+        if linked and len(self.paths) == 1:
+            # A file reached directly before a link to it was counted twice; one more walk finds
+            # those (it remembers only the linked files).
+            direct_first: set[tuple[int, int]] = set()
+            reached: set[tuple[int, int]] = set()
+            for _, st, _, again in self._files(_ignore, _ignore):
+                ident = (st.st_dev, st.st_ino)
+                if ident in linked and ident not in reached:
+                    reached.add(ident)
+                    if not again and st.st_nlink == 1:
+                        direct_first.add(ident)
+            files -= len(direct_first)
+            size -= sum(linked[ident] for ident in direct_first)
+        return Survey(files, size, remember_all=len(self.paths) > 1 or bool(linked), keys=names)
+
+    def _files(self, problem: Tell, note: Tell) -> Iterator[tuple[Path, os.stat_result, Path | None, bool]]:
+        """(path, status, top, whether it may be reached again) of each regular file, in order: a file
+        named on the command line, or reached through a symbolic link, may be."""
+        exclude = _Identity(self.exclude)
+        for path in self.paths:
+            try:
+                st = os.stat(path)
+            except OSError as err:
+                problem(path, describe(err))
+                continue
+            if stat.S_ISREG(st.st_mode):
+                yield path, st, None, True  # named: it may be named again, or lie in a directory named
+            elif not stat.S_ISDIR(st.st_mode):
+                problem(path, f"not a regular file ({kind_of(st.st_mode)})")
+            else:
+                yield from self._directory(path, exclude, problem, note)
+
+    def _directory(
+        self, top: Path, exclude: _Identity, problem: Tell, note: Tell
+    ) -> Iterator[tuple[Path, os.stat_result, Path, bool]]:
+        images = own = problems = 0
+
+        def counted(path: Path, message: str) -> None:
+            nonlocal problems
+            problems += 1
+            problem(path, message)
+
+        for item, again in _walk(top, self.recursive, exclude, counted, note):
+            if item.name.startswith(".") or item.suffix.lower() not in self.suffixes:
+                continue
+            if self.tag is not None and is_own_output(item.name, self.tag):
+                own += 1
+                continue
+            images += 1
+            try:
+                st = os.stat(item)
+            except OSError as err:
+                counted(item, describe(err))
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                counted(item, f"not a regular file ({kind_of(st.st_mode)})")
+                continue
+            yield item, st, top, again
+        if own:
+            note(top, f"skipped {own} earlier output{'s' if own > 1 else ''} of this tool (*-{self.tag}.*)")
+        if images == own == 0 and problems == 0:
+            problem(top, "no image files in this directory" + ("" if self.recursive else " (use -r to descend)"))
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What a first walk tells before any file is processed: how many files and bytes (the progress
+    bar's total and the choice of workers), whether the run must remember every file's identity to
+    process a file reached twice once (several paths named, or a symbolic link in the walk), and,
+    when asked, the normalised names of all inputs (an output never takes an input's name)."""
+
+    files: int
+    size: int
+    remember_all: bool = True
+    keys: set[str] = field(default_factory=set)
+
+
 def collect(
     paths: Iterable[Path],
     recursive: bool,
@@ -126,100 +268,83 @@ def collect(
     tag: str | None = None,
     exclude: Path | None = None,
 ) -> Inputs:
-    """Expand command-line paths into input files. A directory contributes the files whose names end
-    in ``suffixes`` (hidden ones and, when ``tag`` is given, this tool's own earlier outputs are left
-    out); ``exclude`` (the output directory) is never descended into. The same file named twice (or
-    reached twice) is processed once."""
+    """Every input file at once (``Selection.walk`` into lists): for the tools that need the whole
+    list before they start, and for tests."""
     found = Inputs()
-    seen: dict[tuple[int, int], Path] = {}
-    excluded = _identity(exclude) if exclude is not None else None
-
-    def add(path: Path, st: os.stat_result, top: Path | None) -> None:
-        ident = (st.st_dev, st.st_ino)
-        if ident in seen:
-            found.notes.append((path, f"same file as {seen[ident]}: processed once"))
-            return
-        seen[ident] = path
-        found.sources.append(Source(path, top, st.st_size))
-
-    for path in paths:
-        try:
-            st = os.stat(path)
-        except OSError as err:
-            found.problems.append((path, describe(err)))
-            continue
-        if stat.S_ISREG(st.st_mode):
-            add(path, st, None)
-        elif not stat.S_ISDIR(st.st_mode):
-            found.problems.append((path, f"not a regular file ({kind_of(st.st_mode)})"))
-        else:
-            images = own = 0
-            problems_before = len(found.problems)
-            for item in _walk(path, recursive, excluded, found.problems, found.notes):
-                if item.name.startswith(".") or item.suffix.lower() not in suffixes:
-                    continue
-                if tag is not None and is_own_output(item.name, tag):
-                    own += 1
-                    continue
-                images += 1
-                try:
-                    st = os.stat(item)
-                except OSError as err:
-                    found.problems.append((item, describe(err)))
-                    continue
-                if not stat.S_ISREG(st.st_mode):
-                    found.problems.append((item, f"not a regular file ({kind_of(st.st_mode)})"))
-                    continue
-                add(item, st, path)
-            if own:
-                found.notes.append((path, f"skipped {own} earlier output{'s' if own > 1 else ''} of this tool (*-{tag}.*)"))
-            if images == own == 0 and len(found.problems) == problems_before:
-                found.problems.append((path, "no image files in this directory" + ("" if recursive else " (use -r to descend)")))
+    selection = Selection(tuple(paths), recursive, suffixes, tag, exclude)
+    found.sources = list(selection.walk(lambda p, m: found.problems.append((p, m)), lambda p, m: found.notes.append((p, m))))
     return found
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
+class _Identity:
+    """The output directory's identity, looked up again until it exists (a run that streams its
+    inputs may create it inside a directory it has yet to walk)."""
 
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.ident: tuple[int, int] | None = None
 
-def _walk(
-    top: Path, recursive: bool, exclude: tuple[int, int] | None, problems: list[tuple[Path, str]], notes: list[tuple[Path, str]]
-) -> list[Path]:
-    """Files under ``top`` in name order; every directory that cannot be read is a problem (unlike
-    ``Path.rglob``, which skips it silently). Linked directories are not followed (as ``find`` and
-    ``cp -r`` do: a link to a parent would walk out of the tree, or forever); each is noted."""
-    files: list[Path] = []
-    stack = [top]
-    while stack:
-        directory = stack.pop()
-        try:
-            st = os.stat(directory)
-            with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as err:
-            problems.append((directory, f"cannot read this directory: {describe(err)}"))
-            continue
-        if directory != top and (st.st_dev, st.st_ino) == exclude:
-            continue  # the output directory inside an input directory
-        subdirs = []
-        for entry in entries:
+    def matches(self, st: os.stat_result) -> bool:
+        if self.path is None:
+            return False
+        if self.ident is None:
             try:
-                is_dir = entry.is_dir()
+                found = os.stat(self.path)
             except OSError:
-                is_dir = False
-            if not is_dir:
-                files.append(directory / entry.name)
-            elif recursive and not entry.name.startswith("."):
-                if entry.is_symlink():
-                    notes.append((directory / entry.name, "a linked directory: not followed (name it to include it)"))
-                else:
-                    subdirs.append(directory / entry.name)
-        stack.extend(reversed(subdirs))
-    return sorted(files, key=lambda p: p.parts)
+                return False
+            self.ident = (found.st_dev, found.st_ino)
+        return (st.st_dev, st.st_ino) == self.ident
+
+
+def _walk(top: Path, recursive: bool, exclude: _Identity, problem: Tell, note: Tell) -> Iterator[tuple[Path, bool]]:
+    """Files under ``top`` in the order of their path's parts (each directory by name, a
+    sub-directory's files where its name falls), each with whether it is a symbolic link; every
+    directory that cannot be read is a problem (unlike ``Path.rglob``, which skips it silently).
+    Linked directories are not followed (as ``find`` and ``cp -r`` do: a link to a parent would walk
+    out of the tree, or forever); each is noted. While a directory is walked its names are held in
+    one string (a folder of 100,000 photos costs their names' characters, not 100,000 objects)."""
+    special: dict[str, tuple[bool, bool]] = {}  # (is a directory, is a symbolic link) of the names not plain files
+    try:
+        with os.scandir(top) as it:
+            names = []
+            for entry in it:
+                names.append(entry.name)
+                is_dir, linked = _is_dir(entry), entry.is_symlink()
+                if is_dir or linked:
+                    special[entry.name] = (is_dir, linked)
+    except OSError as err:
+        problem(top, f"cannot read this directory: {describe(err)}")
+        return
+    names.sort()
+    joined = "\0".join(names)  # a file name never holds NUL
+    del names
+    start = 0
+    while start < len(joined):
+        end = joined.find("\0", start)
+        end = len(joined) if end < 0 else end
+        name = joined[start:end]
+        start = end + 1
+        is_dir, linked = special.get(name, (False, False))
+        path = top / name
+        if not is_dir:
+            yield path, linked
+        elif recursive and not name.startswith("."):
+            if linked:
+                note(path, "a linked directory: not followed (name it to include it)")
+                continue
+            try:
+                if exclude.matches(os.stat(path)):
+                    continue  # the output directory inside an input directory
+            except OSError:
+                pass  # reading it says why
+            yield from _walk(path, recursive, exclude, problem, note)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def read_names(source: Path, nul: bool) -> list[Path]:
@@ -241,8 +366,8 @@ class Job:
     """One input and where its result goes. ``output`` is None for a tool that writes nothing
     (inspect) and ``STDIO`` for standard output; ``alternatives`` are other names reserved for the
     result when its format is decided by its content (a HEIC becomes .jpg, or .png with alpha);
-    ``data`` holds standard input's bytes; ``size`` is the input's size when listed (what the batch
-    weighs to choose its job count)."""
+    ``data`` holds standard input's bytes; ``size`` is the input's size when listed; ``index`` its
+    place in the batch's input order (the order of ``--json``'s files)."""
 
     source: Path
     output: Path | None
@@ -252,6 +377,7 @@ class Job:
     keep_mtime: bool = True
     data: bytes | None = None
     size: int = 0
+    index: int = 0
 
 
 @dataclass
@@ -280,19 +406,26 @@ def _key(path: Path) -> str:
 
 
 class _Listing:
-    """Names present on disk per directory, case-folded (read once per directory)."""
+    """Names present on disk per directory, case-folded: read once per directory, and only the last
+    few directories kept (a batch plans its files directory by directory)."""
+
+    KEPT = 8
 
     def __init__(self) -> None:
         self._dirs: dict[str, dict[str, str]] = {}
 
     def existing(self, path: Path) -> Path | None:
         directory = os.path.abspath(path.parent)
-        if directory not in self._dirs:
+        names = self._dirs.pop(directory, None)
+        if names is None:
             try:
-                self._dirs[directory] = {name.casefold(): name for name in os.listdir(directory)}
+                names = {name.casefold(): name for name in os.listdir(directory)}
             except OSError:
-                self._dirs[directory] = {}
-        name = self._dirs[directory].get(path.name.casefold())
+                names = {}
+            if len(self._dirs) >= self.KEPT:
+                del self._dirs[next(iter(self._dirs))]
+        self._dirs[directory] = names  # the most recent last
+        name = names.get(path.name.casefold())
         return path.with_name(name) if name is not None else None
 
 
@@ -338,55 +471,83 @@ def _cut(raw: bytes, room: int) -> bytes:
     return raw[:room]  # not UTF-8 to begin with: bytes are bytes
 
 
+@dataclass(frozen=True)
+class Placed:
+    """One input's place in the plan: its job, or why it was refused or skipped; and a note."""
+
+    job: Job | None = None
+    refused: str | None = None
+    skipped: str | None = None
+    note: str | None = None
+
+
+class Planner:
+    """Where each output goes (see the module docstring), one input at a time in the input order.
+    ``taken`` holds the normalised names (``_key``) of all the batch's inputs (``Selection.survey``),
+    which no output may take; the planner adds each output's names to it as it plans it, and holds
+    nothing else. ``suffixes_for(source)`` gives the possible endings of an output, the expected one
+    first (default: the input's own)."""
+
+    def __init__(
+        self, rules: OutputRules, suffixes_for: Callable[[Path], tuple[str, ...]] | None = None, taken: set[str] | None = None
+    ) -> None:
+        self.rules = rules
+        self.suffixes_for = suffixes_for
+        self.taken = taken if taken is not None else set()
+        self.listing = _Listing()
+
+    def place(self, source: Source) -> Placed:
+        path, rules = source.path, self.rules
+        if rules.in_place:
+            job, problem = _in_place_job(source, rules)
+            return Placed(job) if job is not None else Placed(refused=problem)
+        if rules.out == STDIO:
+            return Placed(Job(path, STDIO, size=source.size, index=source.index))
+        suffixes = self.suffixes_for(path) if self.suffixes_for is not None else (path.suffix,)
+        base = [_output_name(source, rules, s, 1) for s in suffixes]
+        if any(_key(p) == _key(path) or _same_file(p, path) for p in base):
+            return Placed(refused="the output would overwrite the input; choose another -o or pass --in-place")
+        names, n = base, 1
+        while any(_key(p) in self.taken for p in names) and not rules.out_file:
+            n += 1
+            names = [_output_name(source, rules, s, n) for s in suffixes]
+        note = f"another input also becomes {base[0]}; writing {names[0]}" if n > 1 else None
+        self.taken.update(_key(p) for p in names)
+        existing = next((e for e in map(self.listing.existing, names) if e is not None), None)
+        if existing is not None and not rules.overwrite:
+            if rules.skip_existing:
+                return Placed(skipped=f"{existing} exists", note=note)
+            reason = f"{existing} already exists (--overwrite replaces it, --skip-existing skips this input)"
+            return Placed(refused=reason, note=note)
+        job = Job(path, names[0], tuple(names[1:]), overwrite=rules.overwrite, size=source.size, index=source.index)
+        return Placed(job, note=note)
+
+
 def plan(
     sources: list[Source],
     rules: OutputRules,
     suffixes_for: Callable[[Path], tuple[str, ...]] | None = None,
 ) -> Plan:
-    """Where each output goes (see the module docstring). ``suffixes_for(source)`` gives the
-    possible endings of its output, the expected one first (default: the input's own)."""
+    """Every input's place at once (``Planner`` into lists)."""
     result = Plan()
-    taken = {_key(s.path) for s in sources}  # an output never takes an input's name
-    listing = _Listing()
+    planner = Planner(rules, suffixes_for, {_key(s.path) for s in sources})
     for source in sources:
-        path = source.path
-        if rules.in_place:
-            job, problem = _in_place_job(path, rules)
-            if job is None:
-                result.refused.append((path, problem))
-            else:
-                result.jobs.append(job)
-            continue
-        if rules.out == STDIO:
-            result.jobs.append(Job(path, STDIO, size=source.size))
-            continue
-        suffixes = suffixes_for(path) if suffixes_for is not None else (path.suffix,)
-        base = [_output_name(source, rules, s, 1) for s in suffixes]
-        if any(_key(p) == _key(path) or _same_file(p, path) for p in base):
-            result.refused.append((path, "the output would overwrite the input; choose another -o or pass --in-place"))
-            continue
-        names, n = base, 1
-        while any(_key(p) in taken for p in names) and not rules.out_file:
-            n += 1
-            names = [_output_name(source, rules, s, n) for s in suffixes]
-        if n > 1:
-            result.notes.append((path, f"another input also becomes {base[0]}; writing {names[0]}"))
-        taken.update(_key(p) for p in names)
-        existing = next((e for e in map(listing.existing, names) if e is not None), None)
-        if existing is not None and not rules.overwrite:
-            if rules.skip_existing:
-                result.skipped.append((path, f"{existing} exists"))
-            else:
-                reason = f"{existing} already exists (--overwrite replaces it, --skip-existing skips this input)"
-                result.refused.append((path, reason))
-            continue
-        result.jobs.append(Job(path, names[0], tuple(names[1:]), overwrite=rules.overwrite, size=source.size))
+        placed = planner.place(source)
+        if placed.note is not None:
+            result.notes.append((source.path, placed.note))
+        if placed.job is not None:
+            result.jobs.append(placed.job)
+        elif placed.skipped is not None:
+            result.skipped.append((source.path, placed.skipped))
+        elif placed.refused is not None:
+            result.refused.append((source.path, placed.refused))
     return result
 
 
-def _in_place_job(path: Path, rules: OutputRules) -> tuple[Job | None, str]:
-    """Replace the file ``path`` names: through a symbolic link to its target; a file with other hard
+def _in_place_job(source: Source, rules: OutputRules) -> tuple[Job | None, str]:
+    """Replace the file ``source`` names: through a symbolic link to its target; a file with other hard
     links is refused, since a new file would leave the old content under the other names."""
+    path = source.path
     target = Path(os.path.realpath(path))
     try:
         st = os.stat(target)
@@ -397,4 +558,5 @@ def _in_place_job(path: Path, rules: OutputRules) -> tuple[Job | None, str]:
             f"--in-place refused: this file has {st.st_nlink} hard links, and replacing it would leave the "
             "original (metadata included) under the other names; write a copy with -o DIR instead"
         )
-    return Job(path, target, in_place=True, overwrite=True, keep_mtime=rules.keep_mtime, size=st.st_size), ""
+    job = Job(path, target, in_place=True, overwrite=True, keep_mtime=rules.keep_mtime, size=st.st_size, index=source.index)
+    return job, ""

@@ -44,14 +44,6 @@ def say(path: Path | str, message: str) -> None:
     print(f"privpix: {printable(path)}: {printable(message)}", file=sys.stderr)
 
 
-# What the summary needs of an entry, shared by every file with the same outcome (see _entry).
-_COUNTED: dict[tuple[str, bool], dict[str, Any]] = {
-    (status, damaged): {"status": status, "result": {"damaged": damaged}}
-    for status in ("ok", "error", "skipped")
-    for damaged in (False, True)
-}
-
-
 class BatchReport:
     def __init__(
         self,
@@ -73,18 +65,16 @@ class BatchReport:
         self.verbose = verbose
         self.lines_to_stderr = lines_to_stderr
         self.details = details
+        # Only --json prints the entries again at the end (``index``: the input order); the other
+        # modes keep what the summary counts, so that a run over 100,000 files holds no report of each.
         self.entries: list[tuple[int, dict[str, Any]]] = []
+        self.counts = {"ok": 0, "error": 0, "skipped": 0, "damaged": 0, "target_missed": 0}
         self.notes: dict[str, list[str]] = {}
-        self.order: dict[Path, int] = {}
 
     def _stream(self) -> TextIO:
         # looked up at each line: while a progress bar is drawn, rich puts its own sys.stdout in
         # place so that lines appear above the bar
         return sys.stderr if self.lines_to_stderr else sys.stdout
-
-    def expect(self, paths: list[Path]) -> None:
-        """The input order, for the ``--json`` document (outcomes arrive as files finish)."""
-        self.order = {p: i for i, p in enumerate(paths)}
 
     def note(self, path: Path, message: str) -> None:
         """Something a person should know that is not a failure (a renamed output, a skipped file)."""
@@ -92,68 +82,63 @@ class BatchReport:
         if not self.quiet:
             say(path, message)
 
-    def _entry(self, path: Path, output: Path | None, status: str, error: str | None, result: Any) -> None:
+    def _entry(self, index: int, path: Path, output: Path | None, status: str, error: str | None, result: Any) -> None:
+        self.counts[status] += 1
+        if result is not None:
+            self.counts["damaged"] += bool(result.get("damaged"))
+            self.counts["target_missed"] += result.get("target_met") is False
+        notes = self.notes.pop(str(path), [])  # a path's notes come before its entry, and go with it
         entry = {
             "path": str(path),
             "output": str(output) if output is not None else None,
             "status": status,
             "ok": status != "error",
             "error": error,
-            "notes": self.notes.get(str(path), []),
+            "notes": notes,
             "result": result,
         }
-        index = self.order.get(path, -1)
         if self.aggregate is not None and status == "ok":
             self.aggregate.add(index, result)
         if self.mode == "jsonl":
             self._emit({"schema_version": SCHEMA_VERSION, "tool": self.tool, "type": "file", **entry})
-        if self.mode != "json":
-            # Only --json prints the entries again at the end; the others keep what the summary
-            # counts (one shared entry per outcome kind), so that a run over 100,000 files does not
-            # hold 100,000 reports.
-            entry = _COUNTED[(status, result is not None and bool(result.get("damaged")))]
-        self.entries.append((index, entry))
+        elif self.mode == "json":
+            self.entries.append((index, entry))
 
-    def problems(self, items: list[tuple[Path, str]]) -> None:
-        """Inputs that never became jobs: missing, unreadable, refused by the planner."""
-        for path, reason in items:
-            say(path, reason)
-            self._entry(path, None, "error", reason, None)
+    def reported(self) -> int:
+        """Files reported so far, whatever their outcome."""
+        return self.counts["ok"] + self.counts["error"] + self.counts["skipped"]
 
-    def skipped(self, items: list[tuple[Path, str]]) -> None:
-        for path, reason in items:
-            if not self.quiet and self.mode == "lines":
-                print(printable(f"{path}: skipped, {reason}"), file=self._stream())
-            self._entry(path, None, "skipped", None, None)
+    def problem(self, path: Path, reason: str, index: int = -1) -> None:
+        """An input that never became a job: missing, unreadable, refused by the planner. ``index``:
+        its place in the input order (-1, first, for a path that was never an input file)."""
+        say(path, reason)
+        self._entry(index, path, None, "error", reason, None)
+
+    def skipped(self, path: Path, reason: str, index: int) -> None:
+        if not self.quiet and self.mode == "lines":
+            print(printable(f"{path}: skipped, {reason}"), file=self._stream())
+        self._entry(index, path, None, "skipped", None, None)
 
     def outcome(self, outcome: Outcome) -> None:
-        source = outcome.job.source
+        job = outcome.job
         if not outcome.ok:
-            say(source, outcome.error or "failed")
-            self._entry(source, None, "error", outcome.error, None)
+            say(job.source, outcome.error or "failed")
+            self._entry(job.index, job.source, None, "error", outcome.error, None)
             return
         report = outcome.report or {}
-        self._entry(source, outcome.output, "ok", None, report)
+        self._entry(job.index, job.source, outcome.output, "ok", None, report)
         if self.mode == "lines" and not self.quiet:
-            text = self.line(source, outcome.output, report)
+            text = self.line(job.source, outcome.output, report)
             if text is not None:
                 print(printable(text), file=self._stream(), flush=True)
             if self.verbose and self.details is not None:
                 for text in self.details(report):
                     print("    " + printable(text), file=self._stream())
         for warning in report.get("warnings", []):
-            say(source, f"warning: {warning}")
+            say(job.source, f"warning: {warning}")
 
     def summary(self, interrupted: bool) -> dict[str, Any]:
-        statuses = [e["status"] for _, e in self.entries]
-        return {
-            "ok": statuses.count("ok"),
-            "error": statuses.count("error"),
-            "skipped": statuses.count("skipped"),
-            "damaged": sum(1 for _, e in self.entries if (e["result"] or {}).get("damaged")),
-            "target_missed": sum(1 for _, e in self.entries if (e["result"] or {}).get("target_met") is False),
-            "interrupted": interrupted,
-        }
+        return {**self.counts, "interrupted": interrupted}
 
     def finish(self, interrupted_by: int | None = None) -> int:
         """Print what ``--json`` / ``--jsonl`` still owe and return the exit status: 0 when every
@@ -180,7 +165,7 @@ class BatchReport:
                 done = f"{summary['ok']} done, {summary['error']} failed"
                 print(f"privpix: interrupted: {done}; the files not reported were not written", file=sys.stderr)
             return 128 + interrupted_by
-        if not self.entries or summary["error"]:
+        if not (summary["ok"] or summary["error"] or summary["skipped"]) or summary["error"]:
             return 1
         return 3 if summary["damaged"] else 4 if summary["target_missed"] else 0
 

@@ -4,12 +4,15 @@ collects them into the report for all of them (report.Aggregate), and writes the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .data import load_gazetteer
 from .summary import AuditSummary
 from .text import report_lines
 from .types import PhotoAudit
+
+if TYPE_CHECKING:
+    from .html import PhotoRows
 
 
 class AuditCollector:
@@ -18,18 +21,20 @@ class AuditCollector:
     def __init__(self, html: Path | None = None) -> None:
         self.summary = AuditSummary(load_gazetteer())
         self.html = html
-        self.rows: list[Any] = []
+        self.rows: PhotoRows | None = None
+        if html is not None:
+            from .html import PhotoRows
+
+            self.rows = PhotoRows()
 
     def add(self, index: int, result: dict[str, Any]) -> None:
         self.summary.add(PhotoAudit.from_json(result), index)
-        if self.html is not None:
-            from .html import PhotoRow
-
-            self.rows.append(PhotoRow.of(index, result))
+        if self.rows is not None:
+            self.rows.add(index, result)
 
     def result(self) -> dict[str, Any]:
         report = self.summary.report().to_json()
-        if self.html is not None:
+        if self.html is not None and self.rows is not None:
             from ...atomic import write_atomic
             from ...files import describe
             from ...report import say

@@ -4,6 +4,8 @@ and filterable. No external resource of any kind: it opens offline in any browse
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from html import escape
 from typing import Any
@@ -81,7 +83,7 @@ _FILTERS = (("gps", "Has GPS"), ("home", "Near home"), ("serial", "Has a serial 
 
 @dataclass(frozen=True)
 class PhotoRow:
-    """What the HTML report keeps of each photo (the batch adds them as files finish)."""
+    """One photo's row of the table."""
 
     index: int
     name: str
@@ -91,18 +93,50 @@ class PhotoRow:
     serial: bool
     named: bool
 
-    @classmethod
-    def of(cls, index: int, photo: dict[str, Any]) -> PhotoRow:
+
+_GPS, _SERIAL, _NAMED = 4, 8, 16  # flags above the risk level's rank (the low two bits)
+
+
+class PhotoRows:
+    """What the HTML report keeps of each photo (the batch adds them as files finish), as columns: its
+    index, its name, its risk and flags in one byte, and its reasons (one tuple shared by the photos
+    whose reasons are the same)."""
+
+    def __init__(self) -> None:
+        self.index = array("q")
+        self.names: list[str] = []
+        self.reasons: list[tuple[str, ...]] = []
+        self.codes = bytearray()
+        self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def add(self, index: int, photo: dict[str, Any]) -> None:
         kinds = {item["kind"] for item in photo["identity"]}
-        return cls(
-            index,
-            photo["name"],
-            photo["risk"],
-            tuple(photo["reasons"]),
-            photo["gps"] is not None,
-            "serial" in kinds,
-            "name" in kinds,
+        reasons = tuple(photo["reasons"])
+        self.index.append(index)
+        self.names.append(photo["name"])
+        self.reasons.append(self._shared.setdefault(reasons, reasons))
+        self.codes.append(
+            RISK_LEVELS.index(photo["risk"])
+            | (_GPS if photo["gps"] is not None else 0)
+            | (_SERIAL if "serial" in kinds else 0)
+            | (_NAMED if "name" in kinds else 0)
         )
+
+    def row(self, i: int) -> PhotoRow:
+        code = self.codes[i]
+        risk = RISK_LEVELS[code & 3]
+        return PhotoRow(
+            self.index[i], self.names[i], risk, self.reasons[i], bool(code & _GPS), bool(code & _SERIAL), bool(code & _NAMED)
+        )
+
+    def by_risk(self) -> Iterator[PhotoRow]:
+        """The rows, highest risk first, then in input order."""
+        order = sorted(range(len(self)), key=self.index.__getitem__)  # two stable sorts: no key tuple per photo
+        order.sort(key=lambda i: self.codes[i] & 3)
+        return map(self.row, order)
 
 
 def _e(text: object) -> str:
@@ -155,14 +189,13 @@ def _hidden_section(report: dict[str, Any]) -> str:
     return f"<h2>Hidden pictures</h2><ul>{items}</ul>{differ}"
 
 
-def _photos_section(rows: list[PhotoRow], home: set[int]) -> str:
-    ordered = sorted(rows, key=lambda r: (RISK_LEVELS.index(r.risk), r.index))
+def _photos_section(rows: PhotoRows, home: set[int]) -> str:
     body = "".join(
         f"<tr data-index='{r.index}' data-file='{_e(r.name)}' data-risk='{r.risk}' data-gps='{int(r.gps)}' "
         f"data-home='{int(r.index in home)}' data-serial='{int(r.serial)}' data-name='{int(r.named)}'>"
         f"<td>{_e(r.name)}</td><td class='risk-{r.risk}'>{r.risk}</td>"
         f"<td>{'<br>'.join(_e(x) for x in r.reasons) or '—'}</td></tr>"
-        for r in ordered
+        for r in rows.by_risk()
     )
     filters = "".join(f"<label><input type='checkbox' value='{key}'> {label}</label>" for key, label in _FILTERS)
     return (
@@ -174,7 +207,7 @@ def _photos_section(rows: list[PhotoRow], home: set[int]) -> str:
     )
 
 
-def audit_html(report: dict[str, Any], rows: list[PhotoRow]) -> str:
+def audit_html(report: dict[str, Any], rows: PhotoRows) -> str:
     """The whole report page."""
     home = {i for p in report["places"] if p["likely"] == "home" for i in p["photo_indices"]}
     risk = report["risk"]

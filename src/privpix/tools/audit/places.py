@@ -4,7 +4,7 @@ read for what they say about a life ("likely home / work") (mirrors web/src/engi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from array import array
 
 from ...formats.exif import format_position
 from ...formats.findings import format_fixed, plural
@@ -26,14 +26,32 @@ FREQUENT_MIN_DAYS = 4
 """How many distinct evenings (home), working days (work) or days (a place returned to) make a pattern."""
 
 
-@dataclass(frozen=True)
-class Located:
-    """What the summary keeps of a photo with a position: no bytes, no findings."""
+class Positions:
+    """What the summary keeps of the photos with a position, as columns of machine numbers (32 bytes
+    a photo, no object each): its index, latitude, longitude and the time it was taken, packed as the
+    number YYYYMMDDhhmmss (0: unknown), which sorts as the text does and gives it back exactly."""
 
-    index: int
-    latitude: float
-    longitude: float
-    taken: str | None
+    def __init__(self) -> None:
+        self.index = array("q")
+        self.latitude = array("d")
+        self.longitude = array("d")
+        self.taken = array("q")
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def add(self, index: int, latitude: float, longitude: float, taken: str | None) -> None:
+        """``taken``: "YYYY-MM-DD HH:MM:SS" (photo.taken_time) or None."""
+        self.index.append(index)
+        self.latitude.append(latitude)
+        self.longitude.append(longitude)
+        self.taken.append(int(taken[0:4] + taken[5:7] + taken[8:10] + taken[11:13] + taken[14:16] + taken[17:19]) if taken else 0)
+
+
+def _time_text(packed: int) -> str:
+    """ "YYYY-MM-DD HH:MM:SS" back from YYYYMMDDhhmmss."""
+    d = f"{packed:014d}"
+    return f"{d[0:4]}-{d[4:6]}-{d[6:8]} {d[8:10]}:{d[10:12]}:{d[12:14]}"
 
 
 def _days_from_civil(y: int, m: int, d: int) -> int:
@@ -46,28 +64,33 @@ def _days_from_civil(y: int, m: int, d: int) -> int:
     return era * 146097 + doe - 719468
 
 
-def _when(taken: str) -> tuple[int, int]:
-    """(day number, hour) of a "YYYY-MM-DD HH:MM:SS" time."""
-    return _days_from_civil(int(taken[0:4]), int(taken[5:7]), int(taken[8:10])), int(taken[11:13])
+def _when(taken: int) -> tuple[int, int]:
+    """(day number, hour) of a time packed as YYYYMMDDhhmmss."""
+    date, hour = divmod(taken // 10_000, 100)
+    return _days_from_civil(date // 10_000, date // 100 % 100, date % 100), hour
 
 
-def cluster(points: list[Located]) -> list[list[Located]]:
+def cluster(points: Positions) -> list[list[int]]:
     """Leader clustering in a fixed order (latitude, longitude, index): each position joins the nearest
     cluster whose first position is within CLUSTER_RADIUS_M, else starts one. Deterministic, and since
-    positions come sorted by latitude only leaders in the last band of latitude are compared."""
-    order = sorted(points, key=lambda p: (p.latitude, p.longitude, p.index))
+    positions come sorted by latitude only leaders in the last band of latitude are compared. Each
+    cluster is a list of rows of ``points``, in index order."""
+    lat, lon, index = points.latitude, points.longitude, points.index
+    order = sorted(range(len(points)), key=index.__getitem__)  # sorted three times, stably: no key tuple per photo
+    order.sort(key=lon.__getitem__)
+    order.sort(key=lat.__getitem__)
     band = CLUSTER_RADIUS_M / METRES_PER_DEGREE
-    leaders: list[Located] = []
-    members: list[list[Located]] = []
+    leaders: list[int] = []
+    members: list[list[int]] = []
     first_in_band = 0
     for p in order:
-        while first_in_band < len(leaders) and leaders[first_in_band].latitude < p.latitude - band:
+        while first_in_band < len(leaders) and lat[leaders[first_in_band]] < lat[p] - band:
             first_in_band += 1
         best = -1
         best_distance = math.inf
         for i in range(first_in_band, len(leaders)):
             leader = leaders[i]
-            d = distance_m(leader.latitude, leader.longitude, p.latitude, p.longitude)
+            d = distance_m(lat[leader], lon[leader], lat[p], lon[p])
             if d <= CLUSTER_RADIUS_M and d < best_distance:
                 best, best_distance = i, d
         if best < 0:
@@ -76,7 +99,7 @@ def cluster(points: list[Located]) -> list[list[Located]]:
         else:
             members[best].append(p)
     for group in members:
-        group.sort(key=lambda p: p.index)
+        group.sort(key=index.__getitem__)
     return members
 
 
@@ -84,18 +107,19 @@ def _round5(x: float) -> float:
     return float(format_fixed(x, 5))
 
 
-def _describe(group: list[Located], gazetteer: Gazetteer) -> Place:
+def _describe(points: Positions, group: list[int], gazetteer: Gazetteer) -> Place:
+    lat, lon = points.latitude, points.longitude
     lat_sum = 0.0
     lon_sum = 0.0
     for p in group:
-        lat_sum += p.latitude
-        lon_sum += p.longitude
+        lat_sum += lat[p]
+        lon_sum += lon[p]
     latitude = _round5(lat_sum / len(group))
     longitude = _round5(lon_sum / len(group))
     radius = 0.0
     for p in group:
-        radius = max(radius, distance_m(latitude, longitude, p.latitude, p.longitude))
-    times = sorted(p.taken for p in group if p.taken is not None)
+        radius = max(radius, distance_m(latitude, longitude, lat[p], lon[p]))
+    times = sorted(t for t in map(points.taken.__getitem__, group) if t)
     days: set[int] = set()
     nights: set[int] = set()
     work_days: set[int] = set()
@@ -122,9 +146,9 @@ def _describe(group: list[Located], gazetteer: Gazetteer) -> Place:
         longitude=longitude,
         radius_m=math.floor(radius + 0.5),
         photos=len(group),
-        photo_indices=[p.index for p in group],
-        first=times[0] if times else None,
-        last=times[-1] if times else None,
+        photo_indices=[points.index[p] for p in group],
+        first=_time_text(times[0]) if times else None,
+        last=_time_text(times[-1]) if times else None,
         days=len(days),
         night_photos=night_photos,
         nights=len(nights),
@@ -172,9 +196,9 @@ def _read_patterns(places: list[Place]) -> None:
         p.statement = _statement(p, kind) if kind else None
 
 
-def find_places(points: list[Located], gazetteer: Gazetteer) -> list[Place]:
+def find_places(points: Positions, gazetteer: Gazetteer) -> list[Place]:
     """Clusters, named and read, most photos first (then the one whose first photo came first)."""
-    places = [_describe(group, gazetteer) for group in cluster(points)]
+    places = [_describe(points, group, gazetteer) for group in cluster(points)]
     places.sort(key=lambda p: (-p.photos, p.photo_indices[0]))
     for i, p in enumerate(places):
         p.id = i + 1

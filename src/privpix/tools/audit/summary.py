@@ -1,20 +1,21 @@
 """The streaming summary: photos are added one at a time and only what the report needs is kept
-(positions and times of located photos, distinct identity values, counts), never a photo's bytes or
-findings, so a folder of 100,000 photos needs little memory (mirrors web/src/engine/tools/audit/summary.ts)."""
+(positions and times of located photos as columns of numbers, distinct identity values, counts),
+never a photo's bytes or findings, so a folder of 100,000 photos needs little memory (mirrors
+web/src/engine/tools/audit/summary.ts)."""
 
 from __future__ import annotations
 
 from ...formats.findings import plural
 from .data import Gazetteer
 from .identity import IdentityTally
-from .places import Located, find_places
+from .places import Positions, find_places
 from .types import AUDIT_SCHEMA_VERSION, AuditReport, HiddenCount, PhotoAudit
 
 
 class AuditSummary:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
-        self._located: list[Located] = []
+        self._located = Positions()
         self._identity = IdentityTally()
         self._hidden: dict[str, HiddenCount] = {}
         self._risk = {"high": 0, "medium": 0, "low": 0, "none": 0}
@@ -40,7 +41,7 @@ class AuditSummary:
             self._damaged += 1
         self._risk[photo.risk] += 1
         if photo.gps is not None:
-            self._located.append(Located(index, photo.gps.latitude, photo.gps.longitude, photo.taken))
+            self._located.add(index, photo.gps.latitude, photo.gps.longitude, photo.taken)
         if photo.taken:
             self._with_time += 1
         if photo.identity:
