@@ -8,9 +8,10 @@
  * distance transforms run on that window grown by grow + feather, and the pyramid on the crop.
  * Deterministic for a seed, and the same bytes for any runner (see kernels.ts).
  */
-import { OP_BEST, OP_PROP, OP_RAND, OP_SSD, OP_VOTE, LocalRunner, allocF64, allocI32, allocU8, type Runner } from './kernels';
+import { allocF64, allocI32, allocU8 } from './alloc';
+import { OP_BEST, OP_PROP, OP_RAND, OP_SEAM, OP_SSD, OP_VOTE, LocalRunner, type Runner } from './kernels';
 import { Stream, pcg, type LevelState } from './patchmatch';
-import { seamCorrect } from './seam';
+import { seamCells } from './seam';
 import {
   bbox,
   chamfer,
@@ -18,7 +19,6 @@ import {
   countValid,
   diffuseInit,
   downsample,
-  holeSide,
   levelSetup,
   onionInit,
   textureFeatures,
@@ -142,9 +142,9 @@ function schedule(P: FillParams, lev: number, coarsest: boolean, side: number, h
 }
 
 /** Relative cost of one level (for progress): kernels weighted by their typical cost, times hole pixels. */
-function levelCost(s: Schedule, holePixels: number, coarsest: boolean): number {
+function levelCost(s: Schedule, holePixels: number, coarsest: boolean, seam: boolean): number {
   const rand = Math.log2(Math.max(1, s.R0)) + 1;
-  let units = coarsest ? 1 : 2; // upsampling vote + first SSD
+  let units = (coarsest ? 1 : 2) + (seam ? 2 : 0); // upsampling vote + first SSD; the seam check
   for (let it = 0; it < s.em; it++) units += s.passes(it) * (2 + rand) + (it < s.em - 1 ? 2 : 1);
   return units * holePixels;
 }
@@ -171,17 +171,20 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
   hole = hole.map((v) => (v ? 1 : 0)); // 0/1 from here on (pixel counts are sums)
   const base0 = C === 5 ? textureFeatures(crop, hole, H, W) : crop;
 
-  // The pyramid: halve while the hole is larger than `coarse` and the level is large enough.
+  // The pyramid: halve while the hole is larger than `coarse` and the level is large enough. Each
+  // level's hole box and pixel count are found once, here.
   const pyramid: PyramidLevel[] = [{ img: base0, hole, h: H, w: W }];
+  const boxes = [bbox(hole, H, W)!];
+  const holes = [countSet(hole)];
   for (;;) {
     const lv = pyramid[pyramid.length - 1]!;
-    const side = holeSide(lv.hole, lv.h, lv.w);
-    if (side <= P.coarse || Math.min(lv.h, lv.w) >> 1 < 2 * P.patch + 1) break;
+    if (boxSide(boxes[boxes.length - 1]!) <= P.coarse || Math.min(lv.h, lv.w) >> 1 < 2 * P.patch + 1) break;
     const next = downsample(lv, C);
-    let nh = 0;
-    for (let i = 0; i < next.h * next.w; i++) nh += next.hole[i]!;
+    const nh = countSet(next.hole);
     if (countValid(next.hole, next.h, next.w, r) < Math.max(16, nh)) break;
     pyramid.push(next);
+    boxes.push(bbox(next.hole, next.h, next.w)!);
+    holes.push(nh);
   }
   const L = pyramid.length;
 
@@ -189,9 +192,7 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
   const costs: number[] = [];
   for (let lev = 0; lev < L; lev++) {
     const lv = pyramid[lev]!;
-    let nh = 0;
-    for (let i = 0; i < lv.h * lv.w; i++) nh += lv.hole[i]!;
-    costs.push(levelCost(schedule(P, lev, lev === L - 1, holeSide(lv.hole, lv.h, lv.w), lv.h, lv.w), nh, lev === L - 1));
+    costs.push(levelCost(schedule(P, lev, lev === L - 1, boxSide(boxes[lev]!), lv.h, lv.w), holes[lev]!, lev === L - 1, lev === 0 && P.seam));
   }
   const total = costs.reduce((a, b) => a + b, 0) || 1;
   let spentBefore = 0;
@@ -204,26 +205,25 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
       const started = performance.now();
       const { img: limg, hole: hl, h, w } = pyramid[lev]!;
       const coarsest = lev === L - 1;
-      const { tp, tindex, valid, nValid } = levelSetup(hl, h, w, r);
+      const { tp, tindex, valid, nValid } = levelSetup(hl, h, w, r, shared);
       const N = tp.length;
-      let nh = 0;
-      for (let i = 0; i < h * w; i++) nh += hl[i]!;
-      const side = holeSide(hl, h, w);
+      const nh = holes[lev]!;
+      const box = boxes[lev]!;
+      const side = boxSide(box);
       const sch = schedule(P, lev, coarsest, side, h, w);
 
-      // Shared arrays.
+      // Shared arrays. Hole pixels (all inside the box) start at 0 and weigh 1 in a patch.
       const img0 = allocU8(h * w * C, shared);
       const img1 = allocU8(h * w * C, shared);
       img0.set(limg);
-      const pw = allocU8(h * w, shared);
+      const pw = allocU8(h * w, shared).fill(P.known_w);
       const hp = allocI32(nh, shared);
-      for (let i = 0, k = 0; i < h * w; i++) {
-        if (hl[i]) {
+      for (let y = box[0], k = 0; y <= box[1]; y++) {
+        for (let i = y * w + box[2], e = y * w + box[3]; i <= e; i++) {
+          if (!hl[i]) continue;
           hp[k++] = i;
           pw[i] = 1;
-          for (let c = 0; c < C; c++) img0[i * C + c] = 0;
-        } else {
-          pw[i] = P.known_w;
+          img0.fill(0, i * C, i * C + C);
         }
       }
       img1.set(img0);
@@ -235,9 +235,9 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
         texW: P.tex_w,
         img: [img0, img1],
         pw,
-        valid: copyTo(valid, allocU8(h * w, shared)),
-        tindex: copyTo(tindex, allocI32(h * w, shared)),
-        tp: copyTo(tp, allocI32(N, shared)),
+        valid,
+        tindex,
+        tp,
         sp: allocI32(N, shared),
         d: allocF64(N, shared),
         sp2: allocI32(N, shared),
@@ -246,7 +246,7 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
         hp,
         nearW: P.near_w,
         nearDiv: side * side,
-        wsum: patchWeights(pw, tp, w, r, allocF64(P.near_w ? N : 0, shared)),
+        wsum: patchWeights(pw, tp, h, w, r, box, allocF64(P.near_w ? N : 0, shared)),
       };
       let sel = 0;
       let calls = 0;
@@ -315,6 +315,15 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
         // reads them (the next level refreshes its own), so that refresh is skipped: same bytes.
         if (it < sch.em - 1) run(OP_SSD, 0, 0, N, 1);
       }
+      if (lev === 0 && P.seam) {
+        // The seam check (Python: fill_mask after complete) runs here so the level's threads share it.
+        const cells = seamCells(S.img[sel]!, C, hp, h, w, shared);
+        if (cells) {
+          runner.level({ ...S, seam: cells });
+          run(OP_SEAM, 0, 0, nh, 2);
+          sel = 1 - sel;
+        }
+      }
       runner.done();
       spentBefore += levelTotal;
       prev = { tindex: S.tindex, sp: S.sp, h, w };
@@ -329,12 +338,33 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
   return { img: result!, C, levels: reports };
 }
 
-/** Σ pw over the patch of every target (the locality prior's scale); `out` is left empty when the prior is off. */
-function patchWeights(pw: Uint8Array, tp: Int32Array, w: number, r: number, out: Float64Array): Float64Array {
+/**
+ * Σ pw over the patch of every target (the locality prior's scale); `out` is left empty when the prior is
+ * off. Box sums over the hole's box grown by 2r (every target patch lies in it): integers, so the
+ * same numbers as summing each patch.
+ */
+function patchWeights(pw: Uint8Array, tp: Int32Array, h: number, w: number, r: number, box: readonly number[], out: Float64Array): Float64Array {
   if (!out.length) return out;
+  const y0 = Math.max(0, box[0]! - 2 * r);
+  const y1 = Math.min(h - 1, box[1]! + 2 * r);
+  const x0 = Math.max(0, box[2]! - 2 * r);
+  const x1 = Math.min(w - 1, box[3]! + 2 * r);
+  const bw = x1 - x0 + 1;
+  // cols[y][x]: Σ pw over rows y-r..y+r of column x (rows r from the level's border only: targets are).
+  const cols = new Int32Array((y1 - y0 + 1) * bw);
+  for (let y = Math.max(y0, r); y <= Math.min(y1, h - 1 - r); y++) {
+    for (let x = x0; x <= x1; x++) {
+      let s = 0;
+      for (let q = (y - r) * w + x, e = (y + r) * w + x; q <= e; q += w) s += pw[q]!;
+      cols[(y - y0) * bw + x - x0] = s;
+    }
+  }
   for (let i = 0; i < tp.length; i++) {
+    const y = (tp[i]! / w) | 0;
+    const row = (y - y0) * bw - x0;
+    const x = tp[i]! - y * w;
     let s = 0;
-    for (let dy = -r; dy <= r; dy++) for (let q = tp[i]! + dy * w - r, e = q + 2 * r; q <= e; q++) s += pw[q]!;
+    for (let q = row + x - r, e = row + x + r; q <= e; q++) s += cols[q]!;
     out[i] = s;
   }
   return out;
@@ -343,6 +373,16 @@ function patchWeights(pw: Uint8Array, tp: Int32Array, w: number, r: number, out:
 function copyTo<T extends Uint8Array | Int32Array | Float64Array>(from: T, to: T): T {
   to.set(from as never);
   return to;
+}
+
+function countSet(m: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < m.length; i++) n += m[i]!;
+  return n;
+}
+
+function boxSide(b: readonly number[]): number {
+  return Math.max(b[1]! - b[0]!, b[3]! - b[2]!) + 1;
 }
 
 function validList(valid: Uint8Array, n: number): Int32Array {
@@ -517,7 +557,6 @@ export function fill(image: Image, mask: MaskWindow, P: FillParams, hooks: FillH
   const t1 = performance.now();
 
   const filled = complete(crop, hole, h, w, P, hooks);
-  if (P.seam) seamCorrect(filled.img, filled.C, hole, h, w);
   const t2 = performance.now();
 
   // Blend into a copy of the window: a = 256 on the grown mask, fading to 0 across the feather ring; RGB only.

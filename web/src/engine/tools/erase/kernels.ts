@@ -6,6 +6,7 @@
  * same bytes.
  */
 import { kPropagate, kRandom, kSsdAll, type LevelState } from './patchmatch';
+import { kSeam } from './seam';
 import { kVoteBest, kVoteMean } from './vote';
 
 export const OP_SSD = 1;
@@ -13,11 +14,12 @@ export const OP_PROP = 2;
 export const OP_RAND = 3;
 export const OP_VOTE = 4;
 export const OP_BEST = 5;
+export const OP_SEAM = 6;
 
 /**
  * Run kernel `op` on [i0, i1). `sel` picks the current image of the level's two; `a` and `b` are the
  * kernel's arguments (propagation: a = distance; random search: a = start radius, b = base; mean
- * vote: a = vote radius).
+ * vote: a = vote radius). The seam check runs over the hole pixels, like the votes.
  */
 export function runKernel(S: LevelState, op: number, sel: number, a: number, b: number, i0: number, i1: number): void {
   switch (op) {
@@ -36,6 +38,9 @@ export function runKernel(S: LevelState, op: number, sel: number, a: number, b: 
     case OP_BEST:
       kVoteBest(S, sel, i0, i1);
       return;
+    case OP_SEAM:
+      kSeam(S, sel, i0, i1);
+      return;
     default:
       throw new Error(`unknown kernel ${op}`);
   }
@@ -53,17 +58,6 @@ export interface Runner {
   /** The level is over: helpers may go idle. */
   done(): void;
 }
-
-type Ctor<T> = { new (buffer: ArrayBufferLike): T; BYTES_PER_ELEMENT: number };
-
-function alloc<T>(ctor: Ctor<T>, n: number, shared: boolean): T {
-  const bytes = Math.max(1, n) * ctor.BYTES_PER_ELEMENT;
-  return new ctor(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-}
-
-export const allocU8 = (n: number, shared: boolean): Uint8Array => alloc(Uint8Array, n, shared).subarray(0, n);
-export const allocI32 = (n: number, shared: boolean): Int32Array => alloc(Int32Array, n, shared).subarray(0, n);
-export const allocF64 = (n: number, shared: boolean): Float64Array => alloc(Float64Array, n, shared).subarray(0, n);
 
 /** Runs every kernel here, in one go. */
 export class LocalRunner implements Runner {

@@ -4,6 +4,7 @@
  * valid sources, weights) and the onion-peel initialisation of the coarsest hole. All serial, all
  * integer except the confidence weights (float64 products in a fixed order).
  */
+import { allocI32, allocU8 } from './alloc';
 
 /** Distance that means "no mask pixel anywhere". */
 export const CHAMFER_BIG = 1 << 28;
@@ -104,11 +105,6 @@ export function bbox(m: Uint8Array, h: number, w: number): [number, number, numb
   return y1 < 0 ? null : [y0, y1, x0, x1];
 }
 
-/** Longer side of the bbox of `m` (0 when empty). */
-export function holeSide(m: Uint8Array, h: number, w: number): number {
-  const b = bbox(m, h, w);
-  return b ? Math.max(b[1] - b[0] + 1, b[3] - b[2] + 1) : 0;
-}
 
 /**
  * RGB plus the texture channels |dY/dx| and |dY/dy| (Y = (77R + 150G + 29B + 128) >> 8), from known
@@ -196,16 +192,17 @@ function nearWindow(hole: Uint8Array, h: number, w: number, r: number): { y0: nu
   return { y0, y1, x0, x1, near: dilateSquare(sub, y1 - y0, ww, r) };
 }
 
-export function levelSetup(hole: Uint8Array, h: number, w: number, r: number): LevelSetup {
-  const valid = new Uint8Array(h * w);
-  const tindex = new Int32Array(h * w).fill(-1);
+/** Targets and valid sources of a level; `shared`: on SharedArrayBuffers (the kernels' threads read them). */
+export function levelSetup(hole: Uint8Array, h: number, w: number, r: number, shared = false): LevelSetup {
+  const valid = allocU8(h * w, shared);
+  const tindex = allocI32(h * w, shared).fill(-1);
   let nValid = 0;
   for (let y = r; y < h - r; y++) {
     valid.fill(1, y * w + r, y * w + w - r);
     nValid += Math.max(0, w - 2 * r);
   }
   const nw = nearWindow(hole, h, w, r);
-  if (!nw) return { tp: new Int32Array(0), tindex, valid, nValid };
+  if (!nw) return { tp: allocI32(0, shared), tindex, valid, nValid };
   const { near } = nw;
   const ww = nw.x1 - nw.x0;
   const ya = Math.max(r, nw.y0);
@@ -214,7 +211,7 @@ export function levelSetup(hole: Uint8Array, h: number, w: number, r: number): L
   const xb = Math.min(w - r, nw.x1);
   let nt = 0;
   for (let y = ya; y < yb; y++) for (let x = xa; x < xb; x++) nt += near[(y - nw.y0) * ww + x - nw.x0]!;
-  const tp = new Int32Array(nt);
+  const tp = allocI32(nt, shared);
   let k = 0;
   for (let y = ya; y < yb; y++) {
     for (let x = xa; x < xb; x++) {
