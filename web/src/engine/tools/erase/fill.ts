@@ -9,7 +9,7 @@
  * Deterministic for a seed, and the same bytes for any runner (see kernels.ts).
  */
 import { allocF64, allocI32, allocU8 } from './alloc';
-import { OP_BEST, OP_PROP, OP_RAND, OP_SEAM, OP_SSD, OP_VOTE, LocalRunner, type Runner } from './kernels';
+import { OP_BEST, OP_DOWNSAMPLE, OP_PROP, OP_RAND, OP_SEAM, OP_SSD, OP_TEXTURE, OP_VOTE, LocalRunner, type Runner } from './kernels';
 import { Stream, pcg, type LevelState } from './patchmatch';
 import { seamCells } from './seam';
 import {
@@ -18,10 +18,9 @@ import {
   confidenceWeights,
   countValid,
   diffuseInit,
-  downsample,
+  halfSize,
   levelSetup,
   onionInit,
-  textureFeatures,
   type PyramidLevel,
 } from './pyramid';
 
@@ -149,6 +148,47 @@ function levelCost(s: Schedule, holePixels: number, coarsest: boolean, seam: boo
   return units * holePixels;
 }
 
+// ---- the pyramid -----------------------------------------------------------------------------------------
+
+type Box = [number, number, number, number];
+
+/**
+ * The pyramid, finest first, built on the runner's threads: halve while the hole is larger than `coarse`
+ * and the level is large enough. Each level's hole box and pixel count are found once, here.
+ */
+function buildPyramid(runner: Runner, crop: Uint8Array, hole: Uint8Array, H: number, W: number, C: number, P: FillParams): { pyramid: PyramidLevel[]; boxes: Box[]; holes: number[] } {
+  const shared = runner.shared;
+  const r = P.patch >> 1;
+  const rgb: PyramidLevel = { img: allocU8(H * W * 3, shared), hole: allocU8(H * W, shared), h: H, w: W };
+  rgb.img.set(crop);
+  for (let i = 0; i < H * W; i++) rgb.hole[i] = hole[i] ? 1 : 0; // 0/1 from here on (pixel counts are sums)
+  const build = (op: number, from: PyramidLevel, to: PyramidLevel): PyramidLevel => {
+    runner.level({ kind: 'pyramid', from, to, C });
+    runner.run(op, 0, 0, 0, to.h);
+    return to;
+  };
+  try {
+    const base = C === 5 ? build(OP_TEXTURE, rgb, { img: allocU8(H * W * 5, shared), hole: rgb.hole, h: H, w: W }) : rgb;
+    const pyramid = [base];
+    const boxes: Box[] = [bbox(base.hole, H, W)!];
+    const holes = [countSet(base.hole)];
+    for (;;) {
+      const lv = pyramid[pyramid.length - 1]!;
+      if (boxSide(boxes[boxes.length - 1]!) <= P.coarse || Math.min(lv.h, lv.w) >> 1 < 2 * P.patch + 1) break;
+      const [h2, w2] = halfSize(lv.h, lv.w);
+      const next = build(OP_DOWNSAMPLE, lv, { img: allocU8(h2 * w2 * C, shared), hole: allocU8(h2 * w2, shared), h: h2, w: w2 });
+      const nh = countSet(next.hole);
+      if (countValid(next.hole, next.h, next.w, r) < Math.max(16, nh)) break;
+      pyramid.push(next);
+      boxes.push(bbox(next.hole, next.h, next.w)!);
+      holes.push(nh);
+    }
+    return { pyramid, boxes, holes };
+  } finally {
+    runner.done();
+  }
+}
+
 // ---- completion of one crop ------------------------------------------------------------------------------
 
 export interface Completion {
@@ -168,24 +208,7 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
   const r = P.patch >> 1;
   const rng = new Stream(P.seed);
   const C = P.tex_w > 0 ? 5 : 3;
-  hole = hole.map((v) => (v ? 1 : 0)); // 0/1 from here on (pixel counts are sums)
-  const base0 = C === 5 ? textureFeatures(crop, hole, H, W) : crop;
-
-  // The pyramid: halve while the hole is larger than `coarse` and the level is large enough. Each
-  // level's hole box and pixel count are found once, here.
-  const pyramid: PyramidLevel[] = [{ img: base0, hole, h: H, w: W }];
-  const boxes = [bbox(hole, H, W)!];
-  const holes = [countSet(hole)];
-  for (;;) {
-    const lv = pyramid[pyramid.length - 1]!;
-    if (boxSide(boxes[boxes.length - 1]!) <= P.coarse || Math.min(lv.h, lv.w) >> 1 < 2 * P.patch + 1) break;
-    const next = downsample(lv, C);
-    const nh = countSet(next.hole);
-    if (countValid(next.hole, next.h, next.w, r) < Math.max(16, nh)) break;
-    pyramid.push(next);
-    boxes.push(bbox(next.hole, next.h, next.w)!);
-    holes.push(nh);
-  }
+  const { pyramid, boxes, holes } = buildPyramid(runner, crop, hole, H, W, C, P);
   const L = pyramid.length;
 
   // Progress: the whole run's estimated cost, spent kernel by kernel.
@@ -213,9 +236,8 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
       const sch = schedule(P, lev, coarsest, side, h, w);
 
       // Shared arrays. Hole pixels (all inside the box) start at 0 and weigh 1 in a patch.
-      const img0 = allocU8(h * w * C, shared);
+      const img0 = limg; // the pyramid's own (shared) level: nothing else reads it
       const img1 = allocU8(h * w * C, shared);
-      img0.set(limg);
       const pw = allocU8(h * w, shared).fill(P.known_w);
       const hp = allocI32(nh, shared);
       for (let y = box[0], k = 0; y <= box[1]; y++) {
@@ -223,7 +245,7 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
           if (!hl[i]) continue;
           hp[k++] = i;
           pw[i] = 1;
-          img0.fill(0, i * C, i * C + C);
+          for (let c = i * C, e = c + C; c < e; c++) img0[c] = 0;
         }
       }
       img1.set(img0);
@@ -343,7 +365,7 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
  * off. Box sums over the hole's box grown by 2r (every target patch lies in it): integers, so the
  * same numbers as summing each patch.
  */
-function patchWeights(pw: Uint8Array, tp: Int32Array, h: number, w: number, r: number, box: readonly number[], out: Float64Array): Float64Array {
+function patchWeights(pw: Uint8Array, tp: Int32Array, h: number, w: number, r: number, box: Box, out: Float64Array): Float64Array {
   if (!out.length) return out;
   const y0 = Math.max(0, box[0]! - 2 * r);
   const y1 = Math.min(h - 1, box[1]! + 2 * r);
@@ -381,7 +403,7 @@ function countSet(m: Uint8Array): number {
   return n;
 }
 
-function boxSide(b: readonly number[]): number {
+function boxSide(b: Box): number {
   return Math.max(b[1]! - b[0]!, b[3]! - b[2]!) + 1;
 }
 

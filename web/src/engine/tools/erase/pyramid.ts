@@ -106,16 +106,37 @@ export function bbox(m: Uint8Array, h: number, w: number): [number, number, numb
 }
 
 
+export interface PyramidLevel {
+  img: Uint8Array;
+  hole: Uint8Array;
+  h: number;
+  w: number;
+}
+
 /**
- * RGB plus the texture channels |dY/dx| and |dY/dy| (Y = (77R + 150G + 29B + 128) >> 8), from known
- * neighbours only (a hole neighbour is replaced by the pixel itself); hole pixels get 0.
+ * One step of building the pyramid, as the fill's runner sees it: rows of `to` computed from `from`
+ * (the texture channels of level 0 from the RGB crop, or a level from the finer one). Every row is
+ * written on its own, so the rows can be split over threads.
  */
-export function textureFeatures(rgb: Uint8Array, hole: Uint8Array, h: number, w: number): Uint8Array {
-  const n = h * w;
-  const Y = new Int32Array(n);
-  const out = new Uint8Array(n * 5);
-  for (let i = 0; i < n; i++) Y[i] = (77 * rgb[i * 3]! + 150 * rgb[i * 3 + 1]! + 29 * rgb[i * 3 + 2]! + 128) >> 8;
-  for (let y = 0; y < h; y++) {
+export interface PyramidStep {
+  kind: 'pyramid';
+  /** The RGB crop (OP_TEXTURE), or the finer level (OP_DOWNSAMPLE, C channels). */
+  from: PyramidLevel;
+  to: PyramidLevel;
+  /** Channels of the levels. */
+  C: number;
+}
+
+/**
+ * Rows [y0, y1) of RGB plus the texture channels |dY/dx| and |dY/dy| (Y = (77R + 150G + 29B + 128) >> 8),
+ * from known neighbours only (a hole neighbour is replaced by the pixel itself); hole pixels get 0.
+ * `step.from` is the RGB crop and `step.to` the same size with 5 channels.
+ */
+export function kTexture(step: PyramidStep, y0: number, y1: number): void {
+  const { img: rgb, hole, h, w } = step.from;
+  const out = step.to.img;
+  const Y = (q: number): number => (77 * rgb[q * 3]! + 150 * rgb[q * 3 + 1]! + 29 * rgb[q * 3 + 2]! + 128) >> 8;
+  for (let y = y0; y < y1; y++) {
     for (let x = 0; x < w; x++) {
       const q = y * w + x;
       const o = q * 5;
@@ -127,28 +148,26 @@ export function textureFeatures(rgb: Uint8Array, hole: Uint8Array, h: number, w:
       const left = x > 0 && !hole[q - 1] ? q - 1 : q;
       const down = y + 1 < h && !hole[q + w] ? q + w : q;
       const up = y > 0 && !hole[q - w] ? q - w : q;
-      out[o + 3] = Math.abs(Y[right]! - Y[left]!);
-      out[o + 4] = Math.abs(Y[down]! - Y[up]!);
+      out[o + 3] = Math.abs(Y(right) - Y(left));
+      out[o + 4] = Math.abs(Y(down) - Y(up));
     }
   }
-  return out;
 }
 
-export interface PyramidLevel {
-  img: Uint8Array;
-  hole: Uint8Array;
-  h: number;
-  w: number;
+/** The size of the level below one of h×w: (h+1) >> 1 by (w+1) >> 1. */
+export function halfSize(h: number, w: number): [number, number] {
+  return [(h + 1) >> 1, (w + 1) >> 1];
 }
 
-/** Halve: each channel the rounded mean of the 2×2 children (odd last row/column clamped); hole = OR. */
-export function downsample(lv: PyramidLevel, C: number): PyramidLevel {
-  const { img, hole, h, w } = lv;
-  const h2 = (h + 1) >> 1;
-  const w2 = (w + 1) >> 1;
-  const o = new Uint8Array(h2 * w2 * C);
-  const m = new Uint8Array(h2 * w2);
-  for (let y = 0; y < h2; y++) {
+/**
+ * Rows [y0, y1) of the half-size level `step.to` from `step.from`: each channel the rounded mean of the
+ * 2×2 children (odd last row/column clamped); hole = OR of the children.
+ */
+export function kDownsample(step: PyramidStep, y0: number, y1: number): void {
+  const { img, hole, h, w } = step.from;
+  const { img: o, hole: m, w: w2 } = step.to;
+  const C = step.C;
+  for (let y = y0; y < y1; y++) {
     const ya = 2 * y;
     const yb = Math.min(2 * y + 1, h - 1);
     for (let x = 0; x < w2; x++) {
@@ -163,7 +182,6 @@ export function downsample(lv: PyramidLevel, C: number): PyramidLevel {
       m[y * w2 + x] = hole[a]! | hole[b]! | hole[c]! | hole[e]!;
     }
   }
-  return { img: o, hole: m, h: h2, w: w2 };
 }
 
 export interface LevelSetup {
