@@ -114,7 +114,8 @@ def main() -> int:
             assert page.evaluate("crossOriginIsolated"), "the bench page is not cross-origin isolated"
             pages[name] = (page, base)
         cores = pages["now"][0].evaluate("navigator.hardwareConcurrency")
-        algorithms = ("before",) * args.before + ("now",) + ("variant",) * (args.variant is not None) + ("compare",) * (args.compare is not None)
+        algorithms = ("before",) * args.before + ("now",) + ("variant",) * (args.variant is not None)
+        algorithms += ("compare",) * (args.compare is not None)
         for _ in range(args.rounds):
             for n, algorithm in [(n, a) for n in threads for a in algorithms]:
                 page, base = pages["compare" if algorithm == "compare" else "now"]
