@@ -40,7 +40,8 @@ from _browser import build_pages, chromium, serve  # noqa: E402
 from _common import CORPUS, table  # noqa: E402
 
 PHOTO = "pillowheif_pug.heic"
-BEFORE = {"near_w": 0, "diffuse": 0, "seam": False, "final_vote_cheap": True}  # the fill before issue 14 (docs/erase.md)
+# the fill before issue 14 (docs/erase.md)
+BEFORE = {"near_w": 0, "diffuse": 0, "seam": False, "final_vote_cheap": True, "vote_sim": 0, "soften": False}
 
 
 def thread_cpu() -> dict[tuple[int, int], float]:

@@ -238,12 +238,12 @@ def privpix_with(**changes: object) -> Fill:
 
 def before_params():  # noqa: ANN201
     """The engine as it was before issue 14: no locality prior, onion-peel start only, no seam check,
-    the best vote last at texture scale."""
+    the best vote last at texture scale, votes weighted by confidence only, no softening."""
     import dataclasses
 
     from privpix.tools.erase.fill import PARAMS
 
-    return dataclasses.replace(PARAMS, near_w=0, diffuse=0, seam=False, final_vote_cheap=True)
+    return dataclasses.replace(PARAMS, near_w=0, diffuse=0, seam=False, final_vote_cheap=True, vote_sim=0, soften=False)
 
 
 def privpix_before(img: np.ndarray, mask: np.ndarray, seed: int = 0) -> np.ndarray:

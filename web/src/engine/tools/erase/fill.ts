@@ -9,7 +9,7 @@
  * Deterministic for a seed, and the same bytes for any runner (see kernels.ts).
  */
 import { allocF64, allocI32, allocU8 } from './alloc';
-import { OP_BEST, OP_DOWNSAMPLE, OP_PROP, OP_RAND, OP_SEAM, OP_SSD, OP_TEXTURE, OP_VOTE, LocalRunner, type Runner } from './kernels';
+import { OP_BEST, OP_DOWNSAMPLE, OP_PROP, OP_RAND, OP_SEAM, OP_SOFTEN, OP_SSD, OP_TEXTURE, OP_VOTE, LocalRunner, type Runner } from './kernels';
 import { Stream, pcg, type LevelState } from './patchmatch';
 import { seamCells } from './seam';
 import {
@@ -52,10 +52,17 @@ export interface FillParams {
   gamma: number;
   /** Locality prior: a source d px from the target costs floor(near_w · Σpw · d² / side²) more (0: off). */
   near_w: number;
+  /**
+   * Similarity weighting of the votes after an EM iteration: a patch's weight is its confidence
+   * divided by (1 + e / vote_sim)², e its distance per unit of pixel weight (0: confidence only).
+   */
+  vote_sim: number;
   /** Diffusion steps after the onion peel at the coarsest level, per px of its hole side (0: none). */
   diffuse: number;
   /** Match the fill to the photo along the hole's border (seam.ts). */
   seam: boolean;
+  /** The fill's finest detail at half amplitude, when level 0 runs the cheap schedule (detail.ts). */
+  soften: boolean;
   /** Pixels added around the mask, and the cross-fade ring outside that. */
   grow: number;
   feather: number;
@@ -80,8 +87,10 @@ export const FILL_DEFAULTS: Readonly<FillParams> = {
   tex_w: 1,
   gamma: 1.5,
   near_w: 60,
+  vote_sim: 0,
   diffuse: 2,
   seam: true,
+  soften: true,
   grow: 0,
   feather: 0,
   seed: 0,
@@ -119,6 +128,7 @@ function validate(P: FillParams): void {
   if (!(Number.isInteger(P.known_w) && P.known_w >= 1 && P.known_w <= 255)) throw new RangeError(`known_w must be an integer 1-255, not ${P.known_w}`);
   if (!(Number.isInteger(P.tex_w) && P.tex_w >= 0)) throw new RangeError(`tex_w must be a non-negative integer, not ${P.tex_w}`);
   if (!(Number.isInteger(P.near_w) && P.near_w >= 0 && P.near_w <= 4096)) throw new RangeError(`near_w must be an integer 0-4096, not ${P.near_w}`);
+  if (!(Number.isInteger(P.vote_sim) && P.vote_sim >= 0)) throw new RangeError(`vote_sim must be a non-negative integer, not ${P.vote_sim}`);
   if (!(Number.isInteger(P.diffuse) && P.diffuse >= 0)) throw new RangeError(`diffuse must be a non-negative integer, not ${P.diffuse}`);
   if (!(Number.isInteger(P.grow) && P.grow >= 0)) throw new RangeError(`grow must be a non-negative integer, not ${P.grow}`);
   if (!(Number.isInteger(P.feather) && P.feather >= 0)) throw new RangeError(`feather must be a non-negative integer, not ${P.feather}`);
@@ -143,7 +153,7 @@ function schedule(P: FillParams, lev: number, coarsest: boolean, side: number, h
 /** Relative cost of one level (for progress): kernels weighted by their typical cost, times hole pixels. */
 function levelCost(s: Schedule, holePixels: number, coarsest: boolean, seam: boolean): number {
   const rand = Math.log2(Math.max(1, s.R0)) + 1;
-  let units = (coarsest ? 1 : 2) + (seam ? 2 : 0); // upsampling vote + first SSD; the seam check
+  let units = (coarsest ? 1 : 2) + (seam ? 2 : 0); // upsampling vote + first SSD; the seam check and softening
   for (let it = 0; it < s.em; it++) units += s.passes(it) * (2 + rand) + (it < s.em - 1 ? 2 : 1);
   return units * holePixels;
 }
@@ -215,7 +225,7 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
   const costs: number[] = [];
   for (let lev = 0; lev < L; lev++) {
     const lv = pyramid[lev]!;
-    costs.push(levelCost(schedule(P, lev, lev === L - 1, boxSide(boxes[lev]!), lv.h, lv.w), holes[lev]!, lev === L - 1, lev === 0 && P.seam));
+    costs.push(levelCost(schedule(P, lev, lev === L - 1, boxSide(boxes[lev]!), lv.h, lv.w), holes[lev]!, lev === L - 1, lev === 0 && (P.seam || P.soften)));
   }
   const total = costs.reduce((a, b) => a + b, 0) || 1;
   let spentBefore = 0;
@@ -249,6 +259,7 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
         }
       }
       img1.set(img0);
+      const conf = confidenceWeights(hl, h, w, tp, P.gamma);
       const S: LevelState = {
         h,
         w,
@@ -264,11 +275,11 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
         d: allocF64(N, shared),
         sp2: allocI32(N, shared),
         d2: allocF64(N, shared),
-        wt: copyTo(confidenceWeights(hl, h, w, tp, P.gamma), allocF64(N, shared)),
+        wt: copyTo(conf, allocF64(N, shared)),
         hp,
         nearW: P.near_w,
         nearDiv: side * side,
-        wsum: patchWeights(pw, tp, h, w, r, box, allocF64(P.near_w ? N : 0, shared)),
+        wsum: patchWeights(pw, tp, h, w, r, box, allocF64(P.near_w || P.vote_sim ? N : 0, shared)),
       };
       let sel = 0;
       let calls = 0;
@@ -332,19 +343,25 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
           S.d.set(S.d2);
           run(OP_RAND, sch.R0, rng.nextBase() | 0, N, rand);
         }
-        vote(lev === 0 && it === sch.em - 1 && sch.cheap && P.final_vote_cheap);
+        const best = lev === 0 && it === sch.em - 1 && sch.cheap && P.final_vote_cheap;
+        if (!best && P.vote_sim) similarityWeights(S.wt, conf, S.d, S.wsum, P.vote_sim);
+        vote(best);
         // The distances of the new image, for the next iteration. After a level's last vote nothing
         // reads them (the next level refreshes its own), so that refresh is skipped: same bytes.
         if (it < sch.em - 1) run(OP_SSD, 0, 0, N, 1);
       }
+      // The seam check and the softening (Python: fill_mask after complete) run here so the level's threads share them.
       if (lev === 0 && P.seam) {
-        // The seam check (Python: fill_mask after complete) runs here so the level's threads share it.
         const cells = seamCells(S.img[sel]!, C, hp, h, w, shared);
         if (cells) {
           runner.level({ ...S, seam: cells });
           run(OP_SEAM, 0, 0, nh, 2);
           sel = 1 - sel;
         }
+      }
+      if (lev === 0 && P.soften && sch.cheap) {
+        run(OP_SOFTEN, 0, 0, nh, 1);
+        sel = 1 - sel;
       }
       runner.done();
       spentBefore += levelTotal;
@@ -390,6 +407,17 @@ function patchWeights(pw: Uint8Array, tp: Int32Array, h: number, w: number, r: n
     out[i] = s;
   }
   return out;
+}
+
+/**
+ * The votes' weights after an EM iteration (docs/erase.md step 9): wt = conf / k², k = 1 + e / scale,
+ * e = d / wsum, float64 in this order (the Python engine's vote.similarity).
+ */
+function similarityWeights(wt: Float64Array, conf: Float64Array, d: Float64Array, wsum: Float64Array, scale: number): void {
+  for (let i = 0; i < wt.length; i++) {
+    const k = 1 + d[i]! / wsum[i]! / scale;
+    wt[i] = conf[i]! / (k * k);
+  }
 }
 
 function copyTo<T extends Uint8Array | Int32Array | Float64Array>(from: T, to: T): T {

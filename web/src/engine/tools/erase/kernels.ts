@@ -5,6 +5,7 @@
  * shared between workers). Kernels only write their own indices' outputs, so every split gives the
  * same bytes.
  */
+import { kSoften } from './detail';
 import { kPropagate, kRandom, kSsdAll, type LevelState } from './patchmatch';
 import { kDownsample, kTexture, type PyramidStep } from './pyramid';
 import { kSeam } from './seam';
@@ -18,6 +19,7 @@ export const OP_BEST = 5;
 export const OP_SEAM = 6;
 export const OP_TEXTURE = 7;
 export const OP_DOWNSAMPLE = 8;
+export const OP_SOFTEN = 9;
 
 /** What kernels run on: a pyramid level's arrays, or (OP_TEXTURE, OP_DOWNSAMPLE, over rows) a step of building the pyramid. */
 export type KernelState = LevelState | PyramidStep;
@@ -35,7 +37,7 @@ function step(S: KernelState): PyramidStep {
 /**
  * Run kernel `op` on [i0, i1). `sel` picks the current image of the level's two; `a` and `b` are the
  * kernel's arguments (propagation: a = distance; random search: a = start radius, b = base; mean
- * vote: a = vote radius). The seam check runs over the hole pixels, like the votes; the pyramid's
+ * vote: a = vote radius). The seam check and the softening run over the hole pixels, like the votes; the pyramid's
  * kernels over rows of the level they write.
  */
 export function runKernel(S: KernelState, op: number, sel: number, a: number, b: number, i0: number, i1: number): void {
@@ -57,6 +59,9 @@ export function runKernel(S: KernelState, op: number, sel: number, a: number, b:
       return;
     case OP_SEAM:
       kSeam(level(S), sel, i0, i1);
+      return;
+    case OP_SOFTEN:
+      kSoften(level(S), sel, i0, i1);
       return;
     case OP_TEXTURE:
       kTexture(step(S), i0, i1);
