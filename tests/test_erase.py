@@ -295,6 +295,23 @@ def test_soften_halves_the_fills_finest_detail() -> None:
     assert np.array_equal(detail.soften(smooth, hole), smooth)  # a linear ramp is its own 3×3 mean
 
 
+def test_soften_runs_only_where_level_0_is_cheap() -> None:
+    """Step 12 applies to holes longer than cheap_side (100 px) and leaves smaller ones as filled."""
+    import dataclasses
+
+    from privpix.tools.erase.fill import PARAMS
+
+    sharp = dataclasses.replace(PARAMS, soften=False)
+    rng = np.random.default_rng(4)
+    img = np.clip(rng.normal(128, 30, (300, 300, 3)), 0, 255).astype(np.uint8)
+    for side, softened in ((60, False), (110, True)):
+        hole = np.zeros((300, 300), bool)
+        hole[150 - side // 2 : 150 + side - side // 2, 150 - side // 2 : 150 + side - side // 2] = True
+        a, b = erase_pixels(img, hole, seed=3), erase_pixels(img, hole, seed=3, p=sharp)
+        assert np.array_equal(a[~hole], b[~hole])
+        assert (not np.array_equal(a, b)) == softened, side
+
+
 def _structure(kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(photo, hole, which-side label per pixel, the label's colours): synthetic structures crossing a
     square hole, with a little noise so that patches are not all alike."""

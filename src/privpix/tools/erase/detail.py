@@ -8,7 +8,9 @@ moved half-way to the mean of its 3×3 neighbourhood, per RGB channel, in intege
 
     out(q) = (9·fill(q) + Σ_{3×3} fill + 9) div 18          (neighbours outside the crop: the edge pixel)
 
-reading the fill before the step (Jacobi), so the order of the pixels does not matter.
+reading the fill before the step (Jacobi), so the order of the pixels does not matter. ``fill_mask``
+applies it only when level 0 ran the cheap schedule (a hole longer than ``cheap_side``): in smaller holes
+the fine detail is structure fitted by several EM iterations, and it is left alone.
 """
 
 from __future__ import annotations
