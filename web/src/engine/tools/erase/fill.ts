@@ -1,8 +1,9 @@
 /**
  * Multi-scale PatchMatch completion (mirrors src/privpix/tools/erase/fill.py; docs/erase.md): grow and feather
  * the mask, crop around it with context, build a pyramid, and at each level from the coarsest compute
- * a nearest-neighbour field, vote, iterate, upsample; then blend the fill into the image inside the
- * feathered region only. Every pixel outside that region stays exactly as it was.
+ * a nearest-neighbour field, vote, iterate, upsample; at level 0 the seam check and (in large holes) the
+ * softening of the finest detail; then blend the fill into the image inside the feathered region only.
+ * Every pixel outside that region stays exactly as it was.
  *
  * Works on the crop only: the mask comes as a window (its bounding box is all that matters), the
  * distance transforms run on that window grown by grow + feather, and the pyramid on the crop.

@@ -1,8 +1,9 @@
 /**
  * The image side of the fill (mirrors src/privpix/tools/erase/pyramid.py and masks.py; docs/erase.md steps 1-5 and 7): the
  * 3-4 chamfer distance, square dilation, texture channels, the 2× pyramid, per-level setup (targets,
- * valid sources, weights) and the onion-peel initialisation of the coarsest hole. All serial, all
- * integer except the confidence weights (float64 products in a fixed order).
+ * valid sources, weights) and the onion-peel initialisation of the coarsest hole. The texture channels
+ * and the halving are row kernels (the fill's runner splits them over its threads); the rest is serial.
+ * All integer except the confidence weights (float64 products in a fixed order).
  */
 import { allocI32, allocU8 } from './alloc';
 
