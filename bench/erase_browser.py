@@ -2,7 +2,7 @@
 threads, on the issue's target case. Prints a table (fill time per run, per pyramid level).
 
     .venv/bin/python bench/erase_browser.py [--repeats 5] [--threads 1,2] [--photo NAME] [--no-build] [--before]
-                                            [--variant '{"near_w": 0}']
+                                            [--variant '{"near_w": 0}'] [--compare PAGES]
 
 Case (issue 5 target; the design research's bench.case()): pillowheif_pug.heic, 4032×3024 (12.2 MP),
 a square hole of 10 % of the short side (302×302) at (1165, 1661), automatic grow and feather
@@ -15,11 +15,20 @@ second thread only shortens the wall time when a core is free, so the table also
 Chromium thread's CPU time per run (from /proc): with 2 threads the kernels split about evenly
 ("by helper" is the share of kernel indices the helper ran), and on 2 free cores an erase takes
 about the busiest thread's CPU time.
+
+``--compare PAGES`` times the same case on bench pages built from another revision (rows "compare"),
+in the same browser and alternating with this one's runs, so a change of the code is measured against
+its base under the same load::
+
+    git archive main web | tar -x -C /tmp/base && ln -s "$PWD/web/node_modules" /tmp/base/web/
+    cp -r web/src/generated /tmp/base/web/src/
+    (cd /tmp/base/web && node_modules/.bin/vite build --config bench/vite.config.ts --outDir /tmp/base-pages)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -31,7 +40,8 @@ from _browser import build_pages, chromium, serve  # noqa: E402
 from _common import CORPUS, table  # noqa: E402
 
 PHOTO = "pillowheif_pug.heic"
-BEFORE = {"near_w": 0, "diffuse": 0, "seam": False, "final_vote_cheap": True}  # the fill before issue 14 (docs/erase.md)
+# the fill before issue 14 (docs/erase.md)
+BEFORE = {"near_w": 0, "diffuse": 0, "seam": False, "final_vote_cheap": True, "vote_sim": 0, "soften": False}
 
 
 def thread_cpu() -> dict[tuple[int, int], float]:
@@ -75,6 +85,8 @@ def main() -> int:
     ap.add_argument(
         "--variant", type=json.loads, help="also time the fill with these parameters changed, a JSON object (rows 'variant')"
     )
+    ap.add_argument("--compare", type=Path, help="bench pages built from another revision: also time those (rows 'compare')")
+    ap.add_argument("--rounds", type=int, default=1, help="alternate this many times between the pages (with --compare)")
     args = ap.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
     photo = CORPUS / args.photo
@@ -90,33 +102,45 @@ def main() -> int:
     box = target_box(width, height)
 
     root = build_pages() if not args.no_build else Path(__file__).resolve().parent / "out" / "browser"
-    results = {}
-    with serve(root, [photo]) as base, chromium() as browser:
-        page = browser.new_page()
-        page.goto(base + "erase.html")
-        assert page.evaluate("crossOriginIsolated"), "the bench page is not cross-origin isolated"
-        cores = page.evaluate("navigator.hardwareConcurrency")
+    results: dict[tuple[int, str], dict] = {}
+    with contextlib.ExitStack() as stack:
+        browser = stack.enter_context(chromium())
+        pages = {}
+        for name, pages_root in (("now", root), ("compare", args.compare)):
+            if pages_root is None:
+                continue
+            base = stack.enter_context(serve(pages_root, [photo]))
+            page = browser.new_page()
+            page.goto(base + "erase.html")
+            assert page.evaluate("crossOriginIsolated"), "the bench page is not cross-origin isolated"
+            pages[name] = (page, base)
+        cores = pages["now"][0].evaluate("navigator.hardwareConcurrency")
         algorithms = ("before",) * args.before + ("now",) + ("variant",) * (args.variant is not None)
-        for n, algorithm in [(n, a) for n in threads for a in algorithms]:
-            request = {
-                "op": "time",
-                "photo": f"{base}files/{photo.name}",
-                "box": list(box),
-                "threads": n,
-                "repeats": args.repeats + 1,
-            }
-            if algorithm != "now":
-                request["params"] = BEFORE if algorithm == "before" else args.variant
-            cpu0 = thread_cpu()
-            answer = page.evaluate("r => benchErase(r)", request)
-            cpu = busy_threads(cpu0, thread_cpu(), args.repeats + 1)
-            if not answer["ok"]:
-                print(f"threads={n}: {answer['error']}", file=sys.stderr)
-                return 1
-            answer["runs"] = answer["runs"][1:]  # the first run warms up V8 (and starts the helper)
-            answer["cpu"] = cpu
-            answer["algorithm"] = algorithm
-            results[(n, algorithm)] = answer
+        algorithms += ("compare",) * (args.compare is not None)
+        for _ in range(args.rounds):
+            for n, algorithm in [(n, a) for n in threads for a in algorithms]:
+                page, base = pages["compare" if algorithm == "compare" else "now"]
+                request = {
+                    "op": "time",
+                    "photo": f"{base}files/{photo.name}",
+                    "box": list(box),
+                    "threads": n,
+                    "repeats": args.repeats + 1,
+                }
+                if algorithm in ("before", "variant"):
+                    request["params"] = BEFORE if algorithm == "before" else args.variant
+                cpu0 = thread_cpu()
+                answer = page.evaluate("r => benchErase(r)", request)
+                cpu = busy_threads(cpu0, thread_cpu(), args.repeats + 1)
+                if not answer["ok"]:
+                    print(f"threads={n}: {answer['error']}", file=sys.stderr)
+                    return 1
+                answer["runs"] = answer["runs"][1:]  # the first run warms up V8 (and starts the helper)
+                answer["algorithm"] = algorithm
+                if (n, algorithm) in results:  # a later round: pool the runs (CPU: the last round's)
+                    answer["runs"] = results[(n, algorithm)]["runs"] + answer["runs"]
+                answer["cpu"] = cpu
+                results[(n, algorithm)] = answer
 
     first = results[(threads[0], "now")]
     cx0, cy0, cx1, cy1 = first["crop"]
@@ -196,7 +220,7 @@ def main() -> int:
         two = statistics.median(r["ms"] for r in results[(2, "now")]["runs"])
         print(f"\nspeed-up 1 → 2 threads: {one / two:.2f}×")
     for n in threads:
-        for other in ("before", "variant"):
+        for other in ("before", "variant", "compare"):
             if (n, other) in results:
                 now = statistics.median(r["ms"] for r in results[(n, "now")]["runs"])
                 then = statistics.median(r["ms"] for r in results[(n, other)]["runs"])

@@ -2,13 +2,16 @@
 Telea and xphoto FSR_FAST, the speed of the 12 MP case, and a contact sheet of real erasures.
 
     .venv/bin/python bench/erase_native.py [--sections quality,speed,contact] [--scale work|full|both|PX]
-                                           [--split held|tune] [--holes squares|kinds] [--repeats 3]
+                                           [--split held|tune|both] [--holes squares|kinds] [--repeats 3]
+                                           [--methods privpix,fsr_fast] [--variant '{"vote_sim": 400}']
 
 - quality: synthetic holes (``tests/erase_holes.py``) in the held-out photos (the split is fixed
   there and in docs/erase.md: never tune on ``held``): ``squares`` (default) = the issue-14 protocol,
   3 square holes a photo of 8-15 % of the short side; ``kinds`` = the research's square, blob and
   stroke of 10 %. PSNR, SSIM and GRAD over the hole pixels, the median time per case, and privpix as
-  it was before issue 14 ("privpix before"). ``work`` = photos downscaled to a long side of 1024;
+  it was before issue 14 ("privpix before"); ``--split both`` prints both splits in one table,
+  ``--variant`` adds the engine with some parameters changed ("privpix variant": how a candidate is
+  judged, on ``tune`` first). ``work`` = photos downscaled to a long side of 1024;
   ``full`` = the full-resolution photos of at least 6 MP (holes of 190-365 px; FSR_FAST needs
   ~10 s a case there). Every method gets the same crop and the exact hole (privpix: grow 0,
   feather 0), and pixels outside the hole are pasted back from the input.
@@ -24,6 +27,7 @@ Telea and xphoto FSR_FAST, the speed of the 12 MP case, and a contact sheet of r
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -50,45 +54,48 @@ FULL_MIN_PIXELS = 6_000_000
 PROTOCOLS = {"squares": holes.SQUARES, "kinds": holes.KINDS}
 
 
-def quality(split: str, scale: str, protocol: str) -> None:
+def quality(splits: list[str], scale: str, protocol: str, methods: dict[str, holes.Fill]) -> None:
+    """One table over the splits: a row per split and method, then the per-hole wins against privpix."""
     kinds = PROTOCOLS[protocol]
-    if scale == "work":
-        cs = holes.cases(split, 1024, kinds=kinds)
-    else:
-        cs = holes.cases(
-            split, None if scale == "full" else int(scale), kinds=kinds, min_pixels=FULL_MIN_PIXELS if scale == "full" else 0
-        )
     what = "3 squares of 8-15 % of the short side per photo" if protocol == "squares" else "square, blob, stroke of 10 %"
-    print(
-        f"\n## Quality: {split} split, {scale} scale, {what}: {len(cs)} holes ({len({c.photo for c in cs})} photos)\n", flush=True
-    )
-    holes.privpix_fill(cs[0].img[:64, :64].copy(), np.pad(np.ones((8, 8), bool), 28))  # warm-up
-    scored: dict[str, list[holes.Scored]] = {}
-    for name, fn in holes.METHODS.items():
-        scored[name] = [holes.run_case(fn, c)[0] for c in cs]
-        print(f"  {name}: done", file=sys.stderr, flush=True)
     rows = []
-    for name, rs in scored.items():
-        by_kind = " / ".join(f"{statistics.mean(r.psnr for r in rs if r.kind == k):.2f}" for k in kinds)
-        rows.append(
-            [
-                name,
-                f"{statistics.mean(r.psnr for r in rs):.2f}",
-                f"{statistics.mean(r.ssim for r in rs):.3f}",
-                f"{statistics.median(r.grad for r in rs):.2f}",
-                f"{statistics.median(r.seconds for r in rs) * 1000:.0f}",
-                by_kind,
-            ]
-        )
-    print(
-        table(["method", "PSNR dB", "SSIM", "GRAD (median)", "median ms/case", "PSNR by hole kind: " + " / ".join(kinds)], rows)
-    )
-    ours = scored["privpix"]
-    for name in ("fsr_fast", "telea", "privpix before"):
-        wins = sum(a.psnr > b.psnr for a, b in zip(ours, scored[name]))
-        wins_s = sum(a.ssim > b.ssim for a, b in zip(ours, scored[name]))
-        print(f"\nprivpix beats {name}: PSNR in {wins}/{len(cs)} holes, SSIM in {wins_s}/{len(cs)}", end="")
+    wins = []
+    for split in splits:
+        if scale == "work":
+            cs = holes.cases(split, 1024, kinds=kinds)
+        else:
+            full = scale == "full"
+            cs = holes.cases(split, None if full else int(scale), kinds=kinds, min_pixels=FULL_MIN_PIXELS if full else 0)
+        photos = len({c.photo for c in cs})
+        print(f"\n## Quality: {split} split, {scale} scale, {what}: {len(cs)} holes ({photos} photos)", flush=True)
+        holes.privpix_fill(cs[0].img[:64, :64].copy(), np.pad(np.ones((8, 8), bool), 28))  # warm-up
+        scored: dict[str, list[holes.Scored]] = {}
+        for name, fn in methods.items():
+            scored[name] = [holes.run_case(fn, c)[0] for c in cs]
+            print(f"  {split}: {name}: done", file=sys.stderr, flush=True)
+        for name, rs in scored.items():
+            by_kind = " / ".join(f"{statistics.mean(r.psnr for r in rs if r.kind == k):.2f}" for k in kinds)
+            rows.append(
+                [
+                    split,
+                    name,
+                    f"{statistics.mean(r.psnr for r in rs):.2f}",
+                    f"{statistics.mean(r.ssim for r in rs):.3f}",
+                    f"{statistics.median(r.grad for r in rs):.2f}",
+                    f"{statistics.median(r.seconds for r in rs) * 1000:.0f}",
+                    by_kind,
+                ]
+            )
+        ours = scored["privpix"]
+        for name in scored:
+            if name != "privpix":
+                w_p = sum(a.psnr > b.psnr for a, b in zip(ours, scored[name]))
+                w_s = sum(a.ssim > b.ssim for a, b in zip(ours, scored[name]))
+                wins.append(f"{split}: privpix beats {name}: PSNR in {w_p}/{len(cs)} holes, SSIM in {w_s}/{len(cs)}")
     print()
+    headers = ["split", "method", "PSNR dB", "SSIM", "GRAD (median)", "median ms/case", "PSNR by hole kind: " + " / ".join(kinds)]
+    print(table(headers, rows))
+    print("\n" + "\n".join(wins))
 
 
 # ---- speed ----------------------------------------------------------------------------------------------
@@ -303,13 +310,21 @@ def main() -> None:
     ap.add_argument(
         "--holes", default="squares", choices=list(PROTOCOLS), help="squares: the issue-14 protocol; kinds: the research's"
     )
-    ap.add_argument("--split", default="held", choices=["held", "tune"])
+    ap.add_argument("--split", default="held", choices=["held", "tune", "both"])
+    ap.add_argument("--methods", default=",".join(holes.METHODS), help="comma-separated, of: " + ", ".join(holes.METHODS))
+    ap.add_argument(
+        "--variant", type=json.loads, help="also fill with these parameters changed, a JSON object (rows 'privpix variant')"
+    )
     ap.add_argument("--repeats", type=int, default=3)
     a = ap.parse_args()
     sections = a.sections.split(",")
     if "quality" in sections:
         for scale in ("work", "full") if a.scale == "both" else (a.scale,):
-            quality(a.split, scale, a.holes)
+            methods = {m: holes.METHODS[m] for m in a.methods.split(",")}
+            methods.setdefault("privpix", holes.privpix_fill)  # the rows' reference
+            if a.variant is not None:
+                methods["privpix variant"] = holes.privpix_with(**a.variant)
+            quality(["tune", "held"] if a.split == "both" else [a.split], scale, a.holes, methods)
     if "speed" in sections:
         speed(a.repeats)
     if "contact" in sections:

@@ -16,7 +16,8 @@ order, so the expected difference is zero).
 
 ``EXPECTED`` pins the Python engine: the SHA-256 of each case's input pixels and of ``python_fill``'s
 bytes. They change only when docs/erase.md changes (the locality prior, diffusion start and seam check
-of issue 14 set the present ones); the browser engine must give the same bytes.
+of issue 14 and the detail step set the present ones); the browser engine must give the same
+bytes.
 """
 
 from __future__ import annotations
@@ -163,14 +164,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
     ),
     "rocket": (
         "4dc578681452c002962a8ec3516c88bf6115db3bbf47736a9da07dd27a885b7b",
-        "1e5997d21dd799786ea38871a4adf86d491883a0e1d66387241b160f53dac067",
+        "15ea76d7c68efe0974ad944e7bb9978e2702dfc1fd8d733b55625d19b448dddf",
     ),
     "border": (
         "7fa5f9121d742bd89fc717f6ddeee7a4c9c501c543a037b2024b83ca1372440d",
-        "5c864a8431a4f50d6b2ecf3ee83fafb99e24b22bf62ce9c4750264f414ddb293",
+        "540d0e06807151e460b08055824c88bb8552a4e529523fa4fb4f6eb67e62cefc",
     ),
     "large": (
         "a8c429c18afa7b0fd5673e598d73a21225d94c864a71bbb3885126fdecb41071",
-        "de184203e975d0e20355781acfe02190db9bf2cba1d0f391db3e9230dd10111f",
+        "96566fc4a59d3f94e881766337cab95403e3104b583a982e16441cf235a49c13",
     ),
 }

@@ -223,14 +223,27 @@ def privpix_fill(img: np.ndarray, mask: np.ndarray, seed: int = 0) -> np.ndarray
     return erase_pixels(img, mask, grow=0, feather=0, seed=seed)
 
 
+Fill = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def privpix_with(**changes: object) -> Fill:
+    """privpix's engine with some of its parameters (``fill.Params``) changed."""
+    import dataclasses
+
+    from privpix.tools.erase.fill import PARAMS, erase_pixels
+
+    p = dataclasses.replace(PARAMS, **changes)  # type: ignore[arg-type]
+    return lambda img, mask: erase_pixels(img, mask, grow=0, feather=0, seed=0, p=p)
+
+
 def before_params():  # noqa: ANN201
     """The engine as it was before issue 14: no locality prior, onion-peel start only, no seam check,
-    the best vote last at texture scale."""
+    the best vote last at texture scale, votes weighted by confidence only, no softening."""
     import dataclasses
 
     from privpix.tools.erase.fill import PARAMS
 
-    return dataclasses.replace(PARAMS, near_w=0, diffuse=0, seam=False, final_vote_cheap=True)
+    return dataclasses.replace(PARAMS, near_w=0, diffuse=0, seam=False, final_vote_cheap=True, vote_sim=0, soften=False)
 
 
 def privpix_before(img: np.ndarray, mask: np.ndarray, seed: int = 0) -> np.ndarray:
@@ -256,7 +269,7 @@ def fsr_fast(img: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(dst, cv2.COLOR_BGR2RGB)
 
 
-METHODS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+METHODS: dict[str, Fill] = {
     "privpix": privpix_fill,
     "privpix before": privpix_before,
     "telea": telea,
@@ -274,7 +287,7 @@ class Scored:
     seconds: float
 
 
-def run_case(fill: Callable[[np.ndarray, np.ndarray], np.ndarray], c: Case) -> tuple[Scored, np.ndarray]:
+def run_case(fill: Fill, c: Case) -> tuple[Scored, np.ndarray]:
     import time
 
     y0, y1, x0, x1 = crop_box(c.mask)

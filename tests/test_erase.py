@@ -257,6 +257,61 @@ def test_seam_check_moves_an_offset_fill_to_meet_the_border() -> None:
     assert np.abs(seam.correct(truth, hole)[hole].astype(int) - truth[hole]).mean() < 1.5
 
 
+def test_vote_similarity_weights_are_the_specified_floats() -> None:
+    """docs/erase.md step 9: after an EM iteration a patch votes with conf / (1 + e / vote_sim)², e = D / W:
+    a patch that matches exactly keeps its confidence, one at e = vote_sim a quarter of it."""
+    from privpix.tools.erase import vote
+
+    conf = np.array([1.0, 0.5, 1.0, 1.0])
+    d = np.array([0, 0, 800 * 1600, 123457], np.int64)
+    wsum = np.array([1600, 1600, 1600, 1631], np.int64)
+    got = vote.similarity(conf, d, wsum, 800)
+    assert got[:3].tolist() == [1.0, 0.5, 0.25]
+    k = 1.0 + 123457 / 1631 / 800
+    assert got[3] == 1.0 / (k * k)
+
+
+def test_soften_halves_the_fills_finest_detail() -> None:
+    """docs/erase.md step 12: out = (9·fill + Σ3×3 + 9) div 18 on hole pixels (edge pixels repeated at
+    the crop's border): a fine checkerboard of ±20 in the hole comes out at about half its amplitude,
+    a smooth ramp and the known pixels do not change."""
+    from privpix.tools.erase import detail
+
+    yy, xx = np.mgrid[:40, :50]
+    ramp = np.stack([2 * xx + 40, 3 * yy + 20, 0 * xx + 128], -1)
+    fill = (ramp + np.where((yy + xx) % 2, 20, -20)[..., None]).astype(np.uint8)
+    hole = np.zeros((40, 50), bool)
+    hole[10:30, 0:30] = True  # reaches the crop's left border
+    out = detail.soften(fill, hole).astype(int)
+    assert np.array_equal(out[~hole], fill[~hole])
+    inner = hole & (xx >= 1)
+    amplitude = np.abs(out - ramp)[inner]
+    assert np.all(amplitude <= 11) and np.all(amplitude >= 9), (amplitude.min(), amplitude.max())  # 20 → 10 (±1 rounding)
+    f = fill.astype(int)
+    for y, x in ((15, 12), (20, 0)):  # inside, and on the border (the column x = -1 is x = 0 again)
+        block = f[y - 1 : y + 2, [max(0, x - 1), x, x + 1]]
+        assert out[y, x].tolist() == ((9 * f[y, x] + block.sum(axis=(0, 1)) + 9) // 18).tolist()
+    smooth = ramp.astype(np.uint8)
+    assert np.array_equal(detail.soften(smooth, hole), smooth)  # a linear ramp is its own 3×3 mean
+
+
+def test_soften_runs_only_where_level_0_is_cheap() -> None:
+    """Step 12 applies to holes longer than cheap_side (100 px) and leaves smaller ones as filled."""
+    import dataclasses
+
+    from privpix.tools.erase.fill import PARAMS
+
+    sharp = dataclasses.replace(PARAMS, soften=False)
+    rng = np.random.default_rng(4)
+    img = np.clip(rng.normal(128, 30, (300, 300, 3)), 0, 255).astype(np.uint8)
+    for side, softened in ((60, False), (110, True)):
+        hole = np.zeros((300, 300), bool)
+        hole[150 - side // 2 : 150 + side - side // 2, 150 - side // 2 : 150 + side - side // 2] = True
+        a, b = erase_pixels(img, hole, seed=3), erase_pixels(img, hole, seed=3, p=sharp)
+        assert np.array_equal(a[~hole], b[~hole])
+        assert (not np.array_equal(a, b)) == softened, side
+
+
 def _structure(kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(photo, hole, which-side label per pixel, the label's colours): synthetic structures crossing a
     square hole, with a little noise so that patches are not all alike."""

@@ -9,14 +9,13 @@
 
 import { describe, expect, it } from 'vitest';
 import { FILL_DEFAULTS, type FillParams, erasePixels } from '../src/engine/tools/erase/fill';
-import { LocalRunner, type Runner, runKernel } from '../src/engine/tools/erase/kernels';
-import type { LevelState } from '../src/engine/tools/erase/patchmatch';
+import { type KernelState, LocalRunner, type Runner, runKernel } from '../src/engine/tools/erase/kernels';
 
 /** Runs each kernel as blocks of `block` indices, in an order shuffled by `seed`. */
 class ShuffledRunner implements Runner {
   readonly threads = 1;
   readonly shared = false;
-  private S: LevelState | null = null;
+  private S: KernelState | null = null;
   private state: number;
   blocksRun = 0;
 
@@ -27,7 +26,7 @@ class ShuffledRunner implements Runner {
     this.state = seed;
   }
 
-  level(S: LevelState): void {
+  level(S: KernelState): void {
     this.S = S;
   }
 

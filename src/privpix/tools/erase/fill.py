@@ -9,6 +9,7 @@
                     radius 8); every vote is the mean vote (``final_vote_cheap``: the best vote last)
     EM iteration:   distance refresh, passes × (propagation + random search), vote (patchmatch.py, vote.py)
     seams:          the fill moved to meet the photo along the hole's border      (seam.py)
+    detail:         the fill's finest detail at half amplitude, when level 0 was cheap (detail.py)
     composite:      RGB only, region pixels only, alpha 256 on the core and a linear ramp over the ring
 
 Every pixel outside the region is returned bit for bit. The whole computation is integer arithmetic
@@ -34,8 +35,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import detail, pyramid, seam, vote
 from . import patchmatch as pm
-from . import pyramid, seam, vote
 from .errors import TooLargeError
 from .masks import Region, bbox, grow_and_feather
 
@@ -63,6 +64,8 @@ class Params:
     near_w: int = 60  # locality prior: a source d px from its target costs near_w · Σpix_w · d² // side² more
     diffuse: int = 2  # diffusion steps after the onion peel at the coarsest level, per px of its hole side
     seam: bool = True  # match the fill to the border (seam.py)
+    soften: bool = True  # the fill's finest detail at half amplitude when level 0 is cheap (detail.py)
+    vote_sim: int = 0  # votes after an EM iteration weigh conf / (1 + e / vote_sim)², e = d / Σpix_w (0: conf only)
 
 
 PARAMS = Params()
@@ -181,7 +184,8 @@ def complete(
             if lev == 0 and it == em_iters - 1 and cheap and p.final_vote_cheap:
                 img = vote.best(img, level, sy, sx, d)
             else:
-                img = vote.mean(img, level, sy, sx, conf)
+                weights = vote.similarity(conf, d, level.patch_weights(), p.vote_sim) if p.vote_sim else conf
+                img = vote.mean(img, level, sy, sx, weights)
             dist = pm.PatchDistance(img, level, p.tex_w, p.near_w)  # the distances of the new image state
             d = dist.all(sy, sx)
         prev = (level, sy, sx)
@@ -252,6 +256,8 @@ def fill_mask(
     filled = complete(crop, hole, seed, p, levels)[..., :3]
     if p.seam:
         filled = seam.correct(filled, hole)
+    if p.soften and p.cheap_side > 0 and pyramid.hole_side(hole) > p.cheap_side:  # level 0 at texture scale
+        filled = detail.soften(filled, hole)
     pixels = composite(filled, crop, core, dist, feather)
     pixels[~hole] = crop[~hole]
     return Fill((cy0, cy1, cx0, cx1), pixels, hole, levels)

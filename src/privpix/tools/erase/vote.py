@@ -32,6 +32,16 @@ def confidence(level: Level) -> np.ndarray:
     return table[k]
 
 
+def similarity(conf: np.ndarray, d: np.ndarray, wsum: np.ndarray, scale: int) -> np.ndarray:
+    """The weights of a vote after an EM iteration: conf / k², k = 1 + e / scale, with e = d / wsum the
+    patch distance per unit of pixel weight (about the mean squared error over the 5 channels of the
+    patch's known part). float64 in this order, as in the browser engine. A patch that matches its
+    surroundings well counts more than one that matched poorly, so a poor match does not smear the
+    good ones; with scale in the hundreds only clearly poor matches lose weight."""
+    k = 1.0 + d / wsum / scale
+    return conf / (k * k)
+
+
 def _offsets(r: int) -> Iterator[tuple[int, int]]:
     """Offsets o = q - p in reverse raster order, i.e. centres p = q - o in raster order."""
     for dy in range(r, -r - 1, -1):

@@ -1,27 +1,27 @@
 /**
  * Multi-scale PatchMatch completion (mirrors src/privpix/tools/erase/fill.py; docs/erase.md): grow and feather
  * the mask, crop around it with context, build a pyramid, and at each level from the coarsest compute
- * a nearest-neighbour field, vote, iterate, upsample; then blend the fill into the image inside the
- * feathered region only. Every pixel outside that region stays exactly as it was.
+ * a nearest-neighbour field, vote, iterate, upsample; at level 0 the seam check and (in large holes) the
+ * softening of the finest detail; then blend the fill into the image inside the feathered region only.
+ * Every pixel outside that region stays exactly as it was.
  *
  * Works on the crop only: the mask comes as a window (its bounding box is all that matters), the
  * distance transforms run on that window grown by grow + feather, and the pyramid on the crop.
  * Deterministic for a seed, and the same bytes for any runner (see kernels.ts).
  */
-import { OP_BEST, OP_PROP, OP_RAND, OP_SSD, OP_VOTE, LocalRunner, allocF64, allocI32, allocU8, type Runner } from './kernels';
+import { allocF64, allocI32, allocU8 } from './alloc';
+import { OP_BEST, OP_DOWNSAMPLE, OP_PROP, OP_RAND, OP_SEAM, OP_SOFTEN, OP_SSD, OP_TEXTURE, OP_VOTE, LocalRunner, type Runner } from './kernels';
 import { Stream, pcg, type LevelState } from './patchmatch';
-import { seamCorrect } from './seam';
+import { seamCells } from './seam';
 import {
   bbox,
   chamfer,
   confidenceWeights,
   countValid,
   diffuseInit,
-  downsample,
-  holeSide,
+  halfSize,
   levelSetup,
   onionInit,
-  textureFeatures,
   type PyramidLevel,
 } from './pyramid';
 
@@ -53,10 +53,17 @@ export interface FillParams {
   gamma: number;
   /** Locality prior: a source d px from the target costs floor(near_w · Σpw · d² / side²) more (0: off). */
   near_w: number;
+  /**
+   * Similarity weighting of the votes after an EM iteration: a patch's weight is its confidence
+   * divided by (1 + e / vote_sim)², e its distance per unit of pixel weight (0: confidence only).
+   */
+  vote_sim: number;
   /** Diffusion steps after the onion peel at the coarsest level, per px of its hole side (0: none). */
   diffuse: number;
   /** Match the fill to the photo along the hole's border (seam.ts). */
   seam: boolean;
+  /** The fill's finest detail at half amplitude, when level 0 runs the cheap schedule (detail.ts). */
+  soften: boolean;
   /** Pixels added around the mask, and the cross-fade ring outside that. */
   grow: number;
   feather: number;
@@ -81,8 +88,10 @@ export const FILL_DEFAULTS: Readonly<FillParams> = {
   tex_w: 1,
   gamma: 1.5,
   near_w: 60,
+  vote_sim: 0,
   diffuse: 2,
   seam: true,
+  soften: true,
   grow: 0,
   feather: 0,
   seed: 0,
@@ -120,6 +129,7 @@ function validate(P: FillParams): void {
   if (!(Number.isInteger(P.known_w) && P.known_w >= 1 && P.known_w <= 255)) throw new RangeError(`known_w must be an integer 1-255, not ${P.known_w}`);
   if (!(Number.isInteger(P.tex_w) && P.tex_w >= 0)) throw new RangeError(`tex_w must be a non-negative integer, not ${P.tex_w}`);
   if (!(Number.isInteger(P.near_w) && P.near_w >= 0 && P.near_w <= 4096)) throw new RangeError(`near_w must be an integer 0-4096, not ${P.near_w}`);
+  if (!(Number.isInteger(P.vote_sim) && P.vote_sim >= 0)) throw new RangeError(`vote_sim must be a non-negative integer, not ${P.vote_sim}`);
   if (!(Number.isInteger(P.diffuse) && P.diffuse >= 0)) throw new RangeError(`diffuse must be a non-negative integer, not ${P.diffuse}`);
   if (!(Number.isInteger(P.grow) && P.grow >= 0)) throw new RangeError(`grow must be a non-negative integer, not ${P.grow}`);
   if (!(Number.isInteger(P.feather) && P.feather >= 0)) throw new RangeError(`feather must be a non-negative integer, not ${P.feather}`);
@@ -142,11 +152,52 @@ function schedule(P: FillParams, lev: number, coarsest: boolean, side: number, h
 }
 
 /** Relative cost of one level (for progress): kernels weighted by their typical cost, times hole pixels. */
-function levelCost(s: Schedule, holePixels: number, coarsest: boolean): number {
+function levelCost(s: Schedule, holePixels: number, coarsest: boolean, seam: boolean): number {
   const rand = Math.log2(Math.max(1, s.R0)) + 1;
-  let units = coarsest ? 1 : 2; // upsampling vote + first SSD
+  let units = (coarsest ? 1 : 2) + (seam ? 2 : 0); // upsampling vote + first SSD; the seam check and softening
   for (let it = 0; it < s.em; it++) units += s.passes(it) * (2 + rand) + (it < s.em - 1 ? 2 : 1);
   return units * holePixels;
+}
+
+// ---- the pyramid -----------------------------------------------------------------------------------------
+
+type Box = [number, number, number, number];
+
+/**
+ * The pyramid, finest first, built on the runner's threads: halve while the hole is larger than `coarse`
+ * and the level is large enough. Each level's hole box and pixel count are found once, here.
+ */
+function buildPyramid(runner: Runner, crop: Uint8Array, hole: Uint8Array, H: number, W: number, C: number, P: FillParams): { pyramid: PyramidLevel[]; boxes: Box[]; holes: number[] } {
+  const shared = runner.shared;
+  const r = P.patch >> 1;
+  const rgb: PyramidLevel = { img: allocU8(H * W * 3, shared), hole: allocU8(H * W, shared), h: H, w: W };
+  rgb.img.set(crop);
+  for (let i = 0; i < H * W; i++) rgb.hole[i] = hole[i] ? 1 : 0; // 0/1 from here on (pixel counts are sums)
+  const build = (op: number, from: PyramidLevel, to: PyramidLevel): PyramidLevel => {
+    runner.level({ kind: 'pyramid', from, to, C });
+    runner.run(op, 0, 0, 0, to.h);
+    return to;
+  };
+  try {
+    const base = C === 5 ? build(OP_TEXTURE, rgb, { img: allocU8(H * W * 5, shared), hole: rgb.hole, h: H, w: W }) : rgb;
+    const pyramid = [base];
+    const boxes: Box[] = [bbox(base.hole, H, W)!];
+    const holes = [countSet(base.hole)];
+    for (;;) {
+      const lv = pyramid[pyramid.length - 1]!;
+      if (boxSide(boxes[boxes.length - 1]!) <= P.coarse || Math.min(lv.h, lv.w) >> 1 < 2 * P.patch + 1) break;
+      const [h2, w2] = halfSize(lv.h, lv.w);
+      const next = build(OP_DOWNSAMPLE, lv, { img: allocU8(h2 * w2 * C, shared), hole: allocU8(h2 * w2, shared), h: h2, w: w2 });
+      const nh = countSet(next.hole);
+      if (countValid(next.hole, next.h, next.w, r) < Math.max(16, nh)) break;
+      pyramid.push(next);
+      boxes.push(bbox(next.hole, next.h, next.w)!);
+      holes.push(nh);
+    }
+    return { pyramid, boxes, holes };
+  } finally {
+    runner.done();
+  }
 }
 
 // ---- completion of one crop ------------------------------------------------------------------------------
@@ -168,30 +219,14 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
   const r = P.patch >> 1;
   const rng = new Stream(P.seed);
   const C = P.tex_w > 0 ? 5 : 3;
-  hole = hole.map((v) => (v ? 1 : 0)); // 0/1 from here on (pixel counts are sums)
-  const base0 = C === 5 ? textureFeatures(crop, hole, H, W) : crop;
-
-  // The pyramid: halve while the hole is larger than `coarse` and the level is large enough.
-  const pyramid: PyramidLevel[] = [{ img: base0, hole, h: H, w: W }];
-  for (;;) {
-    const lv = pyramid[pyramid.length - 1]!;
-    const side = holeSide(lv.hole, lv.h, lv.w);
-    if (side <= P.coarse || Math.min(lv.h, lv.w) >> 1 < 2 * P.patch + 1) break;
-    const next = downsample(lv, C);
-    let nh = 0;
-    for (let i = 0; i < next.h * next.w; i++) nh += next.hole[i]!;
-    if (countValid(next.hole, next.h, next.w, r) < Math.max(16, nh)) break;
-    pyramid.push(next);
-  }
+  const { pyramid, boxes, holes } = buildPyramid(runner, crop, hole, H, W, C, P);
   const L = pyramid.length;
 
   // Progress: the whole run's estimated cost, spent kernel by kernel.
   const costs: number[] = [];
   for (let lev = 0; lev < L; lev++) {
     const lv = pyramid[lev]!;
-    let nh = 0;
-    for (let i = 0; i < lv.h * lv.w; i++) nh += lv.hole[i]!;
-    costs.push(levelCost(schedule(P, lev, lev === L - 1, holeSide(lv.hole, lv.h, lv.w), lv.h, lv.w), nh, lev === L - 1));
+    costs.push(levelCost(schedule(P, lev, lev === L - 1, boxSide(boxes[lev]!), lv.h, lv.w), holes[lev]!, lev === L - 1, lev === 0 && (P.seam || P.soften)));
   }
   const total = costs.reduce((a, b) => a + b, 0) || 1;
   let spentBefore = 0;
@@ -204,29 +239,28 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
       const started = performance.now();
       const { img: limg, hole: hl, h, w } = pyramid[lev]!;
       const coarsest = lev === L - 1;
-      const { tp, tindex, valid, nValid } = levelSetup(hl, h, w, r);
+      const { tp, tindex, valid, nValid } = levelSetup(hl, h, w, r, shared);
       const N = tp.length;
-      let nh = 0;
-      for (let i = 0; i < h * w; i++) nh += hl[i]!;
-      const side = holeSide(hl, h, w);
+      const nh = holes[lev]!;
+      const box = boxes[lev]!;
+      const side = boxSide(box);
       const sch = schedule(P, lev, coarsest, side, h, w);
 
-      // Shared arrays.
-      const img0 = allocU8(h * w * C, shared);
+      // Shared arrays. Hole pixels (all inside the box) start at 0 and weigh 1 in a patch.
+      const img0 = limg; // the pyramid's own (shared) level: nothing else reads it
       const img1 = allocU8(h * w * C, shared);
-      img0.set(limg);
-      const pw = allocU8(h * w, shared);
+      const pw = allocU8(h * w, shared).fill(P.known_w);
       const hp = allocI32(nh, shared);
-      for (let i = 0, k = 0; i < h * w; i++) {
-        if (hl[i]) {
+      for (let y = box[0], k = 0; y <= box[1]; y++) {
+        for (let i = y * w + box[2], e = y * w + box[3]; i <= e; i++) {
+          if (!hl[i]) continue;
           hp[k++] = i;
           pw[i] = 1;
-          for (let c = 0; c < C; c++) img0[i * C + c] = 0;
-        } else {
-          pw[i] = P.known_w;
+          for (let c = i * C, e = c + C; c < e; c++) img0[c] = 0;
         }
       }
       img1.set(img0);
+      const conf = confidenceWeights(hl, h, w, tp, P.gamma);
       const S: LevelState = {
         h,
         w,
@@ -235,18 +269,18 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
         texW: P.tex_w,
         img: [img0, img1],
         pw,
-        valid: copyTo(valid, allocU8(h * w, shared)),
-        tindex: copyTo(tindex, allocI32(h * w, shared)),
-        tp: copyTo(tp, allocI32(N, shared)),
+        valid,
+        tindex,
+        tp,
         sp: allocI32(N, shared),
         d: allocF64(N, shared),
         sp2: allocI32(N, shared),
         d2: allocF64(N, shared),
-        wt: copyTo(confidenceWeights(hl, h, w, tp, P.gamma), allocF64(N, shared)),
+        wt: copyTo(conf, allocF64(N, shared)),
         hp,
         nearW: P.near_w,
         nearDiv: side * side,
-        wsum: patchWeights(pw, tp, w, r, allocF64(P.near_w ? N : 0, shared)),
+        wsum: patchWeights(pw, tp, h, w, r, box, allocF64(P.near_w || P.vote_sim ? N : 0, shared)),
       };
       let sel = 0;
       let calls = 0;
@@ -310,10 +344,25 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
           S.d.set(S.d2);
           run(OP_RAND, sch.R0, rng.nextBase() | 0, N, rand);
         }
-        vote(lev === 0 && it === sch.em - 1 && sch.cheap && P.final_vote_cheap);
+        const best = lev === 0 && it === sch.em - 1 && sch.cheap && P.final_vote_cheap;
+        if (!best && P.vote_sim) similarityWeights(S.wt, conf, S.d, S.wsum, P.vote_sim);
+        vote(best);
         // The distances of the new image, for the next iteration. After a level's last vote nothing
         // reads them (the next level refreshes its own), so that refresh is skipped: same bytes.
         if (it < sch.em - 1) run(OP_SSD, 0, 0, N, 1);
+      }
+      // The seam check and the softening (Python: fill_mask after complete) run here so the level's threads share them.
+      if (lev === 0 && P.seam) {
+        const cells = seamCells(S.img[sel]!, C, hp, h, w, shared);
+        if (cells) {
+          runner.level({ ...S, seam: cells });
+          run(OP_SEAM, 0, 0, nh, 2);
+          sel = 1 - sel;
+        }
+      }
+      if (lev === 0 && P.soften && sch.cheap) {
+        run(OP_SOFTEN, 0, 0, nh, 1);
+        sel = 1 - sel;
       }
       runner.done();
       spentBefore += levelTotal;
@@ -329,20 +378,62 @@ export function complete(crop: Uint8Array, hole: Uint8Array, H: number, W: numbe
   return { img: result!, C, levels: reports };
 }
 
-/** Σ pw over the patch of every target (the locality prior's scale); `out` is left empty when the prior is off. */
-function patchWeights(pw: Uint8Array, tp: Int32Array, w: number, r: number, out: Float64Array): Float64Array {
+/**
+ * Σ pw over the patch of every target (the locality prior's scale); `out` is left empty when the prior is
+ * off. Box sums over the hole's box grown by 2r (every target patch lies in it): integers, so the
+ * same numbers as summing each patch.
+ */
+function patchWeights(pw: Uint8Array, tp: Int32Array, h: number, w: number, r: number, box: Box, out: Float64Array): Float64Array {
   if (!out.length) return out;
+  const y0 = Math.max(0, box[0]! - 2 * r);
+  const y1 = Math.min(h - 1, box[1]! + 2 * r);
+  const x0 = Math.max(0, box[2]! - 2 * r);
+  const x1 = Math.min(w - 1, box[3]! + 2 * r);
+  const bw = x1 - x0 + 1;
+  // cols[y][x]: Σ pw over rows y-r..y+r of column x (rows r from the level's border only: targets are).
+  const cols = new Int32Array((y1 - y0 + 1) * bw);
+  for (let y = Math.max(y0, r); y <= Math.min(y1, h - 1 - r); y++) {
+    for (let x = x0; x <= x1; x++) {
+      let s = 0;
+      for (let q = (y - r) * w + x, e = (y + r) * w + x; q <= e; q += w) s += pw[q]!;
+      cols[(y - y0) * bw + x - x0] = s;
+    }
+  }
   for (let i = 0; i < tp.length; i++) {
+    const y = (tp[i]! / w) | 0;
+    const row = (y - y0) * bw - x0;
+    const x = tp[i]! - y * w;
     let s = 0;
-    for (let dy = -r; dy <= r; dy++) for (let q = tp[i]! + dy * w - r, e = q + 2 * r; q <= e; q++) s += pw[q]!;
+    for (let q = row + x - r, e = row + x + r; q <= e; q++) s += cols[q]!;
     out[i] = s;
   }
   return out;
 }
 
+/**
+ * The votes' weights after an EM iteration (docs/erase.md step 9): wt = conf / k², k = 1 + e / scale,
+ * e = d / wsum, float64 in this order (the Python engine's vote.similarity).
+ */
+function similarityWeights(wt: Float64Array, conf: Float64Array, d: Float64Array, wsum: Float64Array, scale: number): void {
+  for (let i = 0; i < wt.length; i++) {
+    const k = 1 + d[i]! / wsum[i]! / scale;
+    wt[i] = conf[i]! / (k * k);
+  }
+}
+
 function copyTo<T extends Uint8Array | Int32Array | Float64Array>(from: T, to: T): T {
   to.set(from as never);
   return to;
+}
+
+function countSet(m: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < m.length; i++) n += m[i]!;
+  return n;
+}
+
+function boxSide(b: Box): number {
+  return Math.max(b[1]! - b[0]!, b[3]! - b[2]!) + 1;
 }
 
 function validList(valid: Uint8Array, n: number): Int32Array {
@@ -517,7 +608,6 @@ export function fill(image: Image, mask: MaskWindow, P: FillParams, hooks: FillH
   const t1 = performance.now();
 
   const filled = complete(crop, hole, h, w, P, hooks);
-  if (P.seam) seamCorrect(filled.img, filled.C, hole, h, w);
   const t2 = performance.now();
 
   // Blend into a copy of the window: a = 256 on the grown mask, fading to 0 across the feather ring; RGB only.

@@ -5,14 +5,14 @@
  * arrays, then takes blocks of every kernel the dispatcher publishes until the level is over, and
  * goes back to its message queue for the next one.
  */
-import type { LevelState } from './patchmatch';
+import type { KernelState } from './kernels';
 import { GEN, LEVEL, work, type LevelMessage, type StartMessage } from './parallel';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 let ctrl: Int32Array | null = null;
 
-function serve(level: number, S: LevelState): void {
+function serve(level: number, S: KernelState): void {
   const c = ctrl!;
   let seen = -1;
   for (;;) {

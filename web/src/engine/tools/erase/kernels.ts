@@ -5,7 +5,10 @@
  * shared between workers). Kernels only write their own indices' outputs, so every split gives the
  * same bytes.
  */
+import { kSoften } from './detail';
 import { kPropagate, kRandom, kSsdAll, type LevelState } from './patchmatch';
+import { kDownsample, kTexture, type PyramidStep } from './pyramid';
+import { kSeam } from './seam';
 import { kVoteBest, kVoteMean } from './vote';
 
 export const OP_SSD = 1;
@@ -13,28 +16,58 @@ export const OP_PROP = 2;
 export const OP_RAND = 3;
 export const OP_VOTE = 4;
 export const OP_BEST = 5;
+export const OP_SEAM = 6;
+export const OP_TEXTURE = 7;
+export const OP_DOWNSAMPLE = 8;
+export const OP_SOFTEN = 9;
+
+/** What kernels run on: a pyramid level's arrays, or (OP_TEXTURE, OP_DOWNSAMPLE, over rows) a step of building the pyramid. */
+export type KernelState = LevelState | PyramidStep;
+
+function level(S: KernelState): LevelState {
+  if ('kind' in S) throw new Error('a level kernel was given a pyramid step');
+  return S;
+}
+
+function step(S: KernelState): PyramidStep {
+  if (!('kind' in S)) throw new Error('a pyramid kernel was given a level');
+  return S;
+}
 
 /**
  * Run kernel `op` on [i0, i1). `sel` picks the current image of the level's two; `a` and `b` are the
  * kernel's arguments (propagation: a = distance; random search: a = start radius, b = base; mean
- * vote: a = vote radius).
+ * vote: a = vote radius). The seam check and the softening run over the hole pixels, like the votes; the pyramid's
+ * kernels over rows of the level they write.
  */
-export function runKernel(S: LevelState, op: number, sel: number, a: number, b: number, i0: number, i1: number): void {
+export function runKernel(S: KernelState, op: number, sel: number, a: number, b: number, i0: number, i1: number): void {
   switch (op) {
     case OP_SSD:
-      kSsdAll(S, sel, i0, i1);
+      kSsdAll(level(S), sel, i0, i1);
       return;
     case OP_PROP:
-      kPropagate(S, sel, a, i0, i1);
+      kPropagate(level(S), sel, a, i0, i1);
       return;
     case OP_RAND:
-      kRandom(S, sel, a, b >>> 0, i0, i1);
+      kRandom(level(S), sel, a, b >>> 0, i0, i1);
       return;
     case OP_VOTE:
-      kVoteMean(S, sel, a, i0, i1);
+      kVoteMean(level(S), sel, a, i0, i1);
       return;
     case OP_BEST:
-      kVoteBest(S, sel, i0, i1);
+      kVoteBest(level(S), sel, i0, i1);
+      return;
+    case OP_SEAM:
+      kSeam(level(S), sel, i0, i1);
+      return;
+    case OP_SOFTEN:
+      kSoften(level(S), sel, i0, i1);
+      return;
+    case OP_TEXTURE:
+      kTexture(step(S), i0, i1);
+      return;
+    case OP_DOWNSAMPLE:
+      kDownsample(step(S), i0, i1);
       return;
     default:
       throw new Error(`unknown kernel ${op}`);
@@ -47,31 +80,20 @@ export interface Runner {
   /** Arrays the kernels share: on SharedArrayBuffers when other threads take part. */
   readonly shared: boolean;
   /** From now on kernels run on `S` (its arrays must come from `alloc*`). */
-  level(S: LevelState): void;
+  level(S: KernelState): void;
   /** Run `op` over [0, count) and return when all of it is done. */
   run(op: number, sel: number, a: number, b: number, count: number): void;
   /** The level is over: helpers may go idle. */
   done(): void;
 }
 
-type Ctor<T> = { new (buffer: ArrayBufferLike): T; BYTES_PER_ELEMENT: number };
-
-function alloc<T>(ctor: Ctor<T>, n: number, shared: boolean): T {
-  const bytes = Math.max(1, n) * ctor.BYTES_PER_ELEMENT;
-  return new ctor(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-}
-
-export const allocU8 = (n: number, shared: boolean): Uint8Array => alloc(Uint8Array, n, shared).subarray(0, n);
-export const allocI32 = (n: number, shared: boolean): Int32Array => alloc(Int32Array, n, shared).subarray(0, n);
-export const allocF64 = (n: number, shared: boolean): Float64Array => alloc(Float64Array, n, shared).subarray(0, n);
-
 /** Runs every kernel here, in one go. */
 export class LocalRunner implements Runner {
   readonly threads = 1;
   readonly shared = false;
-  private S: LevelState | null = null;
+  private S: KernelState | null = null;
 
-  level(S: LevelState): void {
+  level(S: KernelState): void {
     this.S = S;
   }
 

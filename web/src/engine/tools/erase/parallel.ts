@@ -14,8 +14,7 @@
  *
  * The dispatcher blocks in Atomics.wait, so it must itself be a worker (never the page).
  */
-import { runKernel, type Runner } from './kernels';
-import type { LevelState } from './patchmatch';
+import { runKernel, type KernelState, type Runner } from './kernels';
 
 // Control block slots.
 export const GEN = 0;
@@ -42,7 +41,7 @@ const MIN_BLOCK = 64;
 export interface LevelMessage {
   type: 'level';
   level: number;
-  S: LevelState;
+  S: KernelState;
 }
 
 export interface StartMessage {
@@ -55,7 +54,7 @@ export interface StartMessage {
  * checked LEVEL) before calling, so the arguments read here are this generation's or a later one's;
  * in the second case the tag no longer matches and nothing is claimed.
  */
-export function work(ctrl: Int32Array, S: LevelState, gen: number, helper = false): void {
+export function work(ctrl: Int32Array, S: KernelState, gen: number, helper = false): void {
   const tag = gen & 0xffff;
   const op = Atomics.load(ctrl, OP);
   const sel = Atomics.load(ctrl, SEL);
@@ -88,7 +87,7 @@ export function work(ctrl: Int32Array, S: LevelState, gen: number, helper = fals
 export class ParallelRunner implements Runner {
   readonly shared = true;
   private readonly ctrl: Int32Array;
-  private S: LevelState | null = null;
+  private S: KernelState | null = null;
   private levelId = 0;
   private gen = 0;
 
@@ -138,7 +137,7 @@ export class ParallelRunner implements Runner {
     return new ParallelRunner(helpers, ctrl);
   }
 
-  level(S: LevelState): void {
+  level(S: KernelState): void {
     this.S = S;
     this.levelId = (this.levelId + 1) & 0x3fffffff;
     const ctrl = this.ctrl;

@@ -9,6 +9,8 @@
  * use a strict `<`, so the early exit of the SSD cannot change any result.
  */
 
+import type { SeamCells } from './seam';
+
 // ---- RNG ---------------------------------------------------------------------------------------------
 
 /** PCG-RXS-M-XS 32-bit hash: pcg(0..3) = 129708002, 2831084092, 2055130248, 2131687100. */
@@ -72,6 +74,8 @@ export interface LevelState {
   wsum: Float64Array;
   /** Flat index of each hole pixel, raster order. */
   hp: Int32Array;
+  /** The seam check's pooled border samples (level 0, after its last vote; seam.ts). */
+  seam?: SeamCells;
 }
 
 // ---- patch distance ------------------------------------------------------------------------------------

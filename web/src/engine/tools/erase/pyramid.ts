@@ -1,9 +1,11 @@
 /**
  * The image side of the fill (mirrors src/privpix/tools/erase/pyramid.py and masks.py; docs/erase.md steps 1-5 and 7): the
  * 3-4 chamfer distance, square dilation, texture channels, the 2× pyramid, per-level setup (targets,
- * valid sources, weights) and the onion-peel initialisation of the coarsest hole. All serial, all
- * integer except the confidence weights (float64 products in a fixed order).
+ * valid sources, weights) and the onion-peel initialisation of the coarsest hole. The texture channels
+ * and the halving are row kernels (the fill's runner splits them over its threads); the rest is serial.
+ * All integer except the confidence weights (float64 products in a fixed order).
  */
+import { allocI32, allocU8 } from './alloc';
 
 /** Distance that means "no mask pixel anywhere". */
 export const CHAMFER_BIG = 1 << 28;
@@ -104,22 +106,38 @@ export function bbox(m: Uint8Array, h: number, w: number): [number, number, numb
   return y1 < 0 ? null : [y0, y1, x0, x1];
 }
 
-/** Longer side of the bbox of `m` (0 when empty). */
-export function holeSide(m: Uint8Array, h: number, w: number): number {
-  const b = bbox(m, h, w);
-  return b ? Math.max(b[1] - b[0] + 1, b[3] - b[2] + 1) : 0;
+
+export interface PyramidLevel {
+  img: Uint8Array;
+  hole: Uint8Array;
+  h: number;
+  w: number;
 }
 
 /**
- * RGB plus the texture channels |dY/dx| and |dY/dy| (Y = (77R + 150G + 29B + 128) >> 8), from known
- * neighbours only (a hole neighbour is replaced by the pixel itself); hole pixels get 0.
+ * One step of building the pyramid, as the fill's runner sees it: rows of `to` computed from `from`
+ * (the texture channels of level 0 from the RGB crop, or a level from the finer one). Every row is
+ * written on its own, so the rows can be split over threads.
  */
-export function textureFeatures(rgb: Uint8Array, hole: Uint8Array, h: number, w: number): Uint8Array {
-  const n = h * w;
-  const Y = new Int32Array(n);
-  const out = new Uint8Array(n * 5);
-  for (let i = 0; i < n; i++) Y[i] = (77 * rgb[i * 3]! + 150 * rgb[i * 3 + 1]! + 29 * rgb[i * 3 + 2]! + 128) >> 8;
-  for (let y = 0; y < h; y++) {
+export interface PyramidStep {
+  kind: 'pyramid';
+  /** The RGB crop (OP_TEXTURE), or the finer level (OP_DOWNSAMPLE, C channels). */
+  from: PyramidLevel;
+  to: PyramidLevel;
+  /** Channels of the levels. */
+  C: number;
+}
+
+/**
+ * Rows [y0, y1) of RGB plus the texture channels |dY/dx| and |dY/dy| (Y = (77R + 150G + 29B + 128) >> 8),
+ * from known neighbours only (a hole neighbour is replaced by the pixel itself); hole pixels get 0.
+ * `step.from` is the RGB crop and `step.to` the same size with 5 channels.
+ */
+export function kTexture(step: PyramidStep, y0: number, y1: number): void {
+  const { img: rgb, hole, h, w } = step.from;
+  const out = step.to.img;
+  const Y = (q: number): number => (77 * rgb[q * 3]! + 150 * rgb[q * 3 + 1]! + 29 * rgb[q * 3 + 2]! + 128) >> 8;
+  for (let y = y0; y < y1; y++) {
     for (let x = 0; x < w; x++) {
       const q = y * w + x;
       const o = q * 5;
@@ -131,28 +149,26 @@ export function textureFeatures(rgb: Uint8Array, hole: Uint8Array, h: number, w:
       const left = x > 0 && !hole[q - 1] ? q - 1 : q;
       const down = y + 1 < h && !hole[q + w] ? q + w : q;
       const up = y > 0 && !hole[q - w] ? q - w : q;
-      out[o + 3] = Math.abs(Y[right]! - Y[left]!);
-      out[o + 4] = Math.abs(Y[down]! - Y[up]!);
+      out[o + 3] = Math.abs(Y(right) - Y(left));
+      out[o + 4] = Math.abs(Y(down) - Y(up));
     }
   }
-  return out;
 }
 
-export interface PyramidLevel {
-  img: Uint8Array;
-  hole: Uint8Array;
-  h: number;
-  w: number;
+/** The size of the level below one of h×w: (h+1) >> 1 by (w+1) >> 1. */
+export function halfSize(h: number, w: number): [number, number] {
+  return [(h + 1) >> 1, (w + 1) >> 1];
 }
 
-/** Halve: each channel the rounded mean of the 2×2 children (odd last row/column clamped); hole = OR. */
-export function downsample(lv: PyramidLevel, C: number): PyramidLevel {
-  const { img, hole, h, w } = lv;
-  const h2 = (h + 1) >> 1;
-  const w2 = (w + 1) >> 1;
-  const o = new Uint8Array(h2 * w2 * C);
-  const m = new Uint8Array(h2 * w2);
-  for (let y = 0; y < h2; y++) {
+/**
+ * Rows [y0, y1) of the half-size level `step.to` from `step.from`: each channel the rounded mean of the
+ * 2×2 children (odd last row/column clamped); hole = OR of the children.
+ */
+export function kDownsample(step: PyramidStep, y0: number, y1: number): void {
+  const { img, hole, h, w } = step.from;
+  const { img: o, hole: m, w: w2 } = step.to;
+  const C = step.C;
+  for (let y = y0; y < y1; y++) {
     const ya = 2 * y;
     const yb = Math.min(2 * y + 1, h - 1);
     for (let x = 0; x < w2; x++) {
@@ -167,7 +183,6 @@ export function downsample(lv: PyramidLevel, C: number): PyramidLevel {
       m[y * w2 + x] = hole[a]! | hole[b]! | hole[c]! | hole[e]!;
     }
   }
-  return { img: o, hole: m, h: h2, w: w2 };
 }
 
 export interface LevelSetup {
@@ -196,16 +211,17 @@ function nearWindow(hole: Uint8Array, h: number, w: number, r: number): { y0: nu
   return { y0, y1, x0, x1, near: dilateSquare(sub, y1 - y0, ww, r) };
 }
 
-export function levelSetup(hole: Uint8Array, h: number, w: number, r: number): LevelSetup {
-  const valid = new Uint8Array(h * w);
-  const tindex = new Int32Array(h * w).fill(-1);
+/** Targets and valid sources of a level; `shared`: on SharedArrayBuffers (the kernels' threads read them). */
+export function levelSetup(hole: Uint8Array, h: number, w: number, r: number, shared = false): LevelSetup {
+  const valid = allocU8(h * w, shared);
+  const tindex = allocI32(h * w, shared).fill(-1);
   let nValid = 0;
   for (let y = r; y < h - r; y++) {
     valid.fill(1, y * w + r, y * w + w - r);
     nValid += Math.max(0, w - 2 * r);
   }
   const nw = nearWindow(hole, h, w, r);
-  if (!nw) return { tp: new Int32Array(0), tindex, valid, nValid };
+  if (!nw) return { tp: allocI32(0, shared), tindex, valid, nValid };
   const { near } = nw;
   const ww = nw.x1 - nw.x0;
   const ya = Math.max(r, nw.y0);
@@ -214,7 +230,7 @@ export function levelSetup(hole: Uint8Array, h: number, w: number, r: number): L
   const xb = Math.min(w - r, nw.x1);
   let nt = 0;
   for (let y = ya; y < yb; y++) for (let x = xa; x < xb; x++) nt += near[(y - nw.y0) * ww + x - nw.x0]!;
-  const tp = new Int32Array(nt);
+  const tp = allocI32(nt, shared);
   let k = 0;
   for (let y = ya; y < yb; y++) {
     for (let x = xa; x < xb; x++) {
