@@ -11,9 +11,9 @@ cleanly are reported as unchecked (``ScanWalk.unchecked``) and their scans are l
 
 Speed (a strip walks every JPEG): the scan is unstuffed at C speed (``bytes.replace``), then read
 through the 32-bit big-endian word starting at each byte, so peeking 16 bits at any bit position is
-one array lookup; each Huffman table becomes a 65,536-entry list indexed by those 16
-bits that gives the code's length plus its extra bits in one number, so a sequential AC coefficient
-costs a lookup and two additions. TypeScript mirrors it in web/src/engine/formats/jpeg-scan.ts.
+one array lookup; each Huffman table becomes a 65,536-entry list indexed by those 16 bits that
+gives the code's length plus its extra bits in one number, so a sequential AC code costs a lookup
+and two additions. TypeScript mirrors it in web/src/engine/formats/jpeg-scan.ts.
 """
 
 from __future__ import annotations
@@ -70,7 +70,6 @@ class ScanWalk:
 
 @dataclass
 class _Component:
-    ident: int
     h: int
     v: int
     blocks_x: int  # blocks in a single-component scan, without MCU padding
@@ -157,7 +156,7 @@ def _frame(marker: int, payload: bytes, height: int) -> _Frame:
     for ident, h, v in sampling:
         bx = _ceil_div(_ceil_div(width * h, h_max), 8)
         by = _ceil_div(_ceil_div(height * v, v_max), 8)
-        components[ident] = _Component(ident, h, v, bx, by, [0] * (bx * by) if marker == SOF2 else [])
+        components[ident] = _Component(h, v, bx, by, [0] * (bx * by) if marker == SOF2 else [])
     return _Frame(marker == SOF2, width, height, h_max, v_max, components)
 
 

@@ -377,7 +377,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     const kept = walked.kept.get(seg.start);
     if (kept !== undefined) { // a scan with bytes no decoder reads: the header and what is read
       const ranges: [number, number][] = [[seg.start, seg.payloadEnd], ...kept];
-      const size = sumOdd(ranges.map(([a, b]) => [a, b - a]).flat());
+      const size = ranges.reduce((total, [a, b]) => total + b - a, 0);
       const shift = pos - seg.start;
       segments.push({ marker: SOS, start: pos, end: pos + size, payloadStart: seg.payloadStart + shift, payloadEnd: seg.payloadEnd + shift });
       for (const [a, b] of ranges) out.push(data.subarray(a, b));
