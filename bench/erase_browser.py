@@ -2,6 +2,7 @@
 threads, on the issue's target case. Prints a table (fill time per run, per pyramid level).
 
     .venv/bin/python bench/erase_browser.py [--repeats 5] [--threads 1,2] [--photo NAME] [--no-build] [--before]
+                                            [--variant '{"near_w": 0}']
 
 Case (issue 5 target; the design research's bench.case()): pillowheif_pug.heic, 4032×3024 (12.2 MP),
 a square hole of 10 % of the short side (302×302) at (1165, 1661), automatic grow and feather
@@ -19,6 +20,7 @@ about the busiest thread's CPU time.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -70,6 +72,9 @@ def main() -> int:
     ap.add_argument("--photo", default=PHOTO)
     ap.add_argument("--no-build", action="store_true", help="use the pages already built in bench/out/browser")
     ap.add_argument("--before", action="store_true", help="also time the fill as it was before issue 14 (rows 'before')")
+    ap.add_argument(
+        "--variant", type=json.loads, help="also time the fill with these parameters changed, a JSON object (rows 'variant')"
+    )
     args = ap.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
     photo = CORPUS / args.photo
@@ -91,7 +96,8 @@ def main() -> int:
         page.goto(base + "erase.html")
         assert page.evaluate("crossOriginIsolated"), "the bench page is not cross-origin isolated"
         cores = page.evaluate("navigator.hardwareConcurrency")
-        for n, algorithm in [(n, a) for n in threads for a in (("before", "now") if args.before else ("now",))]:
+        algorithms = ("before",) * args.before + ("now",) + ("variant",) * (args.variant is not None)
+        for n, algorithm in [(n, a) for n in threads for a in algorithms]:
             request = {
                 "op": "time",
                 "photo": f"{base}files/{photo.name}",
@@ -99,8 +105,8 @@ def main() -> int:
                 "threads": n,
                 "repeats": args.repeats + 1,
             }
-            if algorithm == "before":
-                request["params"] = BEFORE
+            if algorithm != "now":
+                request["params"] = BEFORE if algorithm == "before" else args.variant
             cpu0 = thread_cpu()
             answer = page.evaluate("r => benchErase(r)", request)
             cpu = busy_threads(cpu0, thread_cpu(), args.repeats + 1)
@@ -177,8 +183,10 @@ def main() -> int:
         for n in threads:
             runs = results[(n, "now")]["runs"]
             row.append(f"{statistics.median(r['levels'][i]['ms'] for r in runs):.0f}")
+            row.append(f"{statistics.median(r['levels'][i]['kernelMs'] for r in runs):.0f}")
         rows.append(row)
-    print(table(["level", "size", "targets", "schedule", "EM", "kernel calls", *[f"ms ({n} thr)" for n in threads]], rows))
+    per_thread = [h for n in threads for h in (f"ms ({n} thr)", f"in kernels ({n} thr)")]
+    print(table(["level", "size", "targets", "schedule", "EM", "kernel calls", *per_thread], rows))
     print(
         "\nCPU ms per thread: the busiest Chromium threads during the runs (incl. the warm-up, per run), from /proc."
         " With free cores the wall time of an erase is about the largest of them."
@@ -188,10 +196,13 @@ def main() -> int:
         two = statistics.median(r["ms"] for r in results[(2, "now")]["runs"])
         print(f"\nspeed-up 1 → 2 threads: {one / two:.2f}×")
     for n in threads:
-        if (n, "before") in results:
-            now = statistics.median(r["ms"] for r in results[(n, "now")]["runs"])
-            before = statistics.median(r["ms"] for r in results[(n, "before")]["runs"])
-            print(f"{n} thread(s): now / before = {now / before:.2f}")
+        for other in ("before", "variant"):
+            if (n, other) in results:
+                now = statistics.median(r["ms"] for r in results[(n, "now")]["runs"])
+                then = statistics.median(r["ms"] for r in results[(n, other)]["runs"])
+                print(f"{n} thread(s): now / {other} = {now / then:.2f}")
+    if args.variant is not None:
+        print(f"variant: {json.dumps(args.variant)}")
     return 0
 
 

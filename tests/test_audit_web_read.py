@@ -1,5 +1,6 @@
 """The web audit's sparse read (web/src/tools/audit/read.ts) against the whole file: the audit of what
-it reads is the audit of the whole file, for every corpus file, and for the JPEG and HEIC photos it
+it reads, and the audit's metadata-only walk (a JPEG's stops at its first scan), are the audit from
+``inspect``'s full walk of the whole file, for every corpus file; and for the JPEG and HEIC photos it
 reads a fraction of the bytes (what makes a folder audit faster than copying the folder)."""
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def test_sparse_read_audits_like_the_whole_file() -> None:
     assert len(results) == len(paths)
     differ = [r["path"] for r in results if not r["same"]]
     assert not differ, f"sparse audit differs from the whole file's: {differ}"
+    differ = [r["path"] for r in results if not r["head_same"]]
+    assert not differ, f"the metadata-only walk differs from the full walk: {differ}"
     # Never more than the file (a fallback to the whole file reads the head twice at most).
     for r in results:
         assert int(r["bytes_read"]) <= int(r["size"]) + 2 * 128 * 1024, r  # type: ignore[call-overload]
@@ -35,6 +38,10 @@ def test_sparse_read_audits_like_the_whole_file() -> None:
     for r in big:
         assert r["sparse"], r
         assert int(r["bytes_read"]) < 0.4 * int(r["size"]), r  # type: ignore[call-overload]
+    # A JPEG is read to its first scan and the end of its image, not through the tail.
+    jpegs = [r for r in big if str(r["path"]).lower().endswith(".jpg") and "Sony_DSC-T5" not in str(r["path"])]
+    for r in jpegs:
+        assert int(r["bytes_read"]) < 128 * 1024 + 64, r  # type: ignore[call-overload]
 
 
 def test_a_jpeg_whose_segments_outgrow_the_head_is_read_to_its_picture_data(tmp_path: Path) -> None:

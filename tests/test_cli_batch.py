@@ -458,3 +458,54 @@ def test_a_pool_hands_over_each_file_as_it_finishes(tmp_path: Path) -> None:
     run([Job(Path(str(i)), None) for i in range(40)], waits_for_the_first_report, str(marker), emit, workers=2)
     assert len(seen) == 40 and [o.error for o in seen if not o.ok] == []
     assert seen[0].job.source.name == "0"
+
+
+def fails_on_odd(job: Job, _: None) -> Outcome:
+    """A job (run in a pool worker) that fails for odd-numbered files and raises on file 13."""
+    n = int(job.source.name)
+    if n == 13:
+        raise RuntimeError("a bug")
+    return Outcome(job, None, "odd") if n % 2 else Outcome(job, {"n": n, "worker": os.getpid()}, None)
+
+
+def test_a_pool_sends_fast_files_in_chunks_and_each_still_fails_alone() -> None:
+    """The fast tools hand a pool several files a task (one message each way instead of one a file):
+    every file is still reported once, in the order of its task, and a failing file fails alone."""
+    seen: list[Outcome] = []
+    run([Job(Path(str(i)), None) for i in range(200)], fails_on_odd, None, seen.append, workers=2, chunk=8)
+    assert sorted(int(o.job.source.name) for o in seen) == list(range(200))
+    for outcome in seen:
+        n = int(outcome.job.source.name)
+        if n == 13:
+            assert outcome.error == "internal error: RuntimeError: a bug"
+        else:
+            assert outcome.error == ("odd" if n % 2 else None)
+    tasks = [[int(o.job.source.name) for o in seen[i : i + 8]] for i in range(0, 200, 8)]
+    assert all(task == list(range(task[0], task[0] + 8)) and task[0] % 8 == 0 for task in tasks)
+    workers = {o.report["worker"] for o in seen if o.report}
+    assert os.getpid() not in workers and 1 <= len(workers) <= 2
+
+
+def test_auto_job_count_starts_a_pool_only_for_work_that_repays_it() -> None:
+    """-j 0 ran the corpus (44 files, 26 MB) on a pool, slower than in one process: the fast tools
+    weigh the batch by files and bytes; the slow ones go by their file count; -j N is as given."""
+    from privpix.batch import POOL_FROM_SECONDS, default_workers, serial_seconds, workers_for
+
+    corpus_once = [Job(Path(f"{i}.jpg"), None, size=600_000) for i in range(44)]
+    corpus_27 = corpus_once * 27
+    thumbnails = [Job(Path(f"{i}.jpg"), None, size=20_000) for i in range(100)]
+    assert serial_seconds(corpus_once) < POOL_FROM_SECONDS <= serial_seconds(corpus_27)
+    assert workers_for(corpus_once, 0) == workers_for(thumbnails, 0) == 1
+    assert workers_for(corpus_27, 0) == default_workers()
+    assert workers_for(corpus_once[:2], 0, parallel_from=2) == default_workers()
+    assert workers_for(corpus_27, 1) == 1 and workers_for(corpus_once, 3) == 3
+
+
+def test_listed_files_carry_their_size_to_the_jobs(tmp_path: Path) -> None:
+    from privpix.files import OutputRules, collect, plan
+
+    (tmp_path / "a.jpg").write_bytes(b"x" * 1234)
+    found = collect([tmp_path], recursive=False, tag="stripped")
+    assert [s.size for s in found.sources] == [1234]
+    assert [j.size for j in plan(found.sources, OutputRules("stripped", tmp_path / "out")).jobs] == [1234]
+    assert [j.size for j in plan(found.sources, OutputRules("stripped", in_place=True)).jobs] == [1234]

@@ -272,3 +272,13 @@ def test_importing_privpix_loads_no_tool_until_one_is_used() -> None:
     first, second = done.stdout.splitlines()
     assert first == "[]"
     assert second == "privpix.tools.strip StripOptions"
+
+
+def test_read_input_reads_every_byte_of_small_large_and_empty_files(tmp_path: Path) -> None:
+    """read_input reads with os.read (one call of the size fstat saw, then to the end): every byte,
+    whatever the size, and an empty file is empty."""
+    for size in (0, 1, 65_536, 3 * 1024 * 1024 + 7):
+        path = tmp_path / f"{size}.bin"
+        content = os.urandom(size)
+        path.write_bytes(content)
+        assert read_input(path) == content

@@ -75,6 +75,63 @@ def test_the_format_layer_imports_nothing_above_it_even_inside_functions() -> No
     assert offenders == []
 
 
+# What ``privpix strip`` may load, beyond the standard library and typer (the command line): the
+# modules of its own path. Strip is the tool people run over whole photo libraries, at the rate of a
+# millisecond a file, so its start-up counts; a codec, the model runtime or the progress bar's library
+# (loaded only for a terminal) would cost more than the work itself (docs/cli.md, "Start-up").
+STRIP_COMMAND_LOADS = (
+    BASE,
+    "privpix",
+    "privpix.atomic",
+    "privpix.batch",
+    "privpix.cli",
+    "privpix.cli_batch",
+    "privpix.files",
+    "privpix.formats",  # every container: the content decides which one reads the file
+    "privpix.imaging",
+    "privpix.imaging.photo",
+    "privpix.inputs",
+    "privpix.jobs",
+    "privpix.models",  # the registry's names only (the remove-bg command's --model choices)
+    "privpix.models.errors",
+    "privpix.models.registry",
+    "privpix.options",
+    "privpix.render",
+    "privpix.report",
+    "privpix.terminal",
+    "privpix.tools",
+    "privpix.tools.pipeline",
+    "privpix.tools.result",
+    "privpix.tools.strip",
+)
+NEVER_FOR_STRIP = ("numpy", "PIL", "pillow_heif", "onnxruntime", "rich", "pygments", "dask", "distributed", "concurrent")
+
+_RUN_AND_LIST = """
+import atexit, json, sys
+atexit.register(lambda: sys.__stderr__.write("MODULES " + json.dumps(sorted(sys.modules)) + "\\n"))
+sys.argv = ["privpix", *sys.argv[1:]]
+from privpix.cli import main
+main()
+"""
+
+
+def test_the_strip_command_loads_only_its_own_path(tmp_path: Path) -> None:
+    """``privpix strip`` on a JPEG and a HEIC, in a fresh interpreter: the modules loaded by the time it
+    exits are strip's own path, and none of the heavy libraries the other tools use."""
+    corpus = ROOT / "tests" / "data" / "corpus"
+    photos = [corpus / "exifsamples_DSCN0010.jpg", corpus / "pillowheif_xiaomi.heic", corpus / "skimage_chelsea.png"]
+    args = ["strip", "-o", str(tmp_path / "out"), *map(str, photos)]
+    done = subprocess.run([sys.executable, "-c", _RUN_AND_LIST, *args], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "out").iterdir())) == len(photos)
+    loaded = json.loads(next(line for line in done.stderr.splitlines() if line.startswith("MODULES "))[8:])
+    ours = [m for m in loaded if m == "privpix" or m.startswith("privpix.")]
+    outside = [m for m in ours if not any(m == a or m.startswith(a + ".") for a in STRIP_COMMAND_LOADS)]
+    assert outside == [], f"privpix strip loads {outside}"
+    heavy = sorted({m.split(".")[0] for m in loaded} & set(NEVER_FOR_STRIP))
+    assert heavy == [], f"privpix strip loads {heavy}"
+
+
 # `import … from '…'` and `export … from '…'` (statements start a line), `import '…'`, and `import('…')`
 _TS_IMPORT = re.compile(
     r"""^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)""",

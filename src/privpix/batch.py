@@ -9,9 +9,10 @@ Interrupts (Ctrl-C, SIGTERM) never leave a file written but unreported, nor a te
 - from the start of a job's write (temporary file + rename) until its outcome is handed to the
   caller, a signal is held back and acted on afterwards; one arriving earlier abandons the job,
   and the atomic write's cleanup removes the temporary file;
-- with several workers, the first interrupt stops handing out files and waits for the ones in
-  progress (reported as usual); a second one abandons them (their workers get SIGTERM): each of
-  those is then complete or absent, never partial, but may be missing from the report.
+- with several workers, the first interrupt stops handing out files and waits for the tasks in
+  progress (a file each, or up to 32 for the fast tools; reported as usual); a second one abandons
+  them (their workers get SIGTERM): each of those files is then complete or absent, never partial,
+  but may be missing from the report.
 
 Then ``KeyboardInterrupt`` reaches the caller, which reports what was finished;
 ``interrupted_by()`` says which signal it was.
@@ -55,19 +56,37 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-# Below this many files a process pool costs more to start than it saves on a lossless strip
-# (bench/strip_throughput.py: 44 files ran faster with -j 1, 1,188 files 1.9x faster with a pool).
-PARALLEL_FROM = 64
-# Files handed out ahead of the ones finished: enough to keep every worker busy, few enough that a
-# 100,000-file batch does not queue 100,000 pickled jobs, and that an interrupt has little to wait for.
+# -j 0 for the tools that take about a millisecond a file (strip, inspect, audit) weighs the batch:
+# a pool of worker processes costs ~0.1 s to start and feed, which a batch repays only once its serial
+# time is several times that. That time is about a fixed cost a file (open, parse, write, report)
+# plus a cost a byte (the input read, scanned and written): 0.4 ms and 1 ms a MB on a 2-core machine
+# (bench/strip_throughput.py: the corpus once, 44 files and 26 MB, runs ~50 ms and faster in this
+# process; 27 times over, 1,188 files and 708 MB, faster on a pool).
+SERIAL_SECONDS_PER_FILE = 0.0004
+SERIAL_SECONDS_PER_BYTE = 1e-9
+POOL_FROM_SECONDS = 0.5
+# Files handed out ahead of the ones finished, in tasks: enough to keep every worker busy, few enough
+# that a 100,000-file batch does not queue 100,000 pickled jobs, and that an interrupt has little to
+# wait for.
 AHEAD_PER_WORKER = 4
 
 
-def workers_for(jobs: list[Job], requested: int, parallel_from: int = PARALLEL_FROM) -> int:
-    """``-j N`` as given; ``-j 0`` (auto) means one worker per core once the batch is large."""
+def serial_seconds(jobs: list[Job]) -> float:
+    """About how long the fast tools take over ``jobs`` in one process (see the constants above)."""
+    return len(jobs) * SERIAL_SECONDS_PER_FILE + sum(job.size for job in jobs) * SERIAL_SECONDS_PER_BYTE
+
+
+def workers_for(jobs: list[Job], requested: int, parallel_from: int | None = None) -> int:
+    """``-j N`` as given; ``-j 0`` (auto) means one worker per core once the batch is worth a pool:
+    from ``parallel_from`` files for a tool that takes long on each, or else (the fast tools) once
+    ``serial_seconds`` reaches POOL_FROM_SECONDS."""
     if requested > 0:
         return requested
-    return default_workers() if len(jobs) >= parallel_from else 1
+    if parallel_from is not None:
+        worth = len(jobs) >= parallel_from
+    else:
+        worth = serial_seconds(jobs) >= POOL_FROM_SECONDS
+    return default_workers() if worth else 1
 
 
 class _State:
@@ -133,6 +152,17 @@ def guarded(fn: JobFunction, job: Job, task: Any) -> Outcome:
         _State.in_job = False
 
 
+def run_chunk(fn: JobFunction, jobs: list[Job], task: Any) -> list[Outcome]:
+    """One task of a pool or Dask worker: a few files in a row (each still fails alone)."""
+    return [guarded(fn, job, task) for job in jobs]
+
+
+def chunk_size(jobs: int, workers: int, most: int) -> int:
+    """Files per task: at most ``most``, and few enough that every worker gets several tasks (the
+    last ones then end together)."""
+    return max(1, min(most, jobs // (workers * 2 * AHEAD_PER_WORKER)))
+
+
 def _worker_init() -> None:
     _State.worker = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what an interrupt means
@@ -150,28 +180,33 @@ def _say(text: str) -> None:
     print(f"privpix: {text}", file=sys.stderr, flush=True)
 
 
-def _pool(jobs: list[Job], fn: JobFunction, task: Any, workers: int, emit: Emit) -> None:
+def _pool(jobs: list[Job], fn: JobFunction, task: Any, workers: int, emit: Emit, chunk: int) -> None:
+    """Run ``jobs`` on ``workers`` processes, ``chunk`` files a task (fewer messages between the
+    processes for the fast tools; 1 for the slow ones, whose files then finish one by one)."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # not loaded for small batches
 
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
-    pending: dict[Future[Outcome], Job] = {}
-    queue = iter(jobs)
+    pending: dict[Future[list[Outcome]], list[Job]] = {}
+    size = chunk_size(len(jobs), workers, chunk)
+    tasks = (jobs[i : i + size] for i in range(0, len(jobs), size))
 
     def submit(count: int) -> None:
-        for job in islice(queue, count):
-            pending[pool.submit(guarded, fn, job, task)] = job
+        for part in islice(tasks, count):
+            pending[pool.submit(run_chunk, fn, part, task)] = part
 
-    def finish(done: set[Future[Outcome]]) -> None:
+    def finish(done: set[Future[list[Outcome]]]) -> None:
         with delivering():
             for future in done:
-                job = pending.pop(future)
+                part = pending.pop(future)
                 if future.cancelled():
                     continue
                 try:
-                    outcome = future.result()
+                    outcomes = future.result()
                 except BaseException as err:  # the worker died (killed, out of memory) or was told to stop
-                    outcome = Outcome(job, None, f"the worker process failed: {err or type(err).__name__}")
-                emit(outcome)
+                    failed = f"the worker process failed: {err or type(err).__name__}"
+                    outcomes = [Outcome(job, None, failed) for job in part]
+                for outcome in outcomes:
+                    emit(outcome)
 
     try:
         try:
@@ -183,9 +218,9 @@ def _pool(jobs: list[Job], fn: JobFunction, task: Any, workers: int, emit: Emit)
         except KeyboardInterrupt:
             for future in pending:
                 future.cancel()
-            running = [f for f in pending if not f.cancelled()]
+            running = sum(len(part) for future, part in pending.items() if not future.cancelled())
             if running:
-                _say(f"interrupted: finishing the {len(running)} files in progress (interrupt again to abandon them)")
+                _say(f"interrupted: finishing the {running} files in progress (interrupt again to abandon them)")
             try:
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -210,17 +245,17 @@ def run(
     dask: bool = False,
     progress: bool = False,
     label: str = "Working",
-    dask_chunk: int = 1,
+    chunk: int = 1,
 ) -> None:
     """Run every job, handing each outcome to ``emit`` as the file finishes, with a progress bar on
     stderr (``progress``) that advances file by file. ``dask`` (or a ``scheduler`` address) runs the
-    jobs on Dask, ``dask_chunk`` files a task. Raises KeyboardInterrupt after an interrupt, once
-    what was finished is emitted."""
+    jobs on Dask, ``chunk`` files a task (on a local pool at most that many, see ``chunk_size``).
+    Raises KeyboardInterrupt after an interrupt, once what was finished is emitted."""
     previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     _State.signals.clear()
     try:
         if not progress:
-            _dispatch(jobs, fn, task, emit, workers, scheduler, dask, dask_chunk)
+            _dispatch(jobs, fn, task, emit, workers, scheduler, dask, chunk)
             return
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -233,7 +268,7 @@ def run(
                 emit(outcome)
                 bar.advance(task_id)
 
-            _dispatch(jobs, fn, task, advance, workers, scheduler, dask, dask_chunk)
+            _dispatch(jobs, fn, task, advance, workers, scheduler, dask, chunk)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -249,4 +284,4 @@ def _dispatch(
     elif workers <= 1 or len(jobs) <= 1:
         _serial(jobs, fn, task, emit)
     else:
-        _pool(jobs, fn, task, min(workers, len(jobs)), emit)
+        _pool(jobs, fn, task, min(workers, len(jobs)), emit, chunk)

@@ -18,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .batch import AHEAD_PER_WORKER, Emit, JobFunction, Outcome, default_workers, delivering, guarded
+from .batch import AHEAD_PER_WORKER, Emit, JobFunction, Outcome, default_workers, delivering, run_chunk
 from .errors import Error
 from .files import Job
 
@@ -73,11 +73,6 @@ def _connect(scheduler: str | None, workers: int) -> tuple[Any, Any]:
     return Client(cluster), cluster
 
 
-def _run_chunk(fn: JobFunction, jobs: list[Job], task: Any) -> list[Outcome]:
-    """One Dask task: a few files in a row (each still fails alone)."""
-    return [guarded(fn, job, task) for job in jobs]
-
-
 def run_on_dask(
     jobs: list[Job], fn: JobFunction, task: Any, emit: Emit, *, scheduler: str | None, workers: int, chunk: int = 1
 ) -> None:
@@ -109,7 +104,7 @@ def run_on_dask(
         def submit(count: int) -> None:
             for start in islice(queue, count):
                 indices = range(start, min(start + chunk, len(jobs)))
-                future = client.submit(_run_chunk, fn, [remote[i] for i in indices], shared, pure=False)
+                future = client.submit(run_chunk, fn, [remote[i] for i in indices], shared, pure=False)
                 futures[future] = indices
                 finished.add(future)
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .cli_batch import DASK_CHUNK_FAST, BatchFlags, BatchSpec, batch_command, run_batch, usage
+from .cli_batch import CHUNK_FAST, BatchFlags, BatchSpec, batch_command, run_batch, usage
 from .files import DECODABLE_SUFFIXES
 from .options import COMPRESS, CONVERT, ERASE, REMOVE_BG, STRIP, ToolSpec
 
@@ -79,7 +79,7 @@ def inspect(flags: BatchFlags) -> None:
     def show(source: Path, output: Path | None, report: dict[str, Any]) -> None:
         print_inspection(source, report)
 
-    spec = BatchSpec("inspect", "inspected", inspect_job, None, show, "Inspecting", dask_chunk=DASK_CHUNK_FAST)
+    spec = BatchSpec("inspect", "inspected", inspect_job, None, show, "Inspecting", chunk=CHUNK_FAST)
     run_batch(spec, flags, writes=False)
 
 
@@ -120,9 +120,7 @@ def strip(
         options = StripOptions(keep_icc=keep_icc, keep=_keep_groups(keep))
     except ValueError as err:
         usage(str(err), "--keep")
-    spec = BatchSpec(
-        "strip", "stripped", strip_job, options, strip_line, "Stripping", details=removed_details, dask_chunk=DASK_CHUNK_FAST
-    )
+    spec = BatchSpec("strip", "stripped", strip_job, options, strip_line, "Stripping", details=removed_details, chunk=CHUNK_FAST)
     run_batch(spec, flags)
 
 
@@ -200,7 +198,7 @@ def audit(
         (options, thumbnails),
         lambda source, output, report: photo_line(str(source), str(output) if output else None, report),
         "Auditing",
-        dask_chunk=DASK_CHUNK_FAST,
+        chunk=CHUNK_FAST,
         aggregate=AuditCollector(html),
     )
     run_batch(spec, flags, writes=strip)

@@ -185,9 +185,10 @@ def batch_command(
     return decorate
 
 
-# Files per Dask task for the tools that take milliseconds a file (inspect, strip): 32 strips are
-# ~0.1 s of work against ~4 ms of scheduling (bench/dask_throughput.py).
-DASK_CHUNK_FAST = 32
+# Files per task for the tools that take about a millisecond a file (inspect, strip, audit): 32 strips
+# are ~30 ms of work against ~4 ms of Dask scheduling (bench/dask_throughput.py) or a few hundred
+# microseconds of messages to a local pool worker.
+CHUNK_FAST = 32
 
 
 @dataclass
@@ -202,11 +203,11 @@ class BatchSpec:
     label: str  # progress bar
     suffixes: frozenset[str] = IMAGE_SUFFIXES  # the names a directory walk picks
     suffixes_for: Callable[[Path], tuple[str, ...]] | None = None
-    parallel_from: int | None = None  # batch size from which -j 0 uses every core (None: files.PARALLEL_FROM)
+    parallel_from: int | None = None  # batch size from which -j 0 uses every core (None: by batch.serial_seconds)
     max_workers: int | None = None  # -j 0 means this many at most (remove-bg: the model already uses every core)
     details: Callable[[dict[str, Any]], list[str]] | None = None
     exact_output: bool = False  # -o names the output file (one input)
-    dask_chunk: int = 1  # files per Dask task: a task costs ~4 ms to schedule, a strip about as much
+    chunk: int = 1  # files per task on a pool or Dask worker (the slow tools: 1, each file reported as it ends)
     prepare: Callable[[list[Any]], Any] | None = None  # the task, made once the jobs are known (replaces ``task``)
     aggregate: Any = None  # report.Aggregate: what the tool reports about all the files together (audit)
 
@@ -265,7 +266,7 @@ def _check(flags: BatchFlags, exact_output: bool) -> Literal["lines", "json", "j
 
 
 def run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoReturn:
-    from .batch import PARALLEL_FROM, interrupted_by, run, workers_for
+    from .batch import interrupted_by, run, workers_for
     from .files import STDIO, Job, OutputRules, collect, plan
     from .report import BatchReport
 
@@ -314,11 +315,11 @@ def run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRetu
             report.problems(found.problems + planned.refused)
             report.skipped(planned.skipped)
         else:
-            jobs = [Job(s.path, None) for s in found.sources]
+            jobs = [Job(s.path, None, size=s.size) for s in found.sources]
             report.expect([s.path for s in found.sources])
             report.problems(found.problems)
     task = spec.prepare(jobs) if spec.prepare is not None and jobs else spec.task
-    workers = workers_for(jobs, flags.jobs, spec.parallel_from or PARALLEL_FROM)
+    workers = workers_for(jobs, flags.jobs, spec.parallel_from)
     if spec.max_workers is not None and flags.jobs == 0:
         workers = min(workers, spec.max_workers)
     dask = (flags.executor == "dask" or flags.scheduler is not None) and stdin_data is None and flags.out != STDIO
@@ -335,7 +336,7 @@ def run_batch(spec: BatchSpec, flags: BatchFlags, writes: bool = True) -> NoRetu
             dask=dask,
             progress=progress,
             label=spec.label,
-            dask_chunk=spec.dask_chunk,
+            chunk=spec.chunk,
         )
     except KeyboardInterrupt:
         interrupted = interrupted_by()

@@ -20,6 +20,7 @@ output and nothing existing is replaced unless asked:
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -62,24 +63,46 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def read_input(path: Path) -> bytes:
-    """The bytes of a regular file. Opened without blocking and checked on the open descriptor, so a
-    FIFO or device is refused even if it replaced the file after it was listed."""
+def _open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """A descriptor on a regular file and its status. Opened without blocking and checked on the open
+    descriptor, so a FIFO or device is refused even if it replaced the file after it was listed."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotRegularFileError(0, f"not a regular file ({kind_of(mode)})", str(path))
-        return handle.read()
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise NotRegularFileError(0, f"not a regular file ({kind_of(st.st_mode)})", str(path))
+    return fd, st
+
+
+def open_input(path: Path) -> io.BufferedReader:
+    """A regular file, opened for reading (``_open_regular``): for reading parts of it."""
+    fd, _ = _open_regular(path)
+    return os.fdopen(fd, "rb")
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of a regular file (``_open_regular``). Read with one call of the size the check saw,
+    then to the end (the file may have grown): a batch reads thousands of files, and a buffered file
+    object would add four system calls to each."""
+    fd, st = _open_regular(path)
+    try:
+        data = os.read(fd, st.st_size + 1)
+        more = []
+        while chunk := os.read(fd, 1 << 20):
+            more.append(chunk)
+        return data + b"".join(more) if more else data
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
 class Source:
     """An input file: ``path`` as named or found; ``top`` is the directory named on the command line
-    it was found under (None when the file itself was named)."""
+    it was found under (None when the file itself was named); ``size`` its bytes when listed."""
 
     path: Path
     top: Path | None = None
+    size: int = 0
 
 
 @dataclass
@@ -117,7 +140,7 @@ def collect(
             found.notes.append((path, f"same file as {seen[ident]}: processed once"))
             return
         seen[ident] = path
-        found.sources.append(Source(path, top))
+        found.sources.append(Source(path, top, st.st_size))
 
     for path in paths:
         try:
@@ -218,7 +241,8 @@ class Job:
     """One input and where its result goes. ``output`` is None for a tool that writes nothing
     (inspect) and ``STDIO`` for standard output; ``alternatives`` are other names reserved for the
     result when its format is decided by its content (a HEIC becomes .jpg, or .png with alpha);
-    ``data`` holds standard input's bytes."""
+    ``data`` holds standard input's bytes; ``size`` is the input's size when listed (what the batch
+    weighs to choose its job count)."""
 
     source: Path
     output: Path | None
@@ -227,6 +251,7 @@ class Job:
     overwrite: bool = False
     keep_mtime: bool = True
     data: bytes | None = None
+    size: int = 0
 
 
 @dataclass
@@ -333,7 +358,7 @@ def plan(
                 result.jobs.append(job)
             continue
         if rules.out == STDIO:
-            result.jobs.append(Job(path, STDIO))
+            result.jobs.append(Job(path, STDIO, size=source.size))
             continue
         suffixes = suffixes_for(path) if suffixes_for is not None else (path.suffix,)
         base = [_output_name(source, rules, s, 1) for s in suffixes]
@@ -355,7 +380,7 @@ def plan(
                 reason = f"{existing} already exists (--overwrite replaces it, --skip-existing skips this input)"
                 result.refused.append((path, reason))
             continue
-        result.jobs.append(Job(path, names[0], tuple(names[1:]), overwrite=rules.overwrite))
+        result.jobs.append(Job(path, names[0], tuple(names[1:]), overwrite=rules.overwrite, size=source.size))
     return result
 
 
@@ -372,4 +397,4 @@ def _in_place_job(path: Path, rules: OutputRules) -> tuple[Job | None, str]:
             f"--in-place refused: this file has {st.st_nlink} hard links, and replacing it would leave the "
             "original (metadata included) under the other names; write a copy with -o DIR instead"
         )
-    return Job(path, target, in_place=True, overwrite=True, keep_mtime=rules.keep_mtime), ""
+    return Job(path, target, in_place=True, overwrite=True, keep_mtime=rules.keep_mtime, size=st.st_size), ""

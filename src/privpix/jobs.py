@@ -93,6 +93,8 @@ def audit_job(job: Job, task: tuple[Any, bool]) -> Outcome:
     from .tools.audit import audit_photo
 
     strip_options, thumbnails = task
+    if strip_options is None and not thumbnails and job.data is None:
+        return _audit_sparsely(job)
 
     def work(data: bytes) -> tuple[bytes | None, dict[str, Any], Path | None]:
         photo = audit_photo(data, str(job.source), thumbnails=thumbnails)
@@ -105,6 +107,19 @@ def audit_job(job: Job, task: tuple[Any, bool]) -> Outcome:
         return strip(data, strip_options).data, photo.to_json(), job.output
 
     return _process(job, work)
+
+
+def _audit_sparsely(job: Job) -> Outcome:
+    """The audit alone reads around the picture data, not the whole file (tools/audit/read.py)."""
+    from .tools.audit.read import audit_file
+
+    try:
+        photo, _ = audit_file(job.source, str(job.source))
+    except OSError as err:
+        return Outcome(job, None, describe(err))
+    if photo.error is not None:
+        return Outcome(job, None, photo.error)
+    return Outcome(job, photo.to_json(), None)
 
 
 def strip_job(job: Job, options: Any) -> Outcome:

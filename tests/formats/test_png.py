@@ -548,3 +548,44 @@ def test_exiftool_judge_sees_the_metadata_of_the_originals() -> None:
     assert any(k.startswith("XMP-") for k in leaks) and any(k.startswith("IPTC:") for k in leaks)
     assert any(k.startswith("GPS:") for k in exiftool_leaks(CORPUS / "derived_parrot_16bit_gray.png"))
     assert any(k.startswith("PNG:Comment") for k in exiftool_leaks(CORPUS / "skimage_astronaut.png"))
+
+
+def _run_length_zlib_byte_by_byte(payload: bytes) -> bytes:
+    """run_length_zlib as first written (a Python loop over every byte): the bits both engines agree on."""
+    from privpix.formats.png import _RUN_BITS, _SYMBOL_BITS
+
+    bits = ["1", "10"]
+    i = 0
+    while i < len(payload):
+        byte = payload[i]
+        run = 1
+        while i + run < len(payload) and payload[i + run] == byte and run < 259:
+            run += 1
+        bits.append(_SYMBOL_BITS[byte])
+        if run >= 4:
+            bits.append(_RUN_BITS[run - 1])
+        else:
+            bits.extend([_SYMBOL_BITS[byte]] * (run - 1))
+        i += run
+    bits.append(_SYMBOL_BITS[256])
+    stream = "".join(bits)
+    stream += "0" * (-len(stream) % 8)
+    return b"\x78\x01" + int(stream[::-1], 2).to_bytes(len(stream) // 8, "little") + zlib.adler32(payload).to_bytes(4, "big")
+
+
+def test_run_length_zlib_writes_the_same_bits_as_the_byte_loop_and_inflates_back() -> None:
+    """The run finder (a regular expression, literals looked up together) must write exactly what the
+    byte-by-byte loop wrote (the TypeScript engine writes those bits too): runs of every length around
+    the 3/4 and 259/260 limits, at the start, the end, and between literals."""
+    import random
+
+    from privpix.formats.png import run_length_zlib
+
+    rng = random.Random(11)
+    cases = [b"", b"a", b"aaa", b"aaaa", b"\x00" * 259, b"\x00" * 260, b"\x00" * 262, b"\x00" * 263, b"\xff" * 1000]
+    cases += [bytes([7]) * n + b"xyz" + bytes([7]) * m for n in (1, 3, 4, 5, 258, 259, 260, 518, 519) for m in (0, 2, 4, 300)]
+    cases += [bytes(rng.choice((0, 0, 0, 1, 2, 255)) for _ in range(rng.randrange(1, 3000))) for _ in range(40)]
+    for payload in cases:
+        written = run_length_zlib(payload)
+        assert written == _run_length_zlib_byte_by_byte(payload), payload[:40]
+        assert zlib.decompress(written) == payload

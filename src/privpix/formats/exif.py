@@ -9,10 +9,10 @@ any groups the user asked to keep) in the source's byte order so kept values are
 from __future__ import annotations
 
 import math
-import string
 import struct
 from dataclasses import dataclass, field
 
+from . import makernotes
 from .errors import FormatError
 from .findings import Finding, format_bytes, format_fixed, plural, trim
 
@@ -28,6 +28,7 @@ TAG_MAKERNOTE = 0x927C
 TAG_THUMB_OFFSET = 0x0201
 TAG_THUMB_LENGTH = 0x0202
 TAG_MAKE = 0x010F
+TAG_MODEL = 0x0110
 
 # What each keep-group carries over, per IFD. Serial numbers and owner names are in no group: a
 # photographer keeping "camera" wants settings, not a fingerprint.
@@ -112,6 +113,8 @@ class Exif:
     interop: Ifd | None = None
     ifd1: Ifd | None = None
     warnings: list[str] = field(default_factory=list)
+    data: bytes = field(default=b"", repr=False)
+    """The bytes the entries' offsets count from (the block, or a TIFF file): maker notes point into it."""
 
     @property
     def orientation(self) -> int | None:
@@ -207,7 +210,7 @@ def parse(tiff: bytes, fmt: str = "EXIF", base: int = 0) -> Exif:
     e = "<" if little else ">"
     if len(tiff) < 8:
         raise FormatError(fmt, base, "expected an 8-byte TIFF header", f"{len(tiff)} bytes")
-    exif = Exif(little=little)
+    exif = Exif(little=little, data=tiff)
     budget = ReadBudget(len(tiff))
     exif.ifd0 = read_ifd(tiff, struct.unpack_from(e + "I", tiff, 4)[0], little, fmt, exif.warnings, base, budget)
     seen = {exif.ifd0.offset}
@@ -328,23 +331,6 @@ _TEXT_TAGS: dict[str, dict[int, tuple[str, str, str]]] = {
     },
 }
 
-_MAKERNOTE_VENDORS = (
-    (b"Nikon", "Nikon"),
-    (b"OLYMPUS", "Olympus"),
-    (b"OLYMP", "Olympus"),
-    (b"Apple iOS", "Apple"),
-    (b"FUJIFILM", "Fujifilm"),
-    (b"Panasonic", "Panasonic"),
-    (b"SONY", "Sony"),
-    (b"PENTAX", "Pentax"),
-    (b"AOC", "Pentax"),
-    (b"SAMSUNG", "Samsung"),
-    (b"LEICA", "Leica"),
-    (b"Ricoh", "Ricoh"),
-    (b"RICOH", "Ricoh"),
-    (b"SIGMA", "Sigma"),
-)
-
 
 def _decode(entry: Entry, how: str) -> str:
     if how == "xp":
@@ -424,19 +410,18 @@ def _gps_findings(exif: Exif, block: str, offset: int, length: int) -> list[Find
     return out
 
 
-_TO_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
-_TO_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
-
-def _makernote_vendor(raw: bytes, make: str) -> str:
-    for prefix, name in _MAKERNOTE_VENDORS:
-        if raw.startswith(prefix):
-            return name
-    if not make:
-        return "vendor"
-    word = make.split(" ")[0]
-    # ASCII-only case mapping: Unicode title-casing differs between Python and JavaScript
-    return word[:1].translate(_TO_UPPER) + word[1:].translate(_TO_LOWER)
+def _makernote_findings(exif: Exif, note: Entry, block: str, offset: int, length: int) -> list[Finding]:
+    """The serial numbers the maker notes hold (block "<block> MakerNotes"), then the notes themselves."""
+    ifd0 = exif.ifd0.entries if exif.ifd0 else {}
+    make = text(ifd0[TAG_MAKE]) if TAG_MAKE in ifd0 else ""
+    model = text(ifd0[TAG_MODEL]) if TAG_MODEL in ifd0 else ""
+    out = [
+        Finding("device", serial.label, serial.value, f"{block} MakerNotes", offset, length)
+        for serial in makernotes.serials(exif.data, note, exif.little, make, model)
+    ]
+    value = f"{makernotes.vendor(note.raw, make)}, {format_bytes(len(note.raw))} of vendor data (can hold serial numbers)"
+    out.append(Finding("blocks", "MakerNotes", value, block, offset, length))
+    return out
 
 
 def findings(exif: Exif, block: str, offset: int, length: int, *, orientation: bool = True) -> list[Finding]:
@@ -455,19 +440,7 @@ def findings(exif: Exif, block: str, offset: int, length: int, *, orientation: b
             if value:
                 out.append(Finding(category, label, value, block, offset, length))
     if exif.exif is not None and TAG_MAKERNOTE in exif.exif.entries:
-        note = exif.exif.entries[TAG_MAKERNOTE]
-        make_entry = exif.ifd0.entries.get(TAG_MAKE) if exif.ifd0 else None
-        vendor = _makernote_vendor(note.raw, text(make_entry) if make_entry else "")
-        out.append(
-            Finding(
-                "blocks",
-                "MakerNotes",
-                f"{vendor}, {format_bytes(len(note.raw))} of vendor data (can hold serial numbers)",
-                block,
-                offset,
-                length,
-            )
-        )
+        out.extend(_makernote_findings(exif, exif.exif.entries[TAG_MAKERNOTE], block, offset, length))
     thumb = exif.thumbnail()
     if thumb is not None:
         out.append(Finding("embedded", "EXIF thumbnail", f"JPEG, {format_bytes(thumb[1])}", block, offset, length))

@@ -25,6 +25,7 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
 # keys are not). A label missing here gets its lower-cased words joined by "_" (``finding_key``).
 FINDING_KEYS: dict[str, str] = {
     "Accessibility text": "accessibility_text",
+    "Accessory serial number": "accessory_serial_number",
     "Alpha channel": "alpha_channel",
     "Application extension": "application_extension",
     "Artist": "artist",
@@ -76,6 +77,7 @@ FINDING_KEYS: dict[str, str] = {
     "Host computer": "host_computer",
     "ICC profile": "icc_profile",
     "Image unique ID": "image_unique_id",
+    "Internal serial number": "internal_serial_number",
     "IPTC": "iptc",
     "Item groups": "item_groups",
     "Item protection": "item_protection",

@@ -168,24 +168,23 @@ def _box_at(data: bytes, pos: int, end: int, fmt: str, parent: str, top: bool) -
         raise FormatError(fmt, pos, f"expected a box header inside {parent}, but {parent} ends at byte {end}")
     size = u32be(data, pos, fmt, "a box size")
     kind = _fourcc(data, pos + 4)
-    shown = _show(kind)
-    header = 8
+    if 8 <= size:
+        return Box(kind, pos, pos + size, pos + 8)
+    shown = _show(kind)  # the rarer sizes, and the errors, from here on
     if size == 1:
         if pos + 16 > end:
             raise FormatError(
                 fmt, pos, f"expected a 64-bit size for the '{shown}' box inside {parent}, but {parent} ends at byte {end}"
             )
         size = u64be(data, pos + 8, fmt, f"the 64-bit size of the '{shown}' box")
-        header = 16
         if size < 16:
             raise FormatError(fmt, pos, f"the '{shown}' box has a 64-bit size of {size}, smaller than its 16-byte header")
-    elif size == 0:
+        return Box(kind, pos, pos + size, pos + 16)
+    if size == 0:
         if not top:
             raise FormatError(fmt, pos, f"the '{shown}' box inside {parent} has size 0 (only allowed for the last top-level box)")
-        size = end - pos
-    elif size < 8:
-        raise FormatError(fmt, pos, f"the '{shown}' box has size {size}, smaller than its 8-byte header")
-    return Box(kind, pos, pos + size, pos + header)
+        return Box(kind, pos, end, pos + 8)
+    raise FormatError(fmt, pos, f"the '{shown}' box has size {size}, smaller than its 8-byte header")
 
 
 def _children(data: bytes, start: int, end: int, fmt: str, parent: str) -> list[Box]:
@@ -227,10 +226,11 @@ class _Cursor:
     def uint(self, n: int, what: str) -> int:
         if n == 0:
             return 0
-        self._need(n, what)
-        value = int.from_bytes(self.data[self.pos : self.pos + n], "big")
-        self.pos += n
-        return value
+        start, stop = self.pos, self.pos + n
+        if stop > self.end:
+            self._need(n, what)  # raises, naming the field
+        self.pos = stop
+        return int.from_bytes(self.data[start:stop], "big")
 
     def fourcc(self, what: str) -> str:
         self._need(4, what)
@@ -960,10 +960,14 @@ def read_metadata(data: bytes) -> Inspection:
 # ---- strip --------------------------------------------------------------------------------------------
 
 
+def _box_header(kind: str, payload_size: int) -> bytes:
+    if 8 + payload_size <= MAX_U32:
+        return pack_u32be(8 + payload_size) + kind.encode("latin-1")
+    return pack_u32be(1) + kind.encode("latin-1") + pack_u64be(16 + payload_size)
+
+
 def _box(kind: str, payload: bytes) -> bytes:
-    if 8 + len(payload) <= MAX_U32:
-        return pack_u32be(8 + len(payload)) + kind.encode("latin-1") + payload
-    return pack_u32be(1) + kind.encode("latin-1") + pack_u64be(16 + len(payload)) + payload
+    return _box_header(kind, len(payload)) + payload
 
 
 def _full_box(kind: str, version: int, flags: int, payload: bytes) -> bytes:
@@ -1052,13 +1056,19 @@ def _canonical_ftyp(data: bytes, ftyp: Box) -> bytes:
     return _box("ftyp", brands[0] + bytes(4) + b"".join(compatible))
 
 
-def _item_payload(data: bytes, heif: Heif, loc: Location) -> bytes:
-    """A kept item's bytes; a grid's description is cut to its defined size (8 or 12 bytes)."""
-    payload = item_bytes(data, heif, loc)
-    if heif.items[loc.id].type == "grid" and len(payload) >= 2:
-        size = 12 if payload[1] & 1 else 8
-        return payload[:size] if len(payload) >= size else payload
-    return payload
+def _item_parts(data: bytes, view: memoryview, heif: Heif, loc: Location) -> list[bytes | memoryview]:
+    """A kept item's bytes, as views of its extents in ``data`` (``view``) when they are copied
+    unchanged (the coded image: megabytes, copied once, when the output is joined); a grid's
+    description is cut to its defined size (8 or 12 bytes)."""
+    if heif.items[loc.id].type == "grid":
+        payload = item_bytes(data, heif, loc)
+        size = 12 if len(payload) >= 2 and payload[1] & 1 else 8
+        return [payload[:size] if len(payload) >= size else payload]
+    base = 0
+    if loc.method == 1:
+        assert heif.idat is not None
+        base = heif.idat.payload
+    return [view[base + off : base + off + length] for off, length in loc.extents]
 
 
 def _stripped_iprp(data: bytes, heif: Heif, kept: set[int], options: StripOptions, big_ids: bool) -> bytes:
@@ -1132,7 +1142,8 @@ class _Placed:
 
     items: list[tuple[int, int, int, int]]  # (item, method, offset in its store, length), in iloc order
     idat: bytes
-    mdat: bytes
+    mdat: list[bytes | memoryview]  # the payload of mdat, in parts (joined once, with the whole file)
+    mdat_size: int
 
 
 def _place_item_data(data: bytes, heif: Heif, kept: set[int], written: set[int], exif: tuple[int, bytes] | None) -> _Placed:
@@ -1140,18 +1151,26 @@ def _place_item_data(data: bytes, heif: Heif, kept: set[int], written: set[int],
         raise UnsupportedError(heif.fmt, -1, "the kept items' data overlap: the stripped file would repeat the same bytes")
     placed: list[tuple[int, int, int, int]] = []
     idat = bytearray()
-    mdat = bytearray()
+    mdat: list[bytes | memoryview] = []
+    mdat_size = 0
+    view = memoryview(data)
     for loc in heif.locations.values():
         if loc.id not in written:
             continue
+        parts: list[bytes | memoryview]
         if exif is not None and loc.id == exif[0]:
-            payload, method = exif[1], 0
+            parts, method = [exif[1]], 0
         else:
-            payload, method = _item_payload(data, heif, loc), loc.method
-        store = idat if method == 1 else mdat
-        placed.append((loc.id, method, len(store), len(payload)))
-        store += payload
-    return _Placed(placed, bytes(idat), bytes(mdat))
+            parts, method = _item_parts(data, view, heif, loc), loc.method
+        length = sum(len(part) for part in parts)
+        if method == 1:
+            placed.append((loc.id, method, len(idat), length))
+            idat += b"".join(parts)
+        else:
+            placed.append((loc.id, method, mdat_size, length))
+            mdat += parts
+            mdat_size += length
+    return _Placed(placed, bytes(idat), mdat, mdat_size)
 
 
 def _iloc(placed: _Placed, version: int, offset_size: int, length_size: int, mdat_start: int) -> bytes:
@@ -1188,17 +1207,17 @@ def _assemble(data: bytes, heif: Heif, boxes: bytes, placed: _Placed, big_ids: b
     )
     head = hdlr + dinf + pitm + boxes
     ftyp = _canonical_ftyp(data, heif.ftyp)
-    mdat_header = 8 if 8 + len(placed.mdat) <= MAX_U32 else 16
+    mdat_header = _box_header("mdat", placed.mdat_size)
 
     def meta_for(offset_size: int) -> tuple[bytes, int]:
         probe = _full_box("meta", 0, 0, head + _iloc(placed, version, offset_size, length_size, 0))
-        start = len(ftyp) + len(probe) + mdat_header
+        start = len(ftyp) + len(probe) + len(mdat_header)
         return _full_box("meta", 0, 0, head + _iloc(placed, version, offset_size, length_size, start)), start
 
     meta, mdat_start = meta_for(4)
     if any(m == 0 and mdat_start + off > MAX_U32 for _, m, off, _ in placed.items):
         meta, mdat_start = meta_for(8)
-    return ftyp + meta + (_box("mdat", placed.mdat) if placed.mdat else b"")
+    return b"".join([ftyp, meta, *([mdat_header, *placed.mdat] if placed.mdat_size else [])])
 
 
 def strip(data: bytes, options: StripOptions) -> bytes:

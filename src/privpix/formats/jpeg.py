@@ -185,25 +185,109 @@ def _app_name(seg: Segment, data: bytes) -> str:
     return f"APP{seg.marker - APP0}" + (f" {label}" if label else "")
 
 
-def _mpf_images(payload: bytes) -> tuple[int, int]:
-    """(count, bytes) of the secondary images an MPF index lists."""
+def _mpf_entries(payload: bytes) -> list[tuple[int, int]]:
+    """(size, offset) of every image an MPF index lists; the first image (offset 0) is this one."""
     try:
         info = exif_mod.parse(payload[4:], "MPF")
     except FormatError:
-        return (0, 0)
+        return []
     entry = info.ifd0.entries.get(0xB002) if info.ifd0 else None
     if entry is None:
-        return (0, 0)
-    # each MP entry is 16 bytes: attribute, size, offset, two dependent-image numbers; the first
-    # image (offset 0) is this one
+        return []
+    # each MP entry is 16 bytes: attribute, size, offset, two dependent-image numbers
     code = ("<" if info.little else ">") + "IIIHH"
     raw = entry.raw
-    extra = [struct.unpack_from(code, raw, i)[1] for i in range(0, len(raw) - 15, 16) if struct.unpack_from(code, raw, i)[2] != 0]
+    return [struct.unpack_from(code, raw, i)[1:3] for i in range(0, len(raw) - 15, 16)]
+
+
+def _mpf_images(payload: bytes) -> tuple[int, int]:
+    """(count, bytes) of the secondary images an MPF index lists."""
+    extra = [size for size, offset in _mpf_entries(payload) if offset != 0]
     return (len(extra), sum(extra))
 
 
+# ---- the metadata-only walk (the audit) ---------------------------------------------------------------
+
+
+def _segments_to_scan(data: bytes) -> tuple[list[Segment], int] | None:
+    """The segments before the first scan and the offset where its data starts, read plainly: None
+    when the file is not laid out so (stray bytes, an end marker before any scan, a segment that
+    overruns ``data``), which only the full walk can tell about."""
+    n = len(data)
+    segments: list[Segment] = []
+    pos = 2
+    while pos + 4 <= n:
+        marker = data[pos + 1]
+        if data[pos] != 0xFF or marker == EOI:
+            return None
+        if marker == 0xFF:  # a fill byte
+            pos += 1
+            continue
+        if marker in STANDALONE or marker == 0x00:
+            segments.append(Segment(marker, pos, pos + 2, pos + 2, pos + 2))
+            pos += 2
+            continue
+        length = u16be(data, pos + 2, FMT, "a segment length")
+        end = pos + 2 + length
+        if length < 2 or end > n:
+            return None
+        segments.append(Segment(marker, pos, end, pos + 4, end))
+        if marker == SOS:
+            return segments, end
+        pos = end
+    return None
+
+
+def image_end_candidates(head: bytes, size: int) -> list[int] | None:
+    """Where the image may end (just past its ff d9), without reading its scans: at the end of the
+    file (``size`` bytes), or, when other images follow it (an MPO, an iPhone's gain map), at the
+    end of the first image as its MPF index gives it. ``head`` is the file from its start to at
+    least its first scan; None when it does not reach that far. A reader that reads a JPEG sparsely
+    reads the two bytes before each (``_layout_to_scan`` checks them)."""
+    found = _segments_to_scan(head)
+    return None if found is None else _end_candidates(head, *found, size)
+
+
+def _end_candidates(head: bytes, segments: list[Segment], scan_start: int, size: int) -> list[int]:
+    candidates = [size]
+    for seg in segments:
+        if seg.marker == APP2 and _head(seg, head, 4) == MPF_ID:
+            candidates.extend(c for c, offset in _mpf_entries(seg.payload(head)) if offset == 0 and scan_start + 2 <= c < size)
+    return sorted(candidates)
+
+
+def _layout_to_scan(data: bytes) -> Layout | None:
+    """The layout as ``parse`` finds it, read without the picture data: the segments up to the first
+    scan, and the image's end: the first of ``image_end_candidates`` that is an ff d9 (a scan cannot
+    hold ff d9, it would end the scan). Everything a photo's metadata holds lies before the first
+    scan (APPn, COM, the frame header), so the entropy-coded data, most of the file, is never read
+    (docs/audit.md). None when the head is not laid out plainly or no candidate is an ff d9 (data
+    after the image, a file cut short): then only the full walk can say what the file holds."""
+    found = _segments_to_scan(data)
+    if found is None:
+        return None
+    segments, scan_start = found
+    candidates = _end_candidates(data, segments, scan_start, len(data))
+    end = next((c for c in candidates if c >= scan_start + 2 and data[c - 2 : c] == b"\xff\xd9"), None)
+    if end is None:
+        return None
+    sos = segments[-1]
+    segments[-1] = Segment(SOS, sos.start, end - 2, sos.payload_start, sos.payload_end)
+    return Layout(segments, end, [])
+
+
+def read_metadata_head(data: bytes) -> Inspection:
+    """``read_metadata`` without reading the picture data when the file's layout allows
+    (``_layout_to_scan``); the full walk otherwise. What the audit reads."""
+    layout = _layout_to_scan(data)
+    return _inspection(data, parse(data) if layout is None else layout)
+
+
 def read_metadata(data: bytes) -> Inspection:
-    layout = parse(data)
+    return _inspection(data, parse(data))
+
+
+def _inspection(data: bytes, layout: Layout) -> Inspection:
     width = height = None
     out: list[Finding] = []
     icc_chunks: list[tuple[int, bytes]] = []

@@ -49,6 +49,7 @@ first byte (its length field) and ``length`` = 12 + data length:
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -306,24 +307,30 @@ def _run_bits(length: int) -> str:
 _RUN_BITS = {length: _run_bits(length) for length in range(3, 259)}
 
 
+# a byte repeated at least 4 times: the runs run_length_zlib writes as matches
+_RUN = re.compile(rb"(.)\1{3,}", re.DOTALL)
+_MAX_RUN = 259  # one literal, then a match of at most 258
+
+
 def run_length_zlib(payload: bytes) -> bytes:
     """``payload`` as a zlib stream of one fixed-Huffman block whose only matches repeat the previous
     byte: runs (the blanked parts of a neutralised colour profile) shrink, and both engines write the
-    same bits, where general compressors differ. Bits are gathered as text in the order deflate
-    writes them (each byte filled from its least significant bit), then packed at once."""
+    same bits, where general compressors differ. A run is written in pieces of at most 259 bytes: the
+    byte, then a match of the rest (bytes one by one when fewer than 3 repeat). Bits are gathered as
+    text in the order deflate writes them (each byte filled from its least significant bit), then
+    packed at once; the bytes between runs are looked up all together."""
     bits = ["1", "10"]  # the final block; fixed Huffman codes (type 1, least significant bit first)
-    i = 0
-    while i < len(payload):
-        byte = payload[i]
-        run = 1
-        while i + run < len(payload) and payload[i + run] == byte and run < 259:
-            run += 1
-        bits.append(_SYMBOL_BITS[byte])
-        if run >= 4:
-            bits.append(_RUN_BITS[run - 1])
-        else:
-            bits.extend([_SYMBOL_BITS[byte]] * (run - 1))
-        i += run
+    literal = _SYMBOL_BITS.__getitem__
+    done = 0
+    for run in _RUN.finditer(payload):
+        start, end = run.span()
+        bits.extend(map(literal, payload[done:start]))
+        code = _SYMBOL_BITS[payload[start]]
+        for piece in range(start, end, _MAX_RUN):
+            length = min(_MAX_RUN, end - piece)
+            bits.append(code + _RUN_BITS[length - 1] if length >= 4 else code * length)
+        done = end
+    bits.extend(map(literal, payload[done:]))
     bits.append(_SYMBOL_BITS[256])  # end of block
     stream = "".join(bits)
     stream += "0" * (-len(stream) % 8)
@@ -564,7 +571,8 @@ def _kept_exif(chunk: Chunk, data: bytes, options: StripOptions) -> bytes | None
 def strip(data: bytes, options: StripOptions) -> bytes:
     layout = parse(data)
     faults = _kept_faults(layout, data)
-    out = [SIGNATURE]
+    view = memoryview(data)
+    out: list[bytes | memoryview] = [SIGNATURE]
     exif_done = icc_done = False
     for chunk in layout.chunks:
         kind = chunk.type
@@ -580,7 +588,7 @@ def strip(data: bytes, options: StripOptions) -> bytes:
                 out.append(_kept_icc(data) or b"")
         elif kind in KEEP:
             if chunk.start not in faults:
-                out.append(data[chunk.start : chunk.end])
+                out.append(view[chunk.start : chunk.end])  # no copy until the join
         elif is_critical(kind):
             raise UnsupportedError(
                 FMT,

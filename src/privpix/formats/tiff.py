@@ -430,7 +430,7 @@ def _page_findings(data: bytes, page: Page, little: bool, warnings: list[str], b
         out.extend(exif_mod.findings(gps_view, f"{block} GPS IFD", *_table_finding_span(data, page.gps, little)))
     # EXIF tags may sit in the Exif IFD or straight in the page IFD: read both, the Exif IFD winning.
     merged = Ifd(page.exif.offset if page.exif else ifd.offset, {**ifd.entries, **(page.exif.entries if page.exif else {})})
-    out.extend(exif_mod.findings(Exif(little=little, ifd0=ifd, exif=merged), block, *span))
+    out.extend(exif_mod.findings(Exif(little=little, ifd0=ifd, exif=merged, data=data), block, *span))
     geo = [t for t in GEOTIFF_TAGS if t in ifd.entries]
     if geo:
         out.append(Finding("location", "GeoTIFF georeferencing", plural(len(geo), "GeoTIFF tag"), block, *span))

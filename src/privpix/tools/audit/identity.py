@@ -19,7 +19,12 @@ _NOUNS: dict[IdentityKind, tuple[str, str]] = {
     "device": ("camera or phone", "cameras or phones"),
     "maker_notes": ("maker-notes format", "maker-notes formats"),
 }
-_SHORT_LABELS = {"body_serial_number": "body ", "lens_serial_number": "lens "}
+_SHORT_LABELS = {
+    "body_serial_number": "body ",
+    "lens_serial_number": "lens ",
+    "internal_serial_number": "internal ",
+    "accessory_serial_number": "accessory ",
+}
 """How a serial number is introduced in the summary ("body 2031…, lens …")."""
 
 

@@ -72,8 +72,10 @@ class AuditSummary:
             headlines.append(f"{located} of {self._photos} photos carry a GPS position, in {plural(len(places), 'place')}.")
         headlines += [g.summary for g in identity if g.kind in ("name", "serial")]
         if self._thumbnails_differ:
+            n = self._thumbnails_differ
             headlines.append(
-                f"{self._thumbnails_differ} photos carry an EXIF thumbnail that shows another picture (cropped or edited since)."
+                f"{plural(n, 'photo')} {'carries' if n == 1 else 'carry'} an EXIF thumbnail that shows another picture "
+                "(cropped or edited since)."
             )
         if self._with_hidden:
             headlines.append(

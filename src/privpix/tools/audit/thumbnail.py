@@ -1,8 +1,9 @@
 """The optional thumbnail check: does the EXIF thumbnail still show another picture than the photo (a
 crop or an edit the thumbnail did not follow)? It decodes, so it is off the audit's fast path: asked
-for with ``privpix audit --thumbnails``. The main image is decoded at a reduced DCT scale where the
-format allows (JPEG: 1/8), the thumbnail in full (it is ~160×120); both are compared small and grey.
-Needs Pillow (the ``encode`` extra)."""
+for with ``privpix audit --thumbnails`` (the web app's option runs web/src/engine/tools/audit/thumbnail.ts,
+the same rule). The main image is decoded at a reduced DCT scale where the format allows (JPEG: 1/8),
+the thumbnail in full (it is ~160×120); both are compared small and grey. Needs Pillow (the ``encode``
+extra)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import math
 
 from ...formats import exif as exif_mod
 from ...formats.errors import FormatError
+from .types import PhotoAudit
 
 COMPARE_SIZE = 24
 """Both pictures are compared at this many pixels a side."""
@@ -18,6 +20,8 @@ DIFFERS_ABOVE = 0.12
 corpus's untouched camera files stay below 0.06 (bench/audit_thumbnails.py prints the scores)."""
 ASPECT_TOLERANCE = 0.06
 """Shapes whose width/height ratios differ by more than this (log ratio) are different framings."""
+DIFFERS_REASON = "EXIF thumbnail differs from the picture: it may show what was cropped or edited out"
+"""The reason a differing thumbnail adds (the web app's check says the same)."""
 _BLACK = 8
 """When the shapes differ, bars this dark around a thumbnail are padding (cameras letterbox 3:2
 photos into 160×120)."""
@@ -77,3 +81,23 @@ def thumbnail_difference(data: bytes) -> float | None:
     a = ImageOps.autocontrast(grey_main.resize(size, Image.Resampling.BOX))
     b = ImageOps.autocontrast(grey_thumb.resize(size, Image.Resampling.BOX))
     return ImageStat.Stat(ImageChops.difference(a, b)).mean[0] / 255
+
+
+def check_thumbnail(data: bytes, photo: PhotoAudit) -> None:
+    """The check on one audited photo (``data``: the whole file): marks its EXIF thumbnail ``differs``,
+    and a differing one adds ``DIFFERS_REASON`` after the GPS reason and makes the photo at least
+    medium risk (it may show what was cropped or edited out)."""
+    thumbs = [h for h in photo.hidden if h.key == "exif_thumbnail"]
+    if not thumbs:
+        return
+    difference = thumbnail_difference(data)
+    if difference is None:
+        return
+    differs = difference > DIFFERS_ABOVE
+    for h in thumbs:
+        h.differs = differs
+    if differs:
+        high = sum(1 for r in photo.reasons if r.startswith("GPS position: "))
+        photo.reasons.insert(high, DIFFERS_REASON)
+        if photo.risk in ("low", "none"):
+            photo.risk = "medium"

@@ -10,6 +10,7 @@
 import { type Bytes, ByteWriter, packU16, packU32, readI32, readU16, readU32, untilNul, utf16, utf8 } from './binary';
 import { FormatError } from './errors';
 import { type Finding, finding, formatBytes, formatFixed, plural, trim } from './findings';
+import * as makernotes from './makernotes';
 
 export const TYPE_SIZES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4 };
 export const TYPE_SHORT = 3;
@@ -23,6 +24,7 @@ export const TAG_MAKERNOTE = 0x927c;
 export const TAG_THUMB_OFFSET = 0x0201;
 export const TAG_THUMB_LENGTH = 0x0202;
 export const TAG_MAKE = 0x010f;
+export const TAG_MODEL = 0x0110;
 
 export type IfdName = 'ifd0' | 'exif' | 'gps';
 
@@ -79,6 +81,8 @@ export class Exif {
   interop: Ifd | null = null;
   ifd1: Ifd | null = null;
   warnings: string[] = [];
+  /** The bytes the entries' offsets count from (the block, or a TIFF file): maker notes point into it. */
+  data: Bytes = new Uint8Array(0);
 
   constructor(readonly little: boolean) {}
 
@@ -190,6 +194,7 @@ export function parse(tiff: Bytes, fmt = 'EXIF', base = 0): Exif {
   const little = byteOrder(tiff, fmt, base);
   if (tiff.length < 8) throw new FormatError(fmt, base, 'expected an 8-byte TIFF header', `${tiff.length} bytes`);
   const exif = new Exif(little);
+  exif.data = tiff;
   const budget = new ReadBudget(tiff.length);
   const ifd0 = readIfd(tiff, readU32(tiff, 4, little), little, fmt, exif.warnings, base, budget);
   exif.ifd0 = ifd0;
@@ -321,23 +326,6 @@ const TEXT_TAGS: Record<'ifd0' | 'exif', readonly TagRow[]> = {
   ],
 };
 
-const MAKERNOTE_VENDORS: readonly (readonly [string, string])[] = [
-  ['Nikon', 'Nikon'],
-  ['OLYMPUS', 'Olympus'],
-  ['OLYMP', 'Olympus'],
-  ['Apple iOS', 'Apple'],
-  ['FUJIFILM', 'Fujifilm'],
-  ['Panasonic', 'Panasonic'],
-  ['SONY', 'Sony'],
-  ['PENTAX', 'Pentax'],
-  ['AOC', 'Pentax'],
-  ['SAMSUNG', 'Samsung'],
-  ['LEICA', 'Leica'],
-  ['Ricoh', 'Ricoh'],
-  ['RICOH', 'Ricoh'],
-  ['SIGMA', 'Sigma'],
-];
-
 function decode(entry: Entry, how: Decoder): string {
   if (how === 'xp') return xpText(entry);
   if (how === 'comment') return userComment(entry);
@@ -403,14 +391,17 @@ function gpsFindings(exif: Exif, block: string, offset: number, length: number):
   return out;
 }
 
-function makernoteVendor(raw: Bytes, make: string): string {
-  for (const [prefix, name] of MAKERNOTE_VENDORS) {
-    if (raw.length >= prefix.length && String.fromCharCode(...raw.subarray(0, prefix.length)) === prefix) return name;
-  }
-  if (!make) return 'vendor';
-  const word = make.split(' ')[0]!;
-  // ASCII-only case mapping: Unicode title-casing differs between Python and JavaScript
-  return word.slice(0, 1).replace(/[a-z]/g, (c) => c.toUpperCase()) + word.slice(1).replace(/[A-Z]/g, (c) => c.toLowerCase());
+/** The serial numbers the maker notes hold (block "<block> MakerNotes"), then the notes themselves. */
+function makernoteFindings(exif: Exif, note: Entry, block: string, offset: number, length: number): Finding[] {
+  const makeEntry = exif.ifd0?.entries.get(TAG_MAKE);
+  const modelEntry = exif.ifd0?.entries.get(TAG_MODEL);
+  const make = makeEntry ? text(makeEntry) : '';
+  const model = modelEntry ? text(modelEntry) : '';
+  const out = makernotes.serials(exif.data, note, exif.little, make, model)
+    .map((serial) => finding('device', serial.label, serial.value, `${block} MakerNotes`, offset, length));
+  const value = `${makernotes.vendor(note.raw, make)}, ${formatBytes(note.raw.length)} of vendor data (can hold serial numbers)`;
+  out.push(finding('blocks', 'MakerNotes', value, block, offset, length));
+  return out;
 }
 
 /**
@@ -430,14 +421,7 @@ export function findings(exif: Exif, block: string, offset: number, length: numb
     }
   }
   const note = exif.exif?.entries.get(TAG_MAKERNOTE);
-  if (note !== undefined) {
-    const makeEntry = exif.ifd0?.entries.get(TAG_MAKE);
-    const vendor = makernoteVendor(note.raw, makeEntry ? text(makeEntry) : '');
-    out.push(
-      finding('blocks', 'MakerNotes', `${vendor}, ${formatBytes(note.raw.length)} of vendor data (can hold serial numbers)`,
-        block, offset, length),
-    );
-  }
+  if (note !== undefined) out.push(...makernoteFindings(exif, note, block, offset, length));
   const thumb = exif.thumbnail();
   if (thumb !== null) out.push(finding('embedded', 'EXIF thumbnail', `JPEG, ${formatBytes(thumb[1])}`, block, offset, length));
   const value = exif.orientation;

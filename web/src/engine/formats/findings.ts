@@ -23,6 +23,7 @@ export const CATEGORIES: ReadonlyArray<readonly [Category, string]> = [
  *  joined by "_" (`findingKey`). */
 const FINDING_KEYS: Readonly<Record<string, string>> = {
   "Accessibility text": 'accessibility_text',
+  "Accessory serial number": 'accessory_serial_number',
   "Alpha channel": 'alpha_channel',
   "Application extension": 'application_extension',
   "Artist": 'artist',
@@ -74,6 +75,7 @@ const FINDING_KEYS: Readonly<Record<string, string>> = {
   "Host computer": 'host_computer',
   "ICC profile": 'icc_profile',
   "Image unique ID": 'image_unique_id',
+  "Internal serial number": 'internal_serial_number',
   "IPTC": 'iptc',
   "Item groups": 'item_groups',
   "Item protection": 'item_protection',

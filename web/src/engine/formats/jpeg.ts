@@ -173,32 +173,112 @@ function appName(seg: Segment, data: Bytes): string {
   return `APP${seg.marker - APP0}` + (label ? ` ${label}` : '');
 }
 
-/** [count, bytes] of the secondary images an MPF index lists. */
-function mpfImages(payload: Bytes): [number, number] {
+/** [size, offset] of every image an MPF index lists; the first image (offset 0) is this one. */
+function mpfEntries(payload: Bytes): [number, number][] {
   let info: exifMod.Exif;
   try {
     info = exifMod.parse(payload.subarray(4), 'MPF');
   } catch (err) {
-    if (err instanceof FormatError) return [0, 0];
+    if (err instanceof FormatError) return [];
     throw err;
   }
   const entry = info.ifd0?.entries.get(0xb002);
-  if (entry === undefined) return [0, 0];
-  // each MP entry is 16 bytes: attribute, size, offset, two dependent-image numbers; the first
-  // image (offset 0) is this one
+  if (entry === undefined) return [];
+  // each MP entry is 16 bytes: attribute, size, offset, two dependent-image numbers
   const raw = entry.raw;
-  let count = 0, total = 0;
-  for (let i = 0; i + 15 < raw.length; i += 16) {
-    if (readU32(raw, i + 8, info.little) !== 0) {
-      count += 1;
-      total += readU32(raw, i + 4, info.little);
+  const out: [number, number][] = [];
+  for (let i = 0; i + 15 < raw.length; i += 16) out.push([readU32(raw, i + 4, info.little), readU32(raw, i + 8, info.little)]);
+  return out;
+}
+
+/** [count, bytes] of the secondary images an MPF index lists. */
+function mpfImages(payload: Bytes): [number, number] {
+  const extra = mpfEntries(payload).filter(([, offset]) => offset !== 0);
+  return [extra.length, extra.reduce((sum, [size]) => sum + size, 0)];
+}
+
+// ---- the metadata-only walk (the audit) ---------------------------------------------------------------
+
+/**
+ * The segments before the first scan and the offset where its data starts, read plainly: null when
+ * the file is not laid out so (stray bytes, an end marker before any scan, a segment that overruns
+ * `data`), which only the full walk can tell about.
+ */
+function segmentsToScan(data: Bytes): [Segment[], number] | null {
+  const n = data.length;
+  const segments: Segment[] = [];
+  let pos = 2;
+  while (pos + 4 <= n) {
+    const marker = data[pos + 1]!;
+    if (data[pos] !== 0xff || marker === EOI) return null;
+    if (marker === 0xff) {
+      pos += 1; // a fill byte
+      continue;
     }
+    if (isStandalone(marker) || marker === 0x00) {
+      segments.push({ marker, start: pos, end: pos + 2, payloadStart: pos + 2, payloadEnd: pos + 2 });
+      pos += 2;
+      continue;
+    }
+    const length = (data[pos + 2]! << 8) | data[pos + 3]!;
+    const end = pos + 2 + length;
+    if (length < 2 || end > n) return null;
+    segments.push({ marker, start: pos, end, payloadStart: pos + 4, payloadEnd: end });
+    if (marker === SOS) return [segments, end];
+    pos = end;
   }
-  return [count, total];
+  return null;
+}
+
+/**
+ * Where the image may end (just past its ff d9), without reading its scans: at the end of the file
+ * (`size` bytes), or, when other images follow it (an MPO, an iPhone's gain map), at the end of the
+ * first image as its MPF index gives it. `head` is the file from its start to at least its first
+ * scan; null when it does not reach that far. A reader that reads a JPEG sparsely reads the two
+ * bytes before each (`layoutToScan` checks them).
+ */
+export function imageEndCandidates(head: Bytes, size: number): number[] | null {
+  const found = segmentsToScan(head);
+  return found === null ? null : endCandidates(head, found[0], found[1], size);
+}
+
+function endCandidates(head: Bytes, segments: Segment[], scanStart: number, size: number): number[] {
+  const candidates = [size];
+  for (const seg of segments) {
+    if (seg.marker !== APP2 || !startsWith(payloadOf(seg, head), MPF_ID)) continue;
+    for (const [c, offset] of mpfEntries(payloadOf(seg, head))) if (offset === 0 && scanStart + 2 <= c && c < size) candidates.push(c);
+  }
+  return candidates.sort((a, b) => a - b);
+}
+
+/**
+ * The layout as `parse` finds it, read without the picture data: the segments up to the first scan,
+ * and the image's end: the first of `imageEndCandidates` that is an ff d9 (a scan cannot hold ff d9,
+ * it would end the scan). Everything a photo's metadata holds lies before the first scan (APPn, COM,
+ * the frame header), so the entropy-coded data, most of the file, is never read (docs/audit.md).
+ * Null when the head is not laid out plainly or no candidate is an ff d9 (data after the image, a
+ * file cut short): then only the full walk can say what the file holds.
+ */
+function layoutToScan(data: Bytes): Layout | null {
+  const found = segmentsToScan(data);
+  if (found === null) return null;
+  const [segments, scanStart] = found;
+  const end = endCandidates(data, segments, scanStart, data.length).find((c) => c >= scanStart + 2 && data[c - 2] === 0xff && data[c - 1] === EOI);
+  if (end === undefined) return null;
+  segments[segments.length - 1] = { ...segments[segments.length - 1]!, end: end - 2 };
+  return { segments, eoiEnd: end, warnings: [], damaged: null };
+}
+
+/** `readMetadata` without reading the picture data when the file's layout allows (`layoutToScan`); the full walk otherwise. What the audit reads. */
+export function readMetadataHead(data: Bytes): Inspection {
+  return inspection(data, layoutToScan(data) ?? parse(data));
 }
 
 export function readMetadata(data: Bytes): Inspection {
-  const layout = parse(data);
+  return inspection(data, parse(data));
+}
+
+function inspection(data: Bytes, layout: Layout): Inspection {
   let width: number | null = null;
   let height: number | null = null;
   const out: Finding[] = [];

@@ -417,6 +417,7 @@ function pageFindings(data: Bytes, page: Page, little: boolean, warnings: string
   const view = new exifMod.Exif(little);
   view.ifd0 = ifd;
   view.exif = merged;
+  view.data = data;
   out.push(...exifMod.findings(view, block, ...span));
   const geo = GEOTIFF_TAGS.filter((t) => ifd.entries.has(t));
   if (geo.length) {

@@ -13,6 +13,11 @@ export interface AuditInput {
   path: string;
 }
 
+/** How the worker audits: `thumbnails` adds the thumbnail check (engine/tools/audit/thumbnail.ts), which decodes. */
+export interface AuditOptions {
+  thumbnails: boolean;
+}
+
 /** The audits of a batch of files, in the order given, and the worker's time on them (read and audit). */
 export interface AuditBatch {
   photos: PhotoAudit[];

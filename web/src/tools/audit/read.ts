@@ -4,10 +4,14 @@
  * as slow as copying the folder. So the file is read sparsely: a buffer of the file's full size whose
  * picture data stays zero, with the real bytes wherever the container's structure and metadata are:
  *
- * - JPEG, HEIC/HEIF/AVIF: the head (every segment up to the picture data, at least HEAD bytes) and the
- *   tail (TAIL bytes: trailers, MPF images, a meta box written last). The JPEG walk skips the
- *   entropy-coded data; the ISOBMFF walk reads item extents through `iloc`, and the Exif and XMP
- *   items of phones and cameras lie at the start of `mdat`, inside the head.
+ * - JPEG: the head (every segment up to the first scan, at least HEAD bytes) and the two bytes
+ *   before each place the image may end (engine jpeg.imageEndCandidates: the end of the file, the
+ *   end of the first image of an MPO or a photo with a gain map). The engine's metadata walk stops at
+ *   the first scan and checks those bytes (jpeg.readMetadataHead). When none of them is the
+ *   end-of-image marker (data after the image, a file cut short), the tail too, as for HEIF.
+ * - HEIC/HEIF/AVIF: the head and the tail (TAIL bytes: a meta box written last). The ISOBMFF walk
+ *   reads item extents through `iloc`, and the Exif and XMP items of phones and cameras lie at the
+ *   start of `mdat`, inside the head.
  * - Anything else (PNG, WebP, TIFF, GIF: their metadata may come after the picture, between chunks
  *   that are read one by one; files smaller than HEAD + TAIL): the whole file.
  *
@@ -16,6 +20,7 @@
  * the whole file and audits again (`auditFile`). tests/test_audit_web_read.py holds the two to the same
  * answers on every corpus file.
  */
+import { imageEndCandidates } from '../../engine/formats/jpeg';
 import type { PhotoAudit } from '../../engine/tools/audit/types';
 
 export const HEAD = 128 * 1024;
@@ -47,26 +52,6 @@ async function fill(file: Blob, into: Uint8Array, start: number, end: number): P
   return e - s;
 }
 
-/** The offset of a JPEG's first SOS segment (its picture data), or null when `head` does not reach it. */
-function jpegScanStart(head: Uint8Array): number | null {
-  let at = 2;
-  while (at + 4 <= head.length) {
-    if (head[at] !== 0xff) return null;
-    const marker = head[at + 1]!;
-    if (marker === 0xff) {
-      at += 1; // fill byte
-      continue;
-    }
-    if (marker === 0xda) return at;
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      at += 2;
-      continue;
-    }
-    at += 2 + ((head[at + 2]! << 8) | head[at + 3]!);
-  }
-  return null;
-}
-
 const isJpeg = (b: Uint8Array): boolean => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 const isIsoBmff = (b: Uint8Array): boolean => b[4] === 0x66 && b[5] === 0x74 && b[6] === 0x79 && b[7] === 0x70; // "ftyp"
 /** The file's bytes as the audit needs them (see the module comment). */
@@ -77,11 +62,17 @@ export async function readForAudit(file: Blob): Promise<Read> {
   let headEnd = HEAD;
   if (isJpeg(data)) {
     // Every segment before the picture data, however long (a large XMP or ICC profile).
-    while (jpegScanStart(data.subarray(0, headEnd)) === null && headEnd < data.length) {
+    let ends = imageEndCandidates(data.subarray(0, headEnd), data.length);
+    while (ends === null && headEnd < data.length) {
       const next = Math.min(data.length, headEnd * 2);
       bytesRead += await fill(file, data, headEnd, next);
       headEnd = next;
+      ends = imageEndCandidates(data.subarray(0, headEnd), data.length);
     }
+    for (const end of ends ?? []) bytesRead += await fill(file, data, Math.max(headEnd, end - 2), end);
+    if (ends !== null && ends.some((end) => data[end - 2] === 0xff && data[end - 1] === 0xd9)) return { data, bytesRead, sparse: true };
+    // The image does not end where it is looked for (data after it, a file cut short): the engine's
+    // full walk runs, over the zeros to the tail, where the end of the image usually is.
   } else if (!isIsoBmff(data)) {
     bytesRead += await fill(file, data, HEAD, data.length);
     return { data, bytesRead, sparse: false };

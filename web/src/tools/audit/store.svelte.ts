@@ -100,6 +100,13 @@ class AuditStore {
   workerMs = 0;
   bytesRead = 0;
 
+  /** Compare each photo with its EXIF thumbnail (decodes: slower); asked for before a folder is read. */
+  thumbnails = $state(false);
+  /** Whether the report on show was made with the thumbnail check. */
+  thumbnailsChecked = $state(false);
+  /** The folder last read, to read it again with other settings. */
+  private last: { picked: PickedFile[]; skipped: number } | null = null;
+
   /** Indices of the photos chosen for "Clean the chosen ones". */
   readonly chosen = new SvelteSet<number>();
   values = $state<OptionValues>(defaultValues(stripSpec));
@@ -128,6 +135,9 @@ class AuditStore {
   async start(picked: PickedFile[], skipped: number): Promise<void> {
     this.stop();
     const run = ++this.run;
+    this.last = { picked, skipped };
+    const options = { thumbnails: this.thumbnails };
+    this.thumbnailsChecked = options.thumbnails;
     const controller = new AbortController();
     this.controller = controller;
     this.phase = 'reading';
@@ -171,7 +181,7 @@ class AuditStore {
       const batch = picked.slice(at, at + BATCH);
       jobs.push(
         this.workers
-          .run<AuditBatch>((remote) => remote.audit(batch.map(({ file, path }) => ({ file, path }))), { signal: controller.signal })
+          .run<AuditBatch>((remote) => remote.audit(batch.map(({ file, path }) => ({ file, path })), options), { signal: controller.signal })
           .catch((e: unknown): AuditBatch => {
             if (isAbort(e)) throw e;
             // The worker stopped (a crash, out of memory): this batch's files are unread, the rest go on.
@@ -221,6 +231,11 @@ class AuditStore {
     );
   }
 
+  /** Read the last folder again (after a change of settings). */
+  again(): void {
+    if (this.last) void this.start(this.last.picked, this.last.skipped);
+  }
+
   /** Stop reading; what was read so far stays in the report. */
   stop(): void {
     this.controller?.abort();
@@ -239,6 +254,7 @@ class AuditStore {
     this.error = '';
     this.cleaning = null;
     this.chosen.clear();
+    this.last = null;
   }
 
   setOption(name: string, value: OptionValue): void {

@@ -23,6 +23,8 @@ const NOUNS: Readonly<Record<IdentityKind, readonly [string, string]>> = {
 const SHORT_LABELS: Readonly<Record<string, string>> = {
   body_serial_number: 'body ',
   lens_serial_number: 'lens ',
+  internal_serial_number: 'internal ',
+  accessory_serial_number: 'accessory ',
 };
 
 export class IdentityTally {

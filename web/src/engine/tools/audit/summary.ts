@@ -65,7 +65,8 @@ export class AuditSummary {
     }
     for (const g of identity) if (g.kind === 'name' || g.kind === 'serial') headlines.push(g.summary);
     if (this.thumbnailsDiffer) {
-      headlines.push(`${this.thumbnailsDiffer} photos carry an EXIF thumbnail that shows another picture (cropped or edited since).`);
+      const n = this.thumbnailsDiffer;
+      headlines.push(`${plural(n, 'photo')} ${n === 1 ? 'carries' : 'carry'} an EXIF thumbnail that shows another picture (cropped or edited since).`);
     }
     if (this.withHidden) {
       headlines.push(`${this.withHidden} of ${this.photos} photos carry hidden pictures (thumbnails, previews, depth or gain maps).`);
