@@ -136,6 +136,18 @@ def test_bytes_before_restart_markers_are_dropped() -> None:
     assert privpix.strip(hidden).data == privpix.strip(clean).data
 
 
+def test_hidden_bytes_holding_fill_bytes_are_dropped() -> None:
+    """``ff ff 00`` after the last code reads as fill bytes and a stuffed zero to a parser, so the
+    scan goes on past it; no decoder reads it, so it goes like any other hidden byte."""
+    clean = FILES["baseline_RGB"]
+    hidden = hide_after_scans(clean, MARK[:8] + b"\xff\xff\x00" + MARK[8:])
+    walked = jpeg.scans(hidden)
+    assert walked.unchecked is None and [size for _, size in walked.hidden] == [len(MARK) + 3]
+    report = privpix.strip(hidden)
+    assert MARK[:8] not in report.data and MARK[8:] not in report.data
+    assert report.data == privpix.strip(clean).data
+
+
 def test_restart_markers_after_the_last_interval_are_dropped_with_what_follows() -> None:
     clean = FILES["restart_RGB"]
     end = _scan_ends(clean)[-1]
