@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import resources
 
 import pytest
@@ -19,15 +20,12 @@ import wasmtime
 
 from privpix.formats import jpeg, jpeg_scan
 
-from ..conftest import WEB
+from ..conftest import WEB, run_web_script
 from .test_jpeg_scan import FILES, hide_after_scans, hide_before_restarts
 
 
 def test_the_committed_builds_are_what_the_source_compiles_to() -> None:
-    tsx = WEB / "node_modules" / ".bin" / "tsx"
-    if not tsx.exists():
-        pytest.fail("web/node_modules is missing: run `npm ci` in web/")
-    proc = subprocess.run([str(tsx), "scripts/build-wasm.ts", "--check"], cwd=WEB, capture_output=True, text=True, check=False)
+    proc = run_web_script("build-wasm.ts", "--check")
     assert proc.returncode == 0, proc.stderr
 
 
@@ -51,6 +49,23 @@ def test_wasmtime_is_imported_only_when_a_jpeg_is_walked() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=WEB.parent)
     assert proc.returncode == 0, proc.stderr
+
+
+@dataclass
+class _Segment:
+    marker: int
+    start: int
+    end: int
+    payload_start: int
+    payload_end: int
+
+
+def test_a_fault_of_the_walker_keeps_every_scan() -> None:
+    """A trap (here a read far outside the module's memory, from a segment table no parse makes)
+    must not fail the file: the walk is unchecked, so a strip keeps the scans whole."""
+    walked = jpeg_scan.walk(FILES["baseline_L"], [_Segment(0xC0, 2, 19, 0x7FFF0000, 0x7FFF0011)])
+    assert walked.unchecked is not None and walked.unchecked.startswith("the scan walker stopped")
+    assert _walk(FILES["baseline_L"]) == jpeg_scan.ScanWalk()  # the instance still walks
 
 
 def _walk(data: bytes) -> jpeg_scan.ScanWalk:

@@ -21,11 +21,14 @@
  * then offset/length pairs; fill bytes 0xff alone are dropped without being reported). A result
  * n < 0 means unchecked: -n bytes of ASCII at `output()` say why.
  *
- * Speed: every Huffman table has a 9-bit lookahead table (code length and symbol in one load; for
- * sequential scans a second one giving the bits the code and its extra bits take and how many
- * coefficient positions it advances). Bits come from a 64-bit buffer refilled a byte at a time only
- * when fewer than 32 are left, which is enough for any code with its extra bits; the refill drops the
- * 0x00 stuffed after each 0xff and stops at a marker. Nothing is allocated per block.
+ * Speed: every Huffman table has a 9-bit lookahead table (code length and symbol in one load) and
+ * a second one for sequential scans (the bits a code takes with its extra bits, and how many
+ * coefficient positions it advances); an AC table used by a sequential scan also gets a 12-bit one
+ * that resolves all the codes a window holds at once (`runs`). Bits come from a 64-bit buffer,
+ * left-aligned so a lookup is one constant shift, refilled only when fewer than 32 bits are left
+ * (enough for any code with its extra bits): four bytes at a time while none is 0xff, else a byte at
+ * a time, dropping the 0x00 stuffed after each 0xff and stopping at a marker. The sequential loop,
+ * where most photos spend their time, keeps the buffer in locals. Nothing is allocated per block.
  */
 
 // ---- memory: fixed areas after the static data, then the input, then the histories and the output ----

@@ -278,16 +278,17 @@ def _layout_to_scan(data: bytes) -> Layout | None:
 
 def read_metadata_head(data: bytes) -> Inspection:
     """``read_metadata`` without reading the picture data when the file's layout allows
-    (``_layout_to_scan``); the full walk otherwise. What the audit reads."""
+    (``_layout_to_scan``); the full walk otherwise. What the audit reads: it never walks the scans
+    (``jpeg_scan``), so bytes hidden after them are inspect's and strip's to find."""
     layout = _layout_to_scan(data)
-    return _inspection(data, parse(data) if layout is None else layout)
+    return _inspection(data, parse(data) if layout is None else layout, walk_scans=False)
 
 
 def read_metadata(data: bytes) -> Inspection:
-    return _inspection(data, parse(data))
+    return _inspection(data, parse(data), walk_scans=True)
 
 
-def _inspection(data: bytes, layout: Layout) -> Inspection:
+def _inspection(data: bytes, layout: Layout, *, walk_scans: bool) -> Inspection:
     width = height = None
     out: list[Finding] = []
     icc_chunks: list[tuple[int, bytes]] = []
@@ -362,7 +363,7 @@ def _inspection(data: bytes, layout: Layout) -> Inspection:
         icc_chunks.sort(key=lambda part: part[0])
         profile = b"".join(part for _, part in icc_chunks)
         out.extend(icc_mod.findings(profile, "APP2 ICC_PROFILE", icc_span[0], sum(icc_span[1::2])))
-    walked = scans(data)
+    walked = scans(data) if walk_scans else jpeg_scan.ScanWalk()
     if walked.hidden:
         total = sum(size for _, size in walked.hidden)
         value = f"{format_bytes(total)} no decoder reads"

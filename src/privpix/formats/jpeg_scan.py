@@ -125,7 +125,13 @@ def _table(segments: Sequence[SegmentLike]) -> bytes:
 
 def walk(data: bytes, segments: Sequence[SegmentLike]) -> ScanWalk:
     """Walk every scan of a parsed JPEG (``jpeg.parse``'s segments, in file order)."""
-    result, address = _Walker.instance().run(bytes(data), _table(segments))
+    walker = _Walker.instance()
+    import wasmtime  # loaded by now
+
+    try:
+        result, address = walker.run(bytes(data), _table(segments))
+    except wasmtime.Trap as trap:  # a fault of the walker's own: keep every scan rather than fail the file
+        return ScanWalk(unchecked=f"the scan walker stopped: {trap.message}")
     if result < 0:
         why = ctypes.string_at(address, -result).decode("ascii") if address else "the image is too large to check"
         return ScanWalk(unchecked=why)

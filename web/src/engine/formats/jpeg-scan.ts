@@ -62,7 +62,14 @@ export function walk(data: Bytes, segments: readonly SegmentLike[]): ScanWalk {
     [seg.marker, seg.start, seg.end, seg.payloadStart, seg.payloadEnd].forEach((value, j) => table.setUint32(20 * i + 4 * j, value, true));
   });
   new Uint8Array(w.memory.buffer).set(data, at + 20 * segments.length);
-  const result = w.walk(data.length, segments.length);
+  let result: number;
+  try {
+    result = w.walk(data.length, segments.length);
+  } catch (err) {
+    // a fault of the walker's own: keep every scan rather than fail the file
+    if (err instanceof WebAssembly.RuntimeError) return unchecked(`the scan walker stopped: ${err.message}`);
+    throw err;
+  }
   const out = w.output();
   if (result < 0) return unchecked(new TextDecoder().decode(new Uint8Array(w.memory.buffer, out, -result)));
   const words = new DataView(w.memory.buffer, out, 4 * result); // the memory may have grown: a new buffer

@@ -269,16 +269,20 @@ function layoutToScan(data: Bytes): Layout | null {
   return { segments, eoiEnd: end, warnings: [], damaged: null };
 }
 
-/** `readMetadata` without reading the picture data when the file's layout allows (`layoutToScan`); the full walk otherwise. What the audit reads. */
+/**
+ * `readMetadata` without reading the picture data when the file's layout allows (`layoutToScan`); the
+ * full walk otherwise. What the audit reads: it never walks the scans (jpeg-scan.ts), so bytes hidden
+ * after them are inspect's and strip's to find.
+ */
 export function readMetadataHead(data: Bytes): Inspection {
-  return inspection(data, layoutToScan(data) ?? parse(data));
+  return inspection(data, layoutToScan(data) ?? parse(data), false);
 }
 
 export function readMetadata(data: Bytes): Inspection {
-  return inspection(data, parse(data));
+  return inspection(data, parse(data), true);
 }
 
-function inspection(data: Bytes, layout: Layout): Inspection {
+function inspection(data: Bytes, layout: Layout, walkScans: boolean): Inspection {
   let width: number | null = null;
   let height: number | null = null;
   const out: Finding[] = [];
@@ -348,7 +352,7 @@ function inspection(data: Bytes, layout: Layout): Inspection {
     const profile = concat(iccChunks.map(([, part]) => part));
     out.push(...iccFindings(profile, 'APP2 ICC_PROFILE', iccSpan[0]!, sumOdd(iccSpan)));
   }
-  const walked = scans(data);
+  const walked: ScanWalk = walkScans ? scans(data) : { kept: new Map(), hidden: [], unchecked: null };
   if (walked.hidden.length) {
     const total = sumOdd(walked.hidden.flat());
     out.push(finding('blocks', 'Data after the scan data', `${formatBytes(total)} no decoder reads`, 'scan', walked.hidden[0]![0], total));
