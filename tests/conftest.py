@@ -64,12 +64,17 @@ def exiftool_json(paths: list[Path], *extra: str) -> dict[str, dict[str, Any]]:
     return {Path(item["SourceFile"]).name: item for item in json.loads(out.stdout)}
 
 
-def run_ts_engine(*args: str) -> dict[str, Any]:
-    """Run web/scripts/engine-cli.ts under Node (via tsx) and return its JSON document."""
+def run_web_script(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run one of web/scripts/*.ts under Node (via tsx) in web/, capturing its output."""
     tsx = WEB / "node_modules" / ".bin" / "tsx"
     if not tsx.exists():
         pytest.fail("web/node_modules is missing: run `npm ci` in web/ (the README's test command does)")
-    out = subprocess.run([str(tsx), "scripts/engine-cli.ts", *args], cwd=WEB, capture_output=True, text=True, check=False)
+    return subprocess.run([str(tsx), f"scripts/{script}", *args], cwd=WEB, capture_output=True, text=True, check=False)
+
+
+def run_ts_engine(*args: str) -> dict[str, Any]:
+    """Run web/scripts/engine-cli.ts under Node (via tsx) and return its JSON document."""
+    out = run_web_script("engine-cli.ts", *args)
     if out.returncode != 0:
         raise AssertionError(f"engine-cli failed ({out.returncode}): {out.stderr}")
     return json.loads(out.stdout)

@@ -66,6 +66,7 @@ def gif_cases() -> dict[str, bytes]:
 
 def jpeg_cases() -> dict[str, bytes]:
     from tests.formats.test_jpeg import BASES, app, icc_chunks, insert, segment, split
+    from tests.formats.test_jpeg_scan import FILES, hide_after_scans, hide_before_restarts
 
     base = BASES["baseline"]
     parts = split(base)
@@ -79,6 +80,10 @@ def jpeg_cases() -> dict[str, bytes]:
         "jpeg_icc_copyright.jpg": insert(base, 2, *icc_chunks(icc_profile(cprt=b"(c) " + MARK), n=1)),
         "jpeg_icc_private_tag.jpg": insert(base, 2, *icc_chunks(icc_profile(private=MARK), n=1)),
         "jpeg_icc_after_the_declared_size.jpg": insert(base, 2, *icc_chunks(icc_profile() + MARK, n=1)),
+        "jpeg_after_the_scan_data.jpg": hide_after_scans(FILES["baseline_RGB"], MARK),
+        "jpeg_after_progressive_scans.jpg": hide_after_scans(FILES["progressive_RGB"], MARK),
+        "jpeg_after_mozjpeg_scans.jpg": hide_after_scans(FILES["mozjpeg_progressive"], MARK),
+        "jpeg_before_restart_markers.jpg": hide_before_restarts(FILES["progressive_restart_420"], MARK),
     }
 
 

@@ -164,7 +164,8 @@ def test_wheel_carries_the_web_app_and_no_model(dist: tuple[Path, Path]) -> None
     assert not [n for n in names if n.endswith(".onnx")]
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     core = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]
-    assert sorted(line.split()[1].split(">")[0].split("<")[0] for line in core) == ["h11", "rich", "typer"]
+    assert sorted(line.split()[1].split(">")[0].split("<")[0] for line in core) == ["h11", "rich", "typer", "wasmtime"]
+    assert "privpix/formats/jpeg_scan.wasm" in names  # the JPEG scan walker (docs/strip.md)
     for extra in ("encode", "models", "remove-bg", "https", "all"):
         assert f"Provides-Extra: {extra}" in metadata
 

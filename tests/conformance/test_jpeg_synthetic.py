@@ -30,6 +30,7 @@ from tests.conformance.damage import marker_or_any_byte, seeded_damage
 from tests.conformance.two_engines import TsRuns, engine_mismatch, python_outcome, run_ts_on_cases
 from tests.conftest import CORPUS, manifest
 from tests.formats import test_jpeg as J
+from tests.formats import test_jpeg_scan as S
 
 VARIANTS: dict[str, tuple[list[str], StripOptions]] = {
     "default": ([], StripOptions()),
@@ -227,6 +228,20 @@ def jfif_variants() -> dict[str, bytes]:
         "adobe_short": J.insert(B, 2, J.app(14, b"Adobe")),
         "adobe_twice_cmyk": J.insert(J.BASES["cmyk"], 2, J.split(J.BASES["cmyk"])[1]),
     }
+
+
+@case
+def after_scan() -> dict[str, bytes]:
+    """Bytes no decoder reads after scans and restart intervals; scans the walk cannot read."""
+    files = S.FILES
+    out = {name: S.hide_after_scans(files[name]) for name in ("progressive_CMYK", "mozjpeg_progressive_grey", "jpegli")}
+    out["restart_CMYK"] = S.hide_before_restarts(files["restart_CMYK"])
+    out["progressive_restart_422"] = S.hide_before_restarts(S.hide_after_scans(files["progressive_restart_422"]))
+    out["arithmetic"] = S.relabel_sof(S.hide_after_scans(files["baseline_RGB"]), 0xC9)
+    out["invalid_code"] = S.hide_after_scans(S.invalid_code(files["baseline_L"]))
+    end = max(seg.end for seg in jpeg.parse(files["optimized_RGB"]).segments)
+    out["cut_data"] = files["optimized_RGB"][: end - 30] + files["optimized_RGB"][end:]
+    return out
 
 
 @case

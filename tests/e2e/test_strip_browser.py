@@ -241,3 +241,35 @@ def test_earlier_tool_paths_still_open_their_tools(browser, server: str) -> None
     finally:
         context.close()
     assert not errors, errors
+
+
+def test_bytes_hidden_after_the_scan_data_are_dropped(browser, server: str, corpus: Path, tmp_path: Path) -> None:
+    """A corpus photo with text hidden after its scan data: the browser's stripped copy lacks it, is
+    the CLI's output byte for byte, and the card lists what was removed."""
+    from ..formats.test_jpeg_scan import hide_after_scans
+
+    mark = b"PRIVPIX-HIDDEN-BROWSER"
+    name = "hidden_after_scan.jpg"
+    photo = tmp_path / name
+    photo.write_bytes(hide_after_scans((corpus / "exifsamples_DSCN0010.jpg").read_bytes(), mark))
+    subprocess.run([sys.executable, "-m", "privpix", "strip", str(photo), "-o", str(tmp_path / "cli")], cwd=ROOT, check=True)
+    cli = (tmp_path / "cli" / name).read_bytes()
+    assert mark not in cli
+    origin = "/".join(server.split("/", 3)[:3])
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    requests = RequestLog(context)
+    page = context.new_page()
+    errors = watch_errors(page)
+    try:
+        page.goto(server)
+        page.get_by_label("Choose images", exact=True).set_input_files([str(photo)])
+        card = _card(page, name)
+        expect(card).to_have_attribute("data-status", "done", timeout=30_000)
+        expect(card).to_contain_text("Data after the scan data")
+        with page.expect_download() as info:
+            card.get_by_role("link", name="Download", exact=True).click()
+        assert Path(info.value.path()).read_bytes() == cli
+    finally:
+        context.close()
+    assert not errors, errors
+    assert_network_stayed_private(requests, origin, [name])

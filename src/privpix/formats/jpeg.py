@@ -2,11 +2,11 @@
 scans, and an end-of-image marker after which anything (MPF secondary images, vendor previews,
 aCropalypse leftovers) is not part of the picture.
 
-A strip copies the segments a decoder needs byte for byte (scan data included), writes JFIF, Adobe
-APP14 and the ICC chunks in their canonical form, replaces the EXIF block by a minimal one holding
-only the orientation (and any groups the user keeps), drops the rest, and refuses markers no common
-decoder reads (docs/strip.md has the table). A file cut short inside its scan data keeps the scan
-up to the cut (``parse``).
+A strip copies the segments a decoder needs byte for byte (scan data included, up to where a decoder
+stops reading it: ``jpeg_scan``), writes JFIF, Adobe APP14 and the ICC chunks in their canonical
+form, replaces the EXIF block by a minimal one holding only the orientation (and any groups the user
+keeps), drops the rest, and refuses markers no common decoder reads (docs/strip.md has the table). A
+file cut short inside its scan data keeps the scan up to the cut (``parse``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from . import exif as exif_mod
 from . import icc as icc_mod
-from . import iptc, xmp
+from . import iptc, jpeg_scan, xmp
 from .binary import need, preview, u16be
 from .errors import FormatError, TruncatedError, UnsupportedError, damaged_warning
 from .findings import Finding, Inspection, format_bytes, trim
@@ -139,6 +139,12 @@ def _walk(data: bytes, segments: list[Segment], warnings: list[str]) -> Layout:
             raise
         segments.append(Segment(marker, start, seg_end, pos + 4, end))
         pos = seg_end
+
+
+@parse_once
+def scans(data: bytes) -> jpeg_scan.ScanWalk:
+    """What a decoder reads of each scan: the bytes after that are dropped by a strip."""
+    return jpeg_scan.walk(data, parse(data).segments)
 
 
 # ---- the photo's own EXIF and ICC ----------------------------------------------------------------------
@@ -272,16 +278,17 @@ def _layout_to_scan(data: bytes) -> Layout | None:
 
 def read_metadata_head(data: bytes) -> Inspection:
     """``read_metadata`` without reading the picture data when the file's layout allows
-    (``_layout_to_scan``); the full walk otherwise. What the audit reads."""
+    (``_layout_to_scan``); the full walk otherwise. What the audit reads: it never walks the scans
+    (``jpeg_scan``), so bytes hidden after them are inspect's and strip's to find."""
     layout = _layout_to_scan(data)
-    return _inspection(data, parse(data) if layout is None else layout)
+    return _inspection(data, parse(data) if layout is None else layout, walk_scans=False)
 
 
 def read_metadata(data: bytes) -> Inspection:
-    return _inspection(data, parse(data))
+    return _inspection(data, parse(data), walk_scans=True)
 
 
-def _inspection(data: bytes, layout: Layout) -> Inspection:
+def _inspection(data: bytes, layout: Layout, *, walk_scans: bool) -> Inspection:
     width = height = None
     out: list[Finding] = []
     icc_chunks: list[tuple[int, bytes]] = []
@@ -356,6 +363,13 @@ def _inspection(data: bytes, layout: Layout) -> Inspection:
         icc_chunks.sort(key=lambda part: part[0])
         profile = b"".join(part for _, part in icc_chunks)
         out.extend(icc_mod.findings(profile, "APP2 ICC_PROFILE", icc_span[0], sum(icc_span[1::2])))
+    walked = scans(data) if walk_scans else jpeg_scan.ScanWalk()
+    if walked.hidden:
+        total = sum(size for _, size in walked.hidden)
+        value = f"{format_bytes(total)} no decoder reads"
+        out.append(Finding("blocks", "Data after the scan data", value, "scan", walked.hidden[0][0], total))
+    if walked.unchecked:
+        warnings.append(f"the bytes after the image data could not be checked ({walked.unchecked}), so a strip keeps them")
     trailing = len(data) - layout.eoi_end
     if trailing > 0:
         out.append(
@@ -461,7 +475,16 @@ def strip(data: bytes, options: StripOptions) -> bytes:
     segments: list[Segment] = []  # the output's own layout, to prime the parse memo with
     pos = 2
     state = _StripState()
+    walked = scans(data)
     for seg in layout.segments:
+        if seg.start in walked.kept:  # a scan with bytes no decoder reads: the header and what is read
+            ranges = [(seg.start, seg.payload_end), *walked.kept[seg.start]]
+            size = sum(b - a for a, b in ranges)
+            shift = pos - seg.start
+            segments.append(Segment(SOS, pos, pos + size, seg.payload_start + shift, seg.payload_end + shift))
+            pieces.extend(view[a:b] for a, b in ranges)
+            pos += size
+            continue
         rebuilt = _pieces(seg, data, options, state)
         if rebuilt is not None:  # whole new segments: payload after the length, to the end
             for piece in rebuilt:
@@ -471,6 +494,8 @@ def strip(data: bytes, options: StripOptions) -> bytes:
             continue
         size = seg.end - seg.start
         if seg.marker in _SCAN_GOES_ON and segments and segments[-1].marker == SOS:
+            if walked.unchecked is None:  # after the scan's last code (jpeg_scan): never read
+                continue
             # ff 00 or a restart marker that now follows scan data is part of that scan to a reader
             last = segments[-1]
             segments[-1] = Segment(SOS, last.start, pos + size, last.payload_start, last.payload_end)
@@ -482,4 +507,5 @@ def strip(data: bytes, options: StripOptions) -> bytes:
     pieces.append(b"\xff\xd9")
     out = b"".join(pieces)
     parse.prime(out, Layout(segments, pos + 2, []))
+    scans.prime(out, jpeg_scan.ScanWalk(unchecked=walked.unchecked))
     return out

@@ -14,6 +14,7 @@ import * as exifMod from './exif';
 import { type Finding, type Inspection, finding, formatBytes, trim } from './findings';
 import { findings as iccFindings, neutralise } from './icc';
 import * as iptc from './iptc';
+import { type ScanWalk, walk as walkScans } from './jpeg-scan';
 import { parseOnce } from './memo';
 import type { StripOptions } from './policy';
 import * as xmp from './xmp';
@@ -134,6 +135,9 @@ function walk(data: Bytes, segments: Segment[], warnings: string[]): Layout {
 }
 
 const payloadOf = (seg: Segment, data: Bytes): Bytes => data.subarray(seg.payloadStart, seg.payloadEnd);
+
+/** What a decoder reads of each scan: the bytes after that are dropped by a strip. */
+export const scans = parseOnce((data: Bytes): ScanWalk => walkScans(data, parse(data).segments));
 
 // ---- the photo's own EXIF and ICC --------------------------------------------------------------------
 
@@ -265,16 +269,20 @@ function layoutToScan(data: Bytes): Layout | null {
   return { segments, eoiEnd: end, warnings: [], damaged: null };
 }
 
-/** `readMetadata` without reading the picture data when the file's layout allows (`layoutToScan`); the full walk otherwise. What the audit reads. */
+/**
+ * `readMetadata` without reading the picture data when the file's layout allows (`layoutToScan`); the
+ * full walk otherwise. What the audit reads: it never walks the scans (jpeg-scan.ts), so bytes hidden
+ * after them are inspect's and strip's to find.
+ */
 export function readMetadataHead(data: Bytes): Inspection {
-  return inspection(data, layoutToScan(data) ?? parse(data));
+  return inspection(data, layoutToScan(data) ?? parse(data), false);
 }
 
 export function readMetadata(data: Bytes): Inspection {
-  return inspection(data, parse(data));
+  return inspection(data, parse(data), true);
 }
 
-function inspection(data: Bytes, layout: Layout): Inspection {
+function inspection(data: Bytes, layout: Layout, walkScans: boolean): Inspection {
   let width: number | null = null;
   let height: number | null = null;
   const out: Finding[] = [];
@@ -343,6 +351,14 @@ function inspection(data: Bytes, layout: Layout): Inspection {
     iccChunks.sort((a, b) => a[0] - b[0]);
     const profile = concat(iccChunks.map(([, part]) => part));
     out.push(...iccFindings(profile, 'APP2 ICC_PROFILE', iccSpan[0]!, sumOdd(iccSpan)));
+  }
+  const walked: ScanWalk = walkScans ? scans(data) : { kept: new Map(), hidden: [], unchecked: null };
+  if (walked.hidden.length) {
+    const total = sumOdd(walked.hidden.flat());
+    out.push(finding('blocks', 'Data after the scan data', `${formatBytes(total)} no decoder reads`, 'scan', walked.hidden[0]![0], total));
+  }
+  if (walked.unchecked !== null) {
+    warnings.push(`the bytes after the image data could not be checked (${walked.unchecked}), so a strip keeps them`);
   }
   const trailing = data.length - layout.eoiEnd;
   if (trailing > 0) {
@@ -440,7 +456,18 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
   const segments: Segment[] = []; // the output's own layout, to prime the parse memo with
   let pos = 2;
   const state: StripState = { exif: false, jfif: false, icc: false, adobe: false, frameHeight: -1 };
+  const walked = scans(data);
   for (const seg of layout.segments) {
+    const kept = walked.kept.get(seg.start);
+    if (kept !== undefined) { // a scan with bytes no decoder reads: the header and what is read
+      const ranges: [number, number][] = [[seg.start, seg.payloadEnd], ...kept];
+      const size = ranges.reduce((total, [a, b]) => total + b - a, 0);
+      const shift = pos - seg.start;
+      segments.push({ marker: SOS, start: pos, end: pos + size, payloadStart: seg.payloadStart + shift, payloadEnd: seg.payloadEnd + shift });
+      for (const [a, b] of ranges) out.push(data.subarray(a, b));
+      pos += size;
+      continue;
+    }
     const rebuilt = pieces(seg, data, options, state);
     if (rebuilt !== null) { // whole new segments: payload after the length, to the end
       for (const piece of rebuilt) {
@@ -453,6 +480,7 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
     const size = seg.end - seg.start;
     const last = segments[segments.length - 1];
     if (scanGoesOn(seg.marker) && last !== undefined && last.marker === SOS) {
+      if (walked.unchecked === null) continue; // after the scan's last code (jpeg-scan.ts): never read
       // ff 00 or a restart marker that now follows scan data is part of that scan to a reader
       last.end = pos + size;
     } else { // copied verbatim, scan data included: the same shape, moved
@@ -465,5 +493,6 @@ export function strip(data: Bytes, options: StripOptions): Bytes {
   out.push(Uint8Array.of(0xff, 0xd9));
   const result = concat(out);
   parse.prime(result, { segments, eoiEnd: pos + 2, warnings: [], damaged: null });
+  scans.prime(result, { kept: new Map(), hidden: [], unchecked: walked.unchecked });
   return result;
 }
