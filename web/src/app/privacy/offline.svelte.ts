@@ -1,7 +1,7 @@
 /**
  * Offline use and updates, through the service worker (src/sw.ts, registered with workbox-window).
  *
- * - The shell is saved when the service worker installs; until then "Saving for offline use…".
+ * - The shell is saved when the service worker installs; until then "Saving offline…".
  * - Each tool's files are saved the first time the tool is opened (`use`), or all at once when the
  *   person asks (`keepAll`, which also downloads the default background model if none is here).
  * - Which tools work offline is read from the service worker (what its caches hold) and, for a tool
